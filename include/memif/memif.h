@@ -1,0 +1,555 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * memif-native: the memif shared-memory packet interface (protocol 2.0, as
+ * spoken by VPP, DPDK net_memif and GoVPP), with the API of GoVPP's
+ * Go-libmemif adapter in C.  This is the only header an application needs.
+ *
+ * Threads (the contract):
+ *  - Data path (memif_rx_burst, memif_rx_release, memif_tx_burst,
+ *    memif_tx_alloc, memif_tx_commit): one thread per queue, which the caller
+ *    promises, as in Go.  Different queues run in parallel with no lock.  A
+ *    second thread entering a queue that is busy gets MEMIF_ERR_AGAIN
+ *    instead of corrupting the ring.
+ *  - Management calls (create, close, details, rx mode, fd getters) are
+ *    thread-safe.
+ *  - Callbacks (on_connect, on_disconnect) run on the event thread (or in
+ *    memif_process_events) with no library lock held: they may create and
+ *    close interfaces; closing the interface whose callback is running is
+ *    deferred until the callback returns.  on_disconnect fires only after a
+ *    matching on_connect.  Views and queue fds of a connection stay valid
+ *    until on_disconnect returns; stop the data path on that interface
+ *    before returning from it.
+ *
+ * Errors: every fallible function returns MEMIF_OK (0) or a MEMIF_ERR_*
+ * code numbered as in the Go adapter's error.go.  Protocol failures surface
+ * asynchronously (logger, interrupt-error fd, details.remote_disconnect_reason)
+ * with these codes:
+ *
+ *   malformed/short message, MSG_TRUNC, out of sequence  MEMIF_ERR_MFMSG (22)
+ *   unknown message type                                 MEMIF_ERR_UNKNOWN_MSG (36)
+ *   unsupported version                                  MEMIF_ERR_PROTO (24)
+ *   bad ring cookie                                      MEMIF_ERR_COOKIE (17)
+ *   missing region fd / missing interrupt fd             MEMIF_ERR_NO_SHMFD (16) / MEMIF_ERR_NO_INTFD (33)
+ *   secret mismatch / secret required                    MEMIF_ERR_SECRET (29) / MEMIF_ERR_NOSECRET (30)
+ *   unknown interface id                                 MEMIF_ERR_ID (25)
+ *   interface already connected or connecting            MEMIF_ERR_ALRCONN (27)
+ *   mode mismatch                                        MEMIF_ERR_MODE (28)
+ *   too many regions / rings / log2 ring size            MEMIF_ERR_MAXREG (31) / MEMIF_ERR_MAXRING (32) / MEMIF_ERR_MAX_RING (38)
+ *   non-zero private_hdr_size                            MEMIF_ERR_PRIVHDR (39)
+ *   peer sent DISCONNECT / peer closed the socket        MEMIF_ERR_DISCONNECT (34) / MEMIF_ERR_DISCONNECTED (35)
+ *
+ * Roles keep the memif names: master = DPDK "server", slave = DPDK "client".
+ */
+#ifndef MEMIF_MEMIF_H
+#define MEMIF_MEMIF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(MEMIF_BUILDING_LIB)
+#define MEMIF_API __attribute__((visibility("default")))
+#else
+#define MEMIF_API
+#endif
+#define MEMIF_MUST_CHECK __attribute__((warn_unused_result))
+
+/* ---- error codes (Go adapter error.go numbers) ------------------------- */
+#define MEMIF_OK 0
+#define MEMIF_ERR_SYSCALL 1 /* other syscall failure; see memif_errno() */
+#define MEMIF_ERR_CONNREFUSED 2
+#define MEMIF_ERR_ACCES 3
+#define MEMIF_ERR_NO_FILE 4
+#define MEMIF_ERR_FILE_LIMIT 5
+#define MEMIF_ERR_PROC_FILE_LIMIT 6
+#define MEMIF_ERR_ALREADY 7
+#define MEMIF_ERR_AGAIN 8
+#define MEMIF_ERR_BAD_FD 9
+#define MEMIF_ERR_NOMEM 10
+#define MEMIF_ERR_INVAL_ARG 11
+#define MEMIF_ERR_NOCONN 12
+#define MEMIF_ERR_CONN 13
+#define MEMIF_ERR_CB_FDUPDATE 14
+#define MEMIF_ERR_FILE_NOT_SOCK 15
+#define MEMIF_ERR_NO_SHMFD 16
+#define MEMIF_ERR_COOKIE 17
+#define MEMIF_ERR_NOBUF_RING 18
+#define MEMIF_ERR_NOBUF 19
+#define MEMIF_ERR_NOBUF_DET 20
+#define MEMIF_ERR_INT_WRITE 21
+#define MEMIF_ERR_MFMSG 22
+#define MEMIF_ERR_QID 23
+#define MEMIF_ERR_PROTO 24
+#define MEMIF_ERR_ID 25
+#define MEMIF_ERR_ACCSLAVE 26
+#define MEMIF_ERR_ALRCONN 27
+#define MEMIF_ERR_MODE 28
+#define MEMIF_ERR_SECRET 29
+#define MEMIF_ERR_NOSECRET 30
+#define MEMIF_ERR_MAXREG 31
+#define MEMIF_ERR_MAXRING 32
+#define MEMIF_ERR_NO_INTFD 33
+#define MEMIF_ERR_DISCONNECT 34
+#define MEMIF_ERR_DISCONNECTED 35
+#define MEMIF_ERR_UNKNOWN_MSG 36
+#define MEMIF_ERR_POLL_CANCELED 37
+#define MEMIF_ERR_MAX_RING 38
+#define MEMIF_ERR_PRIVHDR 39
+#define MEMIF_ERR_NOT_INIT 100
+#define MEMIF_ERR_ALREADY_INIT 101
+#define MEMIF_ERR_UNSUPPORTED 102
+#define MEMIF_ERR_EOF 103 /* packet handle: nothing now / closed (io.EOF) */
+#define MEMIF_ERR_WOULD_DEADLOCK 104 /* memif_cleanup inside a callback */
+#define MEMIF_ERR_PKT_LEN 106 /* TX length 0 or larger than possible */
+#define MEMIF_ERR_UNKNOWN (-1)
+
+/* ---- limits ------------------------------------------------------------ */
+#define MEMIF_MAX_QUEUES 255
+#define MEMIF_NAME_MAX 32 /* including the NUL: 31 usable */
+#define MEMIF_SECRET_MAX 24 /* including the NUL: 23 usable */
+#define MEMIF_SOCKET_PATH_MAX 108 /* including the NUL: 107 usable */
+#define MEMIF_REASON_MAX 96
+#define MEMIF_DEFAULT_SOCKET "/run/vpp/memif.sock"
+
+/* Interface mode (IfMode); travels in INIT; the master requires a match. */
+enum memif_if_mode {
+	MEMIF_IF_MODE_ETHERNET = 0,
+	MEMIF_IF_MODE_IP = 1,
+	MEMIF_IF_MODE_PUNT_INJECT = 2,
+};
+
+/* Receive mode (RxMode).  Polling sets MASK_INT on our RX ring so the peer
+ * does not signal; memif_rx_burst then makes no syscall at all. */
+enum memif_rx_mode {
+	MEMIF_RX_MODE_INTERRUPT = 0,
+	MEMIF_RX_MODE_POLLING = 1,
+};
+
+struct memif; /* an interface (Memif) */
+struct memif_packet_handle; /* MemifPacketHandle */
+
+/* on_connect / on_disconnect (ConnUpdateCallback).  The return value is
+ * logged when non-zero and otherwise ignored, as in Go. */
+typedef int (*memif_conn_update_cb)(struct memif *m, void *ctx);
+
+struct memif_callbacks {
+	memif_conn_update_cb on_connect; /* may be NULL */
+	memif_conn_update_cb on_disconnect; /* may be NULL */
+	void *ctx; /* passed back verbatim */
+};
+
+/*
+ * Interface configuration (MemifConfig = MemifMeta + MemifShmSpecs).  Every
+ * field's zero value means its documented default, so
+ *   struct memif_config c = { .if_name = "memif0", .is_master = true };
+ * works.  Strings are copied during memif_create_interface.
+ */
+struct memif_config {
+	/* MemifMeta */
+	const char *if_name; /* sent in CONNECT/CONNECTED; <= 31 chars kept */
+	const char *instance_name; /* our name in HELLO/INIT; default: app_name,
+				      then memif_init's app_name */
+	uint32_t conn_id; /* pairs master and slave on one socket */
+	const char *socket_filename; /* NULL/"" = /run/vpp/memif.sock; leading
+					'@' = abstract namespace; <= 107 */
+	const char *secret; /* NULL/"" = none; > 23 chars is rejected */
+	bool is_master;
+	enum memif_if_mode mode;
+	const char *app_name;
+	/* MemifShmSpecs */
+	uint8_t num_rx_queues; /* 0 -> 1 */
+	uint8_t num_tx_queues; /* 0 -> 1 */
+	uint16_t buffer_size; /* 0 -> 2048; decides slot size on a slave */
+	uint8_t log2_ring_size; /* 0 -> 10; max 14 */
+	/* memif-native additions */
+	void *user_data; /* returned by memif_get_user_data() */
+	enum memif_rx_mode rx_mode; /* applied to every RX queue at connect */
+	uint32_t reconnect_interval_ms; /* slave retry period, 0 -> 2000 */
+	uint32_t handshake_timeout_ms; /* stalled handshake dropped, 0 -> 5000 */
+	uint32_t max_packet_size; /* longest chain reassembled, 0 -> 65535 */
+	uint32_t socket_mode; /* master socket file mode, 0 -> 0660 */
+	int32_t socket_uid; /* master socket file owner, 0 -> unchanged */
+	int32_t socket_gid; /* master socket file group, 0 -> unchanged */
+	bool allow_unsealed_regions; /* master: accept regions that are not
+					sealed against shrinking (VPP/DPDK
+					zero-copy slaves).  This trusts the
+					peer not to shrink them under us. */
+};
+
+/* Per-queue details and counters (MemifQueueDetails + libmemif extras). */
+struct memif_queue_details {
+	uint8_t queue_id;
+	uint32_t ring_size; /* slots, not log2 */
+	uint32_t buffer_size; /* slave: own slot size; master: 0 */
+	uint16_t flags; /* ring flags (MASK_INT = polling) */
+	uint16_t head;
+	uint16_t tail;
+	uint16_t region;
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t drops_bad_desc; /* region/offset/length out of bounds, 0 len */
+	uint64_t drops_too_long; /* chain longer than max_packet_size */
+	uint64_t ring_full; /* TX bursts that stopped on a full ring */
+	uint64_t interrupts; /* TX: signals sent; RX: signals consumed */
+};
+
+/* GetDetails.  Large (about 40 KiB): allocate it, do not put it on a small
+ * stack. */
+struct memif_details {
+	char if_name[MEMIF_NAME_MAX];
+	char instance_name[MEMIF_NAME_MAX];
+	uint32_t conn_id;
+	char socket_filename[MEMIF_SOCKET_PATH_MAX];
+	char secret[MEMIF_SECRET_MAX];
+	bool is_master;
+	enum memif_if_mode mode;
+	char app_name[MEMIF_NAME_MAX];
+	char remote_if_name[MEMIF_NAME_MAX];
+	char remote_instance_name[MEMIF_NAME_MAX];
+	bool has_link; /* connected (not merely connecting) */
+	bool connecting;
+	char remote_disconnect_reason[MEMIF_REASON_MAX]; /* last one received */
+	char local_disconnect_reason[MEMIF_REASON_MAX]; /* last one sent */
+	uint32_t connects; /* completed handshakes so far */
+	uint8_t num_rx_queues;
+	uint8_t num_tx_queues;
+	struct memif_queue_details rx_queues[MEMIF_MAX_QUEUES];
+	struct memif_queue_details tx_queues[MEMIF_MAX_QUEUES];
+};
+
+/* One packet to copy out (RawPacketData for TxBurst). */
+struct memif_tx_pkt {
+	const void *data;
+	uint32_t len;
+};
+
+/* One received packet: a view, valid until the next memif_rx_burst or
+ * memif_rx_release on the same queue, or until on_disconnect returns. */
+struct memif_rx_pkt {
+	const uint8_t *data;
+	uint32_t len;
+};
+
+/* One TX slot reserved by memif_tx_alloc: write up to @len bytes at @data,
+ * then set @len to the bytes written before memif_tx_commit. */
+struct memif_tx_buf {
+	uint8_t *data;
+	uint32_t len;
+};
+
+/* gopacket.CaptureInfo */
+struct memif_capture_info {
+	struct timespec timestamp; /* CLOCK_REALTIME when the packet was read */
+	uint32_t capture_length;
+	uint32_t length;
+};
+
+enum memif_log_level {
+	MEMIF_LOG_PANIC = 0,
+	MEMIF_LOG_FATAL,
+	MEMIF_LOG_ERROR,
+	MEMIF_LOG_WARN,
+	MEMIF_LOG_INFO,
+	MEMIF_LOG_DEBUG,
+	MEMIF_LOG_TRACE,
+};
+
+/* Log sink.  @if_name is NULL when no interface is involved, @queue_id -1
+ * when no queue is.  Called from any library thread, never from the data
+ * path. */
+typedef void (*memif_log_fn)(enum memif_log_level level, const char *if_name,
+			     int queue_id, int err_code, const char *msg,
+			     void *ctx);
+
+struct memif_init_opts {
+	bool no_event_thread; /* the application drives the loop with
+				 memif_process_events() */
+};
+
+/* ---- library ------------------------------------------------------------ */
+
+/**
+ * memif_set_logger() - replace the log sink (SetLogger).
+ * @fn: the sink, or NULL for the default (stderr, level WARN, or the level in
+ *      the MEMIF_LOG_LEVEL environment variable, 0..6).
+ * @ctx: passed back to @fn.
+ * Swapped atomically; may be called at any time from any thread.
+ */
+MEMIF_API void memif_set_logger(memif_log_fn fn, void *ctx);
+
+/**
+ * memif_set_log_level() - only messages at @level or more severe reach the
+ * sink.  Any thread.
+ */
+MEMIF_API void memif_set_log_level(enum memif_log_level level);
+
+/**
+ * memif_init() - initialise the library and start its event thread (Init).
+ * @app_name: default instance name sent to peers (HELLO/INIT); may be NULL.
+ * Return: MEMIF_OK or one of MEMIF_ERR_ALREADY_INIT, MEMIF_ERR_NOMEM,
+ * MEMIF_ERR_SYSCALL (io_uring unavailable: see memif_errno()),
+ * MEMIF_ERR_PROC_FILE_LIMIT.  Any thread; pair with memif_cleanup().
+ */
+MEMIF_API MEMIF_MUST_CHECK int memif_init(const char *app_name);
+
+/**
+ * memif_init_ex() - memif_init() with options.  With
+ * @opts->no_event_thread no thread is started: the application polls
+ * memif_get_event_fd() and calls memif_process_events().
+ * Return: as memif_init().
+ */
+MEMIF_API MEMIF_MUST_CHECK int
+memif_init_ex(const char *app_name, const struct memif_init_opts *opts);
+
+/**
+ * memif_cleanup() - close every open interface (without deadlock), stop the
+ * event thread, release everything (Cleanup).  memif_init() may be called
+ * again afterwards.
+ * Return: MEMIF_OK or MEMIF_ERR_NOT_INIT, or MEMIF_ERR_WOULD_DEADLOCK when
+ * called from a callback.
+ */
+MEMIF_API MEMIF_MUST_CHECK int memif_cleanup(void);
+
+/**
+ * memif_get_event_fd() - the pollable fd of the library's io_uring loop
+ * (readable when memif_process_events() has work).  Valid until
+ * memif_cleanup().
+ * Return: MEMIF_OK, MEMIF_ERR_NOT_INIT or MEMIF_ERR_INVAL_ARG (@fd NULL).
+ */
+MEMIF_API MEMIF_MUST_CHECK int memif_get_event_fd(int *fd);
+
+/**
+ * memif_process_events() - run the event loop once: wait up to @timeout_ms
+ * (0 = do not wait, -1 = until something happens) and handle what arrived:
+ * accepts, handshakes, timers, interrupt dispatch, callbacks.  Only with
+ * no_event_thread; one thread at a time.
+ * Return: MEMIF_OK, MEMIF_ERR_NOT_INIT, MEMIF_ERR_INVAL_ARG (an event thread
+ * is running) or MEMIF_ERR_WOULD_DEADLOCK (called from a callback).
+ */
+MEMIF_API MEMIF_MUST_CHECK int memif_process_events(int timeout_ms);
+
+/* ---- interfaces --------------------------------------------------------- */
+
+/**
+ * memif_create_interface() - create an interface (CreateInterface).
+ * @cfg: configuration, copied; the caller keeps ownership.
+ * @cb: callbacks, copied; may be NULL.
+ * @out: receives the handle, owned by the caller until memif_close().
+ *
+ * A master binds (or shares) the listener of its socket; an existing socket
+ * file is probed and replaced only when nothing listens on it.  A slave
+ * tries to connect at once and then every reconnect interval; a refused
+ * connect is not an error.
+ * Return: MEMIF_OK or one of MEMIF_ERR_NOT_INIT, MEMIF_ERR_INVAL_ARG (bad
+ * mode, rx mode, log2 > 14 is MEMIF_ERR_MAX_RING, secret > 23 chars, path
+ * > 107 chars, duplicate id and role on the socket, layout over 4 GiB),
+ * MEMIF_ERR_NOMEM, MEMIF_ERR_ACCES, MEMIF_ERR_NO_FILE, MEMIF_ERR_SYSCALL (e.g.
+ * a live listener already owns the path: errno EADDRINUSE),
+ * MEMIF_ERR_FILE_NOT_SOCK, MEMIF_ERR_PROC_FILE_LIMIT, MEMIF_ERR_FILE_LIMIT.
+ * Thread-safe; allowed inside callbacks.
+ */
+MEMIF_API MEMIF_MUST_CHECK int
+memif_create_interface(const struct memif_config *cfg,
+		       const struct memif_callbacks *cb, struct memif **out);
+
+/**
+ * memif_close() - disconnect (DISCONNECT "interface deleted"), run
+ * on_disconnect if on_connect ran, release everything and free @m (Close).
+ * Inside @m's own callback the close is deferred until the callback returns.
+ * The last interface on a socket closes the listener and removes the socket
+ * file it created.  After the call @m is no longer valid.
+ * Return: MEMIF_OK or MEMIF_ERR_NOCONN (@m NULL), MEMIF_ERR_NOT_INIT.
+ */
+MEMIF_API MEMIF_MUST_CHECK int memif_close(struct memif *m);
+
+/**
+ * memif_get_details() - snapshot of configuration, link state, queues and
+ * counters (GetDetails), taken under the interface lock.
+ * Return: MEMIF_OK or MEMIF_ERR_NOCONN / MEMIF_ERR_INVAL_ARG.  Thread-safe.
+ */
+MEMIF_API MEMIF_MUST_CHECK int memif_get_details(struct memif *m,
+						 struct memif_details *out);
+
+/** memif_get_user_data() - the config's user_data.  Any thread. */
+MEMIF_API void *memif_get_user_data(const struct memif *m);
+
+/**
+ * memif_set_rx_mode() - interrupt or polling for RX queue @qid of the live
+ * connection (SetRxMode).  The next connection starts in cfg.rx_mode again.
+ * Return: MEMIF_OK or MEMIF_ERR_QID, MEMIF_ERR_DISCONNECTED,
+ * MEMIF_ERR_INVAL_ARG (unknown mode).  Thread-safe.
+ */
+MEMIF_API MEMIF_MUST_CHECK int memif_set_rx_mode(struct memif *m, uint8_t qid,
+						 enum memif_rx_mode mode);
+
+/* ---- interrupts (the Go channels as fds) -------------------------------- */
+
+/**
+ * memif_get_interrupt_fd() - pollable fd that is readable while some RX
+ * queue has a pending interrupt (GetInterruptChan).  Stable for the life of
+ * @m, across reconnects; owned by the library.  The first call arms
+ * io_uring polls on the RX eventfds; read the queue ids with
+ * memif_read_interrupt().
+ * Return: MEMIF_OK or MEMIF_ERR_NOCONN / MEMIF_ERR_INVAL_ARG.
+ */
+MEMIF_API MEMIF_MUST_CHECK int memif_get_interrupt_fd(struct memif *m,
+						      int *fd);
+
+/**
+ * memif_read_interrupt() - take one queue id with a pending interrupt.
+ * Does not clear the queue's eventfd (only memif_rx_burst does).
+ * Return: MEMIF_OK, or MEMIF_ERR_AGAIN when none is pending.
+ */
+MEMIF_API MEMIF_MUST_CHECK int memif_read_interrupt(struct memif *m,
+						    uint8_t *qid);
+
+/**
+ * memif_get_interrupt_error_fd() - pollable fd, readable while asynchronous
+ * error codes are queued (GetInterruptErrorChan): handshake rejections, peer
+ * DISCONNECTs, failed reconnects.  The queue holds 64 codes; on overflow the
+ * oldest is dropped.  The library never blocks on it.
+ * Return: MEMIF_OK or MEMIF_ERR_NOCONN / MEMIF_ERR_INVAL_ARG.
+ */
+MEMIF_API MEMIF_MUST_CHECK int memif_get_interrupt_error_fd(struct memif *m,
+							    int *fd);
+
+/**
+ * memif_read_interrupt_error() - pop the oldest queued error code.
+ * Return: MEMIF_OK, or MEMIF_ERR_AGAIN when the queue is empty.
+ */
+MEMIF_API MEMIF_MUST_CHECK int memif_read_interrupt_error(struct memif *m,
+							  int *err_code);
+
+/**
+ * memif_get_queue_interrupt_fd() - the RX queue's own eventfd
+ * (GetQueueInterruptChan), readable when the peer signalled.  Poll it
+ * level-triggered and call memif_rx_burst until it returns 0 packets; never
+ * read() it yourself.  Valid from before on_connect until on_disconnect
+ * returns.
+ * Return: MEMIF_OK or MEMIF_ERR_DISCONNECTED, MEMIF_ERR_QID.
+ */
+MEMIF_API MEMIF_MUST_CHECK int
+memif_get_queue_interrupt_fd(struct memif *m, uint8_t qid, int *fd);
+
+/* ---- data path ---------------------------------------------------------- */
+
+/**
+ * memif_tx_burst() - copy up to @n_pkts packets into TX queue @qid (TxBurst).
+ * Whole packets only: a packet larger than a slot is chained across slots,
+ * all or nothing.  Stops at the first packet that does not fit; *@n_sent
+ * says how many went (0 = ring full, retry later).  Publishes once and
+ * signals the peer at most once per call.
+ * Return: MEMIF_OK or MEMIF_ERR_QID, MEMIF_ERR_DISCONNECTED,
+ * MEMIF_ERR_PKT_LEN (a packet of length 0 or longer than the ring can hold;
+ * the packets before it are sent), MEMIF_ERR_AGAIN (queue busy in another
+ * thread).  Data-path thread of @qid.
+ */
+MEMIF_API MEMIF_MUST_CHECK int memif_tx_burst(struct memif *m, uint8_t qid,
+					      const struct memif_tx_pkt *pkts,
+					      uint16_t n_pkts,
+					      uint16_t *n_sent);
+
+/**
+ * memif_rx_burst() - receive up to @max_pkts whole packets from RX queue
+ * @qid (RxBurst).  First returns the previous burst's slots to the ring.
+ * Single-slot packets are views into shared memory; chained packets are
+ * reassembled into the queue's buffer.  Views stay valid until the next
+ * memif_rx_burst/memif_rx_release on @qid.  Descriptors failing validation
+ * are dropped and counted.  In interrupt mode, when the ring is empty it
+ * clears the queue's eventfd and checks again, so no wakeup is lost.
+ * Return: MEMIF_OK (*@n_rx may be 0) or MEMIF_ERR_QID,
+ * MEMIF_ERR_DISCONNECTED, MEMIF_ERR_AGAIN.  Data-path thread of @qid.
+ */
+MEMIF_API MEMIF_MUST_CHECK int memif_rx_burst(struct memif *m, uint8_t qid,
+					      struct memif_rx_pkt *pkts,
+					      uint16_t max_pkts,
+					      uint16_t *n_rx);
+
+/**
+ * memif_rx_release() - return the last burst's slots to the ring now; its
+ * views become invalid.
+ * Return: MEMIF_OK or MEMIF_ERR_QID, MEMIF_ERR_DISCONNECTED, MEMIF_ERR_AGAIN.
+ */
+MEMIF_API MEMIF_MUST_CHECK int memif_rx_release(struct memif *m, uint8_t qid);
+
+/**
+ * memif_tx_alloc() - reserve up to @n_bufs free TX slots of queue @qid for
+ * building packets in place; @bufs[i].data points into shared memory,
+ * @bufs[i].len is the slot's capacity.  Nothing is visible to the peer
+ * until memif_tx_commit().  A second alloc replaces the first reservation.
+ * Return: MEMIF_OK (*@n_alloc may be 0: ring full) or MEMIF_ERR_QID,
+ * MEMIF_ERR_DISCONNECTED, MEMIF_ERR_AGAIN.
+ */
+MEMIF_API MEMIF_MUST_CHECK int memif_tx_alloc(struct memif *m, uint8_t qid,
+					      struct memif_tx_buf *bufs,
+					      uint16_t n_bufs,
+					      uint16_t *n_alloc);
+
+/**
+ * memif_tx_commit() - publish the first @n reserved slots, each one packet
+ * of @bufs[i].len bytes, with one release store and at most one signal; the
+ * rest of the reservation is dropped.
+ * Return: MEMIF_OK or MEMIF_ERR_PKT_LEN (a length of 0 or over the slot's
+ * capacity, or @n above the reservation; nothing is published),
+ * MEMIF_ERR_QID, MEMIF_ERR_DISCONNECTED, MEMIF_ERR_AGAIN.
+ */
+MEMIF_API MEMIF_MUST_CHECK int memif_tx_commit(struct memif *m, uint8_t qid,
+					       const struct memif_tx_buf *bufs,
+					       uint16_t n, uint16_t *n_sent);
+
+/* ---- packet handle (NewPacketHandle) ------------------------------------ */
+
+/**
+ * memif_new_packet_handle() - a gopacket-style reader/writer on queue @qid
+ * (the same id for RX and TX).  @rx_count packets are fetched per burst
+ * (0 -> 1).
+ * Return: MEMIF_OK or MEMIF_ERR_NOMEM, MEMIF_ERR_INVAL_ARG.
+ */
+MEMIF_API MEMIF_MUST_CHECK int
+memif_new_packet_handle(struct memif *m, uint8_t qid, uint16_t rx_count,
+			struct memif_packet_handle **out);
+
+/**
+ * memif_packet_handle_read() - next received packet (ReadPacketData).
+ * *@data stays valid until the next read, or close, on this handle.
+ * Return: MEMIF_OK, MEMIF_ERR_EOF (nothing now, or handle closed), or the
+ * error of memif_rx_burst.
+ */
+MEMIF_API MEMIF_MUST_CHECK int
+memif_packet_handle_read(struct memif_packet_handle *h, const uint8_t **data,
+			 uint32_t *len, struct memif_capture_info *ci);
+
+/**
+ * memif_packet_handle_write() - send one packet (WritePacketData).
+ * Return: MEMIF_OK, MEMIF_ERR_EOF (ring full, or handle closed), or the
+ * error of memif_tx_burst.
+ */
+MEMIF_API MEMIF_MUST_CHECK int
+memif_packet_handle_write(struct memif_packet_handle *h, const void *data,
+			  uint32_t len);
+
+/** memif_packet_handle_close() - wait for a read or write in progress, then
+ * make later ones return MEMIF_ERR_EOF.  Idempotent. */
+MEMIF_API void memif_packet_handle_close(struct memif_packet_handle *h);
+
+/** memif_packet_handle_free() - close and free @h; @h is invalid after. */
+MEMIF_API void memif_packet_handle_free(struct memif_packet_handle *h);
+
+/* ---- errors ------------------------------------------------------------- */
+
+/** memif_strerror() - static, thread-safe text for @code ("unknown error"
+ * for codes outside the table). */
+MEMIF_API const char *memif_strerror(int code);
+
+/** memif_errno() - this thread's errno behind the last MEMIF_ERR_SYSCALL. */
+MEMIF_API int memif_errno(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MEMIF_MEMIF_H */

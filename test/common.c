@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared test helpers (see common.h). */
+#include <dirent.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "common.h"
+
+int test_count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n - 1;
+}
+
+const char *test_socket_name(const char *tag)
+{
+	static char buf[96];
+	static int seq;
+
+	snprintf(buf, sizeof(buf), "@memif-test-%d-%s-%d", (int)getpid(), tag,
+		 seq++);
+	return buf;
+}
