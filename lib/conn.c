@@ -1,0 +1,665 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The control-channel state machine, both roles (spec §2.6-§2.13): one
+ * struct memif__conn per socket connection, fed by io_uring recvmsg
+ * completions.  proto/ decides whether a message is acceptable; this file
+ * applies it to the interface and owns every fd that came with it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define UNBOUND_HANDSHAKE_MS 5000u
+
+static void conn_free(struct memif__ctx *c, struct memif__conn *cn)
+{
+	struct memif__conn **pp;
+
+	for (pp = &c->conns; *pp; pp = &(*pp)->next)
+		if (*pp == cn) {
+			*pp = cn->next;
+			break;
+		}
+	memif__obj_del(c, cn->slot);
+	memif__os_close(cn->fd);
+	free(cn->txq);
+	free(cn->txq_fd);
+	free(cn);
+}
+
+struct memif__conn *memif__conn_new(struct memif__ctx *c, int fd,
+				    bool is_master)
+{
+	struct memif__conn *cn = calloc(1, sizeof(*cn));
+
+	if (!cn)
+		return NULL;
+	cn->slot = memif__obj_add(c, cn);
+	if (cn->slot == UINT32_MAX) {
+		free(cn);
+		return NULL;
+	}
+	cn->fd = fd;
+	cn->is_master = is_master;
+	cn->mctx.phase = is_master ? MEMIF_PHASE_M_WAIT_INIT :
+				     MEMIF_PHASE_S_WAIT_HELLO;
+	cn->mctx.max_region = MEMIF__MAX_REGIONS - 1;
+	cn->mctx.max_log2_ring_size = MEMIF_MAX_LOG2_RING_SIZE;
+	cn->mctx.region_size = cn->region_size;
+	cn->deadline_ns = memif__now_ns() + UNBOUND_HANDSHAKE_MS * 1000000ull;
+	cn->next = c->conns;
+	c->conns = cn;
+	return cn;
+}
+
+static uint64_t recv_ud(struct memif__ctx *c, struct memif__conn *cn)
+{
+	return memif__op_pack(MEMIF__OP_RECV, 0, memif__obj_gen(c, cn->slot),
+			      cn->slot);
+}
+
+void memif__conn_arm_recv(struct memif__ctx *c, struct memif__conn *cn)
+{
+	struct io_uring_sqe *sqe;
+
+	if (cn->dead || cn->recv_armed)
+		return;
+	sqe = memif__sqe(c);
+	if (!sqe) {
+		memif__conn_kill(c, cn);
+		return;
+	}
+	memset(&cn->rx_msg, 0, sizeof(cn->rx_msg));
+	cn->rx_iov.iov_base = cn->rx_buf;
+	cn->rx_iov.iov_len = sizeof(cn->rx_buf);
+	cn->rx_msg.msg_iov = &cn->rx_iov;
+	cn->rx_msg.msg_iovlen = 1;
+	cn->rx_msg.msg_control = cn->rx_cmsg.buf;
+	cn->rx_msg.msg_controllen = sizeof(cn->rx_cmsg.buf);
+	io_uring_prep_recvmsg(sqe, cn->fd, &cn->rx_msg, MSG_CMSG_CLOEXEC);
+	io_uring_sqe_set_data64(sqe, recv_ud(c, cn));
+	cn->recv_armed = true;
+	memif__loop_submit(c);
+}
+
+void memif__conn_kill(struct memif__ctx *c, struct memif__conn *cn)
+{
+	if (cn->dead)
+		return;
+	cn->dead = true;
+	if (cn->m && cn->m->conn == cn)
+		cn->m->conn = NULL;
+	if (cn->is_master && !cn->m && cn->sock)
+		cn->sock->n_pending--;
+	cn->m = NULL;
+	shutdown(cn->fd, SHUT_RDWR);
+	/* The recvmsg in flight points into cn: free it when it completes. */
+	if (cn->recv_armed)
+		memif__loop_cancel(c, recv_ud(c, cn));
+	else if (!cn->busy)
+		conn_free(c, cn);
+}
+
+/* Collect SCM_RIGHTS fds; every one is ours to close from here on. */
+static unsigned collect_fds(struct msghdr *mh, int *fds, unsigned max)
+{
+	struct cmsghdr *cm;
+	unsigned n = 0;
+
+	for (cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
+		size_t k, cnt;
+
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		cnt = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (k = 0; k < cnt; k++) {
+			int fd;
+
+			memcpy(&fd, CMSG_DATA(cm) + k * sizeof(int), sizeof(fd));
+			if (n < max)
+				fds[n++] = fd;
+			else
+				memif__os_close(fd);
+		}
+	}
+	return n;
+}
+
+static void close_fds(int *fds, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		memif__os_close(fds[i]);
+		fds[i] = -1;
+	}
+}
+
+/* Refuse the peer: DISCONNECT with a reason, then tear down. */
+static void reject(struct memif__ctx *c, struct memif__conn *cn,
+		   enum memif_fault f)
+{
+	struct memif_msg msg;
+
+	memif__log(MEMIF_LOG_WARN, cn->m, -1, memif__err_from_fault(f),
+		   "rejecting peer: %s", memif__fault_reason(f));
+	if (cn->m) {
+		memif__disconnect(c, cn->m, f, memif__err_from_fault(f), true);
+		return;
+	}
+	memif__msg_build_disconnect(&msg, 0, memif__fault_reason(f));
+	memif__send_msg(cn->fd, &msg, -1);
+	memif__conn_kill(c, cn);
+}
+
+static void send_or_kill(struct memif__ctx *c, struct memif__conn *cn,
+			 const struct memif_msg *msg, int fd)
+{
+	int ret = memif__send_msg(cn->fd, msg, fd);
+
+	if (ret < 0) {
+		memif__log(MEMIF_LOG_WARN, cn->m, -1, memif__err_from_errno(ret),
+			   "send: %s", strerror(-ret));
+		if (cn->m)
+			memif__disconnect(c, cn->m, MEMIF_FAULT_INTERNAL,
+					  MEMIF_ERR_DISCONNECTED, false);
+		else
+			memif__conn_kill(c, cn);
+	}
+}
+
+static void send_ack(struct memif__ctx *c, struct memif__conn *cn)
+{
+	struct memif_msg ack;
+
+	memif__msg_build_ack(&ack);
+	send_or_kill(c, cn, &ack, -1);
+}
+
+/* ---- master side -------------------------------------------------------- */
+
+static enum memif_fault master_init(struct memif__ctx *c,
+				    struct memif__conn *cn,
+				    const struct memif_msg_init *init)
+{
+	struct memif *m;
+
+	for (m = c->ifaces; m; m = m->next)
+		if (m->is_master && m->sock == cn->sock && m->id == init->id &&
+		    !m->closing)
+			break;
+	if (!m)
+		return MEMIF_FAULT_ID;
+	if (m->conn || m->state != MEMIF__IDLE || m->up_notified)
+		return MEMIF_FAULT_ALREADY_CONNECTED;
+	if (init->mode != m->mode)
+		return MEMIF_FAULT_MODE;
+	if (m->secret[0]) {
+		uint8_t want[MEMIF_SECRET_LEN] = { 0 };
+
+		if (!init->secret[0])
+			return MEMIF_FAULT_SECRET_REQUIRED;
+		memcpy(want, m->secret, strlen(m->secret));
+		if (!memif__secret_equal(want, init->secret))
+			return MEMIF_FAULT_SECRET;
+	}
+	cn->m = m;
+	m->conn = cn;
+	m->state = MEMIF__CONNECTING;
+	cn->sock->n_pending--;
+	cn->deadline_ns = memif__now_ns() + m->handshake_ms * 1000000ull;
+	memif__msg_strcpy(m->remote_instance_name,
+			  sizeof(m->remote_instance_name), init->name,
+			  sizeof(init->name));
+	m->remote_if_name[0] = 0;
+	m->remote_reason[0] = 0;
+	cn->mctx.phase = MEMIF_PHASE_M_CONFIG;
+	send_ack(c, cn);
+	return MEMIF_FAULT_NONE;
+}
+
+static enum memif_fault master_add_region(struct memif__ctx *c,
+					  struct memif__conn *cn,
+					  const struct memif_msg_add_region *ar,
+					  int *fd)
+{
+	struct memif *m = cn->m;
+	struct memif__region *r = &m->regions[ar->index];
+	enum memif_fault f = MEMIF_FAULT_NONE;
+
+	if (memif__region_check_fd(*fd, ar->size, m->allow_unsealed, &f) < 0)
+		return f;
+	r->fd = *fd;
+	*fd = -1;
+	r->size = ar->size;
+	if (memif__region_map(r) < 0)
+		return MEMIF_FAULT_MMAP;
+	m->views[ar->index].base = r->base;
+	m->views[ar->index].size = r->size;
+	m->n_regions = ar->index + 1;
+	cn->region_size[ar->index] = ar->size;
+	cn->mctx.n_regions = ar->index + 1;
+	send_ack(c, cn);
+	return MEMIF_FAULT_NONE;
+}
+
+static enum memif_fault master_add_ring(struct memif__ctx *c,
+					struct memif__conn *cn,
+					const struct memif_msg_add_ring *ar,
+					int *fd)
+{
+	struct memif *m = cn->m;
+	bool s2m = ar->flags & MEMIF_MSG_ADD_RING_FLAG_S2M;
+	struct memif__ring_info *ri = s2m ? &m->s2m[ar->index] :
+					    &m->m2s[ar->index];
+
+	if (memif__eventfd_check(*fd) < 0)
+		return MEMIF_FAULT_RING_FD;
+	ri->efd = *fd;
+	*fd = -1;
+	ri->region = ar->region;
+	ri->offset = ar->offset;
+	ri->log2 = ar->log2_ring_size;
+	if (s2m) {
+		m->n_s2m = ar->index + 1;
+		cn->mctx.n_s2m_rings = m->n_s2m;
+	} else {
+		m->n_m2s = ar->index + 1;
+		cn->mctx.n_m2s_rings = m->n_m2s;
+	}
+	send_ack(c, cn);
+	return MEMIF_FAULT_NONE;
+}
+
+static struct memif_ring *ring_at(struct memif *m,
+				  const struct memif__ring_info *ri)
+{
+	return (struct memif_ring *)(m->regions[ri->region].base + ri->offset);
+}
+
+static bool cookies_ok(struct memif *m)
+{
+	unsigned i;
+
+	for (i = 0; i < m->n_s2m; i++)
+		if (memif__read_once(&ring_at(m, &m->s2m[i])->cookie) !=
+		    MEMIF_COOKIE)
+			return false;
+	for (i = 0; i < m->n_m2s; i++)
+		if (memif__read_once(&ring_at(m, &m->m2s[i])->cookie) !=
+		    MEMIF_COOKIE)
+			return false;
+	return true;
+}
+
+static void link_up(struct memif *m, struct memif__conn *cn)
+{
+	m->state = MEMIF__CONNECTED;
+	m->connects++;
+	cn->deadline_ns = 0;
+	memif__log(MEMIF_LOG_INFO, m, -1, 0,
+		   "connected to %s/%s: %u rx, %u tx queues", m->remote_instance_name,
+		   m->remote_if_name, m->n_rxq, m->n_txq);
+}
+
+static enum memif_fault master_connect(struct memif__ctx *c,
+				       struct memif__conn *cn,
+				       const struct memif_msg_connect *cm)
+{
+	struct memif *m = cn->m;
+	struct memif_msg msg;
+
+	if (!cookies_ok(m))
+		return MEMIF_FAULT_COOKIE;
+	memif__msg_strcpy(m->remote_if_name, sizeof(m->remote_if_name),
+			  cm->if_name, sizeof(cm->if_name));
+	if (memif__queues_setup(m) < 0)
+		return MEMIF_FAULT_INTERNAL;
+	cn->mctx.phase = MEMIF_PHASE_M_CONNECTED;
+	memif__msg_build_connected(&msg, m->if_name);
+	link_up(m, cn);
+	send_or_kill(c, cn, &msg, -1);
+	return MEMIF_FAULT_NONE;
+}
+
+/* ---- slave side --------------------------------------------------------- */
+
+static int queue_msgs(struct memif *m, struct memif__conn *cn)
+{
+	unsigned n = 3 + m->n_s2m + m->n_m2s, k = 0, i;
+	const struct memif_layout *l = &m->layout;
+
+	cn->txq = calloc(n, sizeof(*cn->txq));
+	cn->txq_fd = calloc(n, sizeof(*cn->txq_fd));
+	if (!cn->txq || !cn->txq_fd)
+		return -ENOMEM;
+	memif__msg_build_init(&cn->txq[k], m->id, m->mode, m->secret,
+			      m->instance_name);
+	cn->txq_fd[k++] = -1;
+	memif__msg_build_add_region(&cn->txq[k], 0, l->region_size);
+	cn->txq_fd[k++] = m->regions[0].fd;
+	for (i = 0; i < m->n_s2m; i++) {
+		memif__msg_build_add_ring(&cn->txq[k], true, (uint16_t)i, 0,
+					  m->s2m[i].offset, l->log2_ring_size);
+		cn->txq_fd[k++] = m->s2m[i].efd;
+	}
+	for (i = 0; i < m->n_m2s; i++) {
+		memif__msg_build_add_ring(&cn->txq[k], false, (uint16_t)i, 0,
+					  m->m2s[i].offset, l->log2_ring_size);
+		cn->txq_fd[k++] = m->m2s[i].efd;
+	}
+	memif__msg_build_connect(&cn->txq[k], m->if_name);
+	cn->txq_fd[k++] = -1;
+	cn->txq_len = k;
+	return 0;
+}
+
+static enum memif_fault slave_hello(struct memif__ctx *c,
+				    struct memif__conn *cn,
+				    const struct memif_msg_hello *h)
+{
+	struct memif *m = cn->m;
+	uint32_t n_s2m = (uint32_t)h->max_s2m_ring + 1;
+	uint32_t n_m2s = (uint32_t)h->max_m2s_ring + 1;
+	uint8_t log2 = m->log2_ring_size;
+	unsigned i;
+
+	if (n_s2m > m->cfg_tx_queues)
+		n_s2m = m->cfg_tx_queues;
+	if (n_m2s > m->cfg_rx_queues)
+		n_m2s = m->cfg_rx_queues;
+	if (h->max_log2_ring_size < log2)
+		log2 = h->max_log2_ring_size;
+	memif__msg_strcpy(m->remote_instance_name,
+			  sizeof(m->remote_instance_name), h->name,
+			  sizeof(h->name));
+	if (!memif__layout_init(&m->layout, (uint16_t)n_s2m, (uint16_t)n_m2s,
+				log2, m->buffer_size))
+		return MEMIF_FAULT_HELLO_LIMITS;
+	if (memif__region_create(m) < 0)
+		return MEMIF_FAULT_INTERNAL;
+	m->n_s2m = (uint16_t)n_s2m;
+	m->n_m2s = (uint16_t)n_m2s;
+	for (i = 0; i < n_s2m + n_m2s; i++) {
+		bool s2m = i < n_s2m;
+		unsigned idx = s2m ? i : i - n_s2m;
+		struct memif__ring_info *ri = s2m ? &m->s2m[idx] : &m->m2s[idx];
+
+		ri->region = 0;
+		ri->offset = (uint32_t)memif__layout_ring_offset(
+			&m->layout, s2m ? MEMIF_RING_S2M : MEMIF_RING_M2S, idx);
+		ri->log2 = log2;
+		ri->efd = memif__os_eventfd();
+		if (ri->efd < 0)
+			return MEMIF_FAULT_INTERNAL;
+	}
+	if (queue_msgs(m, cn) < 0)
+		return MEMIF_FAULT_INTERNAL;
+	cn->mctx.phase = MEMIF_PHASE_S_WAIT_ACK;
+	cn->txq_next = 1;
+	send_or_kill(c, cn, &cn->txq[0], cn->txq_fd[0]);
+	return MEMIF_FAULT_NONE;
+}
+
+static void slave_ack(struct memif__ctx *c, struct memif__conn *cn)
+{
+	unsigned k = cn->txq_next++;
+
+	if (k >= cn->txq_len)
+		return; /* the decoder only accepts ACK while one is owed */
+	if (cn->txq[k].type == MEMIF_MSG_TYPE_CONNECT)
+		cn->mctx.phase = MEMIF_PHASE_S_WAIT_CONNECTED;
+	send_or_kill(c, cn, &cn->txq[k], cn->txq_fd[k]);
+}
+
+static enum memif_fault slave_connected(struct memif__ctx *c,
+					struct memif__conn *cn,
+					const struct memif_msg_connected *cm)
+{
+	struct memif *m = cn->m;
+
+	if (!cookies_ok(m))
+		return MEMIF_FAULT_COOKIE;
+	memif__msg_strcpy(m->remote_if_name, sizeof(m->remote_if_name),
+			  cm->if_name, sizeof(cm->if_name));
+	if (memif__queues_setup(m) < 0)
+		return MEMIF_FAULT_INTERNAL;
+	cn->mctx.phase = MEMIF_PHASE_S_CONNECTED;
+	link_up(m, cn);
+	return MEMIF_FAULT_NONE;
+}
+
+/* ---- dispatch ----------------------------------------------------------- */
+
+static enum memif_fault handle_msg(struct memif__ctx *c, struct memif__conn *cn,
+				   const struct memif_msg *msg, int *fd)
+{
+	switch (msg->type) {
+	case MEMIF_MSG_TYPE_INIT:
+		return master_init(c, cn, &msg->init);
+	case MEMIF_MSG_TYPE_ADD_REGION:
+		return master_add_region(c, cn, &msg->add_region, fd);
+	case MEMIF_MSG_TYPE_ADD_RING:
+		return master_add_ring(c, cn, &msg->add_ring, fd);
+	case MEMIF_MSG_TYPE_CONNECT:
+		return master_connect(c, cn, &msg->connect);
+	case MEMIF_MSG_TYPE_HELLO:
+		return slave_hello(c, cn, &msg->hello);
+	case MEMIF_MSG_TYPE_ACK:
+		slave_ack(c, cn);
+		return MEMIF_FAULT_NONE;
+	case MEMIF_MSG_TYPE_CONNECTED:
+		return slave_connected(c, cn, &msg->connected);
+	default:
+		return MEMIF_FAULT_UNKNOWN_TYPE;
+	}
+}
+
+static void peer_disconnect(struct memif__ctx *c, struct memif__conn *cn,
+			    const struct memif_msg_disconnect *d)
+{
+	char reason[MEMIF_REASON_MAX];
+	size_t i;
+
+	memif__msg_strcpy(reason, sizeof(reason), d->string, sizeof(d->string));
+	/* The reason reaches logs: keep it printable. */
+	for (i = 0; reason[i]; i++)
+		if ((unsigned char)reason[i] < 0x20 ||
+		    (unsigned char)reason[i] > 0x7e)
+			reason[i] = '?';
+	if (!cn->m) {
+		memif__conn_kill(c, cn);
+		return;
+	}
+	memcpy(cn->m->remote_reason, reason, sizeof(reason));
+	memif__log(MEMIF_LOG_INFO, cn->m, -1, MEMIF_ERR_DISCONNECT,
+		   "peer disconnected: %s", reason);
+	memif__disconnect(c, cn->m, MEMIF_FAULT_NONE, MEMIF_ERR_DISCONNECT,
+			  false);
+}
+
+void memif__conn_on_recv(struct memif__ctx *c, struct memif__conn *cn,
+			 int res)
+{
+	int fds[MEMIF__RECV_FDS];
+	struct memif_rx_datagram dg;
+	struct memif_msg msg;
+	enum memif_fault f;
+	unsigned n_fds = 0;
+
+	cn->recv_armed = false;
+	cn->busy = true; /* a kill from inside must not free cn under us */
+	if (res > 0)
+		n_fds = collect_fds(&cn->rx_msg, fds, MEMIF__RECV_FDS);
+	if (cn->dead || res <= 0) {
+		close_fds(fds, n_fds);
+		/* EOF or a socket error: an orderly teardown, nothing sent. */
+		if (!cn->dead && cn->m)
+			memif__disconnect(c, cn->m, MEMIF_FAULT_NONE,
+					  MEMIF_ERR_DISCONNECTED, false);
+		memif__conn_kill(c, cn);
+		goto out;
+	}
+	dg.buf = cn->rx_buf;
+	dg.len = (size_t)res;
+	dg.truncated = cn->rx_msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC);
+	dg.n_fds = n_fds;
+	f = memif__msg_decode(&dg, &cn->mctx, &msg);
+	if (f == MEMIF_FAULT_NONE && msg.type == MEMIF_MSG_TYPE_DISCONNECT) {
+		close_fds(fds, n_fds);
+		peer_disconnect(c, cn, &msg.disconnect);
+		goto out;
+	}
+	if (f == MEMIF_FAULT_NONE)
+		f = handle_msg(c, cn, &msg, n_fds ? &fds[0] : NULL);
+	/* Whatever the handler did not take is closed here. */
+	close_fds(fds, n_fds);
+	if (f != MEMIF_FAULT_NONE && !cn->dead)
+		reject(c, cn, f);
+out:
+	cn->busy = false;
+	if (!cn->dead)
+		memif__conn_arm_recv(c, cn);
+	else if (!cn->recv_armed)
+		conn_free(c, cn);
+}
+
+/* ---- teardown and timers ------------------------------------------------ */
+
+static void release_conn_state(struct memif *m)
+{
+	unsigned i;
+
+	memif__queues_release(m);
+	memif__regions_release(m);
+	for (i = 0; i <= MEMIF_MAX_QUEUES; i++) {
+		memif__os_close(m->s2m[i].efd);
+		memif__os_close(m->m2s[i].efd);
+		m->s2m[i].efd = -1;
+		m->m2s[i].efd = -1;
+	}
+	m->n_s2m = 0;
+	m->n_m2s = 0;
+	m->release_pending = false;
+}
+
+void memif__release_conn_state(struct memif *m)
+{
+	release_conn_state(m);
+}
+
+void memif__disconnect(struct memif__ctx *c, struct memif *m,
+		       enum memif_fault reason, int err_code, bool send_disc)
+{
+	struct memif__conn *cn = m->conn;
+
+	if (cn) {
+		if (send_disc) {
+			struct memif_msg msg;
+			const char *r = m->closing ? "interface deleted" :
+						     memif__fault_reason(reason);
+
+			snprintf(m->local_reason, sizeof(m->local_reason), "%s",
+				 r);
+			memif__msg_build_disconnect(&msg, 0, r);
+			memif__send_msg(cn->fd, &msg, -1);
+		}
+		memif__conn_kill(c, cn);
+	}
+	m->conn = NULL;
+	if (err_code && !m->closing)
+		memif__push_error(m, err_code);
+	memif__cancel_qpolls(c, m);
+	memif__queues_quiesce(m);
+	/* Views and queue fds stay valid until on_disconnect has returned. */
+	if (m->up_notified)
+		m->release_pending = true;
+	else
+		release_conn_state(m);
+	m->state = MEMIF__IDLE;
+	if (!m->is_master && !m->closing)
+		m->next_attempt_ns =
+			memif__now_ns() + m->reconnect_ms * 1000000ull;
+}
+
+void memif__conn_timeouts(struct memif__ctx *c, uint64_t now)
+{
+	struct memif__conn *cn, *next;
+
+	for (cn = c->conns; cn; cn = next) {
+		next = cn->next;
+		if (!cn->dead && cn->deadline_ns && cn->deadline_ns <= now)
+			reject(c, cn, MEMIF_FAULT_TIMEOUT);
+	}
+}
+
+void memif__slave_try_connect(struct memif__ctx *c, struct memif *m)
+{
+	struct memif__conn *cn;
+	int fd, err = 0;
+
+	m->next_attempt_ns = 0;
+	fd = memif__os_socket();
+	if (fd < 0) {
+		err = fd;
+		goto out_retry;
+	}
+	if (connect(fd, (struct sockaddr *)&m->peer_addr, m->peer_addrlen) <
+	    0) {
+		err = -errno;
+		memif__os_close(fd);
+		goto out_retry;
+	}
+	cn = memif__conn_new(c, fd, false);
+	if (!cn) {
+		err = -ENOMEM;
+		memif__os_close(fd);
+		goto out_retry;
+	}
+	cn->m = m;
+	cn->deadline_ns = memif__now_ns() + m->handshake_ms * 1000000ull;
+	m->conn = cn;
+	m->state = MEMIF__CONNECTING;
+	m->remote_reason[0] = 0;
+	m->last_connect_err = 0;
+	memif__conn_arm_recv(c, cn);
+	return;
+
+out_retry:
+	/* Report a failing reconnect once per distinct error, not every 2 s. */
+	if (err != m->last_connect_err) {
+		m->last_connect_err = err;
+		memif__push_error(m, err == -ECONNREFUSED || err == -ENOENT ?
+					     MEMIF_ERR_CONNREFUSED :
+					     memif__err_from_errno(err));
+	}
+	m->next_attempt_ns = memif__now_ns() + m->reconnect_ms * 1000000ull;
+}
+
+void memif__check_dp_faults(struct memif__ctx *c)
+{
+	struct memif *m, *next;
+	unsigned i;
+
+	for (m = c->ifaces; m; m = next) {
+		bool bad = false;
+
+		next = m->next;
+		if (m->state != MEMIF__CONNECTED)
+			continue;
+		for (i = 0; i < m->n_rxq; i++)
+			bad |= __atomic_load_n(&m->rxq[i].fault,
+					       __ATOMIC_RELAXED);
+		for (i = 0; i < m->n_txq; i++)
+			bad |= __atomic_load_n(&m->txq[i].fault,
+					       __ATOMIC_RELAXED);
+		if (bad)
+			memif__disconnect(c, m, MEMIF_FAULT_RING_INDEXES,
+					  MEMIF_ERR_MFMSG, true);
+	}
+}

@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private declarations shared by lib/: the library context, sockets,
+ * control connections, interfaces and queues, and the memif__* functions
+ * that connect the files.  Never installed.
+ */
+#ifndef MEMIF_INTERNAL_H
+#define MEMIF_INTERNAL_H
+
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <liburing.h>
+
+#include "memif/memif.h"
+#include "memif_proto.h"
+#include "msg.h"
+#include "layout.h"
+#include "ring.h"
+
+#define MEMIF__MAX_REGIONS 256 /* we advertise max_region index 255 */
+#define MEMIF__MAX_PENDING 32 /* unauthenticated connections per socket */
+#define MEMIF__ERRQ_LEN 64
+#define MEMIF__RECV_BUF 256 /* > 128, so a long datagram shows as such */
+#define MEMIF__RECV_FDS 8 /* room for extra fds, all of them closed */
+
+/* What an io_uring completion belongs to (upper bits of user_data). */
+enum memif__op_kind {
+	MEMIF__OP_WAKE = 1,
+	MEMIF__OP_TIMER,
+	MEMIF__OP_TIMER_UPDATE,
+	MEMIF__OP_LISTEN,
+	MEMIF__OP_RECV,
+	MEMIF__OP_QPOLL,
+	MEMIF__OP_CANCEL,
+};
+
+/* user_data = kind:8 | aux:8 | gen:16 | slot:32 */
+static inline uint64_t memif__op_pack(unsigned kind, unsigned aux,
+				      uint32_t gen, uint32_t slot)
+{
+	return ((uint64_t)kind << 56) | ((uint64_t)(aux & 0xff) << 48) |
+	       ((uint64_t)(gen & 0xffff) << 32) | slot;
+}
+
+/* A slot in the object table: completions name objects by (slot, gen), so
+ * a completion for an object that is gone is recognised and ignored. */
+struct memif__obj {
+	void *ptr;
+	uint16_t gen;
+};
+
+struct memif__socket {
+	char name[MEMIF_SOCKET_PATH_MAX]; /* as configured ("@x" or a path) */
+	struct sockaddr_un addr;
+	socklen_t addrlen;
+	bool abstract;
+	int fd; /* listening socket */
+	uint32_t slot;
+	int refs; /* master interfaces using it */
+	int n_pending; /* connections not yet bound by INIT */
+	bool created_file; /* we bound the path: unlink on close */
+	uint64_t file_dev, file_ino; /* ... only if it is still ours */
+	struct memif__socket *next;
+};
+
+/* One control connection (either role). */
+struct memif__conn {
+	int fd;
+	uint32_t slot;
+	bool is_master;
+	bool dead; /* torn down; freed when the recv completes */
+	bool recv_armed;
+	bool busy; /* inside memif__conn_on_recv: free later */
+	struct memif__socket *sock; /* master: listener it came from */
+	struct memif *m; /* bound interface (master: after INIT) */
+	struct memif_msg_ctx mctx;
+	uint64_t deadline_ns; /* handshake timeout */
+	uint64_t region_size[MEMIF__MAX_REGIONS]; /* master: announced */
+	/* slave: the queued handshake messages, sent one per ACK */
+	struct memif_msg *txq;
+	int *txq_fd;
+	unsigned txq_len, txq_next;
+	/* recvmsg in flight through io_uring: must outlive the request */
+	struct msghdr rx_msg;
+	struct iovec rx_iov;
+	uint8_t rx_buf[MEMIF__RECV_BUF];
+	union {
+		struct cmsghdr align;
+		uint8_t buf[CMSG_SPACE(sizeof(int) * MEMIF__RECV_FDS) +
+			    CMSG_SPACE(sizeof(struct ucred))];
+	} rx_cmsg;
+	struct memif__conn *next;
+};
+
+struct memif__region {
+	uint8_t *base;
+	uint64_t size;
+	int fd;
+};
+
+/* Per-queue counters: written by the queue's data thread only (relaxed
+ * stores), read by memif_get_details. */
+struct memif__qstats {
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t drops_bad_desc;
+	uint64_t drops_too_long;
+	uint64_t ring_full;
+	uint64_t interrupts;
+};
+
+/* Quiescence gate: the data path enters with CAS OPEN -> BUSY and leaves
+ * with a release store of OPEN; teardown waits for OPEN and CASes it to
+ * CLOSED before it unmaps anything (tag-gate). */
+#define MEMIF__GATE_CLOSED 0u
+#define MEMIF__GATE_OPEN 1u
+#define MEMIF__GATE_BUSY 2u
+
+struct memif__queue {
+	uint32_t gate;
+	/* ---- set at connect, read-only while the gate is open ---- */
+	struct memif_ring *ring;
+	uint16_t size; /* entries; 2^log2 <= 16384 */
+	uint16_t mask;
+	uint8_t log2;
+	bool is_master;
+	bool is_rx;
+	uint8_t qid;
+	int efd; /* the ring's eventfd */
+	const struct memif_region_view *regions;
+	uint16_t n_regions;
+	uint32_t max_frag; /* longest acceptable fragment */
+	/* slave: where each slot's own buffer lives in region 0 */
+	uint64_t buf_base_off; /* offset of slot 0's buffer */
+	uint32_t buf_size;
+	uint8_t *region0;
+	struct memif *m;
+	/* ---- data-thread state ---- */
+	uint16_t cursor; /* next slot to consume (rx) or fill (tx) */
+	uint16_t released; /* rx: consumed and given back */
+	uint16_t peer_cached; /* tx slave: last tail seen */
+	uint16_t held; /* rx: slots lent to the caller as views */
+	uint16_t reserved; /* tx: slots reserved by memif_tx_alloc */
+	bool polling;
+	bool fault;
+	uint8_t *reasm; /* chained-packet reassembly buffer */
+	uint32_t reasm_cap;
+	struct memif__qstats st;
+	char pad[64];
+};
+
+enum memif__state {
+	MEMIF__IDLE = 0,
+	MEMIF__CONNECTING,
+	MEMIF__CONNECTED,
+};
+
+struct memif {
+	uint32_t slot;
+	/* configuration, defaults applied */
+	char if_name[MEMIF_NAME_MAX];
+	char instance_name[MEMIF_NAME_MAX];
+	char app_name[MEMIF_NAME_MAX];
+	char secret[MEMIF_SECRET_MAX];
+	uint32_t id;
+	bool is_master;
+	uint8_t mode;
+	uint8_t cfg_rx_queues, cfg_tx_queues;
+	uint32_t buffer_size;
+	uint8_t log2_ring_size;
+	enum memif_rx_mode rx_mode;
+	uint32_t reconnect_ms, handshake_ms, max_packet;
+	bool allow_unsealed;
+	void *user_data;
+	struct memif_callbacks cb;
+	char sock_name[MEMIF_SOCKET_PATH_MAX];
+	struct memif__socket *sock; /* master: shared listener */
+	struct sockaddr_un peer_addr; /* slave: where to connect */
+	socklen_t peer_addrlen;
+
+	/* connection */
+	enum memif__state state;
+	struct memif__conn *conn;
+	uint64_t next_attempt_ns; /* slave reconnect timer; 0 = none */
+	int last_connect_err;
+	char remote_if_name[MEMIF_NAME_MAX];
+	char remote_instance_name[MEMIF_NAME_MAX];
+	char remote_reason[MEMIF_REASON_MAX];
+	char local_reason[MEMIF_REASON_MAX];
+	uint32_t connects;
+	bool up_notified; /* on_connect ran: on_disconnect owed */
+	bool release_pending; /* shared memory kept for on_disconnect */
+
+	/* shared memory of the live (or forming) connection */
+	struct memif__region regions[MEMIF__MAX_REGIONS];
+	struct memif_region_view views[MEMIF__MAX_REGIONS];
+	uint16_t n_regions;
+	struct memif_layout layout; /* slave */
+	/* rings collected during the handshake (master) or created (slave) */
+	struct memif__ring_info {
+		uint16_t region;
+		uint32_t offset;
+		uint8_t log2;
+		int efd;
+	} s2m[MEMIF_MAX_QUEUES + 1], m2s[MEMIF_MAX_QUEUES + 1];
+	uint16_t n_s2m, n_m2s;
+
+	/* data path: persistent arrays, so a late burst never touches freed
+	 * memory; n_rxq/n_txq are published after the queues are set up */
+	struct memif__queue *rxq, *txq;
+	uint16_t n_rxq, n_txq;
+
+	/* interrupt fds */
+	int intr_fd;
+	bool dispatch; /* io_uring polls on RX eventfds wanted */
+	bool qpolls_armed;
+	uint64_t pending[4]; /* queue ids with interrupts */
+	int err_fd;
+	int errq[MEMIF__ERRQ_LEN];
+	unsigned errq_head, errq_len;
+
+	/* callbacks */
+	pthread_t cb_thread;
+	bool in_callback;
+	bool close_pending;
+	bool closing;
+	struct memif *next;
+};
+
+struct memif__ctx {
+	pthread_mutex_t lock; /* all control-plane state below and in memif */
+	pthread_cond_t cond; /* callback finished */
+	struct io_uring ring;
+	int wake_fd;
+	bool wake_armed;
+	bool no_event_thread;
+	pthread_t thread;
+	bool thread_running;
+	bool stop;
+	pthread_t loop_thread; /* thread inside the loop right now */
+	bool in_loop;
+	char app_name[MEMIF_NAME_MAX];
+	struct memif__socket *sockets;
+	struct memif *ifaces;
+	struct memif__conn *conns;
+	struct memif__obj *objs;
+	uint32_t n_objs, cap_objs;
+	uint32_t free_slot_hint;
+	bool timer_armed;
+	uint64_t timer_at;
+	unsigned sqe_pending;
+	bool dp_fault; /* a data thread flagged a broken ring */
+};
+
+extern struct memif__ctx *memif__ctx;
+
+/* ---- memif.c ---- */
+void memif__log(enum memif_log_level lvl, const struct memif *m, int qid,
+		int err, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+int memif__err_from_errno(int neg_errno);
+int memif__err_from_fault(enum memif_fault f);
+void memif__push_error(struct memif *m, int code);
+uint64_t memif__now_ns(void);
+
+/* ---- loop.c ---- */
+int memif__loop_init(struct memif__ctx *c);
+void memif__loop_fini(struct memif__ctx *c);
+void memif__loop_run_once(struct memif__ctx *c, int timeout_ms);
+void *memif__loop_thread(void *arg);
+void memif__loop_wake(struct memif__ctx *c);
+struct io_uring_sqe *memif__sqe(struct memif__ctx *c);
+void memif__loop_submit(struct memif__ctx *c);
+uint32_t memif__obj_add(struct memif__ctx *c, void *ptr);
+void memif__obj_del(struct memif__ctx *c, uint32_t slot);
+uint16_t memif__obj_gen(struct memif__ctx *c, uint32_t slot);
+void memif__loop_cancel(struct memif__ctx *c, uint64_t user_data);
+
+/* ---- socket.c ---- */
+int memif__socket_addr(const char *name, struct sockaddr_un *addr,
+		       socklen_t *len, bool *abstract);
+int memif__socket_get(struct memif__ctx *c, struct memif *m,
+		      const struct memif_config *cfg);
+void memif__socket_put(struct memif__ctx *c, struct memif__socket *s);
+void memif__socket_accept(struct memif__ctx *c, struct memif__socket *s);
+int memif__send_msg(int fd, const struct memif_msg *msg, int pass_fd);
+
+/* ---- conn.c ---- */
+void memif__conn_arm_recv(struct memif__ctx *c, struct memif__conn *cn);
+void memif__conn_on_recv(struct memif__ctx *c, struct memif__conn *cn,
+			 int res);
+struct memif__conn *memif__conn_new(struct memif__ctx *c, int fd,
+				    bool is_master);
+void memif__conn_kill(struct memif__ctx *c, struct memif__conn *cn);
+void memif__slave_try_connect(struct memif__ctx *c, struct memif *m);
+void memif__disconnect(struct memif__ctx *c, struct memif *m,
+		       enum memif_fault reason, int err_code, bool send_disc);
+void memif__conn_timeouts(struct memif__ctx *c, uint64_t now);
+void memif__run_callbacks(struct memif__ctx *c);
+void memif__check_dp_faults(struct memif__ctx *c);
+void memif__release_conn_state(struct memif *m);
+void memif__close_locked(struct memif__ctx *c, struct memif *m);
+
+/* ---- region.c ---- */
+int memif__region_create(struct memif *m);
+int memif__region_check_fd(int fd, uint64_t size, bool allow_unsealed,
+			   enum memif_fault *fault);
+int memif__region_map(struct memif__region *r);
+void memif__regions_release(struct memif *m);
+int memif__eventfd_check(int fd);
+
+/* ---- queue.c ---- */
+int memif__queues_setup(struct memif *m);
+void memif__queues_quiesce(struct memif *m);
+void memif__queues_release(struct memif *m);
+void memif__queue_set_polling(struct memif__queue *q, bool polling);
+void memif__arm_qpolls(struct memif__ctx *c, struct memif *m);
+void memif__cancel_qpolls(struct memif__ctx *c, struct memif *m);
+
+/* ---- os.c ---- */
+int memif__os_socket(void);
+int memif__os_accept(int fd);
+int memif__os_eventfd(void);
+int memif__os_memfd(const char *name);
+int memif__os_close(int fd);
+int memif__os_eventfd_signal(int fd);
+int memif__os_eventfd_clear(int fd);
+
+#endif /* MEMIF_INTERNAL_H */

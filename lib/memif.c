@@ -1,0 +1,871 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The library context and the management API: init/cleanup, logger,
+ * create/close, details, rx mode, interrupt fds, callbacks, and the single
+ * -errno -> MEMIF_ERR_* converter.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+struct memif__ctx *memif__ctx;
+static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Thread_local int last_errno;
+static _Thread_local int in_callback_depth; /* callbacks on this thread */
+
+/* ---- logging ------------------------------------------------------------ */
+
+static void default_log(enum memif_log_level level, const char *if_name,
+			int queue_id, int err_code, const char *msg, void *ctx)
+{
+	static const char *const names[] = { "panic", "fatal", "error", "warn",
+					     "info",  "debug", "trace" };
+
+	fprintf(stderr, "memif-native %s%s%s: %s\n", names[level],
+		if_name ? " " : "", if_name ? if_name : "", msg);
+}
+
+struct log_sink {
+	memif_log_fn fn;
+	void *ctx;
+};
+static struct log_sink *log_sink;
+static int log_level = -1;
+
+void memif_set_logger(memif_log_fn fn, void *ctx)
+{
+	/* Swapped as one pointer so a concurrent logger never sees a torn
+	 * (fn, ctx) pair; old sinks are leaked on purpose (a few bytes per
+	 * swap) because another thread may still be using one. */
+	struct log_sink *s = NULL;
+
+	if (fn) {
+		s = malloc(sizeof(*s));
+		if (!s)
+			return;
+		s->fn = fn;
+		s->ctx = ctx;
+	}
+	__atomic_store_n(&log_sink, s, __ATOMIC_RELEASE);
+}
+
+void memif_set_log_level(enum memif_log_level level)
+{
+	__atomic_store_n(&log_level, (int)level, __ATOMIC_RELAXED);
+}
+
+static int effective_level(void)
+{
+	int lvl = __atomic_load_n(&log_level, __ATOMIC_RELAXED);
+	const char *env;
+
+	if (lvl >= 0)
+		return lvl;
+	env = getenv("MEMIF_LOG_LEVEL");
+	lvl = env && env[0] >= '0' && env[0] <= '6' ? env[0] - '0' :
+						      MEMIF_LOG_WARN;
+	__atomic_store_n(&log_level, lvl, __ATOMIC_RELAXED);
+	return lvl;
+}
+
+void memif__log(enum memif_log_level lvl, const struct memif *m, int qid,
+		int err, const char *fmt, ...)
+{
+	struct log_sink *s;
+	char buf[256];
+	va_list ap;
+
+	if ((int)lvl > effective_level())
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	s = __atomic_load_n(&log_sink, __ATOMIC_ACQUIRE);
+	if (s)
+		s->fn(lvl, m ? m->if_name : NULL, qid, err, buf, s->ctx);
+	else
+		default_log(lvl, m ? m->if_name : NULL, qid, err, buf, NULL);
+}
+
+/* ---- errors ------------------------------------------------------------- */
+
+int memif__err_from_errno(int neg_errno)
+{
+	switch (-neg_errno) {
+	case 0:
+		return MEMIF_OK;
+	case ECONNREFUSED:
+		return MEMIF_ERR_CONNREFUSED;
+	case EACCES:
+		return MEMIF_ERR_ACCES;
+	case ENOENT:
+		return MEMIF_ERR_NO_FILE;
+	case ENFILE:
+		return MEMIF_ERR_FILE_LIMIT;
+	case EMFILE:
+		return MEMIF_ERR_PROC_FILE_LIMIT;
+	case EALREADY:
+		return MEMIF_ERR_ALREADY;
+	case EAGAIN:
+		return MEMIF_ERR_AGAIN;
+	case EBADF:
+		return MEMIF_ERR_BAD_FD;
+	case ENOMEM:
+		return MEMIF_ERR_NOMEM;
+	case EINVAL:
+		return MEMIF_ERR_INVAL_ARG;
+	case ENOTSOCK:
+		return MEMIF_ERR_FILE_NOT_SOCK;
+	default:
+		last_errno = -neg_errno;
+		return MEMIF_ERR_SYSCALL;
+	}
+}
+
+int memif__err_from_fault(enum memif_fault f)
+{
+	switch (f) {
+	case MEMIF_FAULT_NONE:
+		return MEMIF_OK;
+	case MEMIF_FAULT_UNKNOWN_TYPE:
+		return MEMIF_ERR_UNKNOWN_MSG;
+	case MEMIF_FAULT_VERSION:
+		return MEMIF_ERR_PROTO;
+	case MEMIF_FAULT_NO_REGION_FD:
+	case MEMIF_FAULT_REGION_FD:
+	case MEMIF_FAULT_REGION_UNSEALED:
+	case MEMIF_FAULT_MMAP:
+		return MEMIF_ERR_NO_SHMFD;
+	case MEMIF_FAULT_REGION_INDEX:
+	case MEMIF_FAULT_TOO_MANY_REGIONS:
+		return MEMIF_ERR_MAXREG;
+	case MEMIF_FAULT_NO_RING_FD:
+	case MEMIF_FAULT_RING_FD:
+		return MEMIF_ERR_NO_INTFD;
+	case MEMIF_FAULT_RING_INDEX:
+	case MEMIF_FAULT_TOO_MANY_RINGS:
+		return MEMIF_ERR_MAXRING;
+	case MEMIF_FAULT_RING_LOG2:
+		return MEMIF_ERR_MAX_RING;
+	case MEMIF_FAULT_PRIVATE_HDR:
+		return MEMIF_ERR_PRIVHDR;
+	case MEMIF_FAULT_ID:
+		return MEMIF_ERR_ID;
+	case MEMIF_FAULT_ALREADY_CONNECTED:
+		return MEMIF_ERR_ALRCONN;
+	case MEMIF_FAULT_MODE:
+		return MEMIF_ERR_MODE;
+	case MEMIF_FAULT_SECRET_REQUIRED:
+		return MEMIF_ERR_NOSECRET;
+	case MEMIF_FAULT_SECRET:
+		return MEMIF_ERR_SECRET;
+	case MEMIF_FAULT_COOKIE:
+		return MEMIF_ERR_COOKIE;
+	case MEMIF_FAULT_INTERNAL:
+		return MEMIF_ERR_NOMEM;
+	default:
+		return MEMIF_ERR_MFMSG;
+	}
+}
+
+static const char *const err_str[] = {
+	[MEMIF_OK] = "success",
+	[MEMIF_ERR_SYSCALL] = "system call failed",
+	[MEMIF_ERR_CONNREFUSED] = "connection refused",
+	[MEMIF_ERR_ACCES] = "permission denied",
+	[MEMIF_ERR_NO_FILE] = "no such file or directory",
+	[MEMIF_ERR_FILE_LIMIT] = "system open file limit reached",
+	[MEMIF_ERR_PROC_FILE_LIMIT] = "process open file limit reached",
+	[MEMIF_ERR_ALREADY] = "connection already requested",
+	[MEMIF_ERR_AGAIN] = "try again",
+	[MEMIF_ERR_BAD_FD] = "bad file descriptor",
+	[MEMIF_ERR_NOMEM] = "out of memory",
+	[MEMIF_ERR_INVAL_ARG] = "invalid argument",
+	[MEMIF_ERR_NOCONN] = "handle does not refer to an interface",
+	[MEMIF_ERR_CONN] = "handle already refers to an interface",
+	[MEMIF_ERR_CB_FDUPDATE] = "fd update callback failed",
+	[MEMIF_ERR_FILE_NOT_SOCK] = "file is not a socket",
+	[MEMIF_ERR_NO_SHMFD] = "missing or invalid shared memory region",
+	[MEMIF_ERR_COOKIE] = "ring cookie mismatch",
+	[MEMIF_ERR_NOBUF_RING] = "ring buffer full",
+	[MEMIF_ERR_NOBUF] = "not enough buffers",
+	[MEMIF_ERR_NOBUF_DET] = "details buffer too small",
+	[MEMIF_ERR_INT_WRITE] = "interrupt write failed",
+	[MEMIF_ERR_MFMSG] = "malformed message",
+	[MEMIF_ERR_QID] = "invalid queue id",
+	[MEMIF_ERR_PROTO] = "incompatible protocol version",
+	[MEMIF_ERR_ID] = "unmatched interface id",
+	[MEMIF_ERR_ACCSLAVE] = "slave cannot accept connections",
+	[MEMIF_ERR_ALRCONN] = "interface already connected",
+	[MEMIF_ERR_MODE] = "mode mismatch",
+	[MEMIF_ERR_SECRET] = "secret mismatch",
+	[MEMIF_ERR_NOSECRET] = "secret required",
+	[MEMIF_ERR_MAXREG] = "too many regions",
+	[MEMIF_ERR_MAXRING] = "too many rings",
+	[MEMIF_ERR_NO_INTFD] = "missing or invalid interrupt fd",
+	[MEMIF_ERR_DISCONNECT] = "peer disconnected",
+	[MEMIF_ERR_DISCONNECTED] = "interface not connected",
+	[MEMIF_ERR_UNKNOWN_MSG] = "unknown message type",
+	[MEMIF_ERR_POLL_CANCELED] = "event polling cancelled",
+	[MEMIF_ERR_MAX_RING] = "log2 ring size above 14",
+	[MEMIF_ERR_PRIVHDR] = "private headers not supported",
+};
+
+const char *memif_strerror(int code)
+{
+	switch (code) {
+	case MEMIF_ERR_NOT_INIT:
+		return "library not initialised";
+	case MEMIF_ERR_ALREADY_INIT:
+		return "library already initialised";
+	case MEMIF_ERR_UNSUPPORTED:
+		return "not supported";
+	case MEMIF_ERR_EOF:
+		return "end of file";
+	case MEMIF_ERR_WOULD_DEADLOCK:
+		return "would deadlock: called from a callback";
+	case MEMIF_ERR_PKT_LEN:
+		return "invalid packet length";
+	case MEMIF_ERR_UNKNOWN:
+		return "unknown error";
+	}
+	if (code < 0 || (size_t)code >= sizeof(err_str) / sizeof(err_str[0]) ||
+	    !err_str[code])
+		return "unknown error";
+	return err_str[code];
+}
+
+int memif_errno(void)
+{
+	return last_errno;
+}
+
+uint64_t memif__now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void memif__push_error(struct memif *m, int code)
+{
+	unsigned i;
+
+	if (m->errq_len == MEMIF__ERRQ_LEN) {
+		/* Drop the oldest: the library never blocks on this queue. */
+		m->errq_head = (m->errq_head + 1) % MEMIF__ERRQ_LEN;
+		m->errq_len--;
+	}
+	i = (m->errq_head + m->errq_len) % MEMIF__ERRQ_LEN;
+	m->errq[i] = code;
+	m->errq_len++;
+	memif__os_eventfd_signal(m->err_fd);
+}
+
+/* ---- init and cleanup --------------------------------------------------- */
+
+int memif_init_ex(const char *app_name, const struct memif_init_opts *opts)
+{
+	struct memif__ctx *c;
+	int ret;
+
+	pthread_mutex_lock(&init_lock);
+	if (memif__ctx) {
+		pthread_mutex_unlock(&init_lock);
+		return MEMIF_ERR_ALREADY_INIT;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		pthread_mutex_unlock(&init_lock);
+		return MEMIF_ERR_NOMEM;
+	}
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->cond, NULL);
+	snprintf(c->app_name, sizeof(c->app_name), "%s",
+		 app_name ? app_name : "");
+	c->no_event_thread = opts && opts->no_event_thread;
+	ret = memif__loop_init(c);
+	if (ret < 0)
+		goto out_free;
+	memif__ctx = c;
+	if (!c->no_event_thread) {
+		ret = -pthread_create(&c->thread, NULL, memif__loop_thread, c);
+		if (ret < 0) {
+			memif__ctx = NULL;
+			memif__loop_fini(c);
+			goto out_free;
+		}
+		c->thread_running = true;
+	}
+	pthread_mutex_unlock(&init_lock);
+	return MEMIF_OK;
+
+out_free:
+	pthread_mutex_destroy(&c->lock);
+	pthread_cond_destroy(&c->cond);
+	free(c);
+	pthread_mutex_unlock(&init_lock);
+	return memif__err_from_errno(ret);
+}
+
+int memif_init(const char *app_name)
+{
+	return memif_init_ex(app_name, NULL);
+}
+
+int memif_cleanup(void)
+{
+	struct memif__ctx *c;
+	int i;
+
+	if (in_callback_depth)
+		return MEMIF_ERR_WOULD_DEADLOCK;
+	pthread_mutex_lock(&init_lock);
+	c = memif__ctx;
+	if (!c) {
+		pthread_mutex_unlock(&init_lock);
+		return MEMIF_ERR_NOT_INIT;
+	}
+	pthread_mutex_lock(&c->lock);
+	if (c->in_loop && pthread_equal(c->loop_thread, pthread_self())) {
+		pthread_mutex_unlock(&c->lock);
+		pthread_mutex_unlock(&init_lock);
+		return MEMIF_ERR_WOULD_DEADLOCK;
+	}
+	while (c->ifaces)
+		memif__close_locked(c, c->ifaces);
+	c->stop = true;
+	memif__loop_wake(c);
+	pthread_mutex_unlock(&c->lock);
+	if (c->thread_running)
+		pthread_join(c->thread, NULL);
+	/* Connections still waiting for their recv to be cancelled: drain. */
+	pthread_mutex_lock(&c->lock);
+	for (i = 0; c->conns && i < 50; i++)
+		memif__loop_run_once(c, 100);
+	pthread_mutex_unlock(&c->lock);
+	memif__loop_fini(c);
+	memif__ctx = NULL;
+	free(c->objs);
+	pthread_mutex_destroy(&c->lock);
+	pthread_cond_destroy(&c->cond);
+	free(c);
+	pthread_mutex_unlock(&init_lock);
+	return MEMIF_OK;
+}
+
+int memif_get_event_fd(int *fd)
+{
+	if (!fd)
+		return MEMIF_ERR_INVAL_ARG;
+	if (!memif__ctx)
+		return MEMIF_ERR_NOT_INIT;
+	*fd = memif__ctx->ring.ring_fd;
+	return MEMIF_OK;
+}
+
+int memif_process_events(int timeout_ms)
+{
+	struct memif__ctx *c = memif__ctx;
+
+	if (!c)
+		return MEMIF_ERR_NOT_INIT;
+	if (!c->no_event_thread)
+		return MEMIF_ERR_INVAL_ARG;
+	if (in_callback_depth)
+		return MEMIF_ERR_WOULD_DEADLOCK;
+	pthread_mutex_lock(&c->lock);
+	if (c->in_loop) {
+		pthread_mutex_unlock(&c->lock);
+		return MEMIF_ERR_WOULD_DEADLOCK;
+	}
+	c->in_loop = true;
+	c->loop_thread = pthread_self();
+	memif__loop_run_once(c, timeout_ms);
+	c->in_loop = false;
+	pthread_mutex_unlock(&c->lock);
+	return MEMIF_OK;
+}
+
+/* ---- callbacks ---------------------------------------------------------- */
+
+/* Run @fn for @m with no lock held; returns with the lock held again. */
+static void call_cb(struct memif__ctx *c, struct memif *m,
+		    memif_conn_update_cb fn)
+{
+	int ret;
+
+	m->in_callback = true;
+	m->cb_thread = pthread_self();
+	pthread_mutex_unlock(&c->lock);
+	in_callback_depth++;
+	ret = fn ? fn(m, m->cb.ctx) : 0;
+	in_callback_depth--;
+	pthread_mutex_lock(&c->lock);
+	m->in_callback = false;
+	pthread_cond_broadcast(&c->cond);
+	if (ret)
+		memif__log(MEMIF_LOG_DEBUG, m, -1, ret, "callback returned %d",
+			   ret);
+}
+
+/* The on_disconnect owed for @m, then the shared memory it kept alive. */
+static void finish_down(struct memif__ctx *c, struct memif *m)
+{
+	m->up_notified = false;
+	call_cb(c, m, m->cb.on_disconnect);
+	memif__release_conn_state(m);
+}
+
+void memif__run_callbacks(struct memif__ctx *c)
+{
+	struct memif *m;
+
+again:
+	for (m = c->ifaces; m; m = m->next) {
+		if (m->in_callback || m->closing)
+			continue;
+		if (m->release_pending) {
+			finish_down(c, m);
+		} else if (m->state == MEMIF__CONNECTED && !m->up_notified) {
+			m->up_notified = true;
+			call_cb(c, m, m->cb.on_connect);
+		} else if (m->close_pending) {
+			memif__close_locked(c, m);
+		} else {
+			continue;
+		}
+		/* The list may have changed while unlocked. */
+		goto again;
+	}
+}
+
+/* ---- interfaces --------------------------------------------------------- */
+
+static int copy_name(char *dst, size_t size, const char *src, bool strict)
+{
+	size_t n = src ? strlen(src) : 0;
+
+	if (strict && n >= size)
+		return -EINVAL;
+	snprintf(dst, size, "%s", src ? src : "");
+	return 0;
+}
+
+static int check_config(const struct memif_config *cfg)
+{
+	if ((unsigned)cfg->mode > MEMIF_IF_MODE_PUNT_INJECT ||
+	    (unsigned)cfg->rx_mode > MEMIF_RX_MODE_POLLING)
+		return MEMIF_ERR_INVAL_ARG;
+	if (cfg->log2_ring_size > MEMIF_MAX_LOG2_RING_SIZE)
+		return MEMIF_ERR_MAX_RING;
+	if (cfg->secret && strlen(cfg->secret) >= MEMIF_SECRET_MAX)
+		return MEMIF_ERR_INVAL_ARG;
+	if (cfg->socket_filename &&
+	    strlen(cfg->socket_filename) >= MEMIF_SOCKET_PATH_MAX)
+		return MEMIF_ERR_INVAL_ARG;
+	return MEMIF_OK;
+}
+
+static struct memif *iface_alloc(struct memif__ctx *c,
+				 const struct memif_config *cfg,
+				 const struct memif_callbacks *cb)
+{
+	struct memif *m = calloc(1, sizeof(*m));
+	unsigned i;
+
+	if (!m)
+		return NULL;
+	m->rxq = calloc(MEMIF_MAX_QUEUES + 1, sizeof(*m->rxq));
+	m->txq = calloc(MEMIF_MAX_QUEUES + 1, sizeof(*m->txq));
+	if (!m->rxq || !m->txq) {
+		free(m->rxq);
+		free(m->txq);
+		free(m);
+		return NULL;
+	}
+	for (i = 0; i < MEMIF__MAX_REGIONS; i++)
+		m->regions[i].fd = -1;
+	for (i = 0; i <= MEMIF_MAX_QUEUES; i++) {
+		m->s2m[i].efd = -1;
+		m->m2s[i].efd = -1;
+	}
+	m->intr_fd = -1;
+	m->err_fd = -1;
+	copy_name(m->if_name, sizeof(m->if_name), cfg->if_name, false);
+	copy_name(m->app_name, sizeof(m->app_name), cfg->app_name, false);
+	if (cfg->instance_name && cfg->instance_name[0])
+		copy_name(m->instance_name, sizeof(m->instance_name),
+			  cfg->instance_name, false);
+	else if (cfg->app_name && cfg->app_name[0])
+		copy_name(m->instance_name, sizeof(m->instance_name),
+			  cfg->app_name, false);
+	else
+		copy_name(m->instance_name, sizeof(m->instance_name),
+			  c->app_name, false);
+	copy_name(m->secret, sizeof(m->secret), cfg->secret, false);
+	copy_name(m->sock_name, sizeof(m->sock_name),
+		  cfg->socket_filename && cfg->socket_filename[0] ?
+			  cfg->socket_filename :
+			  MEMIF_DEFAULT_SOCKET,
+		  false);
+	m->id = cfg->conn_id;
+	m->is_master = cfg->is_master;
+	m->mode = (uint8_t)cfg->mode;
+	m->cfg_rx_queues = cfg->num_rx_queues ? cfg->num_rx_queues : 1;
+	m->cfg_tx_queues = cfg->num_tx_queues ? cfg->num_tx_queues : 1;
+	m->buffer_size = cfg->buffer_size ? cfg->buffer_size :
+					    MEMIF_DEFAULT_BUFFER_SIZE;
+	m->log2_ring_size = cfg->log2_ring_size ? cfg->log2_ring_size :
+						  MEMIF_DEFAULT_LOG2_RING_SIZE;
+	m->rx_mode = cfg->rx_mode;
+	m->reconnect_ms = cfg->reconnect_interval_ms ?
+				  cfg->reconnect_interval_ms :
+				  2000;
+	m->handshake_ms = cfg->handshake_timeout_ms ?
+				  cfg->handshake_timeout_ms :
+				  5000;
+	m->max_packet = cfg->max_packet_size ? cfg->max_packet_size : 65535;
+	m->allow_unsealed = cfg->allow_unsealed_regions;
+	m->user_data = cfg->user_data;
+	if (cb)
+		m->cb = *cb;
+	return m;
+}
+
+static void iface_free(struct memif *m)
+{
+	memif__os_close(m->intr_fd);
+	memif__os_close(m->err_fd);
+	free(m->rxq);
+	free(m->txq);
+	free(m);
+}
+
+int memif_create_interface(const struct memif_config *cfg,
+			   const struct memif_callbacks *cb, struct memif **out)
+{
+	struct memif__ctx *c = memif__ctx;
+	struct memif_layout l;
+	struct memif *m;
+	int ret;
+
+	if (!c)
+		return MEMIF_ERR_NOT_INIT;
+	if (!cfg || !out)
+		return MEMIF_ERR_INVAL_ARG;
+	ret = check_config(cfg);
+	if (ret)
+		return ret;
+	m = iface_alloc(c, cfg, cb);
+	if (!m)
+		return MEMIF_ERR_NOMEM;
+	/* A slave refuses at once a layout that could never fit 4 GiB. */
+	if (!m->is_master &&
+	    !memif__layout_init(&l, m->cfg_tx_queues, m->cfg_rx_queues,
+				m->log2_ring_size, m->buffer_size)) {
+		iface_free(m);
+		return MEMIF_ERR_INVAL_ARG;
+	}
+	m->intr_fd = memif__os_eventfd();
+	m->err_fd = m->intr_fd >= 0 ? memif__os_eventfd() : -1;
+	if (m->err_fd < 0) {
+		ret = m->intr_fd < 0 ? m->intr_fd : m->err_fd;
+		iface_free(m);
+		return memif__err_from_errno(ret);
+	}
+	pthread_mutex_lock(&c->lock);
+	m->slot = memif__obj_add(c, m);
+	if (m->slot == UINT32_MAX) {
+		ret = -ENOMEM;
+		goto out_unlock;
+	}
+	if (m->is_master) {
+		ret = memif__socket_get(c, m, cfg);
+		if (ret == -EEXIST)
+			ret = -EINVAL;
+	} else {
+		bool abstract;
+
+		ret = memif__socket_addr(m->sock_name, &m->peer_addr,
+					 &m->peer_addrlen, &abstract);
+	}
+	if (ret < 0) {
+		memif__obj_del(c, m->slot);
+		goto out_unlock;
+	}
+	m->next = c->ifaces;
+	c->ifaces = m;
+	if (!m->is_master)
+		memif__slave_try_connect(c, m);
+	memif__loop_submit(c);
+	memif__loop_wake(c);
+	pthread_mutex_unlock(&c->lock);
+	*out = m;
+	return MEMIF_OK;
+
+out_unlock:
+	pthread_mutex_unlock(&c->lock);
+	iface_free(m);
+	return memif__err_from_errno(ret);
+}
+
+/* Close @m with c->lock held (may drop it to run on_disconnect). */
+void memif__close_locked(struct memif__ctx *c, struct memif *m)
+{
+	struct memif **pp;
+
+	m->closing = true;
+	m->close_pending = false;
+	if (m->conn || m->state != MEMIF__IDLE)
+		memif__disconnect(c, m, MEMIF_FAULT_NONE, 0, true);
+	if (m->release_pending)
+		finish_down(c, m);
+	for (pp = &c->ifaces; *pp; pp = &(*pp)->next)
+		if (*pp == m) {
+			*pp = m->next;
+			break;
+		}
+	memif__obj_del(c, m->slot);
+	if (m->sock)
+		memif__socket_put(c, m->sock);
+	memif__loop_submit(c);
+	iface_free(m);
+}
+
+int memif_close(struct memif *m)
+{
+	struct memif__ctx *c = memif__ctx;
+
+	if (!m)
+		return MEMIF_ERR_NOCONN;
+	if (!c)
+		return MEMIF_ERR_NOT_INIT;
+	pthread_mutex_lock(&c->lock);
+	if (m->in_callback && pthread_equal(m->cb_thread, pthread_self())) {
+		/* Closing oneself from one's own callback: after it returns. */
+		m->close_pending = true;
+		pthread_mutex_unlock(&c->lock);
+		return MEMIF_OK;
+	}
+	while (m->in_callback)
+		pthread_cond_wait(&c->cond, &c->lock);
+	memif__close_locked(c, m);
+	memif__loop_wake(c);
+	pthread_mutex_unlock(&c->lock);
+	return MEMIF_OK;
+}
+
+void *memif_get_user_data(const struct memif *m)
+{
+	return m ? m->user_data : NULL;
+}
+
+static void queue_details(const struct memif *m,
+			  const struct memif__queue *q,
+			  struct memif_queue_details *d)
+{
+	d->queue_id = q->qid;
+	d->ring_size = q->size;
+	d->buffer_size = m->is_master ? 0 : q->buf_size;
+	if (q->ring) {
+		d->flags = memif__read_once(&q->ring->flags);
+		d->head = memif__read_once(&q->ring->head);
+		d->tail = memif__read_once(&q->ring->tail);
+	}
+	d->region = 0;
+	d->packets = memif__read_once(&q->st.packets);
+	d->bytes = memif__read_once(&q->st.bytes);
+	d->drops_bad_desc = memif__read_once(&q->st.drops_bad_desc);
+	d->drops_too_long = memif__read_once(&q->st.drops_too_long);
+	d->ring_full = memif__read_once(&q->st.ring_full);
+	d->interrupts = memif__read_once(&q->st.interrupts);
+}
+
+int memif_get_details(struct memif *m, struct memif_details *out)
+{
+	struct memif__ctx *c = memif__ctx;
+	unsigned i;
+
+	if (!m)
+		return MEMIF_ERR_NOCONN;
+	if (!out)
+		return MEMIF_ERR_INVAL_ARG;
+	if (!c)
+		return MEMIF_ERR_NOT_INIT;
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&c->lock);
+	memcpy(out->if_name, m->if_name, sizeof(out->if_name));
+	memcpy(out->instance_name, m->instance_name,
+	       sizeof(out->instance_name));
+	out->conn_id = m->id;
+	memcpy(out->socket_filename, m->sock_name,
+	       sizeof(out->socket_filename));
+	memcpy(out->secret, m->secret, sizeof(out->secret));
+	out->is_master = m->is_master;
+	out->mode = (enum memif_if_mode)m->mode;
+	memcpy(out->app_name, m->app_name, sizeof(out->app_name));
+	memcpy(out->remote_if_name, m->remote_if_name,
+	       sizeof(out->remote_if_name));
+	memcpy(out->remote_instance_name, m->remote_instance_name,
+	       sizeof(out->remote_instance_name));
+	memcpy(out->remote_disconnect_reason, m->remote_reason,
+	       sizeof(out->remote_disconnect_reason));
+	memcpy(out->local_disconnect_reason, m->local_reason,
+	       sizeof(out->local_disconnect_reason));
+	out->has_link = m->state == MEMIF__CONNECTED;
+	out->connecting = m->state == MEMIF__CONNECTING;
+	out->connects = m->connects;
+	if (m->state == MEMIF__CONNECTED) {
+		out->num_rx_queues = (uint8_t)m->n_rxq;
+		out->num_tx_queues = (uint8_t)m->n_txq;
+		for (i = 0; i < m->n_rxq && i < MEMIF_MAX_QUEUES; i++)
+			queue_details(m, &m->rxq[i], &out->rx_queues[i]);
+		for (i = 0; i < m->n_txq && i < MEMIF_MAX_QUEUES; i++)
+			queue_details(m, &m->txq[i], &out->tx_queues[i]);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return MEMIF_OK;
+}
+
+int memif_set_rx_mode(struct memif *m, uint8_t qid, enum memif_rx_mode mode)
+{
+	struct memif__ctx *c = memif__ctx;
+	int ret = MEMIF_OK;
+
+	if (!m)
+		return MEMIF_ERR_NOCONN;
+	if ((unsigned)mode > MEMIF_RX_MODE_POLLING)
+		return MEMIF_ERR_INVAL_ARG;
+	if (!c)
+		return MEMIF_ERR_NOT_INIT;
+	pthread_mutex_lock(&c->lock);
+	if (m->state != MEMIF__CONNECTED)
+		ret = MEMIF_ERR_DISCONNECTED;
+	else if (qid >= m->n_rxq)
+		ret = MEMIF_ERR_QID;
+	else
+		memif__queue_set_polling(&m->rxq[qid],
+					 mode == MEMIF_RX_MODE_POLLING);
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
+int memif_get_interrupt_fd(struct memif *m, int *fd)
+{
+	struct memif__ctx *c = memif__ctx;
+
+	if (!m)
+		return MEMIF_ERR_NOCONN;
+	if (!fd)
+		return MEMIF_ERR_INVAL_ARG;
+	if (!c)
+		return MEMIF_ERR_NOT_INIT;
+	pthread_mutex_lock(&c->lock);
+	if (!m->dispatch) {
+		m->dispatch = true;
+		memif__loop_wake(c);
+	}
+	*fd = m->intr_fd;
+	pthread_mutex_unlock(&c->lock);
+	return MEMIF_OK;
+}
+
+static bool take_pending(struct memif *m, uint8_t *qid)
+{
+	unsigned w;
+
+	for (w = 0; w < 4; w++) {
+		uint64_t v = __atomic_load_n(&m->pending[w], __ATOMIC_ACQUIRE);
+
+		while (v) {
+			unsigned b = (unsigned)__builtin_ctzll(v);
+			uint64_t bit = 1ull << b;
+
+			if (__atomic_fetch_and(&m->pending[w], ~bit,
+					       __ATOMIC_ACQ_REL) &
+			    bit) {
+				*qid = (uint8_t)(w * 64 + b);
+				return true;
+			}
+			v &= ~bit;
+		}
+	}
+	return false;
+}
+
+int memif_read_interrupt(struct memif *m, uint8_t *qid)
+{
+	if (!m)
+		return MEMIF_ERR_NOCONN;
+	if (!qid)
+		return MEMIF_ERR_INVAL_ARG;
+	if (take_pending(m, qid))
+		return MEMIF_OK;
+	/* Clear, then look again: a bit set before its signal is not lost. */
+	memif__os_eventfd_clear(m->intr_fd);
+	return take_pending(m, qid) ? MEMIF_OK : MEMIF_ERR_AGAIN;
+}
+
+int memif_get_interrupt_error_fd(struct memif *m, int *fd)
+{
+	if (!m)
+		return MEMIF_ERR_NOCONN;
+	if (!fd)
+		return MEMIF_ERR_INVAL_ARG;
+	*fd = m->err_fd;
+	return MEMIF_OK;
+}
+
+int memif_read_interrupt_error(struct memif *m, int *err_code)
+{
+	struct memif__ctx *c = memif__ctx;
+	int ret = MEMIF_ERR_AGAIN;
+
+	if (!m)
+		return MEMIF_ERR_NOCONN;
+	if (!err_code)
+		return MEMIF_ERR_INVAL_ARG;
+	if (!c)
+		return MEMIF_ERR_NOT_INIT;
+	pthread_mutex_lock(&c->lock);
+	if (m->errq_len) {
+		*err_code = m->errq[m->errq_head];
+		m->errq_head = (m->errq_head + 1) % MEMIF__ERRQ_LEN;
+		m->errq_len--;
+		ret = MEMIF_OK;
+	}
+	if (!m->errq_len)
+		memif__os_eventfd_clear(m->err_fd);
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
+int memif_get_queue_interrupt_fd(struct memif *m, uint8_t qid, int *fd)
+{
+	struct memif__ctx *c = memif__ctx;
+	int ret = MEMIF_OK;
+
+	if (!m)
+		return MEMIF_ERR_NOCONN;
+	if (!fd)
+		return MEMIF_ERR_INVAL_ARG;
+	if (!c)
+		return MEMIF_ERR_NOT_INIT;
+	pthread_mutex_lock(&c->lock);
+	/* Valid from before on_connect until on_disconnect has returned. */
+	if (m->state != MEMIF__CONNECTED && !m->release_pending)
+		ret = MEMIF_ERR_DISCONNECTED;
+	else if (!m->rxq[qid].ring)
+		ret = MEMIF_ERR_QID;
+	else
+		*fd = m->rxq[qid].efd;
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}

@@ -1,0 +1,675 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hot path: bursts in both roles, chains, refill, interrupts, and the
+ * per-queue quiescence gate that lets teardown unmap safely.  No
+ * allocation, no lock, no logging; the only syscalls are one eventfd write
+ * per TX burst (none when the peer masks interrupts) and the eventfd read
+ * with which an interrupt-mode memif_rx_burst clears its queue.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* ---- setup and teardown (control path) ---------------------------------- */
+
+static void queue_init(struct memif *m, struct memif__queue *q,
+		       const struct memif__ring_info *ri, bool is_rx,
+		       unsigned qid)
+{
+	q->ring = (struct memif_ring *)(m->regions[ri->region].base +
+					ri->offset);
+	q->log2 = ri->log2;
+	q->size = (uint16_t)(1u << ri->log2);
+	q->mask = q->size - 1;
+	q->is_master = m->is_master;
+	q->is_rx = is_rx;
+	q->qid = (uint8_t)qid;
+	q->efd = ri->efd;
+	q->regions = m->views;
+	q->n_regions = m->n_regions;
+	q->max_frag = m->is_master ? m->max_packet : m->buffer_size;
+	q->buf_size = m->buffer_size;
+	q->region0 = m->regions[0].base;
+	q->m = m;
+	q->cursor = 0;
+	q->released = 0;
+	q->held = 0;
+	q->reserved = 0;
+	q->fault = false;
+	memset(&q->st, 0, sizeof(q->st));
+	if (!m->is_master)
+		q->buf_base_off = memif__layout_buffer_offset(
+			&m->layout, is_rx ? MEMIF_RING_M2S : MEMIF_RING_S2M,
+			qid, 0);
+}
+
+void memif__queue_set_polling(struct memif__queue *q, bool polling)
+{
+	uint16_t fl = memif__read_once(&q->ring->flags);
+
+	q->polling = polling;
+	fl = polling ? fl | MEMIF_RING_FLAG_MASK_INT :
+		       fl & ~MEMIF_RING_FLAG_MASK_INT;
+	/* We receive on this ring, so its flags are ours to write. */
+	memif__write_once(&q->ring->flags, fl);
+	/* tag-ring-wakeup: the flag store must be visible before we look at
+	 * the ring again, or a transmitter may skip the signal we wait on. */
+	memif__fence();
+}
+
+int memif__queues_setup(struct memif *m)
+{
+	const struct memif__ring_info *rx_ri = m->is_master ? m->s2m : m->m2s;
+	const struct memif__ring_info *tx_ri = m->is_master ? m->m2s : m->s2m;
+	uint16_t n_rx = m->is_master ? m->n_s2m : m->n_m2s;
+	uint16_t n_tx = m->is_master ? m->n_m2s : m->n_s2m;
+	unsigned i;
+
+	for (i = 0; i < n_rx; i++) {
+		struct memif__queue *q = &m->rxq[i];
+
+		queue_init(m, q, &rx_ri[i], true, i);
+		q->reasm_cap = m->max_packet;
+		q->reasm = malloc(q->reasm_cap);
+		if (!q->reasm)
+			return -ENOMEM;
+		if (m->is_master) {
+			/* LM and DPDK masters reset too; nothing flowed yet. */
+			memif__store_release(&q->ring->tail, 0);
+		} else {
+			/* Hand every M2S slot to the master (descriptors were
+			 * initialised with our buffers when the region was
+			 * made). */
+			q->released = q->size;
+			memif__store_release(&q->ring->head, q->size); /* R1 */
+		}
+		memif__queue_set_polling(q, m->rx_mode == MEMIF_RX_MODE_POLLING);
+	}
+	for (i = 0; i < n_tx; i++) {
+		struct memif__queue *q = &m->txq[i];
+
+		queue_init(m, q, &tx_ri[i], false, i);
+		if (m->is_master)
+			memif__store_release(&q->ring->tail, 0);
+	}
+	for (i = 0; i < n_rx; i++)
+		memif__store_release(&m->rxq[i].gate, MEMIF__GATE_OPEN);
+	for (i = 0; i < n_tx; i++)
+		memif__store_release(&m->txq[i].gate, MEMIF__GATE_OPEN);
+	memif__store_release(&m->n_rxq, n_rx);
+	memif__store_release(&m->n_txq, n_tx);
+	return 0;
+}
+
+/* tag-gate: after this, no data thread is inside a burst and none can
+ * enter, so shared memory can be unmapped. */
+static void gate_close(struct memif__queue *q)
+{
+	for (;;) {
+		uint32_t v = MEMIF__GATE_OPEN;
+
+		if (__atomic_compare_exchange_n(&q->gate, &v,
+						MEMIF__GATE_CLOSED, false,
+						__ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE))
+			return;
+		if (v == MEMIF__GATE_CLOSED)
+			return;
+		sched_yield(); /* a burst is running: it is short */
+	}
+}
+
+void memif__queues_quiesce(struct memif *m)
+{
+	unsigned i;
+
+	memif__store_release(&m->n_rxq, 0);
+	memif__store_release(&m->n_txq, 0);
+	for (i = 0; i <= MEMIF_MAX_QUEUES; i++) {
+		gate_close(&m->rxq[i]);
+		gate_close(&m->txq[i]);
+	}
+}
+
+void memif__queues_release(struct memif *m)
+{
+	unsigned i;
+
+	for (i = 0; i <= MEMIF_MAX_QUEUES; i++) {
+		free(m->rxq[i].reasm);
+		m->rxq[i].reasm = NULL;
+		m->rxq[i].ring = NULL;
+		m->txq[i].ring = NULL;
+	}
+}
+
+/* ---- the data path ------------------------------------------------------ */
+
+static inline int q_enter(struct memif *m, uint8_t qid, bool rx,
+			  struct memif__queue **out)
+{
+	uint16_t n = memif__load_acquire(rx ? &m->n_rxq : &m->n_txq);
+	struct memif__queue *q;
+	uint32_t v = MEMIF__GATE_OPEN;
+
+	if (memif__unlikely(qid >= n))
+		return n ? MEMIF_ERR_QID : MEMIF_ERR_DISCONNECTED;
+	q = rx ? &m->rxq[qid] : &m->txq[qid];
+	if (memif__unlikely(!__atomic_compare_exchange_n(
+		    &q->gate, &v, MEMIF__GATE_BUSY, false, __ATOMIC_ACQUIRE,
+		    __ATOMIC_RELAXED)))
+		return v == MEMIF__GATE_BUSY ? MEMIF_ERR_AGAIN :
+					       MEMIF_ERR_DISCONNECTED;
+	if (memif__unlikely(q->fault)) {
+		memif__store_release(&q->gate, MEMIF__GATE_OPEN);
+		return MEMIF_ERR_DISCONNECTED;
+	}
+	*out = q;
+	return MEMIF_OK;
+}
+
+static inline void q_leave(struct memif__queue *q)
+{
+	memif__store_release(&q->gate, MEMIF__GATE_OPEN);
+}
+
+/* The peer moved an index out of range: stop using the ring and have the
+ * event loop disconnect.  Cold, and the only wake from the data path. */
+static __attribute__((cold, noinline)) void
+q_fault(struct memif__queue *q)
+{
+	__atomic_store_n(&q->fault, true, __ATOMIC_RELAXED);
+	__atomic_store_n(&memif__ctx->dp_fault, true, __ATOMIC_RELEASE);
+	memif__loop_wake(memif__ctx);
+}
+
+static inline void stat_add(uint64_t *p, uint64_t v)
+{
+	/* Single writer (this queue's thread); details reads it relaxed. */
+	if (v)
+		memif__write_once(p, memif__read_once(p) + v);
+}
+
+/* Signal the peer once per burst unless it masks interrupts. */
+static inline void tx_kick(struct memif__queue *q)
+{
+	/* tag-ring-wakeup: the index store must be ordered before the flags
+	 * load; release alone does not order a later load. */
+	memif__fence();
+	if (!(memif__read_once(&q->ring->flags) & MEMIF_RING_FLAG_MASK_INT)) {
+		if (memif__os_eventfd_signal(q->efd) == 0)
+			stat_add(&q->st.interrupts, 1);
+	}
+}
+
+/* Slots available to the transmitter; false when the peer's index is out
+ * of range. */
+static inline bool tx_space(struct memif__queue *q, uint16_t *space)
+{
+	uint16_t n;
+
+	if (q->is_master) {
+		/* M2S: [tail, head) are empty buffers the slave lent us. */
+		n = (uint16_t)(memif__load_acquire(&q->ring->head) - /* A1 */
+			       q->cursor);
+	} else {
+		/* S2M: N - (head - tail) slots are free. */
+		uint16_t used = (uint16_t)(q->cursor -
+					   memif__load_acquire(&q->ring->tail)); /* A2 */
+		n = (uint16_t)(q->size - used);
+		if (used > q->size)
+			return false;
+	}
+	if (n > q->size)
+		return false;
+	*space = n;
+	return true;
+}
+
+/* Where slot @slot's data goes, and how much fits.  A slave writes its own
+ * buffer; a master uses the buffer the slave lent, after checking it. */
+static inline uint8_t *tx_slot(struct memif__queue *q, uint16_t slot,
+			       uint32_t *cap)
+{
+	if (!q->is_master) {
+		*cap = q->buf_size;
+		return q->region0 + q->buf_base_off +
+		       (uint64_t)slot * q->buf_size;
+	} else {
+		struct memif_desc d = q->ring->desc[slot];
+
+		if (memif__desc_check(&d, q->regions, q->n_regions,
+				      UINT32_MAX) != MEMIF_FAULT_NONE)
+			return NULL;
+		*cap = d.length;
+		return q->regions[d.region].base + d.offset;
+	}
+}
+
+static inline void tx_desc(struct memif__queue *q, uint16_t slot,
+			   uint32_t len, uint16_t flags)
+{
+	struct memif_desc *d = &q->ring->desc[slot];
+
+	if (!q->is_master) {
+		/* Rewrite every field: the master may have scribbled on them. */
+		d->region = 0;
+		d->offset = (uint32_t)(q->buf_base_off +
+				       (uint64_t)slot * q->buf_size);
+	}
+	d->length = len;
+	d->flags = flags;
+}
+
+static inline void tx_publish(struct memif__queue *q)
+{
+	if (q->is_master)
+		memif__store_release(&q->ring->tail, q->cursor); /* R2 */
+	else
+		memif__store_release(&q->ring->head, q->cursor); /* R1 */
+}
+
+int memif_tx_burst(struct memif *m, uint8_t qid,
+		   const struct memif_tx_pkt *pkts, uint16_t n_pkts,
+		   uint16_t *n_sent)
+{
+	struct memif__queue *q;
+	uint16_t space, sent = 0, used = 0;
+	uint64_t bytes = 0;
+	int ret;
+
+	if (!n_sent)
+		return MEMIF_ERR_INVAL_ARG;
+	*n_sent = 0;
+	if (n_pkts == 0)
+		return MEMIF_OK;
+	if (!m || !pkts)
+		return m ? MEMIF_ERR_INVAL_ARG : MEMIF_ERR_NOCONN;
+	ret = q_enter(m, qid, false, &q);
+	if (ret)
+		return ret;
+	q->reserved = 0;
+	if (memif__unlikely(!tx_space(q, &space))) {
+		q_fault(q);
+		q_leave(q);
+		return MEMIF_ERR_DISCONNECTED;
+	}
+	for (; sent < n_pkts; sent++) {
+		const uint8_t *src = pkts[sent].data;
+		uint32_t len = pkts[sent].len, left, cap = 0, cover = 0, k = 0;
+		uint16_t start = (uint16_t)(q->cursor + used);
+		uint8_t *dst = NULL;
+
+		if (memif__unlikely(len == 0 ||
+				    len > (uint32_t)q->size * q->max_frag)) {
+			ret = MEMIF_ERR_PKT_LEN;
+			break;
+		}
+		/* All or nothing: find the slots first, touch nothing. */
+		while (cover < len) {
+			if (used + k >= space)
+				goto out_full;
+			dst = tx_slot(q, (uint16_t)(start + k) & q->mask, &cap);
+			if (memif__unlikely(!dst))
+				goto out_bad;
+			cover += cap;
+			k++;
+		}
+		if (memif__likely(k == 1)) {
+			memcpy(dst, src, len);
+			tx_desc(q, start & q->mask, len, 0);
+		} else {
+			uint32_t i;
+
+			for (left = len, i = 0; i < k; i++) {
+				uint16_t slot = (uint16_t)(start + i) & q->mask;
+				uint32_t part;
+
+				/* Re-checked: the peer may change it. */
+				dst = tx_slot(q, slot, &cap);
+				if (memif__unlikely(!dst))
+					goto out_bad;
+				part = left < cap ? left : cap;
+				if (memif__unlikely(i + 1 == k && part < left))
+					goto out_bad;
+				memcpy(dst, src, part);
+				src += part;
+				left -= part;
+				tx_desc(q, slot, part,
+					left ? MEMIF_DESC_FLAG_NEXT : 0);
+			}
+		}
+		used = (uint16_t)(used + k);
+		bytes += len;
+	}
+	goto out_publish;
+out_bad:
+	stat_add(&q->st.drops_bad_desc, 1);
+	q_fault(q);
+	ret = MEMIF_ERR_DISCONNECTED;
+	goto out_publish;
+	goto out_publish;
+out_full:
+	stat_add(&q->st.ring_full, 1);
+out_publish:
+	if (used) {
+		q->cursor = (uint16_t)(q->cursor + used);
+		tx_publish(q);
+		tx_kick(q);
+	}
+	stat_add(&q->st.packets, sent);
+	stat_add(&q->st.bytes, bytes);
+	*n_sent = sent;
+	q_leave(q);
+	return ret;
+}
+
+int memif_tx_alloc(struct memif *m, uint8_t qid, struct memif_tx_buf *bufs,
+		   uint16_t n_bufs, uint16_t *n_alloc)
+{
+	struct memif__queue *q;
+	uint16_t space, i;
+	int ret;
+
+	if (!n_alloc || (!bufs && n_bufs))
+		return MEMIF_ERR_INVAL_ARG;
+	*n_alloc = 0;
+	if (!m)
+		return MEMIF_ERR_NOCONN;
+	ret = q_enter(m, qid, false, &q);
+	if (ret)
+		return ret;
+	q->reserved = 0;
+	if (memif__unlikely(!tx_space(q, &space))) {
+		q_fault(q);
+		q_leave(q);
+		return MEMIF_ERR_DISCONNECTED;
+	}
+	if (n_bufs > space) {
+		n_bufs = space;
+		stat_add(&q->st.ring_full, 1);
+	}
+	for (i = 0; i < n_bufs; i++) {
+		uint32_t cap;
+		uint8_t *p = tx_slot(q, (uint16_t)(q->cursor + i) & q->mask,
+				     &cap);
+
+		if (memif__unlikely(!p)) {
+			stat_add(&q->st.drops_bad_desc, 1);
+			q_fault(q);
+			break;
+		}
+		bufs[i].data = p;
+		bufs[i].len = cap;
+	}
+	q->reserved = i;
+	*n_alloc = i;
+	q_leave(q);
+	return MEMIF_OK;
+}
+
+int memif_tx_commit(struct memif *m, uint8_t qid,
+		    const struct memif_tx_buf *bufs, uint16_t n,
+		    uint16_t *n_sent)
+{
+	struct memif__queue *q;
+	uint64_t bytes = 0;
+	uint16_t i;
+	int ret;
+
+	if (!n_sent || (!bufs && n))
+		return MEMIF_ERR_INVAL_ARG;
+	*n_sent = 0;
+	if (!m)
+		return MEMIF_ERR_NOCONN;
+	ret = q_enter(m, qid, false, &q);
+	if (ret)
+		return ret;
+	if (n > q->reserved) {
+		q_leave(q);
+		return MEMIF_ERR_PKT_LEN;
+	}
+	for (i = 0; i < n; i++) {
+		uint16_t slot = (uint16_t)(q->cursor + i) & q->mask;
+		uint32_t cap;
+
+		if (!tx_slot(q, slot, &cap) || bufs[i].len == 0 ||
+		    bufs[i].len > cap) {
+			q_leave(q);
+			return MEMIF_ERR_PKT_LEN;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		tx_desc(q, (uint16_t)(q->cursor + i) & q->mask, bufs[i].len, 0);
+		bytes += bufs[i].len;
+	}
+	q->reserved = 0;
+	if (n) {
+		q->cursor = (uint16_t)(q->cursor + n);
+		tx_publish(q);
+		tx_kick(q);
+	}
+	stat_add(&q->st.packets, n);
+	stat_add(&q->st.bytes, bytes);
+	*n_sent = n;
+	q_leave(q);
+	return MEMIF_OK;
+}
+
+#define DROP_BAD 1u
+#define DROP_TOO_LONG 2u
+
+/* Give the slots lent out by the previous burst back to the peer. */
+static inline void rx_give_back(struct memif__queue *q)
+{
+	uint16_t i;
+
+	if (!q->held)
+		return;
+	if (q->is_master) {
+		q->released = q->cursor;
+		memif__store_release(&q->ring->tail, q->released); /* R2 */
+	} else {
+		/* Refill with our own buffers; never trust what the master
+		 * left in region/offset. */
+		for (i = 0; i < q->held; i++) {
+			uint16_t slot = (uint16_t)(q->released + i) & q->mask;
+			struct memif_desc *d = &q->ring->desc[slot];
+
+			d->flags = 0;
+			d->region = 0;
+			d->length = q->buf_size;
+			d->offset = (uint32_t)(q->buf_base_off +
+					       (uint64_t)slot * q->buf_size);
+		}
+		q->released = (uint16_t)(q->released + q->held);
+		memif__store_release(&q->ring->head, q->released); /* R1 */
+	}
+	q->held = 0;
+}
+
+/* Producer index and how much it published beyond our cursor; false when
+ * the peer's index is out of range. */
+static inline bool rx_avail(struct memif__queue *q, uint16_t *avail)
+{
+	uint16_t prod, n, limit;
+
+	if (q->is_master) {
+		prod = memif__load_acquire(&q->ring->head); /* A1 */
+		limit = (uint16_t)(q->size - (uint16_t)(q->cursor - q->released));
+	} else {
+		prod = memif__load_acquire(&q->ring->tail); /* A2 */
+		limit = (uint16_t)(q->released - q->cursor);
+	}
+	n = (uint16_t)(prod - q->cursor);
+	if (n > limit)
+		return false;
+	*avail = n;
+	return true;
+}
+
+int memif_rx_burst(struct memif *m, uint8_t qid, struct memif_rx_pkt *pkts,
+		   uint16_t max_pkts, uint16_t *n_rx)
+{
+	struct memif__queue *q;
+	uint16_t avail, n = 0, used = 0;
+	uint64_t bytes = 0, bad = 0, too_long = 0;
+	uint32_t reasm_used = 0;
+	int ret;
+
+	if (!n_rx || (!pkts && max_pkts))
+		return MEMIF_ERR_INVAL_ARG;
+	*n_rx = 0;
+	if (!m)
+		return MEMIF_ERR_NOCONN;
+	ret = q_enter(m, qid, true, &q);
+	if (ret)
+		return ret;
+	rx_give_back(q);
+	if (memif__unlikely(!rx_avail(q, &avail)))
+		goto out_fault;
+	if (avail == 0 && !q->polling) {
+		/* Clear first, then look again: a signal that lands between
+		 * the two is never consumed without its data being seen. */
+		if (memif__os_eventfd_clear(q->efd) > 0)
+			stat_add(&q->st.interrupts, 1);
+		if (memif__unlikely(!rx_avail(q, &avail)))
+			goto out_fault;
+	}
+	while (n < max_pkts && used < avail) {
+		uint16_t slot = (uint16_t)(q->cursor + used) & q->mask;
+		struct memif_desc d = q->ring->desc[slot]; /* one snapshot */
+		uint32_t total = 0, k = 0;
+		unsigned drop = 0;
+		bool next;
+
+		if (!(d.flags & MEMIF_DESC_FLAG_NEXT)) {
+			if (memif__desc_check(&d, q->regions, q->n_regions,
+					      q->max_frag)) {
+				bad++;
+			} else {
+				pkts[n].data = q->regions[d.region].base +
+					       d.offset;
+				pkts[n].len = d.length;
+				bytes += d.length;
+				n++;
+			}
+			used++;
+			continue;
+		}
+		/* A chain: reassemble while walking it once. */
+		do {
+			if (k) {
+				slot = (uint16_t)(q->cursor + used + k) &
+				       q->mask;
+				d = q->ring->desc[slot];
+			}
+			next = d.flags & MEMIF_DESC_FLAG_NEXT;
+			k++;
+			if (drop)
+				continue;
+			if (memif__desc_check(&d, q->regions, q->n_regions,
+					      q->max_frag)) {
+				drop = DROP_BAD;
+			} else if (total + d.length > q->reasm_cap) {
+				drop = DROP_TOO_LONG;
+			} else if (reasm_used + total + d.length >
+				   q->reasm_cap) {
+				/* It fits a burst of its own: leave it for
+				 * the next call. */
+				goto out_done;
+			} else {
+				memcpy(q->reasm + reasm_used + total,
+				       q->regions[d.region].base + d.offset,
+				       d.length);
+				total += d.length;
+			}
+		} while (next && used + k < avail);
+		if (next) {
+			/* Incomplete chain: wait for the rest, unless it
+			 * already fills the ring (it never can complete). */
+			if (avail == q->size && used == 0)
+				goto out_fault;
+			break;
+		}
+		if (drop == DROP_BAD) {
+			bad++;
+		} else if (drop == DROP_TOO_LONG) {
+			too_long++;
+		} else {
+			pkts[n].data = q->reasm + reasm_used;
+			pkts[n].len = total;
+			reasm_used += total;
+			bytes += total;
+			n++;
+		}
+		used = (uint16_t)(used + k);
+	}
+out_done:
+	q->cursor = (uint16_t)(q->cursor + used);
+	q->held = used;
+	stat_add(&q->st.packets, n);
+	stat_add(&q->st.bytes, bytes);
+	stat_add(&q->st.drops_bad_desc, bad);
+	stat_add(&q->st.drops_too_long, too_long);
+	*n_rx = n;
+	q_leave(q);
+	return MEMIF_OK;
+
+out_fault:
+	stat_add(&q->st.drops_bad_desc, 1);
+	q_fault(q);
+	q_leave(q);
+	return MEMIF_ERR_DISCONNECTED;
+}
+
+int memif_rx_release(struct memif *m, uint8_t qid)
+{
+	struct memif__queue *q;
+	int ret;
+
+	if (!m)
+		return MEMIF_ERR_NOCONN;
+	ret = q_enter(m, qid, true, &q);
+	if (ret)
+		return ret;
+	rx_give_back(q);
+	q_leave(q);
+	return MEMIF_OK;
+}
+
+/* ---- interrupt dispatch (control path) ---------------------------------- */
+
+void memif__arm_qpolls(struct memif__ctx *c, struct memif *m)
+{
+	unsigned i;
+
+	for (i = 0; i < m->n_rxq; i++) {
+		struct io_uring_sqe *sqe = memif__sqe(c);
+
+		if (!sqe)
+			return;
+		io_uring_prep_poll_multishot(sqe, m->rxq[i].efd, POLLIN);
+		io_uring_sqe_set_data64(
+			sqe, memif__op_pack(MEMIF__OP_QPOLL, i,
+					    memif__obj_gen(c, m->slot), m->slot));
+	}
+	m->qpolls_armed = true;
+	memif__loop_submit(c);
+}
+
+void memif__cancel_qpolls(struct memif__ctx *c, struct memif *m)
+{
+	unsigned i;
+
+	if (!m->qpolls_armed)
+		return;
+	for (i = 0; i < m->n_rxq; i++)
+		memif__loop_cancel(c, memif__op_pack(MEMIF__OP_QPOLL, i,
+						     memif__obj_gen(c, m->slot),
+						     m->slot));
+	m->qpolls_armed = false;
+}

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared memory: the slave's sealed memfd region (rings, then buffers), the
+ * master's checks of a region fd before it maps it, and the eventfd check
+ * for interrupt fds received from a peer.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+int memif__region_map(struct memif__region *r)
+{
+	void *p;
+
+	if (r->size > SIZE_MAX)
+		return -EINVAL;
+	p = mmap(NULL, (size_t)r->size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 r->fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	r->base = p;
+	return 0;
+}
+
+static void ring_init(struct memif *m, unsigned type, unsigned index)
+{
+	const struct memif_layout *l = &m->layout;
+	struct memif_ring *ring =
+		(struct memif_ring *)(m->regions[0].base +
+				      memif__layout_ring_offset(l, type, index));
+	uint32_t n = 1u << l->log2_ring_size, j;
+
+	/* Fresh memfd pages are zero: flags, head and tail start at 0. */
+	ring->cookie = MEMIF_COOKIE;
+	for (j = 0; j < n; j++) {
+		ring->desc[j].region = 0;
+		ring->desc[j].length = l->buffer_size;
+		ring->desc[j].offset = (uint32_t)memif__layout_buffer_offset(
+			l, type, index, j);
+	}
+}
+
+int memif__region_create(struct memif *m)
+{
+	struct memif__region *r = &m->regions[0];
+	char name[64];
+	unsigned i;
+	int fd, ret;
+
+	snprintf(name, sizeof(name), "memif %.31s region 0", m->if_name);
+	fd = memif__os_memfd(name);
+	if (fd < 0)
+		return fd;
+	if (ftruncate(fd, (off_t)m->layout.region_size) < 0 ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK) < 0) {
+		ret = -errno;
+		memif__os_close(fd);
+		return ret;
+	}
+	r->fd = fd;
+	r->size = m->layout.region_size;
+	ret = memif__region_map(r);
+	if (ret < 0) {
+		memif__os_close(fd);
+		r->fd = -1;
+		return ret;
+	}
+	m->n_regions = 1;
+	m->views[0].base = r->base;
+	m->views[0].size = r->size;
+	for (i = 0; i < m->layout.n_s2m; i++)
+		ring_init(m, MEMIF_RING_S2M, i);
+	for (i = 0; i < m->layout.n_m2s; i++)
+		ring_init(m, MEMIF_RING_M2S, i);
+	return 0;
+}
+
+int memif__region_check_fd(int fd, uint64_t size, bool allow_unsealed,
+			   enum memif_fault *fault)
+{
+	struct stat st;
+	int seals;
+
+	if (fstat(fd, &st) < 0) {
+		*fault = MEMIF_FAULT_REGION_FD;
+		return -errno;
+	}
+	/* Only memory files: a pipe, socket or device could block or lie. */
+	if (!S_ISREG(st.st_mode) || st.st_size < 0 ||
+	    (uint64_t)st.st_size < size) {
+		*fault = MEMIF_FAULT_REGION_FD;
+		return -EINVAL;
+	}
+	seals = fcntl(fd, F_GET_SEALS);
+	if (!allow_unsealed && (seals < 0 || !(seals & F_SEAL_SHRINK))) {
+		/* An unsealed file can be shrunk under our mapping: SIGBUS. */
+		*fault = MEMIF_FAULT_REGION_UNSEALED;
+		return -EPERM;
+	}
+	return 0;
+}
+
+void memif__regions_release(struct memif *m)
+{
+	unsigned i;
+
+	for (i = 0; i < MEMIF__MAX_REGIONS; i++) {
+		struct memif__region *r = &m->regions[i];
+
+		if (r->base)
+			munmap(r->base, (size_t)r->size);
+		memif__os_close(r->fd);
+		r->base = NULL;
+		r->size = 0;
+		r->fd = -1;
+		m->views[i].base = NULL;
+		m->views[i].size = 0;
+	}
+	m->n_regions = 0;
+}
+
+int memif__eventfd_check(int fd)
+{
+	char path[64], target[64];
+	ssize_t n;
+	int fl;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = 0;
+	if (strcmp(target, "anon_inode:[eventfd]") != 0)
+		return -EINVAL;
+	/* The flag lives in the description shared with the peer: set it if
+	 * missing (a blocking read would hang us), never clear it. */
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0)
+		return -errno;
+	if (!(fl & O_NONBLOCK) && fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -errno;
+	return 0;
+}

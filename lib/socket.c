@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * AF_UNIX SEQPACKET sockets: addresses (path or '@abstract'), listeners
+ * shared by path with the stale-file probe, accept, and sending one
+ * 128-byte message with at most one fd.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+int memif__socket_addr(const char *name, struct sockaddr_un *addr,
+		       socklen_t *len, bool *abstract)
+{
+	size_t n;
+
+	if (!name || !name[0])
+		name = MEMIF_DEFAULT_SOCKET;
+	n = strlen(name);
+	if (n >= sizeof(addr->sun_path))
+		return -EINVAL;
+	memset(addr, 0, sizeof(*addr));
+	addr->sun_family = AF_UNIX;
+	if (name[0] == '@') {
+		/* Abstract: NUL + name, and the length counts no trailing NUL
+		 * (spec §2.1.1), so "@foo" is the same name everywhere. */
+		if (n < 2)
+			return -EINVAL;
+		memcpy(addr->sun_path + 1, name + 1, n - 1);
+		*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
+		*abstract = true;
+	} else {
+		memcpy(addr->sun_path, name, n);
+		*len = (socklen_t)sizeof(*addr);
+		*abstract = false;
+	}
+	return 0;
+}
+
+/* Is something listening on @addr?  Used before replacing a socket file. */
+static bool live_listener(const struct sockaddr_un *addr, socklen_t len)
+{
+	int fd = memif__os_socket();
+	bool live;
+
+	if (fd < 0)
+		return true; /* cannot tell: do not steal */
+	live = connect(fd, (const struct sockaddr *)addr, len) == 0 ||
+	       errno == EAGAIN || errno == EINPROGRESS;
+	memif__os_close(fd);
+	return live;
+}
+
+static int listener_open(struct memif__socket *s,
+			 const struct memif_config *cfg)
+{
+	mode_t mode = cfg->socket_mode ? cfg->socket_mode : 0660;
+	struct stat st;
+	int fd, one = 1, ret;
+
+	fd = memif__os_socket();
+	if (fd < 0)
+		return fd;
+	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0)
+		goto out_errno;
+	if (!s->abstract && lstat(s->addr.sun_path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			ret = -ENOTSOCK;
+			goto out_close;
+		}
+		if (live_listener(&s->addr, s->addrlen)) {
+			ret = -EADDRINUSE;
+			goto out_close;
+		}
+		/* Stale file from a previous run: nothing answers on it. */
+		if (unlink(s->addr.sun_path) < 0 && errno != ENOENT)
+			goto out_errno;
+	}
+	if (bind(fd, (struct sockaddr *)&s->addr, s->addrlen) < 0)
+		goto out_errno;
+	if (!s->abstract) {
+		s->created_file = true;
+		if (chmod(s->addr.sun_path, mode) < 0)
+			goto out_unlink;
+		if ((cfg->socket_uid || cfg->socket_gid) &&
+		    chown(s->addr.sun_path,
+			  cfg->socket_uid ? (uid_t)cfg->socket_uid : (uid_t)-1,
+			  cfg->socket_gid ? (gid_t)cfg->socket_gid : (gid_t)-1) <
+			    0)
+			goto out_unlink;
+		if (stat(s->addr.sun_path, &st) == 0) {
+			s->file_dev = st.st_dev;
+			s->file_ino = st.st_ino;
+		}
+	}
+	if (listen(fd, 64) < 0)
+		goto out_unlink;
+	s->fd = fd;
+	return 0;
+
+out_unlink:
+	ret = -errno;
+	if (!s->abstract)
+		unlink(s->addr.sun_path);
+	s->created_file = false;
+	goto out_close;
+out_errno:
+	ret = -errno;
+out_close:
+	memif__os_close(fd);
+	return ret;
+}
+
+static void listener_arm(struct memif__ctx *c, struct memif__socket *s)
+{
+	struct io_uring_sqe *sqe = memif__sqe(c);
+
+	if (!sqe)
+		return;
+	io_uring_prep_poll_multishot(sqe, s->fd, POLLIN);
+	io_uring_sqe_set_data64(sqe, memif__op_pack(MEMIF__OP_LISTEN, 0,
+						   memif__obj_gen(c, s->slot),
+						   s->slot));
+	memif__loop_submit(c);
+}
+
+int memif__socket_get(struct memif__ctx *c, struct memif *m,
+		      const struct memif_config *cfg)
+{
+	struct memif__socket *s;
+	struct memif *o;
+	int ret;
+
+	for (s = c->sockets; s; s = s->next)
+		if (!strcmp(s->name, m->sock_name))
+			break;
+	if (s) {
+		for (o = c->ifaces; o; o = o->next)
+			if (o->is_master && o->sock == s && o->id == m->id)
+				return -EEXIST;
+		s->refs++;
+		m->sock = s;
+		return 0;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	strcpy(s->name, m->sock_name);
+	s->fd = -1;
+	ret = memif__socket_addr(s->name, &s->addr, &s->addrlen, &s->abstract);
+	if (ret == 0)
+		ret = listener_open(s, cfg);
+	if (ret < 0) {
+		free(s);
+		return ret;
+	}
+	s->slot = memif__obj_add(c, s);
+	if (s->slot == UINT32_MAX) {
+		memif__socket_put(c, s);
+		return -ENOMEM;
+	}
+	s->refs = 1;
+	s->next = c->sockets;
+	c->sockets = s;
+	m->sock = s;
+	listener_arm(c, s);
+	return 0;
+}
+
+void memif__socket_put(struct memif__ctx *c, struct memif__socket *s)
+{
+	struct memif__socket **pp;
+	struct memif__conn *cn, *next;
+	struct stat st;
+
+	if (--s->refs > 0)
+		return;
+	for (pp = &c->sockets; *pp; pp = &(*pp)->next)
+		if (*pp == s) {
+			*pp = s->next;
+			break;
+		}
+	/* Connections still waiting for INIT have nothing left to bind to. */
+	for (cn = c->conns; cn; cn = next) {
+		next = cn->next;
+		if (cn->sock == s && !cn->m && !cn->dead)
+			memif__conn_kill(c, cn);
+	}
+	if (s->slot != UINT32_MAX && s->slot != 0) {
+		memif__loop_cancel(c, memif__op_pack(MEMIF__OP_LISTEN, 0,
+						     memif__obj_gen(c, s->slot),
+						     s->slot));
+		memif__obj_del(c, s->slot);
+	}
+	/* Unlink only the file we created, not a successor's. */
+	if (s->created_file && stat(s->addr.sun_path, &st) == 0 &&
+	    st.st_dev == s->file_dev && st.st_ino == s->file_ino)
+		unlink(s->addr.sun_path);
+	memif__os_close(s->fd);
+	free(s);
+}
+
+void memif__socket_accept(struct memif__ctx *c, struct memif__socket *s)
+{
+	struct memif_msg hello;
+	struct memif__conn *cn;
+	int fd, i;
+
+	/* Bounded per wakeup, so a connect storm cannot starve the loop. */
+	for (i = 0; i < 16; i++) {
+		fd = memif__os_accept(s->fd);
+		if (fd < 0) {
+			if (fd != -EAGAIN)
+				memif__log(MEMIF_LOG_WARN, NULL, -1,
+					   memif__err_from_errno(fd),
+					   "accept on %s: %s", s->name,
+					   strerror(-fd));
+			return;
+		}
+		if (s->n_pending >= MEMIF__MAX_PENDING) {
+			memif__log(MEMIF_LOG_WARN, NULL, -1, MEMIF_ERR_AGAIN,
+				   "%s: too many pending connections",
+				   s->name);
+			memif__os_close(fd);
+			continue;
+		}
+		cn = memif__conn_new(c, fd, true);
+		if (!cn) {
+			memif__os_close(fd);
+			return;
+		}
+		cn->sock = s;
+		s->n_pending++;
+		memif__msg_build_hello(&hello, c->app_name,
+				       MEMIF__MAX_REGIONS - 1, 0, 0,
+				       MEMIF_MAX_LOG2_RING_SIZE);
+		/* The maxima are refined per interface at INIT; the HELLO
+		 * advertises the largest queue counts any master interface on
+		 * this socket has. */
+		{
+			struct memif *o;
+			uint16_t s2m = 0, m2s = 0;
+
+			for (o = c->ifaces; o; o = o->next) {
+				if (!o->is_master || o->sock != s)
+					continue;
+				if (o->cfg_rx_queues - 1 > s2m)
+					s2m = o->cfg_rx_queues - 1;
+				if (o->cfg_tx_queues - 1 > m2s)
+					m2s = o->cfg_tx_queues - 1;
+			}
+			hello.hello.max_s2m_ring = s2m;
+			hello.hello.max_m2s_ring = m2s;
+			cn->mctx.max_s2m_ring = s2m;
+			cn->mctx.max_m2s_ring = m2s;
+		}
+		if (memif__send_msg(fd, &hello, -1) < 0) {
+			memif__conn_kill(c, cn);
+			continue;
+		}
+		memif__conn_arm_recv(c, cn);
+	}
+}
+
+int memif__send_msg(int fd, const struct memif_msg *msg, int pass_fd)
+{
+	union {
+		struct cmsghdr align;
+		uint8_t buf[CMSG_SPACE(sizeof(int))];
+	} cbuf;
+	struct iovec iov = { .iov_base = (void *)msg,
+			     .iov_len = MEMIF_MSG_SIZE };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *cm;
+	ssize_t ret;
+
+	if (pass_fd >= 0) {
+		memset(&cbuf, 0, sizeof(cbuf));
+		mh.msg_control = cbuf.buf;
+		mh.msg_controllen = sizeof(cbuf.buf);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &pass_fd, sizeof(int));
+	}
+	do {
+		ret = sendmsg(fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+	} while (ret < 0 && errno == EINTR);
+	if (ret < 0)
+		return -errno;
+	return ret == MEMIF_MSG_SIZE ? 0 : -EMSGSIZE;
+}
