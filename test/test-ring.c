@@ -1,0 +1,647 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Ring and data-path tests without sockets: a slave and a master view of
+ * one real memfd region, built with the library's own region and queue
+ * code, exercised through the public burst calls.  Wraparound from 0xfff0,
+ * empty/full/full-1, chains across the wrap, hostile indexes and
+ * descriptors, and a two-thread producer/consumer run (TSan).
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "internal.h"
+
+struct pair {
+	struct memif *s; /* slave view: creates the region */
+	struct memif *m; /* master view: same pages, mapped again */
+};
+
+static struct memif *view_alloc(bool is_master, uint32_t bufsize)
+{
+	struct memif *v = calloc(1, sizeof(*v));
+	unsigned i;
+
+	ck_assert_ptr_nonnull(v);
+	v->rxq = calloc(MEMIF_MAX_QUEUES + 1, sizeof(*v->rxq));
+	v->txq = calloc(MEMIF_MAX_QUEUES + 1, sizeof(*v->txq));
+	for (i = 0; i < MEMIF__MAX_REGIONS; i++)
+		v->regions[i].fd = -1;
+	for (i = 0; i <= MEMIF_MAX_QUEUES; i++)
+		v->s2m[i].efd = v->m2s[i].efd = -1;
+	v->is_master = is_master;
+	v->buffer_size = bufsize;
+	v->max_packet = 65535;
+	v->rx_mode = MEMIF_RX_MODE_POLLING;
+	strcpy(v->if_name, is_master ? "ring-m" : "ring-s");
+	return v;
+}
+
+static void pair_init(struct pair *p, uint8_t log2, uint32_t bufsize)
+{
+	struct memif *s = view_alloc(false, bufsize), *m = view_alloc(true, 0);
+	unsigned t;
+
+	ck_assert(memif__layout_init(&s->layout, 1, 1, log2, bufsize));
+	ck_assert_int_eq(memif__region_create(s), 0);
+	for (t = 0; t < 2; t++) {
+		struct memif__ring_info *ri = t == 0 ? &s->s2m[0] : &s->m2s[0];
+
+		ri->region = 0;
+		ri->offset = (uint32_t)memif__layout_ring_offset(&s->layout, t, 0);
+		ri->log2 = log2;
+		ri->efd = memif__os_eventfd();
+		ck_assert_int_ge(ri->efd, 0);
+	}
+	s->n_s2m = s->n_m2s = 1;
+	m->regions[0].fd = dup(s->regions[0].fd);
+	m->regions[0].size = s->regions[0].size;
+	ck_assert_int_eq(memif__region_map(&m->regions[0]), 0);
+	m->views[0].base = m->regions[0].base;
+	m->views[0].size = m->regions[0].size;
+	m->n_regions = 1;
+	m->s2m[0] = s->s2m[0];
+	m->m2s[0] = s->m2s[0];
+	m->s2m[0].efd = dup(s->s2m[0].efd);
+	m->m2s[0].efd = dup(s->m2s[0].efd);
+	m->n_s2m = m->n_m2s = 1;
+	ck_assert_int_eq(memif__queues_setup(m), 0);
+	ck_assert_int_eq(memif__queues_setup(s), 0);
+	p->s = s;
+	p->m = m;
+}
+
+static void view_free(struct memif *v)
+{
+	memif__queues_quiesce(v);
+	memif__release_conn_state(v);
+	free(v->rxq);
+	free(v->txq);
+	free(v);
+}
+
+static void pair_fini(struct pair *p)
+{
+	view_free(p->s);
+	view_free(p->m);
+}
+
+/* Move every index of both rings to @start, as if that many packets had
+ * passed already. */
+static void pair_set_indexes(struct pair *p, uint16_t start)
+{
+	struct memif__queue *stx = &p->s->txq[0], *mrx = &p->m->rxq[0];
+	struct memif__queue *mtx = &p->m->txq[0], *srx = &p->s->rxq[0];
+
+	stx->cursor = start;
+	stx->ring->head = start;
+	stx->ring->tail = start;
+	mrx->cursor = mrx->released = start;
+	srx->cursor = start;
+	srx->released = (uint16_t)(start + srx->size);
+	srx->ring->tail = start;
+	srx->ring->head = srx->released;
+	mtx->cursor = start;
+}
+
+static int fds_before;
+static void setup(void)
+{
+	fds_before = test_count_fds();
+	ck_assert_int_eq(memif_init("test-ring"), MEMIF_OK);
+}
+
+static void teardown(void)
+{
+	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
+	ck_assert_int_eq(test_count_fds(), fds_before);
+}
+
+static void fill(uint8_t *b, uint32_t len, uint32_t seed)
+{
+	uint32_t i;
+
+	for (i = 0; i < len; i++)
+		b[i] = (uint8_t)(seed * 31 + i * 7);
+}
+
+static bool check(const uint8_t *b, uint32_t len, uint32_t seed)
+{
+	uint32_t i;
+
+	for (i = 0; i < len; i++)
+		if (b[i] != (uint8_t)(seed * 31 + i * 7))
+			return false;
+	return true;
+}
+
+/* Send @n packets of @len one way and check them on the other side. */
+static void roundtrip(struct memif *tx, struct memif *rx, uint16_t n,
+		      uint32_t len, uint32_t seed)
+{
+	static uint8_t buf[65535];
+	struct memif_tx_pkt pk[64];
+	struct memif_rx_pkt rp[64];
+	uint16_t sent, got, i;
+
+	ck_assert_uint_le(n, 64);
+	for (i = 0; i < n; i++) {
+		pk[i].data = buf;
+		pk[i].len = len;
+	}
+	fill(buf, len, seed);
+	ck_assert_int_eq(memif_tx_burst(tx, 0, pk, n, &sent), MEMIF_OK);
+	ck_assert_uint_eq(sent, n);
+	ck_assert_int_eq(memif_rx_burst(rx, 0, rp, 64, &got), MEMIF_OK);
+	ck_assert_uint_eq(got, n);
+	for (i = 0; i < got; i++) {
+		ck_assert_uint_eq(rp[i].len, len);
+		ck_assert(check(rp[i].data, len, seed));
+	}
+	ck_assert_int_eq(memif_rx_release(rx, 0), MEMIF_OK);
+}
+
+START_TEST(ring_wraps_from_0xfff0_both_directions)
+{
+	struct pair p;
+	int i;
+
+	pair_init(&p, 4, 256);
+	pair_set_indexes(&p, 0xfff0);
+	/* 16-entry rings: 40 rounds of 7 cross the u16 wrap many times. */
+	for (i = 0; i < 40; i++) {
+		roundtrip(p.s, p.m, 7, 64, (uint32_t)i);
+		roundtrip(p.m, p.s, 7, 100, (uint32_t)i);
+	}
+	ck_assert_uint_lt(p.s->txq[0].cursor, 0xfff0);
+	pair_fini(&p);
+}
+END_TEST
+
+START_TEST(ring_empty_full_and_full_minus_one_s2m)
+{
+	static uint8_t buf[64];
+	struct memif_tx_pkt pk[17];
+	struct memif_rx_pkt rp[32];
+	struct memif_details *d = NULL;
+	uint16_t sent, got;
+	struct pair p;
+	int i;
+
+	pair_init(&p, 4, 256);
+	pair_set_indexes(&p, 0xfff0);
+	for (i = 0; i < 17; i++) {
+		pk[i].data = buf;
+		pk[i].len = sizeof(buf);
+	}
+	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 32, &got), MEMIF_OK);
+	ck_assert_uint_eq(got, 0); /* empty */
+	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 15, &sent), MEMIF_OK);
+	ck_assert_uint_eq(sent, 15); /* full - 1 */
+	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 2, &sent), MEMIF_OK);
+	ck_assert_uint_eq(sent, 1); /* exactly full: the second does not fit */
+	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 1, &sent), MEMIF_OK);
+	ck_assert_uint_eq(sent, 0);
+	ck_assert_uint_eq(p.s->txq[0].st.ring_full, 2);
+	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 32, &got), MEMIF_OK);
+	ck_assert_uint_eq(got, 16);
+	/* Views still held: the slave cannot reuse the slots yet. */
+	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 1, &sent), MEMIF_OK);
+	ck_assert_uint_eq(sent, 0);
+	ck_assert_int_eq(memif_rx_release(p.m, 0), MEMIF_OK);
+	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 17, &sent), MEMIF_OK);
+	ck_assert_uint_eq(sent, 16);
+	free(d);
+	pair_fini(&p);
+}
+END_TEST
+
+START_TEST(ring_m2s_master_fills_only_refilled_slots)
+{
+	static uint8_t buf[64];
+	struct memif_tx_pkt pk[20];
+	struct memif_rx_pkt rp[32];
+	uint16_t sent, got;
+	struct pair p;
+	int i;
+
+	pair_init(&p, 4, 256);
+	for (i = 0; i < 20; i++) {
+		pk[i].data = buf;
+		pk[i].len = sizeof(buf);
+	}
+	ck_assert_int_eq(memif_tx_burst(p.m, 0, pk, 20, &sent), MEMIF_OK);
+	ck_assert_uint_eq(sent, 16);
+	ck_assert_int_eq(memif_rx_burst(p.s, 0, rp, 10, &got), MEMIF_OK);
+	ck_assert_uint_eq(got, 10);
+	ck_assert_int_eq(memif_tx_burst(p.m, 0, pk, 20, &sent), MEMIF_OK);
+	ck_assert_uint_eq(sent, 0); /* refill happens on the next burst */
+	ck_assert_int_eq(memif_rx_burst(p.s, 0, rp, 32, &got), MEMIF_OK);
+	ck_assert_uint_eq(got, 6);
+	ck_assert_int_eq(memif_tx_burst(p.m, 0, pk, 20, &sent), MEMIF_OK);
+	ck_assert_uint_eq(sent, 10);
+	/* The slave never writes tail, the master never writes head. */
+	ck_assert_uint_eq((uint16_t)(p.s->rxq[0].ring->head -
+				     p.s->rxq[0].ring->tail) <= 16, 1);
+	pair_fini(&p);
+}
+END_TEST
+
+START_TEST(ring_chains_cross_the_wrap)
+{
+	struct pair p;
+	int i;
+
+	pair_init(&p, 5, 512);
+	pair_set_indexes(&p, 0xfffa);
+	/* 3000 bytes over 512-byte buffers: 6 slots, straddling 0xffff. */
+	for (i = 0; i < 30; i++) {
+		roundtrip(p.s, p.m, 4, 3000, (uint32_t)i);
+		roundtrip(p.m, p.s, 4, 3000, (uint32_t)i + 100);
+	}
+	pair_fini(&p);
+	pair_init(&p, 8, 512);
+	pair_set_indexes(&p, 0xff80);
+	roundtrip(p.s, p.m, 1, 65535, 7);
+	roundtrip(p.m, p.s, 1, 65535, 8);
+	pair_fini(&p);
+}
+END_TEST
+
+START_TEST(ring_chain_is_all_or_nothing)
+{
+	static uint8_t big[4096], small[64];
+	struct memif_tx_pkt pk[3] = { { small, 64 }, { big, 4096 }, { small, 64 } };
+	struct memif_rx_pkt rp[8];
+	uint16_t sent, got;
+	struct pair p;
+
+	pair_init(&p, 3, 1024); /* 8 slots, 1 KiB each */
+	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 1, &sent), MEMIF_OK);
+	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 1, &sent), MEMIF_OK);
+	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 1, &sent), MEMIF_OK);
+	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 1, &sent), MEMIF_OK);
+	/* 4 slots free; the 4-slot chain fits, the next packet does not. */
+	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk + 1, 2, &sent), MEMIF_OK);
+	ck_assert_uint_eq(sent, 1);
+	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 8, &got), MEMIF_OK);
+	ck_assert_uint_eq(got, 5);
+	ck_assert_uint_eq(rp[4].len, 4096);
+	ck_assert_int_eq(memif_rx_release(p.m, 0), MEMIF_OK);
+	/* 8 slots free: a 5-slot chain after 4 packets does not fit. */
+	pk[1].len = 4097;
+	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 1, &sent), MEMIF_OK);
+	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 1, &sent), MEMIF_OK);
+	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 1, &sent), MEMIF_OK);
+	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 1, &sent), MEMIF_OK);
+	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk + 1, 1, &sent), MEMIF_OK);
+	ck_assert_uint_eq(sent, 0);
+	ck_assert_uint_eq((uint16_t)(p.s->txq[0].ring->head), 12);
+	pair_fini(&p);
+}
+END_TEST
+
+START_TEST(ring_tx_rejects_zero_length)
+{
+	static uint8_t b[8];
+	struct memif_tx_pkt pk[2] = { { b, 8 }, { b, 0 } };
+	uint16_t sent;
+	struct pair p;
+
+	pair_init(&p, 4, 256);
+	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 2, &sent),
+			 MEMIF_ERR_PKT_LEN);
+	ck_assert_uint_eq(sent, 1);
+	pair_fini(&p);
+}
+END_TEST
+
+START_TEST(ring_incomplete_chain_waits_then_completes_c56)
+{
+	struct memif_rx_pkt rp[4];
+	struct memif_ring *r;
+	uint16_t got;
+	struct pair p;
+
+	pair_init(&p, 4, 256);
+	r = p.s->txq[0].ring;
+	/* Hand-made S2M chain: publish the first fragment only. */
+	r->desc[0].flags = MEMIF_DESC_FLAG_NEXT;
+	r->desc[0].length = 100;
+	r->desc[1].flags = 0;
+	r->desc[1].length = 50;
+	memif__store_release(&r->head, 1);
+	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got), MEMIF_OK);
+	ck_assert_uint_eq(got, 0);
+	ck_assert_uint_eq(p.m->rxq[0].cursor, 0);
+	memif__store_release(&r->head, 2);
+	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got), MEMIF_OK);
+	ck_assert_uint_eq(got, 1);
+	ck_assert_uint_eq(rp[0].len, 150);
+	pair_fini(&p);
+}
+END_TEST
+
+START_TEST(ring_full_of_incomplete_chain_is_fatal_c56)
+{
+	struct memif_rx_pkt rp[4];
+	struct memif_ring *r;
+	uint16_t got;
+	struct pair p;
+	int i;
+
+	pair_init(&p, 2, 256);
+	r = p.s->txq[0].ring;
+	for (i = 0; i < 4; i++) {
+		r->desc[i].flags = MEMIF_DESC_FLAG_NEXT;
+		r->desc[i].length = 10;
+	}
+	memif__store_release(&r->head, 4);
+	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got),
+			 MEMIF_ERR_DISCONNECTED);
+	ck_assert(p.m->rxq[0].fault);
+	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got),
+			 MEMIF_ERR_DISCONNECTED);
+	pair_fini(&p);
+}
+END_TEST
+
+START_TEST(ring_head_beyond_ring_size_is_fatal_c59)
+{
+	struct memif_rx_pkt rp[4];
+	uint16_t got;
+	struct pair p;
+
+	pair_init(&p, 4, 256);
+	memif__store_release(&p.s->txq[0].ring->head, 17);
+	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got),
+			 MEMIF_ERR_DISCONNECTED);
+	pair_fini(&p);
+}
+END_TEST
+
+START_TEST(ring_tail_beyond_head_is_fatal_c59)
+{
+	static uint8_t b[8];
+	struct memif_tx_pkt pk = { b, 8 };
+	uint16_t sent;
+	struct pair p;
+
+	pair_init(&p, 4, 256);
+	/* The master claims to have released slots never sent. */
+	memif__store_release(&p.s->txq[0].ring->tail, 5);
+	ck_assert_int_eq(memif_tx_burst(p.s, 0, &pk, 1, &sent),
+			 MEMIF_ERR_DISCONNECTED);
+	pair_fini(&p);
+}
+END_TEST
+
+START_TEST(ring_bad_descriptors_are_dropped_and_counted_c57)
+{
+	struct memif_rx_pkt rp[8];
+	struct memif_ring *r;
+	uint16_t got;
+	struct pair p;
+
+	pair_init(&p, 3, 256);
+	r = p.s->txq[0].ring;
+	r->desc[0] = (struct memif_desc){ .region = 1, .length = 10 };
+	r->desc[1] = (struct memif_desc){ .length = 16,
+					  .offset = 0xfffffff8u };
+	r->desc[2] = (struct memif_desc){ .length = 0, .offset = 0 };
+	r->desc[3] = (struct memif_desc){ .length = 70000, .offset = 0 };
+	r->desc[4] = (struct memif_desc){ .length = 20, .offset = 4096,
+					  .flags = 0xfffe }; /* C60 */
+	r->desc[5] = (struct memif_desc){ .length = 8,
+		.offset = (uint32_t)p.s->regions[0].size - 8 };
+	memif__store_release(&r->head, 6);
+	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 8, &got), MEMIF_OK);
+	ck_assert_uint_eq(got, 2);
+	ck_assert_uint_eq(rp[0].len, 20);
+	ck_assert_uint_eq(rp[1].len, 8);
+	ck_assert_uint_eq(p.m->rxq[0].st.drops_bad_desc, 4);
+	/* The slots of dropped packets are released too. */
+	ck_assert_uint_eq(p.m->rxq[0].cursor, 6);
+	pair_fini(&p);
+}
+END_TEST
+
+START_TEST(ring_master_tx_checks_slave_buffers_c58)
+{
+	static uint8_t b[64];
+	struct memif_tx_pkt pk = { b, 64 };
+	uint16_t sent;
+	struct pair p;
+
+	pair_init(&p, 4, 256);
+	/* The slave lends a buffer that ends past its region. */
+	p.s->rxq[0].ring->desc[0].offset =
+		(uint32_t)p.s->regions[0].size - 16;
+	ck_assert_int_eq(memif_tx_burst(p.m, 0, &pk, 1, &sent),
+			 MEMIF_ERR_DISCONNECTED);
+	ck_assert_uint_eq(sent, 0);
+	ck_assert_uint_eq(p.m->txq[0].st.drops_bad_desc, 1);
+	pair_fini(&p);
+}
+END_TEST
+
+START_TEST(ring_tx_alloc_commit_in_place)
+{
+	struct memif_tx_buf bufs[20];
+	struct memif_rx_pkt rp[20];
+	uint16_t n, sent, got, i;
+	struct pair p;
+
+	pair_init(&p, 4, 256);
+	ck_assert_int_eq(memif_tx_alloc(p.s, 0, bufs, 20, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 16);
+	for (i = 0; i < n; i++) {
+		ck_assert_uint_eq(bufs[i].len, 256);
+		fill(bufs[i].data, 100, i);
+		bufs[i].len = 100;
+	}
+	bufs[3].len = 257;
+	ck_assert_int_eq(memif_tx_commit(p.s, 0, bufs, 5, &sent),
+			 MEMIF_ERR_PKT_LEN);
+	bufs[3].len = 100;
+	ck_assert_int_eq(memif_tx_commit(p.s, 0, bufs, 17, &sent),
+			 MEMIF_ERR_PKT_LEN);
+	ck_assert_int_eq(memif_tx_commit(p.s, 0, bufs, 5, &sent), MEMIF_OK);
+	ck_assert_uint_eq(sent, 5);
+	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 20, &got), MEMIF_OK);
+	ck_assert_uint_eq(got, 5);
+	for (i = 0; i < got; i++)
+		ck_assert(check(rp[i].data, 100, i));
+	/* Master side in place, into the slave's lent buffers. */
+	ck_assert_int_eq(memif_tx_alloc(p.m, 0, bufs, 4, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 4);
+	for (i = 0; i < n; i++) {
+		fill(bufs[i].data, 60, i + 9);
+		bufs[i].len = 60;
+	}
+	ck_assert_int_eq(memif_tx_commit(p.m, 0, bufs, 4, &sent), MEMIF_OK);
+	ck_assert_int_eq(memif_rx_burst(p.s, 0, rp, 20, &got), MEMIF_OK);
+	ck_assert_uint_eq(got, 4);
+	for (i = 0; i < got; i++)
+		ck_assert(check(rp[i].data, 60, i + 9));
+	pair_fini(&p);
+}
+END_TEST
+
+START_TEST(ring_interrupt_signal_only_when_unmasked_c62)
+{
+	static uint8_t b[8];
+	struct memif_tx_pkt pk = { b, 8 };
+	struct memif_rx_pkt rp[4];
+	uint16_t sent, got;
+	uint64_t v;
+	struct pair p;
+
+	pair_init(&p, 4, 256);
+	/* Master polls (MASK_INT set at setup): no signal, counter stays 0. */
+	ck_assert_int_eq(memif_tx_burst(p.s, 0, &pk, 1, &sent), MEMIF_OK);
+	ck_assert_int_eq(read(p.m->rxq[0].efd, &v, 8), -1);
+	ck_assert_uint_eq(p.s->txq[0].st.interrupts, 0);
+	memif__queue_set_polling(&p.m->rxq[0], false);
+	ck_assert_int_eq(memif_tx_burst(p.s, 0, &pk, 1, &sent), MEMIF_OK);
+	ck_assert_int_eq(memif_tx_burst(p.s, 0, &pk, 1, &sent), MEMIF_OK);
+	ck_assert_uint_eq(p.s->txq[0].st.interrupts, 2);
+	/* Interrupt-mode rx clears the eventfd only when the ring is empty,
+	 * then looks again. */
+	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got), MEMIF_OK);
+	ck_assert_uint_eq(got, 3);
+	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got), MEMIF_OK);
+	ck_assert_uint_eq(got, 0);
+	ck_assert_int_eq(read(p.m->rxq[0].efd, &v, 8), -1);
+	ck_assert_uint_eq(p.m->rxq[0].st.interrupts, 1);
+	pair_fini(&p);
+}
+END_TEST
+
+/* ---- two threads over the same memfd (run under TSan) ------------------- */
+
+struct pc {
+	struct pair p;
+	volatile int stop; /* written before join only; read by producer */
+	uint64_t sent, received, bad;
+};
+
+static uint8_t pc_buf[3002]; /* pc_buf[k] == (uint8_t)k, filled before */
+
+static void *producer(void *arg)
+{
+	struct pc *pc = arg;
+	const uint8_t *buf = pc_buf;
+	struct memif_tx_pkt pk[32];
+	uint32_t seq = 0;
+	uint16_t sent, i;
+
+	while (!__atomic_load_n(&pc->stop, __ATOMIC_RELAXED)) {
+		for (i = 0; i < 32; i++) {
+			uint32_t len = 60 + ((seq + i) * 97) % 2900;
+
+			pk[i].data = buf + ((seq + i) % 2);
+			pk[i].len = len - ((seq + i) % 2);
+		}
+		if (memif_tx_burst(pc->p.s, 0, pk, 32, &sent) != MEMIF_OK)
+			break;
+		seq += sent;
+	}
+	pc->sent = seq;
+	return NULL;
+}
+
+START_TEST(ring_two_threads_over_memfd_for_one_second)
+{
+	struct memif_rx_pkt rp[64];
+	struct timespec t0, t;
+	struct pc pc = { 0 };
+	pthread_t th;
+	uint32_t seq = 0;
+	uint16_t got, i;
+	int k;
+
+	for (k = 0; k < 3002; k++)
+		pc_buf[k] = (uint8_t)k;
+	pair_init(&pc.p, 8, 1024);
+	ck_assert_int_eq(pthread_create(&th, NULL, producer, &pc), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		ck_assert_int_eq(memif_rx_burst(pc.p.m, 0, rp, 64, &got),
+				 MEMIF_OK);
+		for (i = 0; i < got; i++, seq++) {
+			uint32_t len = 60 + (seq * 97) % 2900 - (seq % 2);
+
+			if (rp[i].len != len || rp[i].data[0] != (seq % 2) ||
+			    rp[i].data[len - 1] != (uint8_t)(len - 1 + seq % 2))
+				pc.bad++;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (t.tv_sec - t0.tv_sec >= 1 &&
+		    !__atomic_load_n(&pc.stop, __ATOMIC_RELAXED))
+			__atomic_store_n(&pc.stop, 1, __ATOMIC_RELAXED);
+		if (__atomic_load_n(&pc.stop, __ATOMIC_RELAXED) && got == 0 &&
+		    pc.sent && seq == pc.sent)
+			break;
+		if (__atomic_load_n(&pc.stop, __ATOMIC_RELAXED) && !got) {
+			pthread_join(th, NULL);
+			th = 0;
+			if (seq == pc.sent)
+				break;
+		}
+	}
+	if (th)
+		pthread_join(th, NULL);
+	fprintf(stderr, "two threads: %u packets, %lu bad\n", seq,
+		(unsigned long)pc.bad);
+	ck_assert_uint_eq(pc.bad, 0);
+	ck_assert_uint_gt(seq, 1000);
+	ck_assert_uint_eq(seq, pc.sent);
+	pair_fini(&pc.p);
+}
+END_TEST
+
+static Suite *ring_suite(void)
+{
+	Suite *s = suite_create("ring");
+	TCase *tc;
+
+	tc = tcase_create("wraparound");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, ring_wraps_from_0xfff0_both_directions);
+	tcase_add_test(tc, ring_empty_full_and_full_minus_one_s2m);
+	tcase_add_test(tc, ring_m2s_master_fills_only_refilled_slots);
+	tcase_add_test(tc, ring_chains_cross_the_wrap);
+	tcase_add_test(tc, ring_chain_is_all_or_nothing);
+	tcase_add_test(tc, ring_tx_rejects_zero_length);
+	tcase_add_test(tc, ring_tx_alloc_commit_in_place);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("hostile");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, ring_incomplete_chain_waits_then_completes_c56);
+	tcase_add_test(tc, ring_full_of_incomplete_chain_is_fatal_c56);
+	tcase_add_test(tc, ring_head_beyond_ring_size_is_fatal_c59);
+	tcase_add_test(tc, ring_tail_beyond_head_is_fatal_c59);
+	tcase_add_test(tc, ring_bad_descriptors_are_dropped_and_counted_c57);
+	tcase_add_test(tc, ring_master_tx_checks_slave_buffers_c58);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("interrupts");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, ring_interrupt_signal_only_when_unmasked_c62);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("threads");
+	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, ring_two_threads_over_memfd_for_one_second);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+MEMIF_TEST_MAIN(ring_suite)
