@@ -1,0 +1,1 @@
+../../../../include/memif/memif.h

@@ -1,0 +1,1 @@
+../../../../proto/memif_proto.h
