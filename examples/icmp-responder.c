@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * icmp-responder: the Go adapter's icmp-responder example in C.  Answers ARP
+ * requests for its address and ICMP echo requests to it (192.168.1.1,
+ * aa:aa:aa:aa:aa:aa by default) on the queue they arrived on, as master or
+ * as slave.  Ethernet, ARP, IPv4 and ICMP are parsed and checksummed by hand
+ * (ex_respond() in common.c): lengths, version, IHL and both checksums of a
+ * request are checked, and anything that is not for us is ignored and
+ * reported once per kind.  One thread per queue polls
+ * memif_get_queue_interrupt_fd, drains memif_rx_burst and sends the replies
+ * with memif_tx_burst.
+ *
+ * Two instances cannot ping each other; use VPP or the test peer
+ * (examples/tests/vpp-peer):
+ *   icmp-responder                       # master on /tmp/icmp-responder-example
+ *   vpp-peer --slave --socket /tmp/icmp-responder-example
+ *
+ * Against VPP (as root, to reach the socket; VPP is the slave):
+ *   create memif socket id 1 filename /tmp/icmp-responder-example
+ *   create interface memif id 1 socket-id 1 slave secret secret no-zero-copy
+ *   set int state memif1/1 up
+ *   set int ip address memif1/1 192.168.1.2/24
+ *   ping 192.168.1.1
+ * The first ping is lost to ARP.  With "icmp-responder --slave", create the
+ * VPP interface with "master" instead of "slave".
+ *
+ * Unlike the Go example it does not exit on the first asynchronous error
+ * (a slave waiting for its master gets one every retry); it prints them.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+
+#define RX_BURST 32
+#define MAX_FRAME 65536
+
+struct app {
+	struct ex_common c;
+	const char *ip, *mac;
+	unsigned long queues;
+	struct ex_responder r;
+	struct ex_workers ws;
+	int connected;
+	int done;
+	/* a TX queue is shared when there are more RX than TX queues */
+	pthread_mutex_t tx_lock[MEMIF_MAX_QUEUES];
+};
+
+static void *queue_thread(void *arg)
+{
+	struct ex_worker *w = arg;
+	struct app *a = w->app;
+	struct memif_rx_pkt in[RX_BURST];
+	struct memif_tx_pkt out[RX_BURST];
+	uint8_t q = w->idx, txq;
+	uint8_t *buf;
+
+	if (q >= w->num_rx || !w->num_tx)
+		return NULL;
+	txq = q % w->num_tx;
+	buf = malloc((size_t)RX_BURST * MAX_FRAME);
+	if (!buf) {
+		fprintf(stderr, "q%u: out of memory\n", q);
+		return NULL;
+	}
+	while (ex_worker_wait(w, -1) > 0) {
+		uint16_t n, i;
+		unsigned nout = 0, sent;
+		int err;
+
+		err = memif_rx_burst(w->m, q, in, RX_BURST, &n);
+		if (err) {
+			ex_perror("memif_rx_burst", err);
+			/* disconnected: on_disconnect will stop us */
+			if (ex_worker_pause(w, ex_backoff_ms(err)) < 0)
+				break;
+			continue;
+		}
+		/* n == 0: the fd was cleared; poll again */
+		for (i = 0; i < n; i++) {
+			uint8_t *o = buf + (size_t)nout * MAX_FRAME;
+			uint32_t len = ex_respond(&a->r, q, in[i].data,
+						  in[i].len, o, MAX_FRAME);
+
+			if (len)
+				out[nout++] = (struct memif_tx_pkt){ o, len };
+		}
+		if (!nout)
+			continue;
+		pthread_mutex_lock(&a->tx_lock[txq]);
+		sent = ex_tx_all(w, txq, out, nout, 1000, &err);
+		pthread_mutex_unlock(&a->tx_lock[txq]);
+		if (err) {
+			pthread_mutex_lock(&ex_print_lock);
+			printf("q%u: sent %u of %u replies: %s (%d)\n", txq,
+			       sent, nout, memif_strerror(err), err);
+			pthread_mutex_unlock(&ex_print_lock);
+		}
+		if (a->c.count &&
+		    !__atomic_load_n(&a->done, __ATOMIC_RELAXED) &&
+		    __atomic_load_n(&a->r.arp_replies, __ATOMIC_RELAXED) +
+				    __atomic_load_n(&a->r.echo_replies,
+						    __ATOMIC_RELAXED) >=
+			    a->c.count &&
+		    !__atomic_exchange_n(&a->done, 1, __ATOMIC_RELAXED))
+			ex_kick();
+	}
+	free(buf);
+	return NULL;
+}
+
+static int on_connect(struct memif *m, void *ctx)
+{
+	struct app *a = ctx;
+	int err;
+
+	ex_print_details(m);
+	err = ex_workers_start(&a->ws, m, a, queue_thread);
+	if (err) {
+		ex_perror("starting queue threads", err);
+		return err;
+	}
+	__atomic_store_n(&a->connected, 1, __ATOMIC_RELAXED);
+	ex_kick();
+	return 0;
+}
+
+static int on_disconnect(struct memif *m, void *ctx)
+{
+	struct app *a = ctx;
+
+	ex_workers_stop(&a->ws);
+	__atomic_store_n(&a->connected, 0, __ATOMIC_RELAXED);
+	printf("%s: disconnected\n", EX_IF_NAME);
+	ex_kick();
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct app a = { .ip = "192.168.1.1",
+				.mac = "aa:aa:aa:aa:aa:aa",
+				.queues = EX_QUEUES };
+	const struct ex_opt opts[] = {
+		EX_COMMON_OPTS(&a.c),
+		{ "ip", EX_OPT_STRING, &a.ip, "A.B.C.D",
+		  "our IPv4 address (default 192.168.1.1)" },
+		{ "mac", EX_OPT_STRING, &a.mac, "MAC",
+		  "our MAC address (default aa:aa:aa:aa:aa:aa)" },
+		{ "queues", EX_OPT_ULONG, &a.queues, "N",
+		  "RX and TX queues, 1..255 (default 3)" },
+		{ "dump", EX_OPT_FLAG, &a.r.dump, NULL,
+		  "hex-dump every received frame" },
+	};
+	struct memif_config cfg = {
+		.if_name = EX_IF_NAME,
+		.conn_id = EX_CONN_ID,
+		.secret = EX_SECRET,
+		.mode = MEMIF_IF_MODE_ETHERNET,
+		.buffer_size = EX_BUFFER_SIZE,
+		.log2_ring_size = EX_LOG2_RING,
+	};
+	struct memif_callbacks cb = { on_connect, on_disconnect, &a };
+	struct memif *m;
+	int err, status, i;
+
+	a.c.socket = "/tmp/icmp-responder-example";
+	ex_parse_args(argc, argv,
+		      "Answers ARP and ICMP echo requests for its address on "
+		      "the queue they arrive on.\n--count N stops after N "
+		      "replies (ARP and ICMP together).",
+		      opts, sizeof(opts) / sizeof(opts[0]));
+	if (!ex_parse_ip(a.ip, a.r.ip) || !ex_parse_mac(a.mac, a.r.mac) ||
+	    a.queues < 1 || a.queues > MEMIF_MAX_QUEUES) {
+		fprintf(stderr, "bad --ip, --mac or --queues\n");
+		return 2;
+	}
+	if (!ex_setup() || !ex_workers_init(&a.ws)) {
+		perror("setup");
+		return 1;
+	}
+	for (i = 0; i < MEMIF_MAX_QUEUES; i++)
+		pthread_mutex_init(&a.tx_lock[i], NULL);
+	cfg.is_master = !a.c.slave;
+	cfg.app_name = a.c.slave ? "ICMP-Responder-slave" : "ICMP-Responder";
+	cfg.socket_filename = a.c.socket;
+	cfg.num_rx_queues = (uint8_t)a.queues;
+	cfg.num_tx_queues = (uint8_t)a.queues;
+
+	err = memif_init(cfg.app_name);
+	if (err) {
+		ex_perror("memif_init", err);
+		return 1;
+	}
+	err = memif_create_interface(&cfg, &cb, &m);
+	if (err) {
+		ex_perror("memif_create_interface", err);
+		if (memif_cleanup())
+			fprintf(stderr, "memif_cleanup failed\n");
+		return 1;
+	}
+	printf("%s: %s on %s, answering for %s (%s) (Ctrl-C to stop)\n",
+	       cfg.app_name, a.c.slave ? "slave" : "master", a.c.socket, a.ip,
+	       a.mac);
+
+	status = ex_run(m, &a.c, &a.done, &a.connected);
+
+	err = memif_close(m);
+	if (err)
+		ex_perror("memif_close", err);
+	err = memif_cleanup();
+	if (err)
+		ex_perror("memif_cleanup", err);
+	ex_workers_destroy(&a.ws);
+	ex_responder_stats(&a.r);
+	return status;
+}
