@@ -57,6 +57,20 @@ struct memif__conn *memif__conn_new(struct memif__ctx *c, int fd,
 	return cn;
 }
 
+/* A master connection not yet bound by INIT gets the shortest handshake
+ * timeout of the interfaces that could claim it. */
+void memif__conn_set_unbound_deadline(struct memif__ctx *c,
+				      struct memif__conn *cn)
+{
+	uint32_t ms = UNBOUND_HANDSHAKE_MS;
+	struct memif *m;
+
+	for (m = c->ifaces; m; m = m->next)
+		if (m->is_master && m->sock == cn->sock && m->handshake_ms < ms)
+			ms = m->handshake_ms;
+	cn->deadline_ns = memif__now_ns() + ms * 1000000ull;
+}
+
 static uint64_t recv_ud(struct memif__ctx *c, struct memif__conn *cn)
 {
 	return memif__op_pack(MEMIF__OP_RECV, 0, memif__obj_gen(c, cn->slot),

@@ -298,6 +298,8 @@ void memif__conn_on_recv(struct memif__ctx *c, struct memif__conn *cn,
 struct memif__conn *memif__conn_new(struct memif__ctx *c, int fd,
 				    bool is_master);
 void memif__conn_kill(struct memif__ctx *c, struct memif__conn *cn);
+void memif__conn_set_unbound_deadline(struct memif__ctx *c,
+				      struct memif__conn *cn);
 void memif__slave_try_connect(struct memif__ctx *c, struct memif *m);
 void memif__disconnect(struct memif__ctx *c, struct memif *m,
 		       enum memif_fault reason, int err_code, bool send_disc);

@@ -235,6 +235,7 @@ void memif__socket_accept(struct memif__ctx *c, struct memif__socket *s)
 		}
 		cn->sock = s;
 		s->n_pending++;
+		memif__conn_set_unbound_deadline(c, cn);
 		memif__msg_build_hello(&hello, c->app_name,
 				       MEMIF__MAX_REGIONS - 1, 0, 0,
 				       MEMIF_MAX_LOG2_RING_SIZE);

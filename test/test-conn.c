@@ -1,0 +1,740 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The control channel against a scripted raw peer (proto/ builds the
+ * bytes): every rejection sends a DISCONNECT with a reason, closes every fd
+ * that came with the message, and leaves the listener serving a good peer.
+ * Covers the single-connection cases of spec/hostile-peer.md §3 B, D-G and
+ * checklist C8-C11, C16-C34, C39, C43, C48.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "internal.h"
+
+static char sock[96];
+static struct memif *master;
+static int connected;
+static int fds_before;
+
+static int on_up(struct memif *m, void *ctx)
+{
+	__atomic_add_fetch(&connected, 1, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+static int on_down(struct memif *m, void *ctx)
+{
+	__atomic_sub_fetch(&connected, 1, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+static const struct memif_callbacks cbs = { on_up, on_down, NULL };
+
+static int raw_connect(const char *name)
+{
+	struct sockaddr_un a;
+	socklen_t len;
+	bool abs;
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(memif__socket_addr(name, &a, &len, &abs), 0);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, len), 0);
+	return fd;
+}
+
+/* Receive one message (blocking, 3 s); returns its length, 0 on EOF. */
+static ssize_t raw_recv(int fd, struct memif_msg *msg)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	uint8_t buf[256];
+	ssize_t n;
+
+	if (poll(&p, 1, 3000) != 1)
+		return -ETIMEDOUT;
+	n = recv(fd, buf, sizeof(buf), 0);
+	if (n == MEMIF_MSG_SIZE)
+		memcpy(msg, buf, MEMIF_MSG_SIZE);
+	return n;
+}
+
+static void raw_send(int fd, const void *buf, size_t len, const int *fds,
+		     unsigned n_fds)
+{
+	union {
+		struct cmsghdr align;
+		uint8_t b[CMSG_SPACE(sizeof(int) * 4)];
+	} cb;
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *cm;
+
+	if (n_fds) {
+		memset(&cb, 0, sizeof(cb));
+		mh.msg_control = cb.b;
+		mh.msg_controllen = CMSG_SPACE(sizeof(int) * n_fds);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int) * n_fds);
+		memcpy(CMSG_DATA(cm), fds, sizeof(int) * n_fds);
+	}
+	ck_assert_int_eq(sendmsg(fd, &mh, MSG_NOSIGNAL), (ssize_t)len);
+}
+
+/* Expect a DISCONNECT whose reason is @reason, then EOF. */
+static void expect_disconnect(int fd, const char *reason)
+{
+	struct memif_msg msg;
+	char got[MEMIF_REASON_MAX];
+
+	for (;;) {
+		ssize_t n = raw_recv(fd, &msg);
+
+		ck_assert_int_eq(n, MEMIF_MSG_SIZE);
+		if (msg.type != MEMIF_MSG_TYPE_ACK)
+			break;
+	}
+	ck_assert_uint_eq(msg.type, MEMIF_MSG_TYPE_DISCONNECT);
+	memif__msg_strcpy(got, sizeof(got), msg.disconnect.string,
+			  sizeof(msg.disconnect.string));
+	ck_assert_str_eq(got, reason);
+	ck_assert_int_eq(raw_recv(fd, &msg), 0);
+}
+
+/* Wait until the process has @want open fds (the library closes a
+ * rejected connection's fds asynchronously, on its event thread). */
+static void expect_fds(int want)
+{
+	int i;
+
+	for (i = 0; i < 200 && test_count_fds() != want; i++)
+		usleep(10000);
+	ck_assert_int_eq(test_count_fds(), want);
+}
+
+static void expect_type(int fd, uint16_t type)
+{
+	struct memif_msg msg;
+
+	ck_assert_int_eq(raw_recv(fd, &msg), MEMIF_MSG_SIZE);
+	ck_assert_uint_eq(msg.type, type);
+}
+
+/* A good slave from the library itself still connects afterwards. */
+static void good_peer_connects(void)
+{
+	struct memif_config sc = { .if_name = "good", .socket_filename = sock,
+				   .conn_id = 7, .secret = "sesame" };
+	struct memif *s;
+	int i;
+
+	ck_assert_int_eq(memif_create_interface(&sc, &cbs, &s), MEMIF_OK);
+	for (i = 0; i < 300 && __atomic_load_n(&connected, __ATOMIC_SEQ_CST) < 2;
+	     i++)
+		usleep(10000);
+	ck_assert_int_eq(connected, 2);
+	ck_assert_int_eq(memif_close(s), MEMIF_OK);
+	for (i = 0; i < 300 && __atomic_load_n(&connected, __ATOMIC_SEQ_CST); i++)
+		usleep(10000);
+	ck_assert_int_eq(connected, 0);
+}
+
+static void setup(void)
+{
+	struct memif_config mc = { .if_name = "iut", .is_master = true,
+				   .conn_id = 7, .secret = "sesame",
+				   .num_rx_queues = 2, .num_tx_queues = 2,
+				   .handshake_timeout_ms = 500 };
+
+	fds_before = test_count_fds();
+	connected = 0;
+	snprintf(sock, sizeof(sock), "%s", test_socket_name("conn"));
+	mc.socket_filename = sock;
+	memif_set_log_level(getenv("MEMIF_LOG_LEVEL") ? (enum memif_log_level)atoi(getenv("MEMIF_LOG_LEVEL")) : MEMIF_LOG_ERROR);
+	ck_assert_int_eq(memif_init("test-conn"), MEMIF_OK);
+	ck_assert_int_eq(memif_create_interface(&mc, &cbs, &master), MEMIF_OK);
+}
+
+static void teardown(void)
+{
+	good_peer_connects();
+	ck_assert_int_eq(memif_close(master), MEMIF_OK);
+	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
+	ck_assert_int_eq(test_count_fds(), fds_before);
+}
+
+/* Connect and read the HELLO. */
+static int raw_slave(void)
+{
+	struct memif_msg msg;
+	int fd = raw_connect(sock);
+
+	ck_assert_int_eq(raw_recv(fd, &msg), MEMIF_MSG_SIZE);
+	ck_assert_uint_eq(msg.type, MEMIF_MSG_TYPE_HELLO);
+	ck_assert_uint_eq(msg.hello.min_version, MEMIF_VERSION);
+	ck_assert_uint_eq(msg.hello.max_version, MEMIF_VERSION);
+	ck_assert_uint_eq(msg.hello.max_s2m_ring, 1); /* 2 queues: index 1 */
+	ck_assert_uint_eq(msg.hello.max_log2_ring_size, 14);
+	return fd;
+}
+
+static void send_msg(int fd, const struct memif_msg *m, int pass_fd)
+{
+	raw_send(fd, m, MEMIF_MSG_SIZE, &pass_fd, pass_fd >= 0 ? 1 : 0);
+}
+
+static void send_init(int fd, const char *secret, uint32_t id)
+{
+	struct memif_msg m;
+
+	memif__msg_build_init(&m, id, 0, secret, "raw");
+	send_msg(fd, &m, -1);
+}
+
+/* A sealed memfd region of @size bytes with valid rings at 0 and 4096. */
+static int make_region(size_t size, bool seal)
+{
+	int fd = memfd_create("raw region", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	struct memif_ring *r;
+	void *p;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, (off_t)size), 0);
+	if (seal)
+		ck_assert_int_eq(fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK), 0);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ck_assert_ptr_ne(p, MAP_FAILED);
+	r = p;
+	r->cookie = MEMIF_COOKIE;
+	r = (struct memif_ring *)((uint8_t *)p + 4096);
+	r->cookie = MEMIF_COOKIE;
+	munmap(p, size);
+	return fd;
+}
+
+/* Up to the point where rings may be added: INIT + one good region. */
+static int raw_configured(void)
+{
+	struct memif_msg m;
+	int fd = raw_slave(), rfd = make_region(65536, true);
+
+	send_init(fd, "sesame", 7);
+	expect_type(fd, MEMIF_MSG_TYPE_ACK);
+	memif__msg_build_add_region(&m, 0, 65536);
+	send_msg(fd, &m, rfd);
+	close(rfd);
+	expect_type(fd, MEMIF_MSG_TYPE_ACK);
+	return fd;
+}
+
+START_TEST(conn_rejects_hello_before_init_c22)
+{
+	struct memif_msg m;
+	int fd = raw_slave();
+
+	memif__msg_build_hello(&m, "evil", 255, 255, 255, 14);
+	send_msg(fd, &m, -1);
+	expect_disconnect(fd, "unexpected message");
+	close(fd);
+}
+END_TEST
+
+START_TEST(conn_closes_fd_of_region_before_init_c22)
+{
+	struct memif_msg m;
+	int fd = raw_slave(), rfd = make_region(4096, true);
+	int base = test_count_fds();
+
+	memif__msg_build_add_region(&m, 0, 4096);
+	send_msg(fd, &m, rfd);
+	expect_disconnect(fd, "unexpected message");
+	expect_fds(base - 1); /* the library's end of fd, and the region fd */
+	close(rfd);
+	close(fd);
+}
+END_TEST
+
+START_TEST(conn_rejects_short_and_long_datagrams_c8_c9)
+{
+	uint8_t buf[200] = { MEMIF_MSG_TYPE_INIT, 0 };
+	int fd = raw_slave();
+
+	raw_send(fd, buf, 64, NULL, 0);
+	expect_disconnect(fd, "invalid message size");
+	close(fd);
+	fd = raw_slave();
+	raw_send(fd, buf, 129, NULL, 0);
+	expect_disconnect(fd, "invalid message size");
+	close(fd);
+}
+END_TEST
+
+START_TEST(conn_rejects_unknown_type_c10)
+{
+	uint16_t types[] = { 0, 9, 0xffff };
+	unsigned i;
+
+	for (i = 0; i < 3; i++) {
+		struct memif_msg m = { .type = types[i] };
+		int fd = raw_slave();
+
+		send_msg(fd, &m, -1);
+		expect_disconnect(fd, "unknown message type");
+		close(fd);
+	}
+}
+END_TEST
+
+START_TEST(conn_closes_extra_fds_c11)
+{
+	struct memif_msg m;
+	int fd = raw_slave(), e[2] = { eventfd(0, EFD_CLOEXEC),
+				       eventfd(0, EFD_CLOEXEC) };
+	int base = test_count_fds();
+
+	memif__msg_build_init(&m, 7, 0, "sesame", "raw");
+	raw_send(fd, &m, MEMIF_MSG_SIZE, e, 1); /* fd on INIT */
+	expect_disconnect(fd, "unexpected file descriptors");
+	expect_fds(base - 1); /* its socket; the eventfd copy is closed */
+	close(fd);
+	fd = raw_configured();
+	base = test_count_fds();
+	memif__msg_build_add_ring(&m, true, 0, 0, 0, 4);
+	raw_send(fd, &m, MEMIF_MSG_SIZE, e, 2); /* two fds */
+	expect_disconnect(fd, "unexpected file descriptors");
+	expect_fds(base - 2); /* its socket and the region it had mapped */
+	close(fd);
+	close(e[0]);
+	close(e[1]);
+}
+END_TEST
+
+START_TEST(conn_rejects_bad_init_c16_c17_c19_c20)
+{
+	static const struct {
+		uint16_t version;
+		uint32_t id;
+		uint8_t mode;
+		const char *secret;
+		const char *reason;
+	} cases[] = {
+		{ 0x0100, 7, 0, "sesame", "incompatible protocol version" },
+		{ 0x0201, 7, 0, "sesame", "incompatible protocol version" },
+		{ 0x0200, 8, 0, "sesame", "unmatched interface id" },
+		{ 0x0200, 7, 1, "sesame", "mode mismatch" },
+		{ 0x0200, 7, 0, "", "secret required" },
+		{ 0x0200, 7, 0, "sesamf", "incorrect secret" },
+		{ 0x0200, 7, 0, "sesame!", "incorrect secret" },
+	};
+	unsigned i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct memif_msg m;
+		int fd = raw_slave();
+
+		memif__msg_build_init(&m, cases[i].id, cases[i].mode,
+				      cases[i].secret, "raw");
+		m.init.version = cases[i].version;
+		send_msg(fd, &m, -1);
+		expect_disconnect(fd, cases[i].reason);
+		close(fd);
+	}
+}
+END_TEST
+
+START_TEST(conn_accepts_secret_with_garbage_after_nul_c20)
+{
+	struct memif_msg m;
+	int fd = raw_slave();
+
+	memif__msg_build_init(&m, 7, 0, "sesame", "raw");
+	memset(m.init.secret + 7, 0xa5, MEMIF_SECRET_LEN - 7);
+	memset(m.raw + 70, 0xa5, sizeof(m.raw) - 70); /* C6 */
+	send_msg(fd, &m, -1);
+	expect_type(fd, MEMIF_MSG_TYPE_ACK);
+	close(fd);
+}
+END_TEST
+
+START_TEST(conn_refuses_second_slave_for_busy_id_c18)
+{
+	int fd = raw_configured(), fd2 = raw_slave();
+
+	send_init(fd2, "sesame", 7);
+	expect_disconnect(fd2, "already connected");
+	close(fd2);
+	close(fd);
+}
+END_TEST
+
+START_TEST(conn_rejects_bad_regions_c23_c26_e4_e5)
+{
+	struct memif_msg m;
+	int fd, rfd, p[2];
+
+	/* no fd */
+	fd = raw_slave();
+	send_init(fd, "sesame", 7);
+	expect_type(fd, MEMIF_MSG_TYPE_ACK);
+	memif__msg_build_add_region(&m, 0, 4096);
+	send_msg(fd, &m, -1);
+	expect_disconnect(fd, "missing memory region fd");
+	close(fd);
+	/* index 5 first (libmemif heap overflow P4) */
+	fd = raw_slave();
+	send_init(fd, "sesame", 7);
+	expect_type(fd, MEMIF_MSG_TYPE_ACK);
+	rfd = make_region(4096, true);
+	memif__msg_build_add_region(&m, 5, 4096);
+	send_msg(fd, &m, rfd);
+	expect_disconnect(fd, "unexpected region index");
+	close(fd);
+	/* larger than the file */
+	fd = raw_slave();
+	send_init(fd, "sesame", 7);
+	expect_type(fd, MEMIF_MSG_TYPE_ACK);
+	memif__msg_build_add_region(&m, 0, 8192);
+	send_msg(fd, &m, rfd);
+	expect_disconnect(fd, "invalid memory region fd");
+	close(fd);
+	close(rfd);
+	/* unsealed memfd: could be shrunk under us */
+	fd = raw_slave();
+	send_init(fd, "sesame", 7);
+	expect_type(fd, MEMIF_MSG_TYPE_ACK);
+	rfd = make_region(4096, false);
+	memif__msg_build_add_region(&m, 0, 4096);
+	send_msg(fd, &m, rfd);
+	expect_disconnect(fd, "memory region not sealed");
+	close(fd);
+	close(rfd);
+	/* a pipe instead of memory */
+	fd = raw_slave();
+	send_init(fd, "sesame", 7);
+	expect_type(fd, MEMIF_MSG_TYPE_ACK);
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	send_msg(fd, &m, p[0]);
+	expect_disconnect(fd, "invalid memory region fd");
+	close(fd);
+	close(p[0]);
+	close(p[1]);
+}
+END_TEST
+
+START_TEST(conn_rejects_bad_rings_c27_c33_f2)
+{
+	static const struct {
+		uint16_t flags, index, region, phs;
+		uint32_t offset;
+		uint8_t log2;
+		const char *reason;
+	} cases[] = {
+		{ 1, 0, 0, 7, 0, 4, "private headers not supported" },
+		{ 3, 0, 0, 0, 0, 4, "unknown ring flags" },
+		{ 1, 1, 0, 0, 0, 4, "unexpected ring index" },
+		{ 1, 2, 0, 0, 0, 4, "too many rings" },
+		{ 1, 0, 0, 0, 0, 15, "ring size not supported" },
+		{ 1, 0, 0, 0, 0, 0, "ring size not supported" },
+		{ 1, 0, 1, 0, 0, 4, "ring in unknown region" },
+		{ 1, 0, 0, 0, 65536 - 128, 4, "ring out of region bounds" },
+		{ 1, 0, 0, 0, 0xfffffff0u, 4, "ring out of region bounds" },
+		{ 1, 0, 0, 0, 8, 4, "ring out of region bounds" },
+	};
+	struct memif_msg m;
+	unsigned i;
+	int p[2], fd, e = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fd = raw_configured();
+		memif__msg_build_add_ring(&m, cases[i].flags & 1, cases[i].index,
+					  cases[i].region, cases[i].offset,
+					  cases[i].log2);
+		m.add_ring.flags = cases[i].flags;
+		m.add_ring.private_hdr_size = cases[i].phs;
+		send_msg(fd, &m, e);
+		expect_disconnect(fd, cases[i].reason);
+		close(fd);
+	}
+	/* no fd, then a pipe where an eventfd belongs (P13) */
+	fd = raw_configured();
+	memif__msg_build_add_ring(&m, true, 0, 0, 0, 4);
+	send_msg(fd, &m, -1);
+	expect_disconnect(fd, "missing ring interrupt fd");
+	close(fd);
+	fd = raw_configured();
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	send_msg(fd, &m, p[0]);
+	expect_disconnect(fd, "invalid ring interrupt fd");
+	close(fd);
+	close(p[0]);
+	close(p[1]);
+	close(e);
+}
+END_TEST
+
+START_TEST(conn_connect_checks_rings_and_cookies_c34_c35)
+{
+	struct memif_msg m;
+	int fd, e = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+
+	/* CONNECT with no M2S ring */
+	fd = raw_configured();
+	memif__msg_build_add_ring(&m, true, 0, 0, 0, 4);
+	send_msg(fd, &m, e);
+	expect_type(fd, MEMIF_MSG_TYPE_ACK);
+	memif__msg_build_connect(&m, "raw");
+	send_msg(fd, &m, -1);
+	expect_disconnect(fd, "incomplete configuration");
+	close(fd);
+	/* a ring whose cookie is wrong (offset 1024 has none) */
+	fd = raw_configured();
+	memif__msg_build_add_ring(&m, true, 0, 0, 0, 4);
+	send_msg(fd, &m, e);
+	expect_type(fd, MEMIF_MSG_TYPE_ACK);
+	memif__msg_build_add_ring(&m, false, 0, 0, 1024, 4);
+	send_msg(fd, &m, e);
+	expect_type(fd, MEMIF_MSG_TYPE_ACK);
+	memif__msg_build_connect(&m, "raw");
+	send_msg(fd, &m, -1);
+	expect_disconnect(fd, "wrong cookie");
+	close(fd);
+	/* and a good one connects; anything but DISCONNECT after is fatal */
+	fd = raw_configured();
+	memif__msg_build_add_ring(&m, true, 0, 0, 0, 4);
+	send_msg(fd, &m, e);
+	expect_type(fd, MEMIF_MSG_TYPE_ACK);
+	memif__msg_build_add_ring(&m, false, 0, 0, 4096, 4);
+	send_msg(fd, &m, e);
+	expect_type(fd, MEMIF_MSG_TYPE_ACK);
+	memif__msg_build_connect(&m, "raw");
+	send_msg(fd, &m, -1);
+	expect_type(fd, MEMIF_MSG_TYPE_CONNECTED);
+	memif__msg_build_connect(&m, "raw"); /* C37 */
+	send_msg(fd, &m, -1);
+	expect_disconnect(fd, "unexpected message");
+	close(fd);
+	close(e);
+	/* the aborted connection's on_connect/on_disconnect pair ran */
+	for (int i = 0; i < 300 && __atomic_load_n(&connected, __ATOMIC_SEQ_CST);
+	     i++)
+		usleep(10000);
+	ck_assert_int_eq(connected, 0);
+}
+END_TEST
+
+START_TEST(conn_drops_stalled_handshake_c39)
+{
+	struct memif_msg m;
+	int fd = raw_slave(), fd2 = raw_slave();
+
+	/* fd stalls before INIT, fd2 after INIT: both are dropped at the
+	 * 500 ms timeout while others are served meanwhile. */
+	send_init(fd2, "sesame", 7);
+	expect_type(fd2, MEMIF_MSG_TYPE_ACK);
+	expect_disconnect(fd, "handshake timeout");
+	expect_disconnect(fd2, "handshake timeout");
+	(void)m;
+	close(fd);
+	close(fd2);
+}
+END_TEST
+
+START_TEST(conn_survives_peer_vanishing_at_each_step_c38)
+{
+	struct memif_msg m;
+	int step, fd, e = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	int base = test_count_fds();
+
+	for (step = 0; step < 5; step++) {
+		fd = raw_slave();
+		if (step >= 1) {
+			send_init(fd, "sesame", 7);
+			expect_type(fd, MEMIF_MSG_TYPE_ACK);
+		}
+		if (step >= 2) {
+			int rfd = make_region(65536, true);
+
+			memif__msg_build_add_region(&m, 0, 65536);
+			send_msg(fd, &m, rfd);
+			close(rfd);
+			expect_type(fd, MEMIF_MSG_TYPE_ACK);
+		}
+		if (step >= 3) {
+			memif__msg_build_add_ring(&m, true, 0, 0, 0, 4);
+			send_msg(fd, &m, e);
+			expect_type(fd, MEMIF_MSG_TYPE_ACK);
+		}
+		if (step >= 4) {
+			memif__msg_build_add_ring(&m, false, 0, 0, 4096, 4);
+			send_msg(fd, &m, e);
+			expect_type(fd, MEMIF_MSG_TYPE_ACK);
+			memif__msg_build_connect(&m, "raw");
+			send_msg(fd, &m, -1);
+			expect_type(fd, MEMIF_MSG_TYPE_CONNECTED);
+		}
+		close(fd);
+		/* the library releases everything the peer sent */
+		for (int i = 0; i < 200 && test_count_fds() != base; i++)
+			usleep(10000);
+		ck_assert_int_eq(test_count_fds(), base);
+	}
+	close(e);
+}
+END_TEST
+
+/* ---- the library as slave, against a raw master -------------------------- */
+
+START_TEST(conn_slave_follows_hello_maxima_and_order_c42_c44_c45_c46)
+{
+	struct memif_config sc = { .if_name = "s", .conn_id = 3,
+				   .num_rx_queues = 4, .num_tx_queues = 4,
+				   .log2_ring_size = 10,
+				   .reconnect_interval_ms = 100 };
+	struct sockaddr_un a;
+	struct memif_msg m;
+	const char *name = test_socket_name("raw-master");
+	int lfd, fd, rfd = -1, seals, k;
+	struct memif *s;
+	socklen_t len;
+	bool abs;
+
+	lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	ck_assert_int_eq(memif__socket_addr(name, &a, &len, &abs), 0);
+	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&a, len), 0);
+	ck_assert_int_eq(listen(lfd, 4), 0);
+	sc.socket_filename = name;
+	ck_assert_int_eq(memif_create_interface(&sc, NULL, &s), MEMIF_OK);
+	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	memif__msg_build_hello(&m, "raw", 255, 1, 0, 6);
+	send_msg(fd, &m, -1);
+	ck_assert_int_eq(raw_recv(fd, &m), MEMIF_MSG_SIZE);
+	ck_assert_uint_eq(m.type, MEMIF_MSG_TYPE_INIT);
+	ck_assert_uint_eq(m.init.id, 3);
+	/* 1 S2M ring (max index 0), 2 M2S rings (max index 1), log2 6 */
+	for (k = 0; k < 5; k++) {
+		struct msghdr mh = { 0 };
+		union {
+			struct cmsghdr al;
+			uint8_t b[CMSG_SPACE(sizeof(int))];
+		} cb;
+		struct iovec iov = { &m, sizeof(m) };
+		struct cmsghdr *cm;
+		int rfd2 = -1;
+
+		memif__msg_build_ack(&m);
+		send_msg(fd, &m, -1);
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = cb.b;
+		mh.msg_controllen = sizeof(cb.b);
+		ck_assert_int_eq(recvmsg(fd, &mh, MSG_CMSG_CLOEXEC), 128);
+		cm = CMSG_FIRSTHDR(&mh);
+		if (cm)
+			memcpy(&rfd2, CMSG_DATA(cm), sizeof(int));
+		switch (k) {
+		case 0:
+			ck_assert_uint_eq(m.type, MEMIF_MSG_TYPE_ADD_REGION);
+			ck_assert_int_ge(rfd2, 0);
+			seals = fcntl(rfd2, F_GET_SEALS);
+			ck_assert(seals & F_SEAL_SHRINK);
+			rfd = rfd2;
+			break;
+		case 1:
+			ck_assert_uint_eq(m.type, MEMIF_MSG_TYPE_ADD_RING);
+			ck_assert_uint_eq(m.add_ring.flags, 1);
+			ck_assert_uint_eq(m.add_ring.log2_ring_size, 6);
+			ck_assert_int_eq(memif__eventfd_check(rfd2), 0);
+			close(rfd2);
+			break;
+		case 2:
+		case 3:
+			ck_assert_uint_eq(m.type, MEMIF_MSG_TYPE_ADD_RING);
+			ck_assert_uint_eq(m.add_ring.flags, 0);
+			ck_assert_uint_eq(m.add_ring.index, k - 2);
+			close(rfd2);
+			break;
+		case 4:
+			ck_assert_uint_eq(m.type, MEMIF_MSG_TYPE_CONNECT);
+			ck_assert_int_lt(rfd2, 0);
+			break;
+		}
+	}
+	/* C48: an unsolicited second HELLO is refused */
+	memif__msg_build_hello(&m, "raw", 255, 1, 0, 6);
+	send_msg(fd, &m, -1);
+	expect_disconnect(fd, "unexpected message");
+	close(fd);
+	close(rfd);
+	ck_assert_int_eq(memif_close(s), MEMIF_OK);
+	close(lfd);
+}
+END_TEST
+
+START_TEST(conn_slave_rejects_incompatible_hello_c43)
+{
+	struct memif_config sc = { .if_name = "s", .conn_id = 3 };
+	struct sockaddr_un a;
+	struct memif_msg m;
+	const char *name = test_socket_name("raw-master");
+	struct memif *s;
+	socklen_t len;
+	bool abs;
+	int lfd, fd;
+
+	lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	ck_assert_int_eq(memif__socket_addr(name, &a, &len, &abs), 0);
+	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&a, len), 0);
+	ck_assert_int_eq(listen(lfd, 4), 0);
+	sc.socket_filename = name;
+	ck_assert_int_eq(memif_create_interface(&sc, NULL, &s), MEMIF_OK);
+	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	memif__msg_build_hello(&m, "raw", 255, 0, 0, 10);
+	m.hello.min_version = 0x0300;
+	m.hello.max_version = 0x0300;
+	send_msg(fd, &m, -1);
+	expect_disconnect(fd, "incompatible protocol version");
+	close(fd);
+	ck_assert_int_eq(memif_close(s), MEMIF_OK);
+	close(lfd);
+}
+END_TEST
+
+static Suite *conn_suite(void)
+{
+	Suite *s = suite_create("conn");
+	TCase *tc = tcase_create("master");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, conn_rejects_hello_before_init_c22);
+	tcase_add_test(tc, conn_closes_fd_of_region_before_init_c22);
+	tcase_add_test(tc, conn_rejects_short_and_long_datagrams_c8_c9);
+	tcase_add_test(tc, conn_rejects_unknown_type_c10);
+	tcase_add_test(tc, conn_closes_extra_fds_c11);
+	tcase_add_test(tc, conn_rejects_bad_init_c16_c17_c19_c20);
+	tcase_add_test(tc, conn_accepts_secret_with_garbage_after_nul_c20);
+	tcase_add_test(tc, conn_refuses_second_slave_for_busy_id_c18);
+	tcase_add_test(tc, conn_rejects_bad_regions_c23_c26_e4_e5);
+	tcase_add_test(tc, conn_rejects_bad_rings_c27_c33_f2);
+	tcase_add_test(tc, conn_connect_checks_rings_and_cookies_c34_c35);
+	tcase_add_test(tc, conn_drops_stalled_handshake_c39);
+	tcase_add_test(tc, conn_survives_peer_vanishing_at_each_step_c38);
+	tcase_add_test(tc, conn_slave_follows_hello_maxima_and_order_c42_c44_c45_c46);
+	tcase_add_test(tc, conn_slave_rejects_incompatible_hello_c43);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+MEMIF_TEST_MAIN(conn_suite)
