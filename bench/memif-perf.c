@@ -1,0 +1,1926 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * memif-perf: traffic generator (tx), sink (rx), reflector (echo) and
+ * round-trip latency meter (ping) for any memif peer: itself, DPDK's
+ * net_memif (testpmd), VPP.  One thread per queue; every generated packet
+ * carries a per-queue sequence number and a checksum (perf-pkt.h), and
+ * every receiver counts loss, reordering and corruption.
+ *
+ *   memif-perf --master --socket @perf rx &
+ *   memif-perf --slave --socket @perf tx --size 1500 --duration 5
+ *   memif-perf --master --socket @perf echo --interrupt &
+ *   memif-perf --slave --socket @perf ping --interrupt --count 100000
+ *   memif-perf                   (no arguments: the demo, both ends itself)
+ *
+ * Threads: the library's event thread runs the callbacks; one worker per
+ * queue owns that queue's data path; the main thread waits for the
+ * connection, prints progress once a second and the summary at the end.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <memif/memif.h>
+
+#include "perf-pkt.h"
+
+#define MAX_BURST 256
+#define MAX_CPUS 256
+#define PING_TIMEOUT_NS 1000000000ull
+#define RETURN_IDLE_NS 200000000ull /* tx mode: wait for reflected packets */
+#define DRAIN_WAIT_NS 1000000000ull /* before close: let the peer read */
+#define NSEC 1000000000ull
+
+enum mode { MODE_TX, MODE_RX, MODE_ECHO, MODE_PING };
+
+static const char *const mode_names[] = { "tx", "rx", "echo", "ping" };
+
+struct opts {
+	enum mode mode;
+	bool master;
+	const char *socket; /* NULL: the library default */
+	uint32_t id;
+	const char *secret;
+	unsigned int queues;
+	unsigned int ring_log2;
+	unsigned int buffer_size;
+	unsigned int burst;
+	unsigned int size;
+	bool interrupt;
+	bool inplace;
+	bool full;
+	bool raw;
+	int cpus[MAX_CPUS];
+	unsigned int ncpus;
+	double duration; /* seconds, 0 = no limit */
+	uint64_t count; /* packets (pings) over all queues, 0 = no limit */
+	double wait_timeout; /* seconds, 0 = forever */
+	bool json;
+	bool quiet; /* no progress line */
+	bool silent; /* nothing at all on stdout/stderr (demo children) */
+	int verbose;
+};
+
+/* Everything the end of a run reports; plain data so the demo can pass it
+ * through a pipe. */
+struct result {
+	int exit_code;
+	bool connected;
+	uint64_t tx_pkts, tx_bytes, rx_pkts, rx_bytes;
+	double tx_secs, rx_secs;
+	uint64_t loss, reorder, corrupt, foreign, misqueued;
+	uint64_t tx_ring_full, ping_timeouts;
+	uint64_t rx_calls, rx_nonempty;
+	uint64_t lib_bad_desc, lib_too_long, lib_ring_full;
+	uint64_t lib_irq_tx, lib_irq_rx;
+	uint64_t lat_n, lat_min, lat_p50, lat_p99, lat_p999, lat_max;
+	double lat_mean;
+};
+
+/* Published by a worker with relaxed stores, read by the progress line. */
+struct qpub {
+	_Atomic uint64_t tx_pkts, tx_bytes, rx_pkts, rx_bytes;
+	_Atomic uint64_t loss, reorder, corrupt;
+	_Atomic uint64_t rtt_n, rtt_sum;
+};
+
+struct perf;
+
+struct worker {
+	struct qpub pub; /* first: its own cache lines */
+	struct perf *p;
+	pthread_t th;
+	uint8_t qid;
+	int cpu; /* -1: not pinned */
+	int qfd; /* RX queue eventfd (interrupt mode) */
+	int err; /* library error that ended the worker, 0 if none */
+	/* Owned by the worker thread until it finishes. */
+	uint64_t tx_pkts, tx_bytes, rx_pkts, rx_bytes;
+	uint64_t loss, reorder, corrupt, foreign, misqueued;
+	uint64_t ring_full, timeouts;
+	uint64_t rx_calls, rx_nonempty; /* memif_rx_burst calls, with packets */
+	uint64_t expect; /* next sequence number expected */
+	uint32_t tx_seq; /* next sequence number to send */
+	uint64_t tx_target, rx_target; /* UINT64_MAX = no limit */
+	uint64_t tx_t0, tx_t1, rx_t0, rx_t1, rx_seen;
+	uint32_t slot_cap; /* TX slot capacity seen by memif_tx_alloc */
+	struct perf_tmpl tmpl;
+	uint8_t *stage; /* burst frames, copy path */
+	size_t stride;
+	struct memif_tx_pkt txp[MAX_BURST]; /* the staged frames */
+	struct memif_tx_pkt etx[MAX_BURST]; /* echo: the received views */
+	struct memif_rx_pkt rxp[MAX_BURST];
+	struct memif_tx_buf txb[MAX_BURST];
+	struct perf_hist hist;
+} __attribute__((aligned(64)));
+
+struct perf {
+	const struct opts *o;
+	struct memif *m;
+	int main_fd; /* eventfd: wakes the main thread */
+	int stop_fd; /* eventfd: readable once stopping (never read) */
+	_Atomic int stop __attribute__((aligned(64))); /* 0, STOP_SOFT, STOP_HARD */
+	_Atomic int connected;
+	_Atomic int disconnected;
+	_Atomic int disconnect_done; /* on_disconnect has taken its snapshot */
+	_Atomic unsigned int done;
+	_Atomic bool closing;
+	pthread_mutex_t lock; /* started, det, det_valid */
+	bool started;
+	unsigned int nq;
+	struct worker *w;
+	struct memif_details *det;
+	bool det_valid;
+};
+
+#define STOP_SOFT 1 /* duration/count/signal: finish what is in flight */
+#define STOP_HARD 2 /* link gone: leave the data path now */
+
+static struct perf *volatile g_perf; /* for the signal handler */
+
+static inline uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * NSEC + (uint64_t)ts.tv_nsec;
+}
+
+static inline int stopping(const struct perf *p)
+{
+	return atomic_load_explicit(&p->stop, memory_order_relaxed);
+}
+
+static void kick(int fd)
+{
+	uint64_t one = 1;
+	ssize_t r;
+
+	r = write(fd, &one, sizeof(one));
+	(void)r; /* EAGAIN: already readable, which is all we want */
+}
+
+static void request_stop(struct perf *p, int level)
+{
+	int cur = atomic_load(&p->stop);
+
+	while (cur < level &&
+	       !atomic_compare_exchange_weak(&p->stop, &cur, level))
+		;
+	kick(p->stop_fd);
+	kick(p->main_fd);
+}
+
+static void on_signal(int sig)
+{
+	struct perf *p = g_perf;
+
+	(void)sig;
+	if (!p || atomic_load(&p->stop) >= STOP_SOFT)
+		_exit(130); /* second Ctrl-C: give up at once */
+	request_stop(p, STOP_SOFT);
+}
+
+/* ---- per-queue data path ------------------------------------------------ */
+
+static void publish(struct worker *w)
+{
+	struct qpub *q = &w->pub;
+
+	atomic_store_explicit(&q->tx_pkts, w->tx_pkts, memory_order_relaxed);
+	atomic_store_explicit(&q->tx_bytes, w->tx_bytes, memory_order_relaxed);
+	atomic_store_explicit(&q->rx_pkts, w->rx_pkts, memory_order_relaxed);
+	atomic_store_explicit(&q->rx_bytes, w->rx_bytes, memory_order_relaxed);
+	atomic_store_explicit(&q->loss, w->loss, memory_order_relaxed);
+	atomic_store_explicit(&q->reorder, w->reorder, memory_order_relaxed);
+	atomic_store_explicit(&q->corrupt, w->corrupt, memory_order_relaxed);
+}
+
+/* Sleep until the queue's eventfd or the stop fd is readable. */
+static void wait_rx(struct worker *w, int timeout_ms)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = w->qfd, .events = POLLIN },
+		{ .fd = w->p->stop_fd, .events = POLLIN },
+	};
+
+	(void)poll(pfd, 2, timeout_ms);
+}
+
+/* Coarse receive window: called every few hundred bursts and before
+ * sleeping, never per packet. */
+static void rx_clock(struct worker *w)
+{
+	if (w->rx_pkts != w->rx_seen) {
+		w->rx_t1 = now_ns();
+		w->rx_seen = w->rx_pkts;
+	}
+}
+
+/* Verify a burst and account loss/reorder by sequence number.  Counters
+ * live in locals so the compiler keeps them in registers. */
+static void rx_account(struct worker *w, const struct memif_rx_pkt *pk,
+		       uint16_t n)
+{
+	uint64_t bytes = 0, expect = w->expect, loss = w->loss;
+	uint64_t reorder = w->reorder, corrupt = w->corrupt;
+	uint64_t foreign = w->foreign, misq = w->misqueued;
+	bool raw = w->p->o->raw;
+	struct perf_info info;
+	enum perf_verdict v;
+	int32_t d;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		bytes += pk[i].len;
+		v = perf_verify(pk[i].data, pk[i].len, raw, &info);
+		if (v == PERF_PKT_FOREIGN) {
+			foreign++;
+			continue;
+		}
+		if (v == PERF_PKT_CORRUPT) {
+			corrupt++;
+			continue;
+		}
+		if (info.qid != w->qid) {
+			misq++;
+			continue;
+		}
+		d = (int32_t)(info.seq - (uint32_t)expect);
+		if (d == 0) {
+			expect++;
+		} else if (d > 0) {
+			loss += (uint64_t)d; /* provisional: may arrive late */
+			expect += (uint64_t)d + 1;
+		} else {
+			reorder++;
+			if (loss)
+				loss--;
+		}
+	}
+	w->rx_pkts += n;
+	w->rx_bytes += bytes;
+	w->expect = expect;
+	w->loss = loss;
+	w->reorder = reorder;
+	w->corrupt = corrupt;
+	w->foreign = foreign;
+	w->misqueued = misq;
+}
+
+/* One non-blocking receive; returns the number of packets or -1 when the
+ * worker must end (error recorded). */
+static int rx_once(struct worker *w)
+{
+	uint16_t n = 0;
+	int rc;
+
+	rc = memif_rx_burst(w->p->m, w->qid, w->rxp, (uint16_t)w->p->o->burst,
+			    &n);
+	w->rx_calls++;
+	if (rc == MEMIF_ERR_AGAIN)
+		return 0;
+	if (rc) {
+		if (rc != MEMIF_ERR_DISCONNECTED)
+			w->err = rc;
+		return -1;
+	}
+	if (n) {
+		if (!w->rx_t0)
+			w->rx_t0 = now_ns();
+		w->rx_nonempty++;
+		rx_account(w, w->rxp, n);
+	}
+	return n;
+}
+
+static bool tx_failed(struct worker *w, int rc)
+{
+	if (rc == MEMIF_OK || rc == MEMIF_ERR_AGAIN)
+		return false;
+	if (rc != MEMIF_ERR_DISCONNECTED)
+		w->err = rc;
+	return true;
+}
+
+/* tx: generate; also verify whatever comes back (a reflector). */
+static void run_tx(struct worker *w)
+{
+	struct perf *p = w->p;
+	const struct opts *o = p->o;
+	struct memif *m = p->m;
+	uint32_t size = o->size;
+	uint16_t n, k, got, pend_off = 0, pend_n = 0;
+	unsigned int iter = 0, rx_every = o->interrupt ? 64 : 1;
+	uint64_t idle_since;
+	int rc, r;
+	uint16_t i;
+
+	w->tx_t0 = now_ns();
+	while (!stopping(p)) {
+		if (o->inplace) {
+			n = (uint16_t)o->burst;
+			if (w->tx_target - w->tx_pkts < n)
+				n = (uint16_t)(w->tx_target - w->tx_pkts);
+			if (!n)
+				break;
+			rc = memif_tx_alloc(m, w->qid, w->txb, n, &got);
+			if (tx_failed(w, rc))
+				break;
+			if (got && w->txb[0].len < size) {
+				w->slot_cap = w->txb[0].len;
+				w->err = MEMIF_ERR_PKT_LEN;
+				break;
+			}
+			for (i = 0; i < got; i++) {
+				perf_build(&w->tmpl, w->txb[i].data,
+					   w->tx_seq + i, 0, 0);
+				w->txb[i].len = size;
+			}
+			k = 0;
+			if (got) {
+				rc = memif_tx_commit(m, w->qid, w->txb, got,
+						     &k);
+				if (tx_failed(w, rc))
+					break;
+			}
+			w->tx_seq += k;
+		} else {
+			if (!pend_n) {
+				n = (uint16_t)o->burst;
+				if (w->tx_target - w->tx_pkts < n)
+					n = (uint16_t)(w->tx_target -
+						       w->tx_pkts);
+				if (!n)
+					break;
+				for (i = 0; i < n; i++)
+					perf_build(&w->tmpl,
+						   w->stage + i * w->stride,
+						   w->tx_seq + i, 0, 0);
+				w->tx_seq += n;
+				pend_off = 0;
+				pend_n = n;
+			}
+			k = 0;
+			rc = memif_tx_burst(m, w->qid, w->txp + pend_off,
+					    pend_n, &k);
+			if (tx_failed(w, rc))
+				break;
+			pend_off += k;
+			pend_n -= k;
+		}
+		if (k) {
+			w->tx_pkts += k;
+			w->tx_bytes += (uint64_t)k * size;
+		} else {
+			w->ring_full++;
+		}
+		if (++iter % rx_every == 0 && rx_once(w) < 0)
+			break;
+		if ((iter & 255) == 0)
+			rx_clock(w);
+		publish(w);
+	}
+	w->tx_t1 = now_ns();
+	/* Something reflects our packets: wait for the ones in flight. */
+	idle_since = w->tx_t1;
+	while (w->rx_pkts && w->rx_pkts < w->tx_pkts && !w->err &&
+	       stopping(p) != STOP_HARD) {
+		r = rx_once(w);
+		if (r < 0)
+			break;
+		if (r > 0)
+			idle_since = now_ns();
+		else if (now_ns() - idle_since > RETURN_IDLE_NS)
+			break;
+		else if (o->interrupt)
+			wait_rx(w, 10);
+	}
+	rx_clock(w);
+	publish(w);
+}
+
+/* rx: sink and verify. */
+static void run_rx(struct worker *w)
+{
+	struct perf *p = w->p;
+	const struct opts *o = p->o;
+	unsigned int iter = 0;
+	int r;
+
+	while (!stopping(p) && w->rx_pkts < w->rx_target) {
+		r = rx_once(w);
+		if (r < 0)
+			break;
+		if (r > 0) {
+			publish(w);
+		} else if (o->interrupt) {
+			rx_clock(w);
+			wait_rx(w, 1000);
+		}
+		if ((++iter & 255) == 0)
+			rx_clock(w);
+	}
+	rx_clock(w);
+	publish(w);
+}
+
+/* Send back the @n packets just received, on the same queue, in order. */
+static bool echo_send(struct worker *w, uint16_t n)
+{
+	struct perf *p = w->p;
+	struct memif *m = p->m;
+	uint16_t off = 0, got, k, sent;
+	int rc;
+
+	for (k = 0; k < n; k++) {
+		w->etx[k].data = w->rxp[k].data;
+		w->etx[k].len = w->rxp[k].len;
+	}
+	while (off < n) {
+		if (stopping(p) == STOP_HARD)
+			return false;
+		sent = 0;
+		if (p->o->inplace &&
+		    (!w->slot_cap || w->rxp[off].len <= w->slot_cap)) {
+			rc = memif_tx_alloc(m, w->qid, w->txb,
+					    (uint16_t)(n - off), &got);
+			if (tx_failed(w, rc))
+				return false;
+			if (got)
+				w->slot_cap = w->txb[0].len;
+			for (k = 0; k < got; k++) {
+				if (w->rxp[off + k].len > w->txb[k].len)
+					break;
+				memcpy(w->txb[k].data, w->rxp[off + k].data,
+				       w->rxp[off + k].len);
+				w->txb[k].len = w->rxp[off + k].len;
+			}
+			/* k == 0 with got > 0 drops the reservation; the
+			 * packet then goes by copy (chained) below. */
+			if (got) {
+				rc = memif_tx_commit(m, w->qid, w->txb, k,
+						     &sent);
+				if (tx_failed(w, rc))
+					return false;
+			}
+			if (got && !k) {
+				rc = memif_tx_burst(m, w->qid, w->etx + off, 1,
+						    &sent);
+				if (tx_failed(w, rc))
+					return false;
+			}
+		} else {
+			rc = memif_tx_burst(m, w->qid, w->etx + off,
+					    (uint16_t)(n - off), &sent);
+			if (tx_failed(w, rc))
+				return false;
+		}
+		if (sent) {
+			for (k = off; k < off + sent; k++)
+				w->tx_bytes += w->rxp[k].len;
+			w->tx_pkts += sent;
+			off += sent;
+		} else {
+			w->ring_full++;
+		}
+	}
+	return true;
+}
+
+/* echo: reflect what arrives, verifying it on the way. */
+static void run_echo(struct worker *w)
+{
+	struct perf *p = w->p;
+	const struct opts *o = p->o;
+	unsigned int iter = 0;
+	int r;
+
+	w->tx_t0 = now_ns();
+	while (!stopping(p)) {
+		r = rx_once(w);
+		if (r < 0)
+			break;
+		if (r > 0) {
+			if (!echo_send(w, (uint16_t)r))
+				break;
+			publish(w);
+		} else if (o->interrupt) {
+			rx_clock(w);
+			wait_rx(w, 1000);
+		}
+		if ((++iter & 255) == 0)
+			rx_clock(w);
+	}
+	w->tx_t1 = now_ns();
+	rx_clock(w);
+	publish(w);
+}
+
+/* Account one ping reply's sequence number; true if it is the awaited
+ * one. */
+static bool ping_seq(struct worker *w, uint32_t seq, uint32_t want)
+{
+	int32_t d = (int32_t)(seq - (uint32_t)w->expect);
+
+	if (d >= 0) {
+		w->expect += (uint64_t)d + 1;
+	} else {
+		w->reorder++; /* a reply that came after its timeout */
+	}
+	return seq == want;
+}
+
+/* ping: one packet in flight per queue; RTT from the timestamp it
+ * carries. */
+static void run_ping(struct worker *w)
+{
+	struct perf *p = w->p;
+	const struct opts *o = p->o;
+	struct memif *m = p->m;
+	struct perf_info info;
+	enum perf_verdict v;
+	uint64_t t0, t1, deadline, now;
+	uint16_t n, k, i, got;
+	unsigned int spins;
+	bool answered;
+	uint32_t seq;
+	int rc;
+
+	w->tx_t0 = now_ns();
+	while (!stopping(p)) {
+		if (w->tx_pkts >= w->tx_target)
+			break;
+		seq = w->tx_seq++;
+		t0 = now_ns();
+		for (;;) {
+			k = 0;
+			if (o->inplace) {
+				rc = memif_tx_alloc(m, w->qid, w->txb, 1, &got);
+				if (tx_failed(w, rc))
+					goto out;
+				if (got && w->txb[0].len < o->size) {
+					w->slot_cap = w->txb[0].len;
+					w->err = MEMIF_ERR_PKT_LEN;
+					goto out;
+				}
+				if (got) {
+					perf_build(&w->tmpl, w->txb[0].data,
+						   seq, t0, PERF_F_PING);
+					w->txb[0].len = o->size;
+					rc = memif_tx_commit(m, w->qid, w->txb,
+							     1, &k);
+					if (tx_failed(w, rc))
+						goto out;
+				}
+			} else {
+				perf_build(&w->tmpl, w->stage, seq, t0,
+					   PERF_F_PING);
+				rc = memif_tx_burst(m, w->qid, w->txp, 1, &k);
+				if (tx_failed(w, rc))
+					goto out;
+			}
+			if (k)
+				break;
+			w->ring_full++;
+			if (stopping(p) == STOP_HARD)
+				goto out;
+		}
+		w->tx_pkts++;
+		w->tx_bytes += o->size;
+
+		answered = false;
+		deadline = t0 + PING_TIMEOUT_NS;
+		spins = 0;
+		while (!answered) {
+			n = 0;
+			rc = memif_rx_burst(m, w->qid, w->rxp,
+					    (uint16_t)o->burst, &n);
+			if (rc && rc != MEMIF_ERR_AGAIN) {
+				if (rc != MEMIF_ERR_DISCONNECTED)
+					w->err = rc;
+				goto out;
+			}
+			if (n) {
+				t1 = now_ns();
+				if (!w->rx_t0)
+					w->rx_t0 = t1;
+				w->rx_t1 = t1;
+				for (i = 0; i < n; i++) {
+					w->rx_pkts++;
+					w->rx_bytes += w->rxp[i].len;
+					v = perf_verify(w->rxp[i].data,
+							w->rxp[i].len, o->raw,
+							&info);
+					if (v == PERF_PKT_FOREIGN) {
+						w->foreign++;
+						continue;
+					}
+					if (v == PERF_PKT_CORRUPT) {
+						w->corrupt++;
+						continue;
+					}
+					if (info.qid != w->qid) {
+						w->misqueued++;
+						continue;
+					}
+					if (ping_seq(w, info.seq, seq) &&
+					    (info.flags & PERF_F_PING)) {
+						perf_hist_add(&w->hist,
+							      t1 - info.tstamp);
+						answered = true;
+					}
+				}
+				continue;
+			}
+			if (stopping(p) == STOP_HARD)
+				goto out;
+			if (o->interrupt) {
+				now = now_ns();
+				if (now >= deadline)
+					break;
+				wait_rx(w, (int)((deadline - now) / 1000000 +
+						 1));
+			} else if ((++spins & 1023) == 0 &&
+				   now_ns() >= deadline) {
+				break;
+			}
+		}
+		if (!answered) {
+			w->timeouts++;
+			w->loss++;
+		}
+		atomic_store_explicit(&w->pub.rtt_n, w->hist.n,
+				      memory_order_relaxed);
+		atomic_store_explicit(&w->pub.rtt_sum, w->hist.sum,
+				      memory_order_relaxed);
+		publish(w);
+	}
+out:
+	w->tx_t1 = now_ns();
+	publish(w);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct perf *p = w->p;
+	cpu_set_t set;
+	int rc;
+
+	if (w->cpu >= 0) {
+		CPU_ZERO(&set);
+		CPU_SET(w->cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set) && !p->o->silent)
+			fprintf(stderr, "memif-perf: queue %u: cannot pin to "
+				"cpu %d: %s\n", w->qid, w->cpu,
+				strerror(errno));
+	}
+	switch (p->o->mode) {
+	case MODE_TX:
+		run_tx(w);
+		break;
+	case MODE_RX:
+		run_rx(w);
+		break;
+	case MODE_ECHO:
+		run_echo(w);
+		break;
+	case MODE_PING:
+		run_ping(w);
+		break;
+	}
+	/* Hand the last burst's slots back before leaving the data path. */
+	if (w->rx_pkts && stopping(p) != STOP_HARD) {
+		rc = memif_rx_release(p->m, w->qid);
+		(void)rc; /* the link may be going: nothing to do about it */
+	}
+	atomic_fetch_add(&p->done, 1);
+	kick(p->main_fd);
+	return NULL;
+}
+
+/* ---- control: callbacks, connection, progress --------------------------- */
+
+static int on_connect(struct memif *m, void *ctx)
+{
+	struct perf *p = ctx;
+
+	(void)m;
+	atomic_store(&p->connected, 1);
+	kick(p->main_fd);
+	return 0;
+}
+
+/* The views and queue fds die when this returns: stop the workers first
+ * and wait until they have left the data path. */
+static int on_disconnect(struct memif *m, void *ctx)
+{
+	struct perf *p = ctx;
+	bool started;
+	int rc;
+
+	pthread_mutex_lock(&p->lock);
+	atomic_store(&p->disconnected, 1);
+	started = p->started;
+	pthread_mutex_unlock(&p->lock);
+	request_stop(p, STOP_HARD);
+	if (started) {
+		while (atomic_load(&p->done) < p->nq) {
+			struct timespec ts = { 0, 50000 };
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	if (!atomic_load(&p->closing)) {
+		pthread_mutex_lock(&p->lock);
+		rc = memif_get_details(m, p->det);
+		p->det_valid = rc == MEMIF_OK;
+		pthread_mutex_unlock(&p->lock);
+	}
+	atomic_store(&p->disconnect_done, 1);
+	kick(p->main_fd);
+	return 0;
+}
+
+static void drain_fd(int fd)
+{
+	uint64_t v;
+	ssize_t r;
+
+	r = read(fd, &v, sizeof(v));
+	(void)r;
+}
+
+static const char *role_name(const struct opts *o)
+{
+	return o->master ? "master" : "slave";
+}
+
+/* Wait for on_connect; report handshake errors as they come. */
+static int wait_connected(struct perf *p)
+{
+	const struct opts *o = p->o;
+	uint64_t deadline = 0, now;
+	struct pollfd pfd[2];
+	int efd = -1, code, timeout;
+
+	if (o->wait_timeout > 0)
+		deadline = now_ns() + (uint64_t)(o->wait_timeout * 1e9);
+	if (memif_get_interrupt_error_fd(p->m, &efd) != MEMIF_OK)
+		efd = -1;
+	if (!o->silent)
+		fprintf(stderr, "memif-perf: %s %s on %s id %u: waiting for "
+			"the peer...\n", role_name(o), mode_names[o->mode],
+			o->socket ? o->socket : MEMIF_DEFAULT_SOCKET, o->id);
+	while (!atomic_load(&p->connected)) {
+		if (stopping(p))
+			return -1;
+		timeout = -1;
+		if (deadline) {
+			now = now_ns();
+			if (now >= deadline)
+				return -1;
+			timeout = (int)((deadline - now) / 1000000) + 1;
+		}
+		pfd[0] = (struct pollfd){ .fd = p->main_fd, .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = efd, .events = POLLIN };
+		if (poll(pfd, efd >= 0 ? 2 : 1, timeout) < 0 && errno != EINTR)
+			return -1;
+		if (pfd[0].revents)
+			drain_fd(p->main_fd);
+		if (efd >= 0 && pfd[1].revents) {
+			while (memif_read_interrupt_error(p->m, &code) ==
+			       MEMIF_OK) {
+				if (!o->silent)
+					fprintf(stderr, "memif-perf: "
+						"connection attempt failed: "
+						"%s (%d)\n",
+						memif_strerror(code), code);
+			}
+		}
+	}
+	return 0;
+}
+
+static int start_workers(struct perf *p)
+{
+	unsigned int i, j;
+	int rc;
+
+	pthread_mutex_lock(&p->lock);
+	if (atomic_load(&p->disconnected)) {
+		pthread_mutex_unlock(&p->lock);
+		return -1;
+	}
+	for (i = 0; i < p->nq; i++) {
+		if (p->o->interrupt) {
+			rc = memif_get_queue_interrupt_fd(
+				p->m, p->w[i].qid, &p->w[i].qfd);
+			if (rc != MEMIF_OK)
+				p->w[i].qfd = -1;
+		}
+	}
+	for (i = 0; i < p->nq; i++) {
+		rc = pthread_create(&p->w[i].th, NULL, worker_main, &p->w[i]);
+		if (rc) {
+			/* Stop the ones started; count the rest as done. */
+			request_stop(p, STOP_HARD);
+			for (j = 0; j < i; j++)
+				pthread_join(p->w[j].th, NULL);
+			pthread_mutex_unlock(&p->lock);
+			fprintf(stderr, "memif-perf: pthread_create: %s\n",
+				strerror(rc));
+			return -1;
+		}
+	}
+	p->started = true;
+	pthread_mutex_unlock(&p->lock);
+	return 0;
+}
+
+static double gbps(uint64_t bytes, double secs)
+{
+	return secs > 0 ? (double)bytes * 8 / secs / 1e9 : 0;
+}
+
+static double mpps(uint64_t pkts, double secs)
+{
+	return secs > 0 ? (double)pkts / secs / 1e6 : 0;
+}
+
+struct snap {
+	uint64_t t, tx, txb, rx, rxb, loss, reorder, corrupt, rtt_n, rtt_sum;
+};
+
+static void take_snap(const struct perf *p, struct snap *s)
+{
+	unsigned int i;
+
+	memset(s, 0, sizeof(*s));
+	s->t = now_ns();
+	for (i = 0; i < p->nq; i++) {
+		const struct qpub *q = &p->w[i].pub;
+
+		s->tx += atomic_load_explicit(&q->tx_pkts,
+					      memory_order_relaxed);
+		s->txb += atomic_load_explicit(&q->tx_bytes,
+					       memory_order_relaxed);
+		s->rx += atomic_load_explicit(&q->rx_pkts,
+					      memory_order_relaxed);
+		s->rxb += atomic_load_explicit(&q->rx_bytes,
+					       memory_order_relaxed);
+		s->loss += atomic_load_explicit(&q->loss, memory_order_relaxed);
+		s->reorder += atomic_load_explicit(&q->reorder,
+						   memory_order_relaxed);
+		s->corrupt += atomic_load_explicit(&q->corrupt,
+						   memory_order_relaxed);
+		s->rtt_n += atomic_load_explicit(&q->rtt_n,
+						 memory_order_relaxed);
+		s->rtt_sum += atomic_load_explicit(&q->rtt_sum,
+						   memory_order_relaxed);
+	}
+}
+
+static void progress(const struct perf *p, const struct snap *a,
+		     const struct snap *b, uint64_t t_start, bool tty)
+{
+	double dt = (double)(b->t - a->t) / 1e9;
+	char line[256];
+	int len;
+
+	if (dt <= 0)
+		return;
+	if (p->o->mode == MODE_PING) {
+		len = snprintf(line, sizeof(line),
+			       "[%4.0fs] ping %.0f/s  rtt avg %.2f us  "
+			       "replies %" PRIu64 "  lost %" PRIu64
+			       "  corrupt %" PRIu64,
+			       (double)(b->t - t_start) / 1e9,
+			       (double)(b->tx - a->tx) / dt,
+			       b->rtt_n > a->rtt_n ?
+				       (double)(b->rtt_sum - a->rtt_sum) /
+					       (double)(b->rtt_n - a->rtt_n) /
+					       1e3 :
+				       0.0,
+			       b->rtt_n, b->loss, b->corrupt);
+	} else {
+		len = snprintf(line, sizeof(line),
+			       "[%4.0fs] tx %7.3f Mpps %7.3f Gbps | rx %7.3f "
+			       "Mpps %7.3f Gbps | loss %" PRIu64
+			       " reorder %" PRIu64 " corrupt %" PRIu64,
+			       (double)(b->t - t_start) / 1e9,
+			       (double)(b->tx - a->tx) / dt / 1e6,
+			       (double)(b->txb - a->txb) * 8 / dt / 1e9,
+			       (double)(b->rx - a->rx) / dt / 1e6,
+			       (double)(b->rxb - a->rxb) * 8 / dt / 1e9,
+			       b->loss, b->reorder, b->corrupt);
+	}
+	if (len < 0)
+		return;
+	if (tty)
+		fprintf(stderr, "\r%s\033[K", line);
+	else
+		fprintf(stderr, "%s\n", line);
+}
+
+/* Has the peer taken everything we published?  Slave TX (S2M): the master
+ * releases by moving tail up to head.  Master TX (M2S): the slave hands
+ * every buffer back, head - tail == ring size. */
+static bool tx_drained(const struct perf *p, const struct memif_details *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->num_tx_queues && i < p->nq; i++) {
+		const struct memif_queue_details *q = &d->tx_queues[i];
+
+		if (p->o->master) {
+			if ((uint16_t)(q->head - q->tail) != q->ring_size)
+				return false;
+		} else if (q->head != q->tail) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Before closing after transmitting: give the peer up to a second to read
+ * what is still in the rings, so a receiver counting to --count sees it. */
+static void wait_tx_drained(struct perf *p)
+{
+	uint64_t deadline = now_ns() + DRAIN_WAIT_NS;
+	struct timespec ts = { 0, 1000000 };
+	bool ok;
+
+	while (!atomic_load(&p->disconnected) && now_ns() < deadline) {
+		pthread_mutex_lock(&p->lock);
+		ok = memif_get_details(p->m, p->det) == MEMIF_OK &&
+		     p->det->has_link && !tx_drained(p, p->det);
+		pthread_mutex_unlock(&p->lock);
+		if (!ok)
+			return;
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* ---- summary ------------------------------------------------------------ */
+
+static void collect(struct perf *p, struct result *r)
+{
+	uint64_t tx0 = UINT64_MAX, tx1 = 0, rx0 = UINT64_MAX, rx1 = 0;
+	struct perf_hist *h;
+	unsigned int i;
+
+	h = malloc(sizeof(*h));
+	if (h)
+		perf_hist_reset(h);
+	for (i = 0; i < p->nq; i++) {
+		const struct worker *w = &p->w[i];
+
+		r->tx_pkts += w->tx_pkts;
+		r->tx_bytes += w->tx_bytes;
+		r->rx_pkts += w->rx_pkts;
+		r->rx_bytes += w->rx_bytes;
+		r->loss += w->loss;
+		r->reorder += w->reorder;
+		r->corrupt += w->corrupt;
+		r->foreign += w->foreign;
+		r->misqueued += w->misqueued;
+		r->tx_ring_full += w->ring_full;
+		r->rx_calls += w->rx_calls;
+		r->rx_nonempty += w->rx_nonempty;
+		r->ping_timeouts += w->timeouts;
+		if (w->tx_pkts && w->tx_t1 > w->tx_t0) {
+			if (w->tx_t0 < tx0)
+				tx0 = w->tx_t0;
+			if (w->tx_t1 > tx1)
+				tx1 = w->tx_t1;
+		}
+		if (w->rx_pkts && w->rx_t1 > w->rx_t0) {
+			if (w->rx_t0 < rx0)
+				rx0 = w->rx_t0;
+			if (w->rx_t1 > rx1)
+				rx1 = w->rx_t1;
+		}
+		if (h)
+			perf_hist_merge(h, &w->hist);
+	}
+	r->tx_secs = tx1 > tx0 ? (double)(tx1 - tx0) / 1e9 : 0;
+	r->rx_secs = rx1 > rx0 ? (double)(rx1 - rx0) / 1e9 : 0;
+	if (h && h->n) {
+		r->lat_n = h->n;
+		r->lat_min = h->min;
+		r->lat_p50 = perf_hist_quantile(h, 0.50);
+		r->lat_p99 = perf_hist_quantile(h, 0.99);
+		r->lat_p999 = perf_hist_quantile(h, 0.999);
+		r->lat_max = h->max;
+		r->lat_mean = (double)h->sum / (double)h->n;
+	}
+	free(h);
+	if (p->det_valid) {
+		const struct memif_details *d = p->det;
+
+		for (i = 0; i < d->num_rx_queues; i++) {
+			r->lib_bad_desc += d->rx_queues[i].drops_bad_desc;
+			r->lib_too_long += d->rx_queues[i].drops_too_long;
+			r->lib_irq_rx += d->rx_queues[i].interrupts;
+		}
+		for (i = 0; i < d->num_tx_queues; i++) {
+			r->lib_ring_full += d->tx_queues[i].ring_full;
+			r->lib_irq_tx += d->tx_queues[i].interrupts;
+		}
+	}
+}
+
+static void print_row(FILE *f, const char *name, uint64_t pkts,
+		      uint64_t bytes, double secs)
+{
+	fprintf(f, "%-10s %14" PRIu64 " %16" PRIu64 " %9.3f %10.3f %9.3f\n",
+		name, pkts, bytes, secs, mpps(pkts, secs), gbps(bytes, secs));
+}
+
+static void print_summary(FILE *f, const struct perf *p,
+			  const struct result *r)
+{
+	const struct opts *o = p->o;
+	unsigned int i;
+	char name[32];
+
+	fprintf(f, "\nmemif-perf %s %s: %u queue%s, %u B%s, %s, %s path, %s "
+		"fill, burst %u\n", role_name(o), mode_names[o->mode],
+		o->queues, o->queues > 1 ? "s" : "", o->size,
+		o->raw ? " raw" : "", o->interrupt ? "interrupt" : "polling",
+		o->inplace ? "in-place" : "copy",
+		o->full ? "full" : "headers", o->burst);
+	fprintf(f, "%-10s %14s %16s %9s %10s %9s\n", "", "packets", "bytes",
+		"seconds", "Mpps", "Gbps");
+	print_row(f, "tx", r->tx_pkts, r->tx_bytes, r->tx_secs);
+	if (o->queues > 1) {
+		for (i = 0; i < p->nq; i++) {
+			const struct worker *w = &p->w[i];
+
+			snprintf(name, sizeof(name), "  tx q%u", i);
+			print_row(f, name, w->tx_pkts, w->tx_bytes,
+				  w->tx_t1 > w->tx_t0 ?
+					  (double)(w->tx_t1 - w->tx_t0) / 1e9 :
+					  0);
+		}
+	}
+	print_row(f, "rx", r->rx_pkts, r->rx_bytes, r->rx_secs);
+	if (o->queues > 1) {
+		for (i = 0; i < p->nq; i++) {
+			const struct worker *w = &p->w[i];
+
+			snprintf(name, sizeof(name), "  rx q%u", i);
+			print_row(f, name, w->rx_pkts, w->rx_bytes,
+				  w->rx_t1 > w->rx_t0 ?
+					  (double)(w->rx_t1 - w->rx_t0) / 1e9 :
+					  0);
+		}
+	}
+	fprintf(f, "checks:  loss %" PRIu64 "  reorder %" PRIu64
+		"  corrupt %" PRIu64 "  foreign %" PRIu64 "  misqueued %" PRIu64
+		"\n", r->loss, r->reorder, r->corrupt, r->foreign,
+		r->misqueued);
+	fprintf(f, "bursts:  tx ring-full retries %" PRIu64 "  rx calls %" PRIu64
+		", %.1f%% empty, %.1f packets per non-empty burst\n",
+		r->tx_ring_full, r->rx_calls,
+		r->rx_calls ? 100.0 * (double)(r->rx_calls - r->rx_nonempty) /
+				      (double)r->rx_calls :
+			      0.0,
+		r->rx_nonempty ? (double)r->rx_pkts / (double)r->rx_nonempty :
+				 0.0);
+	fprintf(f, "library: rx drops bad-desc %" PRIu64 " too-long %" PRIu64
+		"  tx ring-full %" PRIu64 "  interrupts tx %" PRIu64
+		" rx %" PRIu64 "%s\n", r->lib_bad_desc, r->lib_too_long,
+		r->lib_ring_full, r->lib_irq_tx, r->lib_irq_rx,
+		p->det_valid ? "" : "  (no details)");
+	if (o->mode == MODE_PING)
+		fprintf(f, "latency: %" PRIu64 " round trips, %" PRIu64
+			" timeouts; ns min %" PRIu64 "  p50 %" PRIu64
+			"  p99 %" PRIu64 "  p99.9 %" PRIu64 "  max %" PRIu64
+			"  mean %.0f\n", r->lat_n, r->ping_timeouts,
+			r->lat_min, r->lat_p50, r->lat_p99, r->lat_p999,
+			r->lat_max, r->lat_mean);
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", *s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void print_json(FILE *f, const struct perf *p, const struct result *r)
+{
+	const struct opts *o = p->o;
+	unsigned int i;
+
+	fprintf(f, "{\"role\":\"%s\",\"mode\":\"%s\",\"socket\":",
+		role_name(o), mode_names[o->mode]);
+	json_str(f, o->socket ? o->socket : MEMIF_DEFAULT_SOCKET);
+	fprintf(f, ",\"id\":%u,\"queues\":%u,\"size\":%u,\"burst\":%u,"
+		"\"ring_log2\":%u,\"buffer_size\":%u,\"rx_mode\":\"%s\","
+		"\"tx_path\":\"%s\",\"fill\":\"%s\",\"raw\":%s,",
+		o->id, o->queues, o->size, o->burst, o->ring_log2,
+		o->buffer_size, o->interrupt ? "interrupt" : "polling",
+		o->inplace ? "inplace" : "copy", o->full ? "full" : "headers",
+		o->raw ? "true" : "false");
+	fprintf(f, "\"connected\":%s,\"exit_code\":%d,",
+		r->connected ? "true" : "false", r->exit_code);
+	fprintf(f, "\"tx\":{\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64
+		",\"seconds\":%.6f,\"mpps\":%.4f,\"gbps\":%.4f,"
+		"\"ring_full_retries\":%" PRIu64 "},",
+		r->tx_pkts, r->tx_bytes, r->tx_secs,
+		mpps(r->tx_pkts, r->tx_secs), gbps(r->tx_bytes, r->tx_secs),
+		r->tx_ring_full);
+	fprintf(f, "\"rx\":{\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64
+		",\"seconds\":%.6f,\"mpps\":%.4f,\"gbps\":%.4f,"
+		"\"loss\":%" PRIu64 ",\"reorder\":%" PRIu64
+		",\"corrupt\":%" PRIu64 ",\"foreign\":%" PRIu64
+		",\"misqueued\":%" PRIu64 "},",
+		r->rx_pkts, r->rx_bytes, r->rx_secs,
+		mpps(r->rx_pkts, r->rx_secs), gbps(r->rx_bytes, r->rx_secs),
+		r->loss, r->reorder, r->corrupt, r->foreign, r->misqueued);
+	fprintf(f, "\"library\":{\"details\":%s,\"rx_drops_bad_desc\":%" PRIu64
+		",\"rx_drops_too_long\":%" PRIu64 ",\"tx_ring_full\":%" PRIu64
+		",\"interrupts_tx\":%" PRIu64 ",\"interrupts_rx\":%" PRIu64
+		"},", p->det_valid ? "true" : "false", r->lib_bad_desc,
+		r->lib_too_long, r->lib_ring_full, r->lib_irq_tx,
+		r->lib_irq_rx);
+	fprintf(f, "\"latency_ns\":{\"samples\":%" PRIu64
+		",\"timeouts\":%" PRIu64 ",\"min\":%" PRIu64 ",\"p50\":%" PRIu64
+		",\"p99\":%" PRIu64 ",\"p999\":%" PRIu64 ",\"max\":%" PRIu64
+		",\"mean\":%.1f},",
+		r->lat_n, r->ping_timeouts, r->lat_n ? r->lat_min : 0,
+		r->lat_p50, r->lat_p99, r->lat_p999, r->lat_max, r->lat_mean);
+	fprintf(f, "\"per_queue\":[");
+	for (i = 0; i < p->nq; i++) {
+		const struct worker *w = &p->w[i];
+
+		fprintf(f, "%s{\"queue\":%u,\"tx_packets\":%" PRIu64
+			",\"rx_packets\":%" PRIu64 ",\"loss\":%" PRIu64
+			",\"reorder\":%" PRIu64 ",\"corrupt\":%" PRIu64
+			",\"error\":%d}", i ? "," : "", i, w->tx_pkts,
+			w->rx_pkts, w->loss, w->reorder, w->corrupt, w->err);
+	}
+	fprintf(f, "]}\n");
+}
+
+/* ---- one run ------------------------------------------------------------ */
+
+static int cpu_for(const struct opts *o, unsigned int i)
+{
+	long n;
+
+	if (!o->ncpus)
+		return -1;
+	if (o->ncpus > 1)
+		return o->cpus[i % o->ncpus];
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	return (int)((o->cpus[0] + (int)i) % n);
+}
+
+static int setup_workers(struct perf *p)
+{
+	const struct opts *o = p->o;
+	unsigned int i, j, nq = p->nq;
+	uint64_t share;
+
+	p->w = aligned_alloc(64, sizeof(*p->w) * nq);
+	if (!p->w)
+		return -1;
+	memset(p->w, 0, sizeof(*p->w) * nq);
+	for (i = 0; i < nq; i++) {
+		struct worker *w = &p->w[i];
+
+		w->p = p;
+		w->qid = (uint8_t)i;
+		w->cpu = cpu_for(o, i);
+		w->qfd = -1;
+		/* --count is split over the queues; a queue whose share is
+		 * 0 does nothing. */
+		share = o->count / nq + (i < o->count % nq ? 1 : 0);
+		w->tx_target = o->count ? share : UINT64_MAX;
+		w->rx_target = o->count ? share : UINT64_MAX;
+		perf_hist_reset(&w->hist);
+		perf_tmpl_init(&w->tmpl, o->size, o->raw, o->full, w->qid,
+			       o->master);
+		w->stride = ((size_t)o->size + 63) & ~(size_t)63;
+		w->stage = aligned_alloc(64, w->stride * o->burst);
+		if (!w->stage)
+			return -1;
+		memset(w->stage, 0, w->stride * o->burst);
+		for (j = 0; j < o->burst; j++) {
+			w->txp[j].data = w->stage + j * w->stride;
+			w->txp[j].len = o->size;
+			perf_build(&w->tmpl, w->stage + j * w->stride, 0, 0, 0);
+		}
+	}
+	return 0;
+}
+
+static int run(const struct opts *o, struct result *res)
+{
+	struct memif_config cfg = { 0 };
+	struct memif_callbacks cb = { 0 };
+	struct perf perf = { 0 }, *p = &perf;
+	struct snap s0, s1;
+	uint64_t t_start, deadline = 0, next_tick, now;
+	bool tty = isatty(STDERR_FILENO), linger = false;
+	struct pollfd pfd;
+	unsigned int i;
+	cpu_set_t set;
+	int rc, timeout, code = 0;
+
+	memset(res, 0, sizeof(*res));
+	p->o = o;
+	p->nq = o->queues;
+	pthread_mutex_init(&p->lock, NULL);
+	p->main_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	p->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	p->det = calloc(1, sizeof(*p->det));
+	if (p->main_fd < 0 || p->stop_fd < 0 || !p->det ||
+	    setup_workers(p)) {
+		fprintf(stderr, "memif-perf: out of memory or fds\n");
+		res->exit_code = 2;
+		goto out_free;
+	}
+	/* Pin the main thread first so the library's event thread, which it
+	 * creates, shares the first worker's core and not the peer's. */
+	if (o->ncpus) {
+		CPU_ZERO(&set);
+		CPU_SET(cpu_for(o, 0), &set);
+		if (sched_setaffinity(0, sizeof(set), &set) && !o->silent)
+			fprintf(stderr, "memif-perf: cannot pin to cpu %d: "
+				"%s\n", cpu_for(o, 0), strerror(errno));
+	}
+	if (o->verbose)
+		memif_set_log_level(o->verbose > 1 ? MEMIF_LOG_DEBUG :
+						     MEMIF_LOG_INFO);
+	rc = memif_init("memif-perf");
+	if (rc) {
+		fprintf(stderr, "memif-perf: memif_init: %s (%d)%s%s\n",
+			memif_strerror(rc), rc,
+			rc == MEMIF_ERR_SYSCALL ? ": " : "",
+			rc == MEMIF_ERR_SYSCALL ? strerror(memif_errno()) : "");
+		res->exit_code = 2;
+		goto out_free;
+	}
+
+	cfg.if_name = "memif-perf";
+	cfg.instance_name = "memif-perf";
+	cfg.conn_id = o->id;
+	cfg.socket_filename = o->socket;
+	cfg.secret = o->secret;
+	cfg.is_master = o->master;
+	cfg.mode = MEMIF_IF_MODE_ETHERNET;
+	cfg.num_rx_queues = (uint8_t)o->queues;
+	cfg.num_tx_queues = (uint8_t)o->queues;
+	cfg.buffer_size = (uint16_t)o->buffer_size;
+	cfg.log2_ring_size = (uint8_t)o->ring_log2;
+	cfg.rx_mode = o->interrupt ? MEMIF_RX_MODE_INTERRUPT :
+				     MEMIF_RX_MODE_POLLING;
+	cfg.reconnect_interval_ms = 100; /* a benchmark: start soon */
+	cb.on_connect = on_connect;
+	cb.on_disconnect = on_disconnect;
+	cb.ctx = p;
+	rc = memif_create_interface(&cfg, &cb, &p->m);
+	if (rc) {
+		fprintf(stderr, "memif-perf: memif_create_interface: %s (%d)"
+			"%s%s\n", memif_strerror(rc), rc,
+			rc == MEMIF_ERR_SYSCALL ? ": " : "",
+			rc == MEMIF_ERR_SYSCALL ? strerror(memif_errno()) : "");
+		res->exit_code = 2;
+		goto out_cleanup;
+	}
+
+	if (!o->silent) {
+		g_perf = p;
+		signal(SIGINT, on_signal);
+		signal(SIGTERM, on_signal);
+	}
+	if (wait_connected(p)) {
+		if (!o->silent)
+			fprintf(stderr, "memif-perf: %s\n", stopping(p) ?
+				"interrupted" : "no connection within "
+				"--wait-timeout");
+		res->exit_code = 3;
+		goto out_close;
+	}
+	res->connected = true;
+	if (start_workers(p)) {
+		res->exit_code = 2;
+		goto out_close;
+	}
+
+	t_start = now_ns();
+	if (o->duration > 0)
+		deadline = t_start + (uint64_t)(o->duration * 1e9);
+	next_tick = t_start + NSEC;
+	take_snap(p, &s0);
+	while (atomic_load(&p->done) < p->nq) {
+		now = now_ns();
+		if (deadline && now >= deadline && !stopping(p))
+			request_stop(p, STOP_SOFT);
+		if (now >= next_tick) {
+			take_snap(p, &s1);
+			if (!o->quiet && !o->silent)
+				progress(p, &s0, &s1, t_start, tty);
+			s0 = s1;
+			next_tick += NSEC;
+			continue;
+		}
+		timeout = (int)((next_tick - now) / 1000000) + 1;
+		if (deadline && !stopping(p) && deadline > now &&
+		    (int)((deadline - now) / 1000000) + 1 < timeout)
+			timeout = (int)((deadline - now) / 1000000) + 1;
+		pfd = (struct pollfd){ .fd = p->main_fd, .events = POLLIN };
+		if (poll(&pfd, 1, timeout) > 0)
+			drain_fd(p->main_fd);
+	}
+	if (!o->quiet && !o->silent && tty)
+		fputc('\n', stderr);
+	for (i = 0; i < p->nq; i++)
+		pthread_join(p->w[i].th, NULL);
+	for (i = 0; i < p->nq; i++) {
+		if (p->w[i].err && !o->silent) {
+			fprintf(stderr, "memif-perf: queue %u: %s (%d)\n", i,
+				memif_strerror(p->w[i].err), p->w[i].err);
+			if (p->w[i].err == MEMIF_ERR_PKT_LEN && p->w[i].slot_cap)
+				fprintf(stderr, "memif-perf: the in-place "
+					"path needs --size <= the slot size "
+					"(%u here); use --tx-path copy for "
+					"chained packets\n", p->w[i].slot_cap);
+		}
+		if (p->w[i].err)
+			code = 1;
+	}
+	for (i = 0; i < p->nq; i++)
+		linger |= p->w[i].tx_pkts > 0;
+	if (linger)
+		wait_tx_drained(p);
+	if (!atomic_load(&p->disconnected)) {
+		pthread_mutex_lock(&p->lock);
+		rc = memif_get_details(p->m, p->det);
+		if (rc == MEMIF_OK)
+			p->det_valid = true;
+		pthread_mutex_unlock(&p->lock);
+	}
+
+	/* The workers can see the link go before on_disconnect runs: let it
+	 * take its counter snapshot before memif_close makes it skip that. */
+	if (atomic_load(&p->disconnected) || !p->det_valid) {
+		uint64_t until = now_ns() + NSEC;
+		struct timespec ts = { 0, 1000000 };
+
+		while (!atomic_load(&p->disconnect_done) && now_ns() < until &&
+		       (atomic_load(&p->disconnected) || !p->det_valid))
+			nanosleep(&ts, NULL);
+	}
+
+out_close:
+	atomic_store(&p->closing, true);
+	rc = memif_close(p->m);
+	if (rc && !o->silent)
+		fprintf(stderr, "memif-perf: memif_close: %s\n",
+			memif_strerror(rc));
+out_cleanup:
+	rc = memif_cleanup();
+	if (rc && !o->silent)
+		fprintf(stderr, "memif-perf: memif_cleanup: %s\n",
+			memif_strerror(rc));
+	g_perf = NULL;
+	if (res->connected) {
+		collect(p, res);
+		if (res->corrupt)
+			code = 1;
+		if (o->count) {
+			if (res->loss)
+				code = 1;
+			if ((o->mode == MODE_RX || o->mode == MODE_ECHO) &&
+			    res->rx_pkts < o->count)
+				code = 1;
+			if ((o->mode == MODE_TX || o->mode == MODE_PING) &&
+			    res->tx_pkts < o->count)
+				code = 1;
+		}
+		res->exit_code = code;
+		if (!o->silent) {
+			print_summary(o->json ? stderr : stdout, p, res);
+			if (o->json)
+				print_json(stdout, p, res);
+		}
+	}
+out_free:
+	if (p->w) {
+		for (i = 0; i < p->nq; i++)
+			free(p->w[i].stage);
+	}
+	free(p->w);
+	free(p->det);
+	if (p->main_fd >= 0)
+		close(p->main_fd);
+	if (p->stop_fd >= 0)
+		close(p->stop_fd);
+	pthread_mutex_destroy(&p->lock);
+	return res->exit_code;
+}
+
+/* ---- the demo ----------------------------------------------------------- */
+
+static void demo_defaults(struct opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->queues = 1;
+	o->ring_log2 = 10;
+	o->buffer_size = 2048;
+	o->burst = 32;
+	o->size = 64;
+	o->wait_timeout = 5;
+	o->silent = true;
+	o->quiet = true;
+}
+
+/* Both ends in two processes (master here, slave in a child), each pinned
+ * to its own core when there are two; slave->master then master->slave at
+ * 64 and 1,500 bytes.  About 10 s. */
+static int demo(void)
+{
+	static const struct {
+		bool s2m;
+		unsigned int size;
+	} cases[] = { { true, 64 }, { true, 1500 }, { false, 64 },
+		      { false, 1500 } };
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	char sock[64];
+	struct result mres, sres, *rx, *tx;
+	struct opts mo, so;
+	unsigned int c;
+	int fds[2], st, bad = 0;
+	pid_t pid;
+	ssize_t r;
+
+	printf("memif-perf demo: a master and a slave in two processes over "
+	       "an abstract socket,\n"
+	       "1 queue, polling, copy path, headers-only fill, burst 32, "
+	       "2 s per run%s\n\n",
+	       ncpu >= 2 ? "; master on cpu 0, slave on cpu 1" :
+			   " (one cpu: both share it)");
+	printf("%-17s %6s %10s %10s %10s %8s\n", "direction", "bytes",
+	       "Mpps", "Gbps", "lost", "corrupt");
+	fflush(stdout);
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		snprintf(sock, sizeof(sock), "@memif-perf-demo-%ld-%u",
+			 (long)getpid(), c);
+		demo_defaults(&mo);
+		demo_defaults(&so);
+		mo.master = true;
+		mo.socket = so.socket = sock;
+		mo.size = so.size = cases[c].size;
+		if (ncpu >= 2) {
+			mo.cpus[0] = 0;
+			so.cpus[0] = 1;
+			mo.ncpus = so.ncpus = 1;
+		}
+		/* The sender stops after 2 s; the receiver stops when the
+		 * sender closes. */
+		mo.mode = cases[c].s2m ? MODE_RX : MODE_TX;
+		so.mode = cases[c].s2m ? MODE_TX : MODE_RX;
+		(cases[c].s2m ? &so : &mo)->duration = 2;
+		(cases[c].s2m ? &mo : &so)->duration = 10;
+		if (pipe(fds)) {
+			perror("memif-perf: pipe");
+			return 2;
+		}
+		pid = fork();
+		if (pid < 0) {
+			perror("memif-perf: fork");
+			return 2;
+		}
+		if (pid == 0) {
+			close(fds[0]);
+			run(&so, &sres);
+			r = write(fds[1], &sres, sizeof(sres));
+			_exit(r == (ssize_t)sizeof(sres) ? 0 : 1);
+		}
+		close(fds[1]);
+		run(&mo, &mres);
+		memset(&sres, 0, sizeof(sres));
+		r = read(fds[0], &sres, sizeof(sres));
+		close(fds[0]);
+		waitpid(pid, &st, 0);
+		rx = cases[c].s2m ? &mres : &sres;
+		tx = cases[c].s2m ? &sres : &mres;
+		if (r != (ssize_t)sizeof(sres) || !mres.connected ||
+		    !sres.connected) {
+			printf("%-17s %6u   failed (no connection or child "
+			       "died)\n", cases[c].s2m ? "slave -> master" :
+							 "master -> slave",
+			       cases[c].size);
+			bad = 1;
+			continue;
+		}
+		printf("%-17s %6u %10.2f %10.2f %10" PRIu64 " %8" PRIu64 "\n",
+		       cases[c].s2m ? "slave -> master" : "master -> slave",
+		       cases[c].size, mpps(rx->rx_pkts, rx->rx_secs),
+		       gbps(rx->rx_bytes, rx->rx_secs),
+		       tx->tx_pkts > rx->rx_pkts ? tx->tx_pkts - rx->rx_pkts :
+						   0,
+		       rx->corrupt);
+		fflush(stdout);
+		if (rx->corrupt || rx->loss || tx->tx_pkts != rx->rx_pkts ||
+		    !rx->rx_pkts)
+			bad = 1;
+	}
+	printf("\nMpps and Gbps measured by the receiver (frame bytes, no "
+	       "preamble/IFG).\nThe tool: memif-perf --help\n");
+	return bad;
+}
+
+/* ---- command line ------------------------------------------------------- */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: memif-perf [options] tx|rx|echo|ping\n"
+"       memif-perf              (no arguments: demo, both ends, ~10 s)\n"
+"\n"
+"Traffic generator (tx), sink (rx), reflector (echo) and round-trip\n"
+"latency meter (ping) over memif, against itself, DPDK net_memif or VPP.\n"
+"\n"
+"Connection:\n"
+"  --master | --slave      role (default master; DPDK server = master)\n"
+"  --socket PATH|@NAME     socket file, or @name for the abstract\n"
+"                          namespace (default " MEMIF_DEFAULT_SOCKET ")\n"
+"  --id N                  interface id on the socket (default 0)\n"
+"  --secret S              shared secret (<= 23 chars)\n"
+"  --queues N              queue pairs, one thread each (1..255, default 1)\n"
+"  --ring-log2 N           log2 ring size (1..14, default 10)\n"
+"  --buffer-size N         slot size in bytes (default 2048; the slave's\n"
+"                          decides)\n"
+"  --wait-timeout S        give up if not connected after S s (default 10,\n"
+"                          0 = forever)\n"
+"Traffic:\n"
+"  --mode MODE             tx, rx, echo or ping (or as the last argument)\n"
+"  --size N                frame bytes, 64..65535 (default 64); larger than\n"
+"                          a slot = chained buffers\n"
+"  --burst N               packets per burst, 1..256 (default 32)\n"
+"  --polling | --interrupt receive by polling (default) or by sleeping on\n"
+"                          the queue's eventfd\n"
+"  --tx-path copy|inplace  memif_tx_burst (default) or memif_tx_alloc/\n"
+"                          commit (single-slot packets only)\n"
+"  --fill headers|full     write/read only the headers and test header\n"
+"                          (default, like testpmd txonly) or every byte\n"
+"  --raw                   no Ethernet/IPv4/UDP framing\n"
+"  --cpu LIST              pin threads: \"N\" puts queue i on cpu N+i,\n"
+"                          \"a,b,c-d\" puts queue i on the i-th listed cpu\n"
+"Stopping and output:\n"
+"  --duration S            stop after S s (default 10; 0 = no limit);\n"
+"                          rx/echo also stop when the peer disconnects\n"
+"  --count N               stop after N packets (pings) over all queues;\n"
+"                          then a shortfall or any loss fails the run\n"
+"  --json                  JSON summary on stdout (the table goes to stderr)\n"
+"  --quiet                 no progress line\n"
+"  -v, --verbose           library log at INFO (-vv: DEBUG)\n"
+"  -h, --help              this text\n"
+"\n"
+"Each generated frame carries a per-queue sequence number and a checksum;\n"
+"receivers report loss, reordering and corruption, and frames without the\n"
+"memif-perf header as \"foreign\".  Exit status: 0 fine, 1 corruption, a\n"
+"library error or (with --count) loss, 2 bad usage or setup, 3 no\n"
+"connection.\n"
+"\n"
+"Examples:\n"
+"  memif-perf --master --socket @p --cpu 0 rx &\n"
+"  memif-perf --slave --socket @p --cpu 1 tx --size 1500 --duration 5\n"
+"  memif-perf --master --socket @p --interrupt echo &\n"
+"  memif-perf --slave --socket @p --interrupt ping --count 100000\n");
+}
+
+static bool parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !*s || *s == '-')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool parse_uint(const char *s, unsigned int lo, unsigned int hi,
+		       unsigned int *out)
+{
+	uint64_t v;
+
+	if (!parse_u64(s, lo, hi, &v))
+		return false;
+	*out = (unsigned int)v;
+	return true;
+}
+
+static bool parse_secs(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	if (!s || !*s)
+		return false;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || !(v >= 0) || v > 1e7)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool parse_cpus(const char *s, struct opts *o)
+{
+	unsigned int a, b, c;
+	char buf[1024], *tok, *save = NULL, *dash;
+
+	if (strlen(s) >= sizeof(buf))
+		return false;
+	strcpy(buf, s);
+	o->ncpus = 0;
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		dash = strchr(tok, '-');
+		if (dash) {
+			*dash = '\0';
+			if (!parse_uint(tok, 0, CPU_SETSIZE - 1, &a) ||
+			    !parse_uint(dash + 1, 0, CPU_SETSIZE - 1, &b) ||
+			    b < a)
+				return false;
+		} else {
+			if (!parse_uint(tok, 0, CPU_SETSIZE - 1, &a))
+				return false;
+			b = a;
+		}
+		for (c = a; c <= b; c++) {
+			if (o->ncpus == MAX_CPUS)
+				return false;
+			o->cpus[o->ncpus++] = (int)c;
+		}
+	}
+	return o->ncpus > 0;
+}
+
+static bool parse_mode(const char *s, enum mode *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++) {
+		if (!strcmp(s, mode_names[i])) {
+			*m = (enum mode)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+enum {
+	OPT_MASTER = 256,
+	OPT_SLAVE,
+	OPT_SOCKET,
+	OPT_ID,
+	OPT_SECRET,
+	OPT_QUEUES,
+	OPT_RING,
+	OPT_BUFSIZE,
+	OPT_BURST,
+	OPT_SIZE,
+	OPT_INTERRUPT,
+	OPT_POLLING,
+	OPT_TXPATH,
+	OPT_FILL,
+	OPT_CPU,
+	OPT_RAW,
+	OPT_MODE,
+	OPT_DURATION,
+	OPT_COUNT,
+	OPT_JSON,
+	OPT_QUIET,
+	OPT_WAIT,
+};
+
+static const struct option long_opts[] = {
+	{ "master", no_argument, NULL, OPT_MASTER },
+	{ "slave", no_argument, NULL, OPT_SLAVE },
+	{ "socket", required_argument, NULL, OPT_SOCKET },
+	{ "id", required_argument, NULL, OPT_ID },
+	{ "secret", required_argument, NULL, OPT_SECRET },
+	{ "queues", required_argument, NULL, OPT_QUEUES },
+	{ "ring-log2", required_argument, NULL, OPT_RING },
+	{ "buffer-size", required_argument, NULL, OPT_BUFSIZE },
+	{ "burst", required_argument, NULL, OPT_BURST },
+	{ "size", required_argument, NULL, OPT_SIZE },
+	{ "interrupt", no_argument, NULL, OPT_INTERRUPT },
+	{ "polling", no_argument, NULL, OPT_POLLING },
+	{ "tx-path", required_argument, NULL, OPT_TXPATH },
+	{ "fill", required_argument, NULL, OPT_FILL },
+	{ "cpu", required_argument, NULL, OPT_CPU },
+	{ "raw", no_argument, NULL, OPT_RAW },
+	{ "mode", required_argument, NULL, OPT_MODE },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "count", required_argument, NULL, OPT_COUNT },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "wait-timeout", required_argument, NULL, OPT_WAIT },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int bad_arg(const char *opt, const char *val)
+{
+	fprintf(stderr, "memif-perf: bad value for --%s: '%s' (see --help)\n",
+		opt, val ? val : "");
+	return 2;
+}
+
+/* Return: 0 parsed, 1 --help printed, 2 usage error. */
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	bool mode_set = false, duration_set = false;
+	uint64_t v;
+	int c, idx;
+
+	memset(o, 0, sizeof(*o));
+	o->master = true;
+	o->queues = 1;
+	o->ring_log2 = 10;
+	o->buffer_size = 2048;
+	o->burst = 32;
+	o->size = 64;
+	o->duration = 10;
+	o->wait_timeout = 10;
+	while ((c = getopt_long(argc, argv, "hv", long_opts, &idx)) != -1) {
+		switch (c) {
+		case OPT_MASTER:
+			o->master = true;
+			break;
+		case OPT_SLAVE:
+			o->master = false;
+			break;
+		case OPT_SOCKET:
+			if (!*optarg || strlen(optarg) >= MEMIF_SOCKET_PATH_MAX)
+				return bad_arg("socket", optarg);
+			o->socket = optarg;
+			break;
+		case OPT_ID:
+			if (!parse_u64(optarg, 0, UINT32_MAX, &v))
+				return bad_arg("id", optarg);
+			o->id = (uint32_t)v;
+			break;
+		case OPT_SECRET:
+			if (strlen(optarg) >= MEMIF_SECRET_MAX)
+				return bad_arg("secret", optarg);
+			o->secret = optarg;
+			break;
+		case OPT_QUEUES:
+			if (!parse_uint(optarg, 1, MEMIF_MAX_QUEUES, &o->queues))
+				return bad_arg("queues", optarg);
+			break;
+		case OPT_RING:
+			if (!parse_uint(optarg, 1, 14, &o->ring_log2))
+				return bad_arg("ring-log2", optarg);
+			break;
+		case OPT_BUFSIZE:
+			if (!parse_uint(optarg, 64, 65535, &o->buffer_size))
+				return bad_arg("buffer-size", optarg);
+			break;
+		case OPT_BURST:
+			if (!parse_uint(optarg, 1, MAX_BURST, &o->burst))
+				return bad_arg("burst", optarg);
+			break;
+		case OPT_SIZE:
+			if (!parse_uint(optarg, PERF_MIN_SIZE, PERF_MAX_SIZE,
+					&o->size))
+				return bad_arg("size", optarg);
+			break;
+		case OPT_INTERRUPT:
+			o->interrupt = true;
+			break;
+		case OPT_POLLING:
+			o->interrupt = false;
+			break;
+		case OPT_TXPATH:
+			if (!strcmp(optarg, "copy"))
+				o->inplace = false;
+			else if (!strcmp(optarg, "inplace") ||
+				 !strcmp(optarg, "in-place"))
+				o->inplace = true;
+			else
+				return bad_arg("tx-path", optarg);
+			break;
+		case OPT_FILL:
+			if (!strcmp(optarg, "headers"))
+				o->full = false;
+			else if (!strcmp(optarg, "full"))
+				o->full = true;
+			else
+				return bad_arg("fill", optarg);
+			break;
+		case OPT_CPU:
+			if (!parse_cpus(optarg, o))
+				return bad_arg("cpu", optarg);
+			break;
+		case OPT_RAW:
+			o->raw = true;
+			break;
+		case OPT_MODE:
+			if (!parse_mode(optarg, &o->mode))
+				return bad_arg("mode", optarg);
+			mode_set = true;
+			break;
+		case OPT_DURATION:
+			if (!parse_secs(optarg, &o->duration))
+				return bad_arg("duration", optarg);
+			duration_set = true;
+			break;
+		case OPT_COUNT:
+			if (!parse_u64(optarg, 1, UINT64_MAX, &o->count))
+				return bad_arg("count", optarg);
+			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
+		case OPT_QUIET:
+			o->quiet = true;
+			break;
+		case OPT_WAIT:
+			if (!parse_secs(optarg, &o->wait_timeout))
+				return bad_arg("wait-timeout", optarg);
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return 1;
+		default:
+			fprintf(stderr, "memif-perf: see --help\n");
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		if (mode_set || !parse_mode(argv[optind], &o->mode) ||
+		    optind + 1 < argc) {
+			fprintf(stderr, "memif-perf: unexpected argument '%s' "
+				"(modes: tx, rx, echo, ping)\n", argv[optind]);
+			return 2;
+		}
+		mode_set = true;
+	}
+	if (!mode_set) {
+		fprintf(stderr, "memif-perf: which mode? tx, rx, echo or ping "
+			"(see --help; no arguments at all runs the demo)\n");
+		return 2;
+	}
+	/* With --count and no explicit --duration, the count decides. */
+	if (o->count && !duration_set)
+		o->duration = 0;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct result res;
+	struct opts o;
+	int rc;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (argc == 1)
+		return demo();
+	rc = parse_args(argc, argv, &o);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	return run(&o, &res);
+}

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * memif-perf test packets: how a frame is laid out, built and verified, and
+ * the latency histogram.  Build and verify are inline because they run once
+ * per packet; everything else is in perf-pkt.c.
+ *
+ * Frame (all sizes 64..65535 bytes; --raw drops the 42 header bytes):
+ *
+ *   0   Ethernet: dst 02:00:00:00:00:0x, src 02:00:00:00:00:0y, type 0x0800
+ *  14   IPv4: 0x45, total length = size - 14, TTL 64, UDP, header checksum
+ *       valid, 198.18.0.x -> 198.18.0.y (RFC 2544 benchmark range)
+ *  34   UDP: ports 1024 + queue -> 1024, length = size - 34, checksum 0
+ *  42   test header (22 bytes, so it fits a 64-byte frame):
+ *         +0 magic   u32 "MPRF"
+ *         +4 seq     u32 per sending queue, wraps
+ *         +8 csum    u32 (see below)
+ *        +12 tstamp  u64 CLOCK_MONOTONIC ns (ping), 0 otherwise
+ *        +20 queue   u8  sending queue id
+ *        +21 flags   u8  PERF_F_*
+ *  64   (full fill) zero padding to an 8-byte boundary of the checked
+ *       region, then 64-bit words base + i, base derived from seq
+ *
+ * The checksum covers the "checked region", which starts after the two MAC
+ * addresses and the EtherType (offset 14), so a MAC-swapping reflector
+ * (testpmd macswap) does not break it; with --raw it starts at 0.  It ends
+ * after the test header (headers-only fill) or at the end of the frame
+ * (PERF_F_FULL, which the receiver honours whatever its own --fill is).
+ * Its value is the 64-bit sum of the region read as native-endian 64-bit
+ * words (a short last word zero-padded), with the csum bytes taken as zero,
+ * folded to 32 bits.  Cheap, vectorisable, and it catches torn, stale and
+ * truncated buffers, which is what a shared-memory ring gets wrong.
+ */
+#ifndef MEMIF_PERF_PKT_H
+#define MEMIF_PERF_PKT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#define PERF_MAGIC 0x4652504du /* "MPRF" read as a little-endian u32 */
+#define PERF_L2L4_LEN 42 /* Ethernet + IPv4 + UDP */
+#define PERF_REGION_OFF 14 /* checked region starts at the IPv4 header */
+#define PERF_HDR_LEN 22
+#define PERF_FILL_ALIGN 8
+#define PERF_MIN_SIZE 64
+#define PERF_MAX_SIZE 65535
+
+#define PERF_F_FULL 0x01 /* checksum covers the whole frame */
+#define PERF_F_PING 0x02 /* tstamp is a ping send time */
+
+/* One queue's packet template, built once before the hot loop. */
+struct perf_tmpl {
+	uint8_t l2l4[PERF_L2L4_LEN]; /* Ethernet + IPv4 + UDP, checksummed */
+	uint32_t size; /* frame length */
+	uint16_t off; /* test header offset: 42, or 0 with --raw */
+	uint16_t reg; /* checked region offset: 14, or 0 with --raw */
+	uint8_t qid;
+	uint8_t flags; /* PERF_F_FULL when the sender fills everything */
+};
+
+/* What the receiver learnt from one of our packets. */
+struct perf_info {
+	uint32_t seq;
+	uint64_t tstamp;
+	uint8_t qid;
+	uint8_t flags;
+};
+
+enum perf_verdict {
+	PERF_PKT_OK = 0,
+	PERF_PKT_FOREIGN, /* not ours: no magic (testpmd txonly, ARP, ...) */
+	PERF_PKT_CORRUPT, /* ours, but checksum or length is wrong */
+};
+
+/* Latency histogram: exact below 256 ns, then 128 sub-buckets per power
+ * of two (under 0.8 % relative error).  Fixed size: no allocation while
+ * recording. */
+#define PERF_HIST_EXACT 256
+#define PERF_HIST_SUB 128
+#define PERF_HIST_BUCKETS (PERF_HIST_EXACT + (64 - 8) * PERF_HIST_SUB)
+
+struct perf_hist {
+	uint64_t n;
+	uint64_t sum;
+	uint64_t min;
+	uint64_t max;
+	uint64_t b[PERF_HIST_BUCKETS];
+};
+
+void perf_tmpl_init(struct perf_tmpl *t, uint32_t size, bool raw, bool full,
+		    uint8_t qid, bool from_master);
+void perf_hist_reset(struct perf_hist *h);
+void perf_hist_merge(struct perf_hist *dst, const struct perf_hist *src);
+/* Value at quantile q (0..1), the midpoint of its bucket; 0 if empty. */
+uint64_t perf_hist_quantile(const struct perf_hist *h, double q);
+
+static inline void perf_hist_add(struct perf_hist *h, uint64_t v)
+{
+	unsigned int i, e;
+
+	if (v < PERF_HIST_EXACT) {
+		i = (unsigned int)v;
+	} else {
+		e = 63u - (unsigned int)__builtin_clzll(v);
+		i = PERF_HIST_EXACT + (e - 8) * PERF_HIST_SUB +
+		    (unsigned int)((v >> (e - 7)) & (PERF_HIST_SUB - 1));
+	}
+	h->b[i]++;
+	h->n++;
+	h->sum += v;
+	if (v < h->min)
+		h->min = v;
+	if (v > h->max)
+		h->max = v;
+}
+
+static inline uint64_t perf_ld64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline uint32_t perf_ld32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* 64-bit word sum of @n bytes, the last word zero-padded. */
+static inline uint64_t perf_sum(const uint8_t *p, uint32_t n)
+{
+	uint64_t s = 0, w;
+	uint32_t i;
+
+	for (i = 0; i + 8 <= n; i += 8)
+		s += perf_ld64(p + i);
+	if (i < n) {
+		w = 0;
+		memcpy(&w, p + i, n - i);
+		s += w;
+	}
+	return s;
+}
+
+static inline uint32_t perf_fold(uint64_t s)
+{
+	return (uint32_t)(s ^ (s >> 32));
+}
+
+/* The sum of a region that holds csum bytes @c at region offset @co
+ * (4-aligned, so inside one 8-byte word), as if they were zero. */
+static inline uint64_t perf_sum_without_csum(uint64_t s, const uint8_t *reg,
+					     uint32_t co)
+{
+	uint32_t wo = co & ~7u;
+	uint64_t w = perf_ld64(reg + wo), z = w;
+
+	memset((uint8_t *)&z + (co - wo), 0, 4);
+	return s - w + z;
+}
+
+/*
+ * perf_build() - write one test packet of @t->size bytes at @pkt: the L2-L4
+ * headers and test header always, the payload only with PERF_F_FULL.
+ * @pkt must hold t->size bytes.  Return: t->size.
+ */
+static inline uint32_t perf_build(const struct perf_tmpl *t, uint8_t *pkt,
+				  uint32_t seq, uint64_t tstamp, uint8_t flags)
+{
+	uint8_t *h = pkt + t->off, *reg = pkt + t->reg;
+	uint32_t magic = PERF_MAGIC, zero = 0, cover, co, i, n;
+	uint64_t base, w;
+
+	if (t->off)
+		memcpy(pkt, t->l2l4, PERF_L2L4_LEN);
+	flags |= t->flags;
+	memcpy(h + 0, &magic, 4);
+	memcpy(h + 4, &seq, 4);
+	memcpy(h + 8, &zero, 4);
+	memcpy(h + 12, &tstamp, 8);
+	h[20] = t->qid;
+	h[21] = flags;
+	co = (uint32_t)(t->off - t->reg) + 8;
+	if (flags & PERF_F_FULL) {
+		/* Padding up to the fill start, then a pattern that changes
+		 * with every packet so a stale buffer never passes. */
+		cover = t->size - t->reg;
+		i = (uint32_t)(t->off - t->reg) + PERF_HDR_LEN;
+		n = (i + PERF_FILL_ALIGN - 1) & ~(uint32_t)(PERF_FILL_ALIGN - 1);
+		if (n > cover)
+			n = cover;
+		memset(reg + i, 0, n - i);
+		base = (uint64_t)seq * 0x9e3779b97f4a7c15ull ^ t->qid;
+		for (i = n; i + 8 <= cover; i += 8) {
+			w = base + i;
+			memcpy(reg + i, &w, 8);
+		}
+		if (i < cover) {
+			w = base + i;
+			memcpy(reg + i, &w, cover - i);
+		}
+	} else {
+		cover = (uint32_t)(t->off - t->reg) + PERF_HDR_LEN;
+	}
+	magic = perf_fold(perf_sum(reg, cover));
+	memcpy(reg + co, &magic, 4);
+	return t->size;
+}
+
+/*
+ * perf_verify() - check one received frame.  @raw: no L2-L4 headers.
+ * Reads the test header, and every byte when the sender flagged
+ * PERF_F_FULL.  Return: PERF_PKT_OK with @out filled, PERF_PKT_FOREIGN or
+ * PERF_PKT_CORRUPT.
+ */
+static inline enum perf_verdict perf_verify(const uint8_t *pkt, uint32_t len,
+					    bool raw, struct perf_info *out)
+{
+	uint32_t off = raw ? 0 : PERF_L2L4_LEN;
+	uint32_t rg = raw ? 0 : PERF_REGION_OFF;
+	uint32_t cover, co, csum;
+	const uint8_t *h = pkt + off;
+	uint64_t s;
+
+	if (len < off + PERF_HDR_LEN || perf_ld32(h) != PERF_MAGIC)
+		return PERF_PKT_FOREIGN;
+	if (!raw) {
+		/* EtherType IPv4, version 4 / IHL 5, UDP: else not ours even
+		 * if the magic happens to match. */
+		if (pkt[12] != 0x08 || pkt[13] != 0x00 || pkt[14] != 0x45 ||
+		    pkt[23] != 17)
+			return PERF_PKT_FOREIGN;
+		/* IPv4 total length must describe this frame exactly. */
+		if (((uint32_t)pkt[16] << 8 | pkt[17]) + PERF_REGION_OFF != len)
+			return PERF_PKT_CORRUPT;
+	}
+	out->seq = perf_ld32(h + 4);
+	csum = perf_ld32(h + 8);
+	memcpy(&out->tstamp, h + 12, 8);
+	out->qid = h[20];
+	out->flags = h[21];
+	cover = (out->flags & PERF_F_FULL) ? len - rg : off - rg + PERF_HDR_LEN;
+	co = off - rg + 8;
+	s = perf_sum(pkt + rg, cover);
+	s = perf_sum_without_csum(s, pkt + rg, co);
+	return perf_fold(s) == csum ? PERF_PKT_OK : PERF_PKT_CORRUPT;
+}
+
+#endif /* MEMIF_PERF_PKT_H */
