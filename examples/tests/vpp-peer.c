@@ -157,12 +157,22 @@ static bool send_frame(int q, const uint8_t *f, uint32_t len)
 {
 	struct memif_tx_pkt p = { f, len };
 	uint16_t sent = 0;
-	int err = MEMIF_ERR_DISCONNECTED;
+	int err = MEMIF_ERR_DISCONNECTED, tries;
 
-	pthread_mutex_lock(&dp_lock);
-	if (link_up)
-		err = memif_tx_burst(mif, (uint8_t)q, &p, 1, &sent);
-	pthread_mutex_unlock(&dp_lock);
+	/* A full ring (OK, 0 sent) is "retry later": right after connect a
+	 * master sees one until the slave has handed over its slots. */
+	for (tries = 0; tries < 1000; tries++) {
+		pthread_mutex_lock(&dp_lock);
+		if (link_up)
+			err = memif_tx_burst(mif, (uint8_t)q, &p, 1, &sent);
+		pthread_mutex_unlock(&dp_lock);
+		if (err || sent)
+			break;
+		usleep(1000);
+	}
+	if (tries)
+		printf("note: q%d was full, the frame went after %d retries\n",
+		       q, tries);
 	if (err || sent != 1) {
 		printf("FAIL: tx on q%d: %s (sent %u)\n", q,
 		       memif_strerror(err), sent);
