@@ -205,14 +205,17 @@ void ex_kick(void)
 
 static void drain_errors(struct memif *m)
 {
+	static double last_time;
 	static int last = MEMIF_OK;
 	int code;
 
 	while (memif_read_interrupt_error(m, &code) == MEMIF_OK) {
-		/* A slave waiting for its master reports every retry. */
-		if (code == last)
+		/* A slave waiting for its master reports every retry: say so
+		 * again only every 30 s. */
+		if (code == last && ex_now() - last_time < 30)
 			continue;
 		last = code;
+		last_time = ex_now();
 		pthread_mutex_lock(&ex_print_lock);
 		printf("memif reported: %s (%d)\n", memif_strerror(code), code);
 		pthread_mutex_unlock(&ex_print_lock);

@@ -34,7 +34,7 @@
 
 #include "common.h"
 
-#define PKTS_PER_BURST 3
+#define PKTS_PER_BURST 3u
 #define RX_BURST 10
 #define MAX_LEN (512 * 100)
 

@@ -46,7 +46,6 @@ struct app {
 	struct ex_workers ws;
 	int connected;
 	int done;
-	pthread_mutex_t tx_lock[MEMIF_MAX_QUEUES];
 	pthread_mutex_t pcap_lock;
 	pcap_t *pcap;
 	pcap_dumper_t *dumper;
@@ -93,7 +92,8 @@ static void *queue_thread(void *arg)
 	uint8_t *buf;
 	int err;
 
-	/* one handle per queue: the same id for RX and TX, as in Go */
+	/* One handle per queue, the same id for RX and TX as in Go, so a
+	 * queue without a TX counterpart is not served. */
 	if (q >= w->num_rx || q >= w->num_tx)
 		return NULL;
 	err = memif_new_packet_handle(w->m, q, RX_COUNT, &h);
@@ -129,7 +129,6 @@ static void *queue_thread(void *arg)
 			if (ex_worker_pause(w, ex_backoff_ms(err)) < 0)
 				break;
 		}
-		pthread_mutex_lock(&a->tx_lock[q]);
 		for (i = 0; i < n; i++) {
 			const uint8_t *o = buf + (size_t)i * MAX_FRAME;
 			struct timespec now;
@@ -143,7 +142,6 @@ static void *queue_thread(void *arg)
 			clock_gettime(CLOCK_REALTIME, &now);
 			dump(a, &now, o, rlen[i]);
 		}
-		pthread_mutex_unlock(&a->tx_lock[q]);
 		if (a->c.count &&
 		    !__atomic_load_n(&a->done, __ATOMIC_RELAXED) &&
 		    __atomic_load_n(&a->r.arp_replies, __ATOMIC_RELAXED) +
@@ -232,7 +230,7 @@ int main(int argc, char **argv)
 	};
 	struct memif_callbacks cb = { on_connect, on_disconnect, &a };
 	struct memif *m;
-	int err, status, i;
+	int err, status;
 
 	a.c.socket = "/tmp/packet-handle-example";
 	ex_parse_args(argc, argv,
@@ -252,8 +250,6 @@ int main(int argc, char **argv)
 		perror("setup");
 		return 1;
 	}
-	for (i = 0; i < MEMIF_MAX_QUEUES; i++)
-		pthread_mutex_init(&a.tx_lock[i], NULL);
 	cfg.is_master = !a.c.slave;
 	cfg.app_name = a.c.slave ? "packet-handle-slave" : "packet-handle";
 	cfg.socket_filename = a.c.socket;

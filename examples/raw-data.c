@@ -30,7 +30,7 @@
 
 #include "common.h"
 
-#define PKTS_PER_BURST 3
+#define PKTS_PER_BURST 3u
 #define RX_BURST 10
 
 struct app {
