@@ -25,6 +25,8 @@ void perf_tmpl_init(struct perf_tmpl *t, uint32_t size, bool raw, bool full,
 	uint8_t me = from_master ? 1 : 2, peer = from_master ? 2 : 1;
 	uint32_t iplen = size - 14, udplen = size - 34;
 	uint16_t c, sport = (uint16_t)(1024 + qid);
+	uint8_t ref[PERF_L2L4_LEN + PERF_HDR_LEN + PERF_FILL_ALIGN];
+	uint32_t magic = PERF_MAGIC;
 
 	memset(t, 0, sizeof(*t));
 	t->size = size;
@@ -64,6 +66,21 @@ void perf_tmpl_init(struct perf_tmpl *t, uint32_t size, bool raw, bool full,
 	udp[4] = (uint8_t)(udplen >> 8);
 	udp[5] = (uint8_t)udplen;
 	/* UDP checksum 0: "not computed", valid for IPv4. */
+
+	/* The checksum sum of the checked region up to the fill start, for
+	 * seq = 0 and tstamp = 0; perf_build() adds the rest. */
+	t->fill = (uint16_t)(((uint32_t)(t->off - t->reg) + PERF_HDR_LEN +
+			      PERF_FILL_ALIGN - 1) &
+			     ~(uint32_t)(PERF_FILL_ALIGN - 1));
+	if (t->fill > size - t->reg)
+		t->fill = (uint16_t)(size - t->reg);
+	memset(ref, 0, sizeof(ref));
+	if (t->off)
+		memcpy(ref, t->l2l4, PERF_L2L4_LEN);
+	memcpy(ref + t->off, &magic, 4);
+	ref[t->off + 20] = t->qid;
+	ref[t->off + 21] = t->flags;
+	t->sum0 = perf_sum(ref + t->reg, t->fill);
 }
 
 void perf_hist_reset(struct perf_hist *h)

@@ -45,6 +45,11 @@
 #define PERF_MIN_SIZE 64
 #define PERF_MAX_SIZE 65535
 
+/* The checksum is defined on native-endian words and computed with shifts
+ * that assume little-endian byte order (as every memif peer does). */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+	       "memif-perf's checksum assumes a little-endian host");
+
 #define PERF_F_FULL 0x01 /* checksum covers the whole frame */
 #define PERF_F_PING 0x02 /* tstamp is a ping send time */
 
@@ -56,6 +61,8 @@ struct perf_tmpl {
 	uint16_t reg; /* checked region offset: 14, or 0 with --raw */
 	uint8_t qid;
 	uint8_t flags; /* PERF_F_FULL when the sender fills everything */
+	uint16_t fill; /* region offset where the full-fill pattern starts */
+	uint64_t sum0; /* checksum sum of the headers with seq, tstamp = 0 */
 };
 
 /* What the receiver learnt from one of our packets. */
@@ -130,20 +137,39 @@ static inline uint32_t perf_ld32(const uint8_t *p)
 	return v;
 }
 
-/* 64-bit word sum of @n bytes, the last word zero-padded. */
+/* 64-bit word sum of @n bytes, the last word zero-padded.  The tail is
+ * read in 4/2/1-byte pieces: never past @n, and no call to memcpy. */
 static inline uint64_t perf_sum(const uint8_t *p, uint32_t n)
 {
-	uint64_t s = 0, w;
-	uint32_t i;
+	uint64_t s = 0, w = 0;
+	uint32_t i, sh = 0;
+	uint16_t h;
 
 	for (i = 0; i + 8 <= n; i += 8)
 		s += perf_ld64(p + i);
-	if (i < n) {
-		w = 0;
-		memcpy(&w, p + i, n - i);
-		s += w;
+	if (n - i >= 4) {
+		w = perf_ld32(p + i);
+		i += 4;
+		sh = 32;
 	}
-	return s;
+	if (n - i >= 2) {
+		memcpy(&h, p + i, 2);
+		w |= (uint64_t)h << sh;
+		i += 2;
+		sh += 16;
+	}
+	if (n - i)
+		w |= (uint64_t)p[i] << sh;
+	return s + w;
+}
+
+/* What a value stored at region offset @o adds to the word sum: its bytes
+ * land in one word, or two when it straddles, i.e. a rotation. */
+static inline uint64_t perf_at(uint64_t v, uint32_t o)
+{
+	uint32_t r = (o & 7) * 8;
+
+	return r ? (v << r) | (v >> (64 - r)) : v;
 }
 
 static inline uint32_t perf_fold(uint64_t s)
@@ -151,63 +177,52 @@ static inline uint32_t perf_fold(uint64_t s)
 	return (uint32_t)(s ^ (s >> 32));
 }
 
-/* The sum of a region that holds csum bytes @c at region offset @co
- * (4-aligned, so inside one 8-byte word), as if they were zero. */
-static inline uint64_t perf_sum_without_csum(uint64_t s, const uint8_t *reg,
-					     uint32_t co)
-{
-	uint32_t wo = co & ~7u;
-	uint64_t w = perf_ld64(reg + wo), z = w;
-
-	memset((uint8_t *)&z + (co - wo), 0, 4);
-	return s - w + z;
-}
-
 /*
  * perf_build() - write one test packet of @t->size bytes at @pkt: the L2-L4
  * headers and test header always, the payload only with PERF_F_FULL.
- * @pkt must hold t->size bytes.  Return: t->size.
+ * @pkt must hold t->size bytes.  The checksum is computed from the values
+ * written, never by reading @pkt back (which would stall on store
+ * forwarding, and cost a pass over shared memory).  Return: t->size.
  */
 static inline uint32_t perf_build(const struct perf_tmpl *t, uint8_t *pkt,
 				  uint32_t seq, uint64_t tstamp, uint8_t flags)
 {
 	uint8_t *h = pkt + t->off, *reg = pkt + t->reg;
-	uint32_t magic = PERF_MAGIC, zero = 0, cover, co, i, n;
-	uint64_t base, w;
+	uint32_t magic = PERF_MAGIC, ho = (uint32_t)(t->off - t->reg), cover,
+		 i, csum;
+	uint64_t s, base, w;
 
 	if (t->off)
 		memcpy(pkt, t->l2l4, PERF_L2L4_LEN);
 	flags |= t->flags;
 	memcpy(h + 0, &magic, 4);
 	memcpy(h + 4, &seq, 4);
-	memcpy(h + 8, &zero, 4);
 	memcpy(h + 12, &tstamp, 8);
 	h[20] = t->qid;
 	h[21] = flags;
-	co = (uint32_t)(t->off - t->reg) + 8;
+	s = t->sum0 + perf_at(seq, ho + 4) + perf_at(tstamp, ho + 12) +
+	    perf_at((uint8_t)(flags - t->flags), ho + 21);
 	if (flags & PERF_F_FULL) {
-		/* Padding up to the fill start, then a pattern that changes
-		 * with every packet so a stale buffer never passes. */
+		/* Zero padding up to the fill start (in the template sum),
+		 * then a pattern that changes with every packet so a stale
+		 * buffer never passes. */
 		cover = t->size - t->reg;
-		i = (uint32_t)(t->off - t->reg) + PERF_HDR_LEN;
-		n = (i + PERF_FILL_ALIGN - 1) & ~(uint32_t)(PERF_FILL_ALIGN - 1);
-		if (n > cover)
-			n = cover;
-		memset(reg + i, 0, n - i);
+		memset(reg + ho + PERF_HDR_LEN, 0,
+		       t->fill - (ho + PERF_HDR_LEN));
 		base = (uint64_t)seq * 0x9e3779b97f4a7c15ull ^ t->qid;
-		for (i = n; i + 8 <= cover; i += 8) {
+		for (i = t->fill; i + 8 <= cover; i += 8) {
 			w = base + i;
 			memcpy(reg + i, &w, 8);
+			s += w;
 		}
 		if (i < cover) {
 			w = base + i;
 			memcpy(reg + i, &w, cover - i);
+			s += w & (~0ull >> (64 - 8 * (cover - i)));
 		}
-	} else {
-		cover = (uint32_t)(t->off - t->reg) + PERF_HDR_LEN;
 	}
-	magic = perf_fold(perf_sum(reg, cover));
-	memcpy(reg + co, &magic, 4);
+	csum = perf_fold(s);
+	memcpy(h + 8, &csum, 4);
 	return t->size;
 }
 
@@ -245,8 +260,8 @@ static inline enum perf_verdict perf_verify(const uint8_t *pkt, uint32_t len,
 	out->flags = h[21];
 	cover = (out->flags & PERF_F_FULL) ? len - rg : off - rg + PERF_HDR_LEN;
 	co = off - rg + 8;
-	s = perf_sum(pkt + rg, cover);
-	s = perf_sum_without_csum(s, pkt + rg, co);
+	/* The sum was taken with the csum bytes zero. */
+	s = perf_sum(pkt + rg, cover) - perf_at(csum, co);
 	return perf_fold(s) == csum ? PERF_PKT_OK : PERF_PKT_CORRUPT;
 }
 
