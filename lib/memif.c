@@ -338,8 +338,12 @@ int memif_cleanup(void)
 		pthread_mutex_unlock(&init_lock);
 		return MEMIF_ERR_WOULD_DEADLOCK;
 	}
-	while (c->ifaces)
+	while (c->ifaces) {
+		/* The event thread may be inside this interface's callback. */
+		while (c->ifaces->in_callback)
+			pthread_cond_wait(&c->cond, &c->lock);
 		memif__close_locked(c, c->ifaces);
+	}
 	c->stop = true;
 	memif__loop_wake(c);
 	pthread_mutex_unlock(&c->lock);

@@ -50,7 +50,9 @@ void memif__queue_set_polling(struct memif__queue *q, bool polling)
 {
 	uint16_t fl = memif__read_once(&q->ring->flags);
 
-	q->polling = polling;
+	/* Read by the queue's data thread: a relaxed flag is enough, the
+	 * ring flag below is what the peer acts on. */
+	__atomic_store_n(&q->polling, polling, __ATOMIC_RELAXED);
 	fl = polling ? fl | MEMIF_RING_FLAG_MASK_INT :
 		       fl & ~MEMIF_RING_FLAG_MASK_INT;
 	/* We receive on this ring, so its flags are ours to write. */
@@ -562,7 +564,7 @@ int memif_rx_burst(struct memif *m, uint8_t qid, struct memif_rx_pkt *pkts,
 	rx_give_back(q);
 	if (memif__unlikely(!rx_avail(q, &avail)))
 		goto out_fault;
-	if (avail == 0 && !q->polling) {
+	if (avail == 0 && !__atomic_load_n(&q->polling, __ATOMIC_RELAXED)) {
 		/* Clear first, then look again: a signal that lands between
 		 * the two is never consumed without its data being seen. */
 		if (memif__os_eventfd_clear(q->efd) > 0)
