@@ -137,12 +137,14 @@ struct perf {
 	_Atomic int disconnect_done; /* on_disconnect has taken its snapshot */
 	_Atomic unsigned int done;
 	_Atomic bool closing;
-	pthread_mutex_t lock; /* started, det, det_valid */
+	pthread_mutex_t lock; /* started, det*, dtmp */
 	bool started;
 	unsigned int nq;
 	struct worker *w;
-	struct memif_details *det;
+	struct memif_details *det; /* last snapshot that had the queues */
+	struct memif_details *dtmp;
 	bool det_valid;
+	bool det_final; /* taken at the end, not by the periodic tick */
 };
 
 #define STOP_SOFT 1 /* duration/count/signal: finish what is in flight */
@@ -730,13 +732,27 @@ static int on_connect(struct memif *m, void *ctx)
 	return 0;
 }
 
+/* Keep the library's counters: the details hold the queues (and their
+ * counters) only while the link is up, so the main thread takes one every
+ * second and once more at the end if the link is still there. */
+static void snap_details(struct perf *p, struct memif *m, bool final)
+{
+	pthread_mutex_lock(&p->lock);
+	if (memif_get_details(m, p->dtmp) == MEMIF_OK &&
+	    (p->dtmp->num_rx_queues || p->dtmp->num_tx_queues)) {
+		memcpy(p->det, p->dtmp, sizeof(*p->det));
+		p->det_valid = true;
+		p->det_final = final;
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
 /* The views and queue fds die when this returns: stop the workers first
  * and wait until they have left the data path. */
 static int on_disconnect(struct memif *m, void *ctx)
 {
 	struct perf *p = ctx;
 	bool started;
-	int rc;
 
 	pthread_mutex_lock(&p->lock);
 	atomic_store(&p->disconnected, 1);
@@ -750,12 +766,8 @@ static int on_disconnect(struct memif *m, void *ctx)
 			nanosleep(&ts, NULL);
 		}
 	}
-	if (!atomic_load(&p->closing)) {
-		pthread_mutex_lock(&p->lock);
-		rc = memif_get_details(m, p->det);
-		p->det_valid = rc == MEMIF_OK;
-		pthread_mutex_unlock(&p->lock);
-	}
+	if (!atomic_load(&p->closing))
+		snap_details(p, m, true);
 	atomic_store(&p->disconnect_done, 1);
 	kick(p->main_fd);
 	return 0;
@@ -781,7 +793,7 @@ static int wait_connected(struct perf *p)
 	const struct opts *o = p->o;
 	uint64_t deadline = 0, now;
 	struct pollfd pfd[2];
-	int efd = -1, code, timeout;
+	int efd = -1, code, last = 0, timeout;
 
 	if (o->wait_timeout > 0)
 		deadline = now_ns() + (uint64_t)(o->wait_timeout * 1e9);
@@ -810,6 +822,11 @@ static int wait_connected(struct perf *p)
 		if (efd >= 0 && pfd[1].revents) {
 			while (memif_read_interrupt_error(p->m, &code) ==
 			       MEMIF_OK) {
+				/* A slave retries every 100 ms: say each
+				 * distinct failure once. */
+				if (code == last)
+					continue;
+				last = code;
 				if (!o->silent)
 					fprintf(stderr, "memif-perf: "
 						"connection attempt failed: "
@@ -972,8 +989,8 @@ static void wait_tx_drained(struct perf *p)
 
 	while (!atomic_load(&p->disconnected) && now_ns() < deadline) {
 		pthread_mutex_lock(&p->lock);
-		ok = memif_get_details(p->m, p->det) == MEMIF_OK &&
-		     p->det->has_link && !tx_drained(p, p->det);
+		ok = memif_get_details(p->m, p->dtmp) == MEMIF_OK &&
+		     p->dtmp->has_link && !tx_drained(p, p->dtmp);
 		pthread_mutex_unlock(&p->lock);
 		if (!ok)
 			return;
@@ -1112,7 +1129,9 @@ static void print_summary(FILE *f, const struct perf *p,
 		"  tx ring-full %" PRIu64 "  interrupts tx %" PRIu64
 		" rx %" PRIu64 "%s\n", r->lib_bad_desc, r->lib_too_long,
 		r->lib_ring_full, r->lib_irq_tx, r->lib_irq_rx,
-		p->det_valid ? "" : "  (no details)");
+		!p->det_valid ? "  (none: link never up at a snapshot)" :
+		!p->det_final ? "  (as of the last 1 s snapshot: link "
+				"went down)" : "");
 	if (o->mode == MODE_PING)
 		fprintf(f, "latency: %" PRIu64 " round trips, %" PRIu64
 			" timeouts; ns min %" PRIu64 "  p50 %" PRIu64
@@ -1167,10 +1186,11 @@ static void print_json(FILE *f, const struct perf *p, const struct result *r)
 		r->rx_pkts, r->rx_bytes, r->rx_secs,
 		mpps(r->rx_pkts, r->rx_secs), gbps(r->rx_bytes, r->rx_secs),
 		r->loss, r->reorder, r->corrupt, r->foreign, r->misqueued);
-	fprintf(f, "\"library\":{\"details\":%s,\"rx_drops_bad_desc\":%" PRIu64
+	fprintf(f, "\"library\":{\"details\":\"%s\",\"rx_drops_bad_desc\":%" PRIu64
 		",\"rx_drops_too_long\":%" PRIu64 ",\"tx_ring_full\":%" PRIu64
 		",\"interrupts_tx\":%" PRIu64 ",\"interrupts_rx\":%" PRIu64
-		"},", p->det_valid ? "true" : "false", r->lib_bad_desc,
+		"},", !p->det_valid ? "none" : p->det_final ? "final" : "periodic",
+		r->lib_bad_desc,
 		r->lib_too_long, r->lib_ring_full, r->lib_irq_tx,
 		r->lib_irq_rx);
 	fprintf(f, "\"latency_ns\":{\"samples\":%" PRIu64
@@ -1267,7 +1287,8 @@ static int run(const struct opts *o, struct result *res)
 	p->main_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	p->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	p->det = calloc(1, sizeof(*p->det));
-	if (p->main_fd < 0 || p->stop_fd < 0 || !p->det ||
+	p->dtmp = calloc(1, sizeof(*p->dtmp));
+	if (p->main_fd < 0 || p->stop_fd < 0 || !p->det || !p->dtmp ||
 	    setup_workers(p)) {
 		fprintf(stderr, "memif-perf: out of memory or fds\n");
 		res->exit_code = 2;
@@ -1354,6 +1375,8 @@ static int run(const struct opts *o, struct result *res)
 			take_snap(p, &s1);
 			if (!o->quiet && !o->silent)
 				progress(p, &s0, &s1, t_start, tty);
+			if (!atomic_load(&p->disconnected))
+				snap_details(p, p->m, false);
 			s0 = s1;
 			next_tick += NSEC;
 			continue;
@@ -1387,22 +1410,15 @@ static int run(const struct opts *o, struct result *res)
 		linger |= p->w[i].tx_pkts > 0;
 	if (linger)
 		wait_tx_drained(p);
-	if (!atomic_load(&p->disconnected)) {
-		pthread_mutex_lock(&p->lock);
-		rc = memif_get_details(p->m, p->det);
-		if (rc == MEMIF_OK)
-			p->det_valid = true;
-		pthread_mutex_unlock(&p->lock);
-	}
-
+	if (!atomic_load(&p->disconnected))
+		snap_details(p, p->m, true);
 	/* The workers can see the link go before on_disconnect runs: let it
-	 * take its counter snapshot before memif_close makes it skip that. */
-	if (atomic_load(&p->disconnected) || !p->det_valid) {
+	 * finish before memif_close, which would run it a second time. */
+	if (atomic_load(&p->disconnected)) {
 		uint64_t until = now_ns() + NSEC;
 		struct timespec ts = { 0, 1000000 };
 
-		while (!atomic_load(&p->disconnect_done) && now_ns() < until &&
-		       (atomic_load(&p->disconnected) || !p->det_valid))
+		while (!atomic_load(&p->disconnect_done) && now_ns() < until)
 			nanosleep(&ts, NULL);
 	}
 
@@ -1446,6 +1462,7 @@ out_free:
 	}
 	free(p->w);
 	free(p->det);
+	free(p->dtmp);
 	if (p->main_fd >= 0)
 		close(p->main_fd);
 	if (p->stop_fd >= 0)
