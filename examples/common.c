@@ -36,7 +36,11 @@ static void usage(FILE *f, const char *prog, const char *about,
 		snprintf(left, sizeof(left), "--%s%s%s", opts[i].name,
 			 opts[i].metavar ? " " : "",
 			 opts[i].metavar ? opts[i].metavar : "");
-		fprintf(f, "  %-24s %s\n", left, opts[i].help);
+		fprintf(f, "  %-24s %s", left, opts[i].help);
+		if (opts[i].kind == EX_OPT_STRING && *(char **)opts[i].dst &&
+		    !strstr(opts[i].help, "default"))
+			fprintf(f, " (default %s)", *(char **)opts[i].dst);
+		fputc('\n', f);
 	}
 	fprintf(f, "  %-24s %s\n", "--help", "show this text");
 	fprintf(f, "\nOptions may be written -name or --name; "
@@ -176,6 +180,8 @@ bool ex_setup(void)
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
+	/* Blocked signals are queued even when ignored (a shell starts
+	 * background jobs with SIGINT ignored), so the signalfd sees them. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);

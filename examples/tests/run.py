@@ -30,10 +30,15 @@ def check(cond, what):
     return cond
 
 
-def start(argv):
+def ignore_sigint():
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def start(argv, preexec_fn=None):
     print('$', ' '.join(argv), flush=True)
     return subprocess.Popen(argv, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+                            stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=preexec_fn)
 
 
 def finish(p, name, timeout, sig=None):
@@ -222,7 +227,14 @@ def test_clean_exit(exes):
                           '%s %s slow to exit' % (name, role))
                     check(not os.path.exists(sock),
                           '%s %s left %s behind' % (name, role, sock))
-        # the example is one program per file; --help must work for each
+        # a shell starts background jobs with SIGINT ignored; kill -INT
+        # must still stop an example
+        p = start([exes[0], '--socket', unique('ign')],
+                  preexec_fn=ignore_sigint)
+        time.sleep(0.5)
+        rc, _ = finish(p, 'started with SIGINT ignored', 5, signal.SIGINT)
+        check(rc == 0, 'SIGINT ignored by the parent: exit status %s' % rc)
+        # --help and a bad option, for every example
         for exe in exes:
             res = subprocess.run([exe, '--help'], capture_output=True,
                                  text=True)
