@@ -8,7 +8,7 @@
 #
 #   run.py raw-data RAW_DATA master-first|slave-first
 #   run.py jumbo-frames JUMBO_FRAMES
-#   run.py responder RESPONDER VPP_PEER master|slave [pcap]
+#   run.py responder RESPONDER VPP_PEER master|slave [pcap] [q1]
 #   run.py clean-exit EXAMPLE...
 
 import os
@@ -159,7 +159,7 @@ def tshark_check(pcap):
           'pcap: %d frames received, want 19' % (len(rows) - len(ours)))
 
 
-def test_responder(exe, peer, role, pcap):
+def test_responder(exe, peer, role, pcap, queues):
     tmp = tempfile.mkdtemp(prefix='memif-ex-')
     try:
         sock = os.path.join(tmp, 'sock')
@@ -172,7 +172,8 @@ def test_responder(exe, peer, role, pcap):
             args += ['--pcap', pcap_file]
         r = start(args)
         time.sleep(0.3)
-        pargs = [peer, '--socket', sock, '--timeout', '20']
+        pargs = [peer, '--socket', sock, '--timeout', '20',
+                 '--queues', str(queues)]
         if role == 'master':
             pargs.append('--slave')
         p = start(pargs)
@@ -254,7 +255,9 @@ def main(argv):
     elif what == 'jumbo-frames':
         test_jumbo(argv[2])
     elif what == 'responder':
-        test_responder(argv[2], argv[3], argv[4], 'pcap' in argv[5:])
+        # 'q1': the peer offers one queue each way, as VPP does by default
+        test_responder(argv[2], argv[3], argv[4], 'pcap' in argv[5:],
+                       1 if 'q1' in argv[5:] else 3)
     elif what == 'clean-exit':
         test_clean_exit(argv[2:])
     else:

@@ -9,7 +9,7 @@
  * request went out on, and that nothing else ever arrives.  Its packet code
  * is written independently of examples/common.c on purpose.
  *
- *   vpp-peer [--slave] [--socket PATH] [--timeout SECONDS]
+ *   vpp-peer [--slave] [--socket PATH] [--queues 1..3] [--timeout SECONDS]
  * Exit status 0 when every check passed.
  */
 #include <errno.h>
@@ -500,7 +500,7 @@ int main(int argc, char **argv)
 	};
 	struct memif_callbacks cb = { on_connect, on_disconnect, NULL };
 	double timeout = 20;
-	int i, err;
+	int i, q, err;
 
 	cfg.socket_filename = "/tmp/icmp-responder-example";
 	for (i = 1; i < argc; i++) {
@@ -509,12 +509,18 @@ int main(int argc, char **argv)
 			cfg.app_name = "vpp-peer-slave";
 		} else if (!strcmp(argv[i], "--socket") && i + 1 < argc) {
 			cfg.socket_filename = argv[++i];
+		} else if (!strcmp(argv[i], "--queues") && i + 1 < argc) {
+			/* VPP's default is one queue each way */
+			q = atoi(argv[++i]);
+			if (q < 1 || q > NQ)
+				q = NQ;
+			cfg.num_rx_queues = cfg.num_tx_queues = (uint8_t)q;
 		} else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
 			timeout = atof(argv[++i]);
 		} else {
 			fprintf(stderr,
 				"usage: %s [--slave] [--socket PATH] "
-				"[--timeout SECONDS]\n",
+				"[--queues 1..3] [--timeout SECONDS]\n",
 				argv[0]);
 			return 2;
 		}
