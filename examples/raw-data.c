@@ -16,7 +16,7 @@
  * Against VPP (as root; VPP is the slave):
  *   create memif socket id 1 filename /tmp/raw-data-example
  *   create interface memif id 1 socket-id 1 slave secret secret
- *     rx-queues 3 tx-queues 3 no-zero-copy
+ *     rx-queues 3 tx-queues 3 no-zero-copy       (one line in the CLI)
  *   set int state memif1/1 up
  *   show interface memif1/1; show memif memif1/1
  * (VPP drops the text frames; its counters and "trace add memif-input 10"
