@@ -426,8 +426,19 @@ static void slave_ack(struct memif__ctx *c, struct memif__conn *cn)
 
 	if (k >= cn->txq_len)
 		return; /* the decoder only accepts ACK while one is owed */
-	if (cn->txq[k].type == MEMIF_MSG_TYPE_CONNECT)
+	if (cn->txq[k].type == MEMIF_MSG_TYPE_CONNECT) {
+		struct memif *m = cn->m;
+		unsigned i;
+
+		/* Lend every M2S buffer now (every ADD_RING went out with
+		 * head 0, as the spec wants), so a master can send from its
+		 * on_connect.  Masters that reset head at CONNECT (LM, DPDK)
+		 * get it again when CONNECTED arrives (memif__queues_setup). */
+		for (i = 0; i < m->n_m2s; i++)
+			memif__store_release(&ring_at(m, &m->m2s[i])->head,
+					     (uint16_t)(1u << m->m2s[i].log2)); /* R1 */
 		cn->mctx.phase = MEMIF_PHASE_S_WAIT_CONNECTED;
+	}
 	send_or_kill(c, cn, &cn->txq[k], cn->txq_fd[k]);
 }
 

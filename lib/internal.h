@@ -91,7 +91,7 @@ struct memif__conn {
 	struct iovec rx_iov;
 	uint8_t rx_buf[MEMIF__RECV_BUF];
 	union {
-		struct cmsghdr align;
+		size_t align; /* cmsghdr alignment */
 		uint8_t buf[CMSG_SPACE(sizeof(int) * MEMIF__RECV_FDS) +
 			    CMSG_SPACE(sizeof(struct ucred))];
 	} rx_cmsg;
@@ -215,6 +215,8 @@ struct memif {
 	 * memory; n_rxq/n_txq are published after the queues are set up */
 	struct memif__queue *rxq, *txq;
 	uint16_t n_rxq, n_txq;
+	uint16_t det_rxq, det_txq; /* queues of the last connection, for
+				     details after it went down */
 
 	/* interrupt fds */
 	int intr_fd;

@@ -103,6 +103,8 @@ int memif__queues_setup(struct memif *m)
 		memif__store_release(&m->txq[i].gate, MEMIF__GATE_OPEN);
 	memif__store_release(&m->n_rxq, n_rx);
 	memif__store_release(&m->n_txq, n_tx);
+	m->det_rxq = n_rx;
+	m->det_txq = n_tx;
 	return 0;
 }
 

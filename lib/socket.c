@@ -270,7 +270,7 @@ void memif__socket_accept(struct memif__ctx *c, struct memif__socket *s)
 int memif__send_msg(int fd, const struct memif_msg *msg, int pass_fd)
 {
 	union {
-		struct cmsghdr align;
+		size_t align; /* cmsghdr alignment */
 		uint8_t buf[CMSG_SPACE(sizeof(int))];
 	} cbuf;
 	struct iovec iov = { .iov_base = (void *)msg,

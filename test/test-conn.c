@@ -72,7 +72,7 @@ static void raw_send(int fd, const void *buf, size_t len, const int *fds,
 		     unsigned n_fds)
 {
 	union {
-		struct cmsghdr align;
+		size_t align;
 		uint8_t b[CMSG_SPACE(sizeof(int) * 4)];
 	} cb;
 	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };

@@ -215,6 +215,8 @@ struct memif_details {
 	char remote_disconnect_reason[MEMIF_REASON_MAX]; /* last one received */
 	char local_disconnect_reason[MEMIF_REASON_MAX]; /* last one sent */
 	uint32_t connects; /* completed handshakes so far */
+	/* Queues of the live connection, or of the last one (its counters
+	 * stay readable after it went down, until the next connect). */
 	uint8_t num_rx_queues;
 	uint8_t num_tx_queues;
 	struct memif_queue_details rx_queues[MEMIF_MAX_QUEUES];
