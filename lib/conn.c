@@ -134,7 +134,8 @@ static unsigned collect_fds(struct msghdr *mh, int *fds, unsigned max)
 		for (k = 0; k < cnt; k++) {
 			int fd;
 
-			memcpy(&fd, CMSG_DATA(cm) + k * sizeof(int), sizeof(fd));
+			memcpy(&fd, CMSG_DATA(cm) + k * sizeof(int),
+			       sizeof(fd));
 			if (n < max)
 				fds[n++] = fd;
 			else
@@ -177,8 +178,9 @@ static void send_or_kill(struct memif__ctx *c, struct memif__conn *cn,
 	int ret = memif__send_msg(cn->fd, msg, fd);
 
 	if (ret < 0) {
-		memif__log(MEMIF_LOG_WARN, cn->m, -1, memif__err_from_errno(ret),
-			   "send: %s", strerror(-ret));
+		memif__log(MEMIF_LOG_WARN, cn->m, -1,
+			   memif__err_from_errno(ret), "send: %s",
+			   strerror(-ret));
 		if (cn->m)
 			memif__disconnect(c, cn->m, MEMIF_FAULT_INTERNAL,
 					  MEMIF_ERR_DISCONNECTED, false);
@@ -317,8 +319,9 @@ static void link_up(struct memif *m, struct memif__conn *cn)
 	m->connects++;
 	cn->deadline_ns = 0;
 	memif__log(MEMIF_LOG_INFO, m, -1, 0,
-		   "connected to %s/%s: %u rx, %u tx queues", m->remote_instance_name,
-		   m->remote_if_name, m->n_rxq, m->n_txq);
+		   "connected to %s/%s: %u rx, %u tx queues",
+		   m->remote_instance_name, m->remote_if_name, m->n_rxq,
+		   m->n_txq);
 }
 
 static enum memif_fault master_connect(struct memif__ctx *c,
@@ -435,8 +438,9 @@ static void slave_ack(struct memif__ctx *c, struct memif__conn *cn)
 		 * on_connect.  Masters that reset head at CONNECT (LM, DPDK)
 		 * get it again when CONNECTED arrives (memif__queues_setup). */
 		for (i = 0; i < m->n_m2s; i++)
-			memif__store_release(&ring_at(m, &m->m2s[i])->head,
-					     (uint16_t)(1u << m->m2s[i].log2)); /* R1 */
+			memif__store_release(
+				&ring_at(m, &m->m2s[i])->head,
+				(uint16_t)(1u << m->m2s[i].log2)); /* R1 */
 		cn->mctx.phase = MEMIF_PHASE_S_WAIT_CONNECTED;
 	}
 	send_or_kill(c, cn, &cn->txq[k], cn->txq_fd[k]);
@@ -508,8 +512,7 @@ static void peer_disconnect(struct memif__ctx *c, struct memif__conn *cn,
 			  false);
 }
 
-void memif__conn_on_recv(struct memif__ctx *c, struct memif__conn *cn,
-			 int res)
+void memif__conn_on_recv(struct memif__ctx *c, struct memif__conn *cn, int res)
 {
 	int fds[MEMIF__RECV_FDS];
 	struct memif_rx_datagram dg;
@@ -586,8 +589,9 @@ void memif__disconnect(struct memif__ctx *c, struct memif *m,
 	if (cn) {
 		if (send_disc) {
 			struct memif_msg msg;
-			const char *r = m->closing ? "interface deleted" :
-						     memif__fault_reason(reason);
+			const char *r = m->closing ?
+						"interface deleted" :
+						memif__fault_reason(reason);
 
 			snprintf(m->local_reason, sizeof(m->local_reason), "%s",
 				 r);

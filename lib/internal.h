@@ -41,8 +41,8 @@ enum memif__op_kind {
 };
 
 /* user_data = kind:8 | aux:8 | gen:16 | slot:32 */
-static inline uint64_t memif__op_pack(unsigned kind, unsigned aux,
-				      uint32_t gen, uint32_t slot)
+static inline uint64_t memif__op_pack(unsigned kind, unsigned aux, uint32_t gen,
+				      uint32_t slot)
 {
 	return ((uint64_t)kind << 56) | ((uint64_t)(aux & 0xff) << 48) |
 	       ((uint64_t)(gen & 0xffff) << 32) | slot;
@@ -295,8 +295,7 @@ int memif__send_msg(int fd, const struct memif_msg *msg, int pass_fd);
 
 /* ---- conn.c ---- */
 void memif__conn_arm_recv(struct memif__ctx *c, struct memif__conn *cn);
-void memif__conn_on_recv(struct memif__ctx *c, struct memif__conn *cn,
-			 int res);
+void memif__conn_on_recv(struct memif__ctx *c, struct memif__conn *cn, int res);
 struct memif__conn *memif__conn_new(struct memif__ctx *c, int fd,
 				    bool is_master);
 void memif__conn_kill(struct memif__ctx *c, struct memif__conn *cn);

@@ -29,8 +29,7 @@ uint32_t memif__obj_add(struct memif__ctx *c, void *ptr)
 
 		if (!o)
 			return UINT32_MAX;
-		memset(o + c->cap_objs, 0,
-		       (cap - c->cap_objs) * sizeof(*o));
+		memset(o + c->cap_objs, 0, (cap - c->cap_objs) * sizeof(*o));
 		i = c->cap_objs ? c->cap_objs : 1;
 		c->objs = o;
 		c->cap_objs = cap;
@@ -177,15 +176,14 @@ static void arm_timer(struct memif__ctx *c)
 	if (!c->timer_armed) {
 		io_uring_prep_timeout(sqe, &ts, 0, IORING_TIMEOUT_ABS);
 		io_uring_sqe_set_data64(sqe, memif__op_pack(MEMIF__OP_TIMER, 0,
-							   0, 0));
+							    0, 0));
 		c->timer_armed = true;
 	} else {
 		io_uring_prep_timeout_update(
 			sqe, &ts, memif__op_pack(MEMIF__OP_TIMER, 0, 0, 0),
 			IORING_TIMEOUT_ABS);
-		io_uring_sqe_set_data64(sqe, memif__op_pack(
-						     MEMIF__OP_TIMER_UPDATE, 0,
-						     0, 0));
+		io_uring_sqe_set_data64(
+			sqe, memif__op_pack(MEMIF__OP_TIMER_UPDATE, 0, 0, 0));
 	}
 	c->timer_at = d;
 	/* The kernel copies the timespec at submission. */
@@ -204,8 +202,7 @@ static void run_timers(struct memif__ctx *c)
 	memif__conn_timeouts(c, now);
 }
 
-static void on_qpoll(struct memif__ctx *c, uint64_t ud, int res,
-		     unsigned flags)
+static void on_qpoll(struct memif__ctx *c, uint64_t ud, int res, unsigned flags)
 {
 	struct memif *m = obj_lookup(c, ud);
 	unsigned qid = (unsigned)(ud >> 48) & 0xff;
@@ -304,8 +301,9 @@ void memif__loop_run_once(struct memif__ctx *c, int timeout_ms)
 	c->in_loop = true;
 	c->loop_thread = pthread_self();
 	if (ret < 0 && ret != -ETIME && ret != -EINTR)
-		memif__log(MEMIF_LOG_ERROR, NULL, -1, memif__err_from_errno(ret),
-			   "io_uring wait: %s", strerror(-ret));
+		memif__log(MEMIF_LOG_ERROR, NULL, -1,
+			   memif__err_from_errno(ret), "io_uring wait: %s",
+			   strerror(-ret));
 	io_uring_for_each_cqe(&c->ring, head, cqe)
 	{
 		handle_cqe(c, cqe);

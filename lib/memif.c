@@ -529,12 +529,10 @@ static struct memif *iface_alloc(struct memif__ctx *c,
 	m->log2_ring_size = cfg->log2_ring_size ? cfg->log2_ring_size :
 						  MEMIF_DEFAULT_LOG2_RING_SIZE;
 	m->rx_mode = cfg->rx_mode;
-	m->reconnect_ms = cfg->reconnect_interval_ms ?
-				  cfg->reconnect_interval_ms :
-				  2000;
-	m->handshake_ms = cfg->handshake_timeout_ms ?
-				  cfg->handshake_timeout_ms :
-				  5000;
+	m->reconnect_ms =
+		cfg->reconnect_interval_ms ? cfg->reconnect_interval_ms : 2000;
+	m->handshake_ms =
+		cfg->handshake_timeout_ms ? cfg->handshake_timeout_ms : 5000;
 	m->max_packet = cfg->max_packet_size ? cfg->max_packet_size : 65535;
 	m->allow_unsealed = cfg->allow_unsealed_regions;
 	m->user_data = cfg->user_data;
@@ -671,8 +669,7 @@ void *memif_get_user_data(const struct memif *m)
 	return m ? m->user_data : NULL;
 }
 
-static void queue_details(const struct memif *m,
-			  const struct memif__queue *q,
+static void queue_details(const struct memif *m, const struct memif__queue *q,
 			  struct memif_queue_details *d)
 {
 	d->queue_id = q->qid;

@@ -19,9 +19,8 @@ static int ret_errno(int ret)
 
 int memif__os_socket(void)
 {
-	return ret_errno(socket(AF_UNIX,
-				SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK,
-				0));
+	return ret_errno(socket(
+		AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
 }
 
 int memif__os_accept(int fd)

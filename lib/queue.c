@@ -19,8 +19,8 @@ static void queue_init(struct memif *m, struct memif__queue *q,
 		       const struct memif__ring_info *ri, bool is_rx,
 		       unsigned qid)
 {
-	q->ring = (struct memif_ring *)(m->regions[ri->region].base +
-					ri->offset);
+	q->ring =
+		(struct memif_ring *)(m->regions[ri->region].base + ri->offset);
 	q->log2 = ri->log2;
 	q->size = (uint16_t)(1u << ri->log2);
 	q->mask = q->size - 1;
@@ -88,7 +88,8 @@ int memif__queues_setup(struct memif *m)
 			q->released = q->size;
 			memif__store_release(&q->ring->head, q->size); /* R1 */
 		}
-		memif__queue_set_polling(q, m->rx_mode == MEMIF_RX_MODE_POLLING);
+		memif__queue_set_polling(q,
+					 m->rx_mode == MEMIF_RX_MODE_POLLING);
 	}
 	for (i = 0; i < n_tx; i++) {
 		struct memif__queue *q = &m->txq[i];
@@ -115,10 +116,9 @@ static void gate_close(struct memif__queue *q)
 	for (;;) {
 		uint32_t v = MEMIF__GATE_OPEN;
 
-		if (__atomic_compare_exchange_n(&q->gate, &v,
-						MEMIF__GATE_CLOSED, false,
-						__ATOMIC_ACQ_REL,
-						__ATOMIC_ACQUIRE))
+		if (__atomic_compare_exchange_n(
+			    &q->gate, &v, MEMIF__GATE_CLOSED, false,
+			    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 			return;
 		if (v == MEMIF__GATE_CLOSED)
 			return;
@@ -182,8 +182,7 @@ static inline void q_leave(struct memif__queue *q)
 
 /* The peer moved an index out of range: stop using the ring and have the
  * event loop disconnect.  Cold, and the only wake from the data path. */
-static __attribute__((cold, noinline)) void
-q_fault(struct memif__queue *q)
+static __attribute__((cold, noinline)) void q_fault(struct memif__queue *q)
 {
 	__atomic_store_n(&q->fault, true, __ATOMIC_RELAXED);
 	__atomic_store_n(&memif__ctx->dp_fault, true, __ATOMIC_RELEASE);
@@ -222,7 +221,8 @@ static inline bool tx_space(struct memif__queue *q, uint16_t *space)
 	} else {
 		/* S2M: N - (head - tail) slots are free. */
 		uint16_t used = (uint16_t)(q->cursor -
-					   memif__load_acquire(&q->ring->tail)); /* A2 */
+					   memif__load_acquire(
+						   &q->ring->tail)); /* A2 */
 		n = (uint16_t)(q->size - used);
 		if (used > q->size)
 			return false;
@@ -275,15 +275,16 @@ static inline void prefetch_slots(struct memif__queue *q, uint16_t first,
 	}
 	if (write && !q->is_master)
 		for (i = 0; i < n; i++)
-			__builtin_prefetch(q->region0 + q->buf_base_off +
-						   (uint64_t)((uint16_t)(first + i) &
-							      q->mask) *
-							   q->buf_size,
-					   1);
+			__builtin_prefetch(
+				q->region0 + q->buf_base_off +
+					(uint64_t)((uint16_t)(first + i) &
+						   q->mask) *
+						q->buf_size,
+				1);
 }
 
-static inline void tx_desc(struct memif__queue *q, uint16_t slot,
-			   uint32_t len, uint16_t flags)
+static inline void tx_desc(struct memif__queue *q, uint16_t slot, uint32_t len,
+			   uint16_t flags)
 {
 	struct memif_desc *d = &q->ring->desc[slot];
 
@@ -429,8 +430,8 @@ int memif_tx_alloc(struct memif *m, uint8_t qid, struct memif_tx_buf *bufs,
 	prefetch_slots(q, q->cursor, n_bufs, true);
 	for (i = 0; i < n_bufs; i++) {
 		uint32_t cap;
-		uint8_t *p = tx_slot(q, (uint16_t)(q->cursor + i) & q->mask,
-				     &cap);
+		uint8_t *p =
+			tx_slot(q, (uint16_t)(q->cursor + i) & q->mask, &cap);
 
 		if (memif__unlikely(!p)) {
 			stat_add(&q->st.drops_bad_desc, 1);
@@ -534,7 +535,8 @@ static inline bool rx_avail(struct memif__queue *q, uint16_t *avail)
 
 	if (q->is_master) {
 		prod = memif__load_acquire(&q->ring->head); /* A1 */
-		limit = (uint16_t)(q->size - (uint16_t)(q->cursor - q->released));
+		limit = (uint16_t)(q->size -
+				   (uint16_t)(q->cursor - q->released));
 	} else {
 		prod = memif__load_acquire(&q->ring->tail); /* A2 */
 		limit = (uint16_t)(q->released - q->cursor);
@@ -574,7 +576,8 @@ int memif_rx_burst(struct memif *m, uint8_t qid, struct memif_rx_pkt *pkts,
 		if (memif__unlikely(!rx_avail(q, &avail)))
 			goto out_fault;
 	}
-	prefetch_slots(q, q->cursor, avail < max_pkts ? avail : max_pkts, false);
+	prefetch_slots(q, q->cursor, avail < max_pkts ? avail : max_pkts,
+		       false);
 	while (n < max_pkts && used < avail) {
 		uint16_t slot = (uint16_t)(q->cursor + used) & q->mask;
 		struct memif_desc d = q->ring->desc[slot]; /* one snapshot */
@@ -587,8 +590,8 @@ int memif_rx_burst(struct memif *m, uint8_t qid, struct memif_rx_pkt *pkts,
 					      q->max_frag)) {
 				bad++;
 			} else {
-				pkts[n].data = q->regions[d.region].base +
-					       d.offset;
+				pkts[n].data =
+					q->regions[d.region].base + d.offset;
 				pkts[n].len = d.length;
 				bytes += d.length;
 				n++;
@@ -690,8 +693,9 @@ void memif__arm_qpolls(struct memif__ctx *c, struct memif *m)
 			return;
 		io_uring_prep_poll_multishot(sqe, m->rxq[i].efd, POLLIN);
 		io_uring_sqe_set_data64(
-			sqe, memif__op_pack(MEMIF__OP_QPOLL, i,
-					    memif__obj_gen(c, m->slot), m->slot));
+			sqe,
+			memif__op_pack(MEMIF__OP_QPOLL, i,
+				       memif__obj_gen(c, m->slot), m->slot));
 	}
 	m->qpolls_armed = true;
 	memif__loop_submit(c);

@@ -34,7 +34,8 @@ static void ring_init(struct memif *m, unsigned type, unsigned index)
 	const struct memif_layout *l = &m->layout;
 	struct memif_ring *ring =
 		(struct memif_ring *)(m->regions[0].base +
-				      memif__layout_ring_offset(l, type, index));
+				      memif__layout_ring_offset(l, type,
+								index));
 	uint32_t n = 1u << l->log2_ring_size, j;
 
 	/* Fresh memfd pages are zero: flags, head and tail start at 0. */

@@ -89,8 +89,8 @@ static int listener_open(struct memif__socket *s,
 		if ((cfg->socket_uid || cfg->socket_gid) &&
 		    chown(s->addr.sun_path,
 			  cfg->socket_uid ? (uid_t)cfg->socket_uid : (uid_t)-1,
-			  cfg->socket_gid ? (gid_t)cfg->socket_gid : (gid_t)-1) <
-			    0)
+			  cfg->socket_gid ? (gid_t)cfg->socket_gid :
+					    (gid_t)-1) < 0)
 			goto out_unlink;
 		if (stat(s->addr.sun_path, &st) == 0) {
 			s->file_dev = st.st_dev;
@@ -123,8 +123,8 @@ static void listener_arm(struct memif__ctx *c, struct memif__socket *s)
 		return;
 	io_uring_prep_poll_multishot(sqe, s->fd, POLLIN);
 	io_uring_sqe_set_data64(sqe, memif__op_pack(MEMIF__OP_LISTEN, 0,
-						   memif__obj_gen(c, s->slot),
-						   s->slot));
+						    memif__obj_gen(c, s->slot),
+						    s->slot));
 	memif__loop_submit(c);
 }
 
@@ -223,8 +223,7 @@ void memif__socket_accept(struct memif__ctx *c, struct memif__socket *s)
 		}
 		if (s->n_pending >= MEMIF__MAX_PENDING) {
 			memif__log(MEMIF_LOG_WARN, NULL, -1, MEMIF_ERR_AGAIN,
-				   "%s: too many pending connections",
-				   s->name);
+				   "%s: too many pending connections", s->name);
 			memif__os_close(fd);
 			continue;
 		}

@@ -179,8 +179,7 @@ MEMIF__STATIC_ASSERT(offsetof(struct memif_msg_hello, max_m2s_ring) == 38,
 		     "hello max_m2s_ring");
 MEMIF__STATIC_ASSERT(offsetof(struct memif_msg_hello, max_s2m_ring) == 40,
 		     "hello max_s2m_ring");
-MEMIF__STATIC_ASSERT(offsetof(struct memif_msg_hello, max_log2_ring_size) ==
-			     42,
+MEMIF__STATIC_ASSERT(offsetof(struct memif_msg_hello, max_log2_ring_size) == 42,
 		     "hello max_log2");
 MEMIF__STATIC_ASSERT(sizeof(struct memif_msg_init) == 63, "init size");
 MEMIF__STATIC_ASSERT(offsetof(struct memif_msg_init, id) == 2, "init id");

@@ -15,15 +15,15 @@ int test_count_fds(void);
 /* "@memif-test-<pid>-<tag>-<n>": a fresh abstract name per call. */
 const char *test_socket_name(const char *tag);
 
-#define MEMIF_TEST_MAIN(suite_fn)                                       \
-	int main(void)                                                  \
-	{                                                               \
-		SRunner *sr = srunner_create(suite_fn());               \
-		int failed;                                             \
-		srunner_run_all(sr, CK_ENV);                            \
-		failed = srunner_ntests_failed(sr);                     \
-		srunner_free(sr);                                       \
-		return failed ? EXIT_FAILURE : EXIT_SUCCESS;            \
+#define MEMIF_TEST_MAIN(suite_fn)                            \
+	int main(void)                                       \
+	{                                                    \
+		SRunner *sr = srunner_create(suite_fn());    \
+		int failed;                                  \
+		srunner_run_all(sr, CK_ENV);                 \
+		failed = srunner_ntests_failed(sr);          \
+		srunner_free(sr);                            \
+		return failed ? EXIT_FAILURE : EXIT_SUCCESS; \
 	}
 
 #endif /* MEMIF_TEST_COMMON_H */

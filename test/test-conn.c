@@ -134,34 +134,43 @@ static void expect_type(int fd, uint16_t type)
 /* A good slave from the library itself still connects afterwards. */
 static void good_peer_connects(void)
 {
-	struct memif_config sc = { .if_name = "good", .socket_filename = sock,
-				   .conn_id = 7, .secret = "sesame" };
+	struct memif_config sc = { .if_name = "good",
+				   .socket_filename = sock,
+				   .conn_id = 7,
+				   .secret = "sesame" };
 	struct memif *s;
 	int i;
 
 	ck_assert_int_eq(memif_create_interface(&sc, &cbs, &s), MEMIF_OK);
-	for (i = 0; i < 300 && __atomic_load_n(&connected, __ATOMIC_SEQ_CST) < 2;
-	     i++)
+	for (i = 0;
+	     i < 300 && __atomic_load_n(&connected, __ATOMIC_SEQ_CST) < 2; i++)
 		usleep(10000);
 	ck_assert_int_eq(connected, 2);
 	ck_assert_int_eq(memif_close(s), MEMIF_OK);
-	for (i = 0; i < 300 && __atomic_load_n(&connected, __ATOMIC_SEQ_CST); i++)
+	for (i = 0; i < 300 && __atomic_load_n(&connected, __ATOMIC_SEQ_CST);
+	     i++)
 		usleep(10000);
 	ck_assert_int_eq(connected, 0);
 }
 
 static void setup(void)
 {
-	struct memif_config mc = { .if_name = "iut", .is_master = true,
-				   .conn_id = 7, .secret = "sesame",
-				   .num_rx_queues = 2, .num_tx_queues = 2,
+	struct memif_config mc = { .if_name = "iut",
+				   .is_master = true,
+				   .conn_id = 7,
+				   .secret = "sesame",
+				   .num_rx_queues = 2,
+				   .num_tx_queues = 2,
 				   .handshake_timeout_ms = 500 };
 
 	fds_before = test_count_fds();
 	connected = 0;
 	snprintf(sock, sizeof(sock), "%s", test_socket_name("conn"));
 	mc.socket_filename = sock;
-	memif_set_log_level(getenv("MEMIF_LOG_LEVEL") ? (enum memif_log_level)atoi(getenv("MEMIF_LOG_LEVEL")) : MEMIF_LOG_ERROR);
+	memif_set_log_level(
+		getenv("MEMIF_LOG_LEVEL") ?
+			(enum memif_log_level)atoi(getenv("MEMIF_LOG_LEVEL")) :
+			MEMIF_LOG_ERROR);
 	ck_assert_int_eq(memif_init("test-conn"), MEMIF_OK);
 	ck_assert_int_eq(memif_create_interface(&mc, &cbs, &master), MEMIF_OK);
 }
@@ -299,8 +308,8 @@ END_TEST
 START_TEST(conn_closes_extra_fds_c11)
 {
 	struct memif_msg m;
-	int fd = raw_slave(), e[2] = { eventfd(0, EFD_CLOEXEC),
-				       eventfd(0, EFD_CLOEXEC) };
+	int fd = raw_slave(),
+	    e[2] = { eventfd(0, EFD_CLOEXEC), eventfd(0, EFD_CLOEXEC) };
 	int base = test_count_fds();
 
 	memif__msg_build_init(&m, 7, 0, "sesame", "raw");
@@ -457,9 +466,9 @@ START_TEST(conn_rejects_bad_rings_c27_c33_f2)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		fd = raw_configured();
-		memif__msg_build_add_ring(&m, cases[i].flags & 1, cases[i].index,
-					  cases[i].region, cases[i].offset,
-					  cases[i].log2);
+		memif__msg_build_add_ring(&m, cases[i].flags & 1,
+					  cases[i].index, cases[i].region,
+					  cases[i].offset, cases[i].log2);
 		m.add_ring.flags = cases[i].flags;
 		m.add_ring.private_hdr_size = cases[i].phs;
 		send_msg(fd, &m, e);
@@ -526,8 +535,8 @@ START_TEST(conn_connect_checks_rings_and_cookies_c34_c35)
 	close(fd);
 	close(e);
 	/* the aborted connection's on_connect/on_disconnect pair ran */
-	for (int i = 0; i < 300 && __atomic_load_n(&connected, __ATOMIC_SEQ_CST);
-	     i++)
+	for (int i = 0;
+	     i < 300 && __atomic_load_n(&connected, __ATOMIC_SEQ_CST); i++)
 		usleep(10000);
 	ck_assert_int_eq(connected, 0);
 }
@@ -597,8 +606,10 @@ END_TEST
 
 START_TEST(conn_slave_follows_hello_maxima_and_order_c42_c44_c45_c46)
 {
-	struct memif_config sc = { .if_name = "s", .conn_id = 3,
-				   .num_rx_queues = 4, .num_tx_queues = 4,
+	struct memif_config sc = { .if_name = "s",
+				   .conn_id = 3,
+				   .num_rx_queues = 4,
+				   .num_tx_queues = 4,
 				   .log2_ring_size = 10,
 				   .reconnect_interval_ms = 100 };
 	struct sockaddr_un a;
@@ -731,7 +742,8 @@ static Suite *conn_suite(void)
 	tcase_add_test(tc, conn_connect_checks_rings_and_cookies_c34_c35);
 	tcase_add_test(tc, conn_drops_stalled_handshake_c39);
 	tcase_add_test(tc, conn_survives_peer_vanishing_at_each_step_c38);
-	tcase_add_test(tc, conn_slave_follows_hello_maxima_and_order_c42_c44_c45_c46);
+	tcase_add_test(
+		tc, conn_slave_follows_hello_maxima_and_order_c42_c44_c45_c46);
 	tcase_add_test(tc, conn_slave_rejects_incompatible_hello_c43);
 	suite_add_tcase(s, tc);
 	return s;

@@ -52,7 +52,8 @@ static void pair_init(struct pair *p, uint8_t log2, uint32_t bufsize)
 		struct memif__ring_info *ri = t == 0 ? &s->s2m[0] : &s->m2s[0];
 
 		ri->region = 0;
-		ri->offset = (uint32_t)memif__layout_ring_offset(&s->layout, t, 0);
+		ri->offset =
+			(uint32_t)memif__layout_ring_offset(&s->layout, t, 0);
 		ri->log2 = log2;
 		ri->efd = memif__os_eventfd();
 		ck_assert_int_ge(ri->efd, 0);
@@ -246,7 +247,8 @@ START_TEST(ring_m2s_master_fills_only_refilled_slots)
 	ck_assert_uint_eq(sent, 10);
 	/* The slave never writes tail, the master never writes head. */
 	ck_assert_uint_eq((uint16_t)(p.s->rxq[0].ring->head -
-				     p.s->rxq[0].ring->tail) <= 16, 1);
+				     p.s->rxq[0].ring->tail) <= 16,
+			  1);
 	pair_fini(&p);
 }
 END_TEST
@@ -275,7 +277,9 @@ END_TEST
 START_TEST(ring_chain_is_all_or_nothing)
 {
 	static uint8_t big[4096], small[64];
-	struct memif_tx_pkt pk[3] = { { small, 64 }, { big, 4096 }, { small, 64 } };
+	struct memif_tx_pkt pk[3] = { { small, 64 },
+				      { big, 4096 },
+				      { small, 64 } };
 	struct memif_rx_pkt rp[8];
 	uint16_t sent, got;
 	struct pair p;
@@ -410,14 +414,15 @@ START_TEST(ring_bad_descriptors_are_dropped_and_counted_c57)
 	pair_init(&p, 3, 256);
 	r = p.s->txq[0].ring;
 	r->desc[0] = (struct memif_desc){ .region = 1, .length = 10 };
-	r->desc[1] = (struct memif_desc){ .length = 16,
-					  .offset = 0xfffffff8u };
+	r->desc[1] = (struct memif_desc){ .length = 16, .offset = 0xfffffff8u };
 	r->desc[2] = (struct memif_desc){ .length = 0, .offset = 0 };
 	r->desc[3] = (struct memif_desc){ .length = 70000, .offset = 0 };
-	r->desc[4] = (struct memif_desc){ .length = 20, .offset = 4096,
+	r->desc[4] = (struct memif_desc){ .length = 20,
+					  .offset = 4096,
 					  .flags = 0xfffe }; /* C60 */
-	r->desc[5] = (struct memif_desc){ .length = 8,
-		.offset = (uint32_t)p.s->regions[0].size - 8 };
+	r->desc[5] = (struct memif_desc){
+		.length = 8, .offset = (uint32_t)p.s->regions[0].size - 8
+	};
 	memif__store_release(&r->head, 6);
 	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 8, &got), MEMIF_OK);
 	ck_assert_uint_eq(got, 2);
@@ -439,8 +444,7 @@ START_TEST(ring_master_tx_checks_slave_buffers_c58)
 
 	pair_init(&p, 4, 256);
 	/* The slave lends a buffer that ends past its region. */
-	p.s->rxq[0].ring->desc[0].offset =
-		(uint32_t)p.s->regions[0].size - 16;
+	p.s->rxq[0].ring->desc[0].offset = (uint32_t)p.s->regions[0].size - 16;
 	ck_assert_int_eq(memif_tx_burst(p.m, 0, &pk, 1, &sent),
 			 MEMIF_ERR_DISCONNECTED);
 	ck_assert_uint_eq(sent, 0);

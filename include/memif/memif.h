@@ -398,8 +398,7 @@ MEMIF_API MEMIF_MUST_CHECK int memif_set_rx_mode(struct memif *m, uint8_t qid,
  * memif_read_interrupt().
  * Return: MEMIF_OK or MEMIF_ERR_NOCONN / MEMIF_ERR_INVAL_ARG.
  */
-MEMIF_API MEMIF_MUST_CHECK int memif_get_interrupt_fd(struct memif *m,
-						      int *fd);
+MEMIF_API MEMIF_MUST_CHECK int memif_get_interrupt_fd(struct memif *m, int *fd);
 
 /**
  * memif_read_interrupt() - take one queue id with a pending interrupt.
