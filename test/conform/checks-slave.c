@@ -1,0 +1,2073 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Checks run with --role slave: memif-conform is the slave, the IUT is the
+ * master (spec/memif-protocol.md §8.1, §8.2, §8.4, §8.5, §8.7 and
+ * spec/hostile-peer.md §3 A-K as seen by a master).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "conform.h"
+
+/* How far a scripted slave gets before it deviates. */
+enum step {
+	AT_HELLO, /* HELLO read, memory prepared */
+	AT_INIT, /* INIT acknowledged */
+	AT_REGIONS, /* every region acknowledged */
+	AT_S2M, /* every S2M ring acknowledged */
+	AT_M2S, /* every ring acknowledged, CONNECT not sent */
+	AT_CONNECTED,
+};
+
+static struct cf_peer *slave_upto(struct cf_run *r, struct cf_hs *hs,
+				  enum step step)
+{
+	struct cf_peer *p = cf_peer_new(false);
+	struct memif_msg m;
+	unsigned i;
+	int ret;
+
+	if (!p)
+		return NULL;
+	if (cf_slave_open(r, p) < 0)
+		goto out_fail;
+	ret = cf_slave_prepare(p, hs);
+	if (ret < 0) {
+		cf_note(r, "cannot build our region: %s", strerror(-ret));
+		goto out_fail;
+	}
+	if (step >= AT_INIT && cf_slave_send_init(r, p, hs) < 0)
+		goto out_fail;
+	for (i = 0; step >= AT_REGIONS && i < p->n_reg; i++)
+		if (cf_slave_send_region(r, p, i) < 0)
+			goto out_fail;
+	for (i = 0; step >= AT_S2M && i < p->n_s2m; i++)
+		if (cf_slave_send_ring(r, p, true, i) < 0)
+			goto out_fail;
+	for (i = 0; step >= AT_M2S && i < p->n_m2s; i++)
+		if (cf_slave_send_ring(r, p, false, i) < 0)
+			goto out_fail;
+	if (step >= AT_CONNECTED) {
+		struct cf_rx rx;
+
+		memif__msg_build_connect(&m, "memif-conform");
+		if (cf_send(p->fd, &m, -1) < 0 ||
+		    !cf_expect(r, p->fd, MEMIF_MSG_TYPE_CONNECTED, &rx))
+			goto out_fail;
+		cf_peer_up(p, hs);
+	}
+	return p;
+
+out_fail:
+	cf_note(r, "(good handshake up to the test point failed)");
+	cf_peer_free(p);
+	return NULL;
+}
+
+static struct cf_peer *slave_at(struct cf_run *r, enum step step)
+{
+	struct cf_hs hs;
+
+	cf_hs_default(r, &hs);
+	hs.log2 = 4;
+	return slave_upto(r, &hs, step);
+}
+
+/* Send @m (with @fds) and expect the IUT to refuse it. */
+static enum cf_result refuse(struct cf_run *r, struct cf_peer *p,
+			     const void *m, size_t len, const int *fds,
+			     unsigned n_fds)
+{
+	enum cf_result res;
+	int ret;
+
+	if (!p)
+		return CF_FAIL;
+	ret = cf_send_raw(p->fd, m, len, fds, n_fds);
+	if (ret < 0 && ret != -EPIPE && ret != -ECONNRESET) {
+		cf_peer_free(p);
+		return cf_fail(r, "send: %s", strerror(-ret));
+	}
+	res = cf_expect_reject(r, p->fd);
+	cf_peer_free(p);
+	return res;
+}
+
+static enum cf_result refuse_msg(struct cf_run *r, struct cf_peer *p,
+				 const struct memif_msg *m, int fd)
+{
+	return refuse(r, p, m, MEMIF_MSG_SIZE, &fd, fd >= 0);
+}
+
+/* ---- transport, HELLO, good handshakes ----------------------------------- */
+
+static enum cf_result c1_connect(struct cf_run *r, long arg)
+{
+	int fd = cf_connect(r->o->socket), type = 0;
+	socklen_t len = sizeof(type);
+
+	if (fd < 0)
+		return cf_fail(r, "connect %s: %s", r->o->socket,
+			       strerror(-fd));
+	getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len);
+	close(fd);
+	if (type != SOCK_SEQPACKET)
+		return cf_fail(r, "socket type %d", type);
+	cf_note(r, "SOCK_SEQPACKET connection to %s accepted", r->o->socket);
+	return CF_PASS;
+}
+
+static enum cf_result c14_hello(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = cf_peer_new(false);
+	struct memif_msg_hello h;
+	char name[MEMIF_NAME_LEN + 1];
+	enum cf_result res = CF_PASS;
+
+	if (cf_slave_open(r, p) < 0) {
+		cf_peer_free(p);
+		return CF_FAIL;
+	}
+	h = p->hello.hello;
+	memif__msg_strcpy(name, sizeof(name), h.name, sizeof(h.name));
+	cf_note(r, "HELLO \"%s\" versions 0x%04x-0x%04x max region %u m2s %u "
+		   "s2m %u log2 %u",
+		name, h.min_version, h.max_version, h.max_region,
+		h.max_m2s_ring, h.max_s2m_ring, h.max_log2_ring_size);
+	if (h.min_version != MEMIF_VERSION || h.max_version != MEMIF_VERSION)
+		res = cf_fail(r, "min = max = 0x0200 required");
+	if (h.max_log2_ring_size < 10)
+		res = cf_fail(r, "max_log2_ring_size below 10");
+	if (strnlen((const char *)h.name, MEMIF_NAME_LEN) == MEMIF_NAME_LEN)
+		res = cf_fail(r, "name not NUL-terminated");
+	cf_peer_free(p);
+	return res;
+}
+
+/* C15: one reply per request, nothing unsolicited. */
+static enum cf_result c15_lockstep(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = cf_peer_new(false);
+	enum cf_result res = CF_FAIL;
+	struct memif_msg m;
+	struct cf_hs hs;
+	struct cf_rx rx;
+	unsigned i, k = 0, n;
+
+	cf_hs_default(r, &hs);
+	hs.log2 = 6;
+	if (cf_slave_open(r, p) < 0 || cf_slave_prepare(p, &hs) < 0)
+		goto out;
+	if (!cf_silent(r, p->fd, 200)) {
+		cf_note(r, "after HELLO");
+		goto out;
+	}
+	n = 3 + p->n_s2m + p->n_m2s;
+	for (i = 0; i < n; i++) {
+		int fd = -1;
+		uint16_t want = MEMIF_MSG_TYPE_ACK;
+
+		if (i == 0) {
+			memif__msg_build_init(&m, hs.id, hs.mode,
+					      r->o->secret ? r->o->secret : "",
+					      "memif-conform");
+		} else if (i == 1) {
+			memif__msg_build_add_region(&m, 0, p->reg[0].size);
+			fd = p->reg[0].fd;
+		} else if (i < n - 1) {
+			bool s2m = i - 2 < p->n_s2m;
+			unsigned idx = s2m ? i - 2 : i - 2 - p->n_s2m;
+			struct cf_ring *t = s2m ? &p->s2m[idx] : &p->m2s[idx];
+
+			memif__msg_build_add_ring(&m, s2m, (uint16_t)idx, 0,
+						  t->offset, t->log2);
+			fd = t->efd;
+		} else {
+			memif__msg_build_connect(&m, "memif-conform");
+			want = MEMIF_MSG_TYPE_CONNECTED;
+		}
+		if (cf_send(p->fd, &m, fd) < 0 ||
+		    !cf_expect(r, p->fd, want, &rx))
+			goto out;
+		cf_rx_close_fds(&rx);
+		k++;
+		if (!cf_silent(r, p->fd, i == n - 1 ? 300 : 30)) {
+			cf_note(r, "a second reply to %s", cf_type_name(m.type));
+			goto out;
+		}
+	}
+	cf_note(r, "%u requests, %u replies, nothing unsolicited", n, k);
+	res = CF_PASS;
+out:
+	cf_peer_free(p);
+	return res;
+}
+
+/* Handshake (and with --echo, traffic) with log2 @arg or buffer size. */
+static enum cf_result hs_shape(struct cf_run *r, long log2, uint32_t buf)
+{
+	struct cf_peer *p = cf_peer_new(false);
+	enum cf_result res = CF_FAIL;
+	struct cf_hs hs;
+
+	cf_hs_default(r, &hs);
+	hs.log2 = (uint8_t)log2;
+	hs.buf_size = buf;
+	if (cf_slave_open(r, p) < 0)
+		goto out;
+	if (p->hello.hello.max_log2_ring_size < log2) {
+		res = cf_na(r, "the IUT advertises max log2 %u",
+			    p->hello.hello.max_log2_ring_size);
+		goto out;
+	}
+	if (cf_slave_prepare(p, &hs) < 0) {
+		cf_note(r, "cannot build the region");
+		goto out;
+	}
+	if (cf_slave_handshake(r, p, &hs) < 0)
+		goto out;
+	cf_note(r, "connected with %u-entry rings, %u-byte buffers",
+		1u << log2, buf);
+	if (r->o->echo) {
+		struct cf_traffic t = { .packets = 3u << log2,
+					.min_len = 60,
+					.max_len = buf * 3,
+					.chain_pct = 25 };
+
+		if (t.packets < 64)
+			t.packets = 64;
+		if (t.packets > 20000)
+			t.packets = 20000;
+		if (t.max_len > 65535)
+			t.max_len = 65535;
+		if (cf_echo(r, p, &t) < 0)
+			goto out;
+	}
+	res = CF_PASS;
+out:
+	cf_peer_free(p);
+	return res;
+}
+
+static enum cf_result hs_log2(struct cf_run *r, long arg)
+{
+	return hs_shape(r, arg, 2048);
+}
+
+static enum cf_result hs_buf(struct cf_run *r, long arg)
+{
+	return hs_shape(r, 10, (uint32_t)arg);
+}
+
+/* C6: our undefined bytes full of garbage. */
+static enum cf_result c6_garbage(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = cf_peer_new(false);
+	enum cf_result res = CF_FAIL;
+	struct cf_hs hs;
+
+	cf_hs_default(r, &hs);
+	hs.log2 = 4;
+	hs.dirty = true;
+	if (cf_slave_connect(r, p, &hs) == 0) {
+		cf_note(r, "connected with 0xa5 in every undefined byte");
+		res = CF_PASS;
+	}
+	cf_peer_free(p);
+	return res;
+}
+
+/* C7: names of 32 bytes without a NUL. */
+static enum cf_result c7_long_names(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = slave_at(r, AT_HELLO);
+	enum cf_result res = CF_FAIL;
+	struct memif_msg m;
+	struct cf_rx rx;
+	unsigned i;
+
+	if (!p)
+		return CF_FAIL;
+	memif__msg_build_init(&m, r->o->id, r->o->mode,
+			      r->o->secret ? r->o->secret : "", "");
+	memset(m.init.name, 'N', sizeof(m.init.name));
+	if (cf_send(p->fd, &m, -1) < 0 ||
+	    !cf_expect(r, p->fd, MEMIF_MSG_TYPE_ACK, &rx))
+		goto out;
+	if (cf_slave_send_region(r, p, 0) < 0)
+		goto out;
+	for (i = 0; i < p->n_s2m; i++)
+		if (cf_slave_send_ring(r, p, true, i) < 0)
+			goto out;
+	for (i = 0; i < p->n_m2s; i++)
+		if (cf_slave_send_ring(r, p, false, i) < 0)
+			goto out;
+	memif__msg_build_connect(&m, "");
+	memset(m.connect.if_name, 'C', sizeof(m.connect.if_name));
+	cf_dirty(&m, sizeof(m.connect));
+	if (cf_send(p->fd, &m, -1) < 0 ||
+	    !cf_expect(r, p->fd, MEMIF_MSG_TYPE_CONNECTED, &rx))
+		goto out;
+	cf_note(r, "connected with unterminated INIT name and if_name");
+	res = CF_PASS;
+out:
+	cf_peer_free(p);
+	return res;
+}
+
+/* ---- framing -------------------------------------------------------------- */
+
+static enum cf_result c8_c9_size(struct cf_run *r, long len)
+{
+	uint8_t buf[4096];
+	struct memif_msg m;
+
+	memif__msg_build_init(&m, r->o->id, r->o->mode,
+			      r->o->secret ? r->o->secret : "", "x");
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, &m, sizeof(m));
+	return refuse(r, slave_at(r, AT_HELLO), buf, (size_t)len, NULL, 0);
+}
+
+static enum cf_result c10_unknown(struct cf_run *r, long type)
+{
+	struct memif_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = (uint16_t)type;
+	return refuse_msg(r, slave_at(r, AT_HELLO), &m, -1);
+}
+
+/* C11: an fd where none belongs is closed; the IUT refuses or goes on. */
+static enum cf_result c11_extra(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = slave_at(r, arg == 2 ? AT_M2S : AT_HELLO);
+	int e[2] = { eventfd(0, EFD_CLOEXEC), eventfd(0, EFD_CLOEXEC) };
+	enum cf_result res = CF_FAIL;
+	struct memif_msg m;
+	enum cf_react how;
+
+	if (!p)
+		goto out;
+	if (arg == 0)
+		memif__msg_build_init(&m, r->o->id, r->o->mode,
+				      r->o->secret ? r->o->secret : "", "x");
+	else
+		memif__msg_build_connect(&m, "x");
+	if (cf_send_raw(p->fd, &m, sizeof(m), e, 1) < 0)
+		goto out;
+	how = cf_reaction(r, p->fd, 500, true);
+	if (how == CF_REACT_DISC_CLOSE || how == CF_REACT_CLOSE) {
+		cf_note(r, "refused");
+		res = CF_PASS;
+	} else if (how == CF_REACT_NONE || how == CF_REACT_MSG) {
+		cf_note(r, "ignored the fd");
+		res = CF_PASS;
+	} else {
+		res = cf_fail(r, "DISCONNECT without close");
+	}
+out:
+	cf_peer_free(p);
+	close(e[0]);
+	close(e[1]);
+	return res;
+}
+
+/* C11: ADD_REGION with two fds SHOULD be refused. */
+static enum cf_result c11_two_fds(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = slave_at(r, AT_INIT);
+	int fds[2], e = eventfd(0, EFD_CLOEXEC);
+	enum cf_result res;
+	struct memif_msg m;
+
+	if (!p) {
+		close(e);
+		return CF_FAIL;
+	}
+	fds[0] = p->reg[0].fd;
+	fds[1] = e;
+	memif__msg_build_add_region(&m, 0, p->reg[0].size);
+	res = refuse(r, p, &m, sizeof(m), fds, 2);
+	close(e);
+	return res;
+}
+
+/* C13: the peer goes away while the IUT sends. */
+static enum cf_result c13_sigpipe(struct cf_run *r, long arg)
+{
+	struct memif_msg m;
+	int i, fd;
+
+	for (i = 0; i < 20; i++) {
+		fd = cf_connect(r->o->socket);
+		if (fd < 0)
+			return cf_fail(r, "connect: %s", strerror(-fd));
+		if (i & 1) {
+			memif__msg_build_init(&m, r->o->id, r->o->mode,
+					      r->o->secret ? r->o->secret : "",
+					      "x");
+			cf_send(fd, &m, -1);
+		}
+		close(fd);
+	}
+	cf_note(r, "20 peers closed before reading HELLO or the ACK");
+	return CF_PASS;
+}
+
+/* ---- INIT ------------------------------------------------------------------- */
+
+static enum cf_result init_with(struct cf_run *r, uint16_t version,
+				uint32_t id, uint8_t mode, const char *secret)
+{
+	struct memif_msg m;
+
+	memif__msg_build_init(&m, id, mode, secret, "memif-conform");
+	m.init.version = version;
+	return refuse_msg(r, slave_at(r, AT_HELLO), &m, -1);
+}
+
+static enum cf_result c16_version(struct cf_run *r, long v)
+{
+	return init_with(r, (uint16_t)v, r->o->id, r->o->mode,
+			 r->o->secret ? r->o->secret : "");
+}
+
+static enum cf_result c17_id(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = slave_at(r, AT_HELLO);
+	uint32_t id = r->o->id + 1000;
+	struct memif_msg m;
+	enum cf_react how;
+
+	if (!p)
+		return CF_FAIL;
+	if (r->o->has_id2 && id == r->o->id2)
+		id++;
+	memif__msg_build_init(&m, id, r->o->mode,
+			      r->o->secret ? r->o->secret : "", "x");
+	cf_send(p->fd, &m, -1);
+	how = cf_reaction(r, p->fd, r->o->timeout_ms, false);
+	cf_peer_free(p);
+	if (how == CF_REACT_DISC_CLOSE)
+		return CF_PASS;
+	return cf_fail(r, "a DISCONNECT with a reason is required, never ACK");
+}
+
+static enum cf_result c19_mode(struct cf_run *r, long mode)
+{
+	if ((uint8_t)mode == r->o->mode)
+		mode = MEMIF_INTERFACE_MODE_ETHERNET;
+	return init_with(r, MEMIF_VERSION, r->o->id, (uint8_t)mode,
+			 r->o->secret ? r->o->secret : "");
+}
+
+static enum cf_result c20_secret(struct cf_run *r, long arg)
+{
+	char wrong[MEMIF_SECRET_LEN];
+
+	snprintf(wrong, sizeof(wrong), "%s", r->o->secret);
+	wrong[strlen(wrong) - 1] ^= 1;
+	return init_with(r, MEMIF_VERSION, r->o->id, r->o->mode,
+			 arg ? wrong : "");
+}
+
+static enum cf_result c20_garbage(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = slave_at(r, AT_HELLO);
+	enum cf_result res = CF_FAIL;
+	struct memif_msg m;
+	struct cf_rx rx;
+	size_t n = strlen(r->o->secret);
+
+	if (!p)
+		return CF_FAIL;
+	memif__msg_build_init(&m, r->o->id, r->o->mode, r->o->secret, "x");
+	memset(m.init.secret + n + 1, 0xa5, MEMIF_SECRET_LEN - n - 1);
+	if (cf_send(p->fd, &m, -1) == 0 &&
+	    cf_expect(r, p->fd, MEMIF_MSG_TYPE_ACK, &rx)) {
+		cf_note(r, "accepted");
+		res = CF_PASS;
+	}
+	cf_peer_free(p);
+	return res;
+}
+
+static enum cf_result c21_unneeded_secret(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = cf_peer_new(false);
+	enum cf_result res = CF_FAIL;
+	struct cf_hs hs;
+
+	cf_hs_default(r, &hs);
+	hs.log2 = 4;
+	hs.secret = "xyz";
+	if (cf_slave_connect(r, p, &hs) == 0) {
+		cf_note(r, "connected with secret \"xyz\"");
+		res = CF_PASS;
+	}
+	cf_peer_free(p);
+	return res;
+}
+
+/* C18: a second slave for a busy id is refused; the first keeps working. */
+static enum cf_result c18_busy(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = slave_at(r, AT_CONNECTED), *q;
+	enum cf_result res = CF_FAIL;
+	struct memif_msg m;
+
+	if (!p)
+		return CF_FAIL;
+	q = slave_at(r, AT_HELLO);
+	if (!q)
+		goto out;
+	memif__msg_build_init(&m, r->o->id, r->o->mode,
+			      r->o->secret ? r->o->secret : "", "second");
+	res = refuse_msg(r, q, &m, -1);
+	if (r->o->echo ? cf_echo_one(r, p, 200) < 0 : !cf_silent(r, p->fd, 300))
+		res = cf_fail(r, "the first connection was disturbed");
+	else
+		cf_note(r, "the first connection still works");
+out:
+	cf_peer_free(p);
+	return res;
+}
+
+/* ---- wrong message for the state ------------------------------------------- */
+
+static enum cf_result c22_before_init(struct cf_run *r, long type)
+{
+	struct cf_peer *p = slave_at(r, AT_HELLO);
+	struct memif_msg m;
+	int fd = -1;
+
+	if (!p)
+		return CF_FAIL;
+	switch (type) {
+	case MEMIF_MSG_TYPE_HELLO:
+		memif__msg_build_hello(&m, "evil", 255, 255, 255, 14);
+		break;
+	case MEMIF_MSG_TYPE_ADD_REGION:
+		memif__msg_build_add_region(&m, 0, p->reg[0].size);
+		fd = p->reg[0].fd;
+		break;
+	case MEMIF_MSG_TYPE_ADD_RING:
+		memif__msg_build_add_ring(&m, true, 0, 0, p->s2m[0].offset,
+					  p->s2m[0].log2);
+		fd = p->s2m[0].efd;
+		break;
+	case MEMIF_MSG_TYPE_CONNECT:
+		memif__msg_build_connect(&m, "evil");
+		break;
+	case MEMIF_MSG_TYPE_CONNECTED:
+		memif__msg_build_connected(&m, "evil");
+		break;
+	case MEMIF_MSG_TYPE_DISCONNECT:
+		/* A teardown, not a rejection: no reply is due. */
+		memif__msg_build_disconnect(&m, 0, "before init");
+		r->no_count = true;
+		break;
+	default:
+		memif__msg_build_ack(&m);
+		break;
+	}
+	return refuse_msg(r, p, &m, fd);
+}
+
+static enum cf_result b2_after_init(struct cf_run *r, long type)
+{
+	struct cf_peer *p = slave_at(r, AT_INIT);
+	struct memif_msg m;
+
+	if (!p)
+		return CF_FAIL;
+	switch (type) {
+	case MEMIF_MSG_TYPE_HELLO:
+		memif__msg_build_hello(&m, "evil", 255, 255, 255, 14);
+		break;
+	case MEMIF_MSG_TYPE_INIT:
+		memif__msg_build_init(&m, r->o->id, r->o->mode,
+				      r->o->secret ? r->o->secret : "", "x");
+		break;
+	case MEMIF_MSG_TYPE_CONNECTED:
+		memif__msg_build_connected(&m, "evil");
+		break;
+	default:
+		memif__msg_build_ack(&m);
+		break;
+	}
+	return refuse_msg(r, p, &m, -1);
+}
+
+/* C37 / B5: after CONNECTED only DISCONNECT is acceptable. */
+static enum cf_result c37_after_connected(struct cf_run *r, long type)
+{
+	struct cf_peer *p = slave_at(r, AT_CONNECTED);
+	struct memif_msg m;
+	int fd = -1;
+
+	if (!p)
+		return CF_FAIL;
+	switch (type) {
+	case MEMIF_MSG_TYPE_INIT:
+		memif__msg_build_init(&m, r->o->id, r->o->mode,
+				      r->o->secret ? r->o->secret : "", "x");
+		break;
+	case MEMIF_MSG_TYPE_ADD_REGION:
+		memif__msg_build_add_region(&m, 1, p->reg[0].size);
+		fd = p->reg[0].fd;
+		break;
+	case MEMIF_MSG_TYPE_HELLO:
+		memif__msg_build_hello(&m, "evil", 255, 255, 255, 14);
+		break;
+	default:
+		memif__msg_build_connect(&m, "again");
+		break;
+	}
+	return refuse_msg(r, p, &m, fd);
+}
+
+/* ---- ADD_REGION --------------------------------------------------------------- */
+
+static enum cf_result c23_no_fd(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = slave_at(r, AT_INIT);
+	struct memif_msg m;
+
+	if (!p)
+		return CF_FAIL;
+	memif__msg_build_add_region(&m, 0, p->reg[0].size);
+	return refuse_msg(r, p, &m, -1);
+}
+
+/* C24: 0 then 2 (arg 2), 0 then 0 (arg 0), or 5 first (arg 5). */
+static enum cf_result c24_index(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = slave_at(r, arg == 5 ? AT_INIT : AT_REGIONS);
+	struct memif_msg m;
+
+	if (!p)
+		return CF_FAIL;
+	memif__msg_build_add_region(&m, (uint16_t)arg, p->reg[0].size);
+	return refuse_msg(r, p, &m, p->reg[0].fd);
+}
+
+static enum cf_result c25_max(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = slave_at(r, AT_INIT);
+	struct memif_msg m;
+	uint16_t max;
+
+	if (!p)
+		return CF_FAIL;
+	max = p->hello.hello.max_region;
+	if (max == 0xffff) {
+		cf_peer_free(p);
+		return cf_na(r, "the IUT advertises max_region 65535");
+	}
+	cf_note(r, "index %u, advertised max %u:", max + 1, max);
+	memif__msg_build_add_region(&m, (uint16_t)(max + 1), p->reg[0].size);
+	return refuse_msg(r, p, &m, p->reg[0].fd);
+}
+
+/* C26: size 0 (arg 0), larger than the file (1), 2^63 (2). */
+static enum cf_result c26_size(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = slave_at(r, AT_INIT);
+	static const uint64_t big = 1ull << 63;
+	struct memif_msg m;
+	uint64_t size;
+	unsigned i;
+
+	if (!p)
+		return CF_FAIL;
+	size = arg == 0 ? 0 : arg == 1 ? p->reg[0].size + 65536 : big;
+	memif__msg_build_add_region(&m, 0, size);
+	if (cf_send(p->fd, &m, p->reg[0].fd) < 0)
+		goto out;
+	/* Refusal may come at ADD_REGION or only at CONNECT (mmap). */
+	switch (cf_reaction(r, p->fd, 300, true)) {
+	case CF_REACT_DISC_CLOSE:
+	case CF_REACT_CLOSE:
+		cf_peer_free(p);
+		return CF_PASS;
+	case CF_REACT_NONE:
+		break;
+	default:
+		goto out;
+	}
+	for (i = 0; i < p->n_s2m; i++)
+		if (cf_slave_send_ring(r, p, true, i) < 0)
+			goto out;
+	for (i = 0; i < p->n_m2s; i++)
+		if (cf_slave_send_ring(r, p, false, i) < 0)
+			goto out;
+	cf_note(r, "CONNECT:");
+	memif__msg_build_connect(&m, "x");
+	return refuse_msg(r, p, &m, -1);
+out:
+	cf_peer_free(p);
+	return CF_FAIL;
+}
+
+/* E4: a region fd that is not memory: pipe (0), disk file (1), socket (2),
+ * eventfd (3). */
+static enum cf_result e4_not_memory(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = slave_at(r, AT_INIT);
+	struct memif_msg m;
+	enum cf_result res;
+	int fds[2] = { -1, -1 };
+
+	if (!p)
+		return CF_FAIL;
+	switch (arg) {
+	case 0:
+		if (pipe2(fds, O_CLOEXEC) < 0)
+			fds[0] = -1;
+		break;
+	case 1:
+		fds[0] = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		if (fds[0] >= 0 &&
+		    ftruncate(fds[0], (off_t)p->reg[0].size) < 0) {
+			close(fds[0]);
+			fds[0] = -1;
+		}
+		break;
+	case 2:
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) <
+		    0)
+			fds[0] = -1;
+		break;
+	default:
+		fds[0] = eventfd(0, EFD_CLOEXEC);
+		break;
+	}
+	if (fds[0] < 0) {
+		cf_peer_free(p);
+		return cf_na(r, "cannot make the fd: %s", strerror(errno));
+	}
+	memif__msg_build_add_region(&m, 0, p->reg[0].size);
+	res = refuse_msg(r, p, &m, fds[0]);
+	close(fds[0]);
+	if (fds[1] >= 0)
+		close(fds[1]);
+	return res;
+}
+
+/* E5: an unsealed memfd may be refused; if it is accepted and then shrunk,
+ * the IUT must survive (no SIGBUS). */
+static enum cf_result e5_unsealed(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = slave_at(r, AT_INIT);
+	enum cf_result res = CF_FAIL;
+	struct memif_msg m;
+	struct cf_rx rx;
+	unsigned i;
+	int fd;
+
+	if (!p)
+		return CF_FAIL;
+	fd = memfd_create("unsealed", MFD_CLOEXEC);
+	if (fd < 0 || ftruncate(fd, (off_t)p->reg[0].size) < 0) {
+		res = cf_na(r, "memfd: %s", strerror(errno));
+		goto out;
+	}
+	{
+		/* Same content as our sealed region: valid rings. */
+		void *b = mmap(NULL, (size_t)p->reg[0].size,
+			       PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+		if (b == MAP_FAILED)
+			goto out;
+		memcpy(b, p->reg[0].base, (size_t)p->reg[0].size);
+		munmap(b, (size_t)p->reg[0].size);
+	}
+	memif__msg_build_add_region(&m, 0, p->reg[0].size);
+	cf_send(p->fd, &m, fd);
+	cf_recv(r, p->fd, r->o->timeout_ms, &rx);
+	if (rx.kind != CF_RX_MSG || rx.msg.type != MEMIF_MSG_TYPE_ACK) {
+		cf_note(r, "refused:");
+		cf_note_rx(r, &rx);
+		res = rx.kind == CF_RX_EOF || (rx.kind == CF_RX_MSG &&
+					       rx.msg.type ==
+						       MEMIF_MSG_TYPE_DISCONNECT) ?
+			      CF_PASS :
+			      CF_FAIL;
+		goto out;
+	}
+	for (i = 0; i < p->n_s2m; i++)
+		if (cf_slave_send_ring(r, p, true, i) < 0)
+			goto out;
+	for (i = 0; i < p->n_m2s; i++)
+		if (cf_slave_send_ring(r, p, false, i) < 0)
+			goto out;
+	memif__msg_build_connect(&m, "x");
+	cf_send(p->fd, &m, -1);
+	cf_recv(r, p->fd, r->o->timeout_ms, &rx);
+	cf_note(r, "accepted the unsealed region; CONNECT:");
+	cf_note_rx(r, &rx);
+	/* Pull the memory from under it. */
+	if (ftruncate(fd, 0) < 0)
+		goto out;
+	cf_sleep_ms(300);
+	cf_note(r, "region shrunk to 0 bytes");
+	res = CF_PASS; /* the post-check decides: alive, fresh handshake */
+out:
+	if (fd >= 0)
+		close(fd);
+	cf_peer_free(p);
+	return res;
+}
+
+/* ---- ADD_RING ----------------------------------------------------------------- */
+
+struct ring_case {
+	uint16_t flags, index, region, phs;
+	int64_t offset; /* < 0: region size + offset */
+	uint8_t log2;
+	int fd_kind; /* 0 eventfd, 1 none, 2 pipe, 3 memfd, 4 blocking */
+	enum step at;
+};
+
+static const struct ring_case ring_cases[] = {
+	/* 0 C27 */ { 1, 0, 0, 0, 0, 4, 1, AT_REGIONS },
+	/* 1 C28 */ { 1, 0, 0, 7, 0, 4, 0, AT_REGIONS },
+	/* 2 C29 */ { 3, 0, 0, 0, 0, 4, 0, AT_REGIONS },
+	/* 3 C30 skip */ { 1, 1, 0, 0, 0, 4, 0, AT_REGIONS },
+	/* 4 C30 dup */ { 1, 0, 0, 0, 0, 4, 0, AT_S2M },
+	/* 5 C31 15 */ { 1, 0, 0, 0, 0, 15, 0, AT_REGIONS },
+	/* 6 C31 255 */ { 1, 0, 0, 0, 0, 255, 0, AT_REGIONS },
+	/* 7 F5 zero */ { 1, 0, 0, 0, 0, 0, 0, AT_REGIONS },
+	/* 8 C32 */ { 1, 0, 1, 0, 0, 4, 0, AT_REGIONS },
+	/* 9 C33 end */ { 1, 0, 0, 0, -128, 4, 0, AT_REGIONS },
+	/* 10 C33 wrap */ { 1, 0, 0, 0, 0xfffffff0, 4, 0, AT_REGIONS },
+	/* 11 F6 align */ { 1, 0, 0, 0, 8, 4, 0, AT_REGIONS },
+	/* 12 F2 pipe */ { 1, 0, 0, 0, 0, 4, 2, AT_REGIONS },
+	/* 13 F2 memfd */ { 1, 0, 0, 0, 0, 4, 3, AT_REGIONS },
+};
+
+static enum cf_result ring_bad(struct cf_run *r, long arg)
+{
+	const struct ring_case *c = &ring_cases[arg];
+	struct cf_peer *p = slave_at(r, c->at);
+	struct memif_msg m;
+	enum cf_result res;
+	int fds[2] = { -1, -1 }, fd = -1;
+	uint32_t off;
+
+	if (!p)
+		return CF_FAIL;
+	if (c->log2 == 15 && p->hello.hello.max_log2_ring_size >= 15) {
+		cf_peer_free(p);
+		return cf_na(r, "the IUT advertises max log2 %u",
+			     p->hello.hello.max_log2_ring_size);
+	}
+	off = c->offset < 0 ? (uint32_t)(p->reg[0].size + c->offset) :
+			      (uint32_t)c->offset;
+	switch (c->fd_kind) {
+	case 0:
+		fd = p->s2m[0].efd;
+		break;
+	case 2:
+		if (pipe2(fds, O_CLOEXEC) == 0)
+			fd = fds[0];
+		break;
+	case 3:
+		fds[0] = memfd_create("not an eventfd", MFD_CLOEXEC);
+		fd = fds[0];
+		break;
+	default:
+		break;
+	}
+	memif__msg_build_add_ring(&m, c->flags & 1, c->index, c->region, off,
+				  c->log2);
+	m.add_ring.flags = c->flags;
+	m.add_ring.private_hdr_size = c->phs;
+	res = refuse_msg(r, p, &m, fd);
+	if (fds[0] >= 0)
+		close(fds[0]);
+	if (fds[1] >= 0)
+		close(fds[1]);
+	return res;
+}
+
+/* F2: a blocking eventfd is made non-blocking or refused; never a hang. */
+static enum cf_result f2_blocking(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = slave_at(r, AT_REGIONS);
+	enum cf_result res = CF_FAIL;
+	struct memif_msg m;
+	struct cf_rx rx;
+	int e = eventfd(0, EFD_CLOEXEC), fl;
+
+	if (!p)
+		goto out;
+	memif__msg_build_add_ring(&m, true, 0, 0, p->s2m[0].offset,
+				  p->s2m[0].log2);
+	cf_send(p->fd, &m, e);
+	cf_recv(r, p->fd, r->o->timeout_ms, &rx);
+	cf_note_rx(r, &rx);
+	if (rx.kind != CF_RX_MSG || rx.msg.type != MEMIF_MSG_TYPE_ACK) {
+		res = rx.kind == CF_RX_EOF || (rx.kind == CF_RX_MSG &&
+					       rx.msg.type ==
+						       MEMIF_MSG_TYPE_DISCONNECT) ?
+			      CF_PASS :
+			      CF_FAIL;
+		goto out;
+	}
+	fl = fcntl(e, F_GETFL);
+	cf_note(r, "accepted; O_NONBLOCK %s", fl & O_NONBLOCK ? "set by the IUT" :
+							    "still clear");
+	res = CF_PASS;
+out:
+	cf_peer_free(p);
+	close(e);
+	return res;
+}
+
+/* ---- CONNECT ------------------------------------------------------------------- */
+
+static enum cf_result c34_cookie(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = slave_at(r, AT_M2S);
+	struct memif_msg m;
+
+	if (!p)
+		return CF_FAIL;
+	p->m2s[0].ring->cookie = 0xdeadbeef;
+	memif__msg_build_connect(&m, "x");
+	return refuse_msg(r, p, &m, -1);
+}
+
+/* C35: CONNECT without M2S rings (arg 0), without S2M (1), with nothing
+ * (2: right after INIT). */
+static enum cf_result c35_no_rings(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = slave_at(r, arg == 2 ? AT_INIT :
+				     arg == 0 ? AT_S2M : AT_REGIONS);
+	struct memif_msg m;
+	enum cf_react how;
+
+	if (!p)
+		return CF_FAIL;
+	if (arg == 1 && cf_slave_send_ring(r, p, false, 0) < 0) {
+		cf_peer_free(p);
+		return CF_FAIL;
+	}
+	memif__msg_build_connect(&m, "x");
+	cf_send(p->fd, &m, -1);
+	how = cf_reaction(r, p->fd, r->o->timeout_ms, false);
+	cf_peer_free(p);
+	if (how == CF_REACT_DISC_CLOSE || how == CF_REACT_CLOSE)
+		return CF_PASS;
+	return cf_fail(r, "expected a refusal");
+}
+
+/* C36: ring indexes beyond the advertised maximum are refused with a
+ * DISCONNECT, never a silent close. */
+static enum cf_result c36_over(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = slave_at(r, AT_REGIONS);
+	unsigned max, i;
+	struct memif_msg m;
+	enum cf_react how;
+
+	if (!p)
+		return CF_FAIL;
+	max = p->hello.hello.max_s2m_ring;
+	for (i = 0; i <= max + 1; i++) {
+		struct cf_rx rx;
+
+		/* Every extra ring reuses ring 0's memory: only the count
+		 * matters here. */
+		memif__msg_build_add_ring(&m, true, (uint16_t)i, 0,
+					  p->s2m[0].offset, p->s2m[0].log2);
+		cf_send(p->fd, &m, p->s2m[0].efd);
+		if (i == max + 1)
+			break;
+		cf_recv(r, p->fd, r->o->timeout_ms, &rx);
+		cf_rx_close_fds(&rx);
+		if (rx.kind != CF_RX_MSG || rx.msg.type != MEMIF_MSG_TYPE_ACK) {
+			cf_note(r, "S2M ring %u of advertised max %u:", i, max);
+			cf_note_rx(r, &rx);
+			if (rx.kind == CF_RX_MSG &&
+			    rx.msg.type == MEMIF_MSG_TYPE_DISCONNECT) {
+				how = cf_reaction(r, p->fd, r->o->timeout_ms,
+						  false);
+				cf_peer_free(p);
+				return how == CF_REACT_CLOSE ? CF_PASS :
+							       CF_FAIL;
+			}
+			cf_peer_free(p);
+			return cf_fail(r, "refusal without DISCONNECT");
+		}
+	}
+	cf_note(r, "S2M ring index %u (advertised max %u):", max + 1, max);
+	how = cf_reaction(r, p->fd, r->o->timeout_ms, false);
+	cf_peer_free(p);
+	if (how == CF_REACT_DISC_CLOSE)
+		return CF_PASS;
+	return cf_fail(r, "a DISCONNECT with a reason is required");
+}
+
+/* C36: up to the advertised maximum is accepted. */
+static enum cf_result c36_max(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = cf_peer_new(false);
+	enum cf_result res = CF_FAIL;
+	struct cf_hs hs;
+
+	cf_hs_default(r, &hs);
+	hs.log2 = 3;
+	hs.buf_size = 256;
+	hs.n_s2m = CF_MAX_RINGS;
+	hs.n_m2s = CF_MAX_RINGS;
+	if (cf_slave_open(r, p) < 0)
+		goto out;
+	if (cf_slave_prepare(p, &hs) < 0) {
+		cf_note(r, "cannot build the region");
+		goto out;
+	}
+	cf_note(r, "%u S2M and %u M2S rings (advertised max index %u/%u)",
+		p->n_s2m, p->n_m2s, p->hello.hello.max_s2m_ring,
+		p->hello.hello.max_m2s_ring);
+	if (cf_slave_handshake(r, p, &hs) < 0)
+		goto out;
+	if (r->o->echo) {
+		struct cf_traffic t = { .packets = 8 * p->n_s2m,
+					.min_len = 60,
+					.max_len = 200 };
+
+		if (cf_echo(r, p, &t) < 0)
+			goto out;
+	}
+	res = CF_PASS;
+out:
+	cf_peer_free(p);
+	return res;
+}
+
+/* ---- peers that vanish or stall ------------------------------------------------ */
+
+static enum cf_result c38_vanish(struct cf_run *r, long step)
+{
+	struct cf_peer *p = slave_at(r, (enum step)step);
+
+	if (!p)
+		return CF_FAIL;
+	cf_peer_free(p);
+	cf_note(r, "closed at step %ld", step);
+	return CF_PASS;
+}
+
+/* C39: a stalled connection is dropped after the IUT's handshake timeout
+ * (SHOULD); others are served meanwhile (checked by C39.serve). */
+static enum cf_result c39_stall(struct cf_run *r, long step)
+{
+	struct cf_peer *p = slave_at(r, (enum step)step);
+	int wait = r->o->timeout_ms > 15000 ? r->o->timeout_ms : 15000;
+	enum cf_react how;
+
+	if (!p)
+		return CF_FAIL;
+	how = cf_reaction(r, p->fd, wait, false);
+	cf_peer_free(p);
+	if (how == CF_REACT_DISC_CLOSE || how == CF_REACT_CLOSE)
+		return CF_PASS;
+	return cf_fail(r, "the stalled connection was kept");
+}
+
+static enum cf_result c39_serve(struct cf_run *r, long arg)
+{
+	struct cf_peer *a = slave_at(r, AT_HELLO), *b = slave_at(r, AT_INIT);
+	struct cf_peer *c = NULL;
+	enum cf_result res = CF_FAIL;
+	struct cf_hs hs;
+
+	if (!a || !b)
+		goto out;
+	c = cf_peer_new(false);
+	cf_hs_default(r, &hs);
+	hs.log2 = 4;
+	/* b holds the id: a good slave has to wait until it is dropped. */
+	cf_peer_free(b);
+	b = NULL;
+	if (cf_slave_connect(r, c, &hs) == 0) {
+		cf_note(r, "a good slave connected while another stalls");
+		res = CF_PASS;
+	}
+out:
+	cf_peer_free(a);
+	cf_peer_free(b);
+	cf_peer_free(c);
+	return res;
+}
+
+/* C40: two slaves for two ids, interleaved. */
+static enum cf_result c40_two_ids(struct cf_run *r, long arg)
+{
+	struct cf_peer *a = cf_peer_new(false), *b = cf_peer_new(false);
+	enum cf_result res = CF_FAIL;
+	struct cf_hs ha, hb;
+	struct memif_msg m;
+	struct cf_rx rx;
+
+	cf_hs_default(r, &ha);
+	ha.log2 = 4;
+	hb = ha;
+	hb.id = r->o->id2;
+	if (cf_slave_open(r, a) < 0 || cf_slave_open(r, b) < 0 ||
+	    cf_slave_prepare(a, &ha) < 0 || cf_slave_prepare(b, &hb) < 0)
+		goto out;
+	if (cf_slave_send_init(r, a, &ha) < 0 ||
+	    cf_slave_send_init(r, b, &hb) < 0 ||
+	    cf_slave_send_region(r, b, 0) < 0 ||
+	    cf_slave_send_region(r, a, 0) < 0 ||
+	    cf_slave_send_ring(r, a, true, 0) < 0 ||
+	    cf_slave_send_ring(r, b, true, 0) < 0 ||
+	    cf_slave_send_ring(r, b, false, 0) < 0 ||
+	    cf_slave_send_ring(r, a, false, 0) < 0)
+		goto out;
+	memif__msg_build_connect(&m, "b");
+	if (cf_send(b->fd, &m, -1) < 0 ||
+	    !cf_expect(r, b->fd, MEMIF_MSG_TYPE_CONNECTED, &rx))
+		goto out;
+	memif__msg_build_connect(&m, "a");
+	if (cf_send(a->fd, &m, -1) < 0 ||
+	    !cf_expect(r, a->fd, MEMIF_MSG_TYPE_CONNECTED, &rx))
+		goto out;
+	cf_peer_up(a, &ha);
+	cf_peer_up(b, &hb);
+	if (r->o->echo && (cf_echo_one(r, a, 300) < 0 ||
+			   cf_echo_one(r, b, 400) < 0))
+		goto out;
+	cf_note(r, "ids %u and %u connected side by side", r->o->id,
+		r->o->id2);
+	res = CF_PASS;
+out:
+	cf_peer_free(a);
+	cf_peer_free(b);
+	return res;
+}
+
+/* K1: many connections that never send INIT. */
+static enum cf_result k1_idle(struct cf_run *r, long n)
+{
+	int fds[64], i, ok = 0;
+
+	for (i = 0; i < n && i < 64; i++) {
+		fds[i] = cf_connect(r->o->socket);
+		ok += fds[i] >= 0;
+	}
+	cf_sleep_ms(200);
+	for (i = 0; i < n && i < 64; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	cf_note(r, "%d idle connections opened and closed", ok);
+	return CF_PASS;
+}
+
+/* ---- disconnect ------------------------------------------------------------- */
+
+static enum cf_result c67_disconnect(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = slave_at(r, AT_CONNECTED);
+	struct memif_msg m;
+	enum cf_react how;
+
+	if (!p)
+		return CF_FAIL;
+	memif__msg_build_disconnect(&m, 0, "memif-conform says goodbye");
+	cf_send(p->fd, &m, -1);
+	r->no_count = true; /* a teardown: no reply is due */
+	how = cf_reaction(r, p->fd, r->o->timeout_ms, false);
+	cf_peer_free(p);
+	if (how == CF_REACT_CLOSE || how == CF_REACT_DISC_CLOSE)
+		return CF_PASS;
+	return cf_fail(r, "the IUT did not close after our DISCONNECT");
+}
+
+/* C67: a DISCONNECT answered with a DISCONNECT (VPP style) is tolerated. */
+static enum cf_result c67_reply(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = slave_at(r, AT_HELLO);
+	struct memif_msg m;
+	struct cf_rx rx;
+
+	if (!p)
+		return CF_FAIL;
+	memset(&m, 0, sizeof(m));
+	m.type = 0x77;
+	cf_send(p->fd, &m, -1);
+	cf_recv(r, p->fd, r->o->timeout_ms, &rx);
+	cf_note_rx(r, &rx);
+	memif__msg_build_disconnect(&m, 0, "disconnect received");
+	cf_send(p->fd, &m, -1);
+	cf_peer_free(p);
+	cf_note(r, "answered with DISCONNECT");
+	return CF_PASS;
+}
+
+/* ---- data path (IUT master echoes) --------------------------------------------- */
+
+static struct cf_peer *dp_connect(struct cf_run *r, uint8_t log2, uint32_t buf)
+{
+	struct cf_hs hs;
+
+	cf_hs_default(r, &hs);
+	hs.log2 = log2;
+	hs.buf_size = buf;
+	return slave_upto(r, &hs, AT_CONNECTED);
+}
+
+static enum cf_result c52_long_run(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = dp_connect(r, 10, 2048);
+	struct cf_traffic t = { .packets = r->o->packets, .min_len = 60,
+				.max_len = 1514 };
+	enum cf_result res = CF_FAIL;
+
+	if (p && cf_echo(r, p, &t) == 0)
+		res = CF_PASS;
+	cf_peer_free(p);
+	return res;
+}
+
+static enum cf_result c55_chains(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = dp_connect(r, 10, 2048);
+	struct cf_traffic t = { .packets = 5000, .min_len = 60,
+				.max_len = 8192, .chain_pct = 50 };
+	enum cf_result res = CF_FAIL;
+
+	if (p && cf_echo(r, p, &t) == 0)
+		res = CF_PASS;
+	cf_peer_free(p);
+	return res;
+}
+
+/* C54: the IUT master never writes S2M head nor S2M descriptors, and never
+ * moves the region/offset of the M2S buffers we lend (checked on RX). */
+static enum cf_result c54_ownership(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = dp_connect(r, 6, 2048);
+	struct cf_traffic t = { .packets = 640, .min_len = 300,
+				.max_len = 300 };
+	enum cf_result res = CF_FAIL;
+	struct cf_ring *s;
+	unsigned j;
+
+	if (!p || cf_echo(r, p, &t) < 0)
+		goto out;
+	s = &p->s2m[0];
+	if (cf_read_once(&s->ring->head) != s->cursor) {
+		cf_note(r, "S2M head %u, we wrote %u", s->ring->head,
+			s->cursor);
+		goto out;
+	}
+	for (j = 0; j < s->size; j++) {
+		struct memif_desc d = s->ring->desc[j];
+
+		if (d.flags || d.region || d.length != 300 ||
+		    d.offset != (uint32_t)memif__layout_buffer_offset(
+					&p->lay, MEMIF_RING_S2M, 0, j)) {
+			cf_note(r, "S2M desc %u rewritten: flags %u region %u "
+				   "length %u offset %u",
+				j, d.flags, d.region, d.length, d.offset);
+			goto out;
+		}
+	}
+	res = CF_PASS;
+out:
+	cf_peer_free(p);
+	return res;
+}
+
+static void fill_slot(struct cf_peer *p, struct cf_ring *t, uint16_t idx,
+		      uint32_t len, uint16_t flags)
+{
+	struct memif_desc *d = &t->ring->desc[idx & t->mask];
+	uint64_t off = memif__layout_buffer_offset(&p->lay, MEMIF_RING_S2M, 0,
+						   idx & t->mask);
+
+	memset(p->reg[0].base + off, 0x5a, len);
+	d->region = 0;
+	d->offset = (uint32_t)off;
+	d->length = len;
+	d->flags = flags;
+}
+
+/* Wait for an echo of one packet, or note why not; 1 got, 0 nothing. */
+static int wait_echo(struct cf_run *r, struct cf_peer *p, int ms)
+{
+	uint64_t end = cf_now_ms() + (uint64_t)ms;
+	uint8_t *buf = malloc(1 << 20);
+	uint32_t len = 0, seq;
+	int ret = 0;
+
+	while (buf) {
+		int e = cf_rx_one(p, 0, buf, 1 << 20, &len);
+
+		if (e == 1) {
+			ret = cf_pkt_check(buf, len, &seq) ? 1 : -1;
+			if (ret < 0)
+				cf_note(r, "echo of %u bytes corrupted", len);
+			break;
+		}
+		if (e < 0) {
+			cf_note(r, "RX: %s", p->viol_ex);
+			ret = -1;
+			break;
+		}
+		if (cf_now_ms() > end)
+			break;
+		cf_sleep_ms(1);
+	}
+	free(buf);
+	return ret;
+}
+
+static enum cf_result c55_starve(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = dp_connect(r, 4, 256);
+	enum cf_result res = CF_FAIL;
+	struct cf_ring *m2s;
+	uint8_t pkt[700];
+	uint16_t tail0;
+	int i;
+
+	if (!p)
+		return CF_FAIL;
+	m2s = &p->m2s[0];
+	m2s->hold = true;
+	/* Use up 15 of the 16 lent M2S slots. */
+	for (i = 0; i < 15; i++)
+		if (cf_echo_one(r, p, 100) < 0)
+			goto out;
+	r->note[0] = 0;
+	tail0 = cf_load_acquire(&m2s->ring->tail);
+	cf_pkt_fill(pkt, sizeof(pkt), p->seq++);
+	if (cf_tx_stage(p, 0, pkt, sizeof(pkt), 0) < 0)
+		goto out;
+	cf_tx_publish(p, 0);
+	cf_tx_kick(p, 0, false);
+	cf_sleep_ms(300);
+	if (cf_load_acquire(&m2s->ring->tail) != tail0) {
+		uint16_t tl = cf_load_acquire(&m2s->ring->tail);
+
+		if (m2s->ring->desc[(uint16_t)(tl - 1) & m2s->mask].flags &
+		    MEMIF_DESC_FLAG_NEXT) {
+			cf_note(r, "published half a chain with 1 free slot");
+			goto out;
+		}
+	}
+	cf_note(r, "nothing published with 1 free slot for a 3-slot chain");
+	m2s->hold = false;
+	cf_rx_release(p, 0);
+	switch (wait_echo(r, p, 1000)) {
+	case 1:
+		cf_note(r, "the chain arrived whole once slots were lent");
+		res = CF_PASS;
+		break;
+	case 0:
+		cf_note(r, "the IUT dropped the chain (allowed)");
+		res = CF_PASS;
+		break;
+	default:
+		break;
+	}
+out:
+	cf_peer_free(p);
+	return res;
+}
+
+/* C56: an incomplete chain is not consumed until completed. */
+static enum cf_result c56_wait(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = dp_connect(r, 4, 256);
+	enum cf_result res = CF_FAIL;
+	struct cf_ring *s;
+	uint8_t pkt[700];
+
+	if (!p)
+		return CF_FAIL;
+	s = &p->s2m[0];
+	cf_pkt_fill(pkt, sizeof(pkt), p->seq++);
+	if (cf_tx_stage(p, 0, pkt, sizeof(pkt), 0) < 0)
+		goto out;
+	/* Publish two of the three fragments. */
+	cf_store_release(&s->ring->head, (uint16_t)(s->cursor + 2));
+	cf_tx_kick(p, 0, false);
+	cf_sleep_ms(300);
+	if (cf_load_acquire(&s->ring->tail) != s->cursor) {
+		cf_note(r, "the IUT released slots of an incomplete chain");
+		goto out;
+	}
+	if (wait_echo(r, p, 10) != 0) {
+		cf_note(r, "the IUT forwarded an incomplete chain");
+		goto out;
+	}
+	cf_tx_publish(p, 0);
+	cf_tx_kick(p, 0, false);
+	if (wait_echo(r, p, r->o->timeout_ms) != 1) {
+		cf_note(r, "no intact echo once the chain was completed");
+		goto out;
+	}
+	cf_note(r, "waited for the last fragment, then echoed the chain");
+	res = CF_PASS;
+out:
+	cf_peer_free(p);
+	return res;
+}
+
+/* C56: a ring full of one never-ending chain is a protocol error. */
+static enum cf_result c56_full(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = dp_connect(r, 4, 256);
+	struct cf_ring *s;
+	enum cf_react how;
+	uint16_t i;
+
+	if (!p)
+		return CF_FAIL;
+	s = &p->s2m[0];
+	for (i = 0; i < s->size; i++)
+		fill_slot(p, s, i, 64, MEMIF_DESC_FLAG_NEXT);
+	cf_store_release(&s->ring->head, s->size);
+	cf_tx_kick(p, 0, true);
+	how = cf_reaction(r, p->fd, r->o->timeout_ms, false);
+	cf_peer_free(p);
+	if (how == CF_REACT_DISC_CLOSE || how == CF_REACT_CLOSE)
+		return CF_PASS;
+	return cf_fail(r, "a full ring of NEXT descriptors was not treated as "
+			  "an error");
+}
+
+/* C57: hostile S2M descriptors are dropped (or the link torn down). */
+static enum cf_result c57_bad_desc(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = dp_connect(r, 4, arg == 4 ? 65535 : 2048);
+	enum cf_result res = CF_FAIL;
+	struct memif_desc *d;
+	struct cf_ring *s;
+	enum cf_react how;
+
+	if (!p)
+		return CF_FAIL;
+	s = &p->s2m[0];
+	fill_slot(p, s, s->cursor, 64, 0);
+	d = &s->ring->desc[s->cursor & s->mask];
+	switch (arg) {
+	case 0: /* region */
+		d->region = 7;
+		break;
+	case 1: /* overrun */
+		d->offset = (uint32_t)(p->reg[0].size - 10);
+		d->length = 100;
+		break;
+	case 2: /* u32 wrap */
+		d->offset = 0xffffff00u;
+		d->length = 0x200;
+		break;
+	case 3: /* zero length */
+		d->length = 0;
+		break;
+	default: /* longer than any frame, inside the region */
+		d->offset = (uint32_t)p->lay.buffers_offset;
+		d->length = 1u << 20;
+		break;
+	}
+	s->cursor++;
+	cf_store_release(&s->ring->head, s->cursor);
+	cf_tx_kick(p, 0, true);
+	cf_sleep_ms(100);
+	if (cf_echo_one(r, p, 128) == 0) {
+		cf_note(r, "dropped; the next packet was echoed");
+		res = CF_PASS;
+		goto out;
+	}
+	how = cf_reaction(r, p->fd, 500, false);
+	if (how == CF_REACT_CLOSE || how == CF_REACT_DISC_CLOSE) {
+		cf_note(r, "tore the link down");
+		res = CF_PASS;
+	}
+out:
+	cf_peer_free(p);
+	return res;
+}
+
+/* C58: M2S buffers we lend outside our region are never written. */
+static enum cf_result c58_bad_lend(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = dp_connect(r, 4, 2048);
+	struct cf_ring *m2s;
+	struct memif_desc *d;
+	uint8_t pkt[200];
+	enum cf_react how;
+
+	if (!p)
+		return CF_FAIL;
+	m2s = &p->m2s[0];
+	d = &m2s->ring->desc[m2s->cursor & m2s->mask];
+	if (arg == 0) {
+		d->region = 9;
+	} else {
+		d->offset = (uint32_t)(p->reg[0].size - 100);
+		d->length = 4096;
+	}
+	cf_pkt_fill(pkt, sizeof(pkt), p->seq++);
+	cf_tx_stage(p, 0, pkt, sizeof(pkt), 0);
+	cf_tx_publish(p, 0);
+	cf_tx_kick(p, 0, true);
+	how = cf_reaction(r, p->fd, 500, false);
+	if (how == CF_REACT_NONE) {
+		uint16_t tl = cf_load_acquire(&m2s->ring->tail);
+
+		cf_note(r, "M2S tail %s", tl != m2s->cursor ? "moved" :
+							       "unchanged");
+	}
+	cf_peer_free(p);
+	return CF_PASS; /* the post-check decides: alive, no fault */
+}
+
+/* C59: the producer index jumps beyond the ring (0), or our M2S head goes
+ * backwards behind the IUT's tail (1). */
+static enum cf_result c59_index(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = dp_connect(r, 4, 2048);
+	enum cf_react how;
+
+	if (!p)
+		return CF_FAIL;
+	if (arg == 0) {
+		cf_store_release(&p->s2m[0].ring->head,
+				 (uint16_t)(p->s2m[0].size + 5));
+		cf_tx_kick(p, 0, true);
+	} else {
+		uint8_t pkt[100];
+
+		cf_store_release(&p->m2s[0].ring->head, (uint16_t)0xfff0);
+		cf_pkt_fill(pkt, sizeof(pkt), p->seq++);
+		cf_tx_stage(p, 0, pkt, sizeof(pkt), 0);
+		cf_tx_publish(p, 0);
+		cf_tx_kick(p, 0, true);
+	}
+	how = cf_reaction(r, p->fd, 1000, false);
+	cf_peer_free(p);
+	if (how == CF_REACT_NONE)
+		cf_note(r, "(clamped or ignored)");
+	return CF_PASS; /* the post-check decides: alive, fresh handshake */
+}
+
+static enum cf_result c60_flags(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = dp_connect(r, 6, 2048);
+	struct cf_traffic t = { .packets = 32, .min_len = 60, .max_len = 500,
+				.extra_flags = 0x8100 };
+	enum cf_result res = CF_FAIL;
+
+	if (p && cf_echo(r, p, &t) == 0)
+		res = CF_PASS;
+	cf_peer_free(p);
+	return res;
+}
+
+static uint64_t efd_take(int efd)
+{
+	uint64_t v = 0;
+
+	if (read(efd, &v, sizeof(v)) != sizeof(v))
+		return 0;
+	return v;
+}
+
+/* C62: the IUT signals M2S only while we leave MASK_INT clear. */
+static enum cf_result c62_signal(struct cf_run *r, long masked)
+{
+	struct cf_peer *p = dp_connect(r, 6, 2048);
+	struct cf_traffic t = { .packets = 16, .min_len = 60, .max_len = 200,
+				.window = 1 };
+	enum cf_result res = CF_FAIL;
+	struct cf_ring *m2s;
+	uint64_t v;
+
+	if (!p)
+		return CF_FAIL;
+	m2s = &p->m2s[0];
+	cf_write_once(&m2s->ring->flags,
+		      masked ? MEMIF_RING_FLAG_MASK_INT : 0);
+	cf_fence();
+	cf_sleep_ms(20);
+	efd_take(m2s->efd);
+	if (cf_echo(r, p, &t) < 0)
+		goto out;
+	cf_sleep_ms(20);
+	v = efd_take(m2s->efd);
+	cf_note(r, "eventfd counter %llu after 16 echoes one by one",
+		(unsigned long long)v);
+	if (masked ? v == 0 : v >= 1 && v <= 16)
+		res = CF_PASS;
+out:
+	cf_peer_free(p);
+	return res;
+}
+
+/* C63: the IUT sets its RX mode at connect and, in interrupt mode,
+ * processes a large batch after one signal. */
+static enum cf_result c63_batch(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = dp_connect(r, 10, 2048);
+	enum cf_result res = CF_FAIL;
+	uint8_t pkt[128], rbuf[2048];
+	unsigned i, got = 0;
+	uint64_t end;
+	bool polling;
+
+	if (!p)
+		return CF_FAIL;
+	cf_sleep_ms(50);
+	polling = cf_read_once(&p->s2m[0].ring->flags) &
+		  MEMIF_RING_FLAG_MASK_INT;
+	cf_note(r, "the IUT %s on S2M", polling ? "polls (MASK_INT set)" :
+						 "wants interrupts");
+	for (i = 0; i < 256; i++) {
+		cf_pkt_fill(pkt, sizeof(pkt), p->seq++);
+		if (cf_tx_stage(p, 0, pkt, sizeof(pkt), 0) < 0)
+			goto out;
+	}
+	cf_tx_publish(p, 0);
+	cf_tx_kick(p, 0, false); /* one signal at most, for 256 packets */
+	end = cf_now_ms() + (uint64_t)r->o->timeout_ms;
+	while (got < 256 && cf_now_ms() < end) {
+		uint32_t len, seq;
+		int e = cf_rx_one(p, 0, rbuf, sizeof(rbuf), &len);
+
+		if (e < 0)
+			goto out;
+		if (e == 1 && cf_pkt_check(rbuf, len, &seq))
+			got++;
+		else if (!e)
+			cf_sleep_ms(1);
+	}
+	cf_note(r, "%u of 256 packets echoed after a single signal", got);
+	if (got == 256)
+		res = CF_PASS;
+out:
+	cf_peer_free(p);
+	return res;
+}
+
+/* C64: packets published with no signal are handled after the next. */
+static enum cf_result c64_late(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = dp_connect(r, 6, 2048);
+	enum cf_result res = CF_FAIL;
+	uint8_t pkt[128];
+	int got;
+
+	if (!p)
+		return CF_FAIL;
+	cf_sleep_ms(50);
+	if (cf_read_once(&p->s2m[0].ring->flags) & MEMIF_RING_FLAG_MASK_INT) {
+		cf_peer_free(p);
+		return cf_na(r, "the IUT polls S2M (MASK_INT set)");
+	}
+	cf_pkt_fill(pkt, sizeof(pkt), p->seq++);
+	cf_tx_stage(p, 0, pkt, sizeof(pkt), 0);
+	cf_tx_publish(p, 0); /* no signal */
+	got = wait_echo(r, p, 300);
+	if (got == 1) {
+		cf_note(r, "handled without a signal");
+		res = CF_PASS;
+		goto out;
+	}
+	cf_tx_kick(p, 0, true);
+	if (wait_echo(r, p, r->o->timeout_ms) == 1) {
+		cf_note(r, "handled after the next signal");
+		res = CF_PASS;
+	}
+out:
+	cf_peer_free(p);
+	return res;
+}
+
+/* C65: spurious signals, with no packet and with values > 1. */
+static enum cf_result c65_spurious(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = dp_connect(r, 6, 2048);
+	enum cf_result res = CF_FAIL;
+	uint64_t v = 5;
+	int i;
+
+	if (!p)
+		return CF_FAIL;
+	for (i = 0; i < 10; i++)
+		if (write(p->s2m[0].efd, &v, sizeof(v)) < 0)
+			break;
+	cf_sleep_ms(50);
+	if (cf_echo_one(r, p, 100) == 0) {
+		cf_note(r, "10 signals of value 5 with no packet tolerated");
+		res = CF_PASS;
+	}
+	cf_peer_free(p);
+	return res;
+}
+
+static uint64_t cpu_ticks(const struct cf_run *r)
+{
+	char path[64], buf[1024], *q;
+	unsigned long ut = 0, st = 0;
+	FILE *f;
+
+	if (!r->o->pid)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)r->o->pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (fgets(buf, sizeof(buf), f) && (q = strrchr(buf, ')')))
+		sscanf(q + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+		       &ut, &st);
+	fclose(f);
+	return ut + st;
+}
+
+/* J1: an interrupt storm keeps the IUT working. */
+static enum cf_result j1_storm(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = dp_connect(r, 6, 2048);
+	enum cf_result res = CF_FAIL;
+	uint64_t v = 1, end, n = 0, c0, c1;
+
+	if (!p)
+		return CF_FAIL;
+	c0 = cpu_ticks(r);
+	end = cf_now_ms() + 1000;
+	while (cf_now_ms() < end) {
+		int i;
+
+		for (i = 0; i < 256; i++)
+			n += write(p->s2m[0].efd, &v, sizeof(v)) > 0;
+	}
+	c1 = cpu_ticks(r);
+	if (cf_echo_one(r, p, 100) == 0) {
+		cf_note(r, "%llu signals in 1 s; IUT CPU %llu ticks; still "
+			   "echoes",
+			(unsigned long long)n, (unsigned long long)(c1 - c0));
+		res = CF_PASS;
+	}
+	cf_peer_free(p);
+	return res;
+}
+
+/* Ring full: we lend nothing back; the IUT must not overrun our M2S ring,
+ * and traffic resumes once we drain it. */
+static enum cf_result rf_ring_full(struct cf_run *r, long arg)
+{
+	struct cf_peer *p = dp_connect(r, 4, 2048);
+	enum cf_result res = CF_FAIL;
+	uint8_t pkt[256], rbuf[2048];
+	unsigned sent = 0, got = 0, i;
+	uint32_t last = 0;
+	uint64_t end;
+
+	if (!p)
+		return CF_FAIL;
+	p->m2s[0].hold = true;
+	for (i = 0; i < 200; i++) {
+		cf_pkt_fill(pkt, sizeof(pkt), p->seq);
+		if (cf_tx_stage(p, 0, pkt, sizeof(pkt), 0) < 0) {
+			cf_sleep_ms(2);
+			if (cf_tx_stage(p, 0, pkt, sizeof(pkt), 0) < 0)
+				break;
+		}
+		p->seq++;
+		sent++;
+		cf_tx_publish(p, 0);
+		cf_tx_kick(p, 0, false);
+	}
+	cf_sleep_ms(200);
+	{
+		struct cf_ring *m = &p->m2s[0];
+		uint16_t used = (uint16_t)(cf_load_acquire(&m->ring->tail) -
+					   m->cursor);
+
+		if (used > m->size) {
+			cf_note(r, "M2S tail beyond head");
+			goto out;
+		}
+		cf_note(r, "ring full after %u packets; %u echoes waiting", sent,
+			used);
+	}
+	p->m2s[0].hold = false;
+	end = cf_now_ms() + 2000;
+	while (cf_now_ms() < end) {
+		uint32_t len, seq;
+		int e = cf_rx_one(p, 0, rbuf, sizeof(rbuf), &len);
+
+		if (e < 0) {
+			cf_note(r, "RX: %s", p->viol_ex);
+			goto out;
+		}
+		if (e == 0) {
+			cf_sleep_ms(1);
+			continue;
+		}
+		if (!cf_pkt_check(rbuf, len, &seq) || (got && seq <= last)) {
+			cf_note(r, "echo corrupted or out of order");
+			goto out;
+		}
+		last = seq;
+		got++;
+	}
+	cf_note(r, "%u echoes after draining", got);
+	if (got >= p->m2s[0].size && p->viol == 0)
+		res = CF_PASS;
+out:
+	cf_peer_free(p);
+	return res;
+}
+
+#define H CF_HOSTILE
+#define E CF_ECHO
+
+const struct cf_check cf_slave_checks[] = {
+	{ "C1", "the IUT master accepts a SOCK_SEQPACKET connection", 0,
+	  c1_connect, 0 },
+	{ "C14", "HELLO first: versions 0x0200, maxima, NUL-terminated name",
+	  0, c14_hello, 0 },
+	{ "C15", "lock-step: one ACK per request, CONNECTED, nothing "
+		 "unsolicited",
+	  0, c15_lockstep, 0 },
+	{ "C6", "undefined bytes full of garbage are ignored", 0, c6_garbage,
+	  0 },
+	{ "C7", "32-byte names without a NUL are accepted", H, c7_long_names,
+	  0 },
+	{ "C20.ok", "the right secret, garbage after its NUL, is accepted",
+	  CF_SECRET, c20_garbage, 0 },
+	{ "C21", "a secret the IUT does not need is accepted", CF_NOSECRET,
+	  c21_unneeded_secret, 0 },
+	{ "HS.log2-1", "handshake (and echo) with 2-entry rings", 0, hs_log2,
+	  1 },
+	{ "HS.log2-2", "handshake (and echo) with 4-entry rings", 0, hs_log2,
+	  2 },
+	{ "HS.log2-7", "handshake (and echo) with 128-entry rings", 0,
+	  hs_log2, 7 },
+	{ "HS.log2-12", "handshake (and echo) with 4096-entry rings", 0,
+	  hs_log2, 12 },
+	{ "HS.log2-14", "handshake (and echo) with 16384-entry rings", 0,
+	  hs_log2, 14 },
+	{ "HS.buf-128", "handshake (and echo, chains) with 128-byte buffers",
+	  0, hs_buf, 128 },
+	{ "HS.buf-1000", "handshake (and echo, chains) with 1000-byte buffers",
+	  0, hs_buf, 1000 },
+	{ "HS.buf-9216", "handshake (and echo) with 9216-byte buffers", 0,
+	  hs_buf, 9216 },
+	{ "HS.buf-65535", "handshake (and echo) with 65535-byte buffers", 0,
+	  hs_buf, 65535 },
+	{ "C36.max", "as many rings as advertised (up to 256 each way) connect",
+	  CF_SHOULD, c36_max, 0 },
+	{ "C40", "two slaves with different ids, interleaved", CF_ID2,
+	  c40_two_ids, 0 },
+	{ "C8.64", "a 64-byte datagram is refused", H, c8_c9_size, 64 },
+	{ "C8.1", "a 1-byte datagram is refused", H, c8_c9_size, 1 },
+	{ "C9.129", "a 129-byte datagram (MSG_TRUNC) is refused", H,
+	  c8_c9_size, 129 },
+	{ "C9.4096", "a 4096-byte datagram is refused", H, c8_c9_size, 4096 },
+	{ "C10.0", "message type 0 is refused", H, c10_unknown, 0 },
+	{ "C10.9", "message type 9 is refused", H, c10_unknown, 9 },
+	{ "C10.ffff", "message type 0xffff is refused", H, c10_unknown,
+	  0xffff },
+	{ "C11.init", "an fd on INIT is closed (refused or ignored)", H,
+	  c11_extra, 0 },
+	{ "C11.connect", "an fd on CONNECT is closed (refused or ignored)", H,
+	  c11_extra, 2 },
+	{ "C11.region2", "ADD_REGION with two fds is refused",
+	  H | CF_SHOULD, c11_two_fds, 0 },
+	{ "C13", "peers closing while the IUT sends: no SIGPIPE death", H,
+	  c13_sigpipe, 0 },
+	{ "C16.0100", "INIT version 0x0100 is refused", H, c16_version,
+	  0x0100 },
+	{ "C16.0201", "INIT version 0x0201 is refused", H, c16_version,
+	  0x0201 },
+	{ "C16.0300", "INIT version 0x0300 is refused", H, c16_version,
+	  0x0300 },
+	{ "C17", "INIT for an unknown id: DISCONNECT, never ACK", H, c17_id,
+	  0 },
+	{ "C18", "a second slave for a busy id is refused, the first works",
+	  H, c18_busy, 0 },
+	{ "C19.ip", "INIT in another mode (ip) is refused", H, c19_mode,
+	  MEMIF_INTERFACE_MODE_IP },
+	{ "C19.punt", "INIT in another mode (punt/inject) is refused", H,
+	  c19_mode, MEMIF_INTERFACE_MODE_PUNT_INJECT },
+	{ "C20.empty", "INIT without the required secret is refused",
+	  H | CF_SECRET, c20_secret, 0 },
+	{ "C20.wrong", "INIT with a wrong secret is refused", H | CF_SECRET,
+	  c20_secret, 1 },
+	{ "C22.hello", "HELLO before INIT is refused", H, c22_before_init,
+	  MEMIF_MSG_TYPE_HELLO },
+	{ "C22.region", "ADD_REGION (+fd) before INIT is refused", H,
+	  c22_before_init, MEMIF_MSG_TYPE_ADD_REGION },
+	{ "C22.ring", "ADD_RING (+fd) before INIT is refused", H,
+	  c22_before_init, MEMIF_MSG_TYPE_ADD_RING },
+	{ "C22.connect", "CONNECT before INIT is refused", H, c22_before_init,
+	  MEMIF_MSG_TYPE_CONNECT },
+	{ "C22.connected", "CONNECTED before INIT is refused", H,
+	  c22_before_init, MEMIF_MSG_TYPE_CONNECTED },
+	{ "C22.ack", "ACK before INIT is refused", H, c22_before_init,
+	  MEMIF_MSG_TYPE_ACK },
+	{ "C22.disc", "DISCONNECT before INIT: connection closed, no crash",
+	  H, c22_before_init, MEMIF_MSG_TYPE_DISCONNECT },
+	{ "B2.hello", "HELLO after INIT is refused", H, b2_after_init,
+	  MEMIF_MSG_TYPE_HELLO },
+	{ "B2.init", "a second INIT is refused", H, b2_after_init,
+	  MEMIF_MSG_TYPE_INIT },
+	{ "B2.connected", "CONNECTED from a slave is refused", H,
+	  b2_after_init, MEMIF_MSG_TYPE_CONNECTED },
+	{ "B2.ack", "ACK from a slave is refused", H, b2_after_init,
+	  MEMIF_MSG_TYPE_ACK },
+	{ "C23", "ADD_REGION without an fd is refused", H, c23_no_fd, 0 },
+	{ "C24.skip", "ADD_REGION 0 then 2 is refused", H, c24_index, 2 },
+	{ "C24.dup", "ADD_REGION 0 twice is refused", H, c24_index, 0 },
+	{ "C24.first5", "ADD_REGION 5 first is refused", H, c24_index, 5 },
+	{ "C25", "ADD_REGION above the advertised max_region is refused", H,
+	  c25_max, 0 },
+	{ "C26.zero", "a region of size 0 is refused", H, c26_size, 0 },
+	{ "C26.big", "a region larger than its memfd is refused", H,
+	  c26_size, 1 },
+	{ "C26.huge", "a region of 2^63 bytes is refused", H, c26_size, 2 },
+	{ "E4.pipe", "a pipe as region fd is refused", H, e4_not_memory, 0 },
+	{ "E4.file", "a disk file as region fd is refused", H | CF_SHOULD,
+	  e4_not_memory, 1 },
+	{ "E4.socket", "a socket as region fd is refused", H, e4_not_memory,
+	  2 },
+	{ "E4.eventfd", "an eventfd as region fd is refused", H,
+	  e4_not_memory, 3 },
+	{ "E5", "an unsealed region: refused, or survived when shrunk", H,
+	  e5_unsealed, 0 },
+	{ "C27", "ADD_RING without an fd is refused", H, ring_bad, 0 },
+	{ "C28", "ADD_RING private_hdr_size 7 is refused", H, ring_bad, 1 },
+	{ "C29", "ADD_RING with unknown flag bits is refused", H | CF_SHOULD,
+	  ring_bad, 2 },
+	{ "C30.skip", "ADD_RING S2M 1 before 0 is refused", H, ring_bad, 3 },
+	{ "C30.dup", "ADD_RING S2M 0 twice is refused", H, ring_bad, 4 },
+	{ "C31.15", "ADD_RING log2 15 is refused", H, ring_bad, 5 },
+	{ "C31.255", "ADD_RING log2 255 is refused", H, ring_bad, 6 },
+	{ "F5.zero", "ADD_RING log2 0 is refused", H, ring_bad, 7 },
+	{ "C32", "ADD_RING in a region not added is refused", H, ring_bad,
+	  8 },
+	{ "C33.end", "a ring past the region end is refused", H, ring_bad,
+	  9 },
+	{ "C33.wrap", "a ring at offset 0xfffffff0 is refused", H, ring_bad,
+	  10 },
+	{ "F6.align", "a ring at a misaligned offset is refused",
+	  H | CF_SHOULD, ring_bad, 11 },
+	{ "F2.pipe", "a pipe as ring interrupt fd is refused", H, ring_bad,
+	  12 },
+	{ "F2.memfd", "a memfd as ring interrupt fd is refused", H, ring_bad,
+	  13 },
+	{ "F2.blocking", "a blocking eventfd is made non-blocking or refused",
+	  H, f2_blocking, 0 },
+	{ "C34", "CONNECT with a wrong ring cookie is refused", H,
+	  c34_cookie, 0 },
+	{ "C35.no-m2s", "CONNECT without M2S rings is refused",
+	  H | CF_SHOULD, c35_no_rings, 0 },
+	{ "C35.no-s2m", "CONNECT without S2M rings is refused",
+	  H | CF_SHOULD, c35_no_rings, 1 },
+	{ "C35.none", "CONNECT right after INIT is refused", H, c35_no_rings,
+	  2 },
+	{ "C36.over", "a ring above the advertised maximum: DISCONNECT", H,
+	  c36_over, 0 },
+	{ "C37.connect", "CONNECT after CONNECTED tears down", H,
+	  c37_after_connected, MEMIF_MSG_TYPE_CONNECT },
+	{ "C37.init", "INIT after CONNECTED tears down", H,
+	  c37_after_connected, MEMIF_MSG_TYPE_INIT },
+	{ "C37.region", "ADD_REGION after CONNECTED tears down", H,
+	  c37_after_connected, MEMIF_MSG_TYPE_ADD_REGION },
+	{ "C37.hello", "HELLO after CONNECTED tears down", H,
+	  c37_after_connected, MEMIF_MSG_TYPE_HELLO },
+	{ "C38.hello", "slave vanishes after HELLO: resources freed", H,
+	  c38_vanish, AT_HELLO },
+	{ "C38.init", "slave vanishes after INIT: resources freed", H,
+	  c38_vanish, AT_INIT },
+	{ "C38.region", "slave vanishes after ADD_REGION: resources freed", H,
+	  c38_vanish, AT_REGIONS },
+	{ "C38.rings", "slave vanishes mid-rings: resources freed", H,
+	  c38_vanish, AT_S2M },
+	{ "C38.connect", "slave vanishes before CONNECT: resources freed", H,
+	  c38_vanish, AT_M2S },
+	{ "C38.connected", "slave vanishes when connected: resources freed",
+	  H, c38_vanish, AT_CONNECTED },
+	{ "C39.serve", "a good slave is served while others stall", H,
+	  c39_serve, 0 },
+	{ "C39.hello", "a slave that never sends INIT is dropped",
+	  H | CF_SHOULD, c39_stall, AT_HELLO },
+	{ "C39.init", "a slave that stalls after INIT is dropped",
+	  H | CF_SHOULD, c39_stall, AT_INIT },
+	{ "C39.rings", "a slave that stalls mid-rings is dropped",
+	  H | CF_SHOULD, c39_stall, AT_S2M },
+	{ "C67.disc", "our DISCONNECT when connected: the IUT closes", H,
+	  c67_disconnect, 0 },
+	{ "C67.reply", "a DISCONNECT answered with DISCONNECT is tolerated",
+	  H, c67_reply, 0 },
+	{ "C52", "long run: packets both ways across the u16 index wrap",
+	  E, c52_long_run, 0 },
+	{ "C55", "chained frames (up to 4 buffers) both ways across the wrap",
+	  E, c55_chains, 0 },
+	{ "C55.starve", "no half chain published when M2S slots run out",
+	  E | H, c55_starve, 0 },
+	{ "C54", "the master never writes S2M head/descriptors nor moves "
+		 "M2S buffers",
+	  E, c54_ownership, 0 },
+	{ "C56.wait", "an incomplete chain waits for its last fragment",
+	  E | H, c56_wait, 0 },
+	{ "C56.full", "a ring full of one unfinished chain is an error",
+	  E | H, c56_full, 0 },
+	{ "C57.region", "S2M descriptor with a bad region: dropped", E | H,
+	  c57_bad_desc, 0 },
+	{ "C57.overrun", "S2M descriptor past the region end: dropped",
+	  E | H, c57_bad_desc, 1 },
+	{ "C57.wrap", "S2M descriptor offset+length past 2^32: dropped",
+	  E | H, c57_bad_desc, 2 },
+	{ "C57.zero", "S2M descriptor of length 0: dropped", E | H,
+	  c57_bad_desc, 3 },
+	{ "C57.long", "S2M descriptor of 1 MiB: dropped", E | H, c57_bad_desc,
+	  4 },
+	{ "C58.region", "M2S buffer lent in a bad region: not written",
+	  E | H, c58_bad_lend, 0 },
+	{ "C58.overrun", "M2S buffer lent past the region end: not written",
+	  E | H, c58_bad_lend, 1 },
+	{ "C59.head", "S2M head beyond tail + ring size: no overrun", E | H,
+	  c59_index, 0 },
+	{ "C59.back", "M2S head moved behind tail: no overrun", E | H,
+	  c59_index, 1 },
+	{ "C60", "descriptor flags with undefined bits: accepted", E,
+	  c60_flags, 0 },
+	{ "C62.int", "with MASK_INT clear the IUT signals M2S once per burst",
+	  E, c62_signal, 0 },
+	{ "C62.mask", "with MASK_INT set the IUT never signals", E,
+	  c62_signal, 1 },
+	{ "C63", "RX mode set at connect; 256 packets after one signal", E,
+	  c63_batch, 0 },
+	{ "C64", "packets published without a signal go after the next", E,
+	  c64_late, 0 },
+	{ "C65", "spurious signals (no packet, value 5) are tolerated", E | H,
+	  c65_spurious, 0 },
+	{ "J1", "an interrupt storm (1 s) leaves the IUT working", E | H,
+	  j1_storm, 0 },
+	{ "RF", "ring full: no overrun, traffic resumes after draining", E,
+	  rf_ring_full, 0 },
+	/* Last: an IUT that loses accepts here disturbs what follows. */
+	{ "K1", "64 idle connections, then a good slave", H, k1_idle, 64 },
+	{ NULL, NULL, 0, NULL, 0 },
+};

@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * memif-conform: a scripted master or slave that tests another memif
+ * implementation (the IUT) against spec/memif-protocol.md §8 and the
+ * bad-input catalog of spec/hostile-peer.md §3.  This header is shared by
+ * the runner, the socket layer, our side of the shared memory, and the two
+ * check tables.  It uses proto/ for the wire format and never the library.
+ */
+#ifndef MEMIF_CONFORM_H
+#define MEMIF_CONFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "memif_proto.h"
+#include "msg.h"
+#include "layout.h"
+
+#define CF_MAX_FDS 8
+#define CF_MAX_RINGS 256
+#define CF_MAX_REGIONS 16
+#define CF_NOTE_LEN 1024
+
+/* The five shared-memory accesses, as in lib/ring.h; the partner of every
+ * acquire is the peer's release of the same index. */
+#define cf_load_acquire(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define cf_store_release(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#define cf_read_once(p) __atomic_load_n((p), __ATOMIC_RELAXED)
+#define cf_write_once(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
+#define cf_fence() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+
+struct cf_opts {
+	bool we_master; /* --role master: we listen, the IUT is a slave */
+	const char *socket;
+	uint32_t id;
+	bool has_id2;
+	uint32_t id2; /* a second interface id on the IUT (C40) */
+	const char *secret; /* NULL: the IUT has none */
+	uint8_t mode; /* the IUT interface's mode */
+	bool echo; /* the IUT reflects every packet it receives */
+	pid_t pid; /* 0: no /proc checks */
+	int timeout_ms; /* longest wait for an expected IUT action */
+	unsigned packets; /* C52 packet count */
+	const char *kick; /* shell command that makes an IUT slave reconnect */
+	bool json;
+	bool verbose;
+};
+
+enum cf_result { CF_PASS, CF_FAIL, CF_NA };
+
+/* What one recv saw. */
+enum cf_rx_kind { CF_RX_MSG, CF_RX_EOF, CF_RX_TIMEOUT, CF_RX_ERROR };
+
+struct cf_rx {
+	enum cf_rx_kind kind;
+	ssize_t len;
+	bool trunc;
+	struct memif_msg msg; /* first 128 bytes, zero padded */
+	int fds[CF_MAX_FDS];
+	unsigned n_fds;
+	int err; /* errno for CF_RX_ERROR */
+};
+
+/* How the IUT answered a message it should refuse. */
+enum cf_react {
+	CF_REACT_DISC_CLOSE, /* DISCONNECT with a reason, then EOF */
+	CF_REACT_DISC_NOCLOSE, /* DISCONNECT, socket left open */
+	CF_REACT_CLOSE, /* EOF without DISCONNECT */
+	CF_REACT_NONE, /* nothing within the wait */
+	CF_REACT_MSG, /* some other message (ACK, CONNECTED...) */
+};
+
+/* Observations accumulated over the whole run (C3, C4, C5, C66, C68). */
+struct cf_stats {
+	unsigned msgs;
+	unsigned bad_size;
+	unsigned bad_fds;
+	unsigned unterminated;
+	unsigned dirty_pad;
+	char bad_size_ex[160];
+	char bad_fds_ex[160];
+	char unterminated_ex[160];
+	char dirty_pad_ex[160];
+	unsigned rejects;
+	unsigned rejects_silent;
+	char silent_ids[400];
+	unsigned fd_checks;
+	unsigned fd_leaks;
+	char leak_ids[400];
+};
+
+struct cf_check;
+
+struct cf_run {
+	const struct cf_opts *o;
+	const struct cf_check *cur;
+	int lfd; /* we master: the listener */
+	int pending; /* we master: accepted, no HELLO sent yet; -1 none */
+	bool pending_measured;
+	bool no_kick; /* the current check measures the IUT's own retry */
+	bool no_count; /* a close here is not a rejection (C66) */
+	int base_fds; /* IUT fds in the reference state; -1 unknown */
+	int base_maps; /* IUT memfd mappings in the reference state */
+	bool iut_gone;
+	char note[CF_NOTE_LEN]; /* reaction observed in the current check */
+	struct cf_stats st;
+};
+
+/* Check flags */
+#define CF_HOSTILE 0x01u /* afterwards: alive, fresh handshake, fds */
+#define CF_ECHO 0x02u /* needs --echo */
+#define CF_SECRET 0x04u /* needs --secret */
+#define CF_NOSECRET 0x08u /* needs an IUT without secret */
+#define CF_ID2 0x10u /* needs --id2 */
+#define CF_PID 0x20u /* needs --pid */
+#define CF_SHOULD 0x40u /* a SHOULD of the spec */
+#define CF_SUMMARY 0x80u /* evaluated at the end, over the whole run */
+#define CF_WE_MASTER 0x100u /* only with --role master */
+#define CF_WE_SLAVE 0x200u /* only with --role slave */
+
+struct cf_check {
+	const char *id;
+	const char *desc;
+	unsigned flags;
+	enum cf_result (*run)(struct cf_run *r, long arg);
+	long arg;
+};
+
+extern const struct cf_check cf_slave_checks[]; /* we slave, IUT master */
+extern const struct cf_check cf_master_checks[]; /* we master, IUT slave */
+extern const struct cf_check cf_common_checks[]; /* summaries */
+
+/* ---- notes --------------------------------------------------------------- */
+
+void cf_note(struct cf_run *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Result helpers: note the reason, return the verdict. */
+enum cf_result cf_fail(struct cf_run *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+enum cf_result cf_na(struct cf_run *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+uint64_t cf_now_ms(void);
+void cf_sleep_ms(unsigned ms);
+const char *cf_type_name(uint16_t type);
+
+/* ---- sockets (wire.c) ---------------------------------------------------- */
+
+int cf_listen(const char *name);
+int cf_connect(const char *name);
+/* Accept within @timeout_ms; -1 on timeout. */
+int cf_accept(int lfd, int timeout_ms);
+int cf_send_raw(int fd, const void *buf, size_t len, const int *fds,
+		unsigned n_fds);
+int cf_send(int fd, const struct memif_msg *m, int pass_fd);
+/* Fill the undefined bytes of @m after @used payload bytes with 0xa5 (C6). */
+void cf_dirty(struct memif_msg *m, size_t used);
+/* Receive one datagram; every message is checked for C3-C5. */
+void cf_recv(struct cf_run *r, int fd, int timeout_ms, struct cf_rx *rx);
+void cf_rx_close_fds(struct cf_rx *rx);
+/* Describe @rx into the note ("ACK", "DISCONNECT \"x\"", "close"...). */
+void cf_note_rx(struct cf_run *r, const struct cf_rx *rx);
+/*
+ * After sending something the IUT must refuse: read until EOF or @wait_ms,
+ * note what came, and count it for C66.  ACKs before the refusal are
+ * reported as CF_REACT_MSG unless @allow_acks.
+ */
+enum cf_react cf_reaction(struct cf_run *r, int fd, int wait_ms,
+			  bool allow_acks);
+/* PASS when the IUT closed the connection (with or without DISCONNECT). */
+enum cf_result cf_expect_reject(struct cf_run *r, int fd);
+/* Expect one message of @type within the timeout; closes fds it carried
+ * unless @keep. */
+bool cf_expect(struct cf_run *r, int fd, uint16_t type, struct cf_rx *rx);
+/* Nothing arrives within @ms (the socket stays silent and open). */
+bool cf_silent(struct cf_run *r, int fd, int ms);
+
+/* ---- the IUT process (wire.c) -------------------------------------------- */
+
+bool cf_iut_alive(const struct cf_run *r);
+int cf_iut_fds(const struct cf_run *r);
+int cf_iut_memfd_maps(const struct cf_run *r);
+/* Wait until the IUT's fds and memfd mappings are back at the reference
+ * values; notes and counts the outcome for C68.  True without --pid. */
+bool cf_iut_at_baseline(struct cf_run *r, int wait_ms);
+void cf_iut_set_baseline(struct cf_run *r);
+
+/* ---- our side of a connection (peer.c) ----------------------------------- */
+
+struct cf_region {
+	uint8_t *base;
+	uint64_t size;
+	int fd;
+};
+
+struct cf_ring {
+	struct memif_ring *ring;
+	uint16_t size; /* entries */
+	uint16_t mask;
+	uint8_t log2;
+	int efd;
+	uint16_t region;
+	uint32_t offset;
+	uint16_t cursor; /* ours: next slot to fill or read */
+	uint16_t staged; /* TX: filled, not yet published */
+	uint16_t lent; /* we slave, M2S: our head */
+	uint16_t released; /* we master, S2M: our tail */
+	bool hold; /* RX: do not release slots (ring-full tests) */
+};
+
+struct cf_peer {
+	bool we_master;
+	int fd;
+	struct cf_region reg[CF_MAX_REGIONS];
+	unsigned n_reg;
+	struct cf_ring s2m[CF_MAX_RINGS];
+	struct cf_ring m2s[CF_MAX_RINGS];
+	unsigned n_s2m, n_m2s;
+	uint32_t buf_size; /* slot size: ours (slave) or the IUT's (master) */
+	struct memif_layout lay; /* we slave */
+	struct memif_msg hello; /* we slave: what the IUT advertised */
+	bool connected;
+	/* invariants seen on the data path (C53, C54, C59) */
+	unsigned viol;
+	char viol_ex[200];
+	uint64_t rx_bad; /* descriptors from the IUT that failed our checks */
+	uint32_t seq; /* next packet sequence number */
+	/* we master: handshake progress */
+	int phase; /* 0 INIT, 1 regions, 2 S2M rings, 3 M2S rings, 4 done */
+};
+
+/* Parameters of our side of a handshake. */
+struct cf_hs {
+	unsigned n_s2m, n_m2s; /* we slave: wanted (clamped to HELLO) */
+	uint8_t log2;
+	uint32_t buf_size;
+	const char *secret; /* we slave: INIT secret; NULL = opts */
+	uint32_t id; /* we slave: INIT id */
+	uint8_t mode;
+	bool dirty; /* fill undefined bytes with 0xa5 */
+	/* we master: HELLO maxima */
+	uint16_t max_region, max_s2m, max_m2s;
+	uint8_t max_log2;
+	unsigned ack_delay_ms; /* we master: delay every ACK (C42) */
+	bool rx_polling; /* MASK_INT on the rings we receive on */
+};
+
+struct cf_peer *cf_peer_new(bool we_master);
+void cf_peer_free(struct cf_peer *p); /* closes and unmaps everything */
+void cf_hs_default(const struct cf_run *r, struct cf_hs *hs);
+
+/* We slave: connect and read the HELLO (C14 checks on it). */
+int cf_slave_open(struct cf_run *r, struct cf_peer *p);
+/* We slave: create region 0 and the eventfds for @hs (after HELLO). */
+int cf_slave_prepare(struct cf_peer *p, const struct cf_hs *hs);
+/* We slave: INIT ... CONNECT with ACKs; 0 when CONNECTED arrived. */
+int cf_slave_handshake(struct cf_run *r, struct cf_peer *p,
+		       const struct cf_hs *hs);
+/* The whole of it: open, prepare, handshake. */
+int cf_slave_connect(struct cf_run *r, struct cf_peer *p,
+		     const struct cf_hs *hs);
+int cf_slave_send_init(struct cf_run *r, struct cf_peer *p,
+		       const struct cf_hs *hs);
+int cf_slave_send_region(struct cf_run *r, struct cf_peer *p, unsigned idx);
+int cf_slave_send_ring(struct cf_run *r, struct cf_peer *p, bool s2m,
+		       unsigned idx);
+/* Lend @n more M2S slots of ring @q to the master. */
+void cf_slave_lend(struct cf_peer *p, unsigned q, unsigned n);
+
+/* We master: a connection from the IUT slave (the pending one, or a new
+ * accept, kicking the IUT when allowed). */
+int cf_master_accept(struct cf_run *r, struct cf_peer *p);
+/* We master: HELLO ... CONNECTED; records C41/C42/C45/C46 observations
+ * into @obs when not NULL. */
+struct cf_obs {
+	char why[300]; /* first violation */
+	bool order_ok, lockstep_ok, init_ok, regions_ok, seal_ok, rings_ok,
+		efd_ok, desc_ok;
+	uint32_t init_id;
+	uint8_t init_mode;
+	char init_secret[MEMIF_SECRET_LEN + 1];
+	bool secret_terminated;
+	unsigned n_regions;
+	uint64_t region_ino[CF_MAX_REGIONS];
+};
+int cf_master_handshake(struct cf_run *r, struct cf_peer *p,
+			const struct cf_hs *hs, struct cf_obs *obs);
+/* The steps of it, for scripts that stop or deviate part-way. */
+int cf_master_hello(struct cf_run *r, struct cf_peer *p,
+		    const struct cf_hs *hs);
+/* Receive and check the IUT's next handshake message, reply nothing.
+ * Returns its type, or -1 (noted) on anything else. */
+int cf_master_next(struct cf_run *r, struct cf_peer *p, const struct cf_hs *hs,
+		   struct cf_obs *obs);
+/* ACK, or for CONNECT: map, verify and send CONNECTED. */
+int cf_master_reply(struct cf_run *r, struct cf_peer *p, const struct cf_hs *hs,
+		    int type, struct cf_obs *obs);
+
+/* After CONNECT(ED): our RX rings' MASK_INT, M2S lending (we slave). */
+void cf_peer_up(struct cf_peer *p, const struct cf_hs *hs);
+
+/* ---- data path (peer.c) -------------------------------------------------- */
+
+struct cf_ring *cf_tx_ring(struct cf_peer *p, unsigned q);
+struct cf_ring *cf_rx_ring(struct cf_peer *p, unsigned q);
+/* Stage one packet (chained over slots as needed) on TX queue @q.
+ * 0, -EAGAIN when it does not fit, -EINVAL when the IUT lent a bad buffer,
+ * -ERANGE when the IUT's index is out of range. */
+int cf_tx_stage(struct cf_peer *p, unsigned q, const uint8_t *data,
+		uint32_t len, uint16_t extra_flags);
+void cf_tx_publish(struct cf_peer *p, unsigned q);
+/* Signal the IUT when its ring asks for it (or always, with @force). */
+void cf_tx_kick(struct cf_peer *p, unsigned q, bool force);
+/* Receive one packet from RX queue @q into @buf.  1 received, 0 nothing
+ * complete, -ERANGE bad index, -EINVAL bad descriptor (slot released). */
+int cf_rx_one(struct cf_peer *p, unsigned q, uint8_t *buf, uint32_t cap,
+	      uint32_t *len);
+void cf_rx_release(struct cf_peer *p, unsigned q);
+
+/* Deterministic payload for packet @seq of @len bytes. */
+void cf_pkt_fill(uint8_t *buf, uint32_t len, uint32_t seq);
+bool cf_pkt_check(const uint8_t *buf, uint32_t len, uint32_t *seq);
+
+struct cf_traffic {
+	unsigned packets;
+	uint32_t min_len, max_len;
+	unsigned chain_pct; /* share of packets longer than one slot */
+	unsigned window; /* packets in flight; 0: ring size / 2 */
+	unsigned queues; /* 0: all */
+	bool kick; /* signal even when the IUT masks interrupts */
+	uint16_t extra_flags; /* C60: undefined descriptor flag bits */
+};
+/* Send packets on every queue and verify each echo, in order.  0 when all
+ * came back intact, else -1 with the reason in the note. */
+int cf_echo(struct cf_run *r, struct cf_peer *p, const struct cf_traffic *t);
+/* Send one packet on queue 0 and wait for its echo. */
+int cf_echo_one(struct cf_run *r, struct cf_peer *p, uint32_t len);
+
+/* ---- shared check steps (checks-*.c) ------------------------------------- */
+
+/* A full good handshake plus, with --echo, one packet; then close.  The
+ * liveness test after every hostile case. */
+int cf_liveness(struct cf_run *r);
+
+#endif /* MEMIF_CONFORM_H */
