@@ -234,6 +234,13 @@ static enum memif_fault master_init(struct memif__ctx *c,
 			  sizeof(init->name));
 	m->remote_if_name[0] = 0;
 	m->remote_reason[0] = 0;
+	/* HELLO advertised the largest queue counts of the masters on this
+	 * socket; this interface takes no more rings than it is configured
+	 * for, and refuses extra ones with DISCONNECT "too many rings". */
+	if (cn->mctx.max_s2m_ring > m->cfg_rx_queues - 1)
+		cn->mctx.max_s2m_ring = m->cfg_rx_queues - 1;
+	if (cn->mctx.max_m2s_ring > m->cfg_tx_queues - 1)
+		cn->mctx.max_m2s_ring = m->cfg_tx_queues - 1;
 	cn->mctx.phase = MEMIF_PHASE_M_CONFIG;
 	send_ack(c, cn);
 	return MEMIF_FAULT_NONE;
@@ -437,10 +444,18 @@ static void slave_ack(struct memif__ctx *c, struct memif__conn *cn)
 		 * head 0, as the spec wants), so a master can send from its
 		 * on_connect.  Masters that reset head at CONNECT (LM, DPDK)
 		 * get it again when CONNECTED arrives (memif__queues_setup). */
-		for (i = 0; i < m->n_m2s; i++)
-			memif__store_release(
-				&ring_at(m, &m->m2s[i])->head,
-				(uint16_t)(1u << m->m2s[i].log2)); /* R1 */
+		for (i = 0; i < m->n_m2s; i++) {
+			struct memif_ring *r = ring_at(m, &m->m2s[i]);
+
+			/* Our RX mode first: a polling slave must not be
+			 * signalled for what the master sends on connect. */
+			memif__write_once(&r->flags,
+					  m->rx_mode == MEMIF_RX_MODE_POLLING ?
+						  MEMIF_RING_FLAG_MASK_INT :
+						  0);
+			memif__store_release(&r->head,
+					     (uint16_t)(1u << m->m2s[i].log2));
+		}
 		cn->mctx.phase = MEMIF_PHASE_S_WAIT_CONNECTED;
 	}
 	send_or_kill(c, cn, &cn->txq[k], cn->txq_fd[k]);

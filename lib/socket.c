@@ -238,9 +238,9 @@ void memif__socket_accept(struct memif__ctx *c, struct memif__socket *s)
 		memif__msg_build_hello(&hello, c->app_name,
 				       MEMIF__MAX_REGIONS - 1, 0, 0,
 				       MEMIF_MAX_LOG2_RING_SIZE);
-		/* The maxima are refined per interface at INIT; the HELLO
-		 * advertises the largest queue counts any master interface on
-		 * this socket has. */
+		/* HELLO goes out before INIT names the interface: advertise
+		 * the largest queue counts of the masters on this socket;
+		 * master_init() narrows them to the chosen interface. */
 		{
 			struct memif *o;
 			uint16_t s2m = 0, m2s = 0;

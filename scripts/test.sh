@@ -54,7 +54,7 @@ run_build gcc -Dwerror=true
 run_build asan -Db_sanitize=address,undefined -Db_lundef=false \
 	--native-file scripts/clang.ini -- --timeout-multiplier 3
 run_build tsan -Db_sanitize=thread -Db_lundef=false -Dexamples=false \
-	--native-file scripts/clang.ini -- --timeout-multiplier 4 ring loop integration
+	--native-file scripts/clang.ini -- --timeout-multiplier 4 ring loop conn integration
 if command -v valgrind >/dev/null; then
 	# valgrind 3.19 treats io_uring_enter as non-blocking and holds its
 	# big lock across it, so tests that start the event thread hang under

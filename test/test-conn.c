@@ -602,6 +602,45 @@ START_TEST(conn_survives_peer_vanishing_at_each_step_c38)
 }
 END_TEST
 
+
+START_TEST(conn_master_takes_no_more_rings_than_configured_c36)
+{
+	struct memif_config mc = { .if_name = "wide", .is_master = true,
+				   .conn_id = 8, .num_rx_queues = 4,
+				   .num_tx_queues = 4 };
+	int e = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), fd, rfd, i;
+	struct memif *wide;
+	struct memif_msg m;
+
+	mc.socket_filename = sock;
+	ck_assert_int_eq(memif_create_interface(&mc, NULL, &wide), MEMIF_OK);
+	/* HELLO now advertises index 3 (the widest master on the socket)... */
+	fd = raw_connect(sock);
+	ck_assert_int_eq(raw_recv(fd, &m), MEMIF_MSG_SIZE);
+	ck_assert_uint_eq(m.hello.max_s2m_ring, 3);
+	send_init(fd, "sesame", 7);
+	expect_type(fd, MEMIF_MSG_TYPE_ACK);
+	rfd = make_region(65536, true);
+	memif__msg_build_add_region(&m, 0, 65536);
+	send_msg(fd, &m, rfd);
+	close(rfd);
+	expect_type(fd, MEMIF_MSG_TYPE_ACK);
+	/* ...but interface 7 is configured for 2: a third ring is refused. */
+	for (i = 0; i < 2; i++) {
+		memif__msg_build_add_ring(&m, true, (uint16_t)i, 0,
+					  (uint32_t)i * 4096, 4);
+		send_msg(fd, &m, e);
+		expect_type(fd, MEMIF_MSG_TYPE_ACK);
+	}
+	memif__msg_build_add_ring(&m, true, 2, 0, 8192, 4);
+	send_msg(fd, &m, e);
+	expect_disconnect(fd, "too many rings");
+	close(fd);
+	close(e);
+	ck_assert_int_eq(memif_close(wide), MEMIF_OK);
+}
+END_TEST
+
 /* ---- the library as slave, against a raw master -------------------------- */
 
 START_TEST(conn_slave_follows_hello_maxima_and_order_c42_c44_c45_c46)
@@ -742,6 +781,7 @@ static Suite *conn_suite(void)
 	tcase_add_test(tc, conn_connect_checks_rings_and_cookies_c34_c35);
 	tcase_add_test(tc, conn_drops_stalled_handshake_c39);
 	tcase_add_test(tc, conn_survives_peer_vanishing_at_each_step_c38);
+	tcase_add_test(tc, conn_master_takes_no_more_rings_than_configured_c36);
 	tcase_add_test(
 		tc, conn_slave_follows_hello_maxima_and_order_c42_c44_c45_c46);
 	tcase_add_test(tc, conn_slave_rejects_incompatible_hello_c43);
