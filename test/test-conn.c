@@ -6,6 +6,7 @@
  * Covers the single-connection cases of spec/hostile-peer.md §3 B, D-G and
  * checklist C8-C11, C16-C34, C39, C43, C48.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <fcntl.h>
@@ -131,6 +132,41 @@ static void expect_type(int fd, uint16_t type)
 	ck_assert_uint_eq(msg.type, type);
 }
 
+
+/* Every socket, memfd, eventfd and io_uring fd in the process is CLOEXEC
+ * (hostile-peer.md §4 fault 14: a child must not keep a connection). */
+static void assert_all_cloexec(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int checked = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d))) {
+		char path[64], target[128];
+		ssize_t n;
+		int fd = atoi(e->d_name);
+
+		if (e->d_name[0] == '.' || fd == dirfd(d))
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n < 0)
+			continue;
+		target[n] = 0;
+		if (strncmp(target, "socket:", 7) &&
+		    strncmp(target, "/memfd:", 7) &&
+		    strcmp(target, "anon_inode:[eventfd]") &&
+		    strcmp(target, "anon_inode:[io_uring]"))
+			continue;
+		ck_assert_msg(fcntl(fd, F_GETFD) & FD_CLOEXEC,
+			      "fd %d (%s) is not CLOEXEC", fd, target);
+		checked++;
+	}
+	closedir(d);
+	ck_assert_int_ge(checked, 6); /* listener, 2 sockets, memfd, ... */
+}
+
 /* A good slave from the library itself still connects afterwards. */
 static void good_peer_connects(void)
 {
@@ -146,6 +182,7 @@ static void good_peer_connects(void)
 	     i < 300 && __atomic_load_n(&connected, __ATOMIC_SEQ_CST) < 2; i++)
 		usleep(10000);
 	ck_assert_int_eq(connected, 2);
+	assert_all_cloexec();
 	ck_assert_int_eq(memif_close(s), MEMIF_OK);
 	for (i = 0; i < 300 && __atomic_load_n(&connected, __ATOMIC_SEQ_CST);
 	     i++)
