@@ -544,6 +544,10 @@ static struct cf_peer *dp_connect_log2(struct cf_run *r, uint8_t log2)
 	while (p && !cf_load_acquire(&p->m2s[0].ring->head) &&
 	       cf_now_ms() < end)
 		cf_sleep_ms(2);
+	if (p && cf_warmup(r, p) < 0) {
+		cf_peer_free(p);
+		return NULL;
+	}
 	return p;
 }
 

@@ -1224,10 +1224,17 @@ static struct cf_peer *dp_connect(struct cf_run *r, uint8_t log2, uint32_t buf)
 {
 	struct cf_hs hs;
 
+	struct cf_peer *p;
+
 	cf_hs_default(r, &hs);
 	hs.log2 = log2;
 	hs.buf_size = buf;
-	return slave_upto(r, &hs, AT_CONNECTED);
+	p = slave_upto(r, &hs, AT_CONNECTED);
+	if (p && cf_warmup(r, p) < 0) {
+		cf_peer_free(p);
+		return NULL;
+	}
+	return p;
 }
 
 static enum cf_result c52_long_run(struct cf_run *r, long arg)

@@ -226,6 +226,7 @@ struct cf_peer {
 	char viol_ex[200];
 	uint64_t rx_bad; /* descriptors from the IUT that failed our checks */
 	uint32_t seq; /* next packet sequence number */
+	bool warm; /* a probe made the round trip: the IUT's path is up */
 	/* we master: handshake progress */
 	int phase; /* 0 INIT, 1 regions, 2 S2M rings, 3 M2S rings, 4 done */
 };
@@ -334,6 +335,9 @@ struct cf_traffic {
 /* Send packets on every queue and verify each echo, in order.  0 when all
  * came back intact, else -1 with the reason in the note. */
 int cf_echo(struct cf_run *r, struct cf_peer *p, const struct cf_traffic *t);
+/* Send probe packets on queue 0 until one comes back (some IUTs drop what
+ * arrives right after connect); later probe echoes are ignored. */
+int cf_warmup(struct cf_run *r, struct cf_peer *p);
 /* Send one packet on queue 0 and wait for its echo. */
 int cf_echo_one(struct cf_run *r, struct cf_peer *p, uint32_t len);
 
