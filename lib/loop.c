@@ -207,7 +207,9 @@ static void on_qpoll(struct memif__ctx *c, uint64_t ud, int res, unsigned flags)
 	struct memif *m = obj_lookup(c, ud);
 	unsigned qid = (unsigned)(ud >> 48) & 0xff;
 
-	if (!m)
+	/* A cancelled poll of an earlier connection says nothing about the
+	 * polls armed now. */
+	if (!m || res == -ECANCELED)
 		return;
 	if (!(flags & IORING_CQE_F_MORE))
 		m->qpolls_armed = false; /* re-armed below if still wanted */

@@ -33,16 +33,20 @@ static void default_log(enum memif_log_level level, const char *if_name,
 struct log_sink {
 	memif_log_fn fn;
 	void *ctx;
+	struct log_sink *prev; /* the list of replaced sinks */
 };
 static struct log_sink *log_sink;
 static int log_level = -1;
 
+static struct log_sink *retired_sinks; /* under retired_lock */
+static pthread_mutex_t retired_lock = PTHREAD_MUTEX_INITIALIZER;
+
 void memif_set_logger(memif_log_fn fn, void *ctx)
 {
 	/* Swapped as one pointer so a concurrent logger never sees a torn
-	 * (fn, ctx) pair; old sinks are leaked on purpose (a few bytes per
-	 * swap) because another thread may still be using one. */
-	struct log_sink *s = NULL;
+	 * (fn, ctx) pair.  A replaced sink is kept (a few bytes per swap):
+	 * another thread may still be calling through it. */
+	struct log_sink *s = NULL, *old;
 
 	if (fn) {
 		s = malloc(sizeof(*s));
@@ -50,8 +54,15 @@ void memif_set_logger(memif_log_fn fn, void *ctx)
 			return;
 		s->fn = fn;
 		s->ctx = ctx;
+		s->prev = NULL;
 	}
-	__atomic_store_n(&log_sink, s, __ATOMIC_RELEASE);
+	old = __atomic_exchange_n(&log_sink, s, __ATOMIC_ACQ_REL);
+	if (old) {
+		pthread_mutex_lock(&retired_lock);
+		old->prev = retired_sinks;
+		retired_sinks = old;
+		pthread_mutex_unlock(&retired_lock);
+	}
 }
 
 void memif_set_log_level(enum memif_log_level level)
