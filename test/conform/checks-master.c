@@ -756,24 +756,27 @@ static enum cf_result c56_full(struct cf_run *r, long arg)
 	struct cf_peer *p = dp_connect(r);
 	struct cf_ring *t;
 	enum cf_react how;
-	uint16_t i, lent;
+	uint16_t i, lent, size;
 
 	if (!p)
 		return CF_FAIL;
 	t = &p->m2s[0];
-	lent = cf_load_acquire(&t->ring->head);
-	if (lent != t->size) {
+	size = t->size;
+	lent = (uint16_t)(cf_load_acquire(&t->ring->head) - t->cursor);
+	if (lent != size) {
 		cf_peer_free(p);
-		return cf_na(r, "the IUT lent %u of %u M2S slots", lent,
-			     t->size);
+		return cf_na(r, "the IUT lent %u of %u M2S slots", lent, size);
 	}
-	for (i = 0; i < t->size; i++) {
-		struct memif_desc *d = &t->ring->desc[i];
+	/* Every lent slot, from our cursor on, one never-ending chain. */
+	for (i = 0; i < size; i++) {
+		struct memif_desc *d =
+			&t->ring->desc[(uint16_t)(t->cursor + i) & t->mask];
 
 		d->length = 64;
 		d->flags = MEMIF_DESC_FLAG_NEXT;
 	}
-	cf_store_release(&t->ring->tail, t->size);
+	t->cursor = (uint16_t)(t->cursor + size);
+	cf_store_release(&t->ring->tail, t->cursor);
 	cf_tx_kick(p, 0, true);
 	how = cf_reaction(r, p->fd, r->o->timeout_ms, false);
 	cf_peer_free(p);

@@ -1448,9 +1448,16 @@ static enum cf_result c56_full(struct cf_run *r, long arg)
 	if (!p)
 		return CF_FAIL;
 	s = &p->s2m[0];
+	if (cf_load_acquire(&s->ring->tail) != s->cursor) {
+		cf_peer_free(p);
+		return cf_fail(r, "the IUT did not release the warm-up slots");
+	}
+	/* Every slot, from our cursor on, one never-ending chain. */
 	for (i = 0; i < s->size; i++)
-		fill_slot(p, s, i, 64, MEMIF_DESC_FLAG_NEXT);
-	cf_store_release(&s->ring->head, s->size);
+		fill_slot(p, s, (uint16_t)(s->cursor + i), 64,
+			  MEMIF_DESC_FLAG_NEXT);
+	s->cursor = (uint16_t)(s->cursor + s->size);
+	cf_store_release(&s->ring->head, s->cursor);
 	cf_tx_kick(p, 0, true);
 	how = cf_reaction(r, p->fd, r->o->timeout_ms, false);
 	cf_peer_free(p);

@@ -129,6 +129,7 @@ int main(int argc, char **argv)
 	struct memif_config cfg = { .if_name = "iut" };
 	struct memif_callbacks cb[MAX_PORTS];
 	unsigned n_ports = 1, i, q;
+	bool interrupt = false;
 	long id2 = -1;
 	int c, ret;
 
@@ -162,7 +163,7 @@ int main(int argc, char **argv)
 			cfg.buffer_size = (uint16_t)atoi(optarg);
 			break;
 		case 'n':
-			cfg.rx_mode = MEMIF_RX_MODE_INTERRUPT;
+			interrupt = true;
 			break;
 		case 'R':
 			cfg.reconnect_interval_ms = (uint32_t)atoi(optarg);
@@ -176,8 +177,8 @@ int main(int argc, char **argv)
 	}
 	if (!cfg.socket_filename || optind != argc)
 		usage();
-	if (cfg.rx_mode != MEMIF_RX_MODE_INTERRUPT)
-		cfg.rx_mode = MEMIF_RX_MODE_POLLING;
+	cfg.rx_mode = interrupt ? MEMIF_RX_MODE_INTERRUPT :
+				  MEMIF_RX_MODE_POLLING;
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	signal(SIGPIPE, SIG_IGN);

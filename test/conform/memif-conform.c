@@ -190,10 +190,15 @@ static enum cf_result post_hostile(struct cf_run *r, enum cf_result res)
 		return cf_fail(r, "the IUT process died");
 	}
 	settle(r, false);
-	if (r->o->we_master && r->pending < 0)
-		return res; /* noted by cf_master_accept */
-	if (!cf_iut_at_baseline(r, 2000))
+	if (!(r->o->we_master && r->pending < 0) &&
+	    !cf_iut_at_baseline(r, 2000))
 		res = CF_FAIL;
+	/* A crash a moment after the teardown belongs to this check. */
+	cf_sleep_ms(r->o->pid ? 50 : 0);
+	if (!cf_iut_alive(r)) {
+		r->iut_gone = true;
+		return cf_fail(r, "the IUT process died");
+	}
 	return res;
 }
 
@@ -216,6 +221,11 @@ static enum cf_result run_one(struct cf_run *r, const struct cf_check *c)
 		return cf_na(r, "needs a second interface id (--id2)");
 	if ((c->flags & CF_PID) && !o->pid)
 		return cf_na(r, "needs the IUT's pid (--pid)");
+	if (!(c->flags & CF_SUMMARY) && !cf_iut_alive(r)) {
+		r->iut_gone = true;
+		return cf_fail(r, "the IUT process died before this check, "
+				  "after the previous one");
+	}
 	if (o->we_master && r->pending < 0 && !(c->flags & CF_SUMMARY))
 		settle(r, false);
 	res = c->run(r, c->arg);
@@ -435,9 +445,9 @@ int main(int argc, char **argv)
 				fprintf(stderr, "... %s\n", t->id);
 			x->c = t;
 			x->res = run_one(&r, t);
-			x->note = strdup(r.note);
+			x->note = strdup(r.note[0] ? r.note : " ");
 			if (!x->note)
-				x->note = (char *)"";
+				return EXIT_USAGE;
 			count[x->res]++;
 			print_line(o.json ? stderr : stdout, x);
 			n++;
@@ -457,6 +467,11 @@ int main(int argc, char **argv)
 		count[CF_FAIL], count[CF_NA]);
 	if (o.json)
 		print_json(&o, res, n, count, r.iut_gone);
+	fflush(stdout);
+	for (ti = 0; ti < n; ti++)
+		if (res[ti].note[0])
+			free(res[ti].note);
+	free(res);
 	if (r.pending >= 0)
 		close(r.pending);
 	if (r.lfd >= 0) {

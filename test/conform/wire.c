@@ -598,6 +598,10 @@ bool cf_iut_at_baseline(struct cf_run *r, int wait_ms)
 		return true;
 	r->st.fd_checks++;
 	for (;;) {
+		if (!cf_iut_alive(r)) {
+			cf_note(r, "the IUT process is gone");
+			return false;
+		}
 		fds = cf_iut_fds(r);
 		maps = cf_iut_memfd_maps(r);
 		if (fds == r->base_fds && maps == r->base_maps) {
