@@ -147,8 +147,8 @@ static int raw_listen(const char *name)
 	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 
 	sock_addr(name, &a, &len);
-	if (fd >= 0 && (bind(fd, (struct sockaddr *)&a, len) < 0 ||
-			listen(fd, 16) < 0)) {
+	if (fd >= 0 &&
+	    (bind(fd, (struct sockaddr *)&a, len) < 0 || listen(fd, 16) < 0)) {
 		close(fd);
 		return -1;
 	}
@@ -187,7 +187,8 @@ static int raw_expect(int fd, uint16_t type)
 	} cb;
 	struct memif_msg m;
 	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
 			     .msg_control = cb.b,
 			     .msg_controllen = sizeof(cb.b) };
 	struct pollfd pf = { .fd = fd, .events = POLLIN };
@@ -224,8 +225,8 @@ static void raw_mem_init(struct raw_mem *rm)
 	ck_assert_int_ge(rm->region, 0);
 	ck_assert_int_eq(ftruncate(rm->region, (off_t)rm->size), 0);
 	ck_assert_int_eq(fcntl(rm->region, F_ADD_SEALS, F_SEAL_SHRINK), 0);
-	p = mmap(NULL, rm->size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		 rm->region, 0);
+	p = mmap(NULL, rm->size, PROT_READ | PROT_WRITE, MAP_SHARED, rm->region,
+		 0);
 	ck_assert_ptr_ne(p, MAP_FAILED);
 	r = (struct memif_ring *)p;
 	r->cookie = MEMIF_COOKIE;
@@ -327,7 +328,8 @@ static pid_t fork_raw_peer(bool slave, const char *name, int lfd,
 
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
-		int fd = slave ? raw_connect(name) : accept4(lfd, NULL, NULL, 0);
+		int fd = slave ? raw_connect(name) :
+				 accept4(lfd, NULL, NULL, 0);
 		char c = 1;
 
 		if (fd < 0 || (slave ? raw_slave_steps(fd, rm, 7, step) :
@@ -356,9 +358,11 @@ static void kill_at(pid_t pid, int sync)
 
 START_TEST(faults_master_survives_slave_killed_mid_handshake)
 {
-	struct memif_config mc = { .if_name = "m", .is_master = true,
+	struct memif_config mc = { .if_name = "m",
+				   .is_master = true,
 				   .conn_id = 7 };
-	struct memif_config sc = { .if_name = "s", .conn_id = 7,
+	struct memif_config sc = { .if_name = "s",
+				   .conn_id = 7,
 				   .reconnect_interval_ms = 100 };
 	struct memif *m, *s;
 	struct raw_mem rm;
@@ -396,9 +400,11 @@ END_TEST
 
 START_TEST(faults_slave_survives_master_killed_mid_handshake)
 {
-	struct memif_config sc = { .if_name = "s", .conn_id = 7,
+	struct memif_config sc = { .if_name = "s",
+				   .conn_id = 7,
 				   .reconnect_interval_ms = 50 };
-	struct memif_config mc = { .if_name = "m", .is_master = true,
+	struct memif_config mc = { .if_name = "m",
+				   .is_master = true,
 				   .conn_id = 7 };
 	struct memif *s, *m;
 	int step, base, p[2];
@@ -446,11 +452,16 @@ static pid_t spawn_iut(bool master, const char *name)
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
-		char *argv[] = { (char *)iut, (char *)"--role",
+		char *argv[] = { (char *)iut,
+				 (char *)"--role",
 				 (char *)(master ? "master" : "slave"),
-				 (char *)"--socket", (char *)name,
-				 (char *)"--id", (char *)"7",
-				 (char *)"--reconnect-ms", (char *)"50", NULL };
+				 (char *)"--socket",
+				 (char *)name,
+				 (char *)"--id",
+				 (char *)"7",
+				 (char *)"--reconnect-ms",
+				 (char *)"50",
+				 NULL };
 		int null = open("/dev/null", O_WRONLY);
 
 		dup2(null, 1);
@@ -491,7 +502,8 @@ static unsigned traffic(struct memif *m, unsigned ms)
 
 static void killed_mid_traffic(bool survivor_master)
 {
-	struct memif_config c = { .if_name = "survivor", .conn_id = 7,
+	struct memif_config c = { .if_name = "survivor",
+				  .conn_id = 7,
 				  .is_master = survivor_master,
 				  .reconnect_interval_ms = 50 };
 	struct memif *m;
@@ -546,9 +558,11 @@ END_TEST
 START_TEST(faults_socket_file_removed_under_live_master)
 {
 	char dir[] = "/tmp/memif-faults-XXXXXX", path[128];
-	struct memif_config mc = { .if_name = "m", .is_master = true,
+	struct memif_config mc = { .if_name = "m",
+				   .is_master = true,
 				   .conn_id = 7 };
-	struct memif_config sc = { .if_name = "s", .conn_id = 7,
+	struct memif_config sc = { .if_name = "s",
+				   .conn_id = 7,
 				   .reconnect_interval_ms = 50 };
 	struct memif *m, *s;
 	struct stat st0, st1;
@@ -627,9 +641,11 @@ static int max_fd(void)
 
 START_TEST(faults_low_nofile_fails_cleanly_and_recovers)
 {
-	struct memif_config mc = { .if_name = "m", .is_master = true,
+	struct memif_config mc = { .if_name = "m",
+				   .is_master = true,
 				   .conn_id = 7 };
-	struct memif_config sc = { .if_name = "s", .conn_id = 7,
+	struct memif_config sc = { .if_name = "s",
+				   .conn_id = 7,
 				   .reconnect_interval_ms = 50 };
 	struct rlimit old, low;
 	struct memif *m, *s = NULL;
@@ -658,8 +674,8 @@ START_TEST(faults_low_nofile_fails_cleanly_and_recovers)
 	cpu0 = cpu_ms();
 	usleep(1000000);
 	cpu1 = cpu_ms();
-	printf("at the fd limit: %ld ms CPU in 1 s, %d connects\n",
-	       cpu1 - cpu0, __atomic_load_n(&ups, __ATOMIC_SEQ_CST));
+	printf("at the fd limit: %ld ms CPU in 1 s, %d connects\n", cpu1 - cpu0,
+	       __atomic_load_n(&ups, __ATOMIC_SEQ_CST));
 	ck_assert_msg(cpu1 - cpu0 < 500, "busy loop at EMFILE: %ld ms CPU",
 		      cpu1 - cpu0);
 	ck_assert_int_eq(__atomic_load_n(&ups, __ATOMIC_SEQ_CST), 0);
@@ -704,7 +720,8 @@ static long rss_tolerance_kib(void)
 
 START_TEST(faults_10000_cycles_master)
 {
-	struct memif_config mc = { .if_name = "m", .is_master = true,
+	struct memif_config mc = { .if_name = "m",
+				   .is_master = true,
 				   .conn_id = 7 };
 	struct memif_details *d = malloc(sizeof(*d));
 	struct memif *m;
@@ -744,8 +761,8 @@ START_TEST(faults_10000_cycles_master)
 	rss1 = rss_kib();
 	printf("master, %d connect/disconnect cycles in %llu ms: fds %d -> "
 	       "%d, RSS %ld KiB -> %ld KiB (tolerance %ld KiB)\n",
-	       i - 200, (unsigned long long)(now_ms() - t0), fds0, fds1,
-	       rss0, rss1, rss_tolerance_kib());
+	       i - 200, (unsigned long long)(now_ms() - t0), fds0, fds1, rss0,
+	       rss1, rss_tolerance_kib());
 	ck_assert_int_eq(i - 200, CYCLES);
 	ck_assert_int_eq(fds1, fds0);
 	ck_assert_int_le(rss1 - rss0, rss_tolerance_kib());
@@ -758,7 +775,8 @@ END_TEST
 
 START_TEST(faults_10000_cycles_slave)
 {
-	struct memif_config sc = { .if_name = "s", .conn_id = 7,
+	struct memif_config sc = { .if_name = "s",
+				   .conn_id = 7,
 				   .reconnect_interval_ms = 1 };
 	struct memif *s;
 	int i, lfd, fds0 = 0, fds1;
@@ -804,8 +822,8 @@ START_TEST(faults_10000_cycles_slave)
 	rss1 = rss_kib();
 	printf("slave, %d connect/disconnect cycles in %llu ms: fds %d -> "
 	       "%d, RSS %ld KiB -> %ld KiB (tolerance %ld KiB)\n",
-	       i - 200, (unsigned long long)(now_ms() - t0), fds0, fds1,
-	       rss0, rss1, rss_tolerance_kib());
+	       i - 200, (unsigned long long)(now_ms() - t0), fds0, fds1, rss0,
+	       rss1, rss_tolerance_kib());
 	ck_assert_int_eq(i - 200, CYCLES);
 	ck_assert_int_eq(fds1, fds0);
 	ck_assert_int_le(rss1 - rss0, rss_tolerance_kib());

@@ -49,10 +49,10 @@ static struct cf_peer *master_upto(struct cf_run *r, const struct cf_hs *hs,
 		goto out_fail;
 	if (step == M_HELLO)
 		return p;
-	want = step == M_INIT	  ? MEMIF_MSG_TYPE_INIT :
-	       step == M_REGION	  ? MEMIF_MSG_TYPE_ADD_REGION :
-	       step == M_RING	  ? MEMIF_MSG_TYPE_ADD_RING :
-				    MEMIF_MSG_TYPE_CONNECT;
+	want = step == M_INIT	? MEMIF_MSG_TYPE_INIT :
+	       step == M_REGION ? MEMIF_MSG_TYPE_ADD_REGION :
+	       step == M_RING	? MEMIF_MSG_TYPE_ADD_RING :
+				  MEMIF_MSG_TYPE_CONNECT;
 	for (;;) {
 		type = cf_master_next(r, p, hs, obs);
 		if (type < 0)
@@ -133,15 +133,17 @@ static enum cf_result observe(struct cf_run *r, long what)
 			res = cf_fail(r, "%s", obs.why);
 		break;
 	case 42:
-		cf_note(r, "%u region(s), %u S2M, %u M2S rings; every reply "
-			   "delayed 500 ms",
+		cf_note(r,
+			"%u region(s), %u S2M, %u M2S rings; every reply "
+			"delayed 500 ms",
 			p->n_reg, p->n_s2m, p->n_m2s);
 		if (!obs.order_ok || !obs.lockstep_ok)
 			res = cf_fail(r, "%s", obs.why);
 		break;
 	case 45:
-		cf_note(r, "%u region(s), rings of %u entries, buffers of %u "
-			   "bytes",
+		cf_note(r,
+			"%u region(s), rings of %u entries, buffers of %u "
+			"bytes",
 			p->n_reg, p->s2m[0].size, p->buf_size);
 		if (!obs.regions_ok || !obs.desc_ok)
 			res = cf_fail(r, "%s", obs.why);
@@ -157,8 +159,9 @@ static enum cf_result observe(struct cf_run *r, long what)
 				 << p->s2m[0].log2;
 
 		if (slots <= 65536)
-			res = cf_na(r, "the IUT's %llu slots do not exceed "
-				       "65536",
+			res = cf_na(r,
+				    "the IUT's %llu slots do not exceed "
+				    "65536",
 				    (unsigned long long)slots);
 		else if (!obs.desc_ok)
 			res = cf_fail(r, "%s", obs.why);
@@ -206,8 +209,9 @@ static enum cf_result c44_maxima(struct cf_run *r, long arg)
 	p = master_upto(r, &hs, M_CONNECTED, &obs);
 	if (!p)
 		return CF_FAIL;
-	cf_note(r, "HELLO %u/%u/%u: the IUT made %u S2M, %u M2S rings of "
-		   "log2 %u",
+	cf_note(r,
+		"HELLO %u/%u/%u: the IUT made %u S2M, %u M2S rings of "
+		"log2 %u",
 		hs.max_s2m, hs.max_m2s, hs.max_log2, p->n_s2m, p->n_m2s,
 		p->s2m[0].log2);
 	if (p->n_s2m > ms2m || p->n_m2s > mm2s || !p->n_s2m || !p->n_m2s)
@@ -472,8 +476,7 @@ static enum cf_result c50_refill(struct cf_run *r, long arg)
 	if (!head) {
 		cf_note(r, "M2S head still 0 after %d ms", r->o->timeout_ms);
 	} else if (head > p->m2s[0].size) {
-		cf_note(r, "M2S head %u beyond %u slots", head,
-			p->m2s[0].size);
+		cf_note(r, "M2S head %u beyond %u slots", head, p->m2s[0].size);
 	} else {
 		cf_note(r, "%u of %u M2S slots lent, %u bytes each", head,
 			p->m2s[0].size, p->m2s[0].ring->desc[0].length);
@@ -562,7 +565,8 @@ static enum cf_result run_traffic(struct cf_run *r, unsigned packets,
 {
 	struct cf_peer *p = dp_connect(r);
 	enum cf_result res = CF_FAIL;
-	struct cf_traffic t = { .packets = packets, .min_len = 60,
+	struct cf_traffic t = { .packets = packets,
+				.min_len = 60,
 				.chain_pct = chain_pct,
 				.extra_flags = extra_flags };
 
@@ -599,7 +603,8 @@ static enum cf_result c60_flags(struct cf_run *r, long arg)
 static enum cf_result c53_indexes(struct cf_run *r, long arg)
 {
 	struct cf_peer *p = dp_connect(r);
-	struct cf_traffic t = { .packets = 3000, .min_len = 60,
+	struct cf_traffic t = { .packets = 3000,
+				.min_len = 60,
 				.max_len = 1000 };
 	enum cf_result res = CF_FAIL;
 
@@ -879,8 +884,9 @@ static uint64_t efd_take(int efd)
 static enum cf_result c62_signal(struct cf_run *r, long masked)
 {
 	struct cf_peer *p = dp_connect(r);
-	struct cf_traffic t = { .packets = 16, .min_len = 60, .max_len = 200,
-				.window = 1 };
+	struct cf_traffic t = {
+		.packets = 16, .min_len = 60, .max_len = 200, .window = 1
+	};
 	enum cf_result res = CF_FAIL;
 	struct cf_ring *s;
 	uint64_t v;
@@ -919,8 +925,8 @@ static enum cf_result c63_batch(struct cf_run *r, long arg)
 	cf_sleep_ms(50);
 	polling = cf_read_once(&p->m2s[0].ring->flags) &
 		  MEMIF_RING_FLAG_MASK_INT;
-	cf_note(r, "the IUT %s on M2S", polling ? "polls (MASK_INT set)" :
-						 "wants interrupts");
+	cf_note(r, "the IUT %s on M2S",
+		polling ? "polls (MASK_INT set)" : "wants interrupts");
 	n = p->m2s[0].size / 2 < 256 ? p->m2s[0].size / 2 : 256;
 	if (p->s2m[0].size / 2 < n)
 		n = p->s2m[0].size / 2;
@@ -1062,7 +1068,8 @@ static enum cf_result rf_ring_full(struct cf_run *r, long arg)
 			cf_note(r, "S2M head beyond tail + ring size");
 			goto out;
 		}
-		cf_note(r, "%u packets sent; %u echoes in a full S2M ring of %u",
+		cf_note(r,
+			"%u packets sent; %u echoes in a full S2M ring of %u",
 			sent, used, s->size);
 	}
 	p->s2m[0].hold = false;
@@ -1105,22 +1112,25 @@ const struct cf_check cf_master_checks[] = {
 	  observe, 41 },
 	{ "C42", "order and lock-step with every reply delayed 500 ms", 0,
 	  observe, 42 },
-	{ "C45", "regions: memfd of the announced size; ring headers and "
-		 "descriptors",
+	{ "C45",
+	  "regions: memfd of the announced size; ring headers and "
+	  "descriptors",
 	  0, observe, 45 },
-	{ "C45.seal", "regions carry F_SEAL_SHRINK", CF_SHOULD, observe,
-	  451 },
-	{ "C45.wrap", "more than 65536 slots: no buffer shared (no 16-bit "
-		      "wrap)",
+	{ "C45.seal", "regions carry F_SEAL_SHRINK", CF_SHOULD, observe, 451 },
+	{ "C45.wrap",
+	  "more than 65536 slots: no buffer shared (no 16-bit "
+	  "wrap)",
 	  0, observe, 452 },
 	{ "C46", "one distinct eventfd per ring", 0, observe, 46 },
-	{ "C44", "HELLO maxima 0/1/6 are highest indexes: <= 1 S2M, <= 2 "
-		 "M2S, log2 <= 6",
+	{ "C44",
+	  "HELLO maxima 0/1/6 are highest indexes: <= 1 S2M, <= 2 "
+	  "M2S, log2 <= 6",
 	  0, c44_maxima, 0 },
 	{ "C44.max", "HELLO maxima 255/255/14: the IUT's own counts", 0,
 	  c44_maxima, 1 },
-	{ "C44.huge", "HELLO maxima 0xffff and log2 20: clamped to the IUT's "
-		      "limits",
+	{ "C44.huge",
+	  "HELLO maxima 0xffff and log2 20: clamped to the IUT's "
+	  "limits",
 	  0, c44_maxima, 2 },
 	{ "C6", "undefined bytes full of garbage are ignored", 0,
 	  c6_c7_tolerant, 0 },
@@ -1130,55 +1140,52 @@ const struct cf_check cf_master_checks[] = {
 	  c43_bad_hello, 0x0300 },
 	{ "C43.low", "HELLO versions 0x0100 only: refused, no INIT", H,
 	  c43_bad_hello, 0x0100 },
-	{ "CH.log2-0", "HELLO max log2 0 (unusable): refused", H,
-	  c43_bad_hello, 0 },
+	{ "CH.log2-0", "HELLO max log2 0 (unusable): refused", H, c43_bad_hello,
+	  0 },
 	{ "C8", "a 64-byte datagram is refused", H, first_msg, 1 },
-	{ "C9", "a 200-byte datagram (MSG_TRUNC) is refused", H, first_msg,
-	  2 },
+	{ "C9", "a 200-byte datagram (MSG_TRUNC) is refused", H, first_msg, 2 },
 	{ "C10.0", "message type 0 is refused", H, first_msg, 3 },
 	{ "C10.9", "message type 9 is refused", H, first_msg, 4 },
 	{ "C10.ffff", "message type 0xffff is refused", H, first_msg, 5 },
 	{ "B3.init", "INIT sent to a slave is refused", H, first_msg, 6 },
 	{ "B3.region", "ADD_REGION (+fd) sent to a slave is refused", H,
 	  first_msg, 7 },
-	{ "B3.ring", "ADD_RING (+fd) sent to a slave is refused", H,
-	  first_msg, 8 },
-	{ "B3.connect", "CONNECT sent to a slave is refused", H, first_msg,
-	  9 },
+	{ "B3.ring", "ADD_RING (+fd) sent to a slave is refused", H, first_msg,
+	  8 },
+	{ "B3.connect", "CONNECT sent to a slave is refused", H, first_msg, 9 },
 	{ "C48.ack", "an ACK before HELLO is refused", H, first_msg, 10 },
-	{ "C48.first", "CONNECTED before HELLO is refused", H, first_msg,
-	  11 },
+	{ "C48.first", "CONNECTED before HELLO is refused", H, first_msg, 11 },
 	{ "C48.early", "CONNECTED in answer to INIT is refused", H, c48_wrong,
 	  0 },
 	{ "C48.hello2", "a second HELLO is refused", H, c48_wrong, 1 },
 	{ "C48.ack2", "an ACK when connected is refused", H, c48_wrong, 2 },
 	{ "B3.init2", "INIT in answer to INIT is refused", H, c48_wrong, 3 },
-	{ "B4", "HELLO when connected is refused", H, c48_hello_connected,
-	  0 },
+	{ "B4", "HELLO when connected is refused", H, c48_hello_connected, 0 },
 	{ "C11.hello", "an fd on HELLO is closed", H, c11_extra, 0 },
 	{ "C11.ack", "an fd on ACK is closed", H, c11_extra, 1 },
 	{ "C11.ack2", "two fds on ACK are closed", H, c11_extra, 2 },
 	{ "C47", "DISCONNECT in answer to INIT: teardown, then a retry",
 	  CF_SHOULD, c47_disconnect_init, 0 },
-	{ "C49.hello", "no HELLO: the IUT gives up after its timeout and "
-		       "retries",
+	{ "C49.hello",
+	  "no HELLO: the IUT gives up after its timeout and "
+	  "retries",
 	  CF_SHOULD, c49_stall, 0 },
-	{ "C49.ack", "no ACK for INIT: the IUT gives up and retries",
-	  CF_SHOULD, c49_stall, 1 },
+	{ "C49.ack", "no ACK for INIT: the IUT gives up and retries", CF_SHOULD,
+	  c49_stall, 1 },
 	{ "C38.accept", "master vanishes before HELLO: resources freed", H,
 	  c38_vanish, M_ACCEPTED },
 	{ "C38.hello", "master vanishes after HELLO: resources freed", H,
 	  c38_vanish, M_HELLO },
 	{ "C38.init", "master vanishes after INIT: resources freed", H,
 	  c38_vanish, M_INIT },
-	{ "C38.region", "master vanishes after ADD_REGION: resources freed",
-	  H, c38_vanish, M_REGION },
+	{ "C38.region", "master vanishes after ADD_REGION: resources freed", H,
+	  c38_vanish, M_REGION },
 	{ "C38.ring", "master vanishes after ADD_RING: resources freed", H,
 	  c38_vanish, M_RING },
 	{ "C38.connect", "master vanishes after CONNECT: resources freed", H,
 	  c38_vanish, M_CONNECT },
-	{ "C38.connected", "master vanishes when connected: resources freed",
-	  H, c38_vanish, M_CONNECTED },
+	{ "C38.connected", "master vanishes when connected: resources freed", H,
+	  c38_vanish, M_CONNECTED },
 	{ "C50", "after CONNECTED the IUT lends its M2S buffers", CF_SHOULD,
 	  c50_refill, 0 },
 	{ "C51", "after our close the IUT returns with new region fds", H,
@@ -1189,34 +1196,33 @@ const struct cf_check cf_master_checks[] = {
 	  c52_long_run, 0 },
 	{ "C55", "chained frames (up to 4 buffers) both ways across the wrap",
 	  E, c55_chains, 0 },
-	{ "C55.starve", "no half chain published when S2M slots run out",
-	  E | H, c55_starve, 0 },
+	{ "C55.starve", "no half chain published when S2M slots run out", E | H,
+	  c55_starve, 0 },
 	{ "C53", "(head - tail) <= N on M2S; the slave never writes tails", E,
 	  c53_indexes, 0 },
-	{ "C56.wait", "an incomplete chain waits for its last fragment",
-	  E | H, c56_wait, 0 },
-	{ "C56.full", "a ring full of one unfinished chain is an error",
-	  E | H, c56_full, 0 },
+	{ "C56.wait", "an incomplete chain waits for its last fragment", E | H,
+	  c56_wait, 0 },
+	{ "C56.full", "a ring full of one unfinished chain is an error", E | H,
+	  c56_full, 0 },
 	{ "C57.region", "M2S descriptor with a bad region: dropped", E | H,
 	  c57_bad_desc, 0 },
 	{ "C57.overrun", "M2S descriptor past the region end: dropped", E | H,
 	  c57_bad_desc, 1 },
-	{ "C57.wrap", "M2S descriptor offset+length past 2^32: dropped",
-	  E | H, c57_bad_desc, 2 },
+	{ "C57.wrap", "M2S descriptor offset+length past 2^32: dropped", E | H,
+	  c57_bad_desc, 2 },
 	{ "C57.zero", "M2S descriptor of length 0: dropped", E | H,
 	  c57_bad_desc, 3 },
 	{ "C57.long", "M2S descriptor longer than the buffer: dropped", E | H,
 	  c57_bad_desc, 4 },
 	{ "C59.tail", "M2S tail beyond what was lent: no overrun", E | H,
 	  c59_index, 0 },
-	{ "C59.s2m", "S2M tail beyond head: no overrun", E | H, c59_index,
-	  1 },
-	{ "C60", "descriptor flags with undefined bits: accepted", E,
-	  c60_flags, 0 },
+	{ "C59.s2m", "S2M tail beyond head: no overrun", E | H, c59_index, 1 },
+	{ "C60", "descriptor flags with undefined bits: accepted", E, c60_flags,
+	  0 },
 	{ "C62.int", "with MASK_INT clear the IUT signals S2M once per burst",
 	  E, c62_signal, 0 },
-	{ "C62.mask", "with MASK_INT set the IUT never signals", E,
-	  c62_signal, 1 },
+	{ "C62.mask", "with MASK_INT set the IUT never signals", E, c62_signal,
+	  1 },
 	{ "C63", "RX mode set at connect; a batch after one signal", E,
 	  c63_batch, 0 },
 	{ "C64", "packets published without a signal go after the next", E,

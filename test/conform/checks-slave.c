@@ -82,9 +82,8 @@ static struct cf_peer *slave_at(struct cf_run *r, enum step step)
 }
 
 /* Send @m (with @fds) and expect the IUT to refuse it. */
-static enum cf_result refuse(struct cf_run *r, struct cf_peer *p,
-			     const void *m, size_t len, const int *fds,
-			     unsigned n_fds)
+static enum cf_result refuse(struct cf_run *r, struct cf_peer *p, const void *m,
+			     size_t len, const int *fds, unsigned n_fds)
 {
 	enum cf_result res;
 	int ret;
@@ -138,8 +137,9 @@ static enum cf_result c14_hello(struct cf_run *r, long arg)
 	}
 	h = p->hello.hello;
 	memif__msg_strcpy(name, sizeof(name), h.name, sizeof(h.name));
-	cf_note(r, "HELLO \"%s\" versions 0x%04x-0x%04x max region %u m2s %u "
-		   "s2m %u log2 %u",
+	cf_note(r,
+		"HELLO \"%s\" versions 0x%04x-0x%04x max region %u m2s %u "
+		"s2m %u log2 %u",
 		name, h.min_version, h.max_version, h.max_region,
 		h.max_m2s_ring, h.max_s2m_ring, h.max_log2_ring_size);
 	if (h.min_version != MEMIF_VERSION || h.max_version != MEMIF_VERSION)
@@ -200,7 +200,8 @@ static enum cf_result c15_lockstep(struct cf_run *r, long arg)
 		cf_rx_close_fds(&rx);
 		k++;
 		if (!cf_silent(r, p->fd, i == n - 1 ? 300 : 30)) {
-			cf_note(r, "a second reply to %s", cf_type_name(m.type));
+			cf_note(r, "a second reply to %s",
+				cf_type_name(m.type));
 			goto out;
 		}
 	}
@@ -234,8 +235,8 @@ static enum cf_result hs_shape(struct cf_run *r, long log2, uint32_t buf)
 	}
 	if (cf_slave_handshake(r, p, &hs) < 0)
 		goto out;
-	cf_note(r, "connected with %u-entry rings, %u-byte buffers",
-		1u << log2, buf);
+	cf_note(r, "connected with %u-entry rings, %u-byte buffers", 1u << log2,
+		buf);
 	if (r->o->echo) {
 		struct cf_traffic t = { .packets = 3u << log2,
 					.min_len = 60,
@@ -425,8 +426,8 @@ static enum cf_result c13_sigpipe(struct cf_run *r, long arg)
 
 /* ---- INIT ------------------------------------------------------------------- */
 
-static enum cf_result init_with(struct cf_run *r, uint16_t version,
-				uint32_t id, uint8_t mode, const char *secret)
+static enum cf_result init_with(struct cf_run *r, uint16_t version, uint32_t id,
+				uint8_t mode, const char *secret)
 {
 	struct memif_msg m;
 
@@ -744,8 +745,7 @@ static enum cf_result e4_not_memory(struct cf_run *r, long arg)
 		}
 		break;
 	case 2:
-		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) <
-		    0)
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
 			fds[0] = -1;
 		break;
 	default:
@@ -798,9 +798,10 @@ static enum cf_result e5_unsealed(struct cf_run *r, long arg)
 	if (rx.kind != CF_RX_MSG || rx.msg.type != MEMIF_MSG_TYPE_ACK) {
 		cf_note(r, "refused:");
 		cf_note_rx(r, &rx);
-		res = rx.kind == CF_RX_EOF || (rx.kind == CF_RX_MSG &&
-					       rx.msg.type ==
-						       MEMIF_MSG_TYPE_DISCONNECT) ?
+		res = rx.kind == CF_RX_EOF ||
+				      (rx.kind == CF_RX_MSG &&
+				       rx.msg.type ==
+					       MEMIF_MSG_TYPE_DISCONNECT) ?
 			      CF_PASS :
 			      CF_FAIL;
 		goto out;
@@ -918,16 +919,17 @@ static enum cf_result f2_blocking(struct cf_run *r, long arg)
 	cf_recv(r, p->fd, r->o->timeout_ms, &rx);
 	cf_note_rx(r, &rx);
 	if (rx.kind != CF_RX_MSG || rx.msg.type != MEMIF_MSG_TYPE_ACK) {
-		res = rx.kind == CF_RX_EOF || (rx.kind == CF_RX_MSG &&
-					       rx.msg.type ==
-						       MEMIF_MSG_TYPE_DISCONNECT) ?
+		res = rx.kind == CF_RX_EOF ||
+				      (rx.kind == CF_RX_MSG &&
+				       rx.msg.type ==
+					       MEMIF_MSG_TYPE_DISCONNECT) ?
 			      CF_PASS :
 			      CF_FAIL;
 		goto out;
 	}
 	fl = fcntl(e, F_GETFL);
-	cf_note(r, "accepted; O_NONBLOCK %s", fl & O_NONBLOCK ? "set by the IUT" :
-							    "still clear");
+	cf_note(r, "accepted; O_NONBLOCK %s",
+		fl & O_NONBLOCK ? "set by the IUT" : "still clear");
 	res = CF_PASS;
 out:
 	cf_peer_free(p);
@@ -954,7 +956,8 @@ static enum cf_result c34_cookie(struct cf_run *r, long arg)
 static enum cf_result c35_no_rings(struct cf_run *r, long arg)
 {
 	struct cf_peer *p = slave_at(r, arg == 2 ? AT_INIT :
-				     arg == 0 ? AT_S2M : AT_REGIONS);
+					arg == 0 ? AT_S2M :
+						   AT_REGIONS);
 	struct memif_msg m;
 	enum cf_react how;
 
@@ -1148,11 +1151,10 @@ static enum cf_result c40_two_ids(struct cf_run *r, long arg)
 		goto out;
 	cf_peer_up(a, &ha);
 	cf_peer_up(b, &hb);
-	if (r->o->echo && (cf_echo_one(r, a, 300) < 0 ||
-			   cf_echo_one(r, b, 400) < 0))
+	if (r->o->echo &&
+	    (cf_echo_one(r, a, 300) < 0 || cf_echo_one(r, b, 400) < 0))
 		goto out;
-	cf_note(r, "ids %u and %u connected side by side", r->o->id,
-		r->o->id2);
+	cf_note(r, "ids %u and %u connected side by side", r->o->id, r->o->id2);
 	res = CF_PASS;
 out:
 	cf_peer_free(a);
@@ -1240,7 +1242,8 @@ static struct cf_peer *dp_connect(struct cf_run *r, uint8_t log2, uint32_t buf)
 static enum cf_result c52_long_run(struct cf_run *r, long arg)
 {
 	struct cf_peer *p = dp_connect(r, 10, 2048);
-	struct cf_traffic t = { .packets = r->o->packets, .min_len = 60,
+	struct cf_traffic t = { .packets = r->o->packets,
+				.min_len = 60,
 				.max_len = 1514 };
 	enum cf_result res = CF_FAIL;
 
@@ -1253,8 +1256,9 @@ static enum cf_result c52_long_run(struct cf_run *r, long arg)
 static enum cf_result c55_chains(struct cf_run *r, long arg)
 {
 	struct cf_peer *p = dp_connect(r, 10, 2048);
-	struct cf_traffic t = { .packets = 5000, .min_len = 60,
-				.max_len = 8192, .chain_pct = 50 };
+	struct cf_traffic t = {
+		.packets = 5000, .min_len = 60, .max_len = 8192, .chain_pct = 50
+	};
 	enum cf_result res = CF_FAIL;
 
 	if (p && cf_echo(r, p, &t) == 0)
@@ -1268,7 +1272,8 @@ static enum cf_result c55_chains(struct cf_run *r, long arg)
 static enum cf_result c54_ownership(struct cf_run *r, long arg)
 {
 	struct cf_peer *p = dp_connect(r, 6, 2048);
-	struct cf_traffic t = { .packets = 640, .min_len = 300,
+	struct cf_traffic t = { .packets = 640,
+				.min_len = 300,
 				.max_len = 300 };
 	enum cf_result res = CF_FAIL;
 	struct cf_ring *s;
@@ -1288,8 +1293,9 @@ static enum cf_result c54_ownership(struct cf_run *r, long arg)
 		if (d.flags || d.region || d.length != 300 ||
 		    d.offset != (uint32_t)memif__layout_buffer_offset(
 					&p->lay, MEMIF_RING_S2M, 0, j)) {
-			cf_note(r, "S2M desc %u rewritten: flags %u region %u "
-				   "length %u offset %u",
+			cf_note(r,
+				"S2M desc %u rewritten: flags %u region %u "
+				"length %u offset %u",
 				j, d.flags, d.region, d.length, d.offset);
 			goto out;
 		}
@@ -1547,8 +1553,8 @@ static enum cf_result c58_bad_lend(struct cf_run *r, long arg)
 	if (how == CF_REACT_NONE) {
 		uint16_t tl = cf_load_acquire(&m2s->ring->tail);
 
-		cf_note(r, "M2S tail %s", tl != m2s->cursor ? "moved" :
-							       "unchanged");
+		cf_note(r, "M2S tail %s",
+			tl != m2s->cursor ? "moved" : "unchanged");
 	}
 	cf_peer_free(p);
 	return CF_PASS; /* the post-check decides: alive, no fault */
@@ -1586,7 +1592,9 @@ static enum cf_result c59_index(struct cf_run *r, long arg)
 static enum cf_result c60_flags(struct cf_run *r, long arg)
 {
 	struct cf_peer *p = dp_connect(r, 6, 2048);
-	struct cf_traffic t = { .packets = 32, .min_len = 60, .max_len = 500,
+	struct cf_traffic t = { .packets = 32,
+				.min_len = 60,
+				.max_len = 500,
 				.extra_flags = 0x8100 };
 	enum cf_result res = CF_FAIL;
 
@@ -1609,8 +1617,9 @@ static uint64_t efd_take(int efd)
 static enum cf_result c62_signal(struct cf_run *r, long masked)
 {
 	struct cf_peer *p = dp_connect(r, 6, 2048);
-	struct cf_traffic t = { .packets = 16, .min_len = 60, .max_len = 200,
-				.window = 1 };
+	struct cf_traffic t = {
+		.packets = 16, .min_len = 60, .max_len = 200, .window = 1
+	};
 	enum cf_result res = CF_FAIL;
 	struct cf_ring *m2s;
 	uint64_t v;
@@ -1618,8 +1627,7 @@ static enum cf_result c62_signal(struct cf_run *r, long masked)
 	if (!p)
 		return CF_FAIL;
 	m2s = &p->m2s[0];
-	cf_write_once(&m2s->ring->flags,
-		      masked ? MEMIF_RING_FLAG_MASK_INT : 0);
+	cf_write_once(&m2s->ring->flags, masked ? MEMIF_RING_FLAG_MASK_INT : 0);
 	cf_fence();
 	cf_sleep_ms(20);
 	efd_take(m2s->efd);
@@ -1652,8 +1660,8 @@ static enum cf_result c63_batch(struct cf_run *r, long arg)
 	cf_sleep_ms(50);
 	polling = cf_read_once(&p->s2m[0].ring->flags) &
 		  MEMIF_RING_FLAG_MASK_INT;
-	cf_note(r, "the IUT %s on S2M", polling ? "polls (MASK_INT set)" :
-						 "wants interrupts");
+	cf_note(r, "the IUT %s on S2M",
+		polling ? "polls (MASK_INT set)" : "wants interrupts");
 	for (i = 0; i < 256; i++) {
 		cf_pkt_fill(pkt, sizeof(pkt), p->seq++);
 		if (cf_tx_stage(p, 0, pkt, sizeof(pkt), 0) < 0)
@@ -1750,7 +1758,8 @@ static uint64_t cpu_ticks(const struct cf_run *r)
 	if (!f)
 		return 0;
 	if (fgets(buf, sizeof(buf), f) && (q = strrchr(buf, ')')))
-		sscanf(q + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+		sscanf(q + 2,
+		       "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
 		       &ut, &st);
 	fclose(f);
 	return ut + st;
@@ -1775,8 +1784,9 @@ static enum cf_result j1_storm(struct cf_run *r, long arg)
 	}
 	c1 = cpu_ticks(r);
 	if (cf_echo_one(r, p, 100) == 0) {
-		cf_note(r, "%llu signals in 1 s; IUT CPU %llu ticks; still "
-			   "echoes",
+		cf_note(r,
+			"%llu signals in 1 s; IUT CPU %llu ticks; still "
+			"echoes",
 			(unsigned long long)n, (unsigned long long)(c1 - c0));
 		res = CF_PASS;
 	}
@@ -1813,15 +1823,15 @@ static enum cf_result rf_ring_full(struct cf_run *r, long arg)
 	cf_sleep_ms(200);
 	{
 		struct cf_ring *m = &p->m2s[0];
-		uint16_t used = (uint16_t)(cf_load_acquire(&m->ring->tail) -
-					   m->cursor);
+		uint16_t used =
+			(uint16_t)(cf_load_acquire(&m->ring->tail) - m->cursor);
 
 		if (used > m->size) {
 			cf_note(r, "M2S tail beyond head");
 			goto out;
 		}
-		cf_note(r, "ring full after %u packets; %u echoes waiting", sent,
-			used);
+		cf_note(r, "ring full after %u packets; %u echoes waiting",
+			sent, used);
 	}
 	p->m2s[0].hold = false;
 	end = cf_now_ms() + 2000;
@@ -1858,10 +1868,11 @@ out:
 const struct cf_check cf_slave_checks[] = {
 	{ "C1", "the IUT master accepts a SOCK_SEQPACKET connection", 0,
 	  c1_connect, 0 },
-	{ "C14", "HELLO first: versions 0x0200, maxima, NUL-terminated name",
-	  0, c14_hello, 0 },
-	{ "C15", "lock-step: one ACK per request, CONNECTED, nothing "
-		 "unsolicited",
+	{ "C14", "HELLO first: versions 0x0200, maxima, NUL-terminated name", 0,
+	  c14_hello, 0 },
+	{ "C15",
+	  "lock-step: one ACK per request, CONNECTED, nothing "
+	  "unsolicited",
 	  0, c15_lockstep, 0 },
 	{ "C6", "undefined bytes full of garbage are ignored", 0, c6_garbage,
 	  0 },
@@ -1875,14 +1886,14 @@ const struct cf_check cf_slave_checks[] = {
 	  1 },
 	{ "HS.log2-2", "handshake (and echo) with 4-entry rings", 0, hs_log2,
 	  2 },
-	{ "HS.log2-7", "handshake (and echo) with 128-entry rings", 0,
-	  hs_log2, 7 },
+	{ "HS.log2-7", "handshake (and echo) with 128-entry rings", 0, hs_log2,
+	  7 },
 	{ "HS.log2-12", "handshake (and echo) with 4096-entry rings", 0,
 	  hs_log2, 12 },
 	{ "HS.log2-14", "handshake (and echo) with 16384-entry rings", 0,
 	  hs_log2, 14 },
-	{ "HS.buf-128", "handshake (and echo, chains) with 128-byte buffers",
-	  0, hs_buf, 128 },
+	{ "HS.buf-128", "handshake (and echo, chains) with 128-byte buffers", 0,
+	  hs_buf, 128 },
 	{ "HS.buf-1000", "handshake (and echo, chains) with 1000-byte buffers",
 	  0, hs_buf, 1000 },
 	{ "HS.buf-9216", "handshake (and echo) with 9216-byte buffers", 0,
@@ -1895,8 +1906,8 @@ const struct cf_check cf_slave_checks[] = {
 	  c40_two_ids, 0 },
 	{ "C8.64", "a 64-byte datagram is refused", H, c8_c9_size, 64 },
 	{ "C8.1", "a 1-byte datagram is refused", H, c8_c9_size, 1 },
-	{ "C9.129", "a 129-byte datagram (MSG_TRUNC) is refused", H,
-	  c8_c9_size, 129 },
+	{ "C9.129", "a 129-byte datagram (MSG_TRUNC) is refused", H, c8_c9_size,
+	  129 },
 	{ "C9.4096", "a 4096-byte datagram is refused", H, c8_c9_size, 4096 },
 	{ "C10.0", "message type 0 is refused", H, c10_unknown, 0 },
 	{ "C10.9", "message type 9 is refused", H, c10_unknown, 9 },
@@ -1906,8 +1917,8 @@ const struct cf_check cf_slave_checks[] = {
 	  c11_extra, 0 },
 	{ "C11.connect", "an fd on CONNECT is closed (refused or ignored)", H,
 	  c11_extra, 2 },
-	{ "C11.region2", "ADD_REGION with two fds is refused",
-	  H | CF_SHOULD, c11_two_fds, 0 },
+	{ "C11.region2", "ADD_REGION with two fds is refused", H | CF_SHOULD,
+	  c11_two_fds, 0 },
 	{ "C13", "peers closing while the IUT sends: no SIGPIPE death", H,
 	  c13_sigpipe, 0 },
 	{ "C16.0100", "INIT version 0x0100 is refused", H, c16_version,
@@ -1918,8 +1929,8 @@ const struct cf_check cf_slave_checks[] = {
 	  0x0300 },
 	{ "C17", "INIT for an unknown id: DISCONNECT, never ACK", H, c17_id,
 	  0 },
-	{ "C18", "a second slave for a busy id is refused, the first works",
-	  H, c18_busy, 0 },
+	{ "C18", "a second slave for a busy id is refused, the first works", H,
+	  c18_busy, 0 },
 	{ "C19.ip", "INIT in another mode (ip) is refused", H, c19_mode,
 	  MEMIF_INTERFACE_MODE_IP },
 	{ "C19.punt", "INIT in another mode (punt/inject) is refused", H,
@@ -1940,14 +1951,14 @@ const struct cf_check cf_slave_checks[] = {
 	  c22_before_init, MEMIF_MSG_TYPE_CONNECTED },
 	{ "C22.ack", "ACK before INIT is refused", H, c22_before_init,
 	  MEMIF_MSG_TYPE_ACK },
-	{ "C22.disc", "DISCONNECT before INIT: connection closed, no crash",
-	  H, c22_before_init, MEMIF_MSG_TYPE_DISCONNECT },
+	{ "C22.disc", "DISCONNECT before INIT: connection closed, no crash", H,
+	  c22_before_init, MEMIF_MSG_TYPE_DISCONNECT },
 	{ "B2.hello", "HELLO after INIT is refused", H, b2_after_init,
 	  MEMIF_MSG_TYPE_HELLO },
 	{ "B2.init", "a second INIT is refused", H, b2_after_init,
 	  MEMIF_MSG_TYPE_INIT },
-	{ "B2.connected", "CONNECTED from a slave is refused", H,
-	  b2_after_init, MEMIF_MSG_TYPE_CONNECTED },
+	{ "B2.connected", "CONNECTED from a slave is refused", H, b2_after_init,
+	  MEMIF_MSG_TYPE_CONNECTED },
 	{ "B2.ack", "ACK from a slave is refused", H, b2_after_init,
 	  MEMIF_MSG_TYPE_ACK },
 	{ "C23", "ADD_REGION without an fd is refused", H, c23_no_fd, 0 },
@@ -1957,16 +1968,16 @@ const struct cf_check cf_slave_checks[] = {
 	{ "C25", "ADD_REGION above the advertised max_region is refused", H,
 	  c25_max, 0 },
 	{ "C26.zero", "a region of size 0 is refused", H, c26_size, 0 },
-	{ "C26.big", "a region larger than its memfd is refused", H,
-	  c26_size, 1 },
+	{ "C26.big", "a region larger than its memfd is refused", H, c26_size,
+	  1 },
 	{ "C26.huge", "a region of 2^63 bytes is refused", H, c26_size, 2 },
 	{ "E4.pipe", "a pipe as region fd is refused", H, e4_not_memory, 0 },
 	{ "E4.file", "a disk file as region fd is refused", H | CF_SHOULD,
 	  e4_not_memory, 1 },
 	{ "E4.socket", "a socket as region fd is refused", H, e4_not_memory,
 	  2 },
-	{ "E4.eventfd", "an eventfd as region fd is refused", H,
-	  e4_not_memory, 3 },
+	{ "E4.eventfd", "an eventfd as region fd is refused", H, e4_not_memory,
+	  3 },
 	{ "E5", "an unsealed region: refused, or survived when shrunk", H,
 	  e5_unsealed, 0 },
 	{ "C27", "ADD_RING without an fd is refused", H, ring_bad, 0 },
@@ -1978,34 +1989,32 @@ const struct cf_check cf_slave_checks[] = {
 	{ "C31.15", "ADD_RING log2 15 is refused", H, ring_bad, 5 },
 	{ "C31.255", "ADD_RING log2 255 is refused", H, ring_bad, 6 },
 	{ "F5.zero", "ADD_RING log2 0 is refused", H, ring_bad, 7 },
-	{ "C32", "ADD_RING in a region not added is refused", H, ring_bad,
-	  8 },
-	{ "C33.end", "a ring past the region end is refused", H, ring_bad,
-	  9 },
+	{ "C32", "ADD_RING in a region not added is refused", H, ring_bad, 8 },
+	{ "C33.end", "a ring past the region end is refused", H, ring_bad, 9 },
 	{ "C33.wrap", "a ring at offset 0xfffffff0 is refused", H, ring_bad,
 	  10 },
-	{ "F6.align", "a ring at a misaligned offset is refused",
-	  H | CF_SHOULD, ring_bad, 11 },
+	{ "F6.align", "a ring at a misaligned offset is refused", H | CF_SHOULD,
+	  ring_bad, 11 },
 	{ "F2.pipe", "a pipe as ring interrupt fd is refused", H, ring_bad,
 	  12 },
 	{ "F2.memfd", "a memfd as ring interrupt fd is refused", H, ring_bad,
 	  13 },
 	{ "F2.blocking", "a blocking eventfd is made non-blocking or refused",
 	  H, f2_blocking, 0 },
-	{ "C34", "CONNECT with a wrong ring cookie is refused", H,
-	  c34_cookie, 0 },
-	{ "C35.no-m2s", "CONNECT without M2S rings is refused",
-	  H | CF_SHOULD, c35_no_rings, 0 },
-	{ "C35.no-s2m", "CONNECT without S2M rings is refused",
-	  H | CF_SHOULD, c35_no_rings, 1 },
+	{ "C34", "CONNECT with a wrong ring cookie is refused", H, c34_cookie,
+	  0 },
+	{ "C35.no-m2s", "CONNECT without M2S rings is refused", H | CF_SHOULD,
+	  c35_no_rings, 0 },
+	{ "C35.no-s2m", "CONNECT without S2M rings is refused", H | CF_SHOULD,
+	  c35_no_rings, 1 },
 	{ "C35.none", "CONNECT right after INIT is refused", H, c35_no_rings,
 	  2 },
 	{ "C36.over", "a ring above the advertised maximum: DISCONNECT", H,
 	  c36_over, 0 },
 	{ "C37.connect", "CONNECT after CONNECTED tears down", H,
 	  c37_after_connected, MEMIF_MSG_TYPE_CONNECT },
-	{ "C37.init", "INIT after CONNECTED tears down", H,
-	  c37_after_connected, MEMIF_MSG_TYPE_INIT },
+	{ "C37.init", "INIT after CONNECTED tears down", H, c37_after_connected,
+	  MEMIF_MSG_TYPE_INIT },
 	{ "C37.region", "ADD_REGION after CONNECTED tears down", H,
 	  c37_after_connected, MEMIF_MSG_TYPE_ADD_REGION },
 	{ "C37.hello", "HELLO after CONNECTED tears down", H,
@@ -2020,8 +2029,8 @@ const struct cf_check cf_slave_checks[] = {
 	  c38_vanish, AT_S2M },
 	{ "C38.connect", "slave vanishes before CONNECT: resources freed", H,
 	  c38_vanish, AT_M2S },
-	{ "C38.connected", "slave vanishes when connected: resources freed",
-	  H, c38_vanish, AT_CONNECTED },
+	{ "C38.connected", "slave vanishes when connected: resources freed", H,
+	  c38_vanish, AT_CONNECTED },
 	{ "C39.serve", "a good slave is served while others stall", H,
 	  c39_serve, 0 },
 	{ "C39.hello", "a slave that never sends INIT is dropped",
@@ -2032,45 +2041,46 @@ const struct cf_check cf_slave_checks[] = {
 	  H | CF_SHOULD, c39_stall, AT_S2M },
 	{ "C67.disc", "our DISCONNECT when connected: the IUT closes", H,
 	  c67_disconnect, 0 },
-	{ "C67.reply", "a DISCONNECT answered with DISCONNECT is tolerated",
-	  H, c67_reply, 0 },
-	{ "C52", "long run: packets both ways across the u16 index wrap",
-	  E, c52_long_run, 0 },
+	{ "C67.reply", "a DISCONNECT answered with DISCONNECT is tolerated", H,
+	  c67_reply, 0 },
+	{ "C52", "long run: packets both ways across the u16 index wrap", E,
+	  c52_long_run, 0 },
 	{ "C55", "chained frames (up to 4 buffers) both ways across the wrap",
 	  E, c55_chains, 0 },
-	{ "C55.starve", "no half chain published when M2S slots run out",
-	  E | H, c55_starve, 0 },
-	{ "C54", "the master never writes S2M head/descriptors nor moves "
-		 "M2S buffers",
+	{ "C55.starve", "no half chain published when M2S slots run out", E | H,
+	  c55_starve, 0 },
+	{ "C54",
+	  "the master never writes S2M head/descriptors nor moves "
+	  "M2S buffers",
 	  E, c54_ownership, 0 },
-	{ "C56.wait", "an incomplete chain waits for its last fragment",
-	  E | H, c56_wait, 0 },
-	{ "C56.full", "a ring full of one unfinished chain is an error",
-	  E | H, c56_full, 0 },
+	{ "C56.wait", "an incomplete chain waits for its last fragment", E | H,
+	  c56_wait, 0 },
+	{ "C56.full", "a ring full of one unfinished chain is an error", E | H,
+	  c56_full, 0 },
 	{ "C57.region", "S2M descriptor with a bad region: dropped", E | H,
 	  c57_bad_desc, 0 },
-	{ "C57.overrun", "S2M descriptor past the region end: dropped",
-	  E | H, c57_bad_desc, 1 },
-	{ "C57.wrap", "S2M descriptor offset+length past 2^32: dropped",
-	  E | H, c57_bad_desc, 2 },
+	{ "C57.overrun", "S2M descriptor past the region end: dropped", E | H,
+	  c57_bad_desc, 1 },
+	{ "C57.wrap", "S2M descriptor offset+length past 2^32: dropped", E | H,
+	  c57_bad_desc, 2 },
 	{ "C57.zero", "S2M descriptor of length 0: dropped", E | H,
 	  c57_bad_desc, 3 },
 	{ "C57.long", "S2M descriptor of 1 MiB: dropped", E | H, c57_bad_desc,
 	  4 },
-	{ "C58.region", "M2S buffer lent in a bad region: not written",
-	  E | H, c58_bad_lend, 0 },
+	{ "C58.region", "M2S buffer lent in a bad region: not written", E | H,
+	  c58_bad_lend, 0 },
 	{ "C58.overrun", "M2S buffer lent past the region end: not written",
 	  E | H, c58_bad_lend, 1 },
 	{ "C59.head", "S2M head beyond tail + ring size: no overrun", E | H,
 	  c59_index, 0 },
 	{ "C59.back", "M2S head moved behind tail: no overrun", E | H,
 	  c59_index, 1 },
-	{ "C60", "descriptor flags with undefined bits: accepted", E,
-	  c60_flags, 0 },
+	{ "C60", "descriptor flags with undefined bits: accepted", E, c60_flags,
+	  0 },
 	{ "C62.int", "with MASK_INT clear the IUT signals M2S once per burst",
 	  E, c62_signal, 0 },
-	{ "C62.mask", "with MASK_INT set the IUT never signals", E,
-	  c62_signal, 1 },
+	{ "C62.mask", "with MASK_INT set the IUT never signals", E, c62_signal,
+	  1 },
 	{ "C63", "RX mode set at connect; 256 packets after one signal", E,
 	  c63_batch, 0 },
 	{ "C64", "packets published without a signal go after the next", E,

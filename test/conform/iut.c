@@ -73,8 +73,7 @@ static unsigned echo_queue(struct port *pt, unsigned q)
 	uint16_t n = 0, sent = 0, i;
 	unsigned txq;
 
-	if (memif_rx_burst(pt->m, (uint8_t)q, rx, BURST, &n) != MEMIF_OK ||
-	    !n)
+	if (memif_rx_burst(pt->m, (uint8_t)q, rx, BURST, &n) != MEMIF_OK || !n)
 		return 0;
 	for (i = 0; i < n; i++) {
 		tx[i].data = rx[i].data;

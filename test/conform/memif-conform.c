@@ -85,8 +85,7 @@ static bool selected(const char *only, const char *id)
 		return true;
 	while (*p) {
 		n = strcspn(p, ",");
-		if (n && strncmp(p, id, n) == 0 &&
-		    (id[n] == 0 || id[n] == '.'))
+		if (n && strncmp(p, id, n) == 0 && (id[n] == 0 || id[n] == '.'))
 			return true;
 		p += n;
 		if (*p == ',')
@@ -313,8 +312,11 @@ int main(int argc, char **argv)
 	struct cf_opts o = { .timeout_ms = 5000, .packets = 70000 };
 	const char *role = NULL, *only = NULL;
 	const struct cf_check *tables[2];
-	struct cf_run r = { .o = &o, .lfd = -1, .pending = -1,
-			    .base_fds = -1, .base_maps = -1 };
+	struct cf_run r = { .o = &o,
+			    .lfd = -1,
+			    .pending = -1,
+			    .base_fds = -1,
+			    .base_maps = -1 };
 	struct result *res;
 	unsigned count[3] = { 0 }, n = 0, cap = 0, ti;
 	bool list = false;
@@ -364,8 +366,7 @@ int main(int argc, char **argv)
 			o.pid = (pid_t)v;
 			break;
 		case 't':
-			if (parse_u32(optarg, &v) < 0 || v < 100 ||
-			    v > 600000)
+			if (parse_u32(optarg, &v) < 0 || v < 100 || v > 600000)
 				goto out_usage;
 			o.timeout_ms = (int)v;
 			break;
@@ -541,8 +542,9 @@ static enum cf_result sum_disc(struct cf_run *r, long arg)
 	if (!r->st.rejects)
 		return cf_na(r, "no rejection observed");
 	if (r->st.rejects_silent)
-		return cf_fail(r, "%u of %u rejections closed without a "
-				  "DISCONNECT reason: %s",
+		return cf_fail(r,
+			       "%u of %u rejections closed without a "
+			       "DISCONNECT reason: %s",
 			       r->st.rejects_silent, r->st.rejects,
 			       r->st.silent_ids);
 	cf_note(r, "all %u rejections carried a reason", r->st.rejects);
@@ -556,12 +558,13 @@ static enum cf_result sum_leaks(struct cf_run *r, long arg)
 	if (!r->st.fd_checks)
 		return cf_na(r, "no teardown measured");
 	if (r->st.fd_leaks)
-		return cf_fail(r, "%u of %u teardowns left fds or mappings "
-				  "behind: %s",
-			       r->st.fd_leaks, r->st.fd_checks,
-			       r->st.leak_ids);
-	cf_note(r, "fds and memfd mappings back at baseline after all %u "
-		   "teardowns",
+		return cf_fail(r,
+			       "%u of %u teardowns left fds or mappings "
+			       "behind: %s",
+			       r->st.fd_leaks, r->st.fd_checks, r->st.leak_ids);
+	cf_note(r,
+		"fds and memfd mappings back at baseline after all %u "
+		"teardowns",
 		r->st.fd_checks);
 	return CF_PASS;
 }
@@ -569,16 +572,17 @@ static enum cf_result sum_leaks(struct cf_run *r, long arg)
 const struct cf_check cf_common_checks[] = {
 	{ "C3", "every message the IUT sent was one 128-byte datagram",
 	  CF_SUMMARY, sum_size, 0 },
-	{ "C4", "fds only on ADD_REGION/ADD_RING, exactly one each",
-	  CF_SUMMARY, sum_fds, 0 },
+	{ "C4", "fds only on ADD_REGION/ADD_RING, exactly one each", CF_SUMMARY,
+	  sum_fds, 0 },
 	{ "C5", "string fields NUL-terminated within the field", CF_SUMMARY,
 	  sum_strings, 0 },
 	{ "C5.zero", "undefined bytes and bytes after a NUL are zero",
 	  CF_SUMMARY | CF_SHOULD, sum_pad, 0 },
 	{ "C66", "every rejection is a DISCONNECT with a reason, then close",
 	  CF_SUMMARY, sum_disc, 0 },
-	{ "C68", "fds and memfd mappings back at baseline after every "
-		 "teardown",
+	{ "C68",
+	  "fds and memfd mappings back at baseline after every "
+	  "teardown",
 	  CF_SUMMARY, sum_leaks, 0 },
 	{ NULL, NULL, 0, NULL, 0 },
 };

@@ -93,8 +93,7 @@ int cf_slave_open(struct cf_run *r, struct cf_peer *p)
 
 	p->fd = cf_connect(r->o->socket);
 	if (p->fd < 0) {
-		cf_note(r, "connect to %s: %s", r->o->socket,
-			strerror(-p->fd));
+		cf_note(r, "connect to %s: %s", r->o->socket, strerror(-p->fd));
 		return -1;
 	}
 	if (!cf_expect(r, p->fd, MEMIF_MSG_TYPE_HELLO, &rx))
@@ -103,8 +102,8 @@ int cf_slave_open(struct cf_run *r, struct cf_peer *p)
 	return 0;
 }
 
-static void ring_setup(struct cf_ring *t, struct memif_ring *ring,
-		       uint8_t log2, uint16_t region, uint32_t offset)
+static void ring_setup(struct cf_ring *t, struct memif_ring *ring, uint8_t log2,
+		       uint16_t region, uint32_t offset)
 {
 	t->ring = ring;
 	t->log2 = log2;
@@ -133,8 +132,8 @@ int cf_slave_prepare(struct cf_peer *p, const struct cf_hs *hs)
 		n_m2s = (unsigned)h->max_m2s_ring + 1;
 	if (log2 > h->max_log2_ring_size)
 		log2 = h->max_log2_ring_size;
-	if (!memif__layout_init(&p->lay, (uint16_t)n_s2m, (uint16_t)n_m2s,
-				log2, hs->buf_size))
+	if (!memif__layout_init(&p->lay, (uint16_t)n_s2m, (uint16_t)n_m2s, log2,
+				hs->buf_size))
 		return -EINVAL;
 	g->fd = memfd_create("memif-conform region 0",
 			     MFD_CLOEXEC | MFD_ALLOW_SEALING);
@@ -178,9 +177,8 @@ int cf_slave_prepare(struct cf_peer *p, const struct cf_hs *hs)
 	return 0;
 }
 
-static int send_expect(struct cf_run *r, struct cf_peer *p,
-		       struct memif_msg *m, size_t used, bool dirty, int fd,
-		       uint16_t want)
+static int send_expect(struct cf_run *r, struct cf_peer *p, struct memif_msg *m,
+		       size_t used, bool dirty, int fd, uint16_t want)
 {
 	struct cf_rx rx;
 	int ret;
@@ -228,8 +226,8 @@ int cf_slave_send_ring(struct cf_run *r, struct cf_peer *p, bool s2m,
 	struct cf_ring *t = s2m ? &p->s2m[idx] : &p->m2s[idx];
 	struct memif_msg m;
 
-	memif__msg_build_add_ring(&m, s2m, (uint16_t)idx, t->region,
-				  t->offset, t->log2);
+	memif__msg_build_add_ring(&m, s2m, (uint16_t)idx, t->region, t->offset,
+				  t->log2);
 	return send_expect(r, p, &m, sizeof(m.add_ring), false, t->efd,
 			   MEMIF_MSG_TYPE_ACK);
 }
@@ -356,8 +354,7 @@ int cf_master_accept(struct cf_run *r, struct cf_peer *p)
 	return 0;
 }
 
-int cf_master_hello(struct cf_run *r, struct cf_peer *p,
-		    const struct cf_hs *hs)
+int cf_master_hello(struct cf_run *r, struct cf_peer *p, const struct cf_hs *hs)
 {
 	struct memif_msg m;
 	int ret;
@@ -422,19 +419,19 @@ static void check_init(struct cf_run *r, const struct memif_msg_init *in,
 	memcpy(obs->init_secret, in->secret, n);
 	obs->init_secret[n] = 0;
 	if (in->version != MEMIF_VERSION)
-		obs_bad(obs, &obs->init_ok, "INIT version 0x%04x",
-			in->version);
+		obs_bad(obs, &obs->init_ok, "INIT version 0x%04x", in->version);
 	if (in->id != r->o->id)
-		obs_bad(obs, &obs->init_ok, "INIT id %u, configured %u",
-			in->id, r->o->id);
+		obs_bad(obs, &obs->init_ok, "INIT id %u, configured %u", in->id,
+			r->o->id);
 	if (in->mode != r->o->mode)
 		obs_bad(obs, &obs->init_ok, "INIT mode %u, configured %u",
 			in->mode, r->o->mode);
 	if (!obs->secret_terminated)
 		obs_bad(obs, &obs->init_ok, "INIT secret not NUL-terminated");
 	if (strcmp(obs->init_secret, want) != 0)
-		obs_bad(obs, &obs->init_ok, "INIT secret \"%s\", expected \"%s\"",
-			obs->init_secret, want);
+		obs_bad(obs, &obs->init_ok,
+			"INIT secret \"%s\", expected \"%s\"", obs->init_secret,
+			want);
 }
 
 static int on_region(struct cf_run *r, struct cf_peer *p,
@@ -501,17 +498,16 @@ static int on_ring(struct cf_run *r, struct cf_peer *p,
 	if (p->phase < 1 || (s2m && p->phase > 2) || ar->index != *n)
 		obs_bad(obs, &obs->order_ok,
 			"ADD_RING %s %u after %u %s rings (phase %d)",
-			s2m ? "S2M" : "M2S", ar->index, *n,
-			s2m ? "S2M" : "M2S", p->phase);
+			s2m ? "S2M" : "M2S", ar->index, *n, s2m ? "S2M" : "M2S",
+			p->phase);
 	if (ar->flags & ~MEMIF_MSG_ADD_RING_FLAG_S2M)
 		obs_bad(obs, &obs->rings_ok, "ADD_RING flags 0x%x", ar->flags);
 	if (ar->private_hdr_size)
 		obs_bad(obs, &obs->rings_ok, "ADD_RING private_hdr_size %u",
 			ar->private_hdr_size);
 	if (ar->log2_ring_size > hs->max_log2 || ar->log2_ring_size < 1)
-		obs_bad(obs, &obs->rings_ok,
-			"ring log2 %u, HELLO max %u", ar->log2_ring_size,
-			hs->max_log2);
+		obs_bad(obs, &obs->rings_ok, "ring log2 %u, HELLO max %u",
+			ar->log2_ring_size, hs->max_log2);
 	if (ar->index >= CF_MAX_RINGS || ar->index != *n ||
 	    ar->log2_ring_size > 15 || ar->log2_ring_size < 1) {
 		cf_note(r, "ADD_RING unusable (index %u, log2 %u)", ar->index,
@@ -538,8 +534,7 @@ static int on_ring(struct cf_run *r, struct cf_peer *p,
 			(const struct memif_ring *)(p->reg[t->region].base +
 						    t->offset);
 
-		if (g->cookie != MEMIF_COOKIE || g->flags || g->head ||
-		    g->tail)
+		if (g->cookie != MEMIF_COOKIE || g->flags || g->head || g->tail)
 			obs_bad(obs, &obs->desc_ok,
 				"%s ring %u header at ADD_RING: cookie 0x%08x "
 				"flags %u head %u tail %u",
@@ -670,8 +665,8 @@ static void check_rings(struct cf_peer *p, struct cf_obs *obs)
 				if (sp) {
 					sp[k].region = d.region;
 					sp[k].start = d.offset;
-					sp[k].end = (uint64_t)d.offset +
-						    d.length;
+					sp[k].end =
+						(uint64_t)d.offset + d.length;
 					k++;
 				}
 			}
@@ -728,8 +723,7 @@ static void check_efds(struct cf_peer *p, struct cf_obs *obs)
 		}
 }
 
-static int master_map(struct cf_run *r, struct cf_peer *p,
-		      struct cf_obs *obs)
+static int master_map(struct cf_run *r, struct cf_peer *p, struct cf_obs *obs)
 {
 	unsigned i, dir;
 
@@ -746,9 +740,8 @@ static int master_map(struct cf_run *r, struct cf_peer *p,
 			cf_note(r, "region %u is larger than its file", i);
 			return -1;
 		}
-		b = mmap(NULL, (size_t)p->reg[i].size,
-			       PROT_READ | PROT_WRITE, MAP_SHARED,
-			       p->reg[i].fd, 0);
+		b = mmap(NULL, (size_t)p->reg[i].size, PROT_READ | PROT_WRITE,
+			 MAP_SHARED, p->reg[i].fd, 0);
 
 		if (b == MAP_FAILED) {
 			cf_note(r, "mmap region %u (%llu bytes): %s", i,
@@ -763,8 +756,9 @@ static int master_map(struct cf_run *r, struct cf_peer *p,
 			struct cf_ring *t = dir ? &p->m2s[i] : &p->s2m[i];
 
 			if (!ring_fits(p, t)) {
-				cf_note(r, "%s ring %u at region %u offset %u "
-					   "does not fit",
+				cf_note(r,
+					"%s ring %u at region %u offset %u "
+					"does not fit",
 					dir ? "M2S" : "S2M", i, t->region,
 					t->offset);
 				return -1;
@@ -873,8 +867,8 @@ static bool tx_space(struct cf_peer *p, struct cf_ring *t, uint16_t *space)
 			return false;
 		}
 	} else {
-		uint16_t used = (uint16_t)(t->cursor -
-					   cf_load_acquire(&t->ring->tail));
+		uint16_t used =
+			(uint16_t)(t->cursor - cf_load_acquire(&t->ring->tail));
 
 		if (used > t->size) {
 			viol(p, "S2M tail moved beyond head");
@@ -919,8 +913,8 @@ int cf_tx_stage(struct cf_peer *p, unsigned q, const uint8_t *data,
 	for (left = len, k = 0; left; k++) {
 		if (k >= space)
 			return -EAGAIN;
-		if (!tx_slot(p, t, q, (uint16_t)(t->cursor + t->staged + k) &
-					      t->mask,
+		if (!tx_slot(p, t, q,
+			     (uint16_t)(t->cursor + t->staged + k) & t->mask,
 			     &cap))
 			return -EINVAL;
 		left -= left < cap ? left : cap;
@@ -970,7 +964,8 @@ void cf_tx_kick(struct cf_peer *p, unsigned q, bool force)
 
 	/* The index store must be ordered before the flags load. */
 	cf_fence();
-	if (force || !(cf_read_once(&t->ring->flags) & MEMIF_RING_FLAG_MASK_INT))
+	if (force ||
+	    !(cf_read_once(&t->ring->flags) & MEMIF_RING_FLAG_MASK_INT))
 		if (write(t->efd, &one, sizeof(one)) < 0)
 			(void)0; /* EAGAIN: already signalled */
 }
@@ -997,7 +992,8 @@ int cf_rx_one(struct cf_peer *p, unsigned q, uint8_t *buf, uint32_t cap,
 
 	if (p->we_master) {
 		prod = cf_load_acquire(&t->ring->head);
-		limit = (uint16_t)(t->size - (uint16_t)(t->cursor - t->released));
+		limit = (uint16_t)(t->size -
+				   (uint16_t)(t->cursor - t->released));
 	} else {
 		prod = cf_load_acquire(&t->ring->tail);
 		limit = (uint16_t)(t->lent - t->cursor);
@@ -1140,8 +1136,7 @@ int cf_warmup(struct cf_run *r, struct cf_peer *p)
 	return 0;
 }
 
-static uint32_t pkt_len(const struct cf_traffic *t, uint32_t slot,
-			uint32_t seq)
+static uint32_t pkt_len(const struct cf_traffic *t, uint32_t slot, uint32_t seq)
 {
 	uint32_t x = mix(seq ^ 0x9e3779b9u), lo = t->min_len, hi = t->max_len;
 
@@ -1261,17 +1256,20 @@ int cf_echo(struct cf_run *r, struct cf_peer *p, const struct cf_traffic *t)
 				if (is_probe(rbuf, len))
 					continue; /* a late warm-up echo */
 				if (!cf_pkt_check(rbuf, len, &s)) {
-					cf_note(r, "queue %u: echo %u (%u "
-						   "bytes) corrupted or foreign",
+					cf_note(r,
+						"queue %u: echo %u (%u "
+						"bytes) corrupted or foreign",
 						q, got[q], len);
 					goto out;
 				}
 				if (got[q] >= sent[q] ||
 				    s != exp_seq[q][exp_head[q] % 64]) {
-					cf_note(r, "queue %u: got packet %u, "
-						   "expected %u (loss or "
-						   "reordering)",
-						q, s, exp_seq[q][exp_head[q] % 64]);
+					cf_note(r,
+						"queue %u: got packet %u, "
+						"expected %u (loss or "
+						"reordering)",
+						q, s,
+						exp_seq[q][exp_head[q] % 64]);
 					goto out;
 				}
 				exp_head[q]++;
@@ -1290,11 +1288,11 @@ int cf_echo(struct cf_run *r, struct cf_peer *p, const struct cf_traffic *t)
 			last = cf_now_ms();
 		} else {
 			if (cf_now_ms() - last > (uint64_t)r->o->timeout_ms) {
-				cf_note(r, "no echo for %d ms: sent %u, got "
-					   "back %u (S2M head %u tail %u, M2S "
-					   "head %u tail %u)",
-					r->o->timeout_ms, total_sent,
-					total_got,
+				cf_note(r,
+					"no echo for %d ms: sent %u, got "
+					"back %u (S2M head %u tail %u, M2S "
+					"head %u tail %u)",
+					r->o->timeout_ms, total_sent, total_got,
 					cf_read_once(&p->s2m[0].ring->head),
 					cf_read_once(&p->s2m[0].ring->tail),
 					cf_read_once(&p->m2s[0].ring->head),
@@ -1319,8 +1317,9 @@ out:
 
 int cf_echo_one(struct cf_run *r, struct cf_peer *p, uint32_t len)
 {
-	struct cf_traffic t = { .packets = 1, .min_len = len, .max_len = len,
-				.queues = 1 };
+	struct cf_traffic t = {
+		.packets = 1, .min_len = len, .max_len = len, .queues = 1
+	};
 
 	return cf_echo(r, p, &t);
 }

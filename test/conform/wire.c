@@ -23,6 +23,9 @@
 /* ---- notes and time ------------------------------------------------------ */
 
 static void vnote(struct cf_run *r, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static void vnote(struct cf_run *r, const char *fmt, va_list ap)
 {
 	size_t n = strlen(r->note);
 
@@ -84,7 +87,7 @@ void cf_sleep_ms(unsigned ms)
 const char *cf_type_name(uint16_t type)
 {
 	static const char *const names[] = {
-		"NONE", "ACK", "HELLO", "INIT", "ADD_REGION",
+		"NONE",	    "ACK",     "HELLO",	    "INIT",	  "ADD_REGION",
 		"ADD_RING", "CONNECT", "CONNECTED", "DISCONNECT",
 	};
 
@@ -264,8 +267,8 @@ static void audit_str(struct cf_run *r, const uint8_t *raw, size_t off,
 		if (f[i]) {
 			r->st.dirty_pad++;
 			example(r->st.dirty_pad_ex, sizeof(r->st.dirty_pad_ex),
-				"%s: byte %zu after the NUL is 0x%02x", what,
-				i, f[i]);
+				"%s: byte %zu after the NUL is 0x%02x", what, i,
+				f[i]);
 			return;
 		}
 }
@@ -330,7 +333,8 @@ void cf_recv(struct cf_run *r, int fd, int timeout_ms, struct cf_rx *rx)
 	} cb;
 	uint8_t buf[4096];
 	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
 			     .msg_control = cb.b,
 			     .msg_controllen = sizeof(cb.b) };
 	struct pollfd pf = { .fd = fd, .events = POLLIN };
@@ -611,8 +615,9 @@ bool cf_iut_at_baseline(struct cf_run *r, int wait_ms)
 		}
 		if (fds <= r->base_fds && maps <= r->base_maps) {
 			/* An earlier check's leftovers went away. */
-			cf_note(r, "fds %d, memfd maps %d: below the baseline "
-				   "(%d, %d), which is lowered",
+			cf_note(r,
+				"fds %d, memfd maps %d: below the baseline "
+				"(%d, %d), which is lowered",
 				fds, maps, r->base_fds, r->base_maps);
 			r->base_fds = fds;
 			r->base_maps = maps;
@@ -622,8 +627,9 @@ bool cf_iut_at_baseline(struct cf_run *r, int wait_ms)
 			break;
 		cf_sleep_ms(10);
 	}
-	cf_note(r, "IUT holds %d fds (baseline %d) and %d memfd maps "
-		   "(baseline %d)",
+	cf_note(r,
+		"IUT holds %d fds (baseline %d) and %d memfd maps "
+		"(baseline %d)",
 		fds, r->base_fds, maps, r->base_maps);
 	/* Judge the next check by its own leaks, not by this one's. */
 	if (fds >= 0 && maps >= 0) {
@@ -633,7 +639,7 @@ bool cf_iut_at_baseline(struct cf_run *r, int wait_ms)
 	r->st.fd_leaks++;
 	n = strlen(r->st.leak_ids);
 	if (n + 24 < sizeof(r->st.leak_ids))
-		snprintf(r->st.leak_ids + n, sizeof(r->st.leak_ids) - n,
-			 "%s%s", n ? " " : "", r->cur ? r->cur->id : "?");
+		snprintf(r->st.leak_ids + n, sizeof(r->st.leak_ids) - n, "%s%s",
+			 n ? " " : "", r->cur ? r->cur->id : "?");
 	return false;
 }
