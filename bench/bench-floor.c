@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bench-floor: the physical floor under a full-payload memif transfer.
+ *
+ * Two processes share one memfd: a ring of --slots slots of --slot-size
+ * bytes, plus two indices on their own cache lines.  The writer (pinned to
+ * --writer-cpu) fills --size bytes of each slot it owns, the reader (pinned
+ * to --reader-cpu) reads every one of those bytes back, and the slots change
+ * hands through a single-producer/single-consumer index pair published with
+ * release stores and read with acquire loads, --burst slots at a time.  No
+ * descriptors, no protocol, no library: what is left is the memory traffic
+ * between the two cores, which is what memif-perf --fill full cannot beat.
+ *
+ * The payload is what memif-perf --fill full writes and checks: 64-bit words
+ * base + i (base derived from the slot's sequence number), summed by the
+ * reader and compared with the closed form, so neither side can skip work
+ * and a torn handoff would be counted as corrupt.
+ *
+ *   bench-floor [--size N] [--slot-size B] [--slots K] [--burst B]
+ *               [--seconds S] [--writer-cpu W] [--reader-cpu R]
+ *               [--no-prefetch]
+ *
+ * Both sides prefetch like memif-perf and the library do (the first line of
+ * every slot of a burst, then a few lines ahead while streaming through a
+ * slot): the cross-core line transfers are what this measures, and they
+ * must overlap for the floor to be a floor.
+ *
+ * Prints one JSON line on stdout: slots moved, seconds, Mpps, Gbps, GB/s
+ * (payload bytes, 10^9), corrupt count.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define LINE 64
+#define PF_AHEAD (8 * LINE) /* software prefetch distance */
+
+struct ctl {
+	_Alignas(LINE) _Atomic uint64_t head; /* slots written (writer) */
+	_Alignas(LINE) _Atomic uint64_t tail; /* slots read (reader) */
+	_Alignas(LINE) _Atomic int go; /* both pinned and ready */
+	_Atomic int ready;
+	_Atomic int stop; /* writer: no more slots after head */
+	_Alignas(LINE) uint64_t r_slots, r_bytes, r_corrupt, r_t0, r_t1;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		fprintf(stderr, "bench-floor: cannot pin to cpu %d: %s\n", cpu,
+			strerror(errno));
+}
+
+static inline void relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#endif
+}
+
+static inline uint64_t base_of(uint64_t seq)
+{
+	return seq * 0x9e3779b97f4a7c15ull;
+}
+
+static bool g_prefetch = true;
+
+/* Fill one slot: whole 64-bit words base + i, then the odd tail bytes.  The
+ * lines a few ahead are prefetched for writing: they sit in the reader's
+ * cache, and each costs a cross-core round trip to take back. */
+static void fill(uint8_t *restrict s, size_t size, uint64_t seq)
+{
+	uint64_t base = base_of(seq), *w = (uint64_t *)(void *)s;
+	size_t i, j, nw = size / 8;
+
+	for (i = 0; i < nw; i = j) {
+		size_t end = i + 8 < nw ? i + 8 : nw;
+
+		if (g_prefetch)
+			__builtin_prefetch(s + i * 8 + PF_AHEAD, 1);
+		for (j = i; j < end; j++)
+			w[j] = base + j;
+	}
+	for (i = nw * 8; i < size; i++)
+		s[i] = (uint8_t)(base + i);
+}
+
+/* Read one slot back; true when it holds what fill() wrote.  Four
+ * accumulators so the adds do not chain; lines ahead prefetched. */
+static bool check(const uint8_t *restrict s, size_t size, uint64_t seq)
+{
+	const uint64_t *w = (const uint64_t *)(const void *)s;
+	uint64_t base = base_of(seq), s0 = 0, s1 = 0, s2 = 0, s3 = 0, want;
+	size_t i, nw = size / 8, n8 = nw & ~(size_t)7;
+	unsigned int tail = 0, twant = 0;
+
+	for (i = 0; i < n8; i += 8) {
+		if (g_prefetch)
+			__builtin_prefetch(s + i * 8 + PF_AHEAD);
+		s0 += w[i] + w[i + 4];
+		s1 += w[i + 1] + w[i + 5];
+		s2 += w[i + 2] + w[i + 6];
+		s3 += w[i + 3] + w[i + 7];
+	}
+	for (; i < nw; i++)
+		s0 += w[i];
+	for (i = nw * 8; i < size; i++) {
+		tail += s[i];
+		twant += (uint8_t)(base + i);
+	}
+	/* sum of base + i for i < nw */
+	want = base * nw + (uint64_t)nw * (nw - 1) / 2;
+	return s0 + s1 + s2 + s3 == want && tail == twant;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: bench-floor [--size N] [--slot-size B] [--slots K] [--burst B]\n"
+"                   [--seconds S] [--writer-cpu W] [--reader-cpu R]\n"
+"                   [--no-prefetch]\n"
+"One core writes N bytes into each slot of a shared ring, the other reads\n"
+"them all; SPSC handoff, no protocol.  JSON on stdout.  Defaults: size\n"
+"1500, slot-size 2048, slots 1024, burst 32, seconds 3, cpus 0 -> 1.\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "size", required_argument, NULL, 's' },
+		{ "slot-size", required_argument, NULL, 'b' },
+		{ "slots", required_argument, NULL, 'k' },
+		{ "burst", required_argument, NULL, 'u' },
+		{ "seconds", required_argument, NULL, 't' },
+		{ "writer-cpu", required_argument, NULL, 'w' },
+		{ "reader-cpu", required_argument, NULL, 'r' },
+		{ "no-prefetch", no_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	size_t size = 1500, slot = 2048, map_len;
+	unsigned long slots = 1024, burst = 32;
+	double seconds = 3;
+	int wcpu = 0, rcpu = 1, c, fd, st;
+	struct ctl *ctl;
+	uint8_t *ring;
+	pid_t pid;
+
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (c) {
+		case 's': size = strtoul(optarg, NULL, 0); break;
+		case 'b': slot = strtoul(optarg, NULL, 0); break;
+		case 'k': slots = strtoul(optarg, NULL, 0); break;
+		case 'u': burst = strtoul(optarg, NULL, 0); break;
+		case 't': seconds = strtod(optarg, NULL); break;
+		case 'w': wcpu = atoi(optarg); break;
+		case 'r': rcpu = atoi(optarg); break;
+		case 'P': g_prefetch = false; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (!size || size > slot || slot % LINE || !slots ||
+	    (slots & (slots - 1)) || !burst || burst > slots || seconds <= 0) {
+		fprintf(stderr, "bench-floor: need 0 < size <= slot-size, "
+			"slot-size a multiple of 64, slots a power of two, "
+			"0 < burst <= slots, seconds > 0\n");
+		return 2;
+	}
+
+	map_len = sizeof(struct ctl) + (size_t)slots * slot;
+	map_len = (map_len + 4095) & ~(size_t)4095;
+	fd = memfd_create("bench-floor", MFD_CLOEXEC);
+	if (fd < 0 || ftruncate(fd, (off_t)map_len)) {
+		perror("bench-floor: memfd");
+		return 2;
+	}
+	ctl = mmap(NULL, map_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (ctl == MAP_FAILED) {
+		perror("bench-floor: mmap");
+		return 2;
+	}
+	/* The ring starts on a page after the control block, like memif's
+	 * buffers after its rings. */
+	ring = (uint8_t *)ctl + 4096;
+	if (sizeof(struct ctl) > 4096)
+		return 2;
+	memset(ring, 0, (size_t)slots * slot); /* fault every page in now */
+
+	pid = fork();
+	if (pid < 0) {
+		perror("bench-floor: fork");
+		return 2;
+	}
+	if (pid == 0) {
+		/* reader */
+		uint64_t tail = 0, head, bytes = 0, corrupt = 0, t0 = 0;
+		uint64_t mask = slots - 1;
+
+		pin(rcpu);
+		atomic_fetch_add(&ctl->ready, 1);
+		while (!atomic_load_explicit(&ctl->go, memory_order_acquire))
+			relax();
+		for (;;) {
+			head = atomic_load_explicit(&ctl->head,
+						    memory_order_acquire);
+			if (head == tail) {
+				if (atomic_load_explicit(&ctl->stop,
+							 memory_order_acquire) &&
+				    atomic_load_explicit(&ctl->head,
+							 memory_order_acquire) ==
+					    tail)
+					break;
+				relax();
+				continue;
+			}
+			if (!t0)
+				t0 = now_ns();
+			/* A burst at a time, each handed back at once, as a
+			 * memif receiver does. */
+			if (head - tail > burst)
+				head = tail + burst;
+			if (g_prefetch) {
+				uint64_t j;
+
+				for (j = tail; j != head; j++)
+					__builtin_prefetch(ring + (j & mask) *
+							   slot);
+			}
+			for (; tail != head; tail++) {
+				if (!check(ring + (tail & mask) * slot, size,
+					   tail))
+					corrupt++;
+				bytes += size;
+			}
+			atomic_store_explicit(&ctl->tail, tail,
+					      memory_order_release);
+		}
+		ctl->r_t1 = now_ns();
+		ctl->r_t0 = t0;
+		ctl->r_slots = tail;
+		ctl->r_bytes = bytes;
+		ctl->r_corrupt = corrupt;
+		_exit(0);
+	}
+
+	/* writer */
+	{
+		uint64_t head = 0, tail = 0, end, n, i, mask = slots - 1;
+		unsigned int k = 0;
+
+		pin(wcpu);
+		atomic_fetch_add(&ctl->ready, 1);
+		while (atomic_load(&ctl->ready) < 2)
+			relax();
+		atomic_store_explicit(&ctl->go, 1, memory_order_release);
+		end = now_ns() + (uint64_t)(seconds * 1e9);
+		for (;;) {
+			/* Like memif_tx_alloc: take what is free, up to a
+			 * burst, looking at the reader's index again only when
+			 * the cached one leaves less than a burst. */
+			if (head - tail + burst > slots)
+				tail = atomic_load_explicit(
+					&ctl->tail, memory_order_acquire);
+			n = slots - (head - tail);
+			if (n > burst)
+				n = burst;
+			if (!n) {
+				relax();
+				if ((++k & 255) == 0 && now_ns() >= end)
+					break;
+				continue;
+			}
+			if (g_prefetch) {
+				for (i = 0; i < n; i++)
+					__builtin_prefetch(
+						ring + ((head + i) & mask) *
+							       slot, 1);
+			}
+			for (i = 0; i < n; i++)
+				fill(ring + ((head + i) & mask) * slot, size,
+				     head + i);
+			head += n;
+			atomic_store_explicit(&ctl->head, head,
+					      memory_order_release);
+			if ((++k & 15) == 0 && now_ns() >= end)
+				break;
+		}
+		atomic_store_explicit(&ctl->stop, 1, memory_order_release);
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+	    WEXITSTATUS(st)) {
+		fprintf(stderr, "bench-floor: reader failed\n");
+		return 1;
+	}
+	{
+		double secs = ctl->r_t1 > ctl->r_t0 ?
+				      (double)(ctl->r_t1 - ctl->r_t0) / 1e9 : 0;
+		double pps = secs > 0 ? (double)ctl->r_slots / secs : 0;
+		double bps = secs > 0 ? (double)ctl->r_bytes / secs : 0;
+
+		printf("{\"size\":%zu,\"slot_size\":%zu,\"slots\":%lu,"
+		       "\"burst\":%lu,\"writer_cpu\":%d,\"reader_cpu\":%d,"
+		       "\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64
+		       ",\"seconds\":%.6f,\"mpps\":%.4f,\"gbps\":%.4f,"
+		       "\"gbytes_per_s\":%.4f,\"corrupt\":%" PRIu64 "}\n",
+		       size, slot, slots, burst, wcpu, rcpu, ctl->r_slots,
+		       ctl->r_bytes, secs, pps / 1e6, bps * 8 / 1e9, bps / 1e9,
+		       ctl->r_corrupt);
+		return ctl->r_corrupt ? 1 : 0;
+	}
+}
