@@ -64,6 +64,7 @@ struct memif__socket {
 	uint32_t slot;
 	int refs; /* master interfaces using it */
 	int n_pending; /* connections not yet bound by INIT */
+	bool accept_more; /* backlog not drained on the last pass */
 	bool created_file; /* we bound the path: unlink on close */
 	uint64_t file_dev, file_ino; /* ... only if it is still ours */
 	struct memif__socket *next;

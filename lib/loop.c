@@ -265,10 +265,14 @@ static void handle_cqe(struct memif__ctx *c, struct io_uring_cqe *cqe)
 
 static void before_sleep(struct memif__ctx *c)
 {
+	struct memif__socket *s;
 	struct memif *m;
 
 	if (__atomic_exchange_n(&c->dp_fault, false, __ATOMIC_ACQUIRE))
 		memif__check_dp_faults(c);
+	for (s = c->sockets; s; s = s->next)
+		if (s->accept_more)
+			memif__socket_accept(c, s);
 	run_timers(c);
 	for (m = c->ifaces; m; m = m->next)
 		if (m->dispatch && m->state == MEMIF__CONNECTED &&

@@ -204,14 +204,42 @@ void memif__socket_put(struct memif__ctx *c, struct memif__socket *s)
 	free(s);
 }
 
+/*
+ * At the cap of unauthenticated connections the oldest one goes, not the
+ * newcomer: idle connections can delay a good slave, never lock it out.
+ * New connections are at the head of the list, so the oldest is the last.
+ */
+static void evict_oldest_pending(struct memif__ctx *c, struct memif__socket *s)
+{
+	struct memif__conn *cn, *oldest = NULL;
+
+	for (cn = c->conns; cn; cn = cn->next)
+		if (cn->sock == s && !cn->m && !cn->dead)
+			oldest = cn;
+	if (!oldest)
+		return;
+	memif__log(MEMIF_LOG_WARN, NULL, -1, MEMIF_ERR_AGAIN,
+		   "%s: too many pending connections, dropping the oldest",
+		   s->name);
+	memif__conn_kill(c, oldest);
+}
+
 void memif__socket_accept(struct memif__ctx *c, struct memif__socket *s)
 {
 	struct memif_msg hello;
 	struct memif__conn *cn;
 	int fd, i;
 
-	/* Bounded per wakeup, so a connect storm cannot starve the loop. */
-	for (i = 0; i < 16; i++) {
+	/* The poll fires once per wakeup, not once per queued connection:
+	 * drain the backlog, but at most 64 per pass so a connect storm
+	 * cannot starve the loop; the rest is taken on the next pass. */
+	s->accept_more = false;
+	for (i = 0;; i++) {
+		if (i == 64) {
+			s->accept_more = true;
+			memif__loop_wake(c);
+			return;
+		}
 		fd = memif__os_accept(s->fd);
 		if (fd < 0) {
 			if (fd != -EAGAIN)
@@ -221,12 +249,8 @@ void memif__socket_accept(struct memif__ctx *c, struct memif__socket *s)
 					   strerror(-fd));
 			return;
 		}
-		if (s->n_pending >= MEMIF__MAX_PENDING) {
-			memif__log(MEMIF_LOG_WARN, NULL, -1, MEMIF_ERR_AGAIN,
-				   "%s: too many pending connections", s->name);
-			memif__os_close(fd);
-			continue;
-		}
+		if (s->n_pending >= MEMIF__MAX_PENDING)
+			evict_oldest_pending(c, s);
 		cn = memif__conn_new(c, fd, true);
 		if (!cn) {
 			memif__os_close(fd);

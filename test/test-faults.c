@@ -366,7 +366,7 @@ START_TEST(faults_master_survives_slave_killed_mid_handshake)
 				   .reconnect_interval_ms = 100 };
 	struct memif *m, *s;
 	struct raw_mem rm;
-	int step, base, p[2];
+	int step, base, p[2], ups_before;
 
 	mc.socket_filename = test_socket_name("kill-hs-m");
 	sc.socket_filename = mc.socket_filename;
@@ -386,9 +386,12 @@ START_TEST(faults_master_survives_slave_killed_mid_handshake)
 		printf("master: slave SIGKILLed after step %d: fds %d = %d\n",
 		       step, test_count_fds(), base);
 	}
-	/* The survivor serves a good slave. */
+	/* The survivor serves a good slave.  (Step 5's link may or may not
+	 * have reached on_connect before the kill: a link that goes down in
+	 * the same loop pass gets no callbacks, as memif.h says.) */
+	ups_before = __atomic_load_n(&ups, __ATOMIC_SEQ_CST);
 	ck_assert_int_eq(memif_create_interface(&sc, &cbs, &s), MEMIF_OK);
-	ck_assert(wait_for(&ups, 3, 5000)); /* step 5 connected once too */
+	ck_assert(wait_for(&ups, ups_before + 2, 5000));
 	ck_assert_int_eq(memif_close(s), MEMIF_OK);
 	ck_assert_int_eq(memif_close(m), MEMIF_OK);
 	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
