@@ -18,12 +18,13 @@
  *
  *   bench-floor [--size N] [--slot-size B] [--slots K] [--burst B]
  *               [--seconds S] [--writer-cpu W] [--reader-cpu R]
- *               [--no-prefetch]
+ *               [--no-prefetch] [--no-pause]
  *
  * Both sides prefetch like memif-perf and the library do (the first line of
  * every slot of a burst, then a few lines ahead while streaming through a
  * slot): the cross-core line transfers are what this measures, and they
- * must overlap for the floor to be a floor.
+ * must overlap for the floor to be a floor.  A side that waits spins with
+ * PAUSE (--no-pause: a bare reload, as memif-perf's polling loops do).
  *
  * Prints one JSON line on stdout: slots moved, seconds, Mpps, Gbps, GB/s
  * (payload bytes, 10^9), corrupt count.
@@ -77,10 +78,15 @@ static void pin(int cpu)
 			strerror(errno));
 }
 
+static bool g_pause = true;
+
 static inline void relax(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
+	if (g_pause)
+		__builtin_ia32_pause();
+	else
+		__asm__ volatile("" ::: "memory");
 #endif
 }
 
@@ -142,12 +148,12 @@ static bool check(const uint8_t *restrict s, size_t size, uint64_t seq)
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: bench-floor [--size N] [--slot-size B] [--slots K] [--burst B]\n"
-"                   [--seconds S] [--writer-cpu W] [--reader-cpu R]\n"
-"                   [--no-prefetch]\n"
-"One core writes N bytes into each slot of a shared ring, the other reads\n"
-"them all; SPSC handoff, no protocol.  JSON on stdout.  Defaults: size\n"
-"1500, slot-size 2048, slots 1024, burst 32, seconds 3, cpus 0 -> 1.\n");
+		"usage: bench-floor [--size N] [--slot-size B] [--slots K] [--burst B]\n"
+		"                   [--seconds S] [--writer-cpu W] [--reader-cpu R]\n"
+		"                   [--no-prefetch] [--no-pause]\n"
+		"One core writes N bytes into each slot of a shared ring, the other reads\n"
+		"them all; SPSC handoff, no protocol.  JSON on stdout.  Defaults: size\n"
+		"1500, slot-size 2048, slots 1024, burst 32, seconds 3, cpus 0 -> 1.\n");
 }
 
 int main(int argc, char **argv)
@@ -161,6 +167,7 @@ int main(int argc, char **argv)
 		{ "writer-cpu", required_argument, NULL, 'w' },
 		{ "reader-cpu", required_argument, NULL, 'r' },
 		{ "no-prefetch", no_argument, NULL, 'P' },
+		{ "no-pause", no_argument, NULL, 'Q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -174,21 +181,45 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
-		case 's': size = strtoul(optarg, NULL, 0); break;
-		case 'b': slot = strtoul(optarg, NULL, 0); break;
-		case 'k': slots = strtoul(optarg, NULL, 0); break;
-		case 'u': burst = strtoul(optarg, NULL, 0); break;
-		case 't': seconds = strtod(optarg, NULL); break;
-		case 'w': wcpu = atoi(optarg); break;
-		case 'r': rcpu = atoi(optarg); break;
-		case 'P': g_prefetch = false; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 's':
+			size = strtoul(optarg, NULL, 0);
+			break;
+		case 'b':
+			slot = strtoul(optarg, NULL, 0);
+			break;
+		case 'k':
+			slots = strtoul(optarg, NULL, 0);
+			break;
+		case 'u':
+			burst = strtoul(optarg, NULL, 0);
+			break;
+		case 't':
+			seconds = strtod(optarg, NULL);
+			break;
+		case 'w':
+			wcpu = atoi(optarg);
+			break;
+		case 'r':
+			rcpu = atoi(optarg);
+			break;
+		case 'P':
+			g_prefetch = false;
+			break;
+		case 'Q':
+			g_pause = false;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (!size || size > slot || slot % LINE || !slots ||
 	    (slots & (slots - 1)) || !burst || burst > slots || seconds <= 0) {
-		fprintf(stderr, "bench-floor: need 0 < size <= slot-size, "
+		fprintf(stderr,
+			"bench-floor: need 0 < size <= slot-size, "
 			"slot-size a multiple of 64, slots a power of two, "
 			"0 < burst <= slots, seconds > 0\n");
 		return 2;
@@ -231,10 +262,10 @@ int main(int argc, char **argv)
 			head = atomic_load_explicit(&ctl->head,
 						    memory_order_acquire);
 			if (head == tail) {
-				if (atomic_load_explicit(&ctl->stop,
-							 memory_order_acquire) &&
-				    atomic_load_explicit(&ctl->head,
-							 memory_order_acquire) ==
+				if (atomic_load_explicit(
+					    &ctl->stop, memory_order_acquire) &&
+				    atomic_load_explicit(
+					    &ctl->head, memory_order_acquire) ==
 					    tail)
 					break;
 				relax();
@@ -250,8 +281,8 @@ int main(int argc, char **argv)
 				uint64_t j;
 
 				for (j = tail; j != head; j++)
-					__builtin_prefetch(ring + (j & mask) *
-							   slot);
+					__builtin_prefetch(ring +
+							   (j & mask) * slot);
 			}
 			for (; tail != head; tail++) {
 				if (!check(ring + (tail & mask) * slot, size,
@@ -299,9 +330,9 @@ int main(int argc, char **argv)
 			}
 			if (g_prefetch) {
 				for (i = 0; i < n; i++)
-					__builtin_prefetch(
-						ring + ((head + i) & mask) *
-							       slot, 1);
+					__builtin_prefetch(ring + ((head + i) &
+								   mask) * slot,
+							   1);
 			}
 			for (i = 0; i < n; i++)
 				fill(ring + ((head + i) & mask) * slot, size,
@@ -314,14 +345,14 @@ int main(int argc, char **argv)
 		}
 		atomic_store_explicit(&ctl->stop, 1, memory_order_release);
 	}
-	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
-	    WEXITSTATUS(st)) {
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st)) {
 		fprintf(stderr, "bench-floor: reader failed\n");
 		return 1;
 	}
 	{
 		double secs = ctl->r_t1 > ctl->r_t0 ?
-				      (double)(ctl->r_t1 - ctl->r_t0) / 1e9 : 0;
+				      (double)(ctl->r_t1 - ctl->r_t0) / 1e9 :
+				      0;
 		double pps = secs > 0 ? (double)ctl->r_slots / secs : 0;
 		double bps = secs > 0 ? (double)ctl->r_bytes / secs : 0;
 

@@ -119,17 +119,26 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
-		case 'n': count = strtoul(optarg, NULL, 0); break;
-		case 'w': warmup = strtoul(optarg, NULL, 0); break;
-		case 'p': pcpu = atoi(optarg); break;
-		case 'e': ecpu = atoi(optarg); break;
+		case 'n':
+			count = strtoul(optarg, NULL, 0);
+			break;
+		case 'w':
+			warmup = strtoul(optarg, NULL, 0);
+			break;
+		case 'p':
+			pcpu = atoi(optarg);
+			break;
+		case 'e':
+			ecpu = atoi(optarg);
+			break;
 		case 'h':
 			printf("usage: bench-pingpong [--count N] [--warmup N] "
 			       "[--ping-cpu C] [--echo-cpu C]\n"
 			       "Eventfd + epoll_wait round trips between two "
 			       "processes; JSON on stdout.\n");
 			return 0;
-		default: return 2;
+		default:
+			return 2;
 		}
 	}
 	if (!count)

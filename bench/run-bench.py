@@ -1510,6 +1510,9 @@ def main():
     n_runs = sum(len(g.cfgs) for g in groups) * a.reps
     log("%d groups, %d runs of ~%.1f s (+ start-up), load average %s"
         % (len(groups), n_runs, a.seconds + a.warmup, load0))
+    if float(load0.split()[0]) > 1.0:
+        log("WARNING: load average above 1: other processes share the cpus "
+            "and the figures will be unreliable")
     try:
         run_all(groups, a)
         sc = {}
@@ -1555,9 +1558,22 @@ def main():
                            ", groups matching '%s'" % a.only if a.only
                            else "", load0)))
 
+    busy = ""
+    try:
+        l0, l1 = float(load0.split()[0]), float(load1.split()[0])
+        if max(l0, l1) > 1.0:
+            busy = ("> **The machine was not quiet**: load average %.2f at "
+                    "the start, %.2f at the end (2 cpus). Other processes "
+                    "time-sliced the pinned, busy-polling pairs, so both "
+                    "ends often waited for a descheduled peer: figures and "
+                    "ratios are unreliable.\n\n" % (l0, l1))
+    except (ValueError, IndexError):
+        pass
+
     md = []
     md.append("# memif-native vs DPDK net_memif: benchmark results\n")
     md.append(quick_banner)
+    md.append(busy)
     md.append("Regenerate with:\n\n```\n%s\n```\n" % cmdline)
     md.append("| | |\n|---|---|")
     md.append("| date | %s (%.0f min) |" % (
@@ -1646,7 +1662,8 @@ def main():
     text = "\n".join(md)
     with open(os.path.join(a.out_dir, "RESULTS.md"), "w") as f:
         f.write(text)
-    print("\n".join([quick_banner.strip(), "HEADERS ONLY", hdr, "",
+    print("\n".join([quick_banner.strip(), busy.strip(), "HEADERS ONLY",
+                     hdr, "",
                      cput,
                      "FULL PAYLOAD", full, "", "LATENCY", lat, "", sct, "",
                      "GOALS", glt, ""]))
