@@ -1,0 +1,684 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""
+Interop test: memif-perf (memif-native) against DPDK's net_memif PMD driven
+by dpdk-testpmd.  One invocation runs one case and exits 0 (pass), 1 (fail)
+or 77 (skip: no dpdk-testpmd and not in CI).
+
+  testpmd-interop.py MEMIF_PERF --role server|client
+                     --case txonly|rxonly|io|ping --size N --bsize N
+                     [--rx-mode polling|interrupt] [--queues N]
+
+--role is testpmd's: "server" (memif master; memif-perf --slave; filesystem
+socket, which DPDK needs spelled socket-abstract=no) or "client" (memif
+slave; memif-perf --master; abstract socket: DPDK's `socket=` is abstract by
+default, and memif-perf spells the same address "@name", spec 2.1.1).
+--bsize is the memif buffer size on both sides (equal: spec Q20).
+
+Cases:
+  txonly  testpmd txonly -> memif-perf rx
+  rxonly  memif-perf tx -> testpmd rxonly
+  io      memif-perf tx -> testpmd io (retry) -> memif-perf, which verifies
+          every returned frame: sequence number, length and a checksum over
+          every byte (--fill full)
+  ping    memif-perf ping -> testpmd macswap -> memif-perf: round trips, each
+          reply verified the same way (the checksum skips the MAC addresses)
+
+Stop order.  testpmd always stops forwarding ("stop", which also prints its
+counters) before either side disconnects, for two reasons found here:
+  * DPDK forgets its port counters on disconnect (memif_disconnect zeroes
+    pmd->run, and stats_get loops over pmd->run's ring counts), and
+  * DPDK 22.11 unmaps the regions on a peer's DISCONNECT from its control
+    thread without stopping its forwarding lcore first, so a disconnect
+    while testpmd forwards can kill it with SIGSEGV (seen in about one run
+    in five as a client doing io) or hang it.
+So: traffic runs for --seconds; testpmd stops; its counters are read with
+the link up; memif-perf then gets SIGINT and ends gracefully (it closes
+first: a slave left running would try to reconnect while testpmd tears
+down, which has crashed testpmd at exit); testpmd quits.  Counts are then
+exact:
+  txonly  we received == testpmd sent, every frame --size bytes long.
+  rxonly  we sent == testpmd received + what sits in the ring: memif-perf
+          keeps transmitting after testpmd stopped, so each TX ring ends
+          full, i.e. holds exactly ring_size // (buffers per frame) frames.
+  io      the same for our TX; we received == testpmd sent; testpmd
+          received == sent + TX drops (our RX ring full: reported, not
+          failed); zero corruption, zero foreign, no reordering.
+  ping    replies == testpmd sent == testpmd received; the pings testpmd
+          never read (sent after it stopped) are exactly the timeouts.
+
+Known DPDK 22.11 quirk (issue 3; seen here): its copy-mode TX of a frame
+that spans several memif buffers does not count the frame's first slot
+against the free slots, so with the ring nearly full it writes one slot
+past what the receiver lent it, after which its uint16 free count wraps and
+it writes on into slots it does not own.  memif-native's receiver sees the
+producer index out of range and disconnects ("ring index out of range").
+Where testpmd sends such frames (txonly/io at 9000 bytes with 2048-byte
+buffers) a run passes if it stayed exact, or if that fault was detected --
+then testpmd may also crash as above; what happened is printed either way.
+With bsize=9216 (one buffer per frame) every check is strict.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+SKIP = 77
+PROMPT = "testpmd> "
+# librte_cmdline writes its prompt one character at a time, so a log line
+# from another thread (DPDK logs whole lines: "func(): text") can land in
+# the middle of it.
+_LOGLINE = r"(?:[A-Za-z_][\w.]*(?:\(\))?: [^\n]*\n)*"
+PROMPT_RE = _LOGLINE.join(re.escape(c) for c in PROMPT)
+RING_LOG2 = 10
+FAULT_RE = re.compile(r"Disconnect received: ring index out of range")
+
+procs = []  # everything we started, for cleanup
+
+
+def say(msg=""):
+    print(msg, flush=True)
+
+
+def in_ci():
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def kill_all():
+    for p in procs:
+        if p.poll() is None:
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+
+
+def on_term(sig, frame):
+    kill_all()
+    sys.exit(1)
+
+
+class Fail(Exception):
+    pass
+
+
+class TestPmd:
+    """dpdk-testpmd in interactive mode, commands on a pipe, output read as
+    it comes (stdbuf -oL: testpmd's printf output is otherwise
+    block-buffered on a pipe, and line buffering keeps its lines whole)."""
+
+    def __init__(self, argv, log_path):
+        self.log = open(log_path, "wb")
+        self.p = subprocess.Popen(argv, stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT,
+                                  start_new_session=True)
+        procs.append(self.p)
+        self.out = bytearray()
+        self.eof = False
+        self.cv = threading.Condition()
+        self.t = threading.Thread(target=self._reader, daemon=True)
+        self.t.start()
+
+    def _reader(self):
+        fd = self.p.stdout.fileno()
+        while True:
+            try:
+                b = os.read(fd, 65536)
+            except OSError:
+                b = b""
+            if not b:
+                break
+            self.log.write(b)
+            self.log.flush()
+            with self.cv:
+                self.out += b
+                self.cv.notify_all()
+        with self.cv:
+            self.eof = True
+            self.cv.notify_all()
+
+    def text(self, start=0):
+        with self.cv:
+            return self.out[start:].decode(errors="replace")
+
+    def mark(self):
+        with self.cv:
+            return len(self.out)
+
+    def wait_for(self, pattern, start, timeout):
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        with self.cv:
+            while True:
+                m = rx.search(self.out[start:].decode(errors="replace"))
+                if m:
+                    return m
+                left = deadline - time.monotonic()
+                if self.eof or left <= 0:
+                    return None
+                self.cv.wait(min(left, 0.5))
+
+    def alive(self):
+        return self.p.poll() is None
+
+    def cmd(self, line, timeout=20):
+        """Send one command; return its output (up to the next prompt)."""
+        if not self.alive():
+            raise Fail("testpmd exited (status %s) before '%s'"
+                       % (self.p.returncode, line))
+        pos = self.mark()
+        try:
+            self.p.stdin.write((line + "\n").encode())
+            self.p.stdin.flush()
+        except OSError as e:
+            raise Fail("testpmd: cannot send '%s': %s" % (line, e))
+        m = self.wait_for(PROMPT_RE, pos, timeout)
+        if not m:
+            raise Fail("testpmd: no prompt after '%s' within %d s (status %s)"
+                       % (line, timeout, self.p.poll()))
+        return self.text(pos)[:m.start()]
+
+    def wait_link_up(self, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            out = self.cmd("show port summary all")
+            m = re.search(r"^\s*0\s+\S+\s+\S+\s+net_memif\s+(up|down)\b",
+                          out, re.M)
+            if m and m.group(1) == "up":
+                return
+            time.sleep(0.05)
+        raise Fail("testpmd: link not up within %d s" % timeout)
+
+    def quit(self, timeout=20):
+        if self.alive():
+            try:
+                self.p.stdin.write(b"quit\n")
+                self.p.stdin.flush()
+                self.p.stdin.close()
+            except OSError:
+                pass
+            try:
+                self.p.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.p.pid, signal.SIGKILL)
+                self.p.wait()
+                raise Fail("testpmd did not quit within %d s" % timeout)
+        self.t.join(timeout=5)
+        return self.p.returncode
+
+
+class MemifPerf:
+    def __init__(self, argv, tmpdir):
+        self.out_path = os.path.join(tmpdir, "memif-perf.json")
+        self.err_path = os.path.join(tmpdir, "memif-perf.stderr")
+        self.fo = open(self.out_path, "wb")
+        self.fe = open(self.err_path, "wb")
+        self.p = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                                  stdout=self.fo, stderr=self.fe,
+                                  start_new_session=True)
+        procs.append(self.p)
+        self.res = None
+
+    def alive(self):
+        return self.p.poll() is None
+
+    def interrupt(self):
+        if self.alive():
+            os.kill(self.p.pid, signal.SIGINT)
+
+    def wait(self, timeout):
+        try:
+            self.p.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.p.pid, signal.SIGKILL)
+            self.p.wait()
+            raise Fail("memif-perf did not finish within %d s" % timeout)
+        self.fo.close()
+        self.fe.close()
+        with open(self.out_path, "rb") as f:
+            data = f.read().decode(errors="replace").strip()
+        try:
+            self.res = json.loads(data.splitlines()[-1]) if data else None
+        except ValueError:
+            self.res = None
+        return self.p.returncode
+
+    def stderr(self):
+        with open(self.err_path, "rb") as f:
+            return f.read().decode(errors="replace")
+
+
+def parse_fwd_stats(out, queues):
+    """testpmd "stop" counters: per stream when there are more streams than
+    ports (software counters: they survive a disconnect), else the port's
+    (valid only if the link is still up)."""
+    streams = re.findall(
+        r"Forward Stats for RX Port=\s*(\d+)/Queue=\s*(\d+) -> "
+        r"TX Port=\s*(\d+)/Queue=\s*(\d+).*\n\s*RX-packets:\s*(\d+)\s+"
+        r"TX-packets:\s*(\d+)\s+TX-dropped:\s*(\d+)", out)
+    acc = re.search(
+        r"Accumulated forward statistics for all ports.*\n"
+        r"\s*RX-packets:\s*(\d+)\s+RX-dropped:\s*(\d+)\s+RX-total:\s*(\d+)"
+        r"\s*\n\s*TX-packets:\s*(\d+)\s+TX-dropped:\s*(\d+)", out)
+    if not acc:
+        raise Fail("cannot parse testpmd's forward statistics:\n" + out)
+    if queues > 1:
+        # Streams that moved nothing at all are not printed: they count 0.
+        return {"rx": sum(int(s[4]) for s in streams),
+                "tx": sum(int(s[5]) for s in streams),
+                "dropped": sum(int(s[6]) for s in streams),
+                "source": "per-stream counters, %d of %d printed"
+                          % (len(streams), queues)}
+    return {"rx": int(acc.group(1)), "tx": int(acc.group(4)),
+            "dropped": int(acc.group(5)), "source": "port counters"}
+
+
+def wait_listening(sock, timeout):
+    """Our master must listen before DPDK's client starts: it connects once
+    and never retries (spec Q20)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if sock.startswith("@"):
+            try:
+                with open("/proc/net/unix") as f:
+                    if any(len(ln.split()) >= 8 and ln.split()[-1] == sock
+                           for ln in f):
+                        return True
+            except OSError:
+                time.sleep(0.5)  # cannot tell: a pause will do
+                return True
+        elif os.path.exists(sock):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def tail(text, n):
+    lines = [ln for ln in text.splitlines()
+             if not re.search(r"Received msg type|Sent msg type|^\s*$", ln)]
+    return "\n".join(lines[-n:])
+
+
+def run(a):
+    testpmd = os.environ.get("TESTPMD") or shutil.which("dpdk-testpmd")
+    if not testpmd or not os.access(testpmd, os.X_OK):
+        msg = "dpdk-testpmd not found (Debian: apt install dpdk)"
+        if in_ci():
+            say("FAIL: %s; the interop suite requires it in CI" % msg)
+            return 1
+        say("SKIP: " + msg)
+        return SKIP
+    if not os.access(a.memif_perf, os.X_OK):
+        say("FAIL: memif-perf not executable: %s" % a.memif_perf)
+        return 1
+
+    spp = -(-a.size // a.bsize)  # memif buffers per frame
+    chain = spp > 1
+    dpdk_sends_chains = chain and a.case in ("txonly", "io")
+    if a.queues:
+        queues = a.queues
+    elif a.case in ("io", "ping") or dpdk_sends_chains:
+        # io/ping: two queue pairs for coverage; DPDK sending chains: its
+        # per-stream counters survive the disconnect its bug provokes.
+        queues = 2
+    else:
+        queues = 1
+    in_ring = queues * ((1 << RING_LOG2) // spp)
+
+    cpus = sorted(os.sched_getaffinity(0))
+    tp_cpu = cpus[0]
+    our_cpu = cpus[1] if len(cpus) > 1 else cpus[0]
+
+    tmpdir = tempfile.mkdtemp(prefix="memif-interop-")
+    tag = "memif-interop-%d" % os.getpid()
+    if a.role == "server":
+        sock_path = os.path.join(tmpdir, "memif.sock")
+        our_sock = sock_path
+        vdev_sock = "socket=%s,socket-abstract=no" % sock_path
+    else:
+        # No socket-abstract: its default (yes) is what is being tested.
+        name = "%s-%s-%d" % (tag, a.case, a.size)
+        our_sock = "@" + name
+        vdev_sock = "socket=%s" % name
+
+    vdev = "net_memif0,role=%s,%s,bsize=%d,rsize=%d" % (
+        a.role, vdev_sock, a.bsize, RING_LOG2)
+    fwd = {"txonly": "txonly", "rxonly": "rxonly", "io": "io",
+           "ping": "macswap"}[a.case]
+    # --no-flush-rx: "start" otherwise reads and frees, uncounted, whatever
+    # is in the RX rings, and a memif-perf master that connected first has
+    # filled them by then (one ring's worth per queue went missing).
+    tp_app = ["-i", "--no-flush-rx", "--total-num-mbufs=16384",
+              "--nb-cores=1", "--rxq=%d" % queues, "--txq=%d" % queues,
+              "--forward-mode=%s" % fwd]
+    if a.bsize > 2048:
+        # One-buffer jumbo frames: mbufs as large as the memif buffers (data
+        # room = bsize + 128 bytes headroom), so testpmd neither receives
+        # nor sends them as mbuf chains.
+        tp_app.append("--mbuf-size=%d" % (a.bsize + 128))
+    if a.case == "txonly":
+        if chain:
+            # Multi-segment txonly: one mbuf segment per memif buffer.
+            segs, left = [], a.size
+            while left > 0:
+                segs.append(min(left, a.bsize))
+                left -= segs[-1]
+            tp_app.append("--txpkts=%s" % ",".join(map(str, segs)))
+        else:
+            tp_app.append("--txpkts=%d" % a.size)
+    stdbuf = shutil.which("stdbuf")
+    tp_cmd = [testpmd, "--no-huge", "-m", "1024", "--no-pci", "--no-shconf",
+              "--no-telemetry", "--file-prefix", tag, "--lcores", "0@%d,1@%d" % (tp_cpu, tp_cpu),
+              "--log-level=pmd.net.memif:info", "--vdev=%s" % vdev,
+              "--"] + tp_app
+    tp_argv = ([stdbuf, "-oL", "-eL"] if stdbuf else []) + tp_cmd
+
+    mp_mode = {"txonly": "rx", "rxonly": "tx", "io": "tx",
+               "ping": "ping"}[a.case]
+    # No --duration limit: our SIGINT stops it once testpmd has stopped.
+    mp_argv = [a.memif_perf, "--slave" if a.role == "server" else "--master",
+               "--socket", our_sock, "--queues", str(queues),
+               "--ring-log2", str(RING_LOG2), "--buffer-size", str(a.bsize),
+               "--size", str(a.size), "--" + a.rx_mode,
+               "--cpu", ",".join([str(our_cpu)] * queues),
+               "--wait-timeout", "20", "--duration", "0",
+               "--json", "--quiet", "-v", mp_mode]
+    if a.case in ("io", "ping"):
+        # Every byte of what comes back is checked, not just the headers.
+        mp_argv[-1:-1] = ["--fill", "full"]
+
+    say("case: testpmd %s %s <-> memif-perf %s %s; %d-byte frames, %d-byte "
+        "buffers (%d per frame), %d queue pair(s), memif-perf receives by %s"
+        % (a.role, fwd, "slave" if a.role == "server" else "master",
+           mp_mode, a.size, a.bsize, spp, queues, a.rx_mode))
+    say("testpmd:    " + " ".join(tp_cmd))
+    say("memif-perf: " + " ".join(mp_argv))
+
+    tp = mp = None
+    verdict = 1
+    notes = []
+    try:
+        # Start order: DPDK's client connects once, so our master first;
+        # our slave retries, so after testpmd as server.
+        if a.role == "client":
+            mp = MemifPerf(mp_argv, tmpdir)
+            if not wait_listening(our_sock, 10):
+                raise Fail("memif-perf is not listening on %s" % our_sock)
+        tp = TestPmd(tp_argv, os.path.join(tmpdir, "testpmd.log"))
+        if not tp.wait_for(PROMPT_RE, 0, 60):
+            raise Fail("testpmd did not reach its prompt (status %s)"
+                       % tp.p.poll())
+        if a.case == "io":
+            tp.cmd("set fwd io retry")
+        if a.role == "server":
+            mp = MemifPerf(mp_argv, tmpdir)
+        tp.wait_link_up(20)
+
+        st = cut_short = None
+        tp_rc = mp_rc = None
+        try:
+            tp.cmd("start")
+            time.sleep(a.seconds)
+            if not mp.alive():
+                raise Fail("memif-perf ended while testpmd was forwarding "
+                           "(status %s)" % mp.p.poll())
+            # testpmd stops first, its counters read while the link is up.
+            st = parse_fwd_stats(tp.cmd("stop", timeout=30), queues)
+            # Let our side drain its RX rings (txonly), or (rxonly, io,
+            # ping) keep transmitting until its TX rings are full -- give a
+            # thread that shares its cpu time to get there.
+            time.sleep(1.0 if a.case == "txonly" else 0.3)
+            # Then memif-perf ends first (SIGINT: soft stop, summary, close)
+            # so that testpmd, stopped, sees the disconnect and quits with
+            # no peer left that could reconnect while it tears down.
+            mp.interrupt()
+            mp_rc = mp.wait(30)
+            tp_rc = tp.quit()
+        except Fail as e:
+            # DPDK's ring overrun (see the top) ends the run early: judged
+            # below, after collecting what is left.  Anything else fails.
+            if not dpdk_sends_chains:
+                raise
+            cut_short = e
+            if st is None and tp.alive():
+                try:
+                    st = parse_fwd_stats(tp.cmd("stop", timeout=10), queues)
+                except Fail:
+                    pass
+            if mp_rc is None:
+                mp.interrupt()
+                mp_rc = mp.wait(30)
+            if tp.alive():
+                try:
+                    tp.quit(timeout=10)
+                except Fail:
+                    pass
+            tp_rc = tp.p.poll()
+
+        r = mp.res
+        # Our library's verdict on DPDK's overrun reaches testpmd as the
+        # DISCONNECT reason -- unless memif-perf, whose receive call already
+        # failed, closes first: then the reason sent is "interface
+        # deleted", and the fault shows only in our bad-descriptor count.
+        faulted = bool(FAULT_RE.search(tp.text()) or
+                       (r and r["library"].get("rx_drops_bad_desc", 0)))
+        if cut_short and not (dpdk_sends_chains and faulted):
+            raise cut_short
+        if cut_short:
+            notes.append("run cut short: %s" % cut_short)
+        if st:
+            say("testpmd:    rx %d  tx %d  tx-dropped %d  (%s); exit %s"
+                % (st["rx"], st["tx"], st["dropped"], st["source"], tp_rc))
+        else:
+            say("testpmd:    no counters; exit %s" % tp_rc)
+        if r is None:
+            raise Fail("memif-perf printed no JSON summary (exit %s)" % mp_rc)
+        rx, tx, lat = r["rx"], r["tx"], r["latency_ns"]
+        lib = r.get("library", {})
+        say("memif-perf: tx %d  rx %d  rx-bytes %d  loss %d  reorder %d  "
+            "corrupt %d  foreign %d  misqueued %d; exit %d"
+            % (tx["packets"], rx["packets"], rx["bytes"], rx["loss"],
+               rx["reorder"], rx["corrupt"], rx["foreign"], rx["misqueued"],
+               mp_rc))
+        say("            library: rx drops bad-desc %d too-long %d; "
+            "rx interrupts %d" % (lib.get("rx_drops_bad_desc", 0),
+                                  lib.get("rx_drops_too_long", 0),
+                                  lib.get("interrupts_rx", 0)))
+        if a.case == "ping":
+            say("            ping: %d replies, %d timeouts; p50 %d ns, p99 "
+                "%d ns" % (lat["samples"], lat["timeouts"], lat["p50"],
+                           lat["p99"]))
+
+        errs = []
+
+        def check(cond, what):
+            if not cond:
+                errs.append(what)
+
+        check(r["connected"], "memif-perf never connected")
+        san = re.findall(r"^.*(?:runtime error:|Sanitizer).*$", mp.stderr(),
+                         re.M)
+        check(not san, "sanitizer report from memif-perf: %s"
+              % "; ".join(san[:3]))
+        if dpdk_sends_chains and faulted:
+            notes.append(
+                "KNOWN DPDK 22.11 BUG: its copy-mode TX of frames spanning "
+                "several memif buffers overran the ring (wrote slots it had "
+                "not been given); memif-native saw the producer index out of "
+                "range and disconnected (%s). The counts are not "
+                "deterministic:" % (
+                    "testpmd logged our reason, \"ring index out of range\""
+                    if FAULT_RE.search(tp.text()) else
+                    "%d bad-descriptor drops counted; testpmd was told "
+                    "\"interface deleted\" as memif-perf closed first"
+                    % r["library"].get("rx_drops_bad_desc", 0)))
+            if a.case == "txonly":
+                notes.append(
+                    "  testpmd sent %s; we received %d frames, %d bytes "
+                    "(%d if all were %d bytes): %s not received"
+                    % ("?" if not st else st["tx"], rx["packets"],
+                       rx["bytes"], rx["packets"] * a.size, a.size,
+                       "?" if not st else st["tx"] - rx["packets"]))
+            else:
+                notes.append(
+                    "  we sent %d; testpmd received %s, returned %s, "
+                    "dropped %s; we got %d back (%d corrupt, %d foreign, "
+                    "%d reordered)"
+                    % (tx["packets"], "?" if not st else st["rx"],
+                       "?" if not st else st["tx"],
+                       "?" if not st else st["dropped"], rx["packets"],
+                       rx["corrupt"], rx["foreign"], rx["reorder"]))
+            if tp_rc not in (0, None):
+                notes.append(
+                    "  testpmd then exited with status %s (-11: SIGSEGV; it "
+                    "unmaps the regions on a DISCONNECT while its lcore is "
+                    "still forwarding)" % tp_rc)
+            # What stays deterministic: our side noticed, survived and
+            # ended normally (1 = it counted corrupt frames or loss).
+            check(mp_rc in (0, 1), "memif-perf exit status %d" % mp_rc)
+        else:
+            check(tp_rc == 0, "testpmd exit status %s" % tp_rc)
+            check(mp_rc == 0, "memif-perf exit status %d" % mp_rc)
+            check(rx["corrupt"] == 0, "%d corrupted frames" % rx["corrupt"])
+            check(lib.get("rx_drops_bad_desc", 0) == 0 and
+                  lib.get("rx_drops_too_long", 0) == 0,
+                  "our library dropped frames with bad descriptors")
+            if a.case == "txonly":
+                check(st["tx"] > 0, "testpmd sent nothing")
+                check(rx["packets"] == st["tx"],
+                      "testpmd sent %d, memif-perf received %d"
+                      % (st["tx"], rx["packets"]))
+                check(rx["bytes"] == rx["packets"] * a.size,
+                      "received %d bytes in %d frames of %d"
+                      % (rx["bytes"], rx["packets"], a.size))
+                check(rx["foreign"] == rx["packets"],
+                      "%d of testpmd's frames parsed as memif-perf's"
+                      % (rx["packets"] - rx["foreign"]))
+            if a.case in ("rxonly", "io"):
+                check(st["rx"] > 0, "testpmd received nothing")
+                check(tx["packets"] == st["rx"] + in_ring,
+                      "memif-perf sent %d, testpmd received %d + %d left in "
+                      "the full ring(s) = %d"
+                      % (tx["packets"], st["rx"], in_ring,
+                         st["rx"] + in_ring))
+            if a.case == "rxonly":
+                check(st["tx"] == 0 and st["dropped"] == 0,
+                      "testpmd rxonly transmitted")
+                check(rx["packets"] == 0, "memif-perf received %d"
+                      % rx["packets"])
+            if a.case == "io":
+                check(rx["packets"] == st["tx"],
+                      "testpmd returned %d, memif-perf received %d"
+                      % (st["tx"], rx["packets"]))
+                check(st["tx"] + st["dropped"] == st["rx"],
+                      "testpmd: tx %d + dropped %d != rx %d"
+                      % (st["tx"], st["dropped"], st["rx"]))
+                check(rx["packets"] > 0, "nothing came back")
+                check(rx["foreign"] == 0 and rx["misqueued"] == 0,
+                      "returned frames: %d foreign, %d on the wrong queue"
+                      % (rx["foreign"], rx["misqueued"]))
+                check(rx["bytes"] == rx["packets"] * a.size,
+                      "returned %d bytes in %d frames of %d"
+                      % (rx["bytes"], rx["packets"], a.size))
+                check(rx["reorder"] == 0, "%d reordered" % rx["reorder"])
+                check(rx["loss"] <= st["dropped"],
+                      "memif-perf counts %d lost, testpmd dropped only %d"
+                      % (rx["loss"], st["dropped"]))
+                if st["dropped"]:
+                    notes.append(
+                        "testpmd could not return %d of %d frames (%.2f%%): "
+                        "our RX ring was full and io retry gave up"
+                        % (st["dropped"], st["rx"],
+                           100.0 * st["dropped"] / max(st["rx"], 1)))
+            if a.case == "ping":
+                check(st["rx"] > 0, "testpmd received no ping")
+                check(st["tx"] == st["rx"] and st["dropped"] == 0,
+                      "testpmd macswap: rx %d tx %d dropped %d"
+                      % (st["rx"], st["tx"], st["dropped"]))
+                check(lat["samples"] == st["tx"] and
+                      rx["packets"] == st["tx"],
+                      "testpmd returned %d pings, memif-perf received %d, "
+                      "%d valid replies"
+                      % (st["tx"], rx["packets"], lat["samples"]))
+                check(rx["foreign"] == 0 and rx["misqueued"] == 0,
+                      "replies: %d foreign, %d on the wrong queue"
+                      % (rx["foreign"], rx["misqueued"]))
+                # The pings sent after testpmd stopped sit in the ring and
+                # time out; no other may.
+                check(lat["timeouts"] == tx["packets"] - st["rx"],
+                      "%d timeouts, but %d pings never reached testpmd"
+                      % (lat["timeouts"], tx["packets"] - st["rx"]))
+            if dpdk_sends_chains:
+                notes.append("DPDK sent chained frames and this run stayed "
+                             "exact (its ring overrun did not trigger)")
+        for n in notes:
+            say("NOTE: " + n)
+        if errs:
+            raise Fail("; ".join(errs))
+        verdict = 0
+        say("PASS")
+    except Fail as e:
+        say("FAIL: %s" % e)
+        verdict = 1
+    finally:
+        kill_all()
+        if verdict:
+            if tp:
+                say("---- testpmd output (last lines) ----")
+                say(tail(tp.text(), 60))
+            if mp:
+                try:
+                    say("---- memif-perf stderr ----")
+                    say(mp.stderr().strip())
+                except OSError:
+                    pass
+        if tp:
+            tp.log.close()
+        shutil.rmtree(tmpdir, ignore_errors=True)
+        # Even with --no-shconf and --no-telemetry, EAL makes a runtime
+        # directory named after the (unique) file prefix.
+        for base in ("/var/run/dpdk", "/tmp/dpdk",
+                     os.path.join(os.environ.get("XDG_RUNTIME_DIR", "/"),
+                                  "dpdk")):
+            shutil.rmtree(os.path.join(base, tag), ignore_errors=True)
+    return verdict
+
+
+def main():
+    ap = argparse.ArgumentParser(
+        description="memif-perf against dpdk-testpmd (one interop case)")
+    ap.add_argument("memif_perf")
+    ap.add_argument("--role", choices=("server", "client"), required=True,
+                    help="testpmd's role")
+    ap.add_argument("--case", choices=("txonly", "rxonly", "io", "ping"),
+                    required=True)
+    ap.add_argument("--size", type=int, default=64, help="frame bytes")
+    ap.add_argument("--bsize", type=int, default=2048,
+                    help="memif buffer size, both sides")
+    ap.add_argument("--rx-mode", choices=("polling", "interrupt"),
+                    default="polling", help="memif-perf's receive mode")
+    ap.add_argument("--queues", type=int, default=0,
+                    help="queue pairs (default: by case)")
+    ap.add_argument("--seconds", type=float, default=1.0,
+                    help="how long testpmd forwards")
+    a = ap.parse_args()
+    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, on_term)
+    return run(a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
