@@ -596,6 +596,19 @@ void memif__release_conn_state(struct memif *m)
 	release_conn_state(m);
 }
 
+static bool ring_faulted(const struct memif *m)
+{
+	unsigned i;
+
+	for (i = 0; i < m->n_rxq; i++)
+		if (__atomic_load_n(&m->rxq[i].fault, __ATOMIC_RELAXED))
+			return true;
+	for (i = 0; i < m->n_txq; i++)
+		if (__atomic_load_n(&m->txq[i].fault, __ATOMIC_RELAXED))
+			return true;
+	return false;
+}
+
 void memif__disconnect(struct memif__ctx *c, struct memif *m,
 		       enum memif_fault reason, int err_code, bool send_disc)
 {
@@ -604,9 +617,15 @@ void memif__disconnect(struct memif__ctx *c, struct memif *m,
 	if (cn) {
 		if (send_disc) {
 			struct memif_msg msg;
-			const char *r = m->closing ?
-						"interface deleted" :
-						memif__fault_reason(reason);
+			const char *r;
+
+			/* A ring fault the event loop has not handled yet is
+			 * the real reason, even when the app closes first. */
+			if (reason == MEMIF_FAULT_NONE && ring_faulted(m))
+				reason = MEMIF_FAULT_RING_INDEXES;
+			r = m->closing && reason == MEMIF_FAULT_NONE ?
+				    "interface deleted" :
+				    memif__fault_reason(reason);
 
 			snprintf(m->local_reason, sizeof(m->local_reason), "%s",
 				 r);
@@ -688,21 +707,10 @@ out_retry:
 void memif__check_dp_faults(struct memif__ctx *c)
 {
 	struct memif *m, *next;
-	unsigned i;
 
 	for (m = c->ifaces; m; m = next) {
-		bool bad = false;
-
 		next = m->next;
-		if (m->state != MEMIF__CONNECTED)
-			continue;
-		for (i = 0; i < m->n_rxq; i++)
-			bad |= __atomic_load_n(&m->rxq[i].fault,
-					       __ATOMIC_RELAXED);
-		for (i = 0; i < m->n_txq; i++)
-			bad |= __atomic_load_n(&m->txq[i].fault,
-					       __ATOMIC_RELAXED);
-		if (bad)
+		if (m->state == MEMIF__CONNECTED && ring_faulted(m))
 			memif__disconnect(c, m, MEMIF_FAULT_RING_INDEXES,
 					  MEMIF_ERR_MFMSG, true);
 	}
