@@ -324,6 +324,7 @@ static void link_up(struct memif *m, struct memif__conn *cn)
 {
 	m->state = MEMIF__CONNECTED;
 	m->connects++;
+	memif__ctx->cb_due = true;
 	cn->deadline_ns = 0;
 	memif__log(MEMIF_LOG_INFO, m, -1, 0,
 		   "connected to %s/%s: %u rx, %u tx queues",
@@ -640,10 +641,12 @@ void memif__disconnect(struct memif__ctx *c, struct memif *m,
 	memif__cancel_qpolls(c, m);
 	memif__queues_quiesce(m);
 	/* Views and queue fds stay valid until on_disconnect has returned. */
-	if (m->up_notified)
+	if (m->up_notified) {
 		m->release_pending = true;
-	else
+		c->cb_due = true;
+	} else {
 		release_conn_state(m);
+	}
 	m->state = MEMIF__IDLE;
 	if (!m->is_master && !m->closing)
 		m->next_attempt_ns =

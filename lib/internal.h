@@ -259,6 +259,7 @@ struct memif__ctx {
 	uint64_t timer_at;
 	unsigned sqe_pending;
 	bool dp_fault; /* a data thread flagged a broken ring */
+	bool cb_due; /* an interface owes a callback */
 };
 
 extern struct memif__ctx *memif__ctx;

@@ -287,7 +287,6 @@ static void before_sleep(struct memif__ctx *c)
 void memif__loop_run_once(struct memif__ctx *c, int timeout_ms)
 {
 	struct io_uring_cqe *cqe;
-	unsigned head, n = 0;
 	int ret;
 
 	before_sleep(c);
@@ -310,12 +309,17 @@ void memif__loop_run_once(struct memif__ctx *c, int timeout_ms)
 		memif__log(MEMIF_LOG_ERROR, NULL, -1,
 			   memif__err_from_errno(ret), "io_uring wait: %s",
 			   strerror(-ret));
-	io_uring_for_each_cqe(&c->ring, head, cqe)
-	{
-		handle_cqe(c, cqe);
-		n++;
+	/* One completion at a time, and the callbacks it made due before
+	 * the next one: an on_disconnect owed must run (and its shared
+	 * memory go) before a new INIT for the same interface is judged. */
+	while (io_uring_peek_cqe(&c->ring, &cqe) == 0) {
+		struct io_uring_cqe copy = *cqe;
+
+		io_uring_cqe_seen(&c->ring, cqe);
+		handle_cqe(c, &copy);
+		if (c->cb_due)
+			memif__run_callbacks(c);
 	}
-	io_uring_cq_advance(&c->ring, n);
 	before_sleep(c);
 	memif__run_callbacks(c);
 }

@@ -442,6 +442,7 @@ void memif__run_callbacks(struct memif__ctx *c)
 {
 	struct memif *m;
 
+	c->cb_due = false;
 again:
 	for (m = c->ifaces; m; m = m->next) {
 		if (m->in_callback || m->closing)
