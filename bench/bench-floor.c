@@ -19,6 +19,7 @@
  *   bench-floor [--size N] [--slot-size B] [--slots K] [--burst B]
  *               [--seconds S] [--writer-cpu W] [--reader-cpu R]
  *               [--no-prefetch] [--no-pause]
+ *   bench-floor --probe N [--writer-cpu W] [--reader-cpu R]
  *
  * Both sides prefetch like memif-perf and the library do (the first line of
  * every slot of a burst, then a few lines ahead while streaming through a
@@ -151,9 +152,79 @@ static void usage(FILE *f)
 		"usage: bench-floor [--size N] [--slot-size B] [--slots K] [--burst B]\n"
 		"                   [--seconds S] [--writer-cpu W] [--reader-cpu R]\n"
 		"                   [--no-prefetch] [--no-pause]\n"
+		"       bench-floor --probe N [--writer-cpu W] [--reader-cpu R]\n"
 		"One core writes N bytes into each slot of a shared ring, the other reads\n"
 		"them all; SPSC handoff, no protocol.  JSON on stdout.  Defaults: size\n"
-		"1500, slot-size 2048, slots 1024, burst 32, seconds 3, cpus 0 -> 1.\n");
+		"1500, slot-size 2048, slots 1024, burst 32, seconds 3, cpus 0 -> 1.\n"
+		"--probe N: one-way cache-line latency between the cpus, N round\n"
+		"trips (median of 1000-trip batches).\n");
+}
+
+/* --probe: how long a cache line takes to cross between the two cpus right
+ * now (the host moves the vCPUs between placements that differ several
+ * times over).  Two processes bounce a counter through two lines; the
+ * median over batches of 1000 round trips, halved, is printed in ns. */
+static int probe(unsigned long n, int wcpu, int rcpu)
+{
+	struct pp {
+		_Alignas(LINE) _Atomic uint64_t ping;
+		_Alignas(LINE) _Atomic uint64_t pong;
+	} * pp;
+	unsigned long i, b, nb = (n + 999) / 1000;
+	double *bt, t;
+	pid_t pid;
+	int st;
+
+	pp = mmap(NULL, sizeof(*pp), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	bt = calloc(nb, sizeof(*bt));
+	if (pp == MAP_FAILED || !bt)
+		return 2;
+	atomic_store(&pp->ping, 0);
+	atomic_store(&pp->pong, 0);
+	pid = fork();
+	if (pid < 0)
+		return 2;
+	if (pid == 0) {
+		pin(rcpu);
+		for (i = 1; i <= nb * 1000; i++) {
+			while (atomic_load_explicit(&pp->ping,
+						    memory_order_acquire) != i)
+				;
+			atomic_store_explicit(&pp->pong, i,
+					      memory_order_release);
+		}
+		_exit(0);
+	}
+	pin(wcpu);
+	for (b = 0, i = 1; b < nb; b++) {
+		uint64_t t0 = now_ns();
+		unsigned long end = i + 1000;
+
+		for (; i < end; i++) {
+			atomic_store_explicit(&pp->ping, i,
+					      memory_order_release);
+			while (atomic_load_explicit(&pp->pong,
+						    memory_order_acquire) != i)
+				;
+		}
+		bt[b] = (double)(now_ns() - t0) / 1000.0 / 2.0;
+	}
+	if (waitpid(pid, &st, 0) != pid)
+		return 1;
+	/* median of the batches: insertion sort, nb is small */
+	for (b = 1; b < nb; b++) {
+		for (i = b; i > 0 && bt[i - 1] > bt[i]; i--) {
+			t = bt[i];
+			bt[i] = bt[i - 1];
+			bt[i - 1] = t;
+		}
+	}
+	printf("{\"probe_round_trips\":%lu,\"one_way_ns\":%.1f,"
+	       "\"min_ns\":%.1f,\"max_ns\":%.1f}\n",
+	       nb * 1000, bt[nb / 2], bt[0], bt[nb - 1]);
+	free(bt);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -168,11 +239,12 @@ int main(int argc, char **argv)
 		{ "reader-cpu", required_argument, NULL, 'r' },
 		{ "no-prefetch", no_argument, NULL, 'P' },
 		{ "no-pause", no_argument, NULL, 'Q' },
+		{ "probe", required_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	size_t size = 1500, slot = 2048, map_len;
-	unsigned long slots = 1024, burst = 32;
+	unsigned long slots = 1024, burst = 32, probe_n = 0;
 	double seconds = 3;
 	int wcpu = 0, rcpu = 1, c, fd, st;
 	struct ctl *ctl;
@@ -208,6 +280,9 @@ int main(int argc, char **argv)
 		case 'Q':
 			g_pause = false;
 			break;
+		case 'X':
+			probe_n = strtoul(optarg, NULL, 0);
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -216,6 +291,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (probe_n)
+		return probe(probe_n, wcpu, rcpu);
 	if (!size || size > slot || slot % LINE || !slots ||
 	    (slots & (slots - 1)) || !burst || burst > slots || seconds <= 0) {
 		fprintf(stderr,
