@@ -306,6 +306,20 @@ static inline void tx_publish(struct memif__queue *q)
 		memif__store_release(&q->ring->head, q->cursor); /* R1 */
 }
 
+/* Publish @slots filled slots (one release store, at most one signal) and
+ * count @pkts packets of @bytes. */
+static inline void tx_finish(struct memif__queue *q, uint16_t slots,
+			     uint16_t pkts, uint64_t bytes)
+{
+	if (slots) {
+		q->cursor = (uint16_t)(q->cursor + slots);
+		tx_publish(q);
+		tx_kick(q);
+	}
+	stat_add(&q->st.packets, pkts);
+	stat_add(&q->st.bytes, bytes);
+}
+
 int memif_tx_burst(struct memif *m, uint8_t qid,
 		   const struct memif_tx_pkt *pkts, uint16_t n_pkts,
 		   uint16_t *n_sent)
@@ -386,17 +400,10 @@ out_bad:
 	q_fault(q);
 	ret = MEMIF_ERR_DISCONNECTED;
 	goto out_publish;
-	goto out_publish;
 out_full:
 	stat_add(&q->st.ring_full, 1);
 out_publish:
-	if (used) {
-		q->cursor = (uint16_t)(q->cursor + used);
-		tx_publish(q);
-		tx_kick(q);
-	}
-	stat_add(&q->st.packets, sent);
-	stat_add(&q->st.bytes, bytes);
+	tx_finish(q, used, sent, bytes);
 	*n_sent = sent;
 	q_leave(q);
 	return ret;
@@ -483,13 +490,7 @@ int memif_tx_commit(struct memif *m, uint8_t qid,
 		bytes += bufs[i].len;
 	}
 	q->reserved = 0;
-	if (n) {
-		q->cursor = (uint16_t)(q->cursor + n);
-		tx_publish(q);
-		tx_kick(q);
-	}
-	stat_add(&q->st.packets, n);
-	stat_add(&q->st.bytes, bytes);
+	tx_finish(q, n, n, bytes);
 	*n_sent = n;
 	q_leave(q);
 	return MEMIF_OK;
