@@ -1385,6 +1385,8 @@ def plot(groups, t, path, tmp):
                                  % (fn, ycol, ycol + 1, ycol + 2, lt, dash,
                                     label))
             if plots:
+                gp.append("set key %s font ',8'" % ("left bottom" if ycol == 2
+                                                     else "left top"))
                 gp.append("set ylabel '%s'" % ylabel)
                 gp.append("set title '%s, %s'" % (DIR_LABEL[d], ylabel))
                 gp.append("plot " + ", ".join(plots))
@@ -1591,7 +1593,7 @@ def main():
     if q or a.only or a.reps < 3:
         quick_banner = (
             "> **%s.** %s This is a smoke test of the benchmark, not a "
-            "measurement: re-run without options on a quiet machine.\n\n"
+            "measurement: re-run without options on a quiet machine.\n"
             % ("Quick run" if q else "Partial run",
                "%d repetition(s) of %g s per pair%s, load average %s at the "
                "start." % (a.reps, a.seconds,
@@ -1606,7 +1608,7 @@ def main():
                     "the start, %.2f at the end (2 cpus). Other processes "
                     "time-sliced the pinned, busy-polling pairs, so both "
                     "ends often waited for a descheduled peer: figures and "
-                    "ratios are unreliable.\n\n" % (l0, l1))
+                    "ratios are unreliable.\n" % (l0, l1))
     except (ValueError, IndexError):
         pass
 
