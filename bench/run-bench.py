@@ -1174,11 +1174,12 @@ def goals(groups, sc):
                 gm = med(good)
                 out.append(("64 B headers %s, %s: >= 40 Mpps median in good "
                             "placement" % (DIR_LABEL[d], key),
-                            "%s in the best placement seen (%d runs with "
-                            "the probe <= %.0f ns); all runs %.1f Mpps, max "
+                            "%s in good placement (%d of %d runs with the "
+                            "probe <= %.0f ns); all runs %.1f Mpps, max "
                             "%.1f" % ("%.1f Mpps" % gm if gm is not None
-                                      else "no run", len(good), gp or 0,
-                                      mp, hi),
+                                      else "no run", len(good),
+                                      len([r for r in g.res[key] if r]),
+                                      gp or 0, mp, hi),
                             verdict(gm is not None and gm >= 40)))
     for size in (1500, 9000):
         for d in DIRS:
@@ -1466,11 +1467,16 @@ def raw_table(groups):
 
 
 def good_placement(groups):
-    """The threshold (ns) under which a run counts as in the best placement
-    seen: 1.25x the lowest cross-core probe of the whole benchmark."""
-    xs = [r["xlat"] for g in groups for rs in g.res.values() for r in rs
-          if r and r.get("xlat")]
-    return min(xs) * 1.25 if xs else None
+    """The probe threshold (ns) under which a run counts as in good
+    placement: twice the 10th percentile of every probe of the benchmark.
+    The host's placements differ by about 2-4x (here ~30, ~70 and ~280 ns
+    one way), so this keeps the fast ones and drops the slow one, without a
+    threshold tied to one machine."""
+    xs = sorted(r["xlat"] for g in groups for rs in g.res.values()
+                for r in rs if r and r.get("xlat"))
+    if not xs:
+        return None
+    return 2 * xs[int(0.1 * (len(xs) - 1))]
 
 
 def main():
