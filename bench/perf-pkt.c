@@ -68,19 +68,17 @@ void perf_tmpl_init(struct perf_tmpl *t, uint32_t size, bool raw, bool full,
 	/* UDP checksum 0: "not computed", valid for IPv4. */
 
 	/* The checksum sum of the checked region up to the fill start, for
-	 * seq = 0 and tstamp = 0; perf_build() adds the rest. */
-	t->fill = (uint16_t)(((uint32_t)(t->off - t->reg) + PERF_HDR_LEN +
-			      PERF_FILL_ALIGN - 1) &
+	 * seq = 0 and tstamp = 0; perf_build() adds the rest.  The fill
+	 * starts on the frame's 8-byte grid (64, or 24 with --raw). */
+	t->fill = (uint16_t)((t->off + PERF_HDR_LEN + PERF_FILL_ALIGN - 1) &
 			     ~(uint32_t)(PERF_FILL_ALIGN - 1));
-	if (t->fill > size - t->reg)
-		t->fill = (uint16_t)(size - t->reg);
 	memset(ref, 0, sizeof(ref));
 	if (t->off)
 		memcpy(ref, t->l2l4, PERF_L2L4_LEN);
 	memcpy(ref + t->off, &magic, 4);
 	ref[t->off + 20] = t->qid;
 	ref[t->off + 21] = t->flags;
-	t->sum0 = perf_sum(ref + t->reg, t->fill);
+	t->sum0 = perf_sum_region(ref, t->reg, t->fill);
 }
 
 void perf_hist_reset(struct perf_hist *h)

@@ -17,18 +17,21 @@
  *        +12 tstamp  u64 CLOCK_MONOTONIC ns (ping), 0 otherwise
  *        +20 queue   u8  sending queue id
  *        +21 flags   u8  PERF_F_*
- *  64   (full fill) zero padding to an 8-byte boundary of the checked
- *       region, then 64-bit words base + i, base derived from seq
+ *  64   (full fill) 64-bit words base + i at frame offset i, base
+ *       derived from seq (with --raw: zero padding 22..23, words from 24)
  *
  * The checksum covers the "checked region", which starts after the two MAC
  * addresses and the EtherType (offset 14), so a MAC-swapping reflector
  * (testpmd macswap) does not break it; with --raw it starts at 0.  It ends
  * after the test header (headers-only fill) or at the end of the frame
  * (PERF_F_FULL, which the receiver honours whatever its own --fill is).
- * Its value is the 64-bit sum of the region read as native-endian 64-bit
- * words (a short last word zero-padded), with the csum bytes taken as zero,
- * folded to 32 bits.  Cheap, vectorisable, and it catches torn, stale and
- * truncated buffers, which is what a shared-memory ring gets wrong.
+ * Its value is the 64-bit sum of the frame read as native-endian 64-bit
+ * words at frame offsets 0, 8, 16, ..., with every byte outside the region
+ * (and the csum bytes) taken as zero, folded to 32 bits.  The words sit on
+ * the frame's own 8-byte grid, so in an aligned buffer no load or store of
+ * the fill is misaligned or splits a cache line.  Cheap, vectorisable, and
+ * it catches torn, stale and truncated buffers, which is what a
+ * shared-memory ring gets wrong.
  */
 #ifndef MEMIF_PERF_PKT_H
 #define MEMIF_PERF_PKT_H
@@ -61,7 +64,7 @@ struct perf_tmpl {
 	uint16_t reg; /* checked region offset: 14, or 0 with --raw */
 	uint8_t qid;
 	uint8_t flags; /* PERF_F_FULL when the sender fills everything */
-	uint16_t fill; /* region offset where the full-fill pattern starts */
+	uint16_t fill; /* frame offset (8-aligned) where the full fill starts */
 	uint64_t sum0; /* checksum sum of the headers with seq, tstamp = 0 */
 };
 
@@ -163,7 +166,18 @@ static inline uint64_t perf_sum(const uint8_t *p, uint32_t n)
 	return s + w;
 }
 
-/* What a value stored at region offset @o adds to the word sum: its bytes
+/* The word sum of frame bytes [@reg, @end) on the frame's 8-byte grid,
+ * bytes before @reg taken as zero.  @end >= (@reg & ~7) + 8. */
+static inline uint64_t perf_sum_region(const uint8_t *pkt, uint32_t reg,
+				       uint32_t end)
+{
+	uint32_t a = reg & ~7u;
+
+	return (perf_ld64(pkt + a) & (~0ull << ((reg - a) * 8))) +
+	       perf_sum(pkt + a + 8, end - a - 8);
+}
+
+/* What a value stored at frame offset @o adds to the word sum: its bytes
  * land in one word, or two when it straddles, i.e. a rotation. */
 static inline uint64_t perf_at(uint64_t v, uint32_t o)
 {
@@ -187,9 +201,8 @@ static inline uint32_t perf_fold(uint64_t s)
 static inline uint32_t perf_build(const struct perf_tmpl *t, uint8_t *pkt,
 				  uint32_t seq, uint64_t tstamp, uint8_t flags)
 {
-	uint8_t *h = pkt + t->off, *reg = pkt + t->reg;
-	uint32_t magic = PERF_MAGIC, ho = (uint32_t)(t->off - t->reg), cover,
-		 i, csum;
+	uint8_t *h = pkt + t->off;
+	uint32_t magic = PERF_MAGIC, ho = t->off, i, csum;
 	uint64_t s, base, w;
 
 	if (t->off)
@@ -206,19 +219,17 @@ static inline uint32_t perf_build(const struct perf_tmpl *t, uint8_t *pkt,
 		/* Zero padding up to the fill start (in the template sum),
 		 * then a pattern that changes with every packet so a stale
 		 * buffer never passes. */
-		cover = t->size - t->reg;
-		memset(reg + ho + PERF_HDR_LEN, 0,
-		       t->fill - (ho + PERF_HDR_LEN));
+		memset(h + PERF_HDR_LEN, 0, t->fill - (ho + PERF_HDR_LEN));
 		base = (uint64_t)seq * 0x9e3779b97f4a7c15ull ^ t->qid;
-		for (i = t->fill; i + 8 <= cover; i += 8) {
+		for (i = t->fill; i + 8 <= t->size; i += 8) {
 			w = base + i;
-			memcpy(reg + i, &w, 8);
+			memcpy(pkt + i, &w, 8);
 			s += w;
 		}
-		if (i < cover) {
+		if (i < t->size) {
 			w = base + i;
-			memcpy(reg + i, &w, cover - i);
-			s += w & (~0ull >> (64 - 8 * (cover - i)));
+			memcpy(pkt + i, &w, t->size - i);
+			s += w & (~0ull >> (64 - 8 * (t->size - i)));
 		}
 	}
 	csum = perf_fold(s);
@@ -237,7 +248,7 @@ static inline enum perf_verdict perf_verify(const uint8_t *pkt, uint32_t len,
 {
 	uint32_t off = raw ? 0 : PERF_L2L4_LEN;
 	uint32_t rg = raw ? 0 : PERF_REGION_OFF;
-	uint32_t cover, co, csum;
+	uint32_t end, csum;
 	const uint8_t *h = pkt + off;
 	uint64_t s;
 
@@ -258,10 +269,9 @@ static inline enum perf_verdict perf_verify(const uint8_t *pkt, uint32_t len,
 	memcpy(&out->tstamp, h + 12, 8);
 	out->qid = h[20];
 	out->flags = h[21];
-	cover = (out->flags & PERF_F_FULL) ? len - rg : off - rg + PERF_HDR_LEN;
-	co = off - rg + 8;
+	end = (out->flags & PERF_F_FULL) ? len : off + PERF_HDR_LEN;
 	/* The sum was taken with the csum bytes zero. */
-	s = perf_sum(pkt + rg, cover) - perf_at(csum, co);
+	s = perf_sum_region(pkt, rg, end) - perf_at(csum, off + 8);
 	return perf_fold(s) == csum ? PERF_PKT_OK : PERF_PKT_CORRUPT;
 }
 
