@@ -59,6 +59,7 @@ struct opts {
 	unsigned int burst;
 	unsigned int size;
 	bool interrupt;
+	bool spin; /* polling: no PAUSE backoff when idle */
 	bool inplace;
 	bool full;
 	bool raw;
@@ -221,6 +222,31 @@ static void wait_rx(struct worker *w, int timeout_ms)
 	(void)poll(pfd, 2, timeout_ms);
 }
 
+/*
+ * A polling loop that found nothing to do (ring empty, or full for the
+ * sender) waits a little before it looks again, doubling up to 2^6 PAUSEs
+ * (a few hundred ns) while it stays idle.  Each look at an index the peer
+ * is about to move pulls its cache line over and makes the peer's next
+ * store wait for it; on a shared physical core a tight reload loop also
+ * takes issue slots from the sibling.  Reset to 0 on progress.
+ */
+static inline void idle_backoff(unsigned int *level)
+{
+	unsigned int i, n = 1u << *level;
+
+	for (i = 0; i < n; i++) {
+#if defined(__x86_64__) || defined(__i386__)
+		__builtin_ia32_pause();
+#elif defined(__aarch64__)
+		__asm__ __volatile__("yield" ::: "memory");
+#else
+		atomic_signal_fence(memory_order_seq_cst);
+#endif
+	}
+	if (*level < 6)
+		(*level)++;
+}
+
 /* Coarse receive window: called every few hundred bursts and before
  * sleeping, never per packet. */
 static void rx_clock(struct worker *w)
@@ -329,7 +355,9 @@ static void run_tx(struct worker *w)
 	struct memif *m = p->m;
 	uint32_t size = o->size;
 	uint16_t n, k, got, pend_off = 0, pend_n = 0;
-	unsigned int iter = 0, rx_every = o->interrupt ? 64 : 1;
+	/* Look for reflected packets now and then, not after every burst:
+	 * a reflector's ring holds 1024 slots, 8 bursts are 256. */
+	unsigned int iter = 0, rx_every = o->interrupt ? 64 : 8, idle = 0;
 	uint64_t idle_since;
 	int rc, r;
 	uint16_t i;
@@ -390,8 +418,11 @@ static void run_tx(struct worker *w)
 		if (k) {
 			w->tx_pkts += k;
 			w->tx_bytes += (uint64_t)k * size;
+			idle = 0;
 		} else {
 			w->ring_full++;
+			if (!o->spin)
+				idle_backoff(&idle);
 		}
 		if (++iter % rx_every == 0 && rx_once(w) < 0)
 			break;
@@ -423,7 +454,7 @@ static void run_rx(struct worker *w)
 {
 	struct perf *p = w->p;
 	const struct opts *o = p->o;
-	unsigned int iter = 0;
+	unsigned int iter = 0, idle = 0;
 	int r;
 
 	while (!stopping(p) && w->rx_pkts < w->rx_target) {
@@ -432,9 +463,12 @@ static void run_rx(struct worker *w)
 			break;
 		if (r > 0) {
 			publish(w);
+			idle = 0;
 		} else if (o->interrupt) {
 			rx_clock(w);
 			wait_rx(w, 1000);
+		} else if (!o->spin) {
+			idle_backoff(&idle);
 		}
 		if ((++iter & 255) == 0)
 			rx_clock(w);
@@ -1084,7 +1118,9 @@ static void print_summary(FILE *f, const struct perf *p,
 	fprintf(f, "\nmemif-perf %s %s: %u queue%s, %u B%s, %s, %s path, %s "
 		"fill, burst %u\n", role_name(o), mode_names[o->mode],
 		o->queues, o->queues > 1 ? "s" : "", o->size,
-		o->raw ? " raw" : "", o->interrupt ? "interrupt" : "polling",
+		o->raw ? " raw" : "",
+		o->interrupt ? "interrupt" :
+			       (o->spin ? "polling (idle spin)" : "polling"),
 		o->inplace ? "in-place" : "copy",
 		o->full ? "full" : "headers", o->burst);
 	fprintf(f, "%-10s %14s %16s %9s %10s %9s\n", "", "packets", "bytes",
@@ -1165,11 +1201,12 @@ static void print_json(FILE *f, const struct perf *p, const struct result *r)
 	json_str(f, o->socket ? o->socket : MEMIF_DEFAULT_SOCKET);
 	fprintf(f, ",\"id\":%u,\"queues\":%u,\"size\":%u,\"burst\":%u,"
 		"\"ring_log2\":%u,\"buffer_size\":%u,\"rx_mode\":\"%s\","
-		"\"tx_path\":\"%s\",\"fill\":\"%s\",\"raw\":%s,",
+		"\"idle\":\"%s\",\"tx_path\":\"%s\",\"fill\":\"%s\","
+		"\"raw\":%s,",
 		o->id, o->queues, o->size, o->burst, o->ring_log2,
 		o->buffer_size, o->interrupt ? "interrupt" : "polling",
-		o->inplace ? "inplace" : "copy", o->full ? "full" : "headers",
-		o->raw ? "true" : "false");
+		o->spin ? "spin" : "pause", o->inplace ? "inplace" : "copy",
+		o->full ? "full" : "headers", o->raw ? "true" : "false");
 	fprintf(f, "\"connected\":%s,\"exit_code\":%d,",
 		r->connected ? "true" : "false", r->exit_code);
 	fprintf(f, "\"tx\":{\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64
@@ -1612,6 +1649,9 @@ static void usage(FILE *f)
 "  --burst N               packets per burst, 1..256 (default 32)\n"
 "  --polling | --interrupt receive by polling (default) or by sleeping on\n"
 "                          the queue's eventfd\n"
+"  --idle pause|spin       polling tx/rx with nothing to do: back off with\n"
+"                          PAUSE, up to a few hundred ns (default), or\n"
+"                          retry at once\n"
 "  --tx-path copy|inplace  memif_tx_burst (default) or memif_tx_alloc/\n"
 "                          commit (single-slot packets only)\n"
 "  --fill headers|full     write/read only the headers and test header\n"
@@ -1741,6 +1781,7 @@ enum {
 	OPT_SIZE,
 	OPT_INTERRUPT,
 	OPT_POLLING,
+	OPT_IDLE,
 	OPT_TXPATH,
 	OPT_FILL,
 	OPT_CPU,
@@ -1766,6 +1807,7 @@ static const struct option long_opts[] = {
 	{ "size", required_argument, NULL, OPT_SIZE },
 	{ "interrupt", no_argument, NULL, OPT_INTERRUPT },
 	{ "polling", no_argument, NULL, OPT_POLLING },
+	{ "idle", required_argument, NULL, OPT_IDLE },
 	{ "tx-path", required_argument, NULL, OPT_TXPATH },
 	{ "fill", required_argument, NULL, OPT_FILL },
 	{ "cpu", required_argument, NULL, OPT_CPU },
@@ -1853,6 +1895,14 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_POLLING:
 			o->interrupt = false;
+			break;
+		case OPT_IDLE:
+			if (!strcmp(optarg, "pause"))
+				o->spin = false;
+			else if (!strcmp(optarg, "spin"))
+				o->spin = true;
+			else
+				return bad_arg("idle", optarg);
 			break;
 		case OPT_TXPATH:
 			if (!strcmp(optarg, "copy"))
