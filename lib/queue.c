@@ -254,11 +254,14 @@ static inline uint8_t *tx_slot(struct memif__queue *q, uint16_t slot,
 }
 
 /*
- * The descriptor lines (and a slave's buffers) were last written or read by
- * the peer's core.  Asking for them up front overlaps the cache misses
- * instead of taking them one store at a time.
+ * The descriptor lines (and the buffers) were last written or read by the
+ * peer's core.  Asking for a whole burst's lines up front overlaps the cache
+ * misses instead of taking them one access at a time.  @write asks for
+ * ownership: a line we are going to store to, fetched shared, would cross
+ * the cores twice (once to read it, once more to invalidate the peer's
+ * copy).
  */
-static inline void prefetch_slots(struct memif__queue *q, uint16_t first,
+static inline void prefetch_descs(struct memif__queue *q, uint16_t first,
 				  uint16_t n, bool write)
 {
 	uint16_t i;
@@ -273,14 +276,43 @@ static inline void prefetch_slots(struct memif__queue *q, uint16_t first,
 		else
 			__builtin_prefetch(d, 0);
 	}
-	if (write && !q->is_master)
-		for (i = 0; i < n; i++)
-			__builtin_prefetch(
-				q->region0 + q->buf_base_off +
-					(uint64_t)((uint16_t)(first + i) &
-						   q->mask) *
-						q->buf_size,
-				1);
+}
+
+/* The first line of each buffer the next @n transmit slots write.  A slave
+ * knows its own buffers; a master's are the ones the slave lent, named by
+ * descriptors it must read for that (a prefetch cannot fault, but the
+ * address is still kept inside a mapped region). */
+static inline void prefetch_tx_bufs(struct memif__queue *q, uint16_t first,
+				    uint16_t n)
+{
+	uint16_t i;
+
+	if (n > 64)
+		n = 64;
+	for (i = 0; i < n; i++) {
+		uint16_t slot = (uint16_t)(first + i) & q->mask;
+
+		if (!q->is_master) {
+			__builtin_prefetch(q->region0 + q->buf_base_off +
+						   (uint64_t)slot * q->buf_size,
+					   1);
+		} else {
+			struct memif_desc d = q->ring->desc[slot];
+
+			if (d.region < q->n_regions &&
+			    d.offset < q->regions[d.region].size)
+				__builtin_prefetch(
+					q->regions[d.region].base + d.offset,
+					1);
+		}
+	}
+}
+
+/* Everything a transmit burst of @n slots from the cursor will store to. */
+static inline void prefetch_tx(struct memif__queue *q, uint16_t n)
+{
+	prefetch_descs(q, q->cursor, n, true);
+	prefetch_tx_bufs(q, q->cursor, n);
 }
 
 static inline void tx_desc(struct memif__queue *q, uint16_t slot, uint32_t len,
@@ -345,7 +377,7 @@ int memif_tx_burst(struct memif *m, uint8_t qid,
 		q_leave(q);
 		return MEMIF_ERR_DISCONNECTED;
 	}
-	prefetch_slots(q, q->cursor, space < n_pkts ? space : n_pkts, true);
+	prefetch_tx(q, space < n_pkts ? space : n_pkts);
 	for (; sent < n_pkts; sent++) {
 		const uint8_t *src = pkts[sent].data;
 		uint32_t len = pkts[sent].len, left, cap = 0, cover = 0, k = 0;
@@ -434,7 +466,7 @@ int memif_tx_alloc(struct memif *m, uint8_t qid, struct memif_tx_buf *bufs,
 		n_bufs = space;
 		stat_add(&q->st.ring_full, 1);
 	}
-	prefetch_slots(q, q->cursor, n_bufs, true);
+	prefetch_tx(q, n_bufs);
 	for (i = 0; i < n_bufs; i++) {
 		uint32_t cap;
 		uint8_t *p =
@@ -577,8 +609,9 @@ int memif_rx_burst(struct memif *m, uint8_t qid, struct memif_rx_pkt *pkts,
 		if (memif__unlikely(!rx_avail(q, &avail)))
 			goto out_fault;
 	}
-	prefetch_slots(q, q->cursor, avail < max_pkts ? avail : max_pkts,
-		       false);
+	/* A slave refills these descriptors when it gives them back. */
+	prefetch_descs(q, q->cursor, avail < max_pkts ? avail : max_pkts,
+		       !q->is_master);
 	while (n < max_pkts && used < avail) {
 		uint16_t slot = (uint16_t)(q->cursor + used) & q->mask;
 		struct memif_desc d = q->ring->desc[slot]; /* one snapshot */
@@ -594,6 +627,8 @@ int memif_rx_burst(struct memif *m, uint8_t qid, struct memif_rx_pkt *pkts,
 				pkts[n].data =
 					q->regions[d.region].base + d.offset;
 				pkts[n].len = d.length;
+				/* The application reads its headers next. */
+				__builtin_prefetch(pkts[n].data, 0);
 				bytes += d.length;
 				n++;
 			}
