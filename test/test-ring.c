@@ -510,7 +510,7 @@ START_TEST(ring_interrupt_signal_only_when_unmasked_c62)
 	ck_assert_int_eq(memif_tx_burst(p.s, 0, &pk, 1, &sent), MEMIF_OK);
 	ck_assert_int_eq(read(p.m->rxq[0].efd, &v, 8), -1);
 	ck_assert_uint_eq(p.s->txq[0].st.interrupts, 0);
-	memif__queue_set_polling(&p.m->rxq[0], false);
+	memif__queue_set_rx_mode(&p.m->rxq[0], MEMIF_RX_MODE_INTERRUPT);
 	ck_assert_int_eq(memif_tx_burst(p.s, 0, &pk, 1, &sent), MEMIF_OK);
 	ck_assert_int_eq(memif_tx_burst(p.s, 0, &pk, 1, &sent), MEMIF_OK);
 	ck_assert_uint_eq(p.s->txq[0].st.interrupts, 2);
