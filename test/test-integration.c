@@ -27,6 +27,7 @@
 #include <sched.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -1271,6 +1272,19 @@ static int peer_main(struct wio *io, struct peer_cfg *pc)
 				memif_strerror(ret));
 			w_reply(io, 'n', "%llu",
 				(unsigned long long)efd_take(fd));
+			break;
+		}
+		case 'G': { /* signals sent so far on TX queue c[1] */
+			struct memif_details *d = calloc(1, sizeof(*d));
+
+			W_CHECK(io,
+				d && memif_get_details(sides[0].m, d) ==
+						MEMIF_OK,
+				"details");
+			w_reply(io, 'g', "%llu",
+				(unsigned long long)d->tx_queues[c[1]]
+					.interrupts);
+			free(d);
 			break;
 		}
 		case 'Q': /* close everything and leave */
@@ -2622,6 +2636,202 @@ START_TEST(integration_level_mode_clears_eventfd_contrast)
 }
 END_TEST
 
+/* Signals the worker has sent so far on its TX queue @q. */
+static uint64_t worker_signals(struct worker *w, uint8_t q)
+{
+	unsigned long long v = 0;
+	char text[ERRSZ];
+
+	worker_do(w, 'G', q, text);
+	ck_assert_int_eq(sscanf(text, "%llu", &v), 1);
+	return v;
+}
+
+static bool fd_readable(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, ms) == 1 && (p.revents & POLLIN);
+}
+
+/* Packets one memif_rx_burst returns on @q (-1 on an error). */
+static int rx_count(struct memif *m, uint8_t q)
+{
+	struct memif_rx_pkt pk[4];
+	uint16_t n = 0;
+
+	return memif_rx_burst(m, q, pk, 4, &n) == MEMIF_OK ? n : -1;
+}
+
+/* MASK_INT on RX queue 0 as @q0_masked says; queue 1 stays in
+ * cfg.rx_mode (polling) throughout. */
+static void expect_mask(struct memif *m, bool q0_masked)
+{
+	struct memif_details *d = details_new();
+
+	ck_assert_int_eq(memif_get_details(m, d), MEMIF_OK);
+	ck_assert_uint_eq(!!(d->rx_queues[0].flags & MEMIF_RING_FLAG_MASK_INT),
+			  q0_masked);
+	ck_assert(d->rx_queues[1].flags & MEMIF_RING_FLAG_MASK_INT);
+	free(d);
+}
+
+static uint64_t rx_consumed(struct memif *m, uint8_t q)
+{
+	struct memif_details *d = details_new();
+	uint64_t v;
+
+	ck_assert_int_eq(memif_get_details(m, d), MEMIF_OK);
+	v = d->rx_queues[q].interrupts;
+	free(d);
+	return v;
+}
+
+static long cpu_ms(void)
+{
+	struct rusage ru;
+
+	ck_assert_int_eq(getrusage(RUSAGE_SELF, &ru), 0);
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000L +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000L;
+}
+
+/*
+ * Queue 0 in edge mode: three packets, each waking an EPOLLET wait exactly
+ * once although the fd stays readable, none of them consumed by the
+ * library.  The per-interface dispatch (io_uring multishot poll) still
+ * reports the queue, and does not spin on the always-readable eventfd.
+ */
+static void edge_phase(struct worker *w, struct memif *m, int qfd)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLET };
+	uint64_t sig = worker_signals(w, 0), consumed = rx_consumed(m, 0);
+	long cpu;
+	uint8_t qid;
+	int ep = epoll_create1(EPOLL_CLOEXEC), i;
+
+	ck_assert_int_ge(ep, 0);
+	ck_assert_int_eq(epoll_ctl(ep, EPOLL_CTL_ADD, qfd, &ev), 0);
+	/* The documented start after a switch: drain once. */
+	ck_assert_int_eq(rx_count(m, 0), 0);
+	while (memif_read_interrupt(m, &qid) == MEMIF_OK)
+		;
+	for (i = 0; i < 3; i++) {
+		worker_do(w, 'q', 0, NULL);
+		ck_assert_int_eq(epoll_wait(ep, &ev, 1, WAKE_MS), 1);
+		drain_one(m, 0);
+		ck_assert_int_eq(epoll_wait(ep, &ev, 1, 0), 0);
+		ck_assert(fd_readable(qfd, 0));
+	}
+	ck_assert_uint_eq(worker_signals(w, 0), sig + 3);
+	ck_assert_uint_eq(rx_consumed(m, 0), consumed);
+	WAIT_OK(memif_read_interrupt(m, &qid) == MEMIF_OK, WAKE_MS);
+	ck_assert_uint_eq(qid, 0);
+	cpu = cpu_ms();
+	sleep_ms(300);
+	cpu = cpu_ms() - cpu;
+	ck_assert_msg(cpu < 150, "%ld ms of CPU in 300 ms idle in edge mode",
+		      cpu);
+	close(ep);
+}
+
+/*
+ * Modes: unknown values refused at create and at runtime; polling -> edge
+ * -> level -> edge on a live connection keeps packets flowing and sets
+ * MASK_INT only while polling; from edge to level the first empty burst
+ * clears the count edge mode left; queue 1 is never touched.
+ */
+START_TEST(integration_rx_mode_switches_polling_edge_level_edge)
+{
+	struct peer_cfg pc;
+	struct worker w;
+	struct side s;
+	struct memif_config cfg;
+	uint64_t sig, consumed;
+	int ifd, qfd, i;
+
+	peer_one(&pc, "integ-slave", test_socket_name("modes"), false, 2,
+		 MEMIF_RX_MODE_INTERRUPT, NULL);
+	worker_start(&w, "slave", &pc);
+	ck_assert_int_eq(memif_init("integ-master"), MEMIF_OK);
+	cfg = local_cfg(&pc, "master-if");
+	side_reset(&s);
+	cfg.rx_mode = (enum memif_rx_mode)3;
+	ck_assert_int_eq(side_create(&s, &cfg), MEMIF_ERR_INVAL_ARG);
+	cfg.rx_mode = (enum memif_rx_mode)(-1);
+	ck_assert_int_eq(side_create(&s, &cfg), MEMIF_ERR_INVAL_ARG);
+	cfg.rx_mode = MEMIF_RX_MODE_POLLING;
+	ck_assert_int_eq(side_create(&s, &cfg), MEMIF_OK);
+	ck_assert_int_eq(memif_get_interrupt_fd(s.m, &ifd), MEMIF_OK);
+	worker_do(&w, 'I', 0, NULL);
+	worker_do(&w, 'C', 0, NULL);
+	WAIT_OK(side_connected(&s), CONNECT_MS);
+	ck_assert_int_eq(memif_set_rx_mode(s.m, 0, (enum memif_rx_mode)3),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_set_rx_mode(s.m, 0, (enum memif_rx_mode)(-1)),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_set_rx_mode(s.m, 2,
+					   MEMIF_RX_MODE_INTERRUPT_EDGE),
+			 MEMIF_ERR_QID);
+	ck_assert_int_eq(memif_get_queue_interrupt_fd(s.m, 0, &qfd), MEMIF_OK);
+
+	/* Polling (cfg.rx_mode): masked, never signalled, found by polling. */
+	expect_mask(s.m, true);
+	sig = worker_signals(&w, 0);
+	for (i = 0; i < 3; i++) {
+		worker_do(&w, 'q', 0, NULL);
+		WAIT_OK(rx_count(s.m, 0) == 1, WAKE_MS);
+	}
+	ck_assert_uint_eq(worker_signals(&w, 0), sig);
+	ck_assert(!fd_readable(qfd, 0));
+	ck_assert_uint_eq(rx_consumed(s.m, 0), 0);
+
+	ck_assert_int_eq(memif_set_rx_mode(s.m, 0,
+					   MEMIF_RX_MODE_INTERRUPT_EDGE),
+			 MEMIF_OK);
+	expect_mask(s.m, false);
+	edge_phase(&w, s.m, qfd);
+
+	/* Level: the three signals edge mode left make the fd readable at
+	 * once; the next empty burst clears them. */
+	ck_assert_int_eq(memif_set_rx_mode(s.m, 0, MEMIF_RX_MODE_INTERRUPT),
+			 MEMIF_OK);
+	expect_mask(s.m, false);
+	consumed = rx_consumed(s.m, 0);
+	ck_assert(fd_readable(qfd, 0));
+	ck_assert_int_eq(rx_count(s.m, 0), 0);
+	ck_assert(!fd_readable(qfd, 0));
+	ck_assert_uint_eq(rx_consumed(s.m, 0), consumed + 1);
+	sig = worker_signals(&w, 0);
+	for (i = 0; i < 3; i++) {
+		worker_do(&w, 'q', 0, NULL);
+		ck_assert(fd_readable(qfd, WAKE_MS));
+		drain_one(s.m, 0);
+		ck_assert(!fd_readable(qfd, 0));
+	}
+	ck_assert_uint_eq(worker_signals(&w, 0), sig + 3);
+	ck_assert_uint_eq(rx_consumed(s.m, 0), consumed + 4);
+
+	/* Edge again, from a cleared counter: exactly the new signals stay. */
+	ck_assert_int_eq(memif_set_rx_mode(s.m, 0,
+					   MEMIF_RX_MODE_INTERRUPT_EDGE),
+			 MEMIF_OK);
+	expect_mask(s.m, false);
+	edge_phase(&w, s.m, qfd);
+	ck_assert_uint_eq(efd_take(qfd), 3);
+
+	/* Queue 1 polled throughout: its packet arrives unsignalled. */
+	sig = worker_signals(&w, 1);
+	worker_do(&w, 'q', 1, NULL);
+	WAIT_OK(rx_count(s.m, 1) == 1, WAKE_MS);
+	ck_assert_uint_eq(worker_signals(&w, 1), sig);
+
+	ck_assert_int_eq(memif_close(s.m), MEMIF_OK);
+	worker_finish(&w);
+	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
+}
+END_TEST
+
 /* ---- TCase callbacks ------------------------------------------------------ */
 
 START_TEST(integration_close_in_on_connect_is_deferred)
@@ -2822,6 +3032,8 @@ static Suite *integration_suite(void)
 		tc,
 		integration_edge_mode_loses_no_wakeup_and_never_reads_eventfd);
 	tcase_add_test(tc, integration_level_mode_clears_eventfd_contrast);
+	tcase_add_test(tc,
+		       integration_rx_mode_switches_polling_edge_level_edge);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("callbacks");
