@@ -439,6 +439,7 @@ static void slave_ack(struct memif__ctx *c, struct memif__conn *cn)
 		return; /* the decoder only accepts ACK while one is owed */
 	if (cn->txq[k].type == MEMIF_MSG_TYPE_CONNECT) {
 		struct memif *m = cn->m;
+		uint16_t rx_flags = memif__rx_mode_ring_flags(m->rx_mode);
 		unsigned i;
 
 		/* Lend every M2S buffer now (every ADD_RING went out with
@@ -449,11 +450,9 @@ static void slave_ack(struct memif__ctx *c, struct memif__conn *cn)
 			struct memif_ring *r = ring_at(m, &m->m2s[i]);
 
 			/* Our RX mode first: a polling slave must not be
-			 * signalled for what the master sends on connect. */
-			memif__write_once(&r->flags,
-					  m->rx_mode == MEMIF_RX_MODE_POLLING ?
-						  MEMIF_RING_FLAG_MASK_INT :
-						  0);
+			 * signalled for what the master sends on connect
+			 * (both interrupt modes leave MASK_INT clear). */
+			memif__write_once(&r->flags, rx_flags);
 			memif__store_release(&r->head,
 					     (uint16_t)(1u << m->m2s[i].log2));
 		}

@@ -148,7 +148,8 @@ struct memif__queue {
 	uint16_t peer_cached; /* tx slave: last tail seen */
 	uint16_t held; /* rx: slots lent to the caller as views */
 	uint16_t reserved; /* tx: slots reserved by memif_tx_alloc */
-	bool polling;
+	uint8_t rx_mode; /* enum memif_rx_mode; written by memif_set_rx_mode
+			    under the lock, read relaxed by the data thread */
 	bool fault;
 	uint8_t *reasm; /* chained-packet reassembly buffer */
 	uint32_t reasm_cap;
@@ -264,6 +265,13 @@ struct memif__ctx {
 
 extern struct memif__ctx *memif__ctx;
 
+/* The RX ring flags a receive mode asks of the peer: only polling masks
+ * interrupts; both interrupt modes want the signal. */
+static inline uint16_t memif__rx_mode_ring_flags(enum memif_rx_mode mode)
+{
+	return mode == MEMIF_RX_MODE_POLLING ? MEMIF_RING_FLAG_MASK_INT : 0;
+}
+
 /* ---- memif.c ---- */
 void memif__log(enum memif_log_level lvl, const struct memif *m, int qid,
 		int err, const char *fmt, ...)
@@ -324,7 +332,7 @@ int memif__eventfd_check(int fd);
 int memif__queues_setup(struct memif *m);
 void memif__queues_quiesce(struct memif *m);
 void memif__queues_release(struct memif *m);
-void memif__queue_set_polling(struct memif__queue *q, bool polling);
+void memif__queue_set_rx_mode(struct memif__queue *q, enum memif_rx_mode mode);
 void memif__arm_qpolls(struct memif__ctx *c, struct memif *m);
 void memif__cancel_qpolls(struct memif__ctx *c, struct memif *m);
 

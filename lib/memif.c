@@ -474,10 +474,16 @@ static int copy_name(char *dst, size_t size, const char *src, bool strict)
 	return 0;
 }
 
+static bool rx_mode_valid(enum memif_rx_mode mode)
+{
+	/* Through unsigned, so a negative value cast in is refused too. */
+	return (unsigned)mode <= MEMIF_RX_MODE_INTERRUPT_EDGE;
+}
+
 static int check_config(const struct memif_config *cfg)
 {
 	if ((unsigned)cfg->mode > MEMIF_IF_MODE_PUNT_INJECT ||
-	    (unsigned)cfg->rx_mode > MEMIF_RX_MODE_POLLING)
+	    !rx_mode_valid(cfg->rx_mode))
 		return MEMIF_ERR_INVAL_ARG;
 	if (cfg->log2_ring_size > MEMIF_MAX_LOG2_RING_SIZE)
 		return MEMIF_ERR_MAX_RING;
@@ -754,7 +760,7 @@ int memif_set_rx_mode(struct memif *m, uint8_t qid, enum memif_rx_mode mode)
 
 	if (!m)
 		return MEMIF_ERR_NOCONN;
-	if ((unsigned)mode > MEMIF_RX_MODE_POLLING)
+	if (!rx_mode_valid(mode))
 		return MEMIF_ERR_INVAL_ARG;
 	if (!c)
 		return MEMIF_ERR_NOT_INIT;
@@ -764,8 +770,7 @@ int memif_set_rx_mode(struct memif *m, uint8_t qid, enum memif_rx_mode mode)
 	else if (qid >= m->n_rxq)
 		ret = MEMIF_ERR_QID;
 	else
-		memif__queue_set_polling(&m->rxq[qid],
-					 mode == MEMIF_RX_MODE_POLLING);
+		memif__queue_set_rx_mode(&m->rxq[qid], mode);
 	pthread_mutex_unlock(&c->lock);
 	return ret;
 }

@@ -4,7 +4,9 @@
  * per-queue quiescence gate that lets teardown unmap safely.  No
  * allocation, no lock, no logging; the only syscalls are one eventfd write
  * per TX burst (none when the peer masks interrupts) and the eventfd read
- * with which an interrupt-mode memif_rx_burst clears its queue.
+ * with which memif_rx_burst in level interrupt mode clears its queue when it
+ * finds the ring empty.  In edge interrupt mode and in polling mode
+ * memif_rx_burst never reads the eventfd.
  */
 #include <errno.h>
 #include <sched.h>
@@ -46,15 +48,19 @@ static void queue_init(struct memif *m, struct memif__queue *q,
 			qid, 0);
 }
 
-void memif__queue_set_polling(struct memif__queue *q, bool polling)
+void memif__queue_set_rx_mode(struct memif__queue *q, enum memif_rx_mode mode)
 {
 	uint16_t fl = memif__read_once(&q->ring->flags);
 
-	/* Read by the queue's data thread: a relaxed flag is enough, the
-	 * ring flag below is what the peer acts on. */
-	__atomic_store_n(&q->polling, polling, __ATOMIC_RELAXED);
-	fl = polling ? fl | MEMIF_RING_FLAG_MASK_INT :
-		       fl & ~MEMIF_RING_FLAG_MASK_INT;
+	/* Read by the queue's data thread: a relaxed byte is enough, the
+	 * ring flag below is what the peer acts on.  A burst that still
+	 * sees the old mode at worst clears the eventfd once, which is safe
+	 * in any mode because it re-checks the ring after the read (the
+	 * drain sees what the consumed signal announced), or skips one clear
+	 * (a level waiter wakes once more; the next empty burst clears). */
+	__atomic_store_n(&q->rx_mode, (uint8_t)mode, __ATOMIC_RELAXED);
+	fl = (uint16_t)((fl & ~MEMIF_RING_FLAG_MASK_INT) |
+			memif__rx_mode_ring_flags(mode));
 	/* We receive on this ring, so its flags are ours to write. */
 	memif__write_once(&q->ring->flags, fl);
 	/* tag-ring-wakeup: the flag store must be visible before we look at
@@ -88,8 +94,7 @@ int memif__queues_setup(struct memif *m)
 			q->released = q->size;
 			memif__store_release(&q->ring->head, q->size); /* R1 */
 		}
-		memif__queue_set_polling(q,
-					 m->rx_mode == MEMIF_RX_MODE_POLLING);
+		memif__queue_set_rx_mode(q, m->rx_mode);
 	}
 	for (i = 0; i < n_tx; i++) {
 		struct memif__queue *q = &m->txq[i];
@@ -601,9 +606,13 @@ int memif_rx_burst(struct memif *m, uint8_t qid, struct memif_rx_pkt *pkts,
 	rx_give_back(q);
 	if (memif__unlikely(!rx_avail(q, &avail)))
 		goto out_fault;
-	if (avail == 0 && !__atomic_load_n(&q->polling, __ATOMIC_RELAXED)) {
-		/* Clear first, then look again: a signal that lands between
-		 * the two is never consumed without its data being seen. */
+	if (avail == 0 && __atomic_load_n(&q->rx_mode, __ATOMIC_RELAXED) ==
+				  MEMIF_RX_MODE_INTERRUPT) {
+		/* Level interrupt mode only.  Clear first, then look again: a
+		 * signal that lands between the two is never consumed without
+		 * its data being seen.  Edge mode never reads the eventfd: its
+		 * waiter is woken by every write, read or not (ring.h,
+		 * tag-ring-wakeup). */
 		if (memif__os_eventfd_clear(q->efd) > 0)
 			stat_add(&q->st.interrupts, 1);
 		if (memif__unlikely(!rx_avail(q, &avail)))

@@ -26,9 +26,14 @@
  * re-checks the producer index.  Store-then-load needs the full fence on
  * both sides: otherwise each side can read the other's stale value, the
  * transmitter skips the signal and the receiver sleeps on published data.
- * memif_rx_burst in interrupt mode clears the eventfd first, then re-reads
- * the producer index, so a signal that arrives between the two is never
- * consumed without its data being seen.
+ * memif_rx_burst in level interrupt mode clears the eventfd first, then
+ * re-reads the producer index, so a signal that arrives between the two is
+ * never consumed without its data being seen.  In edge interrupt mode it
+ * never reads the eventfd: the counter stays non-zero, so every write the
+ * transmitter makes after its fence wakes an edge-triggered waiter (epoll
+ * EPOLLET, io_uring multishot poll) once, and the drain that follows that
+ * wake-up reads the producer index after the write, hence sees the index
+ * published before it.  Polling mode masks the signal and reads nothing.
  *
  * These five macros are the only way lib/ touches memory the peer can
  * write.  No 'volatile', no _Atomic in proto/ structs.

@@ -510,7 +510,7 @@ START_TEST(ring_interrupt_signal_only_when_unmasked_c62)
 	ck_assert_int_eq(memif_tx_burst(p.s, 0, &pk, 1, &sent), MEMIF_OK);
 	ck_assert_int_eq(read(p.m->rxq[0].efd, &v, 8), -1);
 	ck_assert_uint_eq(p.s->txq[0].st.interrupts, 0);
-	memif__queue_set_polling(&p.m->rxq[0], false);
+	memif__queue_set_rx_mode(&p.m->rxq[0], MEMIF_RX_MODE_INTERRUPT);
 	ck_assert_int_eq(memif_tx_burst(p.s, 0, &pk, 1, &sent), MEMIF_OK);
 	ck_assert_int_eq(memif_tx_burst(p.s, 0, &pk, 1, &sent), MEMIF_OK);
 	ck_assert_uint_eq(p.s->txq[0].st.interrupts, 2);
@@ -522,6 +522,54 @@ START_TEST(ring_interrupt_signal_only_when_unmasked_c62)
 	ck_assert_uint_eq(got, 0);
 	ck_assert_int_eq(read(p.m->rxq[0].efd, &v, 8), -1);
 	ck_assert_uint_eq(p.m->rxq[0].st.interrupts, 1);
+	pair_fini(&p);
+}
+END_TEST
+
+/* Edge mode: MASK_INT clear, so the transmitter signals, but memif_rx_burst
+ * never reads the eventfd, even when it finds the ring empty: the counter
+ * holds every signal and the rx side consumes none.  Back in level mode the
+ * next empty burst clears the accumulated count. */
+START_TEST(ring_edge_mode_never_reads_eventfd)
+{
+	static uint8_t b[8];
+	struct memif_tx_pkt pk = { b, 8 };
+	struct memif_rx_pkt rp[4];
+	uint16_t sent, got;
+	uint64_t v = 0;
+	struct pair p;
+	int i;
+
+	pair_init(&p, 4, 256);
+	memif__queue_set_rx_mode(&p.m->rxq[0], MEMIF_RX_MODE_INTERRUPT_EDGE);
+	ck_assert_uint_eq(p.m->rxq[0].ring->flags & MEMIF_RING_FLAG_MASK_INT,
+			  0);
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(memif_tx_burst(p.s, 0, &pk, 1, &sent),
+				 MEMIF_OK);
+		ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got), MEMIF_OK);
+		ck_assert_uint_eq(got, 1);
+		ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got), MEMIF_OK);
+		ck_assert_uint_eq(got, 0);
+	}
+	ck_assert_uint_eq(p.s->txq[0].st.interrupts, 3);
+	ck_assert_uint_eq(p.m->rxq[0].st.interrupts, 0);
+	/* Three empty bursts left the counter alone. */
+	memif__queue_set_rx_mode(&p.m->rxq[0], MEMIF_RX_MODE_INTERRUPT);
+	ck_assert_int_eq(memif_tx_burst(p.s, 0, &pk, 1, &sent), MEMIF_OK);
+	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got), MEMIF_OK);
+	ck_assert_uint_eq(got, 1);
+	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got), MEMIF_OK);
+	ck_assert_uint_eq(got, 0);
+	/* Level mode cleared all four signals in one read. */
+	ck_assert_int_eq(read(p.m->rxq[0].efd, &v, 8), -1);
+	ck_assert_uint_eq(p.m->rxq[0].st.interrupts, 1);
+	memif__queue_set_rx_mode(&p.m->rxq[0], MEMIF_RX_MODE_INTERRUPT_EDGE);
+	ck_assert_int_eq(memif_tx_burst(p.s, 0, &pk, 1, &sent), MEMIF_OK);
+	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got), MEMIF_OK);
+	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got), MEMIF_OK);
+	ck_assert_int_eq(read(p.m->rxq[0].efd, &v, 8), 8);
+	ck_assert_uint_eq(v, 1);
 	pair_fini(&p);
 }
 END_TEST
@@ -641,6 +689,7 @@ static Suite *ring_suite(void)
 	tc = tcase_create("interrupts");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, ring_interrupt_signal_only_when_unmasked_c62);
+	tcase_add_test(tc, ring_edge_mode_never_reads_eventfd);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("threads");

@@ -122,11 +122,39 @@ enum memif_if_mode {
 	MEMIF_IF_MODE_PUNT_INJECT = 2,
 };
 
-/* Receive mode (RxMode).  Polling sets MASK_INT on our RX ring so the peer
- * does not signal; memif_rx_burst then makes no syscall at all. */
+/*
+ * Receive mode (RxMode), per RX queue.  Only MASK_INT on our RX ring
+ * travels to the peer: it is set in polling mode and clear in both
+ * interrupt modes, so the peer cannot tell the two interrupt modes apart.
+ *
+ * MEMIF_RX_MODE_INTERRUPT (level): the peer writes the queue's eventfd
+ *   (memif_get_queue_interrupt_fd) once per burst.  Wait on it
+ *   level-triggered (poll(), epoll without EPOLLET).  memif_rx_burst, when
+ *   it finds the ring empty, reads (clears) the eventfd and then checks the
+ *   ring again, so a wake-up costs two syscalls: the wait and that read.
+ * MEMIF_RX_MODE_POLLING: MASK_INT is set, the peer never signals, and
+ *   memif_rx_burst makes no syscall at all.
+ * MEMIF_RX_MODE_INTERRUPT_EDGE (memif-native; not in Go): the peer signals
+ *   as in interrupt mode, but memif_rx_burst never reads the eventfd.  Wait
+ *   on it edge-triggered only: epoll with EPOLLIN | EPOLLET, or an io_uring
+ *   multishot poll.  Each eventfd write by the peer wakes such a waiter
+ *   once, whether or not the counter was read, so a wake-up costs exactly
+ *   one syscall (the epoll_wait).  After every wake-up call memif_rx_burst
+ *   until it returns 0 packets, then wait again.  No wake-up is lost: the
+ *   peer publishes its index, fences, then writes the eventfd; any write
+ *   after the waiter's last collection (the epoll_wait that returned) makes
+ *   the next epoll_wait return, and data published before that collection
+ *   is seen by the drain that follows it.  A stale edge (its data already
+ *   drained) only causes a spurious wake-up that finds the ring empty, never
+ *   a lost one.  The eventfd counter only grows (64 bits: centuries at 10^7
+ *   signals/s), so the fd stays readable: a level-triggered poll() on it
+ *   would return at once, forever.  Do not mix the two kinds of wait on one
+ *   queue.
+ */
 enum memif_rx_mode {
 	MEMIF_RX_MODE_INTERRUPT = 0,
 	MEMIF_RX_MODE_POLLING = 1,
+	MEMIF_RX_MODE_INTERRUPT_EDGE = 2,
 };
 
 struct memif; /* an interface (Memif) */
@@ -194,7 +222,8 @@ struct memif_queue_details {
 	uint64_t drops_bad_desc; /* region/offset/length out of bounds, 0 len */
 	uint64_t drops_too_long; /* chain longer than max_packet_size */
 	uint64_t ring_full; /* TX bursts that stopped on a full ring */
-	uint64_t interrupts; /* TX: signals sent; RX: signals consumed */
+	uint64_t interrupts; /* TX: signals sent; RX: signals consumed (level
+				interrupt mode only: edge mode reads none) */
 };
 
 /* GetDetails.  Large (about 40 KiB): allocate it, do not put it on a small
@@ -380,8 +409,17 @@ MEMIF_API MEMIF_MUST_CHECK int memif_get_details(struct memif *m,
 MEMIF_API void *memif_get_user_data(const struct memif *m);
 
 /**
- * memif_set_rx_mode() - interrupt or polling for RX queue @qid of the live
- * connection (SetRxMode).  The next connection starts in cfg.rx_mode again.
+ * memif_set_rx_mode() - interrupt (level or edge) or polling for RX queue
+ * @qid of the live connection (SetRxMode).  The next connection starts in
+ * cfg.rx_mode again.  Any mode may follow any other, also while the queue's
+ * data thread is inside memif_rx_burst (a burst already running may still
+ * act in the old mode).  Packets the peer sent while the queue was polling
+ * were not signalled: after switching to an interrupt mode, call
+ * memif_rx_burst until it returns 0 packets before the first wait.  From
+ * edge to level interrupt mode the eventfd holds the count accumulated in
+ * edge mode; the first level wait returns at once and the next empty
+ * memif_rx_burst clears it.  Switching between the two interrupt modes
+ * means switching the kind of wait too (see enum memif_rx_mode).
  * Return: MEMIF_OK or MEMIF_ERR_QID, MEMIF_ERR_DISCONNECTED,
  * MEMIF_ERR_INVAL_ARG (unknown mode).  Thread-safe.
  */
@@ -402,7 +440,9 @@ MEMIF_API MEMIF_MUST_CHECK int memif_get_interrupt_fd(struct memif *m, int *fd);
 
 /**
  * memif_read_interrupt() - take one queue id with a pending interrupt.
- * Does not clear the queue's eventfd (only memif_rx_burst does).
+ * Does not clear the queue's eventfd (only memif_rx_burst in level
+ * interrupt mode does).  The polls behind it report each signal, so they
+ * serve edge mode too.
  * Return: MEMIF_OK, or MEMIF_ERR_AGAIN when none is pending.
  */
 MEMIF_API MEMIF_MUST_CHECK int memif_read_interrupt(struct memif *m,
@@ -427,10 +467,15 @@ MEMIF_API MEMIF_MUST_CHECK int memif_read_interrupt_error(struct memif *m,
 
 /**
  * memif_get_queue_interrupt_fd() - the RX queue's own eventfd
- * (GetQueueInterruptChan), readable when the peer signalled.  Poll it
- * level-triggered and call memif_rx_burst until it returns 0 packets; never
- * read() it yourself.  Valid from before on_connect until on_disconnect
- * returns.
+ * (GetQueueInterruptChan), written by the peer once per burst it sends
+ * while the queue is in an interrupt mode.  After each wake-up call
+ * memif_rx_burst until it returns 0 packets; never read() the fd yourself.
+ * In MEMIF_RX_MODE_INTERRUPT wait level-triggered (poll(), plain epoll):
+ * the fd is readable until an empty memif_rx_burst clears it.  In
+ * MEMIF_RX_MODE_INTERRUPT_EDGE wait edge-triggered only (epoll with
+ * EPOLLET, io_uring multishot poll): the library never clears it, so it
+ * stays readable and a level-triggered wait would spin.  Valid from before
+ * on_connect until on_disconnect returns.
  * Return: MEMIF_OK or MEMIF_ERR_DISCONNECTED, MEMIF_ERR_QID.
  */
 MEMIF_API MEMIF_MUST_CHECK int
@@ -460,8 +505,10 @@ MEMIF_API MEMIF_MUST_CHECK int memif_tx_burst(struct memif *m, uint8_t qid,
  * Single-slot packets are views into shared memory; chained packets are
  * reassembled into the queue's buffer.  Views stay valid until the next
  * memif_rx_burst/memif_rx_release on @qid.  Descriptors failing validation
- * are dropped and counted.  In interrupt mode, when the ring is empty it
- * clears the queue's eventfd and checks again, so no wakeup is lost.
+ * are dropped and counted.  In MEMIF_RX_MODE_INTERRUPT, when the ring is
+ * empty it clears the queue's eventfd and checks again, so no wakeup is
+ * lost (one read() per drain).  In MEMIF_RX_MODE_INTERRUPT_EDGE and in
+ * polling mode it makes no syscall: it never reads the eventfd.
  * Return: MEMIF_OK (*@n_rx may be 0) or MEMIF_ERR_QID,
  * MEMIF_ERR_DISCONNECTED, MEMIF_ERR_AGAIN.  Data-path thread of @qid.
  */
