@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -43,7 +44,7 @@
 #define DRAIN_WAIT_NS 1000000000ull /* before close: let the peer read */
 #define NSEC 1000000000ull
 
-enum mode { MODE_TX, MODE_RX, MODE_ECHO, MODE_PING };
+enum mode { MODE_TX, MODE_RX, MODE_ECHO, MODE_PING, MODE_NONE };
 
 static const char *const mode_names[] = { "tx", "rx", "echo", "ping" };
 
@@ -59,6 +60,7 @@ struct opts {
 	unsigned int burst;
 	unsigned int size;
 	bool interrupt;
+	bool edge; /* interrupt, waited for edge-triggered (epoll EPOLLET) */
 	bool spin; /* polling: no PAUSE backoff when idle */
 	bool inplace;
 	bool full;
@@ -106,6 +108,7 @@ struct worker {
 	uint8_t qid;
 	int cpu; /* -1: not pinned */
 	int qfd; /* RX queue eventfd (interrupt mode) */
+	int epfd; /* edge mode: epoll on qfd (EPOLLET) and the stop fd */
 	int err; /* library error that ended the worker, 0 if none */
 	/* Owned by the worker thread until it finishes. */
 	uint64_t tx_pkts, tx_bytes, rx_pkts, rx_bytes;
@@ -211,15 +214,55 @@ static void publish(struct worker *w)
 	atomic_store_explicit(&q->corrupt, w->corrupt, memory_order_relaxed);
 }
 
-/* Sleep until the queue's eventfd or the stop fd is readable. */
+/*
+ * Sleep until the peer signals the queue or the stop fd is readable.
+ * Interrupt mode: poll() the eventfd, level-triggered; the library's
+ * memif_rx_burst clears it when it finds the ring empty, so a wake-up is
+ * the poll plus that read.  Edge mode: epoll_wait() with the eventfd
+ * registered EPOLLET; the library never reads it, so a wake-up is this one
+ * syscall.
+ */
 static void wait_rx(struct worker *w, int timeout_ms)
 {
 	struct pollfd pfd[2] = {
 		{ .fd = w->qfd, .events = POLLIN },
 		{ .fd = w->p->stop_fd, .events = POLLIN },
 	};
+	struct epoll_event ev[2];
 
-	(void)poll(pfd, 2, timeout_ms);
+	if (w->epfd >= 0)
+		(void)epoll_wait(w->epfd, ev, 2, timeout_ms);
+	else
+		(void)poll(pfd, 2, timeout_ms);
+}
+
+/* Edge mode: the worker's epoll set.  On failure the worker falls back to
+ * poll(), which in edge mode would spin: report it. */
+static void edge_setup(struct worker *w)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLET };
+
+	w->epfd = -1;
+	if (!w->p->o->edge || w->qfd < 0)
+		return;
+	w->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (w->epfd < 0)
+		goto fail;
+	ev.data.fd = w->qfd;
+	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->qfd, &ev))
+		goto fail;
+	ev.events = EPOLLIN;
+	ev.data.fd = w->p->stop_fd;
+	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->p->stop_fd, &ev))
+		goto fail;
+	return;
+fail:
+	fprintf(stderr, "memif-perf: queue %u: epoll: %s\n", w->qid,
+		strerror(errno));
+	if (w->epfd >= 0)
+		close(w->epfd);
+	w->epfd = -1;
+	w->err = MEMIF_ERR_SYSCALL;
 }
 
 /*
@@ -730,7 +773,10 @@ static void *worker_main(void *arg)
 				"cpu %d: %s\n", w->qid, w->cpu,
 				strerror(errno));
 	}
-	switch (p->o->mode) {
+	edge_setup(w);
+	switch (w->err ? MODE_NONE : p->o->mode) {
+	case MODE_NONE:
+		break;
 	case MODE_TX:
 		run_tx(w);
 		break;
@@ -744,6 +790,9 @@ static void *worker_main(void *arg)
 		run_ping(w);
 		break;
 	}
+	if (w->epfd >= 0)
+		close(w->epfd);
+	w->epfd = -1;
 	/* Hand the last burst's slots back before leaving the data path. */
 	if (w->rx_pkts && stopping(p) != STOP_HARD) {
 		rc = memif_rx_release(p->m, w->qid);
@@ -1119,8 +1168,10 @@ static void print_summary(FILE *f, const struct perf *p,
 		"fill, burst %u\n", role_name(o), mode_names[o->mode],
 		o->queues, o->queues > 1 ? "s" : "", o->size,
 		o->raw ? " raw" : "",
+		o->edge	     ? "interrupt (edge)" :
 		o->interrupt ? "interrupt" :
-			       (o->spin ? "polling (idle spin)" : "polling"),
+		o->spin	     ? "polling (idle spin)" :
+			       "polling",
 		o->inplace ? "in-place" : "copy",
 		o->full ? "full" : "headers", o->burst);
 	fprintf(f, "%-10s %14s %16s %9s %10s %9s\n", "", "packets", "bytes",
@@ -1204,7 +1255,8 @@ static void print_json(FILE *f, const struct perf *p, const struct result *r)
 		"\"idle\":\"%s\",\"tx_path\":\"%s\",\"fill\":\"%s\","
 		"\"raw\":%s,",
 		o->id, o->queues, o->size, o->burst, o->ring_log2,
-		o->buffer_size, o->interrupt ? "interrupt" : "polling",
+		o->buffer_size,
+		o->edge ? "edge" : o->interrupt ? "interrupt" : "polling",
 		o->spin ? "spin" : "pause", o->inplace ? "inplace" : "copy",
 		o->full ? "full" : "headers", o->raw ? "true" : "false");
 	fprintf(f, "\"connected\":%s,\"exit_code\":%d,",
@@ -1282,6 +1334,7 @@ static int setup_workers(struct perf *p)
 		w->qid = (uint8_t)i;
 		w->cpu = cpu_for(o, i);
 		w->qfd = -1;
+		w->epfd = -1;
 		/* --count is split over the queues; a queue whose share is
 		 * 0 does nothing. */
 		share = o->count / nq + (i < o->count % nq ? 1 : 0);
@@ -1364,8 +1417,9 @@ static int run(const struct opts *o, struct result *res)
 	cfg.num_tx_queues = (uint8_t)o->queues;
 	cfg.buffer_size = (uint16_t)o->buffer_size;
 	cfg.log2_ring_size = (uint8_t)o->ring_log2;
-	cfg.rx_mode = o->interrupt ? MEMIF_RX_MODE_INTERRUPT :
-				     MEMIF_RX_MODE_POLLING;
+	cfg.rx_mode = !o->interrupt ? MEMIF_RX_MODE_POLLING :
+		      o->edge	  ? MEMIF_RX_MODE_INTERRUPT_EDGE :
+				    MEMIF_RX_MODE_INTERRUPT;
 	cfg.reconnect_interval_ms = 100; /* a benchmark: start soon */
 	cb.on_connect = on_connect;
 	cb.on_disconnect = on_disconnect;
@@ -1649,6 +1703,9 @@ static void usage(FILE *f)
 "  --burst N               packets per burst, 1..256 (default 32)\n"
 "  --polling | --interrupt receive by polling (default) or by sleeping on\n"
 "                          the queue's eventfd\n"
+"  --edge                  interrupt mode, edge-triggered: the library never\n"
+"                          reads the eventfd, memif-perf sleeps in\n"
+"                          epoll_wait (EPOLLET): one syscall per wake-up\n"
 "  --idle pause|spin       polling tx/rx with nothing to do: back off with\n"
 "                          PAUSE, up to a few hundred ns (default), or\n"
 "                          retry at once\n"
@@ -1781,6 +1838,7 @@ enum {
 	OPT_SIZE,
 	OPT_INTERRUPT,
 	OPT_POLLING,
+	OPT_EDGE,
 	OPT_IDLE,
 	OPT_TXPATH,
 	OPT_FILL,
@@ -1807,6 +1865,7 @@ static const struct option long_opts[] = {
 	{ "size", required_argument, NULL, OPT_SIZE },
 	{ "interrupt", no_argument, NULL, OPT_INTERRUPT },
 	{ "polling", no_argument, NULL, OPT_POLLING },
+	{ "edge", no_argument, NULL, OPT_EDGE },
 	{ "idle", required_argument, NULL, OPT_IDLE },
 	{ "tx-path", required_argument, NULL, OPT_TXPATH },
 	{ "fill", required_argument, NULL, OPT_FILL },
@@ -1892,9 +1951,15 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_INTERRUPT:
 			o->interrupt = true;
+			o->edge = false;
 			break;
 		case OPT_POLLING:
 			o->interrupt = false;
+			o->edge = false;
+			break;
+		case OPT_EDGE:
+			o->interrupt = true;
+			o->edge = true;
 			break;
 		case OPT_IDLE:
 			if (!strcmp(optarg, "pause"))

@@ -119,6 +119,10 @@ run_pair("s2m-2queues", RX + ["--queues", "2"],
          ["tx", "--queues", "2", "--duration", "1"], flow("slave"))
 run_pair("ping-echo-irq", ["echo", "--interrupt", "--duration", "30"],
          ["ping", "--interrupt", "--count", "2000"], ping_check(2000))
+run_pair("ping-echo-edge", ["echo", "--edge", "--duration", "30"],
+         ["ping", "--edge", "--count", "2000"], ping_check(2000))
+run_pair("s2m-64-edge-rx", ["rx", "--edge", "--count", "200000"],
+         ["tx", "--count", "200000"], flow("slave", 200000))
 run_pair("ping-echo-polling-inplace",
          ["echo", "--tx-path", "inplace", "--duration", "30"],
          ["ping", "--tx-path", "inplace", "--count", "2000"],
