@@ -357,6 +357,8 @@ static inline void tx_finish(struct memif__queue *q, uint16_t slots,
 	stat_add(&q->st.bytes, bytes);
 }
 
+#define TX_BATCH 32
+
 int memif_tx_burst(struct memif *m, uint8_t qid,
 		   const struct memif_tx_pkt *pkts, uint16_t n_pkts,
 		   uint16_t *n_sent)
@@ -383,6 +385,41 @@ int memif_tx_burst(struct memif *m, uint8_t qid,
 		return MEMIF_ERR_DISCONNECTED;
 	}
 	prefetch_tx(q, space < n_pkts ? space : n_pkts);
+	/*
+	 * Packets that fit one slot go in passes of up to TX_BATCH, as the
+	 * in-place path does: find every slot, then copy, then describe.
+	 * Interleaving the three per packet made each descriptor store queue
+	 * behind the copy's stores to a line still on its way from the peer.
+	 */
+	while (sent < n_pkts) {
+		uint8_t *dst[TX_BATCH];
+		uint16_t i, nb = 0, lim = n_pkts - sent;
+
+		if (lim > TX_BATCH)
+			lim = TX_BATCH;
+		if (lim > space - used)
+			lim = (uint16_t)(space - used);
+		for (; nb < lim; nb++) {
+			uint32_t cap, len = pkts[sent + nb].len;
+
+			dst[nb] = tx_slot(q, (uint16_t)(q->cursor + used + nb) &
+						     q->mask,
+					  &cap);
+			if (memif__unlikely(!dst[nb] || len == 0 || len > cap))
+				break;
+		}
+		for (i = 0; i < nb; i++)
+			memcpy(dst[i], pkts[sent + i].data, pkts[sent + i].len);
+		for (i = 0; i < nb; i++) {
+			tx_desc(q, (uint16_t)(q->cursor + used + i) & q->mask,
+				pkts[sent + i].len, 0);
+			bytes += pkts[sent + i].len;
+		}
+		used = (uint16_t)(used + nb);
+		sent = (uint16_t)(sent + nb);
+		if (nb < lim || lim < TX_BATCH)
+			break; /* the general path decides what stopped us */
+	}
 	for (; sent < n_pkts; sent++) {
 		const uint8_t *src = pkts[sent].data;
 		uint32_t len = pkts[sent].len, left, cap = 0, cover = 0, k = 0;
