@@ -17,7 +17,8 @@ static const uint32_t sizes[] = { 64, 65, 71, 72, 73, 127, 128, 1500, 1501,
 /* Room for the largest frame at any of 8 misalignments. */
 static uint8_t *frame_buf(void)
 {
-	uint8_t *b = aligned_alloc(64, PERF_MAX_SIZE + 64);
+	/* C11: the size must be a multiple of the alignment. */
+	uint8_t *b = aligned_alloc(64, (PERF_MAX_SIZE + 64 + 63) & ~63ul);
 
 	ck_assert_ptr_nonnull(b);
 	return b;

@@ -61,7 +61,7 @@ if command -v valgrind >/dev/null; then
 	# big lock across it, so tests that start the event thread hang under
 	# it; memcheck covers the pure layers, ASan/LSan the rest.
 	meson test -C b-gcc --setup=valgrind --logbase ci-valgrind \
-		--print-errorlogs proto headers-c11 | grep -E '^ *[0-9]+/[0-9]+ '
+		--print-errorlogs proto headers-c11 perf-pkt | grep -E '^ *[0-9]+/[0-9]+ '
 	collect b-gcc ci-valgrind-valgrind
 fi
 if [ -d test/fuzz ] && [ -f test/fuzz/fuzz-msg.c ]; then
