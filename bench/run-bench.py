@@ -56,6 +56,7 @@ ROOT = os.path.dirname(HERE)
 
 RING_LOG2 = 10          # both peers: 1024-slot rings (DPDK rsize=10)
 BURST = 32              # memif-perf --burst and testpmd's default burst
+MP_EXTRA = []           # --mp-extra: more memif-perf arguments (experiments)
 JUMBO_BSIZE = 9216      # single-buffer 9000-byte frames (DPDK quirk)
 SIZES = (64, 1500, 9000)
 DIRS = ("s2m", "m2s")
@@ -166,6 +167,7 @@ class MemifPerf:
                 "--size", str(size), "--burst", str(BURST), "--" + rx_mode,
                 "--tx-path", path, "--fill", fill, "--cpu", str(cpu),
                 "--wait-timeout", "20", "--json", "--quiet"]
+        argv += MP_EXTRA
         if count:
             argv += ["--count", str(count)]
         else:
@@ -1522,11 +1524,14 @@ def main():
     ap.add_argument("--no-build", action="store_true")
     ap.add_argument("--out-dir", default=HERE,
                     help="where RESULTS.md and throughput.png go")
+    ap.add_argument("--mp-extra", default="",
+                    help=argparse.SUPPRESS)  # experiments: memif-perf args
     ap.add_argument("--perf-events", help=argparse.SUPPRESS)  # testing:
     # count these (e.g. task-clock) even where hardware counters do not work
     ap.add_argument("-v", "--verbose", action="store_true",
                     help="print every command")
     a = ap.parse_args()
+    MP_EXTRA[:] = a.mp_extra.split()
     verbose = a.verbose
     q = a.quick
     a.reps = a.reps or (1 if q else 4)
