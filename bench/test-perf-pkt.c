@@ -11,8 +11,8 @@
 #include "perf-pkt.h"
 
 /* Sizes around the word and line boundaries, a jumbo frame and the max. */
-static const uint32_t sizes[] = { 64, 65, 71, 72, 73, 127, 128, 1500, 1501,
-				  9000, 65535 };
+static const uint32_t sizes[] = { 64,  65,   71,   72,	 73,   127,
+				  128, 1500, 1501, 9000, 65535 };
 
 /* Room for the largest frame at any of 8 misalignments. */
 static uint8_t *frame_buf(void)
@@ -39,8 +39,7 @@ static void build_verify(uint32_t size, bool raw, bool full, unsigned mis)
 	ck_assert_uint_eq(info.seq, 0xfffffffeu);
 	ck_assert_uint_eq(info.tstamp, 123456789u);
 	ck_assert_uint_eq(info.qid, 3);
-	ck_assert_uint_eq(info.flags,
-			  PERF_F_PING | (full ? PERF_F_FULL : 0));
+	ck_assert_uint_eq(info.flags, PERF_F_PING | (full ? PERF_F_FULL : 0));
 	free(b);
 }
 
@@ -79,7 +78,8 @@ static void flip_each(uint32_t size, bool raw, bool full)
 	struct perf_tmpl t;
 	struct perf_info info;
 	uint8_t *pkt = frame_buf();
-	uint32_t i, end = full ? size : (raw ? 0 : PERF_L2L4_LEN) + PERF_HDR_LEN;
+	uint32_t i,
+		end = full ? size : (raw ? 0 : PERF_L2L4_LEN) + PERF_HDR_LEN;
 	enum perf_verdict v;
 
 	perf_tmpl_init(&t, size, raw, full, 1, false);
@@ -92,7 +92,8 @@ static void flip_each(uint32_t size, bool raw, bool full)
 		else if (i < end)
 			ck_assert_msg(v != PERF_PKT_OK,
 				      "size %u raw %d full %d: byte %u flipped "
-				      "and still OK", size, raw, full, i);
+				      "and still OK",
+				      size, raw, full, i);
 		else
 			ck_assert_msg(v == PERF_PKT_OK,
 				      "byte %u is not covered", i);

@@ -306,9 +306,9 @@ static inline void prefetch_tx_bufs(struct memif__queue *q, uint16_t first,
 
 			if (d.region < q->n_regions &&
 			    d.offset < q->regions[d.region].size)
-				__builtin_prefetch(
-					q->regions[d.region].base + d.offset,
-					1);
+				__builtin_prefetch(q->regions[d.region].base +
+							   d.offset,
+						   1);
 		}
 	}
 }
@@ -402,9 +402,9 @@ int memif_tx_burst(struct memif *m, uint8_t qid,
 		for (; nb < lim; nb++) {
 			uint32_t cap, len = pkts[sent + nb].len;
 
-			dst[nb] = tx_slot(q, (uint16_t)(q->cursor + used + nb) &
-						     q->mask,
-					  &cap);
+			dst[nb] = tx_slot(
+				q, (uint16_t)(q->cursor + used + nb) & q->mask,
+				&cap);
 			if (memif__unlikely(!dst[nb] || len == 0 || len > cap))
 				break;
 		}
