@@ -203,7 +203,7 @@ static inline uint32_t perf_build(const struct perf_tmpl *t, uint8_t *pkt,
 {
 	uint8_t *h = pkt + t->off;
 	uint32_t magic = PERF_MAGIC, ho = t->off, i, csum;
-	uint64_t s, base, w;
+	uint64_t s, base, w, cnt;
 
 	if (t->off)
 		memcpy(pkt, t->l2l4, PERF_L2L4_LEN);
@@ -221,10 +221,12 @@ static inline uint32_t perf_build(const struct perf_tmpl *t, uint8_t *pkt,
 		 * buffer never passes. */
 		memset(h + PERF_HDR_LEN, 0, t->fill - (ho + PERF_HDR_LEN));
 		base = (uint64_t)seq * 0x9e3779b97f4a7c15ull ^ t->qid;
+		/* The words' sum in closed form: the loop only stores. */
+		cnt = (t->size - t->fill) / 8;
+		s += cnt * base + cnt * t->fill + 4 * cnt * (cnt - 1);
 		for (i = t->fill; i + 8 <= t->size; i += 8) {
 			w = base + i;
 			memcpy(pkt + i, &w, 8);
-			s += w;
 		}
 		if (i < t->size) {
 			w = base + i;
