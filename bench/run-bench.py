@@ -41,6 +41,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shlex
 import shutil
 import signal
@@ -1450,6 +1451,24 @@ def git_rev():
         return "unknown"
 
 
+def cpu_seconds():
+    """(busy cpu seconds of the whole machine, cpu seconds of this script
+    and every child it has reaped).  Their difference over a run is what
+    other processes took: the load average cannot say, since the
+    benchmark's own pinned pollers keep it near 2."""
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:9]]
+        busy = (sum(v) - v[3] - v[4]) / float(os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return None
+    own = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        r = resource.getrusage(who)
+        own += r.ru_utime + r.ru_stime
+    return busy, own
+
+
 def loadavg():
     try:
         with open("/proc/loadavg") as f:
@@ -1570,6 +1589,7 @@ def main():
 
     started = datetime.datetime.now().astimezone()
     load0 = loadavg()
+    cpu0 = cpu_seconds()
     groups = make_groups(T, a)
     n_runs = sum(len(g.cfgs) for g in groups) * a.reps
     log("%d groups, %d runs of ~%.1f s (+ start-up), load average %s"
@@ -1599,6 +1619,7 @@ def main():
         sys.exit(130)
     finished = datetime.datetime.now().astimezone()
     load1 = loadavg()
+    cpu1 = cpu_seconds()
 
     png = os.path.join(a.out_dir, "throughput.png")
     perr = plot(groups, T, png, TMP)
@@ -1622,15 +1643,25 @@ def main():
                            ", groups matching '%s'" % a.only if a.only
                            else "", load0)))
 
+    # Quiet = little load before the start, and other processes took
+    # little cpu time during the run (the load average at the end counts
+    # our own pinned pollers, so it is reported but not judged).
     busy = ""
+    others = None
+    wall = (finished - started).total_seconds()
+    if cpu0 and cpu1 and wall > 0:
+        others = max(0.0, (cpu1[0] - cpu0[0]) - (cpu1[1] - cpu0[1])) / (
+            wall * (os.cpu_count() or 1))
     try:
-        l0, l1 = float(load0.split()[0]), float(load1.split()[0])
-        if max(l0, l1) > 1.0:
+        l0 = float(load0.split()[0])
+        if l0 > 1.0 or (others is not None and others > 0.05):
             busy = ("> **The machine was not quiet**: load average %.2f at "
-                    "the start, %.2f at the end (2 cpus). Other processes "
-                    "time-sliced the pinned, busy-polling pairs, so both "
-                    "ends often waited for a descheduled peer: figures and "
-                    "ratios are unreliable.\n" % (l0, l1))
+                    "the start; other processes took %s of the cpu time "
+                    "during the run. They time-sliced the pinned, "
+                    "busy-polling pairs, so both ends often waited for a "
+                    "descheduled peer: figures and ratios are "
+                    "unreliable.\n" % (l0, "%.1f%%" % (100 * others)
+                                       if others is not None else "?"))
     except (ValueError, IndexError):
         pass
 
@@ -1645,8 +1676,11 @@ def main():
         (finished - started).total_seconds() / 60))
     md.append("| host | %s, nproc %d, kernel %s |" % (
         cpu_model(), os.cpu_count(), platform.release()))
-    md.append("| load average | %s at the start, %s at the end |"
+    md.append("| load average | %s at the start, %s at the end (the "
+              "benchmark's own pinned pollers count in it) |"
               % (load0, load1))
+    md.append("| other processes | %s of the cpu time during the run |"
+              % ("%.1f%%" % (100 * others) if others is not None else "?"))
     md.append("| peer | %s |" % dpdk_version(T))
     md.append("| memif-native | %s, release build (%s) |"
               % (git_rev(), os.path.relpath(T.build, ROOT)))
