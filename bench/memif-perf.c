@@ -236,8 +236,9 @@ static void wait_rx(struct worker *w, int timeout_ms)
 		(void)poll(pfd, 2, timeout_ms);
 }
 
-/* Edge mode: the worker's epoll set.  On failure the worker falls back to
- * poll(), which in edge mode would spin: report it. */
+/* Edge mode: the worker's epoll set.  Without it the worker could only
+ * poll() an eventfd that nobody clears, which would spin: on failure it
+ * reports the error and does not run. */
 static void edge_setup(struct worker *w)
 {
 	struct epoll_event ev = { .events = EPOLLIN | EPOLLET };
@@ -268,7 +269,7 @@ fail:
 /*
  * A polling loop that found nothing to do (ring empty, or full for the
  * sender) waits a little before it looks again, doubling up to 2^6 PAUSEs
- * (a few hundred ns) while it stays idle.  Each look at an index the peer
+ * while it stays idle (how long a PAUSE takes depends on the cpu).  Each look at an index the peer
  * is about to move pulls its cache line over and makes the peer's next
  * store wait for it; on a shared physical core a tight reload loop also
  * takes issue slots from the sibling.  Reset to 0 on progress.
@@ -1707,8 +1708,8 @@ static void usage(FILE *f)
 "                          reads the eventfd, memif-perf sleeps in\n"
 "                          epoll_wait (EPOLLET): one syscall per wake-up\n"
 "  --idle pause|spin       polling tx/rx with nothing to do: back off with\n"
-"                          PAUSE, up to a few hundred ns (default), or\n"
-"                          retry at once\n"
+"                          1, 2, ... 64 PAUSEs (default), or retry at\n"
+"                          once\n"
 "  --tx-path copy|inplace  memif_tx_burst (default) or memif_tx_alloc/\n"
 "                          commit (single-slot packets only)\n"
 "  --fill headers|full     write/read only the headers and test header\n"
