@@ -1497,6 +1497,25 @@ static struct memif_config local_cfg(const struct peer_cfg *peer,
 	return c;
 }
 
+/* A one-queue slave worker on @sock and this process as its master, started
+ * in that order and connected: the opening several tests share. */
+static void master_with_slave(struct side *s, struct worker *w,
+			      struct peer_cfg *pc, const char *sock,
+			      enum memif_rx_mode mode, const struct traffic *t)
+{
+	struct memif_config cfg;
+
+	side_reset(s);
+	peer_one(pc, "integ-slave", sock, false, 1, mode, t);
+	worker_start(w, "slave", pc);
+	ck_assert_int_eq(memif_init("integ-master"), MEMIF_OK);
+	cfg = local_cfg(pc, "master-if");
+	ck_assert_int_eq(side_create(s, &cfg), MEMIF_OK);
+	worker_do(w, 'I', 0, NULL);
+	worker_do(w, 'C', 0, NULL);
+	WAIT_OK(side_connected(s), CONNECT_MS);
+}
+
 /* ---- TCase order: master first, slave first ------------------------------ */
 
 START_TEST(integration_master_first_connects_c41)
@@ -1506,19 +1525,10 @@ START_TEST(integration_master_first_connects_c41)
 	struct worker w;
 	struct peer_cfg pc;
 	struct side s;
-	struct memif_config cfg;
 	char err[ERRSZ];
 
-	side_reset(&s);
-	peer_one(&pc, "integ-slave", test_socket_name("mfirst"), false, 1,
-		 MEMIF_RX_MODE_INTERRUPT, &t);
-	worker_start(&w, "slave", &pc);
-	ck_assert_int_eq(memif_init("integ-master"), MEMIF_OK);
-	cfg = local_cfg(&pc, "master-if");
-	ck_assert_int_eq(side_create(&s, &cfg), MEMIF_OK);
-	worker_do(&w, 'I', 0, NULL);
-	worker_do(&w, 'C', 0, NULL);
-	WAIT_OK(side_connected(&s), CONNECT_MS);
+	master_with_slave(&s, &w, &pc, test_socket_name("mfirst"),
+			  MEMIF_RX_MODE_INTERRUPT, &t);
 	ck_assert_int_eq(memif_get_details(s.m, d), MEMIF_OK);
 	ck_assert(d->is_master);
 	ck_assert_str_eq(d->remote_if_name, "slave-if");
@@ -2525,22 +2535,12 @@ static void echo_case(enum memif_rx_mode mode, unsigned pings, unsigned bursts,
 	struct peer_cfg pc;
 	struct worker w;
 	struct side s;
-	struct memif_config cfg;
 	char err[ERRSZ], text[ERRSZ];
 	uint64_t t0;
 	int qfd;
 
 	ck_assert_ptr_nonnull(es);
-	side_reset(&s);
-	peer_one(&pc, "integ-slave", test_socket_name("edge"), false, 1, mode,
-		 &t);
-	worker_start(&w, "slave", &pc);
-	ck_assert_int_eq(memif_init("integ-master"), MEMIF_OK);
-	cfg = local_cfg(&pc, "master-if");
-	ck_assert_int_eq(side_create(&s, &cfg), MEMIF_OK);
-	worker_do(&w, 'I', 0, NULL);
-	worker_do(&w, 'C', 0, NULL);
-	WAIT_OK(side_connected(&s), CONNECT_MS);
+	master_with_slave(&s, &w, &pc, test_socket_name("edge"), mode, &t);
 	ck_assert_int_eq(memif_get_details(s.m, d), MEMIF_OK);
 	ck_assert_uint_eq(d->rx_queues[0].flags & MEMIF_RING_FLAG_MASK_INT, 0);
 	worker_cmd(&w, 'E', 0);
