@@ -8,6 +8,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -252,20 +253,18 @@ static void send_init(int fd, const char *secret, uint32_t id)
 static int make_region(size_t size, bool seal)
 {
 	int fd = memfd_create("raw region", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	struct memif_ring *r;
-	void *p;
+	uint32_t cookie = MEMIF_COOKIE;
+	off_t at = (off_t)offsetof(struct memif_ring, cookie);
 
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(ftruncate(fd, (off_t)size), 0);
 	if (seal)
 		ck_assert_int_eq(fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK), 0);
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	ck_assert_ptr_ne(p, MAP_FAILED);
-	r = p;
-	r->cookie = MEMIF_COOKIE;
-	r = (struct memif_ring *)((uint8_t *)p + 4096);
-	r->cookie = MEMIF_COOKIE;
-	munmap(p, size);
+	/* Written through the fd, not a mapping: clang 14's ASan does not
+	 * clear the shadow of a new mapping that reuses addresses it once
+	 * used itself, and reported a write there about one run in fifteen. */
+	ck_assert_int_eq(pwrite(fd, &cookie, sizeof(cookie), at), 4);
+	ck_assert_int_eq(pwrite(fd, &cookie, sizeof(cookie), 4096 + at), 4);
 	return fd;
 }
 
