@@ -22,6 +22,7 @@
 
 #include "common.h"
 #include "internal.h"
+#include "raw-peer.h"
 
 static char sock[96];
 static struct memif *master;
@@ -41,98 +42,6 @@ static int on_down(struct memif *m, void *ctx)
 }
 
 static const struct memif_callbacks cbs = { on_up, on_down, NULL };
-
-static int raw_connect(const char *name)
-{
-	struct sockaddr_un a;
-	socklen_t len;
-	bool abs;
-	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(memif__socket_addr(name, &a, &len, &abs), 0);
-	ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, len), 0);
-	return fd;
-}
-
-/* Receive one message (blocking, 3 s); returns its length, 0 on EOF. */
-static ssize_t raw_recv(int fd, struct memif_msg *msg)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	uint8_t buf[256];
-	ssize_t n;
-
-	if (poll(&p, 1, 3000) != 1)
-		return -ETIMEDOUT;
-	n = recv(fd, buf, sizeof(buf), 0);
-	if (n == MEMIF_MSG_SIZE)
-		memcpy(msg, buf, MEMIF_MSG_SIZE);
-	return n;
-}
-
-static void raw_send(int fd, const void *buf, size_t len, const int *fds,
-		     unsigned n_fds)
-{
-	union {
-		size_t align;
-		uint8_t b[CMSG_SPACE(sizeof(int) * 4)];
-	} cb;
-	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct cmsghdr *cm;
-
-	if (n_fds) {
-		memset(&cb, 0, sizeof(cb));
-		mh.msg_control = cb.b;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * n_fds);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int) * n_fds);
-		memcpy(CMSG_DATA(cm), fds, sizeof(int) * n_fds);
-	}
-	ck_assert_int_eq(sendmsg(fd, &mh, MSG_NOSIGNAL), (ssize_t)len);
-}
-
-/* Expect a DISCONNECT whose reason is @reason, then EOF. */
-static void expect_disconnect(int fd, const char *reason)
-{
-	struct memif_msg msg;
-	char got[MEMIF_REASON_MAX];
-
-	for (;;) {
-		ssize_t n = raw_recv(fd, &msg);
-
-		ck_assert_int_eq(n, MEMIF_MSG_SIZE);
-		if (msg.type != MEMIF_MSG_TYPE_ACK)
-			break;
-	}
-	ck_assert_uint_eq(msg.type, MEMIF_MSG_TYPE_DISCONNECT);
-	memif__msg_strcpy(got, sizeof(got), msg.disconnect.string,
-			  sizeof(msg.disconnect.string));
-	ck_assert_str_eq(got, reason);
-	ck_assert_int_eq(raw_recv(fd, &msg), 0);
-}
-
-/* Wait until the process has @want open fds (the library closes a
- * rejected connection's fds asynchronously, on its event thread). */
-static void expect_fds(int want)
-{
-	int i;
-
-	for (i = 0; i < 200 && test_count_fds() != want; i++)
-		usleep(10000);
-	ck_assert_int_eq(test_count_fds(), want);
-}
-
-static void expect_type(int fd, uint16_t type)
-{
-	struct memif_msg msg;
-
-	ck_assert_int_eq(raw_recv(fd, &msg), MEMIF_MSG_SIZE);
-	ck_assert_uint_eq(msg.type, type);
-}
-
 
 /* Every socket, memfd, eventfd and io_uring fd in the process is CLOEXEC
  * (hostile-peer.md §4 fault 14: a child must not keep a connection). */
@@ -233,38 +142,6 @@ static int raw_slave(void)
 	ck_assert_uint_eq(msg.hello.max_version, MEMIF_VERSION);
 	ck_assert_uint_eq(msg.hello.max_s2m_ring, 1); /* 2 queues: index 1 */
 	ck_assert_uint_eq(msg.hello.max_log2_ring_size, 14);
-	return fd;
-}
-
-static void send_msg(int fd, const struct memif_msg *m, int pass_fd)
-{
-	raw_send(fd, m, MEMIF_MSG_SIZE, &pass_fd, pass_fd >= 0 ? 1 : 0);
-}
-
-static void send_init(int fd, const char *secret, uint32_t id)
-{
-	struct memif_msg m;
-
-	memif__msg_build_init(&m, id, 0, secret, "raw");
-	send_msg(fd, &m, -1);
-}
-
-/* A sealed memfd region of @size bytes with valid rings at 0 and 4096. */
-static int make_region(size_t size, bool seal)
-{
-	int fd = memfd_create("raw region", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	uint32_t cookie = MEMIF_COOKIE;
-	off_t at = (off_t)offsetof(struct memif_ring, cookie);
-
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(ftruncate(fd, (off_t)size), 0);
-	if (seal)
-		ck_assert_int_eq(fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK), 0);
-	/* Written through the fd, not a mapping: clang 14's ASan does not
-	 * clear the shadow of a new mapping that reuses addresses it once
-	 * used itself, and reported a write there about one run in fifteen. */
-	ck_assert_int_eq(pwrite(fd, &cookie, sizeof(cookie), at), 4);
-	ck_assert_int_eq(pwrite(fd, &cookie, sizeof(cookie), 4096 + at), 4);
 	return fd;
 }
 
