@@ -6,6 +6,7 @@
  * applies it to the interface and owns every fd that came with it.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,8 @@
 #include "internal.h"
 
 #define UNBOUND_HANDSHAKE_MS 5000u
+
+static void conn_drain(struct memif__ctx *c, int fd);
 
 static void conn_free(struct memif__ctx *c, struct memif__conn *cn)
 {
@@ -26,7 +29,8 @@ static void conn_free(struct memif__ctx *c, struct memif__conn *cn)
 			break;
 		}
 	memif__obj_del(c, cn->slot);
-	memif__os_close(cn->fd);
+	conn_drain(c, cn->fd);
+	memif__close_peer_fd(c, cn->fd);
 	free(cn->txq);
 	free(cn->txq_fd);
 	free(cn);
@@ -120,7 +124,8 @@ void memif__conn_kill(struct memif__ctx *c, struct memif__conn *cn)
 }
 
 /* Collect SCM_RIGHTS fds; every one is ours to close from here on. */
-static unsigned collect_fds(struct msghdr *mh, int *fds, unsigned max)
+static unsigned collect_fds(struct memif__ctx *c, struct msghdr *mh, int *fds,
+			    unsigned max)
 {
 	struct cmsghdr *cm;
 	unsigned n = 0;
@@ -139,19 +144,73 @@ static unsigned collect_fds(struct msghdr *mh, int *fds, unsigned max)
 			if (n < max)
 				fds[n++] = fd;
 			else
-				memif__os_close(fd);
+				memif__close_peer_fd(c, fd);
 		}
 	}
 	return n;
 }
 
-static void close_fds(int *fds, unsigned n)
+/* The fds of a datagram that nothing took: never closed where the close
+ * could make the event loop wait (memif__close_peer_fd). */
+static void close_fds(struct memif__ctx *c, int *fds, unsigned n)
 {
 	unsigned i;
 
-	for (i = 0; i < n; i++) {
-		memif__os_close(fds[i]);
+	if (!n)
+		return;
+	memif__close_peer_fds(c, fds, n);
+	for (i = 0; i < n; i++)
 		fds[i] = -1;
+}
+
+/*
+ * recvmsg() returns 0 both at end of file and for a zero-length datagram,
+ * which a peer may send (with fds, even).  Only a peer that has gone leaves
+ * the socket shut down for reading.
+ */
+static bool peer_hung_up(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLRDHUP };
+	int n = poll(&p, 1, 0);
+
+	return n < 0 ||
+	       (n == 1 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR |
+					POLLNVAL)));
+}
+
+/*
+ * What the peer queued after we stopped reading: closing a socket with
+ * unread data resets the connection, and the peer's next recv() then
+ * fails before it reads the DISCONNECT we sent.  The fds those datagrams
+ * hold go where peer fds go.  Bounded: after our shutdown() the peer
+ * cannot queue more, and a queue holds a handful of datagrams.
+ */
+static void conn_drain(struct memif__ctx *c, int fd)
+{
+	uint8_t buf[MEMIF__RECV_BUF];
+	union {
+		size_t align;
+		uint8_t buf[CMSG_SPACE(sizeof(int) * MEMIF__RECV_FDS)];
+	} cbuf;
+	int fds[MEMIF__RECV_FDS];
+	unsigned i, n;
+	int ret;
+
+	for (i = 0; i < 64; i++) {
+		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+		struct msghdr mh = { .msg_iov = &iov,
+				     .msg_iovlen = 1,
+				     .msg_control = cbuf.buf,
+				     .msg_controllen = sizeof(cbuf.buf) };
+
+		ret = memif__os_recvmsg(fd, &mh);
+		if (ret < 0)
+			return;
+		n = collect_fds(c, &mh, fds, MEMIF__RECV_FDS);
+		if (n)
+			memif__close_peer_fds(c, fds, n);
+		if (ret == 0 && !n)
+			return; /* end of file (or an empty datagram) */
 	}
 }
 
@@ -281,8 +340,11 @@ static enum memif_fault master_add_ring(struct memif__ctx *c,
 	struct memif__ring_info *ri = s2m ? &m->s2m[ar->index] :
 					    &m->m2s[ar->index];
 
-	if (memif__eventfd_check(*fd) < 0)
-		return MEMIF_FAULT_RING_FD;
+	int ret = memif__eventfd_check(*fd);
+
+	if (ret < 0)
+		return ret == -EDOM ? MEMIF_FAULT_RING_FD_SEMAPHORE :
+				      MEMIF_FAULT_RING_FD;
 	ri->efd = *fd;
 	*fd = -1;
 	ri->region = ar->region;
@@ -537,10 +599,12 @@ void memif__conn_on_recv(struct memif__ctx *c, struct memif__conn *cn, int res)
 
 	cn->recv_armed = false;
 	cn->busy = true; /* a kill from inside must not free cn under us */
-	if (res > 0)
-		n_fds = collect_fds(&cn->rx_msg, fds, MEMIF__RECV_FDS);
-	if (cn->dead || res <= 0) {
-		close_fds(fds, n_fds);
+	/* Fds come with any datagram that has control data, whatever its
+	 * length, a zero-length one included. */
+	if (res >= 0)
+		n_fds = collect_fds(c, &cn->rx_msg, fds, MEMIF__RECV_FDS);
+	if (cn->dead || res < 0 || (res == 0 && peer_hung_up(cn->fd))) {
+		close_fds(c, fds, n_fds);
 		/* EOF or a socket error: an orderly teardown, nothing sent. */
 		if (!cn->dead && cn->m)
 			memif__disconnect(c, cn->m, MEMIF_FAULT_NONE,
@@ -554,16 +618,17 @@ void memif__conn_on_recv(struct memif__ctx *c, struct memif__conn *cn, int res)
 	dg.n_fds = n_fds;
 	f = memif__msg_decode(&dg, &cn->mctx, &msg);
 	if (f == MEMIF_FAULT_NONE && msg.type == MEMIF_MSG_TYPE_DISCONNECT) {
-		close_fds(fds, n_fds);
+		close_fds(c, fds, n_fds);
 		peer_disconnect(c, cn, &msg.disconnect);
 		goto out;
 	}
 	if (f == MEMIF_FAULT_NONE)
 		f = handle_msg(c, cn, &msg, n_fds ? &fds[0] : NULL);
-	/* Whatever the handler did not take is closed here. */
-	close_fds(fds, n_fds);
+	/* The refusal goes out first; whatever the handler did not take is
+	 * closed after it. */
 	if (f != MEMIF_FAULT_NONE && !cn->dead)
 		reject(c, cn, f);
+	close_fds(c, fds, n_fds);
 out:
 	cn->busy = false;
 	if (!cn->dead)

@@ -27,7 +27,10 @@
 #define MEMIF__MAX_PENDING 32 /* unauthenticated connections per socket */
 #define MEMIF__ERRQ_LEN 64
 #define MEMIF__RECV_BUF 256 /* > 128, so a long datagram shows as such */
-#define MEMIF__RECV_FDS 8 /* room for extra fds, all of them closed */
+/* Room for as many fds as one datagram can carry (the kernel's SCM_MAX_FD):
+ * fds that do not fit are closed by the kernel inside our recvmsg, on the
+ * event-loop thread, where a close may take as long as the peer likes. */
+#define MEMIF__RECV_FDS 253
 
 /* What an io_uring completion belongs to (upper bits of user_data). */
 enum memif__op_kind {
@@ -134,6 +137,8 @@ struct memif__queue {
 	bool is_rx;
 	uint8_t qid;
 	int efd; /* the ring's eventfd */
+	bool kick_ready; /* tx: kick is set up */
+	struct io_uring kick; /* tx: signals efd without ever blocking */
 	const struct memif_region_view *regions;
 	uint16_t n_regions;
 	uint32_t max_frag; /* longest acceptable fragment */
@@ -223,7 +228,7 @@ struct memif {
 	/* interrupt fds */
 	int intr_fd;
 	bool dispatch; /* io_uring polls on RX eventfds wanted */
-	bool qpolls_armed;
+	uint64_t qpolls_armed[4]; /* RX queues whose poll is in flight */
 	uint64_t pending[4]; /* queue ids with interrupts */
 	int err_fd;
 	int errq[MEMIF__ERRQ_LEN];
@@ -259,6 +264,7 @@ struct memif__ctx {
 	bool timer_armed;
 	uint64_t timer_at;
 	unsigned sqe_pending;
+	int grave[2]; /* where peer fds go to be closed (loop.c) */
 	bool dp_fault; /* a data thread flagged a broken ring */
 	bool cb_due; /* an interface owes a callback */
 };
@@ -293,6 +299,9 @@ uint32_t memif__obj_add(struct memif__ctx *c, void *ptr);
 void memif__obj_del(struct memif__ctx *c, uint32_t slot);
 uint16_t memif__obj_gen(struct memif__ctx *c, uint32_t slot);
 void memif__loop_cancel(struct memif__ctx *c, uint64_t user_data);
+void memif__close_peer_fd(struct memif__ctx *c, int fd);
+void memif__close_peer_fds(struct memif__ctx *c, const int *fds, unsigned n);
+void memif__grave_retire(struct memif__ctx *c);
 
 /* ---- socket.c ---- */
 int memif__socket_addr(const char *name, struct sockaddr_un *addr,
@@ -327,6 +336,8 @@ int memif__region_check_fd(int fd, uint64_t size, bool allow_unsealed,
 int memif__region_map(struct memif__region *r);
 void memif__regions_release(struct memif *m);
 int memif__eventfd_check(int fd);
+bool memif__fd_is_eventfd(int fd);
+bool memif__fd_is_memory(int fd);
 
 /* ---- queue.c ---- */
 int memif__queues_setup(struct memif *m);
@@ -338,11 +349,17 @@ void memif__cancel_qpolls(struct memif__ctx *c, struct memif *m);
 
 /* ---- os.c ---- */
 int memif__os_socket(void);
+int memif__os_socketpair(int sv[2]);
+int memif__os_sendmsg(int fd, const struct msghdr *mh);
+int memif__os_recvmsg(int fd, struct msghdr *mh);
 int memif__os_accept(int fd);
 int memif__os_eventfd(void);
 int memif__os_memfd(const char *name);
 int memif__os_close(int fd);
 int memif__os_eventfd_signal(int fd);
 int memif__os_eventfd_clear(int fd);
+int memif__os_signal_init(struct io_uring *r, int efd);
+int memif__os_signal(struct io_uring *r);
+void memif__os_signal_fini(struct io_uring *r);
 
 #endif /* MEMIF_INTERNAL_H */

@@ -99,6 +99,94 @@ void memif__loop_cancel(struct memif__ctx *c, uint64_t user_data)
 	memif__loop_submit(c);
 }
 
+/*
+ * Closing an fd the peer sent us, or a control socket it may have queued
+ * fds on.  The last close may be ours, and what it costs is the peer's
+ * choice: a TCP socket with unsent data and SO_LINGER waits out its
+ * linger, a unix socket holding such sockets in flight does the same for
+ * them, a FUSE file waits for its server's FLUSH.
+ *
+ * So such fds go to a graveyard: a socket pair that we send them through
+ * and never read.  The datagram holds a reference to each, so our close()
+ * is not the last one and returns at once.  To retire a graveyard, its
+ * receiving end is sent into its own queue and both ends are closed: the
+ * receiving end is then referenced only from inside itself, a cycle that
+ * the kernel's unix garbage collector breaks on a kernel worker (Linux
+ * 6.8 and later; older kernels collect in the closing thread), where
+ * every last close happens.  Eventfds and memory files close at once and
+ * are closed here.
+ */
+static int grave_send(int sock, const int *fds, unsigned n)
+{
+	union {
+		size_t align;
+		uint8_t buf[CMSG_SPACE(sizeof(int) * MEMIF__RECV_FDS)];
+	} cbuf;
+	char byte = 0;
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cbuf.buf,
+			     .msg_controllen = CMSG_SPACE(sizeof(int) * n) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+	memset(&cbuf, 0, sizeof(cbuf));
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int) * n);
+	memcpy(CMSG_DATA(cm), fds, sizeof(int) * n);
+	return memif__os_sendmsg(sock, &mh);
+}
+
+/* Retire the graveyard; what it holds is closed by a kernel worker. */
+void memif__grave_retire(struct memif__ctx *c)
+{
+	if (c->grave[1] < 0)
+		return;
+	if (grave_send(c->grave[0], &c->grave[1], 1) < 0)
+		return; /* cannot: keep it and try again later */
+	memif__os_close(c->grave[1]);
+	memif__os_close(c->grave[0]);
+	c->grave[0] = c->grave[1] = -1;
+}
+
+void memif__close_peer_fds(struct memif__ctx *c, const int *fds, unsigned n)
+{
+	int away[MEMIF__RECV_FDS];
+	unsigned i, k = 0;
+
+	for (i = 0; i < n && i < MEMIF__RECV_FDS; i++) {
+		if (fds[i] < 0)
+			continue;
+		if (memif__fd_is_eventfd(fds[i]) || memif__fd_is_memory(fds[i]))
+			memif__os_close(fds[i]);
+		else
+			away[k++] = fds[i];
+	}
+	if (!k)
+		return;
+	if (c->grave[0] < 0 && memif__os_socketpair(c->grave) < 0)
+		goto out_close;
+	if (grave_send(c->grave[0], away, k) < 0) {
+		/* Full (a few datagrams fill it): start another. */
+		memif__grave_retire(c);
+		if (c->grave[0] >= 0 || memif__os_socketpair(c->grave) < 0 ||
+		    grave_send(c->grave[0], away, k) < 0)
+			goto out_close;
+	}
+out_close:
+	/* After a send, the graveyard holds them: these closes are not the
+	 * last.  Without one (no fds left for a socket pair), closing here is
+	 * all we can do. */
+	for (i = 0; i < k; i++)
+		memif__os_close(away[i]);
+}
+
+void memif__close_peer_fd(struct memif__ctx *c, int fd)
+{
+	memif__close_peer_fds(c, &fd, 1);
+}
+
 void memif__loop_wake(struct memif__ctx *c)
 {
 	memif__os_eventfd_signal(c->wake_fd);
@@ -122,6 +210,7 @@ int memif__loop_init(struct memif__ctx *c)
 {
 	int ret;
 
+	c->grave[0] = c->grave[1] = -1;
 	c->wake_fd = memif__os_eventfd();
 	if (c->wake_fd < 0)
 		return c->wake_fd;
@@ -138,6 +227,10 @@ int memif__loop_init(struct memif__ctx *c)
 
 void memif__loop_fini(struct memif__ctx *c)
 {
+	memif__grave_retire(c);
+	/* Could not retire it: close it here, which is all that is left. */
+	memif__os_close(c->grave[1]);
+	memif__os_close(c->grave[0]);
 	io_uring_queue_exit(&c->ring);
 	memif__os_close(c->wake_fd);
 	c->wake_fd = -1;
@@ -211,8 +304,11 @@ static void on_qpoll(struct memif__ctx *c, uint64_t ud, int res, unsigned flags)
 	 * polls armed now. */
 	if (!m || res == -ECANCELED)
 		return;
+	/* The kernel ends a multishot poll at will, e.g. at every signal a
+	 * peer posts through an io_uring (EPOLL_URING_WAKE): re-armed before
+	 * the loop sleeps, this queue only. */
 	if (!(flags & IORING_CQE_F_MORE))
-		m->qpolls_armed = false; /* re-armed below if still wanted */
+		m->qpolls_armed[qid >> 6] &= ~(1ull << (qid & 63));
 	if (res < 0 || qid >= m->n_rxq)
 		return;
 	__atomic_fetch_or(&m->pending[qid >> 6], 1ull << (qid & 63),
@@ -275,12 +371,12 @@ static void before_sleep(struct memif__ctx *c)
 			memif__socket_accept(c, s);
 	run_timers(c);
 	for (m = c->ifaces; m; m = m->next)
-		if (m->dispatch && m->state == MEMIF__CONNECTED &&
-		    !m->qpolls_armed)
+		if (m->dispatch && m->state == MEMIF__CONNECTED)
 			memif__arm_qpolls(c, m);
 	arm_wake(c);
 	arm_timer(c);
 	memif__loop_submit(c);
+	memif__grave_retire(c);
 }
 
 /* Called with c->lock held; drops it while waiting and for callbacks. */

@@ -157,6 +157,7 @@ int memif__err_from_fault(enum memif_fault f)
 		return MEMIF_ERR_MAXREG;
 	case MEMIF_FAULT_NO_RING_FD:
 	case MEMIF_FAULT_RING_FD:
+	case MEMIF_FAULT_RING_FD_SEMAPHORE:
 		return MEMIF_ERR_NO_INTFD;
 	case MEMIF_FAULT_RING_INDEX:
 	case MEMIF_FAULT_TOO_MANY_RINGS:

@@ -2,12 +2,20 @@
 /*
  * CLOEXEC syscall wrappers.  The one place in lib/ where errno becomes
  * -errno; everything returned from here is >= 0 or -errno.
+ *
+ * An eventfd shared with the peer is one open file description: the peer
+ * sets its O_NONBLOCK flag and its counter.  So nothing here relies on
+ * that flag for an fd the peer holds: reads ask for RWF_NOWAIT per call,
+ * and signals go through the kernel's eventfd_signal() (an io_uring
+ * completion), which never waits (DESIGN.md, "An fd shared with the peer
+ * is the peer's too").
  */
 #include <errno.h>
 #include <stdint.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -21,6 +29,34 @@ int memif__os_socket(void)
 {
 	return ret_errno(socket(
 		AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+}
+
+int memif__os_socketpair(int sv[2])
+{
+	return ret_errno(socketpair(AF_UNIX,
+				    SOCK_SEQPACKET | SOCK_CLOEXEC |
+					    SOCK_NONBLOCK,
+				    0, sv));
+}
+
+int memif__os_sendmsg(int fd, const struct msghdr *mh)
+{
+	ssize_t ret;
+
+	do {
+		ret = sendmsg(fd, mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+	} while (ret < 0 && errno == EINTR);
+	return ret < 0 ? -errno : (int)ret;
+}
+
+int memif__os_recvmsg(int fd, struct msghdr *mh)
+{
+	ssize_t ret;
+
+	do {
+		ret = recvmsg(fd, mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	} while (ret < 0 && errno == EINTR);
+	return ret < 0 ? -errno : (int)ret;
 }
 
 int memif__os_accept(int fd)
@@ -51,6 +87,8 @@ int memif__os_close(int fd)
 	return ret_errno(close(fd));
 }
 
+/* Only for our own eventfds (wake, interrupt and error fds), which no peer
+ * ever holds: a write() on a shared one could block forever. */
 int memif__os_eventfd_signal(int fd)
 {
 	uint64_t one = 1;
@@ -65,15 +103,58 @@ int memif__os_eventfd_signal(int fd)
 	return 0;
 }
 
+/* 1 when the eventfd was signalled, 0 when it was not.  Never blocks, even
+ * when the peer cleared O_NONBLOCK on the description we share with it. */
 int memif__os_eventfd_clear(int fd)
 {
 	uint64_t v;
+	struct iovec iov = { .iov_base = &v, .iov_len = sizeof(v) };
 	ssize_t ret;
 
 	do {
-		ret = read(fd, &v, sizeof(v));
+		ret = preadv2(fd, &iov, 1, -1, RWF_NOWAIT);
 	} while (ret < 0 && errno == EINTR);
 	if (ret < 0)
 		return errno == EAGAIN ? 0 : -errno;
 	return 1;
+}
+
+/*
+ * The signal to a peer's eventfd.  write() on it blocks while the counter
+ * is at its maximum unless O_NONBLOCK is set, and both are the peer's to
+ * choose; eventfd has no per-call RWF_NOWAIT for writes.  An io_uring with
+ * the eventfd registered (IORING_REGISTER_EVENTFD) signals it from inside
+ * the kernel on every completion it posts, with eventfd_signal(), which
+ * never waits and ignores the flag.  A NOP is the cheapest completion.
+ */
+int memif__os_signal_init(struct io_uring *r, int efd)
+{
+	int ret = io_uring_queue_init(2, r, 0);
+
+	if (ret < 0)
+		return ret;
+	ret = io_uring_register_eventfd(r, efd);
+	if (ret < 0)
+		io_uring_queue_exit(r);
+	return ret;
+}
+
+int memif__os_signal(struct io_uring *r)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(r);
+	int ret;
+
+	if (memif__unlikely(!sqe))
+		return -EBUSY; /* cannot happen: every submit is reaped */
+	io_uring_prep_nop(sqe);
+	ret = io_uring_submit(r);
+	/* The NOP completed inside the submit (that is the signal): drop its
+	 * completion, so the two-entry ring never fills. */
+	io_uring_cq_advance(r, io_uring_cq_ready(r));
+	return ret == 1 ? 0 : (ret < 0 ? ret : -EIO);
+}
+
+void memif__os_signal_fini(struct io_uring *r)
+{
+	io_uring_queue_exit(r);
 }

@@ -2,16 +2,23 @@
 /*
  * The hot path: bursts in both roles, chains, refill, interrupts, and the
  * per-queue quiescence gate that lets teardown unmap safely.  No
- * allocation, no lock, no logging; the only syscalls are one eventfd write
- * per TX burst (none when the peer masks interrupts) and the eventfd read
- * with which memif_rx_burst in level interrupt mode clears its queue when it
+ * allocation, no lock, no logging; the only syscalls are one signal per TX
+ * burst (none when the peer masks interrupts) and the eventfd read with
+ * which memif_rx_burst in level interrupt mode clears its queue when it
  * finds the ring empty.  In edge interrupt mode and in polling mode
- * memif_rx_burst never reads the eventfd.
+ * memif_rx_burst never reads the eventfd.  Neither can block, whatever the
+ * peer does to the eventfd it shares with us (os.c), so a burst always ends
+ * and the gate always opens again.
+ *
+ * The peer chooses where its descriptors point, so a packet the application
+ * forwards (an RX view) may overlap the buffer it is copied into: every copy
+ * from application data into the ring is a memmove.
  */
 #include <errno.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 
@@ -98,8 +105,13 @@ int memif__queues_setup(struct memif *m)
 	}
 	for (i = 0; i < n_tx; i++) {
 		struct memif__queue *q = &m->txq[i];
+		int ret;
 
 		queue_init(m, q, &tx_ri[i], false, i);
+		ret = memif__os_signal_init(&q->kick, q->efd);
+		if (ret < 0)
+			return ret;
+		q->kick_ready = true;
 		if (m->is_master)
 			memif__store_release(&q->ring->tail, 0);
 	}
@@ -115,9 +127,15 @@ int memif__queues_setup(struct memif *m)
 }
 
 /* tag-gate: after this, no data thread is inside a burst and none can
- * enter, so shared memory can be unmapped. */
+ * enter, so shared memory can be unmapped.  The wait is bounded by one
+ * burst: a burst makes no call that can block (see the top of this file)
+ * and touches at most one ring of descriptors.  Yield first, then sleep,
+ * so a burst preempted on a busy machine does not cost us a whole core. */
 static void gate_close(struct memif__queue *q)
 {
+	struct timespec nap = { 0, 50000 };
+	unsigned spins = 0;
+
 	for (;;) {
 		uint32_t v = MEMIF__GATE_OPEN;
 
@@ -127,7 +145,10 @@ static void gate_close(struct memif__queue *q)
 			return;
 		if (v == MEMIF__GATE_CLOSED)
 			return;
-		sched_yield(); /* a burst is running: it is short */
+		if (++spins < 64)
+			sched_yield();
+		else
+			nanosleep(&nap, NULL);
 	}
 }
 
@@ -152,6 +173,9 @@ void memif__queues_release(struct memif *m)
 		m->rxq[i].reasm = NULL;
 		m->rxq[i].ring = NULL;
 		m->txq[i].ring = NULL;
+		if (m->txq[i].kick_ready)
+			memif__os_signal_fini(&m->txq[i].kick);
+		m->txq[i].kick_ready = false;
 	}
 }
 
@@ -208,7 +232,7 @@ static inline void tx_kick(struct memif__queue *q)
 	 * load; release alone does not order a later load. */
 	memif__fence();
 	if (!(memif__read_once(&q->ring->flags) & MEMIF_RING_FLAG_MASK_INT)) {
-		if (memif__os_eventfd_signal(q->efd) == 0)
+		if (memif__os_signal(&q->kick) == 0)
 			stat_add(&q->st.interrupts, 1);
 	}
 }
@@ -409,7 +433,8 @@ int memif_tx_burst(struct memif *m, uint8_t qid,
 				break;
 		}
 		for (i = 0; i < nb; i++)
-			memcpy(dst[i], pkts[sent + i].data, pkts[sent + i].len);
+			memmove(dst[i], pkts[sent + i].data,
+				pkts[sent + i].len);
 		for (i = 0; i < nb; i++) {
 			tx_desc(q, (uint16_t)(q->cursor + used + i) & q->mask,
 				pkts[sent + i].len, 0);
@@ -442,7 +467,7 @@ int memif_tx_burst(struct memif *m, uint8_t qid,
 			k++;
 		}
 		if (memif__likely(k == 1)) {
-			memcpy(dst, src, len);
+			memmove(dst, src, len);
 			tx_desc(q, start & q->mask, len, 0);
 		} else {
 			uint32_t i;
@@ -458,7 +483,7 @@ int memif_tx_burst(struct memif *m, uint8_t qid,
 				part = left < cap ? left : cap;
 				if (memif__unlikely(i + 1 == k && part < left))
 					goto out_bad;
-				memcpy(dst, src, part);
+				memmove(dst, src, part);
 				src += part;
 				left -= part;
 				tx_desc(q, slot, part,
@@ -764,22 +789,27 @@ int memif_rx_release(struct memif *m, uint8_t qid)
 
 /* ---- interrupt dispatch (control path) ---------------------------------- */
 
+/* Arms the polls of the RX queues that have none in flight. */
 void memif__arm_qpolls(struct memif__ctx *c, struct memif *m)
 {
 	unsigned i;
 
 	for (i = 0; i < m->n_rxq; i++) {
-		struct io_uring_sqe *sqe = memif__sqe(c);
+		uint64_t bit = 1ull << (i & 63);
+		struct io_uring_sqe *sqe;
 
+		if (m->qpolls_armed[i >> 6] & bit)
+			continue;
+		sqe = memif__sqe(c);
 		if (!sqe)
-			return;
+			break;
 		io_uring_prep_poll_multishot(sqe, m->rxq[i].efd, POLLIN);
 		io_uring_sqe_set_data64(
 			sqe,
 			memif__op_pack(MEMIF__OP_QPOLL, i,
 				       memif__obj_gen(c, m->slot), m->slot));
+		m->qpolls_armed[i >> 6] |= bit;
 	}
-	m->qpolls_armed = true;
 	memif__loop_submit(c);
 }
 
@@ -787,11 +817,11 @@ void memif__cancel_qpolls(struct memif__ctx *c, struct memif *m)
 {
 	unsigned i;
 
-	if (!m->qpolls_armed)
-		return;
 	for (i = 0; i < m->n_rxq; i++)
-		memif__loop_cancel(c, memif__op_pack(MEMIF__OP_QPOLL, i,
-						     memif__obj_gen(c, m->slot),
-						     m->slot));
-	m->qpolls_armed = false;
+		if (m->qpolls_armed[i >> 6] & (1ull << (i & 63)))
+			memif__loop_cancel(
+				c, memif__op_pack(MEMIF__OP_QPOLL, i,
+						  memif__obj_gen(c, m->slot),
+						  m->slot));
+	memset(m->qpolls_armed, 0, sizeof(m->qpolls_armed));
 }

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -89,18 +90,21 @@ int memif__region_check_fd(int fd, uint64_t size, bool allow_unsealed,
 	struct stat st;
 	int seals;
 
-	if (fstat(fd, &st) < 0) {
+	/* Memory files only (memfd, shmem, hugetlbfs): they answer
+	 * F_GET_SEALS without asking any filesystem.  It goes first because
+	 * fstat() on a FUSE or NFS file would wait for a server the peer may
+	 * run, and a pipe, socket or device could block or lie. */
+	seals = fcntl(fd, F_GET_SEALS);
+	if (seals < 0 || fstat(fd, &st) < 0) {
 		*fault = MEMIF_FAULT_REGION_FD;
-		return -errno;
+		return -EINVAL;
 	}
-	/* Only memory files: a pipe, socket or device could block or lie. */
 	if (!S_ISREG(st.st_mode) || st.st_size < 0 ||
 	    (uint64_t)st.st_size < size) {
 		*fault = MEMIF_FAULT_REGION_FD;
 		return -EINVAL;
 	}
-	seals = fcntl(fd, F_GET_SEALS);
-	if (!allow_unsealed && (seals < 0 || !(seals & F_SEAL_SHRINK))) {
+	if (!allow_unsealed && !(seals & F_SEAL_SHRINK)) {
 		/* An unsealed file can be shrunk under our mapping: SIGBUS. */
 		*fault = MEMIF_FAULT_REGION_UNSEALED;
 		return -EPERM;
@@ -127,21 +131,65 @@ void memif__regions_release(struct memif *m)
 	m->n_regions = 0;
 }
 
-int memif__eventfd_check(int fd)
+/* What /proc/self/fd/N points to.  d_path() names an anon inode
+ * "anon_inode:[eventfd]" and every file with a path "/...", so the name
+ * cannot be forged by a file the peer made; it asks no filesystem. */
+static bool fd_link_is(int fd, const char *want)
 {
 	char path[64], target[64];
 	ssize_t n;
-	int fl;
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	n = readlink(path, target, sizeof(target) - 1);
 	if (n < 0)
-		return -errno;
+		return false;
 	target[n] = 0;
-	if (strcmp(target, "anon_inode:[eventfd]") != 0)
+	return strcmp(target, want) == 0;
+}
+
+bool memif__fd_is_eventfd(int fd)
+{
+	return fd_link_is(fd, "anon_inode:[eventfd]");
+}
+
+bool memif__fd_is_memory(int fd)
+{
+	return fcntl(fd, F_GET_SEALS) >= 0;
+}
+
+/* An eventfd in EFD_SEMAPHORE mode hands out its count one read at a time:
+ * with a count of 2^40 it stays readable for good.  The kernel shows the
+ * mode in fdinfo (Linux 6.4 and later; older kernels cannot tell). */
+static bool eventfd_is_semaphore(int fd)
+{
+	static const char key[] = "eventfd-semaphore:";
+	char path[64], line[128];
+	bool sem = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, sizeof(key) - 1)) {
+			sem = atoi(line + sizeof(key) - 1) != 0;
+			break;
+		}
+	fclose(f);
+	return sem;
+}
+
+int memif__eventfd_check(int fd)
+{
+	int fl;
+
+	if (!memif__fd_is_eventfd(fd))
 		return -EINVAL;
-	/* The flag lives in the description shared with the peer: set it if
-	 * missing (a blocking read would hang us), never clear it. */
+	if (eventfd_is_semaphore(fd))
+		return -EDOM;
+	/* Set the flag for the peer's sake; we never rely on it, since the
+	 * peer can clear it again on the description we share (os.c). */
 	fl = fcntl(fd, F_GETFL);
 	if (fl < 0)
 		return -errno;

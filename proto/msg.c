@@ -38,6 +38,7 @@ static const char *const fault_reasons[MEMIF_FAULT_COUNT] = {
 	[MEMIF_FAULT_REGION_FD] = "invalid memory region fd",
 	[MEMIF_FAULT_REGION_UNSEALED] = "memory region not sealed",
 	[MEMIF_FAULT_RING_FD] = "invalid ring interrupt fd",
+	[MEMIF_FAULT_RING_FD_SEMAPHORE] = "semaphore eventfd as ring interrupt fd",
 	[MEMIF_FAULT_COOKIE] = "wrong cookie",
 	[MEMIF_FAULT_MMAP] = "mmap",
 	[MEMIF_FAULT_TIMEOUT] = "handshake timeout",

@@ -48,6 +48,7 @@ enum memif_fault {
 	MEMIF_FAULT_REGION_FD, /* not a regular/memfd file, or too small */
 	MEMIF_FAULT_REGION_UNSEALED,
 	MEMIF_FAULT_RING_FD, /* interrupt fd is not an eventfd */
+	MEMIF_FAULT_RING_FD_SEMAPHORE, /* ... or one in EFD_SEMAPHORE mode */
 	MEMIF_FAULT_COOKIE,
 	MEMIF_FAULT_MMAP,
 	MEMIF_FAULT_TIMEOUT,

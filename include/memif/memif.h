@@ -475,7 +475,10 @@ MEMIF_API MEMIF_MUST_CHECK int memif_read_interrupt_error(struct memif *m,
  * MEMIF_RX_MODE_INTERRUPT_EDGE wait edge-triggered only (epoll with
  * EPOLLET, io_uring multishot poll): the library never clears it, so it
  * stays readable and a level-triggered wait would spin.  Valid from before
- * on_connect until on_disconnect returns.
+ * on_connect until on_disconnect returns.  The fd shares its open file
+ * description with the peer, which may clear its O_NONBLOCK flag at any
+ * time: only wait on it (poll, epoll, io_uring poll), never read(),
+ * write() or fcntl() it.
  * Return: MEMIF_OK or MEMIF_ERR_DISCONNECTED, MEMIF_ERR_QID.
  */
 MEMIF_API MEMIF_MUST_CHECK int
