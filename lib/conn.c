@@ -53,6 +53,8 @@ struct memif__conn *memif__conn_new(struct memif__ctx *c, int fd,
 	cn->mctx.phase = is_master ? MEMIF_PHASE_M_WAIT_INIT :
 				     MEMIF_PHASE_S_WAIT_HELLO;
 	cn->mctx.max_region = MEMIF__MAX_REGIONS - 1;
+	cn->mctx.max_s2m_ring = MEMIF_MAX_QUEUES - 1;
+	cn->mctx.max_m2s_ring = MEMIF_MAX_QUEUES - 1;
 	cn->mctx.max_log2_ring_size = MEMIF_MAX_LOG2_RING_SIZE;
 	cn->mctx.region_size = cn->region_size;
 	cn->deadline_ns = memif__now_ns() + UNBOUND_HANDSHAKE_MS * 1000000ull;
@@ -293,13 +295,6 @@ static enum memif_fault master_init(struct memif__ctx *c,
 			  sizeof(init->name));
 	m->remote_if_name[0] = 0;
 	m->remote_reason[0] = 0;
-	/* HELLO advertised the largest queue counts of the masters on this
-	 * socket; this interface takes no more rings than it is configured
-	 * for, and refuses extra ones with DISCONNECT "too many rings". */
-	if (cn->mctx.max_s2m_ring > m->cfg_rx_queues - 1)
-		cn->mctx.max_s2m_ring = m->cfg_rx_queues - 1;
-	if (cn->mctx.max_m2s_ring > m->cfg_tx_queues - 1)
-		cn->mctx.max_m2s_ring = m->cfg_tx_queues - 1;
 	cn->mctx.phase = MEMIF_PHASE_M_CONFIG;
 	send_ack(c, cn);
 	return MEMIF_FAULT_NONE;

@@ -24,6 +24,10 @@
 #include "ring.h"
 
 #define MEMIF__MAX_REGIONS 256 /* we advertise max_region index 255 */
+/* HELLO's highest ring index each way, VPP's value.  A master takes ring
+ * indexes up to MEMIF_MAX_QUEUES - 1 (255 queues, the API's limit); a
+ * 256th ring is refused with "too many rings". */
+#define MEMIF__HELLO_MAX_RING 255
 #define MEMIF__MAX_PENDING 32 /* unauthenticated connections per socket */
 #define MEMIF__ERRQ_LEN 64
 #define MEMIF__RECV_BUF 256 /* > 128, so a long datagram shows as such */

@@ -259,29 +259,14 @@ void memif__socket_accept(struct memif__ctx *c, struct memif__socket *s)
 		cn->sock = s;
 		s->n_pending++;
 		memif__conn_set_unbound_deadline(c, cn);
+		/* The protocol maxima, as VPP, DPDK and libmemif advertise
+		 * them, whatever the interfaces on this socket: the slave
+		 * decides how many rings it wants (memif__conn_new). */
 		memif__msg_build_hello(&hello, c->app_name,
-				       MEMIF__MAX_REGIONS - 1, 0, 0,
+				       MEMIF__MAX_REGIONS - 1,
+				       MEMIF__HELLO_MAX_RING,
+				       MEMIF__HELLO_MAX_RING,
 				       MEMIF_MAX_LOG2_RING_SIZE);
-		/* HELLO goes out before INIT names the interface: advertise
-		 * the largest queue counts of the masters on this socket;
-		 * master_init() narrows them to the chosen interface. */
-		{
-			struct memif *o;
-			uint16_t s2m = 0, m2s = 0;
-
-			for (o = c->ifaces; o; o = o->next) {
-				if (!o->is_master || o->sock != s)
-					continue;
-				if (o->cfg_rx_queues - 1 > s2m)
-					s2m = o->cfg_rx_queues - 1;
-				if (o->cfg_tx_queues - 1 > m2s)
-					m2s = o->cfg_tx_queues - 1;
-			}
-			hello.hello.max_s2m_ring = s2m;
-			hello.hello.max_m2s_ring = m2s;
-			cn->mctx.max_s2m_ring = s2m;
-			cn->mctx.max_m2s_ring = m2s;
-		}
 		if (memif__send_msg(fd, &hello, -1) < 0) {
 			memif__conn_kill(c, cn);
 			continue;

@@ -140,7 +140,10 @@ static int raw_slave(void)
 	ck_assert_uint_eq(msg.type, MEMIF_MSG_TYPE_HELLO);
 	ck_assert_uint_eq(msg.hello.min_version, MEMIF_VERSION);
 	ck_assert_uint_eq(msg.hello.max_version, MEMIF_VERSION);
-	ck_assert_uint_eq(msg.hello.max_s2m_ring, 1); /* 2 queues: index 1 */
+	/* The protocol maxima, whatever the master's own queue counts. */
+	ck_assert_uint_eq(msg.hello.max_s2m_ring, 255);
+	ck_assert_uint_eq(msg.hello.max_m2s_ring, 255);
+	ck_assert_uint_eq(msg.hello.max_region, 255);
 	ck_assert_uint_eq(msg.hello.max_log2_ring_size, 14);
 	return fd;
 }
@@ -365,7 +368,8 @@ START_TEST(conn_rejects_bad_rings_c27_c33_f2)
 		{ 1, 0, 0, 7, 0, 4, "private headers not supported" },
 		{ 3, 0, 0, 0, 0, 4, "unknown ring flags" },
 		{ 1, 1, 0, 0, 0, 4, "unexpected ring index" },
-		{ 1, 2, 0, 0, 0, 4, "too many rings" },
+		{ 1, 2, 0, 0, 0, 4, "unexpected ring index" },
+		{ 1, 255, 0, 0, 0, 4, "too many rings (at most 255 each way)" },
 		{ 1, 0, 0, 0, 0, 15, "ring size not supported" },
 		{ 1, 0, 0, 0, 0, 0, "ring size not supported" },
 		{ 1, 0, 1, 0, 0, 4, "ring in unknown region" },
@@ -516,41 +520,51 @@ START_TEST(conn_survives_peer_vanishing_at_each_step_c38)
 END_TEST
 
 
-START_TEST(conn_master_takes_no_more_rings_than_configured_c36)
+/* As VPP's master: the slave decides the ring counts, whatever the
+ * master's own configuration (2 queues here), and details say what was
+ * negotiated. */
+START_TEST(conn_master_takes_the_rings_the_slave_asks_for_c36)
 {
-	struct memif_config mc = { .if_name = "wide", .is_master = true,
-				   .conn_id = 8, .num_rx_queues = 4,
-				   .num_tx_queues = 4 };
+	struct memif_details *d = calloc(1, sizeof(*d));
 	int e = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), fd, rfd, i;
-	struct memif *wide;
+	uint32_t cookie = MEMIF_COOKIE;
 	struct memif_msg m;
 
-	mc.socket_filename = sock;
-	ck_assert_int_eq(memif_create_interface(&mc, NULL, &wide), MEMIF_OK);
-	/* HELLO now advertises index 3 (the widest master on the socket)... */
-	fd = raw_connect(sock);
-	ck_assert_int_eq(raw_recv(fd, &m), MEMIF_MSG_SIZE);
-	ck_assert_uint_eq(m.hello.max_s2m_ring, 3);
+	ck_assert_ptr_nonnull(d);
+	fd = raw_slave();
 	send_init(fd, "sesame", 7);
 	expect_type(fd, MEMIF_MSG_TYPE_ACK);
 	rfd = make_region(65536, true);
+	for (i = 2; i < 7; i++)
+		ck_assert_int_eq(pwrite(rfd, &cookie, sizeof(cookie),
+					(off_t)i * 4096 +
+						(off_t)offsetof(struct memif_ring,
+								cookie)),
+				 4);
 	memif__msg_build_add_region(&m, 0, 65536);
 	send_msg(fd, &m, rfd);
-	close(rfd);
 	expect_type(fd, MEMIF_MSG_TYPE_ACK);
-	/* ...but interface 7 is configured for 2: a third ring is refused. */
-	for (i = 0; i < 2; i++) {
-		memif__msg_build_add_ring(&m, true, (uint16_t)i, 0,
-					  (uint32_t)i * 4096, 4);
+	/* 4 S2M rings (the master's RX), then 3 M2S rings */
+	for (i = 0; i < 7; i++) {
+		memif__msg_build_add_ring(&m, i < 4, (uint16_t)(i < 4 ? i : i - 4),
+					  0, (uint32_t)i * 4096, 4);
 		send_msg(fd, &m, e);
 		expect_type(fd, MEMIF_MSG_TYPE_ACK);
 	}
-	memif__msg_build_add_ring(&m, true, 2, 0, 8192, 4);
-	send_msg(fd, &m, e);
-	expect_disconnect(fd, "too many rings");
+	memif__msg_build_connect(&m, "raw");
+	send_msg(fd, &m, -1);
+	expect_type(fd, MEMIF_MSG_TYPE_CONNECTED);
+	ck_assert_int_eq(memif_get_details(master, d), MEMIF_OK);
+	ck_assert_uint_eq(d->num_rx_queues, 4);
+	ck_assert_uint_eq(d->num_tx_queues, 3);
 	close(fd);
+	close(rfd);
 	close(e);
-	ck_assert_int_eq(memif_close(wide), MEMIF_OK);
+	for (i = 0; i < 300 && __atomic_load_n(&connected, __ATOMIC_SEQ_CST);
+	     i++)
+		usleep(10000);
+	ck_assert_int_eq(connected, 0);
+	free(d);
 }
 END_TEST
 
@@ -694,7 +708,7 @@ static Suite *conn_suite(void)
 	tcase_add_test(tc, conn_connect_checks_rings_and_cookies_c34_c35);
 	tcase_add_test(tc, conn_drops_stalled_handshake_c39);
 	tcase_add_test(tc, conn_survives_peer_vanishing_at_each_step_c38);
-	tcase_add_test(tc, conn_master_takes_no_more_rings_than_configured_c36);
+	tcase_add_test(tc, conn_master_takes_the_rings_the_slave_asks_for_c36);
 	tcase_add_test(
 		tc, conn_slave_follows_hello_maxima_and_order_c42_c44_c45_c46);
 	tcase_add_test(tc, conn_slave_rejects_incompatible_hello_c43);

@@ -188,7 +188,11 @@ struct memif_config {
 	bool is_master;
 	enum memif_if_mode mode;
 	const char *app_name;
-	/* MemifShmSpecs */
+	/* MemifShmSpecs.  As with VPP, the slave decides the shared memory:
+	 * a slave asks for these (a master may grant fewer), a master takes
+	 * whatever the slave asks, 1..255 each way, and ignores its own
+	 * queue counts.  The negotiated counts are in memif_get_details()
+	 * from on_connect on. */
 	uint8_t num_rx_queues; /* 0 -> 1 */
 	uint8_t num_tx_queues; /* 0 -> 1 */
 	uint16_t buffer_size; /* 0 -> 2048; decides slot size on a slave */
