@@ -216,21 +216,63 @@ static void conn_drain(struct memif__ctx *c, int fd)
 	}
 }
 
+/* A master interface keeps its last refusal for memif_get_details. */
+static void note_refusal(struct memif *m, const char *reason,
+			 const char *peer)
+{
+	snprintf(m->refusal_reason, sizeof(m->refusal_reason), "%s", reason);
+	snprintf(m->refusal_peer, sizeof(m->refusal_peer), "%s", peer);
+}
+
+static const char *refusal_text(const struct memif__conn *cn,
+				enum memif_fault f)
+{
+	return cn->why[0] ? cn->why : memif__fault_reason(f);
+}
+
 /* Refuse the peer: DISCONNECT with a reason, then tear down. */
 static void reject(struct memif__ctx *c, struct memif__conn *cn,
 		   enum memif_fault f)
 {
+	const char *why = refusal_text(cn, f);
+	int code = memif__err_from_fault(f);
 	struct memif_msg msg;
 
-	memif__log(MEMIF_LOG_WARN, cn->m, -1, memif__err_from_fault(f),
-		   "rejecting peer: %s", memif__fault_reason(f));
+	if (!cn->is_master)
+		memif__log(MEMIF_LOG_WARN, cn->m, -1, code,
+			   "refusing master \"%s\": %s",
+			   cn->m ? cn->m->remote_instance_name : "", why);
+	else if (cn->peer_name[0] || cn->mctx.phase != MEMIF_PHASE_M_WAIT_INIT)
+		memif__log(MEMIF_LOG_WARN, cn->m, -1, code,
+			   "%s: refusing slave \"%s\" (interface id %u): %s",
+			   cn->sock ? cn->sock->name : "", cn->peer_name,
+			   cn->init_id, why);
+	else
+		memif__log(MEMIF_LOG_WARN, NULL, -1, code,
+			   "%s: refusing a slave before its INIT: %s",
+			   cn->sock ? cn->sock->name : "", why);
 	if (cn->m) {
-		memif__disconnect(c, cn->m, f, memif__err_from_fault(f), true);
+		if (cn->is_master)
+			note_refusal(cn->m, why, cn->peer_name);
+		memif__disconnect(c, cn->m, f, code, true);
 		return;
 	}
-	memif__msg_build_disconnect(&msg, 0, memif__fault_reason(f));
+	memif__msg_build_disconnect(&msg, 0, why);
 	memif__send_msg(cn->fd, &msg, -1);
 	memif__conn_kill(c, cn);
+}
+
+/* During the handshake a peer that goes without a DISCONNECT usually
+ * refused us (the reference C library closes silently on an unknown
+ * interface id or too many rings): say so once per attempt. */
+static void log_silent_close(const struct memif__conn *cn, int err)
+{
+	if (!cn->m || cn->m->state != MEMIF__CONNECTING)
+		return;
+	memif__log(MEMIF_LOG_WARN, cn->m, -1, MEMIF_ERR_DISCONNECTED,
+		   "peer closed the connection during the handshake without "
+		   "giving a reason (unknown interface id? too many rings?)%s%s",
+		   err ? ": " : "", err ? strerror(-err) : "");
 }
 
 static void send_or_kill(struct memif__ctx *c, struct memif__conn *cn,
@@ -239,9 +281,12 @@ static void send_or_kill(struct memif__ctx *c, struct memif__conn *cn,
 	int ret = memif__send_msg(cn->fd, msg, fd);
 
 	if (ret < 0) {
-		memif__log(MEMIF_LOG_WARN, cn->m, -1,
-			   memif__err_from_errno(ret), "send: %s",
-			   strerror(-ret));
+		if (ret == -EPIPE || ret == -ECONNRESET)
+			log_silent_close(cn, ret);
+		else
+			memif__log(MEMIF_LOG_WARN, cn->m, -1,
+				   memif__err_from_errno(ret), "send: %s",
+				   strerror(-ret));
 		if (cn->m)
 			memif__disconnect(c, cn->m, MEMIF_FAULT_INTERNAL,
 					  MEMIF_ERR_DISCONNECTED, false);
@@ -264,6 +309,7 @@ static enum memif_fault master_init(struct memif__ctx *c,
 				    struct memif__conn *cn,
 				    const struct memif_msg_init *init)
 {
+	enum memif_fault f;
 	struct memif *m;
 
 	for (m = c->ifaces; m; m = m->next)
@@ -272,18 +318,23 @@ static enum memif_fault master_init(struct memif__ctx *c,
 			break;
 	if (!m)
 		return MEMIF_FAULT_ID;
+	f = MEMIF_FAULT_NONE;
 	if (m->conn || m->state != MEMIF__IDLE || m->up_notified)
-		return MEMIF_FAULT_ALREADY_CONNECTED;
-	if (init->mode != m->mode)
-		return MEMIF_FAULT_MODE;
-	if (m->secret[0]) {
+		f = MEMIF_FAULT_ALREADY_CONNECTED;
+	else if (init->mode != m->mode)
+		f = MEMIF_FAULT_MODE;
+	else if (m->secret[0]) {
 		uint8_t want[MEMIF_SECRET_LEN] = { 0 };
 
-		if (!init->secret[0])
-			return MEMIF_FAULT_SECRET_REQUIRED;
 		memcpy(want, m->secret, strlen(m->secret));
-		if (!memif__secret_equal(want, init->secret))
-			return MEMIF_FAULT_SECRET;
+		if (!init->secret[0])
+			f = MEMIF_FAULT_SECRET_REQUIRED;
+		else if (!memif__secret_equal(want, init->secret))
+			f = MEMIF_FAULT_SECRET;
+	}
+	if (f != MEMIF_FAULT_NONE) {
+		note_refusal(m, memif__fault_reason(f), cn->peer_name);
+		return f;
 	}
 	cn->m = m;
 	m->conn = cn;
@@ -309,8 +360,23 @@ static enum memif_fault master_add_region(struct memif__ctx *c,
 	struct memif__region *r = &m->regions[ar->index];
 	enum memif_fault f = MEMIF_FAULT_NONE;
 
-	if (memif__region_check_fd(*fd, ar->size, m->allow_unsealed, &f) < 0)
+	if (memif__region_check_fd(*fd, ar->size, m->allow_unsealed, &f) < 0) {
+		if (f == MEMIF_FAULT_REGION_UNSEALED) {
+			snprintf(cn->why, sizeof(cn->why),
+				 "region %u not sealed: master needs "
+				 "allow_unsealed_regions",
+				 (unsigned)ar->index);
+			memif__log(MEMIF_LOG_WARN, m, -1, MEMIF_ERR_NO_SHMFD,
+				   "region %u from \"%s\" is not sealed "
+				   "against shrinking: refused.  Zero-copy "
+				   "slaves (VPP, DPDK) hand over such memory; "
+				   "accept it with allow_unsealed_regions "
+				   "(--allow-unsealed in the tools), which "
+				   "trusts the peer not to shrink it",
+				   (unsigned)ar->index, cn->peer_name);
+		}
 		return f;
+	}
 	r->fd = *fd;
 	*fd = -1;
 	r->size = ar->size;
@@ -400,6 +466,9 @@ static enum memif_fault master_connect(struct memif__ctx *c,
 		return MEMIF_FAULT_COOKIE;
 	memif__msg_strcpy(m->remote_if_name, sizeof(m->remote_if_name),
 			  cm->if_name, sizeof(cm->if_name));
+	/* For details only: the slave lends its buffers whole. */
+	m->peer_buffer_size =
+		memif__read_once(&ring_at(m, &m->m2s[0])->desc[0].length);
 	if (memif__queues_setup(m) < 0)
 		return MEMIF_FAULT_INTERNAL;
 	cn->mctx.phase = MEMIF_PHASE_M_CONNECTED;
@@ -542,6 +611,10 @@ static enum memif_fault handle_msg(struct memif__ctx *c, struct memif__conn *cn,
 {
 	switch (msg->type) {
 	case MEMIF_MSG_TYPE_INIT:
+		cn->init_id = msg->init.id;
+		memif__msg_strcpy(cn->peer_name, sizeof(cn->peer_name),
+				  msg->init.name, sizeof(msg->init.name));
+		memif__msg_printable(cn->peer_name);
 		return master_init(c, cn, &msg->init);
 	case MEMIF_MSG_TYPE_ADD_REGION:
 		return master_add_region(c, cn, &msg->add_region, fd);
@@ -565,23 +638,21 @@ static void peer_disconnect(struct memif__ctx *c, struct memif__conn *cn,
 			    const struct memif_msg_disconnect *d)
 {
 	char reason[MEMIF_REASON_MAX];
-	size_t i;
+	int code;
 
 	memif__msg_strcpy(reason, sizeof(reason), d->string, sizeof(d->string));
-	/* The reason reaches logs: keep it printable. */
-	for (i = 0; reason[i]; i++)
-		if ((unsigned char)reason[i] < 0x20 ||
-		    (unsigned char)reason[i] > 0x7e)
-			reason[i] = '?';
+	memif__msg_printable(reason); /* it reaches logs */
 	if (!cn->m) {
 		memif__conn_kill(c, cn);
 		return;
 	}
 	memcpy(cn->m->remote_reason, reason, sizeof(reason));
-	memif__log(MEMIF_LOG_INFO, cn->m, -1, MEMIF_ERR_DISCONNECT,
-		   "peer disconnected: %s", reason);
-	memif__disconnect(c, cn->m, MEMIF_FAULT_NONE, MEMIF_ERR_DISCONNECT,
-			  false);
+	code = memif__err_from_reason(reason);
+	memif__log(code == MEMIF_ERR_DISCONNECT ? MEMIF_LOG_INFO :
+						  MEMIF_LOG_WARN,
+		   cn->m, -1, code, "%s refused us: %s",
+		   cn->is_master ? "slave" : "master", reason);
+	memif__disconnect(c, cn->m, MEMIF_FAULT_NONE, code, false);
 }
 
 void memif__conn_on_recv(struct memif__ctx *c, struct memif__conn *cn, int res)
@@ -601,6 +672,8 @@ void memif__conn_on_recv(struct memif__ctx *c, struct memif__conn *cn, int res)
 	if (cn->dead || res < 0 || (res == 0 && peer_hung_up(cn->fd))) {
 		close_fds(c, fds, n_fds);
 		/* EOF or a socket error: an orderly teardown, nothing sent. */
+		if (!cn->dead)
+			log_silent_close(cn, res < 0 ? res : 0);
 		if (!cn->dead && cn->m)
 			memif__disconnect(c, cn->m, MEMIF_FAULT_NONE,
 					  MEMIF_ERR_DISCONNECTED, false);
@@ -685,7 +758,7 @@ void memif__disconnect(struct memif__ctx *c, struct memif *m,
 				reason = MEMIF_FAULT_RING_INDEXES;
 			r = m->closing && reason == MEMIF_FAULT_NONE ?
 				    "interface deleted" :
-				    memif__fault_reason(reason);
+				    refusal_text(cn, reason);
 
 			snprintf(m->local_reason, sizeof(m->local_reason), "%s",
 				 r);
@@ -756,12 +829,28 @@ void memif__slave_try_connect(struct memif__ctx *c, struct memif *m)
 	return;
 
 out_retry:
-	/* Report a failing reconnect once per distinct error, not every 2 s. */
+	/* Report a failing reconnect once per distinct error, not every 2 s.
+	 * A missing socket file and a file nobody listens on are told apart:
+	 * the first is usually a wrong path, the second a master that went. */
 	if (err != m->last_connect_err) {
 		m->last_connect_err = err;
-		memif__push_error(m, err == -ECONNREFUSED || err == -ENOENT ?
-					     MEMIF_ERR_CONNREFUSED :
-					     memif__err_from_errno(err));
+		if (err == -ENOENT)
+			memif__log(MEMIF_LOG_WARN, m, -1, MEMIF_ERR_NO_FILE,
+				   "%s does not exist (is the master running, "
+				   "is the path right?); retrying every %u ms",
+				   m->sock_name, m->reconnect_ms);
+		else if (err == -ECONNREFUSED)
+			memif__log(MEMIF_LOG_WARN, m, -1, MEMIF_ERR_CONNREFUSED,
+				   "%s: connection refused (no master listens "
+				   "on it); retrying every %u ms",
+				   m->sock_name, m->reconnect_ms);
+		else
+			memif__log(MEMIF_LOG_WARN, m, -1,
+				   memif__err_from_errno(err),
+				   "%s: connect: %s; retrying every %u ms",
+				   m->sock_name, strerror(-err),
+				   m->reconnect_ms);
+		memif__push_error(m, memif__err_from_errno(err));
 	}
 	m->next_attempt_ns = memif__now_ns() + m->reconnect_ms * 1000000ull;
 }

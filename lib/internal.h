@@ -88,6 +88,11 @@ struct memif__conn {
 	struct memif__socket *sock; /* master: listener it came from */
 	struct memif *m; /* bound interface (master: after INIT) */
 	struct memif_msg_ctx mctx;
+	/* master: what INIT asked for, for the refusal's log line */
+	uint32_t init_id;
+	char peer_name[MEMIF_NAME_MAX];
+	char why[MEMIF_REASON_MAX]; /* a refusal's reason, if more precise
+				       than the fault's */
 	uint64_t deadline_ns; /* handshake timeout */
 	uint64_t region_size[MEMIF__MAX_REGIONS]; /* master: announced */
 	/* slave: the queued handshake messages, sent one per ACK */
@@ -146,6 +151,7 @@ struct memif__queue {
 	const struct memif_region_view *regions;
 	uint16_t n_regions;
 	uint32_t max_frag; /* longest acceptable fragment */
+	uint32_t max_packet; /* tx: longest packet we send */
 	/* slave: where each slot's own buffer lives in region 0 */
 	uint64_t buf_base_off; /* offset of slot 0's buffer */
 	uint32_t buf_size;
@@ -204,6 +210,9 @@ struct memif {
 	char remote_instance_name[MEMIF_NAME_MAX];
 	char remote_reason[MEMIF_REASON_MAX];
 	char local_reason[MEMIF_REASON_MAX];
+	char refusal_reason[MEMIF_REASON_MAX]; /* master: last peer refused */
+	char refusal_peer[MEMIF_NAME_MAX];
+	uint32_t peer_buffer_size; /* master: the slave's buffer size */
 	uint32_t connects;
 	bool up_notified; /* on_connect ran: on_disconnect owed */
 	bool release_pending; /* shared memory kept for on_disconnect */
@@ -288,6 +297,7 @@ void memif__log(enum memif_log_level lvl, const struct memif *m, int qid,
 	__attribute__((format(printf, 5, 6)));
 int memif__err_from_errno(int neg_errno);
 int memif__err_from_fault(enum memif_fault f);
+int memif__err_from_reason(const char *reason);
 void memif__push_error(struct memif *m, int code);
 uint64_t memif__now_ns(void);
 

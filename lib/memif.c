@@ -185,6 +185,40 @@ int memif__err_from_fault(enum memif_fault f)
 	}
 }
 
+/*
+ * The error code a peer's DISCONNECT reason stands for, so that the
+ * application that was refused learns why from its error fd, not only
+ * "peer disconnected".  Keywords cover our reasons and those of VPP, DPDK
+ * and the reference C library, in any case.
+ */
+int memif__err_from_reason(const char *reason)
+{
+	static const struct {
+		const char *word;
+		int code;
+	} map[] = {
+		{ "secret required", MEMIF_ERR_NOSECRET },
+		{ "secret", MEMIF_ERR_SECRET },
+		{ "interface id", MEMIF_ERR_ID },
+		{ "id mismatch", MEMIF_ERR_ID },
+		{ "already connected", MEMIF_ERR_ALRCONN },
+		{ "mode", MEMIF_ERR_MODE },
+		{ "version", MEMIF_ERR_PROTO },
+		{ "too many rings", MEMIF_ERR_MAXRING },
+		{ "too many regions", MEMIF_ERR_MAXREG },
+		{ "private header", MEMIF_ERR_PRIVHDR },
+		{ "cookie", MEMIF_ERR_COOKIE },
+		{ "interrupt fd", MEMIF_ERR_NO_INTFD },
+		{ "region", MEMIF_ERR_NO_SHMFD },
+	};
+	unsigned i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcasestr(reason, map[i].word))
+			return map[i].code;
+	return MEMIF_ERR_DISCONNECT;
+}
+
 static const char *const err_str[] = {
 	[MEMIF_OK] = "success",
 	[MEMIF_ERR_SYSCALL] = "system call failed",
@@ -481,18 +515,56 @@ static bool rx_mode_valid(enum memif_rx_mode mode)
 	return (unsigned)mode <= MEMIF_RX_MODE_INTERRUPT_EDGE;
 }
 
+/* memif_create_interface refuses @cfg: say which field and its limit. */
+static int __attribute__((format(printf, 3, 4)))
+config_error(const struct memif_config *cfg, int code, const char *fmt, ...)
+{
+	char buf[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	memif__log(MEMIF_LOG_WARN, NULL, -1, code,
+		   "memif_create_interface(\"%s\"): %s",
+		   cfg->if_name ? cfg->if_name : "", buf);
+	return code;
+}
+
 static int check_config(const struct memif_config *cfg)
 {
-	if ((unsigned)cfg->mode > MEMIF_IF_MODE_PUNT_INJECT ||
-	    !rx_mode_valid(cfg->rx_mode))
-		return MEMIF_ERR_INVAL_ARG;
+	size_t n;
+
+	if ((unsigned)cfg->mode > MEMIF_IF_MODE_PUNT_INJECT)
+		return config_error(cfg, MEMIF_ERR_INVAL_ARG,
+				    "mode %d is not 0 (ethernet), 1 (ip) or "
+				    "2 (punt/inject)",
+				    (int)cfg->mode);
+	if (!rx_mode_valid(cfg->rx_mode))
+		return config_error(cfg, MEMIF_ERR_INVAL_ARG,
+				    "rx_mode %d is not 0 (interrupt), 1 "
+				    "(polling) or 2 (interrupt edge)",
+				    (int)cfg->rx_mode);
 	if (cfg->log2_ring_size > MEMIF_MAX_LOG2_RING_SIZE)
-		return MEMIF_ERR_MAX_RING;
-	if (cfg->secret && strlen(cfg->secret) >= MEMIF_SECRET_MAX)
-		return MEMIF_ERR_INVAL_ARG;
-	if (cfg->socket_filename &&
-	    strlen(cfg->socket_filename) >= MEMIF_SOCKET_PATH_MAX)
-		return MEMIF_ERR_INVAL_ARG;
+		return config_error(cfg, MEMIF_ERR_MAX_RING,
+				    "log2_ring_size %u is above %d",
+				    (unsigned)cfg->log2_ring_size,
+				    MEMIF_MAX_LOG2_RING_SIZE);
+	n = cfg->secret ? strlen(cfg->secret) : 0;
+	if (n >= MEMIF_SECRET_MAX)
+		return config_error(cfg, MEMIF_ERR_INVAL_ARG,
+				    "secret has %zu characters, at most %d",
+				    n, MEMIF_SECRET_MAX - 1);
+	n = cfg->socket_filename ? strlen(cfg->socket_filename) : 0;
+	if (n >= MEMIF_SOCKET_PATH_MAX)
+		return config_error(cfg, MEMIF_ERR_INVAL_ARG,
+				    "socket_filename has %zu characters, at "
+				    "most %d",
+				    n, MEMIF_SOCKET_PATH_MAX - 1);
+	if (n == 1 && cfg->socket_filename[0] == '@')
+		return config_error(cfg, MEMIF_ERR_INVAL_ARG,
+				    "socket_filename \"@\" names no abstract "
+				    "socket (\"@name\")");
 	return MEMIF_OK;
 }
 
@@ -591,6 +663,13 @@ int memif_create_interface(const struct memif_config *cfg,
 	if (!m->is_master &&
 	    !memif__layout_init(&l, m->cfg_tx_queues, m->cfg_rx_queues,
 				m->log2_ring_size, m->buffer_size)) {
+		config_error(cfg, MEMIF_ERR_INVAL_ARG,
+			     "%u + %u queues of 2^%u slots of %u bytes need "
+			     "a region over 4 GiB",
+			     (unsigned)m->cfg_tx_queues,
+			     (unsigned)m->cfg_rx_queues,
+			     (unsigned)m->log2_ring_size,
+			     (unsigned)m->buffer_size);
 		iface_free(m);
 		return MEMIF_ERR_INVAL_ARG;
 	}
@@ -609,8 +688,19 @@ int memif_create_interface(const struct memif_config *cfg,
 	}
 	if (m->is_master) {
 		ret = memif__socket_get(c, m, cfg);
-		if (ret == -EEXIST)
+		if (ret == -EEXIST) {
+			config_error(cfg, MEMIF_ERR_INVAL_ARG,
+				     "interface id %u already exists on %s",
+				     m->id, m->sock_name);
 			ret = -EINVAL;
+		} else if (ret < 0) {
+			config_error(cfg, memif__err_from_errno(ret),
+				     "socket %s: %s%s", m->sock_name,
+				     strerror(-ret),
+				     ret == -EADDRINUSE ?
+					     " (another master listens there)" :
+					     "");
+		}
 	} else {
 		bool abstract;
 
@@ -693,7 +783,7 @@ static void queue_details(const struct memif *m, const struct memif__queue *q,
 {
 	d->queue_id = q->qid;
 	d->ring_size = q->size;
-	d->buffer_size = m->is_master ? 0 : q->buf_size;
+	d->buffer_size = m->is_master ? m->peer_buffer_size : q->buf_size;
 	if (q->ring) {
 		d->flags = memif__read_once(&q->ring->flags);
 		d->head = memif__read_once(&q->ring->head);
@@ -739,6 +829,10 @@ int memif_get_details(struct memif *m, struct memif_details *out)
 	       sizeof(out->remote_disconnect_reason));
 	memcpy(out->local_disconnect_reason, m->local_reason,
 	       sizeof(out->local_disconnect_reason));
+	memcpy(out->last_refusal_reason, m->refusal_reason,
+	       sizeof(out->last_refusal_reason));
+	memcpy(out->last_refusal_peer, m->refusal_peer,
+	       sizeof(out->last_refusal_peer));
 	out->has_link = m->state == MEMIF__CONNECTED;
 	out->connecting = m->state == MEMIF__CONNECTING;
 	out->connects = m->connects;

@@ -40,6 +40,7 @@ static void queue_init(struct memif *m, struct memif__queue *q,
 	q->regions = m->views;
 	q->n_regions = m->n_regions;
 	q->max_frag = m->is_master ? m->max_packet : m->buffer_size;
+	q->max_packet = m->max_packet;
 	q->buf_size = m->buffer_size;
 	q->region0 = m->regions[0].base;
 	q->m = m;
@@ -429,7 +430,8 @@ int memif_tx_burst(struct memif *m, uint8_t qid,
 			dst[nb] = tx_slot(
 				q, (uint16_t)(q->cursor + used + nb) & q->mask,
 				&cap);
-			if (memif__unlikely(!dst[nb] || len == 0 || len > cap))
+			if (memif__unlikely(!dst[nb] || len == 0 || len > cap ||
+					    len > q->max_packet))
 				break;
 		}
 		for (i = 0; i < nb; i++)
@@ -451,7 +453,9 @@ int memif_tx_burst(struct memif *m, uint8_t qid,
 		uint16_t start = (uint16_t)(q->cursor + used);
 		uint8_t *dst = NULL;
 
-		if (memif__unlikely(len == 0 ||
+		/* A receiver with our settings drops what is longer than
+		 * max_packet_size: refuse it here, where it can be told. */
+		if (memif__unlikely(len == 0 || len > q->max_packet ||
 				    len > (uint32_t)q->size * q->max_frag)) {
 			ret = MEMIF_ERR_PKT_LEN;
 			break;
@@ -579,7 +583,7 @@ int memif_tx_commit(struct memif *m, uint8_t qid,
 		uint32_t cap;
 
 		if (!tx_slot(q, slot, &cap) || bufs[i].len == 0 ||
-		    bufs[i].len > cap) {
+		    bufs[i].len > cap || bufs[i].len > q->max_packet) {
 			q_leave(q);
 			return MEMIF_ERR_PKT_LEN;
 		}

@@ -189,6 +189,13 @@ void memif__msg_strcpy(char *dst, size_t dst_size, const uint8_t *field,
 	dst[n] = 0;
 }
 
+void memif__msg_printable(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			*s = '?';
+}
+
 static void put_str(uint8_t *field, size_t field_len, const char *s)
 {
 	size_t n = 0;

@@ -119,6 +119,9 @@ enum memif_fault memif__msg_decode(const struct memif_rx_datagram *dg,
  * dst_size - 1).  Always terminates @dst. */
 void memif__msg_strcpy(char *dst, size_t dst_size, const uint8_t *field,
 		       size_t field_len);
+/* Replace every byte of @s outside printable ASCII with '?' (peer strings
+ * go to logs). */
+void memif__msg_printable(char *s);
 
 /* Builders.  Each zeroes the whole message, then fills its fields; strings
  * are truncated to the field size - 1 and NUL-terminated. */

@@ -341,7 +341,7 @@ START_TEST(conn_rejects_bad_regions_c23_c26_e4_e5)
 	rfd = make_region(4096, false);
 	memif__msg_build_add_region(&m, 0, 4096);
 	send_msg(fd, &m, rfd);
-	expect_disconnect(fd, "memory region not sealed");
+	expect_disconnect(fd, "region 0 not sealed: master needs allow_unsealed_regions");
 	close(fd);
 	close(rfd);
 	/* a pipe instead of memory */

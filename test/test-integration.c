@@ -1210,6 +1210,18 @@ static int peer_main(struct wio *io, struct peer_cfg *pc)
 			free(d);
 			break;
 		}
+		case 'F': { /* the last refusal of interface c[1] */
+			struct memif_details *d = calloc(1, sizeof(*d));
+
+			W_CHECK(io,
+				d && memif_get_details(sides[c[1]].m, d) ==
+						MEMIF_OK,
+				"details");
+			w_reply(io, 'f', "%s|%s", d->last_refusal_reason,
+				d->last_refusal_peer);
+			free(d);
+			break;
+		}
 		case 'S': /* state of interface c[1] */
 			W_CHECK(io, !ld(&s->bad_order),
 				"on_disconnect without on_connect");
@@ -2003,12 +2015,14 @@ END_TEST
 /*
  * The worker is the master; the test process is a slave that the master
  * must refuse with @reason, again on every retry.  The slave sees the
- * reason in its details and MEMIF_ERR_DISCONNECT on its error fd, never a
- * link or a callback.
+ * reason in its details and the error @code it stands for on its error fd,
+ * never a link or a callback.  The master's interface (when the slave
+ * named one that exists) records the refusal and the slave's name.
  */
 static void refused_case(const char *tag, const char *master_secret,
 			 const char *slave_secret, uint32_t slave_id,
-			 enum memif_if_mode slave_mode, const char *reason)
+			 enum memif_if_mode slave_mode, const char *reason,
+			 int code)
 {
 	struct memif_details *d = details_new();
 	struct worker w;
@@ -2048,10 +2062,8 @@ static void refused_case(const char *tag, const char *master_secret,
 	}
 	ck_assert_int_ge(n, 2);
 	for (i = 0; i < n; i++)
-		ck_assert_msg(
-			codes[i] == MEMIF_ERR_DISCONNECT,
-			"error %d is %d (%s), expected MEMIF_ERR_DISCONNECT", i,
-			codes[i], memif_strerror(codes[i]));
+		ck_assert_msg(codes[i] == code, "error %d is %d (%s), expected %d",
+			      i, codes[i], memif_strerror(codes[i]), code);
 	ck_assert_int_eq(memif_get_details(s.m, d), MEMIF_OK);
 	ck_assert_str_eq(d->remote_disconnect_reason, reason);
 	ck_assert(!d->has_link);
@@ -2062,6 +2074,15 @@ static void refused_case(const char *tag, const char *master_secret,
 	ck_assert_int_eq(ld(&s.down), 0);
 	worker_do(&w, 'S', 0, text);
 	ck_assert_str_eq(text, "up=0 down=0");
+	worker_do(&w, 'F', 0, text);
+	if (code == MEMIF_ERR_ID) {
+		ck_assert_str_eq(text, "|"); /* no interface was named */
+	} else {
+		char want[ERRSZ];
+
+		snprintf(want, sizeof(want), "%s|integ-slave", reason);
+		ck_assert_str_eq(text, want);
+	}
 	worker_finish(&w);
 	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
 	free(d);
@@ -2070,27 +2091,28 @@ static void refused_case(const char *tag, const char *master_secret,
 START_TEST(integration_wrong_secret_refused_c20)
 {
 	refused_case("secret", "abc", "abd", 7, MEMIF_IF_MODE_ETHERNET,
-		     "incorrect secret");
+		     "incorrect secret", MEMIF_ERR_SECRET);
 }
 END_TEST
 
 START_TEST(integration_missing_secret_refused_c20)
 {
 	refused_case("nosecret", "abc", NULL, 7, MEMIF_IF_MODE_ETHERNET,
-		     "secret required");
+		     "secret required", MEMIF_ERR_NOSECRET);
 }
 END_TEST
 
 START_TEST(integration_unknown_id_refused_c17)
 {
 	refused_case("id", NULL, NULL, 8, MEMIF_IF_MODE_ETHERNET,
-		     "unmatched interface id");
+		     "unmatched interface id", MEMIF_ERR_ID);
 }
 END_TEST
 
 START_TEST(integration_mode_mismatch_refused_c19)
 {
-	refused_case("mode", NULL, NULL, 7, MEMIF_IF_MODE_IP, "mode mismatch");
+	refused_case("mode", NULL, NULL, 7, MEMIF_IF_MODE_IP, "mode mismatch",
+		     MEMIF_ERR_MODE);
 }
 END_TEST
 

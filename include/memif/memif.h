@@ -216,7 +216,8 @@ struct memif_config {
 struct memif_queue_details {
 	uint8_t queue_id;
 	uint32_t ring_size; /* slots, not log2 */
-	uint32_t buffer_size; /* slave: own slot size; master: 0 */
+	uint32_t buffer_size; /* the slave's slot size (a master reads it from
+				 the first buffer the slave lends) */
 	uint16_t flags; /* ring flags (MASK_INT = polling) */
 	uint16_t head;
 	uint16_t tail;
@@ -247,6 +248,10 @@ struct memif_details {
 	bool connecting;
 	char remote_disconnect_reason[MEMIF_REASON_MAX]; /* last one received */
 	char local_disconnect_reason[MEMIF_REASON_MAX]; /* last one sent */
+	/* master: the last slave this interface refused (by its INIT name),
+	 * and why; empty until one is */
+	char last_refusal_reason[MEMIF_REASON_MAX];
+	char last_refusal_peer[MEMIF_NAME_MAX];
 	uint32_t connects; /* completed handshakes so far */
 	/* Queues of the live connection, or of the last one (its counters
 	 * stay readable after it went down, until the next connect). */
@@ -497,9 +502,10 @@ memif_get_queue_interrupt_fd(struct memif *m, uint8_t qid, int *fd);
  * says how many went (0 = ring full, retry later).  Publishes once and
  * signals the peer at most once per call.
  * Return: MEMIF_OK or MEMIF_ERR_QID, MEMIF_ERR_DISCONNECTED,
- * MEMIF_ERR_PKT_LEN (a packet of length 0 or longer than the ring can hold;
- * the packets before it are sent), MEMIF_ERR_AGAIN (queue busy in another
- * thread).  Data-path thread of @qid.
+ * MEMIF_ERR_PKT_LEN (a packet of length 0, longer than max_packet_size,
+ * which a receiver with the default settings would drop, or longer than
+ * the ring can hold; the packets before it are sent), MEMIF_ERR_AGAIN
+ * (queue busy in another thread).  Data-path thread of @qid.
  */
 MEMIF_API MEMIF_MUST_CHECK int memif_tx_burst(struct memif *m, uint8_t qid,
 					      const struct memif_tx_pkt *pkts,
