@@ -57,7 +57,8 @@ struct memif__conn *memif__conn_new(struct memif__ctx *c, int fd,
 	cn->mctx.max_m2s_ring = MEMIF_MAX_QUEUES - 1;
 	cn->mctx.max_log2_ring_size = MEMIF_MAX_LOG2_RING_SIZE;
 	cn->mctx.region_size = cn->region_size;
-	cn->deadline_ns = memif__now_ns() + UNBOUND_HANDSHAKE_MS * 1000000ull;
+	cn->born_ns = memif__now_ns();
+	cn->deadline_ns = cn->born_ns + UNBOUND_HANDSHAKE_MS * 1000000ull;
 	cn->next = c->conns;
 	c->conns = cn;
 	return cn;
@@ -852,7 +853,12 @@ out_retry:
 				   m->reconnect_ms);
 		memif__push_error(m, memif__err_from_errno(err));
 	}
-	m->next_attempt_ns = memif__now_ns() + m->reconnect_ms * 1000000ull;
+	/* A full backlog (EAGAIN) clears in milliseconds: retry soon. */
+	m->next_attempt_ns =
+		memif__now_ns() +
+		(err == -EAGAIN && m->reconnect_ms > 20 ? 20 :
+							  m->reconnect_ms) *
+			1000000ull;
 }
 
 void memif__check_dp_faults(struct memif__ctx *c)

@@ -29,6 +29,9 @@
  * 256th ring is refused with "too many rings". */
 #define MEMIF__HELLO_MAX_RING 255
 #define MEMIF__MAX_PENDING 32 /* unauthenticated connections per socket */
+/* A pending connection that has not answered HELLO for this long is idle,
+ * and may make room for a newer one. */
+#define MEMIF__IDLE_GRACE_NS 200000000ull
 #define MEMIF__ERRQ_LEN 64
 #define MEMIF__RECV_BUF 256 /* > 128, so a long datagram shows as such */
 /* Room for as many fds as one datagram can carry (the kernel's SCM_MAX_FD):
@@ -72,6 +75,8 @@ struct memif__socket {
 	int refs; /* master interfaces using it */
 	int n_pending; /* connections not yet bound by INIT */
 	bool accept_more; /* backlog not drained on the last pass */
+	uint64_t accept_at_ns; /* ... and when an idle one may go (0: when
+				  the talking ones have been read) */
 	bool created_file; /* we bound the path: unlink on close */
 	uint64_t file_dev, file_ino; /* ... only if it is still ours */
 	struct memif__socket *next;
@@ -94,6 +99,7 @@ struct memif__conn {
 	char why[MEMIF_REASON_MAX]; /* a refusal's reason, if more precise
 				       than the fault's */
 	uint64_t deadline_ns; /* handshake timeout */
+	uint64_t born_ns; /* accepted or connected */
 	uint64_t region_size[MEMIF__MAX_REGIONS]; /* master: announced */
 	/* slave: the queued handshake messages, sent one per ACK */
 	struct memif_msg *txq;

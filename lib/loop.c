@@ -240,6 +240,7 @@ void memif__loop_fini(struct memif__ctx *c)
 static uint64_t next_deadline(struct memif__ctx *c)
 {
 	uint64_t d = UINT64_MAX;
+	struct memif__socket *s;
 	struct memif__conn *cn;
 	struct memif *m;
 
@@ -249,6 +250,9 @@ static uint64_t next_deadline(struct memif__ctx *c)
 	for (cn = c->conns; cn; cn = cn->next)
 		if (!cn->dead && cn->deadline_ns && cn->deadline_ns < d)
 			d = cn->deadline_ns;
+	for (s = c->sockets; s; s = s->next)
+		if (s->accept_more && s->accept_at_ns && s->accept_at_ns < d)
+			d = s->accept_at_ns;
 	return d;
 }
 

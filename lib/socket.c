@@ -5,6 +5,7 @@
  * 128-byte message with at most one fd.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,7 +98,10 @@ static int listener_open(struct memif__socket *s,
 			s->file_ino = st.st_ino;
 		}
 	}
-	if (listen(fd, 64) < 0)
+	/* As deep as the kernel allows (net.core.somaxconn): a slave that
+	 * finds the backlog full is refused and waits its reconnect
+	 * interval, so a burst of hundreds of slaves would come in waves. */
+	if (listen(fd, SOMAXCONN) < 0)
 		goto out_unlink;
 	s->fd = fd;
 	return 0;
@@ -204,24 +208,49 @@ void memif__socket_put(struct memif__ctx *c, struct memif__socket *s)
 	free(s);
 }
 
+/* An unauthenticated connection that has said nothing yet.  One whose
+ * INIT (or anything) is queued is talking: the loop reads it next. */
+static bool conn_idle(const struct memif__conn *cn)
+{
+	struct pollfd p = { .fd = cn->fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 0;
+}
+
 /*
- * At the cap of unauthenticated connections the oldest one goes, not the
- * newcomer: idle connections can delay a good slave, never lock it out.
+ * At the cap of unauthenticated connections the oldest idle one goes, not
+ * the newcomer: idle connections can delay a good slave, never lock it
+ * out.  Idle means silent for MEMIF__IDLE_GRACE_NS since its HELLO: a good
+ * slave answers at once, but a burst of them is accepted faster than they
+ * answer.  When no connection is idle yet, none is dropped and the backlog
+ * waits in the kernel until the talking ones have been read or the
+ * earliest silent one has had its grace (*@retry_at, 0 for the first).
  * New connections are at the head of the list, so the oldest is the last.
  */
-static void evict_oldest_pending(struct memif__ctx *c, struct memif__socket *s)
+static bool evict_oldest_idle(struct memif__ctx *c, struct memif__socket *s,
+			      uint64_t *retry_at)
 {
 	struct memif__conn *cn, *oldest = NULL;
+	uint64_t now = memif__now_ns();
 
-	for (cn = c->conns; cn; cn = cn->next)
-		if (cn->sock == s && !cn->m && !cn->dead)
+	*retry_at = 0;
+	for (cn = c->conns; cn; cn = cn->next) {
+		if (cn->sock != s || cn->m || cn->dead || !conn_idle(cn))
+			continue;
+		if (now - cn->born_ns >= MEMIF__IDLE_GRACE_NS)
 			oldest = cn;
+		else if (!*retry_at ||
+			 cn->born_ns + MEMIF__IDLE_GRACE_NS < *retry_at)
+			*retry_at = cn->born_ns + MEMIF__IDLE_GRACE_NS;
+	}
 	if (!oldest)
-		return;
+		return false;
 	memif__log(MEMIF_LOG_WARN, NULL, -1, MEMIF_ERR_AGAIN,
-		   "%s: too many pending connections, dropping the oldest",
-		   s->name);
+		   "%s: %d connections have not sent INIT: dropping the "
+		   "oldest idle one",
+		   s->name, s->n_pending);
 	memif__conn_kill(c, oldest);
+	return true;
 }
 
 void memif__socket_accept(struct memif__ctx *c, struct memif__socket *s)
@@ -234,10 +263,17 @@ void memif__socket_accept(struct memif__ctx *c, struct memif__socket *s)
 	 * drain the backlog, but at most 64 per pass so a connect storm
 	 * cannot starve the loop; the rest is taken on the next pass. */
 	s->accept_more = false;
+	s->accept_at_ns = 0;
 	for (i = 0;; i++) {
 		if (i == 64) {
 			s->accept_more = true;
 			memif__loop_wake(c);
+			return;
+		}
+		if (s->n_pending >= MEMIF__MAX_PENDING &&
+		    !evict_oldest_idle(c, s, &s->accept_at_ns)) {
+			/* Their INITs complete first; then we go on. */
+			s->accept_more = true;
 			return;
 		}
 		fd = memif__os_accept(s->fd);
@@ -249,8 +285,6 @@ void memif__socket_accept(struct memif__ctx *c, struct memif__socket *s)
 					   strerror(-fd));
 			return;
 		}
-		if (s->n_pending >= MEMIF__MAX_PENDING)
-			evict_oldest_pending(c, s);
 		cn = memif__conn_new(c, fd, true);
 		if (!cn) {
 			memif__os_close(fd);
