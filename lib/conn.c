@@ -177,8 +177,8 @@ static bool peer_hung_up(int fd)
 	int n = poll(&p, 1, 0);
 
 	return n < 0 ||
-	       (n == 1 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR |
-					POLLNVAL)));
+	       (n == 1 &&
+		(p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)));
 }
 
 /*
@@ -218,8 +218,7 @@ static void conn_drain(struct memif__ctx *c, int fd)
 }
 
 /* A master interface keeps its last refusal for memif_get_details. */
-static void note_refusal(struct memif *m, const char *reason,
-			 const char *peer)
+static void note_refusal(struct memif *m, const char *reason, const char *peer)
 {
 	snprintf(m->refusal_reason, sizeof(m->refusal_reason), "%s", reason);
 	snprintf(m->refusal_peer, sizeof(m->refusal_peer), "%s", peer);
@@ -270,10 +269,11 @@ static void log_silent_close(const struct memif__conn *cn, int err)
 {
 	if (!cn->m || cn->m->state != MEMIF__CONNECTING)
 		return;
-	memif__log(MEMIF_LOG_WARN, cn->m, -1, MEMIF_ERR_DISCONNECTED,
-		   "peer closed the connection during the handshake without "
-		   "giving a reason (unknown interface id? too many rings?)%s%s",
-		   err ? ": " : "", err ? strerror(-err) : "");
+	memif__log(
+		MEMIF_LOG_WARN, cn->m, -1, MEMIF_ERR_DISCONNECTED,
+		"peer closed the connection during the handshake without "
+		"giving a reason (unknown interface id? too many rings?)%s%s",
+		err ? ": " : "", err ? strerror(-err) : "");
 }
 
 static void send_or_kill(struct memif__ctx *c, struct memif__conn *cn,
@@ -855,10 +855,10 @@ out_retry:
 	}
 	/* A full backlog (EAGAIN) clears in milliseconds: retry soon. */
 	m->next_attempt_ns =
-		memif__now_ns() +
-		(err == -EAGAIN && m->reconnect_ms > 20 ? 20 :
-							  m->reconnect_ms) *
-			1000000ull;
+		memif__now_ns() + (err == -EAGAIN && m->reconnect_ms > 20 ?
+					   20 :
+					   m->reconnect_ms) *
+					  1000000ull;
 }
 
 void memif__check_dp_faults(struct memif__ctx *c)

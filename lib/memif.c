@@ -553,8 +553,8 @@ static int check_config(const struct memif_config *cfg)
 	n = cfg->secret ? strlen(cfg->secret) : 0;
 	if (n >= MEMIF_SECRET_MAX)
 		return config_error(cfg, MEMIF_ERR_INVAL_ARG,
-				    "secret has %zu characters, at most %d",
-				    n, MEMIF_SECRET_MAX - 1);
+				    "secret has %zu characters, at most %d", n,
+				    MEMIF_SECRET_MAX - 1);
 	n = cfg->socket_filename ? strlen(cfg->socket_filename) : 0;
 	if (n >= MEMIF_SOCKET_PATH_MAX)
 		return config_error(cfg, MEMIF_ERR_INVAL_ARG,

@@ -33,10 +33,8 @@ int memif__os_socket(void)
 
 int memif__os_socketpair(int sv[2])
 {
-	return ret_errno(socketpair(AF_UNIX,
-				    SOCK_SEQPACKET | SOCK_CLOEXEC |
-					    SOCK_NONBLOCK,
-				    0, sv));
+	return ret_errno(socketpair(
+		AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv));
 }
 
 int memif__os_sendmsg(int fd, const struct msghdr *mh)

@@ -2,6 +2,7 @@
 /* Shared test helpers (see common.h). */
 #include <dirent.h>
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -29,4 +30,12 @@ const char *test_socket_name(const char *tag)
 	snprintf(buf, sizeof(buf), "@memif-test-%d-%s-%d", (int)getpid(), tag,
 		 seq++);
 	return buf;
+}
+
+uint64_t test_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }

@@ -7,10 +7,14 @@
 #define MEMIF_TEST_COMMON_H
 
 #include <check.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 /* Number of open fds of this process (/proc/self/fd, minus the dir fd). */
 int test_count_fds(void);
+
+/* CLOCK_MONOTONIC in milliseconds. */
+uint64_t test_now_ms(void);
 
 /* "@memif-test-<pid>-<tag>-<n>": a fresh abstract name per call. */
 const char *test_socket_name(const char *tag);

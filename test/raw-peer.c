@@ -105,7 +105,6 @@ void expect_type(int fd, uint16_t type)
 	ck_assert_uint_eq(msg.type, type);
 }
 
-
 void send_msg(int fd, const struct memif_msg *m, int pass_fd)
 {
 	raw_send(fd, m, MEMIF_MSG_SIZE, &pass_fd, pass_fd >= 0 ? 1 : 0);
@@ -136,4 +135,3 @@ int make_region(size_t size, bool seal)
 	ck_assert_int_eq(pwrite(fd, &cookie, sizeof(cookie), 4096 + at), 4);
 	return fd;
 }
-

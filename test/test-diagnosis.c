@@ -25,8 +25,8 @@
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static char log_text[16384];
 
-static void sink(enum memif_log_level level, const char *if_name,
-		 int queue_id, int err_code, const char *msg, void *ctx)
+static void sink(enum memif_log_level level, const char *if_name, int queue_id,
+		 int err_code, const char *msg, void *ctx)
 {
 	size_t n;
 
@@ -104,23 +104,29 @@ START_TEST(diagnosis_invalid_config_names_field_and_limit)
 		int code;
 		const char *text;
 	} cases[] = {
-		{ { .if_name = "a", .mode = 7 }, MEMIF_ERR_INVAL_ARG,
+		{ { .if_name = "a", .mode = 7 },
+		  MEMIF_ERR_INVAL_ARG,
 		  "mode 7 is not 0 (ethernet)" },
-		{ { .if_name = "b", .rx_mode = 9 }, MEMIF_ERR_INVAL_ARG,
+		{ { .if_name = "b", .rx_mode = 9 },
+		  MEMIF_ERR_INVAL_ARG,
 		  "rx_mode 9 is not 0 (interrupt)" },
-		{ { .if_name = "c", .log2_ring_size = 15 }, MEMIF_ERR_MAX_RING,
+		{ { .if_name = "c", .log2_ring_size = 15 },
+		  MEMIF_ERR_MAX_RING,
 		  "log2_ring_size 15 is above 14" },
 		{ { .if_name = "d", .secret = "123456789012345678901234" },
-		  MEMIF_ERR_INVAL_ARG, "secret has 24 characters, at most 23" },
+		  MEMIF_ERR_INVAL_ARG,
+		  "secret has 24 characters, at most 23" },
 		{ { .if_name = "e", .socket_filename = "@" },
-		  MEMIF_ERR_INVAL_ARG, "socket_filename \"@\" names no abstract" },
+		  MEMIF_ERR_INVAL_ARG,
+		  "socket_filename \"@\" names no abstract" },
 		{ { .if_name = "f",
 		    .socket_filename = "@x",
 		    .num_rx_queues = 255,
 		    .num_tx_queues = 255,
 		    .log2_ring_size = 14,
 		    .buffer_size = 65535 },
-		  MEMIF_ERR_INVAL_ARG, "need a region over 4 GiB" },
+		  MEMIF_ERR_INVAL_ARG,
+		  "need a region over 4 GiB" },
 	};
 	char path[200];
 	struct memif_config cfg;
@@ -129,7 +135,8 @@ START_TEST(diagnosis_invalid_config_names_field_and_limit)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		log_reset();
-		ck_assert_int_eq(memif_create_interface(&cases[i].cfg, NULL, &m),
+		ck_assert_int_eq(memif_create_interface(&cases[i].cfg, NULL,
+							&m),
 				 cases[i].code);
 		ck_assert_msg(logged(cases[i].text) == 1, "no \"%s\" in: %s",
 			      cases[i].text, log_text);
@@ -282,12 +289,10 @@ START_TEST(diagnosis_unsealed_region_names_the_option)
 	memif__msg_build_add_region(&msg, 0, 65536);
 	send_msg(fd, &msg, rfd);
 	close(rfd);
-	expect_disconnect(fd,
-			  "region 0 not sealed: master needs "
-			  "allow_unsealed_regions");
+	expect_disconnect(fd, "region 0 not sealed: master needs "
+			      "allow_unsealed_regions");
 	close(fd);
-	ck_assert_int_eq(logged("region 0 from \"vpp-like\" is not sealed"),
-			 1);
+	ck_assert_int_eq(logged("region 0 from \"vpp-like\" is not sealed"), 1);
 	ck_assert_int_eq(logged("allow_unsealed_regions (--allow-unsealed in "
 				"the tools)"),
 			 1);
@@ -359,7 +364,8 @@ static Suite *diagnosis_suite(void)
 	tcase_add_test(tc, diagnosis_missing_socket_file_told_from_refused);
 	tcase_add_test(tc, diagnosis_silent_close_during_handshake);
 	tcase_add_test(tc, diagnosis_unsealed_region_names_the_option);
-	tcase_add_test(tc, diagnosis_oversize_tx_refused_and_master_buffer_size);
+	tcase_add_test(tc,
+		       diagnosis_oversize_tx_refused_and_master_buffer_size);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -21,8 +21,8 @@ static int up;
 static int dropped; /* log lines about dropping a pending connection */
 static int fds_before;
 
-static void sink(enum memif_log_level level, const char *if_name,
-		 int queue_id, int err_code, const char *msg, void *ctx)
+static void sink(enum memif_log_level level, const char *if_name, int queue_id,
+		 int err_code, const char *msg, void *ctx)
 {
 	if (getenv("SCALE_DEBUG"))
 		fprintf(stderr, "%s: %s\n", if_name ? if_name : "-", msg);
@@ -43,14 +43,6 @@ static int on_down(struct memif *m, void *ctx)
 }
 
 static const struct memif_callbacks cbs = { on_up, on_down, NULL };
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 /* @n masters (ids 0..n-1) and @n slaves on one socket; slaves retry only
  * after 10 s, so one refused or dropped attempt fails the time bound. */
@@ -82,20 +74,20 @@ static void burst_connects(unsigned n, unsigned n_idle)
 	for (i = 0; i < n_idle; i++)
 		idle[i] = raw_connect(sock);
 	usleep(100000);
-	t0 = now_ms();
+	t0 = test_now_ms();
 	for (i = 0; i < n; i++) {
 		sc.conn_id = i;
 		ck_assert_int_eq(memif_create_interface(&sc, &cbs, &ss[i]),
 				 MEMIF_OK);
 	}
 	while (__atomic_load_n(&up, __ATOMIC_SEQ_CST) < (int)(2 * n) &&
-	       now_ms() - t0 < 8000)
+	       test_now_ms() - t0 < 8000)
 		usleep(5000);
 	ck_assert_msg(__atomic_load_n(&up, __ATOMIC_SEQ_CST) == (int)(2 * n),
 		      "%d of %u sides up after %llu ms", up, 2 * n,
-		      (unsigned long long)(now_ms() - t0));
+		      (unsigned long long)(test_now_ms() - t0));
 	/* Not one slave had to wait for its 10 s retry. */
-	ck_assert_uint_lt(now_ms() - t0, 5000);
+	ck_assert_uint_lt(test_now_ms() - t0, 5000);
 	/* The idle peers are the only ones ever dropped. */
 	ck_assert_int_le(__atomic_load_n(&dropped, __ATOMIC_SEQ_CST),
 			 (int)n_idle);

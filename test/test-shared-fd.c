@@ -50,14 +50,6 @@ static int on_down(struct memif *m, void *ctx)
 
 static const struct memif_callbacks cbs = { on_up, on_down, NULL };
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 static void wait_up(int want)
 {
 	int i;
@@ -168,10 +160,11 @@ static void *call_thread(void *arg)
 static void burst_returns(struct call *c)
 {
 	pthread_t t;
-	uint64_t end = now_ms() + BLOCKED_MS;
+	uint64_t end = test_now_ms() + BLOCKED_MS;
 
 	ck_assert_int_eq(pthread_create(&t, NULL, call_thread, c), 0);
-	while (!__atomic_load_n(&c->done, __ATOMIC_SEQ_CST) && now_ms() < end)
+	while (!__atomic_load_n(&c->done, __ATOMIC_SEQ_CST) &&
+	       test_now_ms() < end)
 		usleep(1000);
 	if (!__atomic_load_n(&c->done, __ATOMIC_SEQ_CST))
 		ck_abort_msg("%s blocked on an eventfd shared with the peer",
@@ -352,12 +345,12 @@ static int lingering_socket(int secs, int *keep)
 static uint64_t pump_until_readable(int fd)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	uint64_t t0 = now_ms();
+	uint64_t t0 = test_now_ms();
 
-	while (poll(&p, 1, 0) == 0 && now_ms() - t0 < 5000)
+	while (poll(&p, 1, 0) == 0 && test_now_ms() - t0 < 5000)
 		ck_assert_int_eq(memif_process_events(10), MEMIF_OK);
 	ck_assert_int_eq(poll(&p, 1, 0), 1);
-	return now_ms() - t0;
+	return test_now_ms() - t0;
 }
 
 /* Own-loop fixture: connect and read the HELLO. */
@@ -528,7 +521,8 @@ static Suite *shared_fd_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, shared_fd_lingering_stray_socket_closed_off_loop_j7);
 	tcase_add_test(
-		tc, shared_fd_fds_queued_on_a_dead_connection_closed_off_loop_j7);
+		tc,
+		shared_fd_fds_queued_on_a_dead_connection_closed_off_loop_j7);
 	tcase_add_test(tc, shared_fd_every_fd_of_a_datagram_received_j9);
 	suite_add_tcase(s, tc);
 	return s;
