@@ -735,10 +735,10 @@ static bool ring_faulted(const struct memif *m)
 	unsigned i;
 
 	for (i = 0; i < m->n_rxq; i++)
-		if (__atomic_load_n(&m->rxq[i].fault, __ATOMIC_RELAXED))
+		if (__atomic_load_n(&m->rxq[i]->fault, __ATOMIC_RELAXED))
 			return true;
 	for (i = 0; i < m->n_txq; i++)
-		if (__atomic_load_n(&m->txq[i].fault, __ATOMIC_RELAXED))
+		if (__atomic_load_n(&m->txq[i]->fault, __ATOMIC_RELAXED))
 			return true;
 	return false;
 }

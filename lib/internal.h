@@ -237,10 +237,14 @@ struct memif {
 	} s2m[MEMIF_MAX_QUEUES + 1], m2s[MEMIF_MAX_QUEUES + 1];
 	uint16_t n_s2m, n_m2s;
 
-	/* data path: persistent arrays, so a late burst never touches freed
+	/* data path: queues are allocated at the first connection that needs
+	 * them and kept until close, so a late burst never touches freed
 	 * memory; n_rxq/n_txq are published after the queues are set up */
-	struct memif__queue *rxq, *txq;
+	struct memif__queue *rxq[MEMIF_MAX_QUEUES + 1];
+	struct memif__queue *txq[MEMIF_MAX_QUEUES + 1];
 	uint16_t n_rxq, n_txq;
+	uint16_t alloc_rxq, alloc_txq; /* queues allocated so far, kept until
+					  the interface is closed */
 	uint16_t det_rxq, det_txq; /* queues of the last connection, for
 				     details after it went down */
 
@@ -363,6 +367,7 @@ bool memif__fd_is_memory(int fd);
 int memif__queues_setup(struct memif *m);
 void memif__queues_quiesce(struct memif *m);
 void memif__queues_release(struct memif *m);
+void memif__queues_free(struct memif *m);
 void memif__queue_set_rx_mode(struct memif__queue *q, enum memif_rx_mode mode);
 void memif__arm_qpolls(struct memif__ctx *c, struct memif *m);
 void memif__cancel_qpolls(struct memif__ctx *c, struct memif *m);

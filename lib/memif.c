@@ -577,14 +577,6 @@ static struct memif *iface_alloc(struct memif__ctx *c,
 
 	if (!m)
 		return NULL;
-	m->rxq = calloc(MEMIF_MAX_QUEUES + 1, sizeof(*m->rxq));
-	m->txq = calloc(MEMIF_MAX_QUEUES + 1, sizeof(*m->txq));
-	if (!m->rxq || !m->txq) {
-		free(m->rxq);
-		free(m->txq);
-		free(m);
-		return NULL;
-	}
 	for (i = 0; i < MEMIF__MAX_REGIONS; i++)
 		m->regions[i].fd = -1;
 	for (i = 0; i <= MEMIF_MAX_QUEUES; i++) {
@@ -636,8 +628,7 @@ static void iface_free(struct memif *m)
 {
 	memif__os_close(m->intr_fd);
 	memif__os_close(m->err_fd);
-	free(m->rxq);
-	free(m->txq);
+	memif__queues_free(m);
 	free(m);
 }
 
@@ -841,9 +832,9 @@ int memif_get_details(struct memif *m, struct memif_details *out)
 	out->num_rx_queues = (uint8_t)m->det_rxq;
 	out->num_tx_queues = (uint8_t)m->det_txq;
 	for (i = 0; i < m->det_rxq && i < MEMIF_MAX_QUEUES; i++)
-		queue_details(m, &m->rxq[i], &out->rx_queues[i]);
+		queue_details(m, m->rxq[i], &out->rx_queues[i]);
 	for (i = 0; i < m->det_txq && i < MEMIF_MAX_QUEUES; i++)
-		queue_details(m, &m->txq[i], &out->tx_queues[i]);
+		queue_details(m, m->txq[i], &out->tx_queues[i]);
 	pthread_mutex_unlock(&c->lock);
 	return MEMIF_OK;
 }
@@ -865,7 +856,7 @@ int memif_set_rx_mode(struct memif *m, uint8_t qid, enum memif_rx_mode mode)
 	else if (qid >= m->n_rxq)
 		ret = MEMIF_ERR_QID;
 	else
-		memif__queue_set_rx_mode(&m->rxq[qid], mode);
+		memif__queue_set_rx_mode(m->rxq[qid], mode);
 	pthread_mutex_unlock(&c->lock);
 	return ret;
 }
@@ -975,10 +966,10 @@ int memif_get_queue_interrupt_fd(struct memif *m, uint8_t qid, int *fd)
 	/* Valid from before on_connect until on_disconnect has returned. */
 	if (m->state != MEMIF__CONNECTED && !m->release_pending)
 		ret = MEMIF_ERR_DISCONNECTED;
-	else if (!m->rxq[qid].ring)
+	else if (qid >= m->alloc_rxq || !m->rxq[qid]->ring)
 		ret = MEMIF_ERR_QID;
 	else
-		*fd = m->rxq[qid].efd;
+		*fd = m->rxq[qid]->efd;
 	pthread_mutex_unlock(&c->lock);
 	return ret;
 }

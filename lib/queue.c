@@ -76,6 +76,33 @@ void memif__queue_set_rx_mode(struct memif__queue *q, enum memif_rx_mode mode)
 	memif__fence();
 }
 
+/* Queues [*@have, @want) come into being, gate closed; they stay until
+ * the interface is closed (memif__queues_free). */
+static int queues_alloc(struct memif__queue **qs, uint16_t *have, unsigned want)
+{
+	for (; *have < want; (*have)++) {
+		struct memif__queue *q =
+			aligned_alloc(64, sizeof(*q) + 63 - (sizeof(*q) + 63) % 64);
+
+		if (!q)
+			return -ENOMEM;
+		memset(q, 0, sizeof(*q));
+		qs[*have] = q;
+	}
+	return 0;
+}
+
+void memif__queues_free(struct memif *m)
+{
+	unsigned i;
+
+	for (i = 0; i < m->alloc_rxq; i++)
+		free(m->rxq[i]);
+	for (i = 0; i < m->alloc_txq; i++)
+		free(m->txq[i]);
+	m->alloc_rxq = m->alloc_txq = 0;
+}
+
 int memif__queues_setup(struct memif *m)
 {
 	const struct memif__ring_info *rx_ri = m->is_master ? m->s2m : m->m2s;
@@ -84,8 +111,11 @@ int memif__queues_setup(struct memif *m)
 	uint16_t n_tx = m->is_master ? m->n_m2s : m->n_s2m;
 	unsigned i;
 
+	if (queues_alloc(m->rxq, &m->alloc_rxq, n_rx) < 0 ||
+	    queues_alloc(m->txq, &m->alloc_txq, n_tx) < 0)
+		return -ENOMEM;
 	for (i = 0; i < n_rx; i++) {
-		struct memif__queue *q = &m->rxq[i];
+		struct memif__queue *q = m->rxq[i];
 
 		queue_init(m, q, &rx_ri[i], true, i);
 		q->reasm_cap = m->max_packet;
@@ -105,7 +135,7 @@ int memif__queues_setup(struct memif *m)
 		memif__queue_set_rx_mode(q, m->rx_mode);
 	}
 	for (i = 0; i < n_tx; i++) {
-		struct memif__queue *q = &m->txq[i];
+		struct memif__queue *q = m->txq[i];
 		int ret;
 
 		queue_init(m, q, &tx_ri[i], false, i);
@@ -117,9 +147,9 @@ int memif__queues_setup(struct memif *m)
 			memif__store_release(&q->ring->tail, 0);
 	}
 	for (i = 0; i < n_rx; i++)
-		memif__store_release(&m->rxq[i].gate, MEMIF__GATE_OPEN);
+		memif__store_release(&m->rxq[i]->gate, MEMIF__GATE_OPEN);
 	for (i = 0; i < n_tx; i++)
-		memif__store_release(&m->txq[i].gate, MEMIF__GATE_OPEN);
+		memif__store_release(&m->txq[i]->gate, MEMIF__GATE_OPEN);
 	memif__store_release(&m->n_rxq, n_rx);
 	memif__store_release(&m->n_txq, n_tx);
 	m->det_rxq = n_rx;
@@ -159,24 +189,26 @@ void memif__queues_quiesce(struct memif *m)
 
 	memif__store_release(&m->n_rxq, 0);
 	memif__store_release(&m->n_txq, 0);
-	for (i = 0; i <= MEMIF_MAX_QUEUES; i++) {
-		gate_close(&m->rxq[i]);
-		gate_close(&m->txq[i]);
-	}
+	for (i = 0; i < m->alloc_rxq; i++)
+		gate_close(m->rxq[i]);
+	for (i = 0; i < m->alloc_txq; i++)
+		gate_close(m->txq[i]);
 }
 
 void memif__queues_release(struct memif *m)
 {
 	unsigned i;
 
-	for (i = 0; i <= MEMIF_MAX_QUEUES; i++) {
-		free(m->rxq[i].reasm);
-		m->rxq[i].reasm = NULL;
-		m->rxq[i].ring = NULL;
-		m->txq[i].ring = NULL;
-		if (m->txq[i].kick_ready)
-			memif__os_signal_fini(&m->txq[i].kick);
-		m->txq[i].kick_ready = false;
+	for (i = 0; i < m->alloc_rxq; i++) {
+		free(m->rxq[i]->reasm);
+		m->rxq[i]->reasm = NULL;
+		m->rxq[i]->ring = NULL;
+	}
+	for (i = 0; i < m->alloc_txq; i++) {
+		m->txq[i]->ring = NULL;
+		if (m->txq[i]->kick_ready)
+			memif__os_signal_fini(&m->txq[i]->kick);
+		m->txq[i]->kick_ready = false;
 	}
 }
 
@@ -191,7 +223,7 @@ static inline int q_enter(struct memif *m, uint8_t qid, bool rx,
 
 	if (memif__unlikely(qid >= n))
 		return n ? MEMIF_ERR_QID : MEMIF_ERR_DISCONNECTED;
-	q = rx ? &m->rxq[qid] : &m->txq[qid];
+	q = rx ? m->rxq[qid] : m->txq[qid];
 	if (memif__unlikely(!__atomic_compare_exchange_n(
 		    &q->gate, &v, MEMIF__GATE_BUSY, false, __ATOMIC_ACQUIRE,
 		    __ATOMIC_RELAXED)))
@@ -807,7 +839,7 @@ void memif__arm_qpolls(struct memif__ctx *c, struct memif *m)
 		sqe = memif__sqe(c);
 		if (!sqe)
 			break;
-		io_uring_prep_poll_multishot(sqe, m->rxq[i].efd, POLLIN);
+		io_uring_prep_poll_multishot(sqe, m->rxq[i]->efd, POLLIN);
 		io_uring_sqe_set_data64(
 			sqe,
 			memif__op_pack(MEMIF__OP_QPOLL, i,

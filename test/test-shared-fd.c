@@ -444,7 +444,7 @@ static void forward_overlapping(struct memif *fwd, struct memif *peer,
 	uint8_t pkt[256], want[256];
 	struct memif_tx_pkt tp = { .data = pkt, .len = sizeof(pkt) };
 	struct memif_rx_pkt v, back[4];
-	struct memif__queue *tq = &fwd->txq[0];
+	struct memif__queue *tq = fwd->txq[0];
 	uint16_t n = 0, sent = 0, slot;
 	unsigned i;
 
