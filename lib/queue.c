@@ -80,9 +80,11 @@ void memif__queue_set_rx_mode(struct memif__queue *q, enum memif_rx_mode mode)
  * the interface is closed (memif__queues_free). */
 static int queues_alloc(struct memif__queue **qs, uint16_t *have, unsigned want)
 {
+	/* aligned_alloc wants a multiple of the alignment */
+	size_t size = (sizeof(struct memif__queue) + 63) & ~(size_t)63;
+
 	for (; *have < want; (*have)++) {
-		struct memif__queue *q =
-			aligned_alloc(64, sizeof(*q) + 63 - (sizeof(*q) + 63) % 64);
+		struct memif__queue *q = aligned_alloc(64, size);
 
 		if (!q)
 			return -ENOMEM;
