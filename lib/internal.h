@@ -24,9 +24,9 @@
 #include "ring.h"
 
 #define MEMIF__MAX_REGIONS 256 /* we advertise max_region index 255 */
-/* HELLO's highest ring index each way, VPP's value.  A master takes ring
- * indexes up to MEMIF_MAX_QUEUES - 1 (255 queues, the API's limit); a
- * 256th ring is refused with "too many rings". */
+/* HELLO's highest ring index each way (libmemif's, DPDK's and gomemif's
+ * value), and the highest a master accepts: 256 rings each way, one more
+ * than our own slaves can ask for (a uint8_t count). */
 #define MEMIF__HELLO_MAX_RING 255
 #define MEMIF__MAX_PENDING 32 /* unauthenticated connections per socket */
 /* A pending connection that has not answered HELLO for this long is idle,
@@ -153,7 +153,7 @@ struct memif__queue {
 	uint8_t qid;
 	int efd; /* the ring's eventfd */
 	bool kick_ready; /* tx: kick is set up */
-	struct io_uring kick; /* tx: signals efd without ever blocking */
+	struct io_uring kick; /* tx: writes efd without ever blocking */
 	const struct memif_region_view *regions;
 	uint16_t n_regions;
 	uint32_t max_frag; /* longest acceptable fragment */
@@ -383,8 +383,8 @@ int memif__os_memfd(const char *name);
 int memif__os_close(int fd);
 int memif__os_eventfd_signal(int fd);
 int memif__os_eventfd_clear(int fd);
-int memif__os_signal_init(struct io_uring *r, int efd);
-int memif__os_signal(struct io_uring *r);
+int memif__os_signal_init(struct io_uring *r);
+int memif__os_signal(struct io_uring *r, int efd);
 void memif__os_signal_fini(struct io_uring *r);
 
 #endif /* MEMIF_INTERNAL_H */

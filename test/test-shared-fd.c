@@ -225,6 +225,48 @@ START_TEST(shared_fd_tx_signal_never_blocks_j5)
 }
 END_TEST
 
+/* The signal that never blocks is still a plain eventfd write to the
+ * receiver: an io_uring multishot poll on the queue fd (edge mode's
+ * documented wait) stays armed across signals.  A signal posted through a
+ * registered eventfd would carry EPOLL_URING_WAKE, which makes the kernel
+ * end such a poll at every signal. */
+START_TEST(shared_fd_signal_keeps_a_multishot_poll_armed)
+{
+	struct memif_tx_pkt p = { .data = "ping", .len = 4 };
+	struct io_uring ring;
+	struct io_uring_cqe *cqe;
+	uint16_t sent;
+	int efd, i;
+
+	connect_slave();
+	ck_assert_int_eq(memif_set_rx_mode(master, 0,
+					   MEMIF_RX_MODE_INTERRUPT_EDGE),
+			 MEMIF_OK);
+	ck_assert_int_eq(memif_get_queue_interrupt_fd(master, 0, &efd),
+			 MEMIF_OK);
+	ck_assert_int_eq(io_uring_queue_init(8, &ring, 0), 0);
+	io_uring_prep_poll_multishot(io_uring_get_sqe(&ring), efd, POLLIN);
+	ck_assert_int_eq(io_uring_submit(&ring), 1);
+	for (i = 0; i < 3; i++) {
+		struct memif_rx_pkt got[4];
+		uint16_t n;
+
+		ck_assert_int_eq(memif_tx_burst(slave, 0, &p, 1, &sent),
+				 MEMIF_OK);
+		ck_assert_uint_eq(sent, 1);
+		ck_assert_int_eq(io_uring_wait_cqe(&ring, &cqe), 0);
+		ck_assert_int_gt(cqe->res, 0);
+		ck_assert_msg(cqe->flags & IORING_CQE_F_MORE,
+			      "signal %d ended the multishot poll", i);
+		io_uring_cqe_seen(&ring, cqe);
+		ck_assert_int_eq(memif_rx_burst(master, 0, got, 4, &n),
+				 MEMIF_OK);
+		ck_assert_uint_eq(n, 1);
+	}
+	io_uring_queue_exit(&ring);
+}
+END_TEST
+
 /* J5: the receiver, finding its ring empty in level interrupt mode, clears
  * its eventfd; with O_NONBLOCK cleared and the count read back by the
  * peer, read() would sleep until the peer signals again. */
@@ -512,6 +554,7 @@ static Suite *shared_fd_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, shared_fd_tx_signal_never_blocks_j5);
 	tcase_add_test(tc, shared_fd_rx_clear_never_blocks_j5);
+	tcase_add_test(tc, shared_fd_signal_keeps_a_multishot_poll_armed);
 	tcase_add_test(tc, shared_fd_semaphore_eventfd_refused_j6);
 	tcase_add_test(tc, shared_fd_zero_length_datagram_refused_j8);
 	tcase_add_test(tc, shared_fd_overlapping_forward_copies_exactly_j10);
