@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -1102,6 +1103,290 @@ out:
 	return res;
 }
 
+/* ---- J: fds shared with the IUT (spec/hostile-peer.md §3 J5-J10) --------- */
+
+/* J5: the S2M eventfd (the IUT signals it) or the M2S one (the IUT reads
+ * it): the IUT slave created both, and shares them with us. */
+static enum cf_result j5_nonblock(struct cf_run *r, long rx)
+{
+	struct cf_peer *p = dp_connect(r);
+	enum cf_result res;
+
+	if (!p)
+		return CF_FAIL;
+	if (rx)
+		return cf_j5_rx(r, p);
+	res = cf_j5_tx(r, p);
+	cf_peer_free(p);
+	return res;
+}
+
+static void note_delay(struct cf_run *r, const char *what, int64_t d, int wait)
+{
+	if (d < 0)
+		cf_note(r, "%s: nothing within %d ms", what, wait);
+	else
+		cf_note(r, "%s after %lld ms", what, (long long)d);
+}
+
+/* J7 (one fd) and J9 (@n fds, more than an 8-fd control buffer holds):
+ * HELLO, which takes no fd, carries a TCP socket whose last close lingers
+ * 5 s (the last of the fds), our copy closed.  The IUT slave's event loop
+ * must go on: its answer to HELLO, its next message after our ACK, and its
+ * reconnect after our close (against a plain reconnect measured first;
+ * not with --kick). */
+static enum cf_result j7_linger(struct cf_run *r, long n)
+{
+	int wait = r->o->timeout_ms < 1500 ? 1500 : r->o->timeout_ms;
+	int fds[CF_MAX_SEND_FDS], srv = -1, ret, fd, attempt;
+	int64_t base = -1, d_reply = -1, d_next = 0, d_recon = 0;
+	unsigned nf = (unsigned)n;
+	enum cf_result res = CF_FAIL;
+	bool on = false;
+	struct cf_peer *p = NULL;
+	struct memif_msg m;
+	struct cf_rx rx;
+	uint64_t t0;
+
+	if (!r->o->kick) {
+		p = master_at(r, M_ACCEPTED);
+		if (!p)
+			return CF_FAIL;
+		cf_peer_free(p);
+		p = NULL;
+		t0 = cf_now_ms();
+		fd = cf_accept(r->lfd, wait);
+		if (fd < 0)
+			return cf_fail(r,
+				       "the IUT slave did not reconnect "
+				       "within %d ms",
+				       wait);
+		base = (int64_t)(cf_now_ms() - t0);
+		r->pending = fd;
+	}
+	for (attempt = 1;; attempt++) {
+		p = master_at(r, M_ACCEPTED);
+		if (!p)
+			return CF_FAIL;
+		ret = cf_linger_fds(fds, nf, &srv);
+		if (ret < 0) {
+			res = cf_na(r,
+				    "cannot build a lingering TCP socket: "
+				    "%s",
+				    strerror(-ret));
+			goto out;
+		}
+		memif__msg_build_hello(&m, "memif-conform", 255, 255, 255,
+				       MEMIF_MAX_LOG2_RING_SIZE);
+		ret = cf_send_linger(p->fd, &m, sizeof(m), fds, nf,
+				     (unsigned)attempt - 1, &on);
+		if (ret < 0 && ret != -EPIPE && ret != -ECONNRESET) {
+			res = cf_fail(r, "send HELLO: %s", strerror(-ret));
+			goto out;
+		}
+		if (ret == 0 && on)
+			break;
+		/* The IUT let go of its copy before ours was closed (or of
+		 * this connection, a stale one, before our send). */
+		cf_linger_fds_close(fds, nf, &srv);
+		cf_peer_free(p);
+		p = NULL;
+		if (attempt == 10) {
+			res = cf_na(r, "10 times the IUT let go of the socket "
+				       "before our copy was closed: the "
+				       "last close was never its own");
+			goto out;
+		}
+	}
+	if (attempt > 1)
+		cf_note(r, "(attempt %d)", attempt);
+	t0 = cf_now_ms();
+	cf_recv(r, p->fd, wait, &rx);
+	cf_rx_close_fds(&rx);
+	cf_note(r, "HELLO with %u fd%s answered with", nf, nf > 1 ? "s" : "");
+	cf_note_rx(r, &rx);
+	if (rx.kind != CF_RX_TIMEOUT) {
+		d_reply = (int64_t)(cf_now_ms() - t0);
+		cf_note(r, "after %lld ms", (long long)d_reply);
+	}
+	if (rx.kind == CF_RX_MSG && rx.msg.type == MEMIF_MSG_TYPE_INIT) {
+		/* A close deferred after INIT shows in the next step. */
+		memif__msg_build_ack(&m);
+		cf_send(p->fd, &m, -1);
+		t0 = cf_now_ms();
+		cf_recv(r, p->fd, wait, &rx);
+		cf_rx_close_fds(&rx);
+		d_next = rx.kind == CF_RX_TIMEOUT ? -1 :
+						    (int64_t)(cf_now_ms() - t0);
+		note_delay(r, "its next message", d_next, wait);
+	}
+	cf_peer_free(p);
+	p = NULL;
+	if (base >= 0) {
+		t0 = cf_now_ms();
+		fd = cf_accept(r->lfd, wait);
+		d_recon = fd < 0 ? -1 : (int64_t)(cf_now_ms() - t0);
+		if (fd >= 0)
+			r->pending = fd;
+		note_delay(r, "after our close, a new connection", d_recon,
+			   wait);
+		cf_note(r, "(a plain reconnect took %lld ms)", (long long)base);
+	}
+	if (d_reply >= 0 && d_reply < 1000 && d_next >= 0 && d_next < 1000 &&
+	    d_recon >= 0 && d_recon < base + 1000)
+		res = CF_PASS;
+	else
+		cf_note(r, "the IUT's event loop stalled (closing the "
+			   "socket, which lingers 5 s?)");
+out:
+	cf_linger_fds_close(fds, nf, &srv);
+	cf_peer_free(p);
+	return res;
+}
+
+/* J8: a zero-length datagram instead of the ACK of INIT, with no fd or
+ * three. */
+static enum cf_result j8_empty(struct cf_run *r, long n)
+{
+	struct cf_peer *p = master_at(r, M_INIT);
+	int fds[3] = { -1, -1, -1 }, ret;
+	enum cf_react how;
+	unsigned k;
+
+	if (!p)
+		return CF_FAIL;
+	for (k = 0; k < (unsigned)n && k < 3; k++) {
+		fds[k] = memfd_create("memif-conform J8", MFD_CLOEXEC);
+		if (fds[k] < 0) {
+			cf_peer_free(p);
+			while (k--)
+				close(fds[k]);
+			return cf_na(r, "memfd: %s", strerror(errno));
+		}
+	}
+	ret = cf_send_raw(p->fd, "", 0, fds, (unsigned)n);
+	for (k = 0; k < (unsigned)n && k < 3; k++)
+		close(fds[k]);
+	if (ret < 0) {
+		cf_peer_free(p);
+		return cf_fail(r, "send: %s", strerror(-ret));
+	}
+	how = cf_reaction(r, p->fd, r->o->timeout_ms, false);
+	cf_peer_free(p);
+	return cf_j8_verdict(r, how, (unsigned)n);
+}
+
+/* J10: the IUT slave echoes each M2S packet into its next S2M buffer; we
+ * place the packet in that very buffer (first at the same bytes, then half
+ * a packet further on: the source overlaps the destination).  memmove
+ * gives back the packet intact. */
+static enum cf_result j10_overlap(struct cf_run *r, long arg)
+{
+	static const char *const what[] = { "same bytes", "half overlap" };
+	struct cf_peer *p = dp_connect(r);
+	enum cf_result res = CF_FAIL;
+	uint8_t *pkt = NULL, *rbuf = NULL;
+	uint32_t len;
+	unsigned k;
+
+	if (!p)
+		return CF_FAIL;
+	len = p->buf_size / 2 < 1024 ? p->buf_size / 2 : 1024;
+	if (len < 64) {
+		res = cf_na(r, "the IUT's buffers of %u bytes are too small",
+			    p->buf_size);
+		goto out;
+	}
+	pkt = malloc(len);
+	rbuf = malloc(1 << 16);
+	if (!pkt || !rbuf)
+		goto out;
+	cf_rx_drain(p);
+	for (k = 0; k < 2; k++) {
+		struct cf_ring *s = &p->s2m[0], *m = &p->m2s[0];
+		struct memif_desc sd, *md;
+		uint32_t src, got = 0, seq;
+		uint16_t h;
+		uint64_t end;
+		int e = 0;
+
+		h = cf_load_acquire(&s->ring->head);
+		if (h != s->cursor) {
+			cf_note(r, "an S2M packet we did not expect");
+			goto out;
+		}
+		/* Where the IUT will write its echo. */
+		sd = s->ring->desc[h & s->mask];
+		src = k ? sd.offset + len / 2 : sd.offset;
+		if (sd.region >= p->n_reg || !p->reg[sd.region].base ||
+		    (uint64_t)src + len > p->reg[sd.region].size) {
+			res = cf_na(r,
+				    "S2M slot %u: region %u offset %u is not "
+				    "a buffer we can aim at",
+				    h & s->mask, sd.region, sd.offset);
+			goto out;
+		}
+		cf_pkt_fill(pkt, len, p->seq++);
+		if (cf_tx_stage(p, 0, pkt, len, 0) < 0) {
+			cf_note(r, "no M2S slot lent");
+			goto out;
+		}
+		md = &m->ring->desc[(uint16_t)(m->cursor + m->staged - 1) &
+				    m->mask];
+		memcpy(p->reg[sd.region].base + src, pkt, len);
+		md->region = sd.region;
+		md->offset = src;
+		md->length = len;
+		cf_tx_publish(p, 0);
+		cf_tx_kick(p, 0, false);
+		end = cf_now_ms() + (uint64_t)r->o->timeout_ms;
+		while (cf_now_ms() < end) {
+			e = cf_rx_one(p, 0, rbuf, 1 << 16, &got);
+			if (e)
+				break;
+			cf_sleep_ms(1);
+		}
+		if (e < 0) {
+			cf_note(r, "%s: RX: %s", what[k],
+				e == -EINVAL ? "bad descriptor" : p->viol_ex);
+			goto out;
+		}
+		if (e == 0) {
+			cf_note(r, "%s: no echo within %d ms", what[k],
+				r->o->timeout_ms);
+			if (!cf_iut_alive(r))
+				goto out; /* the post-check says it */
+			if (cf_echo_one(r, p, 100) < 0)
+				goto out;
+			cf_note(r, "dropped; the next packet was echoed");
+			continue;
+		}
+		sd = s->ring->desc[h & s->mask];
+		if (got != len) {
+			cf_note(r, "%s: echo of %u bytes, sent %u", what[k],
+				got, len);
+			goto out;
+		}
+		if (!cf_pkt_check(rbuf, got, &seq)) {
+			cf_note(r,
+				"%s: echo corrupted (an overlapping copy "
+				"without memmove semantics)",
+				what[k]);
+			goto out;
+		}
+		cf_note(r, "%s: echo of %u bytes intact%s", what[k], len,
+			sd.offset + (k ? len / 2 : 0) == src ?
+				"" :
+				" (written elsewhere than aimed: no overlap)");
+	}
+	res = CF_PASS;
+out:
+	free(pkt);
+	free(rbuf);
+	cf_peer_free(p);
+	return res;
+}
+
 #define H CF_HOSTILE
 #define E CF_ECHO
 
@@ -1231,6 +1516,29 @@ const struct cf_check cf_master_checks[] = {
 	  c65_spurious, 0 },
 	{ "J1", "an interrupt storm (1 s) leaves the IUT working", E | H,
 	  j1_storm, 0 },
+	{ "J5.tx-nonblock",
+	  "the S2M eventfd made blocking and saturated: the IUT still "
+	  "echoes",
+	  E | H, j5_nonblock, 0 },
+	{ "J5.rx-nonblock",
+	  "the M2S eventfd made blocking, signalled, read back: no hung "
+	  "read",
+	  E | H, j5_nonblock, 1 },
+	{ "J7.linger",
+	  "a lingering TCP socket on HELLO: the event loop never waits "
+	  "for it",
+	  H, j7_linger, 1 },
+	{ "J8.empty", "a zero-length datagram for the ACK of INIT: DISCONNECT",
+	  H, j8_empty, 0 },
+	{ "J8.empty-fds",
+	  "a zero-length datagram with 3 fds: a reaction, no fd kept", H,
+	  j8_empty, 3 },
+	{ "J9.many-fds",
+	  "HELLO with 20 fds, the last lingering: no leak, no wait for it", H,
+	  j7_linger, 20 },
+	{ "J10.overlap",
+	  "M2S packets placed over the S2M buffers of their echoes: memmove",
+	  E | H, j10_overlap, 0 },
 	{ "RF", "ring full: no overrun, traffic resumes after draining", E,
 	  rf_ring_full, 0 },
 	{ NULL, NULL, 0, NULL, 0 },

@@ -1862,6 +1862,373 @@ out:
 	return res;
 }
 
+/* ---- J: fds shared with the IUT (spec/hostile-peer.md §3 J5-J10) --------- */
+
+/* J5: the M2S eventfd (the IUT signals it) or the S2M one (the IUT reads
+ * it), made blocking by us. */
+static enum cf_result j5_nonblock(struct cf_run *r, long rx)
+{
+	struct cf_peer *p = dp_connect(r, 6, 2048);
+	enum cf_result res;
+
+	if (!p)
+		return CF_FAIL;
+	if (rx)
+		return cf_j5_rx(r, p);
+	res = cf_j5_tx(r, p);
+	cf_peer_free(p);
+	return res;
+}
+
+/* Send the remaining rings and CONNECT after S2M ring 0; 1 connected,
+ * 0 refused (noted), -1 anything else (noted). */
+static int j6_finish(struct cf_run *r, struct cf_peer *p)
+{
+	struct memif_msg m;
+	struct cf_rx rx;
+	unsigned i;
+
+	for (i = 1; i < p->n_s2m; i++)
+		if (cf_slave_send_ring(r, p, true, i) < 0)
+			return -1;
+	for (i = 0; i < p->n_m2s; i++)
+		if (cf_slave_send_ring(r, p, false, i) < 0)
+			return -1;
+	memif__msg_build_connect(&m, "memif-conform");
+	cf_send(p->fd, &m, -1);
+	cf_recv(r, p->fd, r->o->timeout_ms, &rx);
+	cf_rx_close_fds(&rx);
+	if (rx.kind == CF_RX_MSG && rx.msg.type == MEMIF_MSG_TYPE_CONNECTED)
+		return 1;
+	cf_note(r, "CONNECT answered with");
+	cf_note_rx(r, &rx);
+	return rx.kind == CF_RX_EOF ||
+			       (rx.kind == CF_RX_MSG &&
+				rx.msg.type == MEMIF_MSG_TYPE_DISCONNECT) ?
+		       0 :
+		       -1;
+}
+
+/* J6: S2M ring 0's interrupt fd is an EFD_SEMAPHORE eventfd holding 2^40:
+ * each read takes 1.  Refused, or no CPU spent on it (compared with the
+ * IUT's CPU when connected with plain eventfds: a polling IUT spends its
+ * own). */
+static enum cf_result j6_semaphore(struct cf_run *r, long arg)
+{
+	const uint64_t big = 1ull << 40;
+	long hz = sysconf(_SC_CLK_TCK);
+	struct cf_peer *p = NULL;
+	enum cf_result res = CF_FAIL;
+	uint64_t c0, c1, left = 0;
+	unsigned base_pct = 0, pct;
+	struct memif_msg m;
+	struct cf_hs hs;
+	struct cf_rx rx;
+	int efd, step;
+
+	if (hz <= 0)
+		hz = 100;
+	cf_hs_default(r, &hs);
+	hs.log2 = 4;
+	if (r->o->pid) {
+		p = slave_upto(r, &hs, AT_CONNECTED);
+		if (!p)
+			return CF_FAIL;
+		cf_sleep_ms(50);
+		c0 = cpu_ticks(r);
+		cf_sleep_ms(500);
+		c1 = cpu_ticks(r);
+		base_pct = (unsigned)((c1 - c0) * 2 * 100 / (uint64_t)hz);
+		cf_peer_free(p);
+	}
+	p = slave_upto(r, &hs, AT_REGIONS);
+	if (!p)
+		return CF_FAIL;
+	efd = eventfd(0, EFD_SEMAPHORE | EFD_NONBLOCK | EFD_CLOEXEC);
+	if (efd < 0 || write(efd, &big, sizeof(big)) != (ssize_t)sizeof(big)) {
+		res = cf_na(r, "semaphore eventfd: %s", strerror(errno));
+		if (efd >= 0)
+			close(efd);
+		goto out;
+	}
+	close(p->s2m[0].efd);
+	p->s2m[0].efd = efd; /* freed with p */
+	memif__msg_build_add_ring(&m, true, 0, 0, p->s2m[0].offset,
+				  p->s2m[0].log2);
+	cf_send(p->fd, &m, efd);
+	cf_recv(r, p->fd, r->o->timeout_ms, &rx);
+	cf_rx_close_fds(&rx);
+	if (rx.kind != CF_RX_MSG || rx.msg.type != MEMIF_MSG_TYPE_ACK) {
+		cf_note(r, "ADD_RING answered with");
+		cf_note_rx(r, &rx);
+		if (rx.kind == CF_RX_EOF ||
+		    (rx.kind == CF_RX_MSG &&
+		     rx.msg.type == MEMIF_MSG_TYPE_DISCONNECT)) {
+			cf_note(r, "refused the semaphore eventfd");
+			res = CF_PASS;
+		}
+		goto out;
+	}
+	step = j6_finish(r, p);
+	if (step <= 0) {
+		if (step == 0) {
+			cf_note(r, "refused at CONNECT");
+			res = CF_PASS;
+		}
+		goto out;
+	}
+	cf_peer_up(p, &hs);
+	if (!r->o->pid) {
+		res = cf_na(r, "accepted the semaphore eventfd; its CPU cost "
+			       "needs the IUT's pid (--pid)");
+		goto out;
+	}
+	c0 = cpu_ticks(r);
+	cf_sleep_ms(1000);
+	c1 = cpu_ticks(r);
+	pct = (unsigned)((c1 - c0) * 100 / (uint64_t)hz);
+	cf_efd_count(efd, &left);
+	cf_note(r,
+		"accepted; IUT CPU %u%% of a core over 1 s connected and "
+		"idle (%u%% with plain eventfds); it took %llu of the 2^40 "
+		"units",
+		pct, base_pct, (unsigned long long)(big - left));
+	if (pct < base_pct + 20)
+		res = CF_PASS;
+	else
+		cf_note(r, "one wakeup per unit of a semaphore counter");
+out:
+	cf_peer_free(p);
+	return res;
+}
+
+/* A new connection: ms until its HELLO (the IUT master's event loop at
+ * work), -1 when none came within @wait. */
+static int64_t hello_delay(struct cf_run *r, int wait)
+{
+	uint64_t t0 = cf_now_ms();
+	int fd = cf_connect(r->o->socket);
+	struct cf_rx rx;
+
+	if (fd < 0)
+		return -1;
+	cf_recv(r, fd, wait, &rx);
+	cf_rx_close_fds(&rx);
+	close(fd);
+	if (rx.kind != CF_RX_MSG || rx.msg.type != MEMIF_MSG_TYPE_HELLO)
+		return -1;
+	return (int64_t)(cf_now_ms() - t0);
+}
+
+static void note_delay(struct cf_run *r, const char *what, int64_t d, int wait)
+{
+	if (d < 0)
+		cf_note(r, "%s: nothing within %d ms", what, wait);
+	else
+		cf_note(r, "%s after %lld ms", what, (long long)d);
+}
+
+/* J7 (one fd) and J9 (@n fds, more than an 8-fd control buffer holds):
+ * INIT, which takes no fd, carries a TCP socket whose last close lingers
+ * 5 s (the last of the fds), our copy closed.  The IUT's event loop must go
+ * on answering: INIT itself, a HELLO on a new connection, and another after
+ * our close of this one. */
+static enum cf_result j7_linger(struct cf_run *r, long n)
+{
+	int wait = r->o->timeout_ms < 1500 ? 1500 : r->o->timeout_ms;
+	int fds[CF_MAX_SEND_FDS], srv = -1, ret, attempt;
+	unsigned nf = (unsigned)n;
+	enum cf_result res = CF_FAIL;
+	bool on = false;
+	int64_t d_reply = -1, d_new, d_close;
+	struct cf_peer *p = NULL;
+	struct memif_msg m;
+	struct cf_rx rx;
+	uint64_t t0;
+
+	for (attempt = 1;; attempt++) {
+		p = slave_at(r, AT_HELLO);
+		if (!p)
+			return CF_FAIL;
+		ret = cf_linger_fds(fds, nf, &srv);
+		if (ret < 0) {
+			res = cf_na(r,
+				    "cannot build a lingering TCP socket: "
+				    "%s",
+				    strerror(-ret));
+			goto out;
+		}
+		memif__msg_build_init(&m, r->o->id, r->o->mode,
+				      r->o->secret ? r->o->secret : "",
+				      "memif-conform");
+		ret = cf_send_linger(p->fd, &m, sizeof(m), fds, nf,
+				     (unsigned)attempt - 1, &on);
+		if (ret < 0 && ret != -EPIPE && ret != -ECONNRESET) {
+			res = cf_fail(r, "send INIT: %s", strerror(-ret));
+			goto out;
+		}
+		if (ret == 0 && on)
+			break;
+		/* The IUT let go of its copy before ours was closed (or of
+		 * this connection, a stale one, before our send). */
+		cf_linger_fds_close(fds, nf, &srv);
+		cf_peer_free(p);
+		p = NULL;
+		if (attempt == 10) {
+			res = cf_na(r, "10 times the IUT let go of the socket "
+				       "before our copy was closed: the "
+				       "last close was never its own");
+			goto out;
+		}
+	}
+	if (attempt > 1)
+		cf_note(r, "(attempt %d)", attempt);
+	t0 = cf_now_ms();
+	cf_recv(r, p->fd, wait, &rx);
+	cf_rx_close_fds(&rx);
+	cf_note(r, "INIT with %u fd%s answered with", nf, nf > 1 ? "s" : "");
+	cf_note_rx(r, &rx);
+	if (rx.kind != CF_RX_TIMEOUT) {
+		d_reply = (int64_t)(cf_now_ms() - t0);
+		cf_note(r, "after %lld ms", (long long)d_reply);
+	}
+	d_new = hello_delay(r, wait);
+	note_delay(r, "HELLO on a new connection", d_new, wait);
+	cf_peer_free(p);
+	p = NULL;
+	d_close = hello_delay(r, wait);
+	note_delay(r, "after our close, HELLO", d_close, wait);
+	if (d_reply >= 0 && d_reply < 1000 && d_new >= 0 && d_new < 1000 &&
+	    d_close >= 0 && d_close < 1000)
+		res = CF_PASS;
+	else
+		cf_note(r, "the IUT's event loop stalled (closing the "
+			   "socket, which lingers 5 s?)");
+out:
+	cf_linger_fds_close(fds, nf, &srv);
+	cf_peer_free(p);
+	return res;
+}
+
+/* J8: a zero-length datagram right after HELLO, with no fd or three. */
+static enum cf_result j8_empty(struct cf_run *r, long n)
+{
+	struct cf_peer *p = slave_at(r, AT_HELLO);
+	int fds[3] = { -1, -1, -1 }, ret;
+	enum cf_react how;
+	unsigned k;
+
+	if (!p)
+		return CF_FAIL;
+	for (k = 0; k < (unsigned)n && k < 3; k++) {
+		fds[k] = memfd_create("memif-conform J8", MFD_CLOEXEC);
+		if (fds[k] < 0) {
+			cf_peer_free(p);
+			while (k--)
+				close(fds[k]);
+			return cf_na(r, "memfd: %s", strerror(errno));
+		}
+	}
+	ret = cf_send_raw(p->fd, "", 0, fds, (unsigned)n);
+	for (k = 0; k < (unsigned)n && k < 3; k++)
+		close(fds[k]);
+	if (ret < 0) {
+		cf_peer_free(p);
+		return cf_fail(r, "send: %s", strerror(-ret));
+	}
+	how = cf_reaction(r, p->fd, r->o->timeout_ms, false);
+	cf_peer_free(p);
+	return cf_j8_verdict(r, how, (unsigned)n);
+}
+
+/* J10: the IUT master copies each S2M packet into the M2S buffer we lend,
+ * and we lend the very memory of the packet: first the same bytes, then
+ * half a packet further on (the ranges overlap; dst > src, where a
+ * forward copy would corrupt).  memmove gives back the packet intact. */
+static enum cf_result j10_overlap(struct cf_run *r, long arg)
+{
+	static const char *const what[] = { "same bytes", "half overlap" };
+	struct cf_peer *p = dp_connect(r, 6, 2048);
+	enum cf_result res = CF_FAIL;
+	const uint32_t len = 1024;
+	uint8_t pkt[1024];
+	unsigned k;
+
+	if (!p)
+		return CF_FAIL;
+	cf_rx_drain(p);
+	for (k = 0; k < 2; k++) {
+		struct cf_ring *s = &p->s2m[0], *m = &p->m2s[0];
+		uint32_t src, dst, seq;
+		struct memif_desc d, *md;
+		uint16_t ms;
+		uint64_t end;
+
+		if (cf_load_acquire(&m->ring->tail) != m->cursor) {
+			cf_note(r, "an M2S packet we did not expect");
+			goto out;
+		}
+		cf_pkt_fill(pkt, len, p->seq++);
+		if (cf_tx_stage(p, 0, pkt, len, 0) < 0) {
+			cf_note(r, "no S2M slot free");
+			goto out;
+		}
+		src = s->ring->desc[(uint16_t)(s->cursor + s->staged - 1) &
+				    s->mask]
+			      .offset;
+		dst = k ? src + len / 2 : src;
+		ms = m->cursor & m->mask;
+		md = &m->ring->desc[ms];
+		md->region = 0;
+		md->offset = dst;
+		md->length = p->buf_size - (dst - src);
+		md->flags = 0;
+		cf_tx_publish(p, 0);
+		cf_tx_kick(p, 0, false);
+		end = cf_now_ms() + (uint64_t)r->o->timeout_ms;
+		while (cf_load_acquire(&m->ring->tail) == m->cursor &&
+		       cf_now_ms() < end)
+			cf_sleep_ms(1);
+		if (cf_load_acquire(&m->ring->tail) == m->cursor) {
+			/* Our buffer back in place for what follows. */
+			md->offset = (uint32_t)memif__layout_buffer_offset(
+				&p->lay, MEMIF_RING_M2S, 0, ms);
+			md->length = p->buf_size;
+			cf_note(r, "%s: no echo within %d ms", what[k],
+				r->o->timeout_ms);
+			if (!cf_iut_alive(r))
+				goto out; /* the post-check says it */
+			if (cf_echo_one(r, p, 100) < 0)
+				goto out;
+			cf_note(r, "dropped; the next packet was echoed");
+			continue;
+		}
+		d = *md; /* the master's tail is published: its final state */
+		m->cursor++;
+		cf_slave_lend(p, 0, m->size); /* with our own buffer again */
+		if (d.region != 0 || d.offset != dst || d.length != len) {
+			cf_note(r,
+				"%s: echo in region %u offset %u length %u, "
+				"expected 0, %u, %u",
+				what[k], d.region, d.offset, d.length, dst,
+				len);
+			goto out;
+		}
+		if (!cf_pkt_check(p->reg[0].base + dst, len, &seq)) {
+			cf_note(r,
+				"%s: echo corrupted (an overlapping copy "
+				"without memmove semantics)",
+				what[k]);
+			goto out;
+		}
+		cf_note(r, "%s: echo of %u bytes intact", what[k], len);
+	}
+	res = CF_PASS;
+out:
+	cf_peer_free(p);
+	return res;
+}
+
 #define H CF_HOSTILE
 #define E CF_ECHO
 
@@ -2089,6 +2456,33 @@ const struct cf_check cf_slave_checks[] = {
 	  c65_spurious, 0 },
 	{ "J1", "an interrupt storm (1 s) leaves the IUT working", E | H,
 	  j1_storm, 0 },
+	{ "J5.tx-nonblock",
+	  "our M2S eventfd made blocking and saturated: the IUT still "
+	  "echoes",
+	  E | H, j5_nonblock, 0 },
+	{ "J5.rx-nonblock",
+	  "our S2M eventfd made blocking, signalled, read back: no hung "
+	  "read",
+	  E | H, j5_nonblock, 1 },
+	{ "J6.semaphore",
+	  "an EFD_SEMAPHORE ring eventfd at 2^40: refused, or no CPU "
+	  "spin",
+	  H, j6_semaphore, 0 },
+	{ "J7.linger",
+	  "a lingering TCP socket on INIT: the event loop never waits "
+	  "for it",
+	  H, j7_linger, 1 },
+	{ "J8.empty", "a zero-length datagram after HELLO: DISCONNECT", H,
+	  j8_empty, 0 },
+	{ "J8.empty-fds",
+	  "a zero-length datagram with 3 fds: a reaction, no fd kept", H,
+	  j8_empty, 3 },
+	{ "J9.many-fds",
+	  "INIT with 20 fds, the last lingering: no leak, no wait for it", H,
+	  j7_linger, 20 },
+	{ "J10.overlap",
+	  "M2S buffers lent over the S2M packets they echo: memmove", E | H,
+	  j10_overlap, 0 },
 	{ "RF", "ring full: no overrun, traffic resumes after draining", E,
 	  rf_ring_full, 0 },
 	/* Last: an IUT that loses accepts here disturbs what follows. */

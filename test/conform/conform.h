@@ -19,6 +19,7 @@
 #include "layout.h"
 
 #define CF_MAX_FDS 8
+#define CF_MAX_SEND_FDS 253 /* SCM_MAX_FD: what one sendmsg can pass */
 #define CF_MAX_RINGS 256
 #define CF_MAX_REGIONS 16
 #define CF_NOTE_LEN 1024
@@ -346,5 +347,54 @@ int cf_echo_one(struct cf_run *r, struct cf_peer *p, uint32_t len);
 /* A full good handshake plus, with --echo, one packet; then close.  The
  * liveness test after every hostile case. */
 int cf_liveness(struct cf_run *r);
+
+/* ---- fds shared with the IUT (checks-fds.c, catalog J5-J10) -------------- */
+
+/* Read an eventfd without ever blocking, whatever its O_NONBLOCK flag (the
+ * IUT shares the flag).  1 read into @v, 0 counter empty, -errno. */
+int cf_efd_take(int efd, uint64_t *v);
+/* The counter of an eventfd, from /proc/self/fdinfo (never reads it). */
+bool cf_efd_count(int efd, uint64_t *v);
+/* J5: clear O_NONBLOCK on our copy of an eventfd the IUT shares; with
+ * @saturate first set its counter to 0xfffffffffffffffe (a write of 1
+ * then blocks).  Never blocks us.  0 or -errno. */
+int cf_efd_attack(int efd, bool saturate);
+/* J7: a TCP socket whose close() by its last owner lingers @secs seconds:
+ * unsent data the receiver never reads, SO_LINGER {1, @secs}.  Returns the
+ * fd to pass (close our copy after sending), and in @server the accepted
+ * side, to keep open while the IUT is measured (closing it resets the
+ * connection and ends any linger).  -errno on failure. */
+int cf_linger_socket(int secs, int *server);
+/* Send @buf with @fds, the last a lingering socket, and close ours of
+ * them, the lingering one at once; from the @attempt-th of our CPUs (the
+ * IUT's thread, woken on ours, would run before our close).  *@on true
+ * when the IUT now holds the last reference to it (the attack is on);
+ * false when the IUT had let go of its copy first, so that ours was the
+ * last: a signal then ends our own linger after 50 ms (a send slower than
+ * 25 ms counts as such a loss).  0 or -errno (the fds then stay open). */
+int cf_send_linger(int fd, const void *buf, size_t len, int *fds, unsigned n,
+		   unsigned attempt, bool *on);
+/* Close our copy of a lingering socket that was not passed: abortive, so
+ * that our own close does not wait. */
+void cf_linger_abort(int fd);
+/* J7, J9: @n fds to pass (eventfds), the last a lingering socket whose
+ * peer goes to @server.  0, or -errno with nothing left open. */
+int cf_linger_fds(int *fds, unsigned n, int *server);
+/* Close whatever is left of cf_linger_fds, @server last. */
+void cf_linger_fds_close(int *fds, unsigned n, int *server);
+/* Receive and drop what arrives on RX queue 0 for 50 ms (late echoes of
+ * warm-up probes), so that the next echo is the next packet. */
+void cf_rx_drain(struct cf_peer *p);
+/* J5.tx-nonblock on a connected, warm peer: our RX ring's eventfd (the IUT
+ * signals it) made blocking and saturated, MASK_INT clear, packets echoed
+ * one by one, received by polling. */
+enum cf_result cf_j5_tx(struct cf_run *r, struct cf_peer *p);
+/* J5.rx-nonblock on a connected, warm peer: our TX ring's eventfd (the IUT
+ * reads it) made blocking, signalled and read back by us; then packets
+ * without a signal, our close, and a fresh handshake.  Frees @p. */
+enum cf_result cf_j5_rx(struct cf_run *r, struct cf_peer *p);
+/* J8: the verdict on the IUT's reaction to a zero-length datagram. */
+enum cf_result cf_j8_verdict(struct cf_run *r, enum cf_react how,
+			     unsigned n_fds);
 
 #endif /* MEMIF_CONFORM_H */

@@ -210,8 +210,8 @@ def write_report(path, runs, version, exe):
         f"- DPDK: {version} (`{exe}`, Debian package)",
         "- Tool: `memif-conform` (test/conform/), checks from "
         "spec/memif-protocol.md §8 (C1-C68) and the bad-input catalog of "
-        "spec/hostile-peer.md §3 (ids A-K, B*, E*, F*, J1, K1); HS.* are "
-        "handshake-and-traffic shapes, RF is ring full.",
+        "spec/hostile-peer.md §3 (ids A-K, B*, E*, F*, J1, J5-J10, K1); "
+        "HS.* are handshake-and-traffic shapes, RF is ring full.",
         "- testpmd: `--no-huge -m 512 --no-pci -- -i --auto-start "
         "--forward-mode=io` with "
         "`--vdev=net_memif0,role=server|client,id=0,socket=<path>,"

@@ -174,14 +174,14 @@ int cf_send_raw(int fd, const void *buf, size_t len, const int *fds,
 {
 	union {
 		struct cmsghdr align;
-		uint8_t b[CMSG_SPACE(sizeof(int) * CF_MAX_FDS)];
+		uint8_t b[CMSG_SPACE(sizeof(int) * CF_MAX_SEND_FDS)];
 	} cb;
 	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	struct cmsghdr *cm;
 	ssize_t n;
 
-	if (n_fds > CF_MAX_FDS)
+	if (n_fds > CF_MAX_SEND_FDS)
 		return -EINVAL;
 	if (n_fds) {
 		memset(&cb, 0, sizeof(cb));
