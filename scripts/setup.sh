@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PKGS="meson ninja-build pkg-config gcc g++ clang liburing-dev check libpcap-dev
-      dpdk dpdk-dev libclang-rt-14-dev tshark valgrind python3 binutils iproute2"
+      dpdk dpdk-dev libclang-rt-14-dev tshark valgrind python3 binutils iproute2 gcovr"
 missing=$(for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
 if [ -n "$missing" ]; then
 	export DEBIAN_FRONTEND=noninteractive

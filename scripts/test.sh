@@ -6,7 +6,9 @@
 #      and conform-dpdk: about 15 minutes, and DPDK is not instrumented);
 #   3. clang TSan: ring, loop, conn, shared-fd and integration;
 #   4. valgrind (memcheck, leaks, fds): the tests that need no io_uring;
-#   5. libFuzzer smoke: each target for a bounded time.
+#   5. coverage (a number, not a gate): gcc -Db_coverage=true, the unit,
+#      integration and hostile suites, one line of gcovr over lib/+proto/;
+#   6. libFuzzer smoke: each target for a bounded time.
 # Ends with one line "N passed, N failed".
 # Tests that need a peer binary may skip (77) outside CI; with CI=true a
 # skip counts as a failure.
@@ -64,6 +66,40 @@ if command -v valgrind >/dev/null; then
 		--print-errorlogs proto headers-c11 perf-pkt | grep -E '^ *[0-9]+/[0-9]+ '
 	collect b-gcc ci-valgrind-valgrind
 fi
+# Coverage: prints one line and adds nothing to the pass/fail count (its
+# results are not collected).  conform-dpdk is left out: it runs only
+# memif-conform against testpmd (7 minutes here), never lib/.  Counters of
+# an earlier run are deleted first, or they would add up.
+coverage() {
+	local tests
+	if ! command -v gcovr >/dev/null; then
+		echo "coverage: gcovr not installed"
+		return
+	fi
+	echo "=== cov: meson setup -Db_coverage=true"
+	if [ ! -d b-cov ]; then
+		meson setup b-cov -Db_coverage=true >b-cov.setup.log 2>&1 ||
+			{ echo "coverage: meson setup failed (b-cov.setup.log)"; return; }
+	fi
+	ninja -C b-cov >b-cov.build.log 2>&1 ||
+		{ echo "coverage: build failed (b-cov.build.log)"; return; }
+	find b-cov -name '*.gcda' -delete
+	tests=$(meson test -C b-cov --list --suite unit --suite integration \
+		--suite hostile 2>/dev/null | sed -n 's|^[^ ]*:[^ ]* / ||p' |
+		grep -vx conform-dpdk)
+	[ -n "$tests" ] || { echo "coverage: no tests listed in b-cov"; return; }
+	# shellcheck disable=SC2086 # one test name per word
+	timeout 1500 meson test -C b-cov --logbase ci-cov $tests >/dev/null 2>&1 ||
+		echo "coverage: some tests failed or timed out in b-cov (see b-cov/meson-logs/ci-cov.txt)"
+	gcovr -r . --filter 'lib/' --filter 'proto/' -j 2 b-cov 2>b-cov/gcovr.log |
+		awk '$1 == "TOTAL" && $2 > 0 {
+			printf "coverage: lib+proto %.1f%% lines (%d/%d)\n", 100 * $3 / $2, $3, $2
+			found = 1
+		}
+		END { if (!found) print "coverage: no gcovr result (b-cov/gcovr.log)" }'
+}
+coverage
+
 if [ -d test/fuzz ] && [ -f test/fuzz/fuzz-msg.c ]; then
 	if [ ! -d b-fuzz ]; then
 		meson setup b-fuzz -Dfuzz=true -Db_sanitize=address,undefined \

@@ -1,0 +1,1273 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The public API's argument and error paths: each function's documented
+ * Return: codes (include/memif/memif.h) for missing arguments, unknown
+ * handles, a library that is not initialised, a bad queue id, an
+ * interface that is not connected and bad packet lengths; configuration
+ * checks and defaults of memif_create_interface; resource exhaustion in
+ * memif_init and memif_create_interface; the logger; callbacks that are
+ * missing, return an error, or are still running when the interface or
+ * the library is closed; and the one -errno -> MEMIF_ERR_* converter.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "internal.h"
+
+#define CONNECT_MS 5000
+
+#define WAIT_UNTIL(cond, ms)                                          \
+	({                                                            \
+		uint64_t wu_end_ = test_now_ms() + (ms);              \
+		bool wu_ok_;                                          \
+		while (!(wu_ok_ = (cond)) && test_now_ms() < wu_end_) \
+			usleep(1000);                                 \
+		wu_ok_;                                               \
+	})
+
+/* A handle no function may look into: only for calls that must refuse
+ * before touching it (no library, so no interface can exist). */
+static union {
+	uint64_t align;
+	char bytes[64];
+} not_a_handle;
+#define BOGUS ((struct memif *)&not_a_handle)
+
+static int fds_before;
+
+/* ---- fixtures ------------------------------------------------------------ */
+
+static void lib_setup(void)
+{
+	fds_before = test_count_fds();
+	memif_set_log_level(MEMIF_LOG_ERROR);
+	ck_assert_int_eq(memif_init("test-api"), MEMIF_OK);
+}
+
+static void lib_teardown(void)
+{
+	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
+	ck_assert_int_eq(test_count_fds(), fds_before);
+}
+
+static void fds_setup(void)
+{
+	fds_before = test_count_fds();
+	memif_set_log_level(MEMIF_LOG_ERROR);
+}
+
+static void fds_teardown(void)
+{
+	ck_assert_int_eq(test_count_fds(), fds_before);
+}
+
+/* A connected master and slave of this process: 1 queue each way, or
+ * what the test asks for, 16-slot rings. */
+struct side {
+	struct memif *m;
+	atomic_int up, down;
+	/* on_connect's behaviour */
+	int ret; /* returned */
+	atomic_int entered, left; /* it started, it finished */
+	atomic_int *hold; /* wait until this is non-zero, then 100 ms */
+	atomic_int overlap; /* on_disconnect ran while on_connect did */
+};
+
+static struct side ms, ss;
+static char sock[64];
+
+static int cb_up(struct memif *m, void *ctx)
+{
+	struct side *s = ctx;
+
+	atomic_store(&s->entered, 1);
+	if (s->hold) {
+		while (!atomic_load(s->hold))
+			usleep(1000);
+		usleep(100 * 1000);
+	}
+	atomic_fetch_add(&s->up, 1);
+	atomic_store(&s->left, 1);
+	return s->ret;
+}
+
+static int cb_down(struct memif *m, void *ctx)
+{
+	struct side *s = ctx;
+
+	if (atomic_load(&s->entered) && !atomic_load(&s->left))
+		atomic_fetch_add(&s->overlap, 1);
+	atomic_fetch_add(&s->down, 1);
+	return 0;
+}
+
+static void side_reset(struct side *s)
+{
+	s->m = NULL;
+	atomic_store(&s->up, 0);
+	atomic_store(&s->down, 0);
+	atomic_store(&s->entered, 0);
+	atomic_store(&s->left, 0);
+	atomic_store(&s->overlap, 0);
+	s->ret = 0;
+	s->hold = NULL;
+}
+
+static struct memif_config pair_cfg(bool master)
+{
+	return (struct memif_config){ .if_name = master ? "api-m" : "api-s",
+				      .socket_filename = sock,
+				      .conn_id = 1,
+				      .is_master = master,
+				      .log2_ring_size = 4,
+				      .reconnect_interval_ms = 20 };
+}
+
+static void pair_create(const struct memif_callbacks *mcb,
+			const struct memif_callbacks *scb)
+{
+	struct memif_config mc = pair_cfg(true), sc = pair_cfg(false);
+
+	ck_assert_int_eq(memif_create_interface(&mc, mcb, &ms.m), MEMIF_OK);
+	ck_assert_int_eq(memif_create_interface(&sc, scb, &ss.m), MEMIF_OK);
+}
+
+static bool linked(struct memif *m)
+{
+	struct memif_details *d = calloc(1, sizeof(*d));
+	bool up;
+
+	ck_assert_ptr_nonnull(d);
+	up = memif_get_details(m, d) == MEMIF_OK && d->has_link;
+	free(d);
+	return up;
+}
+
+static void pair_setup(void)
+{
+	struct memif_callbacks mcb = { cb_up, cb_down, &ms };
+	struct memif_callbacks scb = { cb_up, cb_down, &ss };
+
+	lib_setup();
+	side_reset(&ms);
+	side_reset(&ss);
+	snprintf(sock, sizeof(sock), "%s", test_socket_name("api"));
+	pair_create(&mcb, &scb);
+	ck_assert_msg(WAIT_UNTIL(atomic_load(&ms.up) == 1 &&
+					 atomic_load(&ss.up) == 1,
+				 CONNECT_MS),
+		      "pair not connected");
+}
+
+static void pair_teardown(void)
+{
+	ck_assert_int_eq(memif_close(ss.m), MEMIF_OK);
+	ck_assert_int_eq(memif_close(ms.m), MEMIF_OK);
+	lib_teardown();
+}
+
+/* A slave that never connects: nothing listens on its socket. */
+static struct memif *lone_slave(void)
+{
+	struct memif_config c = { .if_name = "api-lone",
+				  .socket_filename =
+					  test_socket_name("api-nobody"),
+				  .reconnect_interval_ms = 60000 };
+	struct memif *m;
+
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
+	return m;
+}
+
+static struct memif_details *details_of(struct memif *m)
+{
+	struct memif_details *d = calloc(1, sizeof(*d));
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_int_eq(memif_get_details(m, d), MEMIF_OK);
+	return d;
+}
+
+/* Everything waiting on @m's queue 0: the number of packets. */
+static unsigned drain(struct memif *m)
+{
+	struct memif_rx_pkt p[32];
+	unsigned total = 0;
+	uint16_t n;
+
+	do {
+		n = 0;
+		ck_assert_int_eq(memif_rx_burst(m, 0, p, 32, &n), MEMIF_OK);
+		total += n;
+	} while (n);
+	return total;
+}
+
+static int lowest_free_fd(void)
+{
+	int fd = dup(0);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	return fd;
+}
+
+/* Out of fds: the next open gets EMFILE.  Returns the old soft limit. */
+static rlim_t fds_exhaust(void)
+{
+	struct rlimit rl;
+	rlim_t old;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	old = rl.rlim_cur;
+	rl.rlim_cur = (rlim_t)lowest_free_fd();
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	return old;
+}
+
+static void fds_restore(rlim_t cur)
+{
+	struct rlimit rl;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	rl.rlim_cur = cur;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+}
+
+/* ---- library --------------------------------------------------------------- */
+
+START_TEST(api_init_at_fd_limit_proc_file_limit)
+{
+	rlim_t old = fds_exhaust();
+	int ret = memif_init("api");
+
+	fds_restore(old);
+	ck_assert_int_eq(ret, MEMIF_ERR_PROC_FILE_LIMIT);
+	ck_assert_int_eq(test_count_fds(), fds_before);
+	/* Nothing half-initialised was left behind. */
+	ck_assert_int_eq(memif_cleanup(), MEMIF_ERR_NOT_INIT);
+	ck_assert_int_eq(memif_init("api"), MEMIF_OK);
+	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
+}
+END_TEST
+
+/* Without a library no handle can be valid: every management call says
+ * so before looking at it. */
+START_TEST(api_calls_without_init_not_init)
+{
+	struct memif_details *d = calloc(1, sizeof(*d));
+	int fd = -7, code = -7;
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_int_eq(memif_close(BOGUS), MEMIF_ERR_NOT_INIT);
+	ck_assert_int_eq(memif_get_details(BOGUS, d), MEMIF_ERR_NOT_INIT);
+	ck_assert_int_eq(memif_set_rx_mode(BOGUS, 0, MEMIF_RX_MODE_POLLING),
+			 MEMIF_ERR_NOT_INIT);
+	ck_assert_int_eq(memif_get_interrupt_fd(BOGUS, &fd),
+			 MEMIF_ERR_NOT_INIT);
+	ck_assert_int_eq(memif_read_interrupt_error(BOGUS, &code),
+			 MEMIF_ERR_NOT_INIT);
+	ck_assert_int_eq(memif_get_queue_interrupt_fd(BOGUS, 0, &fd),
+			 MEMIF_ERR_NOT_INIT);
+	ck_assert_int_eq(fd, -7);
+	ck_assert_int_eq(code, -7);
+	free(d);
+}
+END_TEST
+
+struct pe_race {
+	atomic_int ret; /* memif_process_events in the other thread */
+};
+
+static void *process_events_thread(void *arg)
+{
+	struct pe_race *r = arg;
+
+	atomic_store(&r->ret, memif_process_events(0));
+	return NULL;
+}
+
+static struct pe_race race;
+
+/* on_connect, run by memif_process_events on the test thread, asks
+ * another thread to run the loop too. */
+static int cb_up_race(struct memif *m, void *ctx)
+{
+	pthread_t t;
+
+	if (atomic_load(&race.ret) == -1000 &&
+	    pthread_create(&t, NULL, process_events_thread, &race) == 0)
+		pthread_join(t, NULL);
+	return 0;
+}
+
+/* The loop runs in one thread at a time: a second thread that calls
+ * memif_process_events while the first is inside it (here: inside a
+ * callback, with no lock held) is refused, not let in. */
+START_TEST(api_process_events_second_thread_would_deadlock)
+{
+	struct memif_init_opts o = { .no_event_thread = true };
+	struct memif_callbacks cb = { cb_up_race, NULL, NULL };
+	struct memif_config mc, sc;
+	struct memif *m, *s;
+
+	atomic_store(&race.ret, -1000);
+	snprintf(sock, sizeof(sock), "%s", test_socket_name("api-race"));
+	mc = pair_cfg(true);
+	sc = pair_cfg(false);
+	ck_assert_int_eq(memif_init_ex("api", &o), MEMIF_OK);
+	ck_assert_int_eq(memif_create_interface(&mc, &cb, &m), MEMIF_OK);
+	ck_assert_int_eq(memif_create_interface(&sc, NULL, &s), MEMIF_OK);
+	{
+		uint64_t end = test_now_ms() + CONNECT_MS;
+
+		while (atomic_load(&race.ret) == -1000 && test_now_ms() < end)
+			ck_assert_int_eq(memif_process_events(10), MEMIF_OK);
+	}
+	ck_assert_int_eq(atomic_load(&race.ret), MEMIF_ERR_WOULD_DEADLOCK);
+	ck_assert_int_eq(memif_close(s), MEMIF_OK);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
+}
+END_TEST
+
+/* ---- logger ---------------------------------------------------------------- */
+
+struct log_rec {
+	int calls;
+	enum memif_log_level level;
+	bool if_name_null;
+	int queue_id;
+	int err_code;
+	char msg[64];
+};
+
+static void log_to(enum memif_log_level level, const char *if_name,
+		   int queue_id, int err_code, const char *msg, void *ctx)
+{
+	struct log_rec *r = ctx;
+
+	r->calls++;
+	r->level = level;
+	r->if_name_null = if_name == NULL;
+	r->queue_id = queue_id;
+	r->err_code = err_code;
+	snprintf(r->msg, sizeof(r->msg), "%s", msg);
+}
+
+/* The sink gets the formatted message with its context, level, code and
+ * queue; messages less severe than the level never reach it. */
+START_TEST(api_logger_receives_messages_at_level)
+{
+	struct log_rec r = { 0 };
+
+	memif_set_logger(log_to, &r);
+	memif_set_log_level(MEMIF_LOG_WARN);
+	memif__log(MEMIF_LOG_INFO, NULL, -1, 0, "quiet %d", 1);
+	ck_assert_int_eq(r.calls, 0);
+	memif__log(MEMIF_LOG_ERROR, NULL, 3, MEMIF_ERR_NOMEM, "loud %d", 2);
+	ck_assert_int_eq(r.calls, 1);
+	ck_assert_int_eq(r.level, MEMIF_LOG_ERROR);
+	ck_assert(r.if_name_null);
+	ck_assert_int_eq(r.queue_id, 3);
+	ck_assert_int_eq(r.err_code, MEMIF_ERR_NOMEM);
+	ck_assert_str_eq(r.msg, "loud 2");
+	memif_set_logger(NULL, NULL);
+}
+END_TEST
+
+/* A new sink replaces the old one, and NULL restores the default: stderr. */
+START_TEST(api_logger_replaced_then_default_stderr)
+{
+	struct log_rec a = { 0 }, b = { 0 };
+	char buf[256] = "";
+	int pfd[2], saved;
+	ssize_t n;
+
+	memif_set_log_level(MEMIF_LOG_WARN);
+	memif_set_logger(log_to, &a);
+	memif_set_logger(log_to, &b);
+	memif__log(MEMIF_LOG_WARN, NULL, -1, 0, "to b");
+	ck_assert_int_eq(a.calls, 0);
+	ck_assert_int_eq(b.calls, 1);
+
+	memif_set_logger(NULL, NULL);
+	ck_assert_int_eq(pipe2(pfd, O_CLOEXEC), 0);
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	ck_assert_int_ge(saved, 0);
+	ck_assert_int_ge(dup2(pfd[1], STDERR_FILENO), 0);
+	memif__log(MEMIF_LOG_WARN, NULL, -1, 0, "to stderr %d", 42);
+	fflush(stderr);
+	ck_assert_int_ge(dup2(saved, STDERR_FILENO), 0);
+	close(saved);
+	close(pfd[1]);
+	n = read(pfd[0], buf, sizeof(buf) - 1);
+	close(pfd[0]);
+	ck_assert_int_gt(n, 0);
+	ck_assert_str_eq(buf, "memif-native warn: to stderr 42\n");
+	ck_assert_int_eq(b.calls, 1);
+}
+END_TEST
+
+/* ---- the converter ----------------------------------------------------------- */
+
+/* STYLE.md 3.4's table; any other errno is MEMIF_ERR_SYSCALL and kept for
+ * memif_errno(). */
+START_TEST(api_err_from_errno_maps_table)
+{
+	static const struct {
+		int err, code;
+	} map[] = {
+		{ 0, MEMIF_OK },
+		{ ECONNREFUSED, MEMIF_ERR_CONNREFUSED },
+		{ EACCES, MEMIF_ERR_ACCES },
+		{ ENOENT, MEMIF_ERR_NO_FILE },
+		{ ENFILE, MEMIF_ERR_FILE_LIMIT },
+		{ EMFILE, MEMIF_ERR_PROC_FILE_LIMIT },
+		{ EALREADY, MEMIF_ERR_ALREADY },
+		{ EAGAIN, MEMIF_ERR_AGAIN },
+		{ EBADF, MEMIF_ERR_BAD_FD },
+		{ ENOMEM, MEMIF_ERR_NOMEM },
+		{ EINVAL, MEMIF_ERR_INVAL_ARG },
+		{ ENOTSOCK, MEMIF_ERR_FILE_NOT_SOCK },
+	};
+	unsigned i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		ck_assert_msg(memif__err_from_errno(-map[i].err) == map[i].code,
+			      "errno %d", map[i].err);
+	ck_assert_int_eq(memif__err_from_errno(-EPERM), MEMIF_ERR_SYSCALL);
+	ck_assert_int_eq(memif_errno(), EPERM);
+	ck_assert_int_eq(memif__err_from_errno(-EADDRINUSE), MEMIF_ERR_SYSCALL);
+	ck_assert_int_eq(memif_errno(), EADDRINUSE);
+}
+END_TEST
+
+/* memif_errno() is per thread. */
+static void *errno_thread(void *arg)
+{
+	*(int *)arg = memif_errno();
+	return NULL;
+}
+
+START_TEST(api_errno_is_per_thread)
+{
+	pthread_t t;
+	int other = -1;
+
+	ck_assert_int_eq(memif__err_from_errno(-EPIPE), MEMIF_ERR_SYSCALL);
+	ck_assert_int_eq(pthread_create(&t, NULL, errno_thread, &other), 0);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	ck_assert_int_eq(other, 0);
+	ck_assert_int_eq(memif_errno(), EPIPE);
+}
+END_TEST
+
+START_TEST(api_err_from_fault_none_and_internal)
+{
+	ck_assert_int_eq(memif__err_from_fault(MEMIF_FAULT_NONE), MEMIF_OK);
+	ck_assert_int_eq(memif__err_from_fault(MEMIF_FAULT_INTERNAL),
+			 MEMIF_ERR_NOMEM);
+}
+END_TEST
+
+/* ---- memif_create_interface --------------------------------------------------- */
+
+START_TEST(api_create_null_args_inval_arg)
+{
+	struct memif_config c = { .if_name = "x", .is_master = true };
+	struct memif *m = NULL;
+
+	ck_assert_int_eq(memif_create_interface(NULL, NULL, &m),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_create_interface(&c, NULL, NULL),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_ptr_null(m);
+}
+END_TEST
+
+START_TEST(api_create_bad_modes_inval_arg)
+{
+	struct memif_config c = { .if_name = "x",
+				  .socket_filename = test_socket_name("mode") };
+	struct memif *m = NULL;
+
+	c.mode = (enum memif_if_mode)3;
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
+			 MEMIF_ERR_INVAL_ARG);
+	c.mode = MEMIF_IF_MODE_PUNT_INJECT;
+	c.rx_mode = (enum memif_rx_mode)3;
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
+			 MEMIF_ERR_INVAL_ARG);
+	c.rx_mode = (enum memif_rx_mode)(-1);
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_ptr_null(m);
+}
+END_TEST
+
+START_TEST(api_create_log2_above_14_max_ring)
+{
+	struct memif_config c = { .if_name = "x",
+				  .is_master = true,
+				  .socket_filename = test_socket_name("log2"),
+				  .log2_ring_size = 15 };
+	struct memif *m = NULL;
+
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
+			 MEMIF_ERR_MAX_RING);
+	ck_assert_ptr_null(m);
+	c.log2_ring_size = 14;
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+START_TEST(api_create_secret_over_23_chars_inval_arg)
+{
+	struct memif_config c = { .if_name = "x",
+				  .is_master = true,
+				  .socket_filename = test_socket_name("secret"),
+				  .secret = "123456789012345678901234" };
+	struct memif_details *d;
+	struct memif *m = NULL;
+
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
+			 MEMIF_ERR_INVAL_ARG);
+	c.secret = "12345678901234567890123";
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
+	d = details_of(m);
+	ck_assert_str_eq(d->secret, "12345678901234567890123");
+	free(d);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+START_TEST(api_create_socket_path_over_107_chars_inval_arg)
+{
+	char name[MEMIF_SOCKET_PATH_MAX + 1];
+	struct memif_config c = { .if_name = "x", .socket_filename = name };
+	struct memif *m = NULL;
+
+	memset(name, 'a', sizeof(name));
+	name[0] = '@';
+	name[MEMIF_SOCKET_PATH_MAX] = 0; /* 108 characters */
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
+			 MEMIF_ERR_INVAL_ARG);
+	c.is_master = true;
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_ptr_null(m);
+}
+END_TEST
+
+/* "@" names no abstract socket, for either role. */
+START_TEST(api_create_lone_at_socket_inval_arg)
+{
+	struct memif_config c = { .if_name = "x", .socket_filename = "@" };
+	struct memif *m = NULL;
+
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
+			 MEMIF_ERR_INVAL_ARG);
+	c.is_master = true;
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_ptr_null(m);
+}
+END_TEST
+
+/* 255 + 255 rings of 16384 slots of 65535 bytes cannot fit the 4 GiB a
+ * region offset can address: a slave refuses at once. */
+START_TEST(api_create_slave_layout_over_4gib_inval_arg)
+{
+	struct memif_config c = { .if_name = "x",
+				  .socket_filename = test_socket_name("big"),
+				  .num_rx_queues = 255,
+				  .num_tx_queues = 255,
+				  .log2_ring_size = 14,
+				  .buffer_size = 65535 };
+	struct memif *m = NULL;
+
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_ptr_null(m);
+}
+END_TEST
+
+START_TEST(api_create_at_fd_limit_proc_file_limit)
+{
+	struct memif_config c = { .if_name = "x",
+				  .is_master = true,
+				  .socket_filename =
+					  test_socket_name("emfile") };
+	struct memif *m = NULL;
+	int before = test_count_fds(), ret;
+	rlim_t old = fds_exhaust();
+
+	ret = memif_create_interface(&c, NULL, &m);
+	fds_restore(old);
+	ck_assert_int_eq(ret, MEMIF_ERR_PROC_FILE_LIMIT);
+	ck_assert_ptr_null(m);
+	ck_assert_int_eq(test_count_fds(), before);
+	/* One fd short of the two eventfds: the first is given back. */
+	{
+		struct rlimit rl;
+		int fd = lowest_free_fd();
+
+		ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+		rl.rlim_cur = (rlim_t)fd + 1;
+		ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+		ret = memif_create_interface(&c, NULL, &m);
+		fds_restore(old);
+		ck_assert_int_eq(ret, MEMIF_ERR_PROC_FILE_LIMIT);
+		ck_assert_int_eq(test_count_fds(), before);
+	}
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+/* instance_name, else the config's app_name, else memif_init's. */
+START_TEST(api_create_instance_name_defaults)
+{
+	struct memif_config c = { .if_name = "x",
+				  .socket_filename = test_socket_name("names"),
+				  .reconnect_interval_ms = 60000 };
+	struct memif_details *d;
+	struct memif *m;
+
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
+	d = details_of(m);
+	ck_assert_str_eq(d->instance_name, "test-api");
+	ck_assert_str_eq(d->app_name, "");
+	free(d);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+
+	c.app_name = "cfg-app";
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
+	d = details_of(m);
+	ck_assert_str_eq(d->instance_name, "cfg-app");
+	ck_assert_str_eq(d->app_name, "cfg-app");
+	free(d);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+
+	c.instance_name = "cfg-instance";
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
+	d = details_of(m);
+	ck_assert_str_eq(d->instance_name, "cfg-instance");
+	free(d);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+/* Names are cut to 31 characters, not refused. */
+START_TEST(api_create_long_if_name_truncated)
+{
+	struct memif_config c = {
+		.if_name = "0123456789012345678901234567890123456789",
+		.socket_filename = test_socket_name("longname"),
+		.reconnect_interval_ms = 60000
+	};
+	struct memif_details *d;
+	struct memif *m;
+
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
+	d = details_of(m);
+	ck_assert_str_eq(d->if_name, "0123456789012345678901234567890");
+	free(d);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+/* No socket_filename: VPP's default path (a slave only tries to connect
+ * there: nothing is created). */
+START_TEST(api_create_default_socket_path)
+{
+	struct memif_config c = { .if_name = "x",
+				  .reconnect_interval_ms = 60000 };
+	struct memif_details *d;
+	struct memif *m;
+
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
+	d = details_of(m);
+	ck_assert_str_eq(d->socket_filename, MEMIF_DEFAULT_SOCKET);
+	free(d);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+START_TEST(api_user_data_returned)
+{
+	int cookie;
+	struct memif_config c = { .if_name = "x",
+				  .socket_filename = test_socket_name("ud"),
+				  .reconnect_interval_ms = 60000,
+				  .user_data = &cookie };
+	struct memif *m;
+
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
+	ck_assert_ptr_eq(memif_get_user_data(m), &cookie);
+	ck_assert_ptr_null(memif_get_user_data(NULL));
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+/* ---- handles and management calls -------------------------------------------- */
+
+START_TEST(api_close_null_noconn)
+{
+	ck_assert_int_eq(memif_close(NULL), MEMIF_ERR_NOCONN);
+}
+END_TEST
+
+START_TEST(api_get_details_null_args)
+{
+	struct memif *m = lone_slave();
+	struct memif_details *d = calloc(1, sizeof(*d));
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_int_eq(memif_get_details(NULL, d), MEMIF_ERR_NOCONN);
+	ck_assert_int_eq(memif_get_details(m, NULL), MEMIF_ERR_INVAL_ARG);
+	free(d);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+START_TEST(api_set_rx_mode_null_and_bad_mode)
+{
+	struct memif *m = lone_slave();
+
+	ck_assert_int_eq(memif_set_rx_mode(NULL, 0, MEMIF_RX_MODE_POLLING),
+			 MEMIF_ERR_NOCONN);
+	ck_assert_int_eq(memif_set_rx_mode(m, 0, (enum memif_rx_mode)3),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_set_rx_mode(m, 0, (enum memif_rx_mode)(-1)),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+START_TEST(api_set_rx_mode_not_connected_disconnected)
+{
+	struct memif *m = lone_slave();
+
+	ck_assert_int_eq(memif_set_rx_mode(m, 0, MEMIF_RX_MODE_POLLING),
+			 MEMIF_ERR_DISCONNECTED);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+START_TEST(api_interrupt_fd_calls_null_args)
+{
+	struct memif *m = lone_slave();
+	int fd = -7, code = -7;
+	uint8_t qid = 7;
+
+	ck_assert_int_eq(memif_get_interrupt_fd(NULL, &fd), MEMIF_ERR_NOCONN);
+	ck_assert_int_eq(memif_get_interrupt_fd(m, NULL), MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_read_interrupt(NULL, &qid), MEMIF_ERR_NOCONN);
+	ck_assert_int_eq(memif_read_interrupt(m, NULL), MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_get_interrupt_error_fd(NULL, &fd),
+			 MEMIF_ERR_NOCONN);
+	ck_assert_int_eq(memif_get_interrupt_error_fd(m, NULL),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_read_interrupt_error(NULL, &code),
+			 MEMIF_ERR_NOCONN);
+	ck_assert_int_eq(memif_read_interrupt_error(m, NULL),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_get_queue_interrupt_fd(NULL, 0, &fd),
+			 MEMIF_ERR_NOCONN);
+	ck_assert_int_eq(memif_get_queue_interrupt_fd(m, 0, NULL),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(fd, -7);
+	ck_assert_int_eq(code, -7);
+	ck_assert_uint_eq(qid, 7);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+/* Nothing pending: AGAIN, and the interrupt fd is not readable. */
+START_TEST(api_read_interrupt_none_pending_again)
+{
+	struct memif *m = lone_slave();
+	struct pollfd p = { .events = POLLIN };
+	uint8_t qid = 7;
+
+	ck_assert_int_eq(memif_get_interrupt_fd(m, &p.fd), MEMIF_OK);
+	ck_assert_int_ge(p.fd, 0);
+	ck_assert_int_eq(poll(&p, 1, 0), 0);
+	ck_assert_int_eq(memif_read_interrupt(m, &qid), MEMIF_ERR_AGAIN);
+	ck_assert_uint_eq(qid, 7);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+/* A lone slave's refused connect is queued; once it is read the queue is
+ * empty (AGAIN) and its fd no longer readable. */
+START_TEST(api_read_interrupt_error_empty_again)
+{
+	struct memif *m = lone_slave();
+	struct pollfd p = { .events = POLLIN };
+	int code = -7;
+
+	ck_assert_int_eq(memif_get_interrupt_error_fd(m, &p.fd), MEMIF_OK);
+	ck_assert_int_eq(poll(&p, 1, 0), 1);
+	ck_assert_int_eq(memif_read_interrupt_error(m, &code), MEMIF_OK);
+	ck_assert_int_eq(code, MEMIF_ERR_CONNREFUSED);
+	code = -7;
+	ck_assert_int_eq(memif_read_interrupt_error(m, &code), MEMIF_ERR_AGAIN);
+	ck_assert_int_eq(code, -7);
+	ck_assert_int_eq(poll(&p, 1, 0), 0);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+START_TEST(api_get_queue_interrupt_fd_not_connected_disconnected)
+{
+	struct memif *m = lone_slave();
+	int fd = -7;
+
+	ck_assert_int_eq(memif_get_queue_interrupt_fd(m, 0, &fd),
+			 MEMIF_ERR_DISCONNECTED);
+	ck_assert_int_eq(fd, -7);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+/* ---- on a connected pair ------------------------------------------------------ */
+
+START_TEST(api_set_rx_mode_bad_qid)
+{
+	ck_assert_int_eq(memif_set_rx_mode(ms.m, 1, MEMIF_RX_MODE_POLLING),
+			 MEMIF_ERR_QID);
+	ck_assert_int_eq(memif_set_rx_mode(ms.m, 0, MEMIF_RX_MODE_POLLING),
+			 MEMIF_OK);
+}
+END_TEST
+
+START_TEST(api_get_queue_interrupt_fd_bad_qid)
+{
+	int fd = -7;
+
+	ck_assert_int_eq(memif_get_queue_interrupt_fd(ms.m, 1, &fd),
+			 MEMIF_ERR_QID);
+	ck_assert_int_eq(memif_get_queue_interrupt_fd(ms.m, 255, &fd),
+			 MEMIF_ERR_QID);
+	ck_assert_int_eq(fd, -7);
+	ck_assert_int_eq(memif_get_queue_interrupt_fd(ms.m, 0, &fd), MEMIF_OK);
+	ck_assert_int_ge(fd, 0);
+}
+END_TEST
+
+START_TEST(api_tx_burst_null_args)
+{
+	struct memif_tx_pkt p = { "abc", 3 };
+	uint16_t n = 9;
+
+	ck_assert_int_eq(memif_tx_burst(ms.m, 0, &p, 1, NULL),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_tx_burst(ms.m, 0, NULL, 1, &n),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_uint_eq(n, 0);
+	n = 9;
+	ck_assert_int_eq(memif_tx_burst(NULL, 0, &p, 1, &n), MEMIF_ERR_NOCONN);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_uint_eq(drain(ss.m), 0);
+}
+END_TEST
+
+/* An empty burst is no error, whatever else is missing. */
+START_TEST(api_tx_burst_zero_packets_ok)
+{
+	uint16_t n = 9;
+
+	ck_assert_int_eq(memif_tx_burst(NULL, 0, NULL, 0, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 0);
+}
+END_TEST
+
+START_TEST(api_tx_burst_bad_qid)
+{
+	struct memif_tx_pkt p = { "abc", 3 };
+	uint16_t n = 9;
+
+	ck_assert_int_eq(memif_tx_burst(ms.m, 1, &p, 1, &n), MEMIF_ERR_QID);
+	ck_assert_uint_eq(n, 0);
+}
+END_TEST
+
+START_TEST(api_tx_burst_not_connected_disconnected)
+{
+	struct memif *m = lone_slave();
+	struct memif_tx_pkt p = { "abc", 3 };
+	uint16_t n = 9;
+
+	ck_assert_int_eq(memif_tx_burst(m, 0, &p, 1, &n),
+			 MEMIF_ERR_DISCONNECTED);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+/* The packets before a bad length are sent; it and those after are not. */
+START_TEST(api_tx_burst_zero_length_pkt_len_after_sent)
+{
+	struct memif_tx_pkt p[3] = { { "abc", 3 }, { "", 0 }, { "def", 3 } };
+	uint16_t n = 9;
+
+	ck_assert_int_eq(memif_tx_burst(ms.m, 0, p, 3, &n), MEMIF_ERR_PKT_LEN);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(drain(ss.m), 1);
+}
+END_TEST
+
+START_TEST(api_tx_alloc_null_args)
+{
+	struct memif_tx_buf b[2];
+	uint16_t n = 9;
+
+	ck_assert_int_eq(memif_tx_alloc(ms.m, 0, b, 2, NULL),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_tx_alloc(ms.m, 0, NULL, 2, &n),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_tx_alloc(NULL, 0, b, 2, &n), MEMIF_ERR_NOCONN);
+	ck_assert_uint_eq(n, 0);
+}
+END_TEST
+
+START_TEST(api_tx_alloc_bad_qid_and_not_connected)
+{
+	struct memif *m = lone_slave();
+	struct memif_tx_buf b[2];
+	uint16_t n = 9;
+
+	ck_assert_int_eq(memif_tx_alloc(ms.m, 1, b, 2, &n), MEMIF_ERR_QID);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(memif_tx_alloc(m, 0, b, 2, &n),
+			 MEMIF_ERR_DISCONNECTED);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+START_TEST(api_tx_commit_null_args)
+{
+	struct memif_tx_buf b[2] = { { NULL, 0 }, { NULL, 0 } };
+	uint16_t n = 9;
+
+	ck_assert_int_eq(memif_tx_commit(ms.m, 0, b, 1, NULL),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_tx_commit(ms.m, 0, NULL, 1, &n),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_tx_commit(NULL, 0, b, 1, &n), MEMIF_ERR_NOCONN);
+	ck_assert_uint_eq(n, 0);
+}
+END_TEST
+
+/* More than was reserved, a length of 0, or more than a slot holds:
+ * MEMIF_ERR_PKT_LEN and nothing published; then a good commit works. */
+START_TEST(api_tx_commit_bad_lengths_pkt_len)
+{
+	struct memif_tx_buf b[4];
+	uint16_t n = 0, sent = 9;
+	uint32_t cap;
+
+	ck_assert_int_eq(memif_tx_alloc(ms.m, 0, b, 2, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 2);
+	cap = b[0].len;
+	memcpy(b[0].data, "abc", 3);
+	b[0].len = 3;
+	b[1].len = 3;
+	b[2] = b[1]; /* a third, good in itself, but never reserved */
+	ck_assert_int_eq(memif_tx_commit(ms.m, 0, b, 3, &sent),
+			 MEMIF_ERR_PKT_LEN);
+	b[1].len = 0;
+	ck_assert_int_eq(memif_tx_commit(ms.m, 0, b, 2, &sent),
+			 MEMIF_ERR_PKT_LEN);
+	b[1].len = cap + 1;
+	ck_assert_int_eq(memif_tx_commit(ms.m, 0, b, 2, &sent),
+			 MEMIF_ERR_PKT_LEN);
+	ck_assert_uint_eq(sent, 0);
+	ck_assert_uint_eq(drain(ss.m), 0);
+	ck_assert_int_eq(memif_tx_commit(ms.m, 0, b, 1, &sent), MEMIF_OK);
+	ck_assert_uint_eq(sent, 1);
+	ck_assert_uint_eq(drain(ss.m), 1);
+}
+END_TEST
+
+START_TEST(api_tx_commit_bad_qid_and_not_connected)
+{
+	struct memif *m = lone_slave();
+	struct memif_tx_buf b[1] = { { NULL, 0 } };
+	uint16_t n = 9;
+
+	ck_assert_int_eq(memif_tx_commit(ms.m, 1, b, 0, &n), MEMIF_ERR_QID);
+	ck_assert_int_eq(memif_tx_commit(m, 0, b, 0, &n),
+			 MEMIF_ERR_DISCONNECTED);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+START_TEST(api_rx_burst_null_args)
+{
+	struct memif_rx_pkt p[2];
+	uint16_t n = 9;
+
+	ck_assert_int_eq(memif_rx_burst(ms.m, 0, p, 2, NULL),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_rx_burst(ms.m, 0, NULL, 2, &n),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_rx_burst(NULL, 0, p, 2, &n), MEMIF_ERR_NOCONN);
+	ck_assert_uint_eq(n, 0);
+}
+END_TEST
+
+START_TEST(api_rx_burst_bad_qid_and_not_connected)
+{
+	struct memif *m = lone_slave();
+	struct memif_rx_pkt p[2];
+	uint16_t n = 9;
+
+	ck_assert_int_eq(memif_rx_burst(ms.m, 1, p, 2, &n), MEMIF_ERR_QID);
+	ck_assert_uint_eq(n, 0);
+	n = 9;
+	ck_assert_int_eq(memif_rx_burst(m, 0, p, 2, &n),
+			 MEMIF_ERR_DISCONNECTED);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+START_TEST(api_rx_release_errors)
+{
+	struct memif *m = lone_slave();
+
+	ck_assert_int_eq(memif_rx_release(NULL, 0), MEMIF_ERR_NOCONN);
+	ck_assert_int_eq(memif_rx_release(ms.m, 1), MEMIF_ERR_QID);
+	ck_assert_int_eq(memif_rx_release(m, 0), MEMIF_ERR_DISCONNECTED);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+/* memif_rx_release gives the burst's slots back at once: a full ring has
+ * room again without another memif_rx_burst. */
+START_TEST(api_rx_release_frees_slots)
+{
+	struct memif_tx_pkt p = { "abc", 3 };
+	struct memif_rx_pkt r[16];
+	uint16_t n = 0, sent = 0, i;
+
+	for (i = 0; i < 16; i++) {
+		ck_assert_int_eq(memif_tx_burst(ss.m, 0, &p, 1, &sent),
+				 MEMIF_OK);
+		ck_assert_uint_eq(sent, 1);
+	}
+	ck_assert_int_eq(memif_tx_burst(ss.m, 0, &p, 1, &sent), MEMIF_OK);
+	ck_assert_uint_eq(sent, 0);
+	ck_assert_int_eq(memif_rx_burst(ms.m, 0, r, 16, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 16);
+	ck_assert_int_eq(memif_tx_burst(ss.m, 0, &p, 1, &sent), MEMIF_OK);
+	ck_assert_uint_eq(sent, 0); /* still lent to us */
+	ck_assert_int_eq(memif_rx_release(ms.m, 0), MEMIF_OK);
+	ck_assert_int_eq(memif_tx_burst(ss.m, 0, &p, 1, &sent), MEMIF_OK);
+	ck_assert_uint_eq(sent, 1);
+}
+END_TEST
+
+/* ---- callbacks ------------------------------------------------------------------ */
+
+/* No callbacks at all: the pair still connects. */
+START_TEST(api_no_callbacks_connects)
+{
+	struct memif_callbacks none = { NULL, NULL, NULL };
+	struct memif_details *d;
+
+	snprintf(sock, sizeof(sock), "%s", test_socket_name("api-nocb"));
+	side_reset(&ms);
+	side_reset(&ss);
+	pair_create(NULL, &none);
+	ck_assert(WAIT_UNTIL(linked(ms.m) && linked(ss.m), CONNECT_MS));
+	d = details_of(ss.m);
+	ck_assert_uint_eq(d->connects, 1);
+	free(d);
+	ck_assert_int_eq(memif_close(ss.m), MEMIF_OK);
+	ck_assert_int_eq(memif_close(ms.m), MEMIF_OK);
+}
+END_TEST
+
+static atomic_int cb_ret_logged;
+
+static void log_cb_ret(enum memif_log_level level, const char *if_name,
+		       int queue_id, int err_code, const char *msg, void *ctx)
+{
+	if (strstr(msg, "callback returned") && err_code == 7 && if_name &&
+	    !strcmp(if_name, "api-m"))
+		atomic_store(&cb_ret_logged, 1);
+}
+
+/* on_connect's error is logged (debug, with the code) and changes
+ * nothing. */
+START_TEST(api_callback_error_logged_and_ignored)
+{
+	struct memif_callbacks mcb = { cb_up, cb_down, &ms };
+
+	atomic_store(&cb_ret_logged, 0);
+	memif_set_logger(log_cb_ret, NULL);
+	memif_set_log_level(MEMIF_LOG_DEBUG);
+	snprintf(sock, sizeof(sock), "%s", test_socket_name("api-cbret"));
+	side_reset(&ms);
+	side_reset(&ss);
+	ms.ret = 7;
+	pair_create(&mcb, NULL);
+	ck_assert(WAIT_UNTIL(atomic_load(&cb_ret_logged), CONNECT_MS));
+	ck_assert(linked(ms.m) && linked(ss.m));
+	ck_assert_int_eq(memif_close(ss.m), MEMIF_OK);
+	ck_assert_int_eq(memif_close(ms.m), MEMIF_OK);
+	ck_assert_int_eq(atomic_load(&ms.down), 1);
+	memif_set_logger(NULL, NULL);
+}
+END_TEST
+
+static atomic_int go;
+
+/* memif_close from another thread while the interface's on_connect runs
+ * returns only after the callback has. */
+START_TEST(api_close_waits_for_running_callback)
+{
+	struct memif_callbacks mcb = { cb_up, cb_down, &ms };
+
+	atomic_store(&go, 0);
+	snprintf(sock, sizeof(sock), "%s", test_socket_name("api-cbwait"));
+	side_reset(&ms);
+	side_reset(&ss);
+	ms.hold = &go;
+	pair_create(&mcb, NULL);
+	ck_assert(WAIT_UNTIL(atomic_load(&ms.entered), CONNECT_MS));
+	atomic_store(&go, 1);
+	ck_assert_int_eq(memif_close(ms.m), MEMIF_OK);
+	ck_assert_int_eq(atomic_load(&ms.left), 1);
+	ck_assert_int_eq(atomic_load(&ms.down), 1);
+	ck_assert_int_eq(atomic_load(&ms.overlap), 0);
+	ck_assert_int_eq(memif_close(ss.m), MEMIF_OK);
+}
+END_TEST
+
+/* ... and so does memif_cleanup, which then closes the interface. */
+START_TEST(api_cleanup_waits_for_running_callback)
+{
+	struct memif_callbacks mcb = { cb_up, cb_down, &ms };
+
+	atomic_store(&go, 0);
+	fds_before = test_count_fds();
+	ck_assert_int_eq(memif_init("test-api"), MEMIF_OK);
+	snprintf(sock, sizeof(sock), "%s", test_socket_name("api-clwait"));
+	side_reset(&ms);
+	side_reset(&ss);
+	ms.hold = &go;
+	pair_create(&mcb, NULL);
+	ck_assert(WAIT_UNTIL(atomic_load(&ms.entered), CONNECT_MS));
+	atomic_store(&go, 1);
+	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
+	ck_assert_int_eq(atomic_load(&ms.left), 1);
+	ck_assert_int_eq(atomic_load(&ms.down), 1);
+	ck_assert_int_eq(atomic_load(&ms.overlap), 0);
+	ck_assert_int_eq(test_count_fds(), fds_before);
+}
+END_TEST
+
+static Suite *api_suite(void)
+{
+	Suite *s = suite_create("api");
+	TCase *tc;
+
+	tc = tcase_create("library");
+	tcase_set_timeout(tc, 30);
+	tcase_add_checked_fixture(tc, fds_setup, fds_teardown);
+	tcase_add_test(tc, api_init_at_fd_limit_proc_file_limit);
+	tcase_add_test(tc, api_calls_without_init_not_init);
+	tcase_add_test(tc, api_process_events_second_thread_would_deadlock);
+	tcase_add_test(tc, api_logger_receives_messages_at_level);
+	tcase_add_test(tc, api_logger_replaced_then_default_stderr);
+	tcase_add_test(tc, api_err_from_errno_maps_table);
+	tcase_add_test(tc, api_errno_is_per_thread);
+	tcase_add_test(tc, api_err_from_fault_none_and_internal);
+	tcase_add_test(tc, api_cleanup_waits_for_running_callback);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("create");
+	tcase_set_timeout(tc, 30);
+	tcase_add_checked_fixture(tc, lib_setup, lib_teardown);
+	tcase_add_test(tc, api_create_null_args_inval_arg);
+	tcase_add_test(tc, api_create_bad_modes_inval_arg);
+	tcase_add_test(tc, api_create_log2_above_14_max_ring);
+	tcase_add_test(tc, api_create_secret_over_23_chars_inval_arg);
+	tcase_add_test(tc, api_create_socket_path_over_107_chars_inval_arg);
+	tcase_add_test(tc, api_create_lone_at_socket_inval_arg);
+	tcase_add_test(tc, api_create_slave_layout_over_4gib_inval_arg);
+	tcase_add_test(tc, api_create_at_fd_limit_proc_file_limit);
+	tcase_add_test(tc, api_create_instance_name_defaults);
+	tcase_add_test(tc, api_create_long_if_name_truncated);
+	tcase_add_test(tc, api_create_default_socket_path);
+	tcase_add_test(tc, api_user_data_returned);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("handles");
+	tcase_set_timeout(tc, 30);
+	tcase_add_checked_fixture(tc, lib_setup, lib_teardown);
+	tcase_add_test(tc, api_close_null_noconn);
+	tcase_add_test(tc, api_get_details_null_args);
+	tcase_add_test(tc, api_set_rx_mode_null_and_bad_mode);
+	tcase_add_test(tc, api_set_rx_mode_not_connected_disconnected);
+	tcase_add_test(tc, api_interrupt_fd_calls_null_args);
+	tcase_add_test(tc, api_read_interrupt_none_pending_again);
+	tcase_add_test(tc, api_read_interrupt_error_empty_again);
+	tcase_add_test(tc,
+		       api_get_queue_interrupt_fd_not_connected_disconnected);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("pair");
+	tcase_set_timeout(tc, 30);
+	tcase_add_checked_fixture(tc, pair_setup, pair_teardown);
+	tcase_add_test(tc, api_set_rx_mode_bad_qid);
+	tcase_add_test(tc, api_get_queue_interrupt_fd_bad_qid);
+	tcase_add_test(tc, api_tx_burst_null_args);
+	tcase_add_test(tc, api_tx_burst_zero_packets_ok);
+	tcase_add_test(tc, api_tx_burst_bad_qid);
+	tcase_add_test(tc, api_tx_burst_not_connected_disconnected);
+	tcase_add_test(tc, api_tx_burst_zero_length_pkt_len_after_sent);
+	tcase_add_test(tc, api_tx_alloc_null_args);
+	tcase_add_test(tc, api_tx_alloc_bad_qid_and_not_connected);
+	tcase_add_test(tc, api_tx_commit_null_args);
+	tcase_add_test(tc, api_tx_commit_bad_lengths_pkt_len);
+	tcase_add_test(tc, api_tx_commit_bad_qid_and_not_connected);
+	tcase_add_test(tc, api_rx_burst_null_args);
+	tcase_add_test(tc, api_rx_burst_bad_qid_and_not_connected);
+	tcase_add_test(tc, api_rx_release_errors);
+	tcase_add_test(tc, api_rx_release_frees_slots);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("callbacks");
+	tcase_set_timeout(tc, 30);
+	tcase_add_checked_fixture(tc, lib_setup, lib_teardown);
+	tcase_add_test(tc, api_no_callbacks_connects);
+	tcase_add_test(tc, api_callback_error_logged_and_ignored);
+	tcase_add_test(tc, api_close_waits_for_running_callback);
+	suite_add_tcase(s, tc);
+
+	return s;
+}
+
+MEMIF_TEST_MAIN(api_suite)

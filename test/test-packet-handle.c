@@ -1,0 +1,650 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The packet handle (memif_new_packet_handle, NewPacketHandle): packets
+ * read in order with their capture info, rx_count packets fetched per
+ * burst, slots given back, packets written one at a time, EOF for an
+ * empty or full ring and after close, and the error codes passed through
+ * from the bursts.  A master and a slave of this process, connected over
+ * an abstract socket, with 16-slot rings.
+ */
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "memif/memif.h"
+
+#include "common.h"
+
+#define CONNECT_MS 5000
+#define LOG2_RING 4
+#define RING_SLOTS (1u << LOG2_RING)
+#define BUF_SIZE 2048
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+#define WAIT_UNTIL(cond, ms)                                     \
+	({                                                       \
+		uint64_t wu_end_ = now_ms() + (ms);              \
+		bool wu_ok_;                                     \
+		while (!(wu_ok_ = (cond)) && now_ms() < wu_end_) \
+			usleep(1000);                            \
+		wu_ok_;                                          \
+	})
+
+/* ---- a connected pair in this process ------------------------------------- */
+
+static struct memif *master, *slave;
+static atomic_int master_up, slave_up;
+static char sock[64];
+static int fds_before;
+
+static int on_up(struct memif *m, void *ctx)
+{
+	atomic_fetch_add((atomic_int *)ctx, 1);
+	return 0;
+}
+
+static int on_down(struct memif *m, void *ctx)
+{
+	atomic_fetch_sub((atomic_int *)ctx, 1);
+	return 0;
+}
+
+static void setup(void)
+{
+	struct memif_callbacks mcb = { on_up, on_down, &master_up };
+	struct memif_callbacks scb = { on_up, on_down, &slave_up };
+	struct memif_config mc = { .if_name = "ph-master",
+				   .conn_id = 1,
+				   .is_master = true,
+				   .log2_ring_size = LOG2_RING,
+				   .buffer_size = BUF_SIZE };
+	struct memif_config sc = mc;
+
+	fds_before = test_count_fds();
+	atomic_store(&master_up, 0);
+	atomic_store(&slave_up, 0);
+	snprintf(sock, sizeof(sock), "%s", test_socket_name("ph"));
+	mc.socket_filename = sock;
+	sc.socket_filename = sock;
+	sc.if_name = "ph-slave";
+	sc.is_master = false;
+	sc.reconnect_interval_ms = 20;
+	memif_set_log_level(MEMIF_LOG_ERROR);
+	ck_assert_int_eq(memif_init("test-packet-handle"), MEMIF_OK);
+	ck_assert_int_eq(memif_create_interface(&mc, &mcb, &master), MEMIF_OK);
+	ck_assert_int_eq(memif_create_interface(&sc, &scb, &slave), MEMIF_OK);
+	ck_assert_msg(WAIT_UNTIL(atomic_load(&master_up) == 1 &&
+					 atomic_load(&slave_up) == 1,
+				 CONNECT_MS),
+		      "pair not connected");
+}
+
+static void teardown(void)
+{
+	ck_assert_int_eq(memif_close(slave), MEMIF_OK);
+	ck_assert_int_eq(memif_close(master), MEMIF_OK);
+	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
+	ck_assert_int_eq(test_count_fds(), fds_before);
+}
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static void pattern(uint8_t *p, uint32_t len, uint32_t seed)
+{
+	uint32_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (uint8_t)(seed * 31u + i * 7u + (i >> 8));
+}
+
+/* Packet @seq of the tests: its length. */
+static uint32_t len_of(uint32_t seq)
+{
+	static const uint32_t lens[] = { 60, 1, 1500, 2048, 700, 128 };
+
+	return lens[seq % 6];
+}
+
+/* @n numbered packets from @m on queue 0, all of which must fit. */
+static void send_numbered(struct memif *m, uint32_t first, uint16_t n)
+{
+	static uint8_t bufs[RING_SLOTS][BUF_SIZE];
+	struct memif_tx_pkt p[RING_SLOTS];
+	uint16_t i, sent = 0;
+
+	ck_assert_uint_le(n, RING_SLOTS);
+	for (i = 0; i < n; i++) {
+		pattern(bufs[i], len_of(first + i), first + i);
+		p[i] = (struct memif_tx_pkt){ bufs[i], len_of(first + i) };
+	}
+	ck_assert_int_eq(memif_tx_burst(m, 0, p, n, &sent), MEMIF_OK);
+	ck_assert_uint_eq(sent, n);
+}
+
+static void expect_packet(const uint8_t *data, uint32_t len, uint32_t seq)
+{
+	uint8_t want[BUF_SIZE];
+
+	ck_assert_uint_eq(len, len_of(seq));
+	pattern(want, len, seq);
+	ck_assert_msg(!memcmp(data, want, len), "packet %u: bytes differ", seq);
+}
+
+static uint64_t rx_packets(struct memif *m)
+{
+	struct memif_details *d = calloc(1, sizeof(*d));
+	uint64_t n;
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_int_eq(memif_get_details(m, d), MEMIF_OK);
+	n = d->rx_queues[0].packets;
+	free(d);
+	return n;
+}
+
+/* Everything waiting on @m's queue 0: the number of packets. */
+static unsigned drain(struct memif *m)
+{
+	struct memif_rx_pkt p[32];
+	unsigned total = 0;
+	uint16_t n;
+
+	do {
+		n = 0;
+		ck_assert_int_eq(memif_rx_burst(m, 0, p, 32, &n), MEMIF_OK);
+		total += n;
+	} while (n);
+	return total;
+}
+
+static struct memif_packet_handle *handle_new(struct memif *m, uint8_t qid,
+					      uint16_t rx_count)
+{
+	struct memif_packet_handle *h = NULL;
+
+	ck_assert_int_eq(memif_new_packet_handle(m, qid, rx_count, &h),
+			 MEMIF_OK);
+	ck_assert_ptr_nonnull(h);
+	return h;
+}
+
+/* A slave that never connects: nothing listens on its socket. */
+static struct memif *lone_slave(void)
+{
+	struct memif_config c = { .if_name = "ph-lone",
+				  .socket_filename =
+					  test_socket_name("ph-nobody"),
+				  .reconnect_interval_ms = 60000 };
+	struct memif *m;
+
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
+	return m;
+}
+
+/* ---- creation -------------------------------------------------------------- */
+
+START_TEST(packet_handle_new_null_iface_noconn)
+{
+	struct memif_packet_handle *h = NULL;
+
+	ck_assert_int_eq(memif_new_packet_handle(NULL, 0, 1, &h),
+			 MEMIF_ERR_NOCONN);
+	ck_assert_ptr_null(h);
+}
+END_TEST
+
+START_TEST(packet_handle_new_null_out_inval_arg)
+{
+	ck_assert_int_eq(memif_new_packet_handle(master, 0, 1, NULL),
+			 MEMIF_ERR_INVAL_ARG);
+}
+END_TEST
+
+/* ---- reading --------------------------------------------------------------- */
+
+START_TEST(packet_handle_read_returns_packets_in_order)
+{
+	struct memif_packet_handle *h = handle_new(master, 0, 4);
+	const uint8_t *data;
+	uint32_t len, i;
+
+	send_numbered(slave, 0, 6);
+	for (i = 0; i < 6; i++) {
+		ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
+				 MEMIF_OK);
+		expect_packet(data, len, i);
+	}
+	memif_packet_handle_free(h);
+}
+END_TEST
+
+START_TEST(packet_handle_read_empty_ring_eof)
+{
+	struct memif_packet_handle *h = handle_new(master, 0, 4);
+	const uint8_t *data = NULL;
+	uint32_t len = 0;
+
+	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
+			 MEMIF_ERR_EOF);
+	send_numbered(slave, 0, 1);
+	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
+			 MEMIF_OK);
+	expect_packet(data, len, 0);
+	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
+			 MEMIF_ERR_EOF);
+	memif_packet_handle_free(h);
+}
+END_TEST
+
+/* Lengths of the packet, and CLOCK_REALTIME taken while reading it. */
+START_TEST(packet_handle_read_fills_capture_info)
+{
+	struct memif_packet_handle *h = handle_new(master, 0, 1);
+	struct memif_capture_info ci;
+	struct timespec t0, t1;
+	const uint8_t *data;
+	uint32_t len;
+
+	send_numbered(slave, 2, 1); /* 1500 bytes */
+	memset(&ci, 0xff, sizeof(ci));
+	ck_assert_int_eq(clock_gettime(CLOCK_REALTIME, &t0), 0);
+	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, &ci),
+			 MEMIF_OK);
+	ck_assert_int_eq(clock_gettime(CLOCK_REALTIME, &t1), 0);
+	expect_packet(data, len, 2);
+	ck_assert_uint_eq(ci.capture_length, 1500);
+	ck_assert_uint_eq(ci.length, 1500);
+	ck_assert(ci.timestamp.tv_sec > t0.tv_sec ||
+		  (ci.timestamp.tv_sec == t0.tv_sec &&
+		   ci.timestamp.tv_nsec >= t0.tv_nsec));
+	ck_assert(ci.timestamp.tv_sec < t1.tv_sec ||
+		  (ci.timestamp.tv_sec == t1.tv_sec &&
+		   ci.timestamp.tv_nsec <= t1.tv_nsec));
+	memif_packet_handle_free(h);
+}
+END_TEST
+
+/* Packets of one burst carry the time of that burst. */
+START_TEST(packet_handle_read_burst_shares_timestamp)
+{
+	struct memif_packet_handle *h = handle_new(master, 0, 3);
+	struct memif_capture_info ci[3];
+	const uint8_t *data;
+	uint32_t len, i;
+
+	send_numbered(slave, 0, 3);
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(memif_packet_handle_read(h, &data, &len,
+							  &ci[i]),
+				 MEMIF_OK);
+	for (i = 1; i < 3; i++) {
+		ck_assert_int_eq(ci[i].timestamp.tv_sec,
+				 ci[0].timestamp.tv_sec);
+		ck_assert_int_eq(ci[i].timestamp.tv_nsec,
+				 ci[0].timestamp.tv_nsec);
+	}
+	memif_packet_handle_free(h);
+}
+END_TEST
+
+/* rx_count packets come off the ring per burst: the queue's packet
+ * counter moves by rx_count on the first read, not at all on the next
+ * ones of that burst. */
+START_TEST(packet_handle_read_fetches_rx_count_per_burst)
+{
+	struct memif_packet_handle *h = handle_new(master, 0, 4);
+	const uint8_t *data;
+	uint32_t len, i;
+	uint64_t base = rx_packets(master);
+
+	send_numbered(slave, 0, 6);
+	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
+			 MEMIF_OK);
+	ck_assert_uint_eq(rx_packets(master) - base, 4);
+	for (i = 1; i < 4; i++)
+		ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
+				 MEMIF_OK);
+	ck_assert_uint_eq(rx_packets(master) - base, 4);
+	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
+			 MEMIF_OK);
+	expect_packet(data, len, 4);
+	ck_assert_uint_eq(rx_packets(master) - base, 6);
+	memif_packet_handle_free(h);
+}
+END_TEST
+
+START_TEST(packet_handle_read_rx_count_zero_means_one)
+{
+	struct memif_packet_handle *h = handle_new(master, 0, 0);
+	const uint8_t *data;
+	uint32_t len;
+	uint64_t base = rx_packets(master);
+
+	send_numbered(slave, 0, 3);
+	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
+			 MEMIF_OK);
+	ck_assert_uint_eq(rx_packets(master) - base, 1);
+	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
+			 MEMIF_OK);
+	expect_packet(data, len, 1);
+	ck_assert_uint_eq(rx_packets(master) - base, 2);
+	memif_packet_handle_free(h);
+}
+END_TEST
+
+/* A full ring read through the handle is free again once the handle has
+ * fetched its next burst: the peer can fill it once more. */
+START_TEST(packet_handle_read_gives_slots_back)
+{
+	struct memif_packet_handle *h = handle_new(master, 0, RING_SLOTS);
+	struct memif_tx_pkt p = { "x", 1 };
+	const uint8_t *data;
+	uint32_t len, i;
+	uint16_t sent = 0;
+
+	send_numbered(slave, 0, RING_SLOTS);
+	ck_assert_int_eq(memif_tx_burst(slave, 0, &p, 1, &sent), MEMIF_OK);
+	ck_assert_uint_eq(sent, 0); /* full */
+	for (i = 0; i < RING_SLOTS; i++)
+		ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
+				 MEMIF_OK);
+	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
+			 MEMIF_ERR_EOF);
+	send_numbered(slave, 100, RING_SLOTS);
+	for (i = 0; i < RING_SLOTS; i++) {
+		ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
+				 MEMIF_OK);
+		expect_packet(data, len, 100 + i);
+	}
+	memif_packet_handle_free(h);
+}
+END_TEST
+
+/* A packet chained over several slots comes back whole. */
+START_TEST(packet_handle_read_reassembles_chained_packet)
+{
+	static uint8_t big[5000], want[5000];
+	struct memif_packet_handle *h = handle_new(master, 0, 2);
+	struct memif_tx_pkt p = { big, sizeof(big) };
+	const uint8_t *data;
+	uint16_t sent = 0;
+	uint32_t len;
+
+	pattern(big, sizeof(big), 77);
+	memcpy(want, big, sizeof(big));
+	ck_assert_int_eq(memif_tx_burst(slave, 0, &p, 1, &sent), MEMIF_OK);
+	ck_assert_uint_eq(sent, 1);
+	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
+			 MEMIF_OK);
+	ck_assert_uint_eq(len, sizeof(big));
+	ck_assert(!memcmp(data, want, sizeof(want)));
+	memif_packet_handle_free(h);
+}
+END_TEST
+
+START_TEST(packet_handle_read_null_args_inval_arg)
+{
+	struct memif_packet_handle *h = handle_new(master, 0, 1);
+	const uint8_t *data;
+	uint32_t len;
+
+	send_numbered(slave, 0, 1);
+	ck_assert_int_eq(memif_packet_handle_read(NULL, &data, &len, NULL),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_packet_handle_read(h, NULL, &len, NULL),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_packet_handle_read(h, &data, NULL, NULL),
+			 MEMIF_ERR_INVAL_ARG);
+	/* None of them consumed the packet. */
+	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
+			 MEMIF_OK);
+	expect_packet(data, len, 0);
+	memif_packet_handle_free(h);
+}
+END_TEST
+
+START_TEST(packet_handle_read_bad_queue_qid)
+{
+	struct memif_packet_handle *h = handle_new(master, 1, 1);
+	const uint8_t *data;
+	uint32_t len;
+
+	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
+			 MEMIF_ERR_QID);
+	memif_packet_handle_free(h);
+}
+END_TEST
+
+START_TEST(packet_handle_read_not_connected_disconnected)
+{
+	struct memif *m = lone_slave();
+	struct memif_packet_handle *h = handle_new(m, 0, 1);
+	const uint8_t *data;
+	uint32_t len;
+
+	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
+			 MEMIF_ERR_DISCONNECTED);
+	memif_packet_handle_free(h);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+/* ---- writing --------------------------------------------------------------- */
+
+START_TEST(packet_handle_write_sends_one_packet)
+{
+	struct memif_packet_handle *h = handle_new(slave, 0, 1);
+	struct memif_rx_pkt p[4];
+	uint8_t buf[1500];
+	uint16_t n = 0;
+
+	pattern(buf, sizeof(buf), 2);
+	ck_assert_int_eq(memif_packet_handle_write(h, buf, sizeof(buf)),
+			 MEMIF_OK);
+	ck_assert_int_eq(memif_rx_burst(master, 0, p, 4, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 1);
+	expect_packet(p[0].data, p[0].len, 2);
+	memif_packet_handle_free(h);
+}
+END_TEST
+
+START_TEST(packet_handle_write_full_ring_eof)
+{
+	struct memif_packet_handle *h = handle_new(slave, 0, 1);
+	unsigned written = 0;
+	int ret;
+
+	while ((ret = memif_packet_handle_write(h, "abc", 3)) == MEMIF_OK &&
+	       written <= RING_SLOTS)
+		written++;
+	ck_assert_int_eq(ret, MEMIF_ERR_EOF);
+	ck_assert_uint_eq(written, RING_SLOTS);
+	ck_assert_uint_eq(drain(master), RING_SLOTS);
+	/* Room again. */
+	ck_assert_int_eq(memif_packet_handle_write(h, "abc", 3), MEMIF_OK);
+	memif_packet_handle_free(h);
+}
+END_TEST
+
+/* Length 0, and longer than the whole ring holds: MEMIF_ERR_PKT_LEN
+ * (from memif_tx_burst), nothing sent. */
+START_TEST(packet_handle_write_bad_length_pkt_len)
+{
+	static uint8_t big[RING_SLOTS * BUF_SIZE + 1];
+	struct memif_packet_handle *h = handle_new(slave, 0, 1);
+
+	ck_assert_int_eq(memif_packet_handle_write(h, big, 0),
+			 MEMIF_ERR_PKT_LEN);
+	ck_assert_int_eq(memif_packet_handle_write(h, NULL, 0),
+			 MEMIF_ERR_PKT_LEN);
+	ck_assert_int_eq(memif_packet_handle_write(h, big, sizeof(big)),
+			 MEMIF_ERR_PKT_LEN);
+	ck_assert_uint_eq(drain(master), 0);
+	memif_packet_handle_free(h);
+}
+END_TEST
+
+START_TEST(packet_handle_write_null_args_inval_arg)
+{
+	struct memif_packet_handle *h = handle_new(slave, 0, 1);
+
+	ck_assert_int_eq(memif_packet_handle_write(NULL, "abc", 3),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_packet_handle_write(h, NULL, 3),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_uint_eq(drain(master), 0);
+	memif_packet_handle_free(h);
+}
+END_TEST
+
+START_TEST(packet_handle_write_bad_queue_qid)
+{
+	struct memif_packet_handle *h = handle_new(slave, 3, 1);
+
+	ck_assert_int_eq(memif_packet_handle_write(h, "abc", 3), MEMIF_ERR_QID);
+	memif_packet_handle_free(h);
+}
+END_TEST
+
+START_TEST(packet_handle_write_not_connected_disconnected)
+{
+	struct memif *m = lone_slave();
+	struct memif_packet_handle *h = handle_new(m, 0, 1);
+
+	ck_assert_int_eq(memif_packet_handle_write(h, "abc", 3),
+			 MEMIF_ERR_DISCONNECTED);
+	memif_packet_handle_free(h);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+/* ---- close ----------------------------------------------------------------- */
+
+/* After close, reads are EOF, even with packets of the last burst still
+ * cached and more waiting on the ring. */
+START_TEST(packet_handle_closed_read_eof)
+{
+	struct memif_packet_handle *h = handle_new(master, 0, 4);
+	const uint8_t *data;
+	uint32_t len;
+
+	send_numbered(slave, 0, 6);
+	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
+			 MEMIF_OK);
+	memif_packet_handle_close(h);
+	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
+			 MEMIF_ERR_EOF);
+	memif_packet_handle_free(h);
+}
+END_TEST
+
+START_TEST(packet_handle_closed_write_eof)
+{
+	struct memif_packet_handle *h = handle_new(slave, 0, 1);
+
+	memif_packet_handle_close(h);
+	ck_assert_int_eq(memif_packet_handle_write(h, "abc", 3), MEMIF_ERR_EOF);
+	ck_assert_uint_eq(drain(master), 0);
+	memif_packet_handle_free(h);
+}
+END_TEST
+
+/* Close twice, then free; close and free of NULL do nothing. */
+START_TEST(packet_handle_close_idempotent)
+{
+	struct memif_packet_handle *h = handle_new(slave, 0, 1);
+
+	memif_packet_handle_close(h);
+	memif_packet_handle_close(h);
+	ck_assert_int_eq(memif_packet_handle_write(h, "abc", 3), MEMIF_ERR_EOF);
+	memif_packet_handle_free(h);
+	memif_packet_handle_close(NULL);
+	memif_packet_handle_free(NULL);
+}
+END_TEST
+
+/* Two handles on one interface, one per direction of the same queue id:
+ * a packet written by the slave's handle is read by the master's. */
+START_TEST(packet_handle_pair_round_trip)
+{
+	struct memif_packet_handle *w = handle_new(slave, 0, 1),
+				   *r = handle_new(master, 0, 8);
+	const uint8_t *data;
+	uint8_t buf[700];
+	uint32_t len;
+
+	pattern(buf, sizeof(buf), 4);
+	ck_assert_int_eq(memif_packet_handle_write(w, buf, sizeof(buf)),
+			 MEMIF_OK);
+	ck_assert_int_eq(memif_packet_handle_read(r, &data, &len, NULL),
+			 MEMIF_OK);
+	expect_packet(data, len, 4);
+	memif_packet_handle_free(w);
+	memif_packet_handle_free(r);
+}
+END_TEST
+
+static Suite *packet_handle_suite(void)
+{
+	Suite *s = suite_create("packet-handle");
+	TCase *tc;
+
+	tc = tcase_create("new");
+	tcase_set_timeout(tc, 30);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, packet_handle_new_null_iface_noconn);
+	tcase_add_test(tc, packet_handle_new_null_out_inval_arg);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("read");
+	tcase_set_timeout(tc, 30);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, packet_handle_read_returns_packets_in_order);
+	tcase_add_test(tc, packet_handle_read_empty_ring_eof);
+	tcase_add_test(tc, packet_handle_read_fills_capture_info);
+	tcase_add_test(tc, packet_handle_read_burst_shares_timestamp);
+	tcase_add_test(tc, packet_handle_read_fetches_rx_count_per_burst);
+	tcase_add_test(tc, packet_handle_read_rx_count_zero_means_one);
+	tcase_add_test(tc, packet_handle_read_gives_slots_back);
+	tcase_add_test(tc, packet_handle_read_reassembles_chained_packet);
+	tcase_add_test(tc, packet_handle_read_null_args_inval_arg);
+	tcase_add_test(tc, packet_handle_read_bad_queue_qid);
+	tcase_add_test(tc, packet_handle_read_not_connected_disconnected);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("write");
+	tcase_set_timeout(tc, 30);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, packet_handle_write_sends_one_packet);
+	tcase_add_test(tc, packet_handle_write_full_ring_eof);
+	tcase_add_test(tc, packet_handle_write_bad_length_pkt_len);
+	tcase_add_test(tc, packet_handle_write_null_args_inval_arg);
+	tcase_add_test(tc, packet_handle_write_bad_queue_qid);
+	tcase_add_test(tc, packet_handle_write_not_connected_disconnected);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("close");
+	tcase_set_timeout(tc, 30);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, packet_handle_closed_read_eof);
+	tcase_add_test(tc, packet_handle_closed_write_eof);
+	tcase_add_test(tc, packet_handle_close_idempotent);
+	tcase_add_test(tc, packet_handle_pair_round_trip);
+	suite_add_tcase(s, tc);
+
+	return s;
+}
+
+MEMIF_TEST_MAIN(packet_handle_suite)
