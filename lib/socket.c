@@ -42,7 +42,10 @@ int memif__socket_addr(const char *name, struct sockaddr_un *addr,
 	return 0;
 }
 
-/* Is something listening on @addr?  Used before replacing a socket file. */
+/* Is something listening on @addr?  Used before replacing a socket file.
+ * Only a refused connection proves a stale file: a listener of another
+ * socket type answers EPROTOTYPE, one we may not reach EACCES, and their
+ * files are not ours to take. */
 static bool live_listener(const struct sockaddr_un *addr, socklen_t len)
 {
 	int fd = memif__os_socket();
@@ -51,7 +54,7 @@ static bool live_listener(const struct sockaddr_un *addr, socklen_t len)
 	if (fd < 0)
 		return true; /* cannot tell: do not steal */
 	live = connect(fd, (const struct sockaddr *)addr, len) == 0 ||
-	       errno == EAGAIN || errno == EINPROGRESS;
+	       (errno != ECONNREFUSED && errno != ENOENT);
 	memif__os_close(fd);
 	return live;
 }

@@ -190,9 +190,9 @@ struct memif_config {
 	const char *app_name;
 	/* MemifShmSpecs.  As with VPP, the slave decides the shared memory:
 	 * a slave asks for these (a master may grant fewer), a master takes
-	 * whatever the slave asks, 1..255 each way, and ignores its own
-	 * queue counts.  The negotiated counts are in memif_get_details()
-	 * from on_connect on. */
+	 * whatever the slave asks, 1..256 rings each way (HELLO advertises
+	 * 255 as the highest index), and ignores its own queue counts.  The
+	 * negotiated counts are in memif_get_details() from on_connect on. */
 	uint8_t num_rx_queues; /* 0 -> 1 */
 	uint8_t num_tx_queues; /* 0 -> 1 */
 	uint16_t buffer_size; /* 0 -> 2048; decides slot size on a slave */
@@ -255,10 +255,12 @@ struct memif_details {
 	uint32_t connects; /* completed handshakes so far */
 	/* Queues of the live connection, or of the last one (its counters
 	 * stay readable after it went down, until the next connect). */
-	uint8_t num_rx_queues;
-	uint8_t num_tx_queues;
-	struct memif_queue_details rx_queues[MEMIF_MAX_QUEUES];
-	struct memif_queue_details tx_queues[MEMIF_MAX_QUEUES];
+	uint16_t num_rx_queues; /* up to 256: a peer may create one more
+				   ring than we can ask for (HELLO's
+				   highest index is 255) */
+	uint16_t num_tx_queues;
+	struct memif_queue_details rx_queues[MEMIF_MAX_QUEUES + 1];
+	struct memif_queue_details tx_queues[MEMIF_MAX_QUEUES + 1];
 };
 
 /* One packet to copy out (RawPacketData for TxBurst). */
@@ -568,7 +570,8 @@ MEMIF_API MEMIF_MUST_CHECK int memif_tx_commit(struct memif *m, uint8_t qid,
  * memif_new_packet_handle() - a gopacket-style reader/writer on queue @qid
  * (the same id for RX and TX).  @rx_count packets are fetched per burst
  * (0 -> 1).
- * Return: MEMIF_OK or MEMIF_ERR_NOMEM, MEMIF_ERR_INVAL_ARG.
+ * Return: MEMIF_OK or MEMIF_ERR_NOCONN (@m NULL), MEMIF_ERR_NOMEM,
+ * MEMIF_ERR_INVAL_ARG.
  */
 MEMIF_API MEMIF_MUST_CHECK int
 memif_new_packet_handle(struct memif *m, uint8_t qid, uint16_t rx_count,
