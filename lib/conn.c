@@ -53,8 +53,8 @@ struct memif__conn *memif__conn_new(struct memif__ctx *c, int fd,
 	cn->mctx.phase = is_master ? MEMIF_PHASE_M_WAIT_INIT :
 				     MEMIF_PHASE_S_WAIT_HELLO;
 	cn->mctx.max_region = MEMIF__MAX_REGIONS - 1;
-	cn->mctx.max_s2m_ring = MEMIF_MAX_QUEUES - 1;
-	cn->mctx.max_m2s_ring = MEMIF_MAX_QUEUES - 1;
+	cn->mctx.max_s2m_ring = MEMIF__HELLO_MAX_RING;
+	cn->mctx.max_m2s_ring = MEMIF__HELLO_MAX_RING;
 	cn->mctx.max_log2_ring_size = MEMIF_MAX_LOG2_RING_SIZE;
 	cn->mctx.region_size = cn->region_size;
 	cn->born_ns = memif__now_ns();
@@ -841,7 +841,8 @@ out_retry:
 				   "is the path right?); retrying every %u ms",
 				   m->sock_name, m->reconnect_ms);
 		else if (err == -ECONNREFUSED)
-			memif__log(MEMIF_LOG_WARN, m, -1, MEMIF_ERR_CONNREFUSED,
+			/* INFO: a slave started before its master is usual */
+			memif__log(MEMIF_LOG_INFO, m, -1, MEMIF_ERR_CONNREFUSED,
 				   "%s: connection refused (no master listens "
 				   "on it); retrying every %u ms",
 				   m->sock_name, m->reconnect_ms);

@@ -829,11 +829,11 @@ int memif_get_details(struct memif *m, struct memif_details *out)
 	out->connects = m->connects;
 	/* Counters of the last connection stay readable after it went down
 	 * (in on_disconnect and later), until the next connection. */
-	out->num_rx_queues = (uint8_t)m->det_rxq;
-	out->num_tx_queues = (uint8_t)m->det_txq;
-	for (i = 0; i < m->det_rxq && i < MEMIF_MAX_QUEUES; i++)
+	out->num_rx_queues = m->det_rxq;
+	out->num_tx_queues = m->det_txq;
+	for (i = 0; i < m->det_rxq && i <= MEMIF_MAX_QUEUES; i++)
 		queue_details(m, m->rxq[i], &out->rx_queues[i]);
-	for (i = 0; i < m->det_txq && i < MEMIF_MAX_QUEUES; i++)
+	for (i = 0; i < m->det_txq && i <= MEMIF_MAX_QUEUES; i++)
 		queue_details(m, m->txq[i], &out->tx_queues[i]);
 	pthread_mutex_unlock(&c->lock);
 	return MEMIF_OK;
