@@ -15,6 +15,11 @@
  * Threads: the library's event thread runs the callbacks; one worker per
  * queue owns that queue's data path; the main thread waits for the
  * connection, prints progress once a second and the summary at the end.
+ *
+ * Queues: the slave decides the shared memory.  A slave asks for --queues
+ * pairs and a master may grant fewer; a master takes whatever the slave asks
+ * and ignores --queues.  The workers follow the connection's counts (see
+ * plan_workers()), and --count is split over them.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -65,6 +70,7 @@ struct opts {
 	bool inplace;
 	bool full;
 	bool raw;
+	bool allow_unsealed; /* master: accept unsealed peer regions */
 	int cpus[MAX_CPUS];
 	unsigned int ncpus;
 	double duration; /* seconds, 0 = no limit */
@@ -105,7 +111,10 @@ struct worker {
 	struct qpub pub; /* first: its own cache lines */
 	struct perf *p;
 	pthread_t th;
-	uint8_t qid;
+	uint8_t qid; /* RX queue, and TX queue except for echo */
+	uint8_t txq; /* echo: where this queue's packets go back */
+	bool has_rx; /* qid has an RX ring (tx mode: check reflections) */
+	pthread_mutex_t *txlock; /* echo: txq shared with another worker */
 	int cpu; /* -1: not pinned */
 	int qfd; /* RX queue eventfd (interrupt mode) */
 	int epfd; /* edge mode: epoll on qfd (EPOLLET) and the stop fd */
@@ -140,11 +149,19 @@ struct perf {
 	_Atomic int disconnected;
 	_Atomic int disconnect_done; /* on_disconnect has taken its snapshot */
 	_Atomic unsigned int done;
+	_Atomic unsigned int sending; /* tx: workers still in their send loop */
+	_Atomic bool reflected; /* tx: some queue got packets back */
 	_Atomic bool closing;
-	pthread_mutex_t lock; /* started, det*, dtmp */
+	pthread_mutex_t lock; /* started, det*, dtmp, neg */
 	bool started;
-	unsigned int nq;
+	/* The connection's shape, from the details on_connect saw. */
+	struct {
+		unsigned int rx_queues, tx_queues, ring_size, buffer_size;
+	} neg;
+	unsigned int nq; /* workers: set before they start, fixed after */
 	struct worker *w;
+	pthread_mutex_t *txlock; /* echo with more RX than TX queues */
+	unsigned int ntxlock;
 	struct memif_details *det; /* last snapshot that had the queues */
 	struct memif_details *dtmp;
 	bool det_valid;
@@ -403,6 +420,7 @@ static void run_tx(struct worker *w)
 	 * a reflector's ring holds 1024 slots, 8 bursts are 256. */
 	unsigned int iter = 0, rx_every = o->interrupt ? 64 : 8, idle = 0;
 	uint64_t idle_since;
+	bool others;
 	int rc, r;
 	uint16_t i;
 
@@ -468,26 +486,39 @@ static void run_tx(struct worker *w)
 			if (!o->spin)
 				idle_backoff(&idle);
 		}
-		if (++iter % rx_every == 0 && rx_once(w) < 0)
+		if (++iter % rx_every == 0 && w->has_rx && rx_once(w) < 0)
 			break;
 		if ((iter & 255) == 0)
 			rx_clock(w);
 		publish(w);
 	}
 	w->tx_t1 = now_ns();
-	/* Something reflects our packets: wait for the ones in flight. */
+	atomic_fetch_sub(&p->sending, 1);
+	if (w->rx_pkts)
+		atomic_store(&p->reflected, true);
+	/* Something reflects our packets: wait for the ones in flight.  Keep
+	 * the ring drained while other queues still send, too: a reflector
+	 * with fewer TX queues than we have sends theirs back here, and
+	 * stalls them when this ring is full. */
 	idle_since = w->tx_t1;
-	while (w->rx_pkts && w->rx_pkts < w->tx_pkts && !w->err &&
-	       stopping(p) != STOP_HARD) {
+	idle = 0;
+	while (w->has_rx && !w->err && stopping(p) != STOP_HARD) {
+		others = atomic_load(&p->sending) && atomic_load(&p->reflected);
+		if (!others && !(w->rx_pkts && w->rx_pkts < w->tx_pkts))
+			break;
 		r = rx_once(w);
 		if (r < 0)
 			break;
-		if (r > 0)
+		if (r > 0) {
 			idle_since = now_ns();
-		else if (now_ns() - idle_since > RETURN_IDLE_NS)
+			idle = 0;
+		} else if (!others && now_ns() - idle_since > RETURN_IDLE_NS) {
 			break;
-		else if (o->interrupt)
+		} else if (o->interrupt) {
 			wait_rx(w, 10);
+		} else if (!o->spin) {
+			idle_backoff(&idle);
+		}
 	}
 	rx_clock(w);
 	publish(w);
@@ -521,12 +552,15 @@ static void run_rx(struct worker *w)
 	publish(w);
 }
 
-/* Send back the @n packets just received, on the same queue, in order. */
+/* Send back the @n packets just received, in order, on TX queue w->txq:
+ * the same queue, or that modulo the TX count when the peer asked for
+ * fewer TX than RX queues. */
 static bool echo_send(struct worker *w, uint16_t n)
 {
 	struct perf *p = w->p;
 	struct memif *m = p->m;
 	uint16_t off = 0, got, k, sent;
+	uint8_t txq = w->txq;
 	int rc;
 
 	for (k = 0; k < n; k++) {
@@ -539,8 +573,8 @@ static bool echo_send(struct worker *w, uint16_t n)
 		sent = 0;
 		if (p->o->inplace &&
 		    (!w->slot_cap || w->rxp[off].len <= w->slot_cap)) {
-			rc = memif_tx_alloc(m, w->qid, w->txb,
-					    (uint16_t)(n - off), &got);
+			rc = memif_tx_alloc(m, txq, w->txb, (uint16_t)(n - off),
+					    &got);
 			if (tx_failed(w, rc))
 				return false;
 			if (got)
@@ -555,19 +589,18 @@ static bool echo_send(struct worker *w, uint16_t n)
 			/* k == 0 with got > 0 drops the reservation; the
 			 * packet then goes by copy (chained) below. */
 			if (got) {
-				rc = memif_tx_commit(m, w->qid, w->txb, k,
-						     &sent);
+				rc = memif_tx_commit(m, txq, w->txb, k, &sent);
 				if (tx_failed(w, rc))
 					return false;
 			}
 			if (got && !k) {
-				rc = memif_tx_burst(m, w->qid, w->etx + off, 1,
+				rc = memif_tx_burst(m, txq, w->etx + off, 1,
 						    &sent);
 				if (tx_failed(w, rc))
 					return false;
 			}
 		} else {
-			rc = memif_tx_burst(m, w->qid, w->etx + off,
+			rc = memif_tx_burst(m, txq, w->etx + off,
 					    (uint16_t)(n - off), &sent);
 			if (tx_failed(w, rc))
 				return false;
@@ -579,6 +612,10 @@ static bool echo_send(struct worker *w, uint16_t n)
 			off += sent;
 		} else {
 			w->ring_full++;
+			/* Nobody may read that ring any more: once asked
+			 * to stop, do not wait for it. */
+			if (stopping(p))
+				return false;
 		}
 	}
 	return true;
@@ -590,6 +627,7 @@ static void run_echo(struct worker *w)
 	struct perf *p = w->p;
 	const struct opts *o = p->o;
 	unsigned int iter = 0;
+	bool ok;
 	int r;
 
 	w->tx_t0 = now_ns();
@@ -598,7 +636,15 @@ static void run_echo(struct worker *w)
 		if (r < 0)
 			break;
 		if (r > 0) {
-			if (!echo_send(w, (uint16_t)r))
+			/* A shared TX queue: one thread between alloc and
+			 * commit, or the second alloc replaces the first's
+			 * reservation. */
+			if (w->txlock)
+				pthread_mutex_lock(w->txlock);
+			ok = echo_send(w, (uint16_t)r);
+			if (w->txlock)
+				pthread_mutex_unlock(w->txlock);
+			if (!ok)
 				break;
 			publish(w);
 		} else if (o->interrupt) {
@@ -806,11 +852,25 @@ static void *worker_main(void *arg)
 
 /* ---- control: callbacks, connection, progress --------------------------- */
 
+/* The negotiated queue counts, ring size and buffer size are known from
+ * here on.  Only the first connection counts: memif-perf runs one. */
 static int on_connect(struct memif *m, void *ctx)
 {
 	struct perf *p = ctx;
+	const struct memif_queue_details *q;
 
-	(void)m;
+	if (atomic_load(&p->connected))
+		return 0;
+	pthread_mutex_lock(&p->lock);
+	if (memif_get_details(m, p->dtmp) == MEMIF_OK) {
+		p->neg.rx_queues = p->dtmp->num_rx_queues;
+		p->neg.tx_queues = p->dtmp->num_tx_queues;
+		q = p->dtmp->num_rx_queues ? &p->dtmp->rx_queues[0] :
+					     &p->dtmp->tx_queues[0];
+		p->neg.ring_size = q->ring_size;
+		p->neg.buffer_size = q->buffer_size;
+	}
+	pthread_mutex_unlock(&p->lock);
 	atomic_store(&p->connected, 1);
 	kick(p->main_fd);
 	return 0;
@@ -933,7 +993,7 @@ static int start_workers(struct perf *p)
 		return -1;
 	}
 	for (i = 0; i < p->nq; i++) {
-		if (p->o->interrupt) {
+		if (p->o->interrupt && p->w[i].has_rx) {
 			rc = memif_get_queue_interrupt_fd(
 				p->m, p->w[i].qid, &p->w[i].qfd);
 			if (rc != MEMIF_OK)
@@ -1165,20 +1225,27 @@ static void print_summary(FILE *f, const struct perf *p,
 	unsigned int i;
 	char name[32];
 
-	fprintf(f, "\nmemif-perf %s %s: %u queue%s, %u B%s, %s, %s path, %s "
-		"fill, burst %u\n", role_name(o), mode_names[o->mode],
-		o->queues, o->queues > 1 ? "s" : "", o->size,
-		o->raw ? " raw" : "",
+	fprintf(f,
+		"\nmemif-perf %s %s: %u queue%s, %u B%s, %s, %s path, %s "
+		"fill, burst %u\n",
+		role_name(o), mode_names[o->mode], p->nq, p->nq != 1 ? "s" : "",
+		o->size, o->raw ? " raw" : "",
 		o->edge	     ? "interrupt (edge)" :
 		o->interrupt ? "interrupt" :
 		o->spin	     ? "polling (idle spin)" :
 			       "polling",
-		o->inplace ? "in-place" : "copy",
-		o->full ? "full" : "headers", o->burst);
+		o->inplace ? "in-place" : "copy", o->full ? "full" : "headers",
+		o->burst);
+	fprintf(f,
+		"shm:     negotiated %u rx / %u tx queues, ring %u, buffer "
+		"%u; configured %u / %u, ring %u, buffer %u%s\n",
+		p->neg.rx_queues, p->neg.tx_queues, p->neg.ring_size,
+		p->neg.buffer_size, o->queues, o->queues, 1u << o->ring_log2,
+		o->buffer_size, o->master ? " (the slave decides)" : "");
 	fprintf(f, "%-10s %14s %16s %9s %10s %9s\n", "", "packets", "bytes",
 		"seconds", "Mpps", "Gbps");
 	print_row(f, "tx", r->tx_pkts, r->tx_bytes, r->tx_secs);
-	if (o->queues > 1) {
+	if (p->nq > 1) {
 		for (i = 0; i < p->nq; i++) {
 			const struct worker *w = &p->w[i];
 
@@ -1190,7 +1257,7 @@ static void print_summary(FILE *f, const struct perf *p,
 		}
 	}
 	print_row(f, "rx", r->rx_pkts, r->rx_bytes, r->rx_secs);
-	if (o->queues > 1) {
+	if (p->nq > 1) {
 		for (i = 0; i < p->nq; i++) {
 			const struct worker *w = &p->w[i];
 
@@ -1260,8 +1327,17 @@ static void print_json(FILE *f, const struct perf *p, const struct result *r)
 		o->edge ? "edge" : o->interrupt ? "interrupt" : "polling",
 		o->spin ? "spin" : "pause", o->inplace ? "inplace" : "copy",
 		o->full ? "full" : "headers", o->raw ? "true" : "false");
-	fprintf(f, "\"connected\":%s,\"exit_code\":%d,",
+	fprintf(f, "\"allow_unsealed\":%s,\"connected\":%s,\"exit_code\":%d,",
+		o->allow_unsealed ? "true" : "false",
 		r->connected ? "true" : "false", r->exit_code);
+	/* What the connection has (the slave decides), next to the
+	 * configured "queues", "ring_log2" and "buffer_size" above; buffer
+	 * size as the details report it.  "workers": queues served. */
+	fprintf(f,
+		"\"negotiated\":{\"rx_queues\":%u,\"tx_queues\":%u,"
+		"\"ring_size\":%u,\"buffer_size\":%u},\"workers\":%u,",
+		p->neg.rx_queues, p->neg.tx_queues, p->neg.ring_size,
+		p->neg.buffer_size, p->nq);
 	fprintf(f, "\"tx\":{\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64
 		",\"seconds\":%.6f,\"mpps\":%.4f,\"gbps\":%.4f,"
 		"\"ring_full_retries\":%" PRIu64 "},",
@@ -1318,21 +1394,87 @@ static int cpu_for(const struct opts *o, unsigned int i)
 	return (int)((o->cpus[0] + (int)i) % n);
 }
 
-static int setup_workers(struct perf *p)
+/*
+ * How many workers the connection gets: one per queue that exists in the
+ * direction the mode needs.  tx needs TX queues, rx and echo RX queues
+ * (echo sends back on the same index modulo the TX count), ping both (a
+ * reply comes back on the queue its request went out on).  A slave asked
+ * for --queues each way and may have been granted fewer; a master serves
+ * whatever the slave asked for and ignores --queues.  Queues asked for and
+ * not granted are reported, not a failure.
+ */
+static unsigned int plan_workers(const struct perf *p)
 {
 	const struct opts *o = p->o;
-	unsigned int i, j, nq = p->nq;
+	unsigned int rx = p->neg.rx_queues, tx = p->neg.tx_queues, n;
+
+	switch (o->mode) {
+	case MODE_TX:
+		n = tx;
+		break;
+	case MODE_PING:
+		n = rx < tx ? rx : tx;
+		break;
+	default:
+		n = rx;
+		break;
+	}
+	if (!o->master && n > o->queues)
+		n = o->queues;
+	if (o->silent)
+		return n;
+	if (!o->master && (rx < o->queues || tx < o->queues))
+		fprintf(stderr,
+			"memif-perf: asked for %u queue pair%s, the "
+			"peer granted %u rx / %u tx\n",
+			o->queues, o->queues > 1 ? "s" : "", rx, tx);
+	if (o->master && (rx != o->queues || tx != o->queues))
+		fprintf(stderr,
+			"memif-perf: the slave asked for %u rx / %u "
+			"tx queues (a master follows the slave; --queues %u "
+			"is not used)\n",
+			rx, tx, o->queues);
+	if (n != o->queues)
+		fprintf(stderr, "memif-perf: %u %s worker%s\n", n,
+			mode_names[o->mode], n == 1 ? "" : "s");
+	if (o->mode == MODE_ECHO && tx && n > tx)
+		fprintf(stderr,
+			"memif-perf: %u rx queues reflect on %u tx "
+			"queue%s: queue i replies on i mod %u\n",
+			n, tx, tx == 1 ? "" : "s", tx);
+	return n;
+}
+
+/* One worker per planned queue; p->nq is set once p->w exists. */
+static int setup_workers(struct perf *p, unsigned int nq)
+{
+	const struct opts *o = p->o;
+	unsigned int i, j, ntx = p->neg.tx_queues;
 	uint64_t share;
 
+	if (o->mode == MODE_ECHO && ntx && nq > ntx) {
+		p->txlock = calloc(ntx, sizeof(*p->txlock));
+		if (!p->txlock)
+			return -1;
+		for (i = 0; i < ntx; i++)
+			pthread_mutex_init(&p->txlock[i], NULL);
+		p->ntxlock = ntx;
+	}
 	p->w = aligned_alloc(64, sizeof(*p->w) * nq);
 	if (!p->w)
 		return -1;
 	memset(p->w, 0, sizeof(*p->w) * nq);
+	p->nq = nq;
 	for (i = 0; i < nq; i++) {
 		struct worker *w = &p->w[i];
 
 		w->p = p;
 		w->qid = (uint8_t)i;
+		w->has_rx = i < p->neg.rx_queues;
+		w->txq = (uint8_t)(o->mode == MODE_ECHO && ntx ? i % ntx : i);
+		w->txlock = p->txlock ? &p->txlock[w->txq] : NULL;
+		if (o->mode == MODE_TX)
+			atomic_fetch_add(&p->sending, 1);
 		w->cpu = cpu_for(o, i);
 		w->qfd = -1;
 		w->epfd = -1;
@@ -1367,20 +1509,18 @@ static int run(const struct opts *o, struct result *res)
 	uint64_t t_start, deadline = 0, next_tick, now;
 	bool tty = isatty(STDERR_FILENO), linger = false;
 	struct pollfd pfd;
-	unsigned int i;
+	unsigned int i, nq;
 	cpu_set_t set;
 	int rc, timeout, code = 0;
 
 	memset(res, 0, sizeof(*res));
 	p->o = o;
-	p->nq = o->queues;
 	pthread_mutex_init(&p->lock, NULL);
 	p->main_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	p->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	p->det = calloc(1, sizeof(*p->det));
 	p->dtmp = calloc(1, sizeof(*p->dtmp));
-	if (p->main_fd < 0 || p->stop_fd < 0 || !p->det || !p->dtmp ||
-	    setup_workers(p)) {
+	if (p->main_fd < 0 || p->stop_fd < 0 || !p->det || !p->dtmp) {
 		fprintf(stderr, "memif-perf: out of memory or fds\n");
 		res->exit_code = 2;
 		goto out_free;
@@ -1422,6 +1562,7 @@ static int run(const struct opts *o, struct result *res)
 		      o->edge	  ? MEMIF_RX_MODE_INTERRUPT_EDGE :
 				    MEMIF_RX_MODE_INTERRUPT;
 	cfg.reconnect_interval_ms = 100; /* a benchmark: start soon */
+	cfg.allow_unsealed_regions = o->allow_unsealed;
 	cb.on_connect = on_connect;
 	cb.on_disconnect = on_disconnect;
 	cb.ctx = p;
@@ -1449,6 +1590,23 @@ static int run(const struct opts *o, struct result *res)
 		goto out_close;
 	}
 	res->connected = true;
+	/* The workers follow the connection, not --queues. */
+	nq = plan_workers(p);
+	if (!nq) {
+		if (!o->silent)
+			fprintf(stderr,
+				"memif-perf: the connection has no "
+				"queue for %s (%u rx / %u tx)\n",
+				mode_names[o->mode], p->neg.rx_queues,
+				p->neg.tx_queues);
+		code = 2;
+		goto out_close;
+	}
+	if (setup_workers(p, nq)) {
+		fprintf(stderr, "memif-perf: out of memory\n");
+		code = 2;
+		goto out_close;
+	}
 	if (start_workers(p)) {
 		res->exit_code = 2;
 		goto out_close;
@@ -1553,6 +1711,9 @@ out_free:
 			free(p->w[i].stage);
 	}
 	free(p->w);
+	for (i = 0; i < p->ntxlock; i++)
+		pthread_mutex_destroy(&p->txlock[i]);
+	free(p->txlock);
 	free(p->det);
 	free(p->dtmp);
 	if (p->main_fd >= 0)
@@ -1691,10 +1852,14 @@ static void usage(FILE *f)
 "                          namespace (default " MEMIF_DEFAULT_SOCKET ")\n"
 "  --id N                  interface id on the socket (default 0)\n"
 "  --secret S              shared secret (<= 23 chars)\n"
-"  --queues N              queue pairs, one thread each (1..255, default 1)\n"
-"  --ring-log2 N           log2 ring size (1..14, default 10)\n"
+"  --queues N              queue pairs a slave asks for (1..255, default 1);\n"
+"                          one thread per queue the connection has: the\n"
+"                          peer may grant fewer, a master takes the slave's\n"
+"  --ring-log2 N           log2 ring size (1..14, default 10; the slave's\n"
+"                          decides)\n"
 "  --buffer-size N         slot size in bytes (default 2048; the slave's\n"
 "                          decides)\n"
+"  --allow-unsealed        accept the peer's unsealed regions (VPP/DPDK zero-copy slaves); trusts the peer not to shrink them\n"
 "  --wait-timeout S        give up if not connected after S s (default 10,\n"
 "                          0 = forever)\n"
 "Traffic:\n"
@@ -1720,9 +1885,12 @@ static void usage(FILE *f)
 "Stopping and output:\n"
 "  --duration S            stop after S s (default 10; 0 = no limit);\n"
 "                          rx/echo also stop when the peer disconnects\n"
-"  --count N               stop after N packets (pings) over all queues;\n"
-"                          then a shortfall or any loss fails the run\n"
-"  --json                  JSON summary on stdout (the table goes to stderr)\n"
+"  --count N               stop after N packets (pings), split over the\n"
+"                          queues the connection has; then a shortfall or\n"
+"                          any loss fails the run\n"
+"  --json                  JSON summary on stdout (the table goes to stderr);\n"
+"                          \"negotiated\" holds the connection's queue\n"
+"                          counts, ring and buffer size\n"
 "  --quiet                 no progress line\n"
 "  -v, --verbose           library log at INFO (-vv: DEBUG)\n"
 "  -h, --help              this text\n"
@@ -1851,6 +2019,7 @@ enum {
 	OPT_JSON,
 	OPT_QUIET,
 	OPT_WAIT,
+	OPT_UNSEALED,
 };
 
 static const struct option long_opts[] = {
@@ -1878,6 +2047,7 @@ static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "wait-timeout", required_argument, NULL, OPT_WAIT },
+	{ "allow-unsealed", no_argument, NULL, OPT_UNSEALED },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -2017,6 +2187,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case OPT_WAIT:
 			if (!parse_secs(optarg, &o->wait_timeout))
 				return bad_arg("wait-timeout", optarg);
+			break;
+		case OPT_UNSEALED:
+			o->allow_unsealed = true;
 			break;
 		case 'v':
 			o->verbose++;

@@ -4,7 +4,13 @@
 sockets and check their --json summaries: packets moved, no loss, no
 corruption, both exit statuses 0.
 
-usage: perf-smoke.py path/to/memif-perf
+usage: perf-smoke.py path/to/memif-perf [smoke|queues|args]
+
+  smoke   (default) both directions, copy and in-place, chained buffers,
+          polling, interrupt and edge, echo/ping
+  queues  the workers follow the negotiated queue counts: a master with
+          --queues 1 serves a slave that asks for 4; --json reports them
+  args    option parsing: --allow-unsealed is accepted and documented
 """
 import json
 import os
@@ -12,6 +18,7 @@ import subprocess
 import sys
 
 EXE = sys.argv[1]
+GROUP = sys.argv[2] if len(sys.argv) > 2 else "smoke"
 failures = []
 
 
@@ -101,32 +108,157 @@ def ping_check(count):
     return check
 
 
-RX = ["rx", "--duration", "30"]
-run_pair("s2m-64-copy-polling", RX, ["tx", "--duration", "2"], flow("slave"))
-run_pair("m2s-64-copy-polling", ["tx", "--duration", "1"], RX, flow("master"))
-run_pair("m2s-9000-chained-full-irq",
-         ["tx", "--size", "9000", "--fill", "full", "--count", "20000"],
-         ["rx", "--size", "9000", "--interrupt", "--count", "20000"],
-         flow("master", 20000))
-run_pair("s2m-1500-inplace-full",
-         RX + ["--fill", "full"],
-         ["tx", "--size", "1500", "--tx-path", "inplace", "--fill", "full",
-          "--duration", "1"], flow("slave"))
-run_pair("m2s-1500-inplace-raw",
-         ["tx", "--size", "1500", "--tx-path", "inplace", "--raw",
-          "--duration", "1"], RX + ["--raw"], flow("master"))
-run_pair("s2m-2queues", RX + ["--queues", "2"],
-         ["tx", "--queues", "2", "--duration", "1"], flow("slave"))
-run_pair("ping-echo-irq", ["echo", "--interrupt", "--duration", "30"],
-         ["ping", "--interrupt", "--count", "2000"], ping_check(2000))
-run_pair("ping-echo-edge", ["echo", "--edge", "--duration", "30"],
-         ["ping", "--edge", "--count", "2000"], ping_check(2000))
-run_pair("s2m-64-edge-rx", ["rx", "--edge", "--count", "200000"],
-         ["tx", "--count", "200000"], flow("slave", 200000))
-run_pair("ping-echo-polling-inplace",
-         ["echo", "--tx-path", "inplace", "--duration", "30"],
-         ["ping", "--tx-path", "inplace", "--count", "2000"],
-         ping_check(2000))
+def all_of(*checks):
+    return lambda master, slave: [p for c in checks for p in c(master, slave)]
+
+
+def shape(queues):
+    """A master configured for 1 queue pair against a slave that asks for
+    @queues: both report the slave's counts under "negotiated" and run one
+    worker per queue; "queues" stays the configured count and every older
+    key is still there; the master says it allows unsealed regions."""
+    def check(master, slave):
+        p = []
+        for role, j, conf in (("master", master, 1),
+                              ("slave", slave, queues)):
+            n = j.get("negotiated")
+            if not isinstance(n, dict):
+                p.append("%s: no \"negotiated\" in the JSON" % role)
+                continue
+            if (n.get("rx_queues"), n.get("tx_queues")) != (queues, queues):
+                p.append("%s: negotiated %r, want %d rx / %d tx"
+                         % (role, n, queues, queues))
+            if n.get("ring_size") != 1024:
+                p.append("%s: negotiated ring_size %r, want 1024"
+                         % (role, n.get("ring_size")))
+            if j.get("queues") != conf:
+                p.append("%s: configured queues %r, want %d"
+                         % (role, j.get("queues"), conf))
+            if j.get("workers") != queues or len(j["per_queue"]) != queues:
+                p.append("%s: %r workers, %d per_queue entries, want %d"
+                         % (role, j.get("workers"), len(j["per_queue"]),
+                            queues))
+            for k in ("ring_log2", "buffer_size", "rx", "tx", "library",
+                      "latency_ns", "exit_code"):
+                if k not in j:
+                    p.append("%s: key %r gone from the JSON" % (role, k))
+        # The slave's own slots; a master reports 0 until the library
+        # tells it the slave's buffer size.
+        sbuf = slave.get("negotiated", {}).get("buffer_size")
+        mbuf = master.get("negotiated", {}).get("buffer_size")
+        if sbuf != 2048:
+            p.append("slave: negotiated buffer_size %r, want 2048" % sbuf)
+        if mbuf not in (0, 2048):
+            p.append("master: negotiated buffer_size %r, want 2048 (or 0)"
+                     % mbuf)
+        if master.get("allow_unsealed") is not True:
+            p.append("master: allow_unsealed %r, want true"
+                     % master.get("allow_unsealed"))
+        return p
+    return check
+
+
+def split(role, key, count, queues):
+    """--count is split evenly over the @queues queues."""
+    def check(master, slave):
+        j = master if role == "master" else slave
+        return ["%s queue %d: %s %d, want %d"
+                % (role, q["queue"], key, q[key], count // queues)
+                for q in j["per_queue"] if q[key] != count // queues]
+    return check
+
+
+def check_args():
+    """--allow-unsealed parses (with and without a mode after it), is in
+    --help, and a misspelt option still fails."""
+    def run(args):
+        r = subprocess.run([EXE] + args, capture_output=True, text=True,
+                           timeout=20)
+        return r.returncode, r.stdout + r.stderr
+    problems = []
+    rc, out = run(["--allow-unsealed", "--help"])
+    if rc != 0 or "--allow-unsealed" not in out:
+        problems.append("--allow-unsealed --help: exit %d, option %s in "
+                        "the help" % (rc, "listed" if "--allow-unsealed"
+                                      in out else "not"))
+    rc, out = run(["--allow-unsealed"])
+    if rc != 2 or "which mode" not in out:
+        problems.append("--allow-unsealed alone: exit %d: %s" % (rc, out))
+    rc, out = run(["--allow-unsealed", "--slave", "--socket",
+                   "@memif-perf-args-%d" % os.getpid(), "--wait-timeout",
+                   "0.2", "--quiet", "rx"])
+    if rc != 3:
+        problems.append("--allow-unsealed with a mode: exit %d (want 3, no "
+                        "connection): %s" % (rc, out))
+    rc, out = run(["--allow-unsealed=yes", "rx"])
+    if rc != 2:
+        problems.append("--allow-unsealed=yes accepted (exit %d)" % rc)
+    rc, out = run(["--allow-unsaeled", "rx"])
+    if rc != 2:
+        problems.append("a misspelt option accepted (exit %d)" % rc)
+    print("%-28s %s" % ("args-allow-unsealed", "FAIL" if problems else "ok"))
+    for pr in problems:
+        print("  problem: " + pr)
+    if problems:
+        failures.append("args-allow-unsealed")
+
+
+def group_queues():
+    run_pair("master-follows-slave-4q",
+             ["--queues", "1", "--allow-unsealed", "rx", "--count",
+              "400000"],
+             ["--queues", "4", "tx", "--count", "400000"],
+             all_of(shape(4), flow("slave", 400000),
+                    split("master", "rx_packets", 400000, 4)))
+    run_pair("ping-echo-master-follows-4q",
+             ["--queues", "1", "--allow-unsealed", "echo", "--interrupt",
+              "--duration", "30"],
+             ["--queues", "4", "ping", "--interrupt", "--count", "4000"],
+             all_of(shape(4), ping_check(4000),
+                    split("slave", "rx_packets", 4000, 4),
+                    split("master", "rx_packets", 4000, 4)))
+
+
+def group_smoke():
+    RX = ["rx", "--duration", "30"]
+    run_pair("s2m-64-copy-polling", RX, ["tx", "--duration", "2"],
+             flow("slave"))
+    run_pair("m2s-64-copy-polling", ["tx", "--duration", "1"], RX,
+             flow("master"))
+    run_pair("m2s-9000-chained-full-irq",
+             ["tx", "--size", "9000", "--fill", "full", "--count", "20000"],
+             ["rx", "--size", "9000", "--interrupt", "--count", "20000"],
+             flow("master", 20000))
+    run_pair("s2m-1500-inplace-full",
+             RX + ["--fill", "full"],
+             ["tx", "--size", "1500", "--tx-path", "inplace", "--fill",
+              "full", "--duration", "1"], flow("slave"))
+    run_pair("m2s-1500-inplace-raw",
+             ["tx", "--size", "1500", "--tx-path", "inplace", "--raw",
+              "--duration", "1"], RX + ["--raw"], flow("master"))
+    run_pair("s2m-2queues", RX + ["--queues", "2"],
+             ["tx", "--queues", "2", "--duration", "1"], flow("slave"))
+    run_pair("ping-echo-irq", ["echo", "--interrupt", "--duration", "30"],
+             ["ping", "--interrupt", "--count", "2000"], ping_check(2000))
+    run_pair("ping-echo-edge", ["echo", "--edge", "--duration", "30"],
+             ["ping", "--edge", "--count", "2000"], ping_check(2000))
+    run_pair("s2m-64-edge-rx", ["rx", "--edge", "--count", "200000"],
+             ["tx", "--count", "200000"], flow("slave", 200000))
+    run_pair("ping-echo-polling-inplace",
+             ["echo", "--tx-path", "inplace", "--duration", "30"],
+             ["ping", "--tx-path", "inplace", "--count", "2000"],
+             ping_check(2000))
+
+
+if GROUP == "smoke":
+    group_smoke()
+elif GROUP == "queues":
+    group_queues()
+elif GROUP == "args":
+    check_args()
+else:
+    print("unknown group %r (smoke, queues, args)" % GROUP)
+    sys.exit(2)
 
 if failures:
     print("%d failed: %s" % (len(failures), ", ".join(failures)))

@@ -138,6 +138,18 @@ out_bad:
 	exit(2);
 }
 
+void ex_apply_common(struct ex_common *c, struct memif_config *cfg)
+{
+	cfg->is_master = !c->slave;
+	cfg->socket_filename = c->socket;
+	cfg->allow_unsealed_regions = c->allow_unsealed;
+	/* the library's defaults for zero fields (memif.h) */
+	c->asked_rx = cfg->num_rx_queues ? cfg->num_rx_queues : 1;
+	c->asked_tx = cfg->num_tx_queues ? cfg->num_tx_queues : 1;
+	c->asked_ring = 1u << (cfg->log2_ring_size ? cfg->log2_ring_size : 10);
+	c->asked_buffer = cfg->buffer_size ? cfg->buffer_size : 2048;
+}
+
 bool ex_parse_ip(const char *s, uint8_t ip[4])
 {
 	unsigned a, b, c, d;
@@ -331,10 +343,10 @@ void ex_workers_destroy(struct ex_workers *ws)
 }
 
 int ex_workers_start(struct ex_workers *ws, struct memif *m, void *app,
-		     void *(*fn)(void *))
+		     void *(*fn)(void *), enum ex_queues which)
 {
 	struct memif_details *d;
-	unsigned i, n;
+	unsigned i, n, rx, tx;
 	int err;
 
 	d = malloc(sizeof(*d));
@@ -343,8 +355,21 @@ int ex_workers_start(struct ex_workers *ws, struct memif *m, void *app,
 	err = memif_get_details(m, d);
 	if (err)
 		goto out_free;
-	n = d->num_rx_queues > d->num_tx_queues ? d->num_rx_queues :
-						  d->num_tx_queues;
+	rx = d->num_rx_queues;
+	tx = d->num_tx_queues;
+	ws->num_rx = d->num_rx_queues;
+	ws->num_tx = d->num_tx_queues;
+	switch (which) {
+	case EX_Q_RX:
+		n = rx;
+		break;
+	case EX_Q_BOTH:
+		n = rx < tx ? rx : tx;
+		break;
+	default:
+		n = rx > tx ? rx : tx;
+		break;
+	}
 	for (i = 0; i < n; i++) {
 		struct ex_worker *w = &ws->w[i];
 
@@ -461,7 +486,39 @@ void ex_perror(const char *what, int err)
 		fprintf(stderr, "  errno: %s\n", strerror(memif_errno()));
 }
 
-void ex_print_details(struct memif *m)
+/* The negotiated shape, and how it differs from what we asked for. */
+static void print_negotiated(const struct memif_details *d,
+			     const struct ex_common *c)
+{
+	const struct memif_queue_details *q =
+		d->num_rx_queues ? &d->rx_queues[0] : &d->tx_queues[0];
+
+	printf("  negotiated: %u rx / %u tx queues, ring %u slots, buffer %u "
+	       "(%s %u / %u, ring %u, buffer %u%s)\n",
+	       d->num_rx_queues, d->num_tx_queues, q->ring_size, q->buffer_size,
+	       d->is_master ? "configured" : "asked for", c->asked_rx,
+	       c->asked_tx, c->asked_ring, c->asked_buffer,
+	       d->is_master ? "; the slave decides" : "");
+	if (!d->is_master && (d->num_rx_queues < c->asked_rx ||
+			      d->num_tx_queues < c->asked_tx)) {
+		if (c->asked_rx == c->asked_tx)
+			printf("  asked for %u queue pairs, the peer granted "
+			       "%u rx / %u tx\n",
+			       c->asked_rx, d->num_rx_queues, d->num_tx_queues);
+		else
+			printf("  asked for %u rx / %u tx queues, the peer "
+			       "granted %u rx / %u tx\n",
+			       c->asked_rx, c->asked_tx, d->num_rx_queues,
+			       d->num_tx_queues);
+	}
+	if (d->is_master && (d->num_rx_queues != c->asked_rx ||
+			     d->num_tx_queues != c->asked_tx))
+		printf("  the slave asked for %u rx / %u tx queues: serving "
+		       "those\n",
+		       d->num_rx_queues, d->num_tx_queues);
+}
+
+void ex_print_details(struct memif *m, const struct ex_common *c)
 {
 	struct memif_details *d = malloc(sizeof(*d));
 	int i, err;
@@ -483,6 +540,7 @@ void ex_print_details(struct memif *m)
 	       d->mode == MEMIF_IF_MODE_ETHERNET ? "ethernet" :
 	       d->mode == MEMIF_IF_MODE_IP	 ? "ip" :
 						   "punt/inject");
+	print_negotiated(d, c);
 	for (i = 0; i < d->num_rx_queues; i++)
 		printf("  rx queue %u: ring %u slots, buffer %u, region %u\n",
 		       d->rx_queues[i].queue_id, d->rx_queues[i].ring_size,

@@ -43,9 +43,13 @@ struct ex_opt {
 /* The options every example has, filled by ex_parse_args(). */
 struct ex_common {
 	bool slave;
+	bool allow_unsealed; /* master: accept unsealed peer regions */
 	const char *socket; /* default "/tmp/<name>-example" */
 	unsigned long count; /* 0 = unlimited */
 	double duration; /* seconds; 0 = until SIGINT/SIGTERM */
+	/* What the config asks for, kept by ex_apply_common() to set the
+	 * negotiated values against in ex_print_details(). */
+	unsigned asked_rx, asked_tx, asked_ring, asked_buffer;
 };
 
 /* Table entries for struct ex_common; put them first in each table. */
@@ -58,7 +62,10 @@ struct ex_common {
 	{ "count", EX_OPT_ULONG, &(c)->count, "N",                            \
 	  "stop after N units of work (see above)" },                         \
 	{ "duration", EX_OPT_DOUBLE, &(c)->duration, "SECONDS",               \
-	  "stop after SECONDS (exit status 1 if --count was not reached)" }
+	  "stop after SECONDS (exit status 1 if --count was not reached)" },  \
+	{ "allow-unsealed", EX_OPT_FLAG, &(c)->allow_unsealed, NULL,          \
+	  "accept the peer's unsealed regions (VPP/DPDK zero-copy slaves); "  \
+	  "trusts the peer not to shrink them" }
 /* clang-format on */
 
 /*
@@ -68,6 +75,14 @@ struct ex_common {
  */
 void ex_parse_args(int argc, char **argv, const char *about,
 		   const struct ex_opt *opts, size_t n);
+
+/*
+ * ex_apply_common() - put the common options into @cfg (role, socket,
+ * allow_unsealed_regions) and remember what @cfg asks for (queue counts,
+ * ring and buffer size, defaults applied) for ex_print_details().  Call
+ * once @cfg's shared-memory fields are set.
+ */
+void ex_apply_common(struct ex_common *c, struct memif_config *cfg);
 
 /* Parse "a.b.c.d" / "aa:bb:cc:dd:ee:ff"; return false when malformed. */
 bool ex_parse_ip(const char *s, uint8_t ip[4]);
@@ -130,6 +145,9 @@ struct ex_workers {
 	int stop_fd; /* eventfd written by ex_workers_stop() */
 	unsigned n;
 	bool running;
+	/* The negotiated queue counts of the last connection (0 before the
+	 * first); written in on_connect, kept after on_disconnect. */
+	uint8_t num_rx, num_tx;
 	pthread_t tid[MEMIF_MAX_QUEUES];
 	struct ex_worker w[MEMIF_MAX_QUEUES];
 };
@@ -138,13 +156,23 @@ struct ex_workers {
 bool ex_workers_init(struct ex_workers *ws);
 void ex_workers_destroy(struct ex_workers *ws);
 
+/* Which queue indexes get a thread; the counts are the negotiated ones. */
+enum ex_queues {
+	EX_Q_ANY, /* every index with an RX or a TX queue (max of the two) */
+	EX_Q_RX, /* every RX queue */
+	EX_Q_BOTH, /* every index with both an RX and a TX queue (min) */
+};
+
 /*
- * ex_workers_start() - from on_connect: read the queue counts, fetch the RX
- * queue fds and start one thread per queue index (max of RX and TX count)
- * running @fn.  Returns MEMIF_OK or the first error.
+ * ex_workers_start() - from on_connect: read the negotiated queue counts
+ * (the slave decides them: a master serves whatever the slave asked for, a
+ * slave may be granted fewer than it asked), fetch the RX queue fds and
+ * start one thread per queue index chosen by @which, running @fn.  No
+ * thread is started for a queue the connection does not have.  Returns
+ * MEMIF_OK or the first error.
  */
 int ex_workers_start(struct ex_workers *ws, struct memif *m, void *app,
-		     void *(*fn)(void *));
+		     void *(*fn)(void *), enum ex_queues which);
 
 /* From on_disconnect: make every worker return and join them all. */
 void ex_workers_stop(struct ex_workers *ws);
@@ -186,8 +214,10 @@ unsigned ex_tx_all(struct ex_worker *w, uint8_t qid,
 /* Print "<what>: <memif_strerror> (<code>)" on stderr. */
 void ex_perror(const char *what, int err);
 
-/* Print @m's details (as the Go examples do in OnConnect). */
-void ex_print_details(struct memif *m);
+/* Print @m's details (as the Go examples do in OnConnect): the
+ * negotiated queue counts, ring and buffer size next to what @c asked for,
+ * and which queues were not granted. */
+void ex_print_details(struct memif *m, const struct ex_common *c);
 
 /* Hex + ASCII dump of at most @max bytes of @data, 16 bytes a line. */
 void ex_hexdump(FILE *f, const void *data, size_t len, size_t max);

@@ -22,7 +22,11 @@
  *   set int ip address memif1/1 192.168.1.2/24
  *   ping 192.168.1.1
  * The first ping is lost to ARP.  With "icmp-responder --slave", create the
- * VPP interface with "master" instead of "slave".
+ * VPP interface with "master" instead of "slave".  Without no-zero-copy
+ * (VPP's default, zero-copy), run icmp-responder with --allow-unsealed:
+ * VPP's buffer regions are not sealed.  One thread per RX queue the
+ * connection has (the slave decides how many); replies go out on the same
+ * queue, or that modulo the TX count.
  *
  * Unlike the Go example it does not exit on the first asynchronous error
  * (a slave waiting for its master gets one every retry); it prints them.
@@ -115,8 +119,9 @@ static int on_connect(struct memif *m, void *ctx)
 	struct app *a = ctx;
 	int err;
 
-	ex_print_details(m);
-	err = ex_workers_start(&a->ws, m, a, queue_thread);
+	ex_print_details(m, &a->c);
+	/* a thread per RX queue; replies go out on q % the TX count */
+	err = ex_workers_start(&a->ws, m, a, queue_thread, EX_Q_RX);
 	if (err) {
 		ex_perror("starting queue threads", err);
 		return err;
@@ -149,7 +154,8 @@ int main(int argc, char **argv)
 		{ "mac", EX_OPT_STRING, &a.mac, "MAC",
 		  "our MAC address (default aa:aa:aa:aa:aa:aa)" },
 		{ "queues", EX_OPT_ULONG, &a.queues, "N",
-		  "RX and TX queues, 1..255 (default 3)" },
+		  "RX and TX queues a slave asks for, 1..255 (default 3; "
+		  "a master serves the slave's)" },
 		{ "dump", EX_OPT_FLAG, &a.r.dump, NULL,
 		  "hex-dump every received frame" },
 	};
@@ -182,11 +188,10 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < MEMIF_MAX_QUEUES; i++)
 		pthread_mutex_init(&a.tx_lock[i], NULL);
-	cfg.is_master = !a.c.slave;
 	cfg.app_name = a.c.slave ? "ICMP-Responder-slave" : "ICMP-Responder";
-	cfg.socket_filename = a.c.socket;
 	cfg.num_rx_queues = (uint8_t)a.queues;
 	cfg.num_tx_queues = (uint8_t)a.queues;
+	ex_apply_common(&a.c, &cfg);
 
 	err = memif_init(cfg.app_name);
 	if (err) {

@@ -21,7 +21,10 @@
  *   set int ip address memif1/1 192.168.1.2/24
  *   ping 192.168.1.1
  * The first ping is lost to ARP.  (The Go example's socket was
- * /tmp/gopacket-example; pass --socket to use that one.)
+ * /tmp/gopacket-example; pass --socket to use that one.)  Without
+ * no-zero-copy (VPP's default, zero-copy), run packet-handle with
+ * --allow-unsealed: VPP's buffer regions are not sealed.  One handle per
+ * queue id that has both an RX and a TX queue (the slave decides how many).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -161,11 +164,19 @@ static int on_connect(struct memif *m, void *ctx)
 	struct app *a = ctx;
 	int err;
 
-	ex_print_details(m);
-	err = ex_workers_start(&a->ws, m, a, queue_thread);
+	ex_print_details(m, &a->c);
+	/* one handle per queue id, RX and TX: only ids that have both */
+	err = ex_workers_start(&a->ws, m, a, queue_thread, EX_Q_BOTH);
 	if (err) {
 		ex_perror("starting queue threads", err);
 		return err;
+	}
+	if (a->ws.num_rx > a->ws.num_tx) {
+		pthread_mutex_lock(&ex_print_lock);
+		printf("  rx queues %u..%u have no TX queue of the same id: "
+		       "not served\n",
+		       a->ws.num_tx, a->ws.num_rx - 1u);
+		pthread_mutex_unlock(&ex_print_lock);
 	}
 	__atomic_store_n(&a->connected, 1, __ATOMIC_RELAXED);
 	ex_kick();
@@ -214,7 +225,8 @@ int main(int argc, char **argv)
 		{ "mac", EX_OPT_STRING, &a.mac, "MAC",
 		  "our MAC address (default aa:aa:aa:aa:aa:aa)" },
 		{ "queues", EX_OPT_ULONG, &a.queues, "N",
-		  "RX and TX queues, 1..255 (default 3)" },
+		  "RX and TX queues a slave asks for, 1..255 (default 3; "
+		  "a master serves the slave's)" },
 		{ "pcap", EX_OPT_STRING, &a.pcap_file, "FILE",
 		  "write every packet received and sent to FILE" },
 		{ "dump", EX_OPT_FLAG, &a.r.dump, NULL,
@@ -250,11 +262,10 @@ int main(int argc, char **argv)
 		perror("setup");
 		return 1;
 	}
-	cfg.is_master = !a.c.slave;
 	cfg.app_name = a.c.slave ? "packet-handle-slave" : "packet-handle";
-	cfg.socket_filename = a.c.socket;
 	cfg.num_rx_queues = (uint8_t)a.queues;
 	cfg.num_tx_queues = (uint8_t)a.queues;
+	ex_apply_common(&a.c, &cfg);
 
 	status = 1;
 	err = memif_init(cfg.app_name);

@@ -20,7 +20,10 @@
  *   set int state memif1/1 up
  *   show interface memif1/1; show memif memif1/1
  * (VPP drops the text frames; its counters and "trace add memif-input 10"
- * show them arriving.)
+ * show them arriving.)  Without no-zero-copy (VPP's default, zero-copy),
+ * run raw-data with --allow-unsealed: VPP's buffer regions are not sealed.
+ * The slave decides the queue counts: as master, raw-data serves as many
+ * as VPP's slave asks for (its rx-queues are our TX queues).
  *
  * --count N: stop once N bursts were sent on every TX queue and 3*N packets
  * received on every RX queue; exit status 1 if --duration ends first.
@@ -175,8 +178,8 @@ static int on_connect(struct memif *m, void *ctx)
 	struct app *a = ctx;
 	int err;
 
-	ex_print_details(m);
-	err = ex_workers_start(&a->ws, m, a, queue_thread);
+	ex_print_details(m, &a->c);
+	err = ex_workers_start(&a->ws, m, a, queue_thread, EX_Q_ANY);
 	if (err) {
 		ex_perror("starting queue threads", err);
 		return err;
@@ -230,7 +233,7 @@ int main(int argc, char **argv)
 	struct memif_callbacks cb = { on_connect, on_disconnect, &a };
 	struct memif *m;
 	int err, status;
-	unsigned i;
+	unsigned i, nq;
 
 	a.c.socket = "/tmp/raw-data-example";
 	ex_parse_args(argc, argv,
@@ -246,9 +249,8 @@ int main(int argc, char **argv)
 		perror("setup");
 		return 1;
 	}
-	cfg.is_master = !a.c.slave;
+	ex_apply_common(&a.c, &cfg);
 	cfg.app_name = a.c.slave ? "Raw-Data-slave" : "Raw-Data";
-	cfg.socket_filename = a.c.socket;
 
 	err = memif_init(cfg.app_name);
 	if (err) {
@@ -274,7 +276,9 @@ int main(int argc, char **argv)
 	if (err)
 		ex_perror("memif_cleanup", err);
 	ex_workers_destroy(&a.ws);
-	for (i = 0; i < EX_QUEUES; i++)
+	/* the queues of the last connection, which the slave decided */
+	nq = a.ws.num_rx > a.ws.num_tx ? a.ws.num_rx : a.ws.num_tx;
+	for (i = 0; i < nq; i++)
 		printf("queue %u: sent %lu bursts, received %lu packets\n", i,
 		       a.bursts[i], a.received[i]);
 	return status;

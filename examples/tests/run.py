@@ -8,8 +8,12 @@
 #
 #   run.py raw-data RAW_DATA master-first|slave-first
 #   run.py jumbo-frames JUMBO_FRAMES
-#   run.py responder RESPONDER VPP_PEER master|slave [pcap] [q1]
+#   run.py responder RESPONDER VPP_PEER master|slave [pcap] [q1] [rq1]
 #   run.py clean-exit EXAMPLE...
+#
+# q1: the peer asks for (or, as master, is configured with) one queue pair.
+# rq1: the responder is configured with one queue pair; as master it must
+# still serve the 3 the peer's slave asks for (the slave decides).
 
 import os
 import re
@@ -67,8 +71,9 @@ def test_raw_data(exe, order):
         else ('slave', 'master')
     procs = {}
     for role in (first, second):
+        # the master also takes --allow-unsealed (our slave seals anyway)
         procs[role] = start([exe] + args + (['--slave'] if role == 'slave'
-                                            else []))
+                                            else ['--allow-unsealed']))
         time.sleep(0.5)
     outs = {}
     for role, p in procs.items():
@@ -76,6 +81,10 @@ def test_raw_data(exe, order):
         check(rc == 0, 'raw-data %s exit status %s' % (role, rc))
     for role, out in outs.items():
         check(('connected as ' + role) in out, role + ' never connected')
+        check('negotiated: 3 rx / 3 tx queues, ring 1024 slots' in out,
+              role + ' did not print the negotiated queues')
+        check('queue 2: sent 2 bursts' in out and 'queue 3:' not in out,
+              role + ' summary is not per negotiated queue')
         for q in range(3):
             for burst in (1, 2):
                 for i in range(3):
@@ -159,15 +168,19 @@ def tshark_check(pcap):
           'pcap: %d frames received, want 19' % (len(rows) - len(ours)))
 
 
-def test_responder(exe, peer, role, pcap, queues):
+def test_responder(exe, peer, role, pcap, queues, own_queues):
     tmp = tempfile.mkdtemp(prefix='memif-ex-')
     try:
         sock = os.path.join(tmp, 'sock')
         pcap_file = os.path.join(tmp, 'capture.pcap')
         name = os.path.basename(exe)
         args = [exe, '--socket', sock, '--duration', '50']
+        if own_queues:
+            args += ['--queues', str(own_queues)]
         if role == 'slave':
             args.append('--slave')
+        elif own_queues:
+            args.append('--allow-unsealed')
         if pcap:
             args += ['--pcap', pcap_file]
         r = start(args)
@@ -183,6 +196,13 @@ def test_responder(exe, peer, role, pcap, queues):
         check(prc == 0 and 'PASSED' in pout, 'vpp-peer checks failed')
         check(rrc == 0, '%s exit status %s' % (name, rrc))
         check('connected as ' + role in rout, name + ' never connected')
+        # the slave decides: the peer's count when it is the slave
+        want = queues if role == 'master' else (own_queues or 3)
+        check('negotiated: %d rx / %d tx queues' % (want, want) in rout,
+              'negotiated queues not printed as %d / %d' % (want, want))
+        if role == 'master' and own_queues and own_queues != want:
+            check('the slave asked for %d rx / %d tx queues' % (want, want)
+                  in rout, 'the master did not say it follows the slave')
         check('ARP request from 192.168.1.2' in rout, 'no ARP line')
         check(len(re.findall(r'ICMP echo request from 192\.168\.1\.2 .*'
                              r'replied', rout)) == 5, 'not 5 echo lines')
@@ -215,6 +235,8 @@ def test_clean_exit(exes):
                     args = [exe, '--socket', sock]
                     if role == 'slave':
                         args.append('--slave')
+                    elif sig == signal.SIGTERM:
+                        args.append('--allow-unsealed')
                     p = start(args)
                     time.sleep(0.5)
                     if role == 'master':
@@ -241,6 +263,13 @@ def test_clean_exit(exes):
                                  text=True)
             check(res.returncode == 0 and '--slave' in res.stdout and
                   '--socket' in res.stdout, exe + ' --help')
+            check("--allow-unsealed" in res.stdout and
+                  "accept the peer's unsealed regions" in res.stdout,
+                  exe + ' --help does not document --allow-unsealed')
+            res = subprocess.run([exe, '--allow-unsealed=1'],
+                                 capture_output=True, text=True)
+            check(res.returncode == 2,
+                  exe + ' took a value for the --allow-unsealed flag')
             res = subprocess.run([exe, '--no-such-option'],
                                  capture_output=True, text=True)
             check(res.returncode == 2, exe + ' accepted a bad option')
@@ -257,7 +286,8 @@ def main(argv):
     elif what == 'responder':
         # 'q1': the peer offers one queue each way, as VPP does by default
         test_responder(argv[2], argv[3], argv[4], 'pcap' in argv[5:],
-                       1 if 'q1' in argv[5:] else 3)
+                       1 if 'q1' in argv[5:] else 3,
+                       1 if 'rq1' in argv[5:] else None)
     elif what == 'clean-exit':
         test_clean_exit(argv[2:])
     else:

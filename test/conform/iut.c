@@ -6,6 +6,9 @@
  * until SIGTERM, then closes everything so that LeakSanitizer can speak.
  *
  *   memif-conform-iut --role master --socket @conform --id 0 --queues 2
+ *
+ * As a master it serves whatever queue counts the slave asks for (the slave
+ * decides); --queues is what a slave asks for.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -105,7 +108,11 @@ static void usage(void)
 		"usage: memif-conform-iut --role master|slave --socket S "
 		"[--id N] [--id2 N]\n"
 		"       [--secret S] [--queues N] [--log2 N] [--buffer-size N]\n"
-		"       [--interrupt] [--reconnect-ms N] [--handshake-ms N]\n");
+		"       [--interrupt] [--reconnect-ms N] [--handshake-ms N]\n"
+		"       [--allow-unsealed]\n"
+		"  --allow-unsealed  accept the peer's unsealed regions "
+		"(VPP/DPDK zero-copy slaves); trusts the peer not to shrink "
+		"them\n");
 	exit(2);
 }
 
@@ -123,6 +130,7 @@ int main(int argc, char **argv)
 		{ "interrupt", no_argument, NULL, 'n' },
 		{ "reconnect-ms", required_argument, NULL, 'R' },
 		{ "handshake-ms", required_argument, NULL, 'H' },
+		{ "allow-unsealed", no_argument, NULL, 'U' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct memif_config cfg = { .if_name = "iut" };
@@ -169,6 +177,9 @@ int main(int argc, char **argv)
 			break;
 		case 'H':
 			cfg.handshake_timeout_ms = (uint32_t)atoi(optarg);
+			break;
+		case 'U':
+			cfg.allow_unsealed_regions = true;
 			break;
 		default:
 			usage();

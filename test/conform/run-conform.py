@@ -44,6 +44,40 @@ def settle_fds(pid, want, seconds=3.0):
     return n
 
 
+def iut_takes_allow_unsealed(iut):
+    """The IUT accepts --allow-unsealed (argument parsing only: the run
+    itself keeps the default, which refuses unsealed regions), documents it
+    in its usage text, and still refuses an unknown option."""
+    ok = True
+    cmd = [iut, "--role", "master", "--socket",
+           f"@memif-conform-unsealed-{os.getpid()}", "--allow-unsealed"]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    line = p.stdout.readline()
+    if not line.startswith("pid "):
+        print("IUT refused --allow-unsealed:", line.strip())
+        ok = False
+    p.send_signal(signal.SIGTERM)
+    try:
+        _, err = p.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        _, err = p.communicate()
+    if p.returncode != 0:
+        print(f"IUT --allow-unsealed exited {p.returncode}: {err.strip()}")
+        ok = False
+    u = subprocess.run([iut], capture_output=True, text=True)
+    if "--allow-unsealed" not in u.stderr:
+        print("IUT usage does not document --allow-unsealed")
+        ok = False
+    b = subprocess.run([iut, "--role", "master", "--socket", "@x",
+                        "--no-such-option"], capture_output=True, text=True)
+    if b.returncode != 2:
+        print(f"IUT accepted an unknown option (exit {b.returncode})")
+        ok = False
+    return ok
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--conform", required=True)
@@ -58,6 +92,9 @@ def main():
     ap.add_argument("--rss-tolerance-mib", type=int, default=0)
     args = ap.parse_args()
 
+    if not iut_takes_allow_unsealed(args.iut):
+        print("result: FAILED")
+        return 1
     iut_role = "slave" if args.role == "master" else "master"
     sock = f"@memif-conform-{os.getpid()}-{args.role}"
     queues = args.queues or (3 if iut_role == "slave" else 2)
