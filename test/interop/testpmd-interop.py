@@ -8,6 +8,8 @@ or 77 (skip: no dpdk-testpmd and not in CI).
   testpmd-interop.py MEMIF_PERF --role server|client
                      --case txonly|rxonly|io|ping --size N --bsize N
                      [--rx-mode polling|interrupt] [--queues N]
+                     [--zero-copy [--expect-refusal]
+                      [--memory nohuge|hugepages]]
 
 --role is testpmd's: "server" (memif master; memif-perf --slave; filesystem
 socket, which DPDK needs spelled socket-abstract=no) or "client" (memif
@@ -23,6 +25,39 @@ Cases:
           every byte (--fill full)
   ping    memif-perf ping -> testpmd macswap -> memif-perf: round trips, each
           reply verified the same way (the checksum skips the MAC addresses)
+
+Zero-copy (--zero-copy, --role client only: DPDK ignores zero-copy=yes as
+a server).  testpmd runs as a client with zero-copy=yes: region 0 is a
+sealed memfd holding only the rings, region 1 is testpmd's own memory (its
+first memseg list, i.e. its mbuf pool), which it hands over as it is:
+unsealed.  A default memif-native master refuses it:
+  --expect-refusal  memif-perf --master WITHOUT --allow-unsealed; passes if
+          testpmd is told "region N not sealed: master needs
+          allow_unsealed_regions" (DISCONNECT), our stderr carries the same
+          reason and the WARN line naming the region, the peer and
+          --allow-unsealed, testpmd's link stays down and memif-perf never
+          connects (exit 3).
+  otherwise memif-perf gets --allow-unsealed and the case runs as above.
+DPDK 22.11's zero-copy needs its memory in one file per memseg list
+(memif_set_zc: "Zero-copy doesn't support multi-file segments" otherwise),
+so EAL runs with --single-file-segments, and either
+  --memory nohuge (default): --no-huge -m 1024: an unsealed memfd
+          ("nohuge"); no hugepages needed.  (--no-huge implies legacy
+          memory, which EAL refuses together with --in-memory.)
+  --memory hugepages: --in-memory -m 256|512: a MFD_HUGETLB memfd, no
+          hugetlbfs mount needed.  The 2 MiB pages it needs are reserved
+          here if missing (as root: nr_hugepages raised, restored at exit);
+          if they cannot be, the case skips (77), or fails in CI.
+Zero-copy buffers are testpmd's mbufs: their data room minus headroom is
+the buffer size it lends (2048 with the default --mbuf-size, bsize with
+--mbuf-size=bsize+128 as below); the bsize devarg only sizes copy-mode
+buffers.  Counts are as below, except that a zero-copy client lends RX
+buffers only in batches of 32 or more, so up to 31 ring slots stay unlent
+when testpmd stops: what sits in our full TX ring is between
+(ring_size - 31) // (buffers per frame) and ring_size // (buffers per frame)
+frames per queue.  Its zero-copy TX (one descriptor per mbuf segment, each
+chain checked against the free slots) does not have the copy-mode overrun
+described at the end, so chained frames from DPDK are checked strictly.
 
 Stop order.  testpmd always stops forwarding ("stop", which also prints its
 counters) before either side disconnects, for two reasons found here:
@@ -312,6 +347,115 @@ def tail(text, n):
     return "\n".join(lines[-n:])
 
 
+HUGE_SYSFS = "/sys/kernel/mm/hugepages/hugepages-2048kB"
+
+
+def reserve_hugepages(need):
+    """Make `need` free 2 MiB hugepages available.  Returns (undo, None):
+    undo() restores what was changed (None if nothing was), or (None,
+    why) if they cannot be had."""
+    nr_path = os.path.join(HUGE_SYSFS, "nr_hugepages")
+    free_path = os.path.join(HUGE_SYSFS, "free_hugepages")
+
+    def rd(path):
+        with open(path) as f:
+            return int(f.read())
+    try:
+        total, free = rd(nr_path), rd(free_path)
+    except (OSError, ValueError) as e:
+        return None, "no 2 MiB hugepages on this kernel (%s)" % e
+    if free >= need:
+        say("hugepages:  %d of 2 MiB free (%d needed); nothing reserved"
+            % (free, need))
+        return None, None
+    want = total + need - free
+    try:
+        with open(nr_path, "w") as f:
+            f.write("%d\n" % want)
+    except OSError as e:
+        return None, ("%d free 2 MiB hugepages, %d needed, and raising "
+                      "vm.nr_hugepages to %d failed: %s (run as root, or "
+                      "reserve them first)" % (free, need, want, e))
+
+    def undo():
+        try:
+            with open(nr_path, "w") as f:
+                f.write("%d\n" % total)
+            say("hugepages:  vm.nr_hugepages restored to %d" % total)
+        except OSError as e:
+            say("WARNING: could not restore vm.nr_hugepages to %d: %s"
+                % (total, e))
+    got = rd(free_path)
+    if got < need:
+        undo()
+        return None, ("asked the kernel for %d more 2 MiB hugepages "
+                      "(vm.nr_hugepages %d -> %d) but only %d are free, %d "
+                      "needed (memory too fragmented?)"
+                      % (want - total, total, want, got, need))
+    say("hugepages:  vm.nr_hugepages %d -> %d (%d free, %d needed); "
+        "restored at exit" % (total, want, got, need))
+    return undo, None
+
+
+def check_refusal(tp, mp):
+    """--expect-refusal: our master, without --allow-unsealed, refuses the
+    zero-copy client's unsealed region and says why on both sides."""
+    errs = []
+    m = tp.wait_for(r"Disconnect received: ([^\n]*)", 0, 20)
+    reason = m.group(1).strip() if m else None
+    say("testpmd:    DISCONNECT reason received: %s"
+        % (repr(reason) if reason else "none within 20 s"))
+    if not reason:
+        errs.append("testpmd was not told why it was refused")
+    elif not re.search(r"^region \d+ not sealed: master needs "
+                       r"allow_unsealed_regions$", reason):
+        errs.append("unexpected DISCONNECT reason %r" % reason)
+    # Our side logs the refusal as it sends the DISCONNECT.
+    deadline = time.monotonic() + 5
+    while (time.monotonic() < deadline and
+           "allow_unsealed" not in mp.stderr()):
+        time.sleep(0.05)
+    # It must stay unconnected: give a late connect time to show.
+    time.sleep(0.5)
+    out = tp.cmd("show port summary all")
+    lm = re.search(r"^\s*0\s+\S+\s+\S+\s+net_memif\s+(up|down)\b",
+                   out, re.M)
+    link = lm.group(1) if lm else "?"
+    alive = mp.alive()
+    mp.interrupt()
+    mp_rc = mp.wait(30)
+    tp_rc = tp.quit()
+    err = mp.stderr()
+    ours = [ln for ln in err.splitlines()
+            if re.search(r"not sealed|refus", ln)]
+    say("memif-perf: %s" % ("\n            ".join(ours) if ours
+                            else "(no refusal logged)"))
+    say("testpmd:    link %s; exit %s.  memif-perf: %s until SIGINT, exit "
+        "%s" % (link, tp_rc, "alive" if alive else "ended", mp_rc))
+    if "not sealed" not in err or "allow_unsealed" not in err:
+        errs.append("memif-perf's log does not carry the refusal reason "
+                    "(\"not sealed\", \"allow_unsealed\")")
+    warn = [ln for ln in ours if " warn " in ln and "--allow-unsealed" in ln]
+    if not warn:
+        errs.append("no WARN line naming --allow-unsealed")
+    elif not re.search(r"region \d+ from \"DPDK[^\"]*\"", warn[0]):
+        errs.append("the WARN line names neither the region nor the peer")
+    if re.search(r"\bconnected to\b", err) or (mp.res and
+                                                mp.res.get("connected")):
+        errs.append("memif-perf connected anyway")
+    if link != "down":
+        errs.append("testpmd's link is %s, not down" % link)
+    if not alive:
+        errs.append("memif-perf did not keep listening after the refusal")
+    if mp_rc != 3:
+        errs.append("memif-perf exit status %s, not 3 (no connection)"
+                    % mp_rc)
+    if tp_rc != 0:
+        errs.append("testpmd exit status %s" % tp_rc)
+    if errs:
+        raise Fail("; ".join(errs))
+
+
 def run(a):
     testpmd = os.environ.get("TESTPMD") or shutil.which("dpdk-testpmd")
     if not testpmd or not os.access(testpmd, os.X_OK):
@@ -327,7 +471,9 @@ def run(a):
 
     spp = -(-a.size // a.bsize)  # memif buffers per frame
     chain = spp > 1
-    dpdk_sends_chains = chain and a.case in ("txonly", "io")
+    # DPDK's ring overrun (see the top) is in its copy-mode TX only.
+    dpdk_sends_chains = (chain and a.case in ("txonly", "io") and
+                         not a.zero_copy)
     if a.queues:
         queues = a.queues
     elif a.case in ("io", "ping") or dpdk_sends_chains:
@@ -337,6 +483,10 @@ def run(a):
     else:
         queues = 1
     in_ring = queues * ((1 << RING_LOG2) // spp)
+    # A zero-copy client refills its RX ring only when 32 or more slots
+    # are free: up to 31 stay unlent.
+    in_ring_min = (queues * (((1 << RING_LOG2) - 31) // spp)
+                   if a.zero_copy else in_ring)
 
     cpus = sorted(os.sched_getaffinity(0))
     tp_cpu = cpus[0]
@@ -356,6 +506,8 @@ def run(a):
 
     vdev = "net_memif0,role=%s,%s,bsize=%d,rsize=%d" % (
         a.role, vdev_sock, a.bsize, RING_LOG2)
+    if a.zero_copy:
+        vdev += ",zero-copy=yes"
     fwd = {"txonly": "txonly", "rxonly": "rxonly", "io": "io",
            "ping": "macswap"}[a.case]
     # --no-flush-rx: "start" otherwise reads and frees, uncounted, whatever
@@ -380,7 +532,20 @@ def run(a):
         else:
             tp_app.append("--txpkts=%d" % a.size)
     stdbuf = shutil.which("stdbuf")
-    tp_cmd = [testpmd, "--no-huge", "-m", "1024", "--no-pci", "--no-shconf",
+    huge_mb = 0
+    if not a.zero_copy:
+        eal_mem = ["--no-huge", "-m", "1024"]
+    elif a.memory == "nohuge":
+        # Zero-copy needs one file per memseg list; --no-huge puts the
+        # memory in one memfd, but only says so to the PMD if asked.
+        eal_mem = ["--no-huge", "--single-file-segments", "-m", "1024"]
+    else:
+        # In-memory hugepages are MFD_HUGETLB memfds: no hugetlbfs mount
+        # needed, no files left behind.
+        huge_mb = 256 if a.bsize <= 2048 else 512
+        eal_mem = ["--in-memory", "--single-file-segments", "-m",
+                   str(huge_mb)]
+    tp_cmd = [testpmd] + eal_mem + ["--no-pci", "--no-shconf",
               "--no-telemetry", "--file-prefix", tag, "--lcores", "0@%d,1@%d" % (tp_cpu, tp_cpu),
               "--log-level=pmd.net.memif:info", "--vdev=%s" % vdev,
               "--"] + tp_app
@@ -396,16 +561,36 @@ def run(a):
                "--cpu", ",".join([str(our_cpu)] * queues),
                "--wait-timeout", "20", "--duration", "0",
                "--json", "--quiet", "-v", mp_mode]
+    if a.zero_copy and not a.expect_refusal:
+        mp_argv[-1:-1] = ["--allow-unsealed"]
     if a.case in ("io", "ping"):
         # Every byte of what comes back is checked, not just the headers.
         mp_argv[-1:-1] = ["--fill", "full"]
 
-    say("case: testpmd %s %s <-> memif-perf %s %s; %d-byte frames, %d-byte "
-        "buffers (%d per frame), %d queue pair(s), memif-perf receives by %s"
-        % (a.role, fwd, "slave" if a.role == "server" else "master",
-           mp_mode, a.size, a.bsize, spp, queues, a.rx_mode))
+    if a.expect_refusal:
+        say("case: testpmd client zero-copy (memory: %s) -> memif-perf "
+            "master without --allow-unsealed: must be refused"
+            % a.memory)
+    else:
+        say("case: testpmd %s%s %s <-> memif-perf %s %s; %d-byte frames, "
+            "%d-byte buffers (%d per frame), %d queue pair(s), memif-perf "
+            "receives by %s"
+            % (a.role, " zero-copy (memory: %s)" % a.memory
+               if a.zero_copy else "", fwd,
+               "slave" if a.role == "server" else "master",
+               mp_mode, a.size, a.bsize, spp, queues, a.rx_mode))
     say("testpmd:    " + " ".join(tp_cmd))
     say("memif-perf: " + " ".join(mp_argv))
+
+    undo_huge = None
+    if huge_mb:
+        undo_huge, why = reserve_hugepages(huge_mb // 2 + 8)
+        if why:
+            if in_ci():
+                say("FAIL: %s; this case needs them in CI" % why)
+                return 1
+            say("SKIP: " + why)
+            return SKIP
 
     tp = mp = None
     verdict = 1
@@ -421,6 +606,11 @@ def run(a):
         if not tp.wait_for(PROMPT_RE, 0, 60):
             raise Fail("testpmd did not reach its prompt (status %s)"
                        % tp.p.poll())
+        if a.expect_refusal:
+            check_refusal(tp, mp)
+            verdict = 0
+            say("PASS")
+            return verdict
         if a.case == "io":
             tp.cmd("set fwd io retry")
         if a.role == "server":
@@ -488,11 +678,12 @@ def run(a):
             raise Fail("memif-perf printed no JSON summary (exit %s)" % mp_rc)
         rx, tx, lat = r["rx"], r["tx"], r["latency_ns"]
         lib = r.get("library", {})
-        say("memif-perf: tx %d  rx %d  rx-bytes %d  loss %d  reorder %d  "
-            "corrupt %d  foreign %d  misqueued %d; exit %d"
-            % (tx["packets"], rx["packets"], rx["bytes"], rx["loss"],
-               rx["reorder"], rx["corrupt"], rx["foreign"], rx["misqueued"],
-               mp_rc))
+        say("memif-perf: tx %d (%.3f Mpps)  rx %d (%.3f Mpps)  rx-bytes %d  "
+            "loss %d  reorder %d  corrupt %d  foreign %d  misqueued %d; "
+            "exit %d"
+            % (tx["packets"], tx.get("mpps", 0.0), rx["packets"],
+               rx.get("mpps", 0.0), rx["bytes"], rx["loss"], rx["reorder"],
+               rx["corrupt"], rx["foreign"], rx["misqueued"], mp_rc))
         say("            library: rx drops bad-desc %d too-long %d; "
             "rx interrupts %d" % (lib.get("rx_drops_bad_desc", 0),
                                   lib.get("rx_drops_too_long", 0),
@@ -569,11 +760,16 @@ def run(a):
                       % (rx["packets"] - rx["foreign"]))
             if a.case in ("rxonly", "io"):
                 check(st["rx"] > 0, "testpmd received nothing")
-                check(tx["packets"] == st["rx"] + in_ring,
-                      "memif-perf sent %d, testpmd received %d + %d left in "
-                      "the full ring(s) = %d"
-                      % (tx["packets"], st["rx"], in_ring,
-                         st["rx"] + in_ring))
+                left = tx["packets"] - st["rx"]
+                if in_ring_min != in_ring:
+                    say("            %d frames left in our TX ring(s) "
+                        "(zero-copy: %d..%d)" % (left, in_ring_min, in_ring))
+                check(in_ring_min <= left <= in_ring,
+                      "memif-perf sent %d, testpmd received %d: %d left in "
+                      "the full ring(s), not %s"
+                      % (tx["packets"], st["rx"], left,
+                         in_ring if in_ring_min == in_ring else
+                         "%d..%d" % (in_ring_min, in_ring)))
             if a.case == "rxonly":
                 check(st["tx"] == 0 and st["dropped"] == 0,
                       "testpmd rxonly transmitted")
@@ -648,6 +844,8 @@ def run(a):
         if tp:
             tp.log.close()
         shutil.rmtree(tmpdir, ignore_errors=True)
+        if undo_huge:
+            undo_huge()
         # Even with --no-shconf and --no-telemetry, EAL makes a runtime
         # directory named after the (unique) file prefix.
         for base in ("/var/run/dpdk", "/tmp/dpdk",
@@ -664,7 +862,7 @@ def main():
     ap.add_argument("--role", choices=("server", "client"), required=True,
                     help="testpmd's role")
     ap.add_argument("--case", choices=("txonly", "rxonly", "io", "ping"),
-                    required=True)
+                    help="required, except with --expect-refusal")
     ap.add_argument("--size", type=int, default=64, help="frame bytes")
     ap.add_argument("--bsize", type=int, default=2048,
                     help="memif buffer size, both sides")
@@ -674,7 +872,27 @@ def main():
                     help="queue pairs (default: by case)")
     ap.add_argument("--seconds", type=float, default=1.0,
                     help="how long testpmd forwards")
+    ap.add_argument("--zero-copy", action="store_true",
+                    help="testpmd client with zero-copy=yes (its unsealed "
+                    "mempool memory as region 1); memif-perf gets "
+                    "--allow-unsealed")
+    ap.add_argument("--expect-refusal", action="store_true",
+                    help="with --zero-copy: memif-perf without "
+                    "--allow-unsealed must refuse it, saying why")
+    ap.add_argument("--memory", choices=("nohuge", "hugepages"),
+                    default="nohuge",
+                    help="with --zero-copy: testpmd's memory (default "
+                    "nohuge: a memfd)")
     a = ap.parse_args()
+    if a.zero_copy and a.role != "client":
+        ap.error("--zero-copy needs --role client (DPDK's server ignores "
+                 "zero-copy=yes)")
+    if (a.expect_refusal or a.memory != "nohuge") and not a.zero_copy:
+        ap.error("--expect-refusal and --memory need --zero-copy")
+    if a.case is None:
+        if not a.expect_refusal:
+            ap.error("--case is required")
+        a.case = "txonly"  # no traffic: the connection must not come up
     signal.signal(signal.SIGTERM, on_term)
     signal.signal(signal.SIGINT, on_term)
     return run(a)
