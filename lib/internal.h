@@ -383,8 +383,8 @@ int memif__os_memfd(const char *name);
 int memif__os_close(int fd);
 int memif__os_eventfd_signal(int fd);
 int memif__os_eventfd_clear(int fd);
-int memif__os_signal_init(struct io_uring *r);
-int memif__os_signal(struct io_uring *r, int efd);
+int memif__os_signal_init(struct io_uring *r, int efd);
+int memif__os_signal(struct io_uring *r);
 void memif__os_signal_fini(struct io_uring *r);
 
 #endif /* MEMIF_INTERNAL_H */

@@ -134,12 +134,20 @@ int memif__os_eventfd_clear(int fd)
  */
 static const uint64_t signal_one = 1;
 
-int memif__os_signal_init(struct io_uring *r)
+int memif__os_signal_init(struct io_uring *r, int efd)
 {
-	return io_uring_queue_init(2, r, 0);
+	int ret = io_uring_queue_init(2, r, 0);
+
+	if (ret < 0)
+		return ret;
+	/* A fixed file spares the lookup of @efd in every signal. */
+	ret = io_uring_register_files(r, &efd, 1);
+	if (ret < 0)
+		io_uring_queue_exit(r);
+	return ret;
 }
 
-int memif__os_signal(struct io_uring *r, int efd)
+int memif__os_signal(struct io_uring *r)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(r);
 	struct io_uring_cqe *cqe;
@@ -147,7 +155,8 @@ int memif__os_signal(struct io_uring *r, int efd)
 
 	if (memif__unlikely(!sqe))
 		return -EBUSY; /* cannot happen: every submit is reaped */
-	io_uring_prep_write(sqe, efd, &signal_one, sizeof(signal_one), 0);
+	io_uring_prep_write(sqe, 0, &signal_one, sizeof(signal_one), 0);
+	sqe->flags |= IOSQE_FIXED_FILE;
 	sqe->rw_flags = RWF_NOWAIT;
 	ret = io_uring_submit(r);
 	if (memif__unlikely(ret != 1))

@@ -141,7 +141,7 @@ int memif__queues_setup(struct memif *m)
 		int ret;
 
 		queue_init(m, q, &tx_ri[i], false, i);
-		ret = memif__os_signal_init(&q->kick);
+		ret = memif__os_signal_init(&q->kick, q->efd);
 		if (ret < 0)
 			return ret;
 		q->kick_ready = true;
@@ -267,7 +267,7 @@ static inline void tx_kick(struct memif__queue *q)
 	 * load; release alone does not order a later load. */
 	memif__fence();
 	if (!(memif__read_once(&q->ring->flags) & MEMIF_RING_FLAG_MASK_INT)) {
-		if (memif__os_signal(&q->kick, q->efd) == 0)
+		if (memif__os_signal(&q->kick) == 0)
 			stat_add(&q->st.interrupts, 1);
 	}
 }
