@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/uio.h>
@@ -439,8 +440,8 @@ enum cf_result cf_j5_rx(struct cf_run *r, struct cf_peer *p)
 
 /* ---- J8 ------------------------------------------------------------------ */
 
-enum cf_result cf_j8_verdict(struct cf_run *r, enum cf_react how,
-			     unsigned n_fds)
+static enum cf_result j8_verdict(struct cf_run *r, enum cf_react how,
+				 unsigned n_fds)
 {
 	switch (how) {
 	case CF_REACT_DISC_CLOSE:
@@ -459,4 +460,31 @@ enum cf_result cf_j8_verdict(struct cf_run *r, enum cf_react how,
 			       r->o->timeout_ms);
 	}
 	return CF_FAIL;
+}
+
+enum cf_result cf_j8_empty(struct cf_run *r, struct cf_peer *p, unsigned n)
+{
+	int fds[3] = { -1, -1, -1 }, ret;
+	enum cf_react how;
+	unsigned k;
+
+	for (k = 0; k < n && k < 3; k++) {
+		fds[k] = memfd_create("memif-conform J8", MFD_CLOEXEC);
+		if (fds[k] < 0) {
+			cf_peer_free(p);
+			while (k--)
+				close(fds[k]);
+			return cf_na(r, "memfd: %s", strerror(errno));
+		}
+	}
+	ret = cf_send_raw(p->fd, "", 0, fds, n);
+	for (k = 0; k < n && k < 3; k++)
+		close(fds[k]);
+	if (ret < 0) {
+		cf_peer_free(p);
+		return cf_fail(r, "send: %s", strerror(-ret));
+	}
+	how = cf_reaction(r, p->fd, r->o->timeout_ms, false);
+	cf_peer_free(p);
+	return j8_verdict(r, how, n);
 }

@@ -1249,31 +1249,10 @@ out:
 static enum cf_result j8_empty(struct cf_run *r, long n)
 {
 	struct cf_peer *p = master_at(r, M_INIT);
-	int fds[3] = { -1, -1, -1 }, ret;
-	enum cf_react how;
-	unsigned k;
 
 	if (!p)
 		return CF_FAIL;
-	for (k = 0; k < (unsigned)n && k < 3; k++) {
-		fds[k] = memfd_create("memif-conform J8", MFD_CLOEXEC);
-		if (fds[k] < 0) {
-			cf_peer_free(p);
-			while (k--)
-				close(fds[k]);
-			return cf_na(r, "memfd: %s", strerror(errno));
-		}
-	}
-	ret = cf_send_raw(p->fd, "", 0, fds, (unsigned)n);
-	for (k = 0; k < (unsigned)n && k < 3; k++)
-		close(fds[k]);
-	if (ret < 0) {
-		cf_peer_free(p);
-		return cf_fail(r, "send: %s", strerror(-ret));
-	}
-	how = cf_reaction(r, p->fd, r->o->timeout_ms, false);
-	cf_peer_free(p);
-	return cf_j8_verdict(r, how, (unsigned)n);
+	return cf_j8_empty(r, p, (unsigned)n);
 }
 
 /* J10: the IUT slave echoes each M2S packet into its next S2M buffer; we

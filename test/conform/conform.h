@@ -393,8 +393,8 @@ enum cf_result cf_j5_tx(struct cf_run *r, struct cf_peer *p);
  * reads it) made blocking, signalled and read back by us; then packets
  * without a signal, our close, and a fresh handshake.  Frees @p. */
 enum cf_result cf_j5_rx(struct cf_run *r, struct cf_peer *p);
-/* J8: the verdict on the IUT's reaction to a zero-length datagram. */
-enum cf_result cf_j8_verdict(struct cf_run *r, enum cf_react how,
-			     unsigned n_fds);
+/* J8: a zero-length datagram carrying @n (0..3) memfds on @p, and the
+ * verdict on the IUT's reaction.  Frees @p. */
+enum cf_result cf_j8_empty(struct cf_run *r, struct cf_peer *p, unsigned n);
 
 #endif /* MEMIF_CONFORM_H */
