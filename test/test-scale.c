@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -55,10 +56,18 @@ static void burst_connects(unsigned n, unsigned n_idle)
 	struct memif_config sc = { .log2_ring_size = 4,
 				   .reconnect_interval_ms = 10000 };
 	const char *sock = test_socket_name("scale");
+	struct rlimit rl;
 	int idle[64];
 	uint64_t t0;
 	unsigned i;
 
+	/* About 14 fds per connected pair: 3,600 here.  Raise the soft limit
+	 * to the hard one, as a server with many interfaces would. */
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	rl.rlim_cur = rl.rlim_max;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	ck_assert_msg(rl.rlim_cur >= 16 * n, "RLIMIT_NOFILE %llu is too low",
+		      (unsigned long long)rl.rlim_cur);
 	fds_before = test_count_fds();
 	up = dropped = 0;
 	memif_set_logger(sink, NULL);
