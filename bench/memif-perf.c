@@ -10,7 +10,14 @@
  *   memif-perf --slave --socket @perf tx --size 1500 --duration 5
  *   memif-perf --master --socket @perf echo --interrupt &
  *   memif-perf --slave --socket @perf ping --interrupt --count 100000
+ *   memif-perf --master --socket @iut echo --duration 0   (serve mode)
  *   memif-perf                   (no arguments: the demo, both ends itself)
+ *
+ * Serve mode (echo, --duration 0, no --count): a reflector for test tools
+ * that connect, test and disconnect again and again, in either role.  It
+ * keeps the interface and serves one connection after another, each with
+ * the queues that connection has, until SIGINT/SIGTERM; the summary adds
+ * them up.  Everything else runs one connection.
  *
  * Threads: the library's event thread runs the callbacks; one worker per
  * queue owns that queue's data path; the main thread waits for the
@@ -105,6 +112,19 @@ struct qpub {
 	_Atomic uint64_t rtt_n, rtt_sum;
 };
 
+/* One queue's totals over the sessions (serve mode has many). */
+struct qsum {
+	uint64_t tx_pkts, tx_bytes, rx_pkts, rx_bytes;
+	uint64_t loss, reorder, corrupt;
+	uint64_t tx_ns, rx_ns; /* the queue's own send and receive windows */
+	int err; /* the last library error that ended the queue's worker */
+};
+
+/* A connection's shape, from the details on_connect saw. */
+struct shape {
+	unsigned int rx_queues, tx_queues, ring_size, buffer_size;
+};
+
 struct perf;
 
 struct worker {
@@ -139,11 +159,28 @@ struct worker {
 	struct perf_hist hist;
 } __attribute__((aligned(64)));
 
+/*
+ * Sessions: a run serves one connection, or in serve mode (echo with no
+ * --duration and no --count) one after another.  The flags from stop to
+ * done and started, sess_gen, neg, nq and w belong to the session; the
+ * main thread resets them between sessions (next_session()).
+ *
+ * The event thread runs on_connect and on_disconnect strictly in turn (no
+ * new connection before the last one's on_disconnect has returned), and
+ * counts connections in gen.  A session serves connection sess_gen: the
+ * one on_connect finds it waiting for (sess_gen 0), or the one already up
+ * when the main thread resets (a peer that came back before the main
+ * thread was done with the last session).  on_disconnect touches the
+ * session only for the session's own connection (sess_gen == gen, under
+ * lock); a connection no session took up comes and goes unnoticed.
+ */
 struct perf {
 	const struct opts *o;
 	struct memif *m;
+	bool serve; /* echo, no --duration, no --count: peer after peer */
 	int main_fd; /* eventfd: wakes the main thread */
-	int stop_fd; /* eventfd: readable once stopping (never read) */
+	int stop_fd; /* eventfd: readable once stopping (drained between
+			sessions, never by a worker) */
 	_Atomic int stop __attribute__((aligned(64))); /* 0, STOP_SOFT, STOP_HARD */
 	_Atomic int connected;
 	_Atomic int disconnected;
@@ -152,12 +189,15 @@ struct perf {
 	_Atomic unsigned int sending; /* tx: workers still in their send loop */
 	_Atomic bool reflected; /* tx: some queue got packets back */
 	_Atomic bool closing;
-	pthread_mutex_t lock; /* started, det*, dtmp, neg */
+	_Atomic int signalled; /* SIGINT or SIGTERM seen: the run ends */
+	/* Guards started, det*, dtmp, neg, gen, sess_gen and link_*. */
+	pthread_mutex_t lock;
 	bool started;
-	/* The connection's shape, from the details on_connect saw. */
-	struct {
-		unsigned int rx_queues, tx_queues, ring_size, buffer_size;
-	} neg;
+	unsigned long gen; /* on_connect calls so far: the latest connection */
+	unsigned long sess_gen; /* the session's connection, 0 = waiting */
+	bool link_up; /* between on_connect and on_disconnect */
+	struct shape link_neg; /* the latest connection's shape */
+	struct shape neg; /* the session's connection's shape */
 	unsigned int nq; /* workers: set before they start, fixed after */
 	struct worker *w;
 	pthread_mutex_t *txlock; /* echo with more RX than TX queues */
@@ -166,6 +206,15 @@ struct perf {
 	struct memif_details *dtmp;
 	bool det_valid;
 	bool det_final; /* taken at the end, not by the periodic tick */
+	/* Totals of the sessions folded so far (fold_workers, fold_lib). */
+	unsigned int sessions; /* connections served */
+	struct result tot;
+	struct perf_hist *hist;
+	struct qsum *qs; /* MEMIF_MAX_QUEUES + 1 entries */
+	unsigned int nqs; /* the most workers a session had */
+	/* Sessions with a library snapshot, and those whose last one was
+	 * periodic (the link went down before the final one). */
+	unsigned int lib_snaps, lib_periodic;
 };
 
 #define STOP_SOFT 1 /* duration/count/signal: finish what is in flight */
@@ -211,8 +260,12 @@ static void on_signal(int sig)
 	struct perf *p = g_perf;
 
 	(void)sig;
-	if (!p || atomic_load(&p->stop) >= STOP_SOFT)
-		_exit(130); /* second Ctrl-C: give up at once */
+	/* Second Ctrl-C: give up at once.  So does the first one once the
+	 * run is stopping anyway, except in serve mode, where a session's
+	 * stop is only its peer leaving. */
+	if (!p || atomic_exchange(&p->signalled, 1) ||
+	    (!p->serve && atomic_load(&p->stop) >= STOP_SOFT))
+		_exit(130);
 	request_stop(p, STOP_SOFT);
 }
 
@@ -853,35 +906,53 @@ static void *worker_main(void *arg)
 /* ---- control: callbacks, connection, progress --------------------------- */
 
 /* The negotiated queue counts, ring size and buffer size are known from
- * here on.  Only the first connection counts: memif-perf runs one. */
+ * here on.  A session waiting for a connection (sess_gen 0) takes this one;
+ * otherwise the main thread takes it up when it starts the next session
+ * (serve mode), or never: outside serve mode a run serves one. */
 static int on_connect(struct memif *m, void *ctx)
 {
 	struct perf *p = ctx;
 	const struct memif_queue_details *q;
+	bool take;
 
-	if (atomic_load(&p->connected))
-		return 0;
 	pthread_mutex_lock(&p->lock);
+	p->gen++;
+	p->link_up = true;
+	memset(&p->link_neg, 0, sizeof(p->link_neg));
 	if (memif_get_details(m, p->dtmp) == MEMIF_OK) {
-		p->neg.rx_queues = p->dtmp->num_rx_queues;
-		p->neg.tx_queues = p->dtmp->num_tx_queues;
+		p->link_neg.rx_queues = p->dtmp->num_rx_queues;
+		p->link_neg.tx_queues = p->dtmp->num_tx_queues;
 		q = p->dtmp->num_rx_queues ? &p->dtmp->rx_queues[0] :
 					     &p->dtmp->tx_queues[0];
-		p->neg.ring_size = q->ring_size;
-		p->neg.buffer_size = q->buffer_size;
+		p->link_neg.ring_size = q->ring_size;
+		p->link_neg.buffer_size = q->buffer_size;
+	}
+	take = !p->sess_gen;
+	if (take) {
+		p->sess_gen = p->gen;
+		p->neg = p->link_neg;
 	}
 	pthread_mutex_unlock(&p->lock);
-	atomic_store(&p->connected, 1);
-	kick(p->main_fd);
+	if (take) {
+		atomic_store(&p->connected, 1);
+		kick(p->main_fd);
+	}
 	return 0;
 }
 
 /* Keep the library's counters: the details hold the queues (and their
  * counters) only while the link is up, so the main thread takes one every
- * second and once more at the end if the link is still there. */
-static void snap_details(struct perf *p, struct memif *m, bool final)
+ * second and once more at the end if the link is still there.  @live (the
+ * main thread): only while the session's connection has not reached
+ * on_disconnect, which sets disconnected under this lock; until then no
+ * other connection can come, so the details are still the session's. */
+static void snap_details(struct perf *p, struct memif *m, bool final, bool live)
 {
 	pthread_mutex_lock(&p->lock);
+	if (live && atomic_load(&p->disconnected)) {
+		pthread_mutex_unlock(&p->lock);
+		return;
+	}
 	if (memif_get_details(m, p->dtmp) == MEMIF_OK &&
 	    (p->dtmp->num_rx_queues || p->dtmp->num_tx_queues)) {
 		memcpy(p->det, p->dtmp, sizeof(*p->det));
@@ -896,12 +967,19 @@ static void snap_details(struct perf *p, struct memif *m, bool final)
 static int on_disconnect(struct memif *m, void *ctx)
 {
 	struct perf *p = ctx;
-	bool started;
+	bool mine, started;
 
 	pthread_mutex_lock(&p->lock);
-	atomic_store(&p->disconnected, 1);
+	p->link_up = false;
+	/* The callbacks alternate: the connection going is the latest one.
+	 * Not the session's: no worker uses it, nothing to stop. */
+	mine = p->sess_gen == p->gen;
+	if (mine)
+		atomic_store(&p->disconnected, 1);
 	started = p->started;
 	pthread_mutex_unlock(&p->lock);
+	if (!mine)
+		return 0;
 	request_stop(p, STOP_HARD);
 	if (started) {
 		while (atomic_load(&p->done) < p->nq) {
@@ -911,7 +989,7 @@ static int on_disconnect(struct memif *m, void *ctx)
 		}
 	}
 	if (!atomic_load(&p->closing))
-		snap_details(p, m, true);
+		snap_details(p, m, true, false);
 	atomic_store(&p->disconnect_done, 1);
 	kick(p->main_fd);
 	return 0;
@@ -931,19 +1009,21 @@ static const char *role_name(const struct opts *o)
 	return o->master ? "master" : "slave";
 }
 
-/* Wait for on_connect; report handshake errors as they come. */
-static int wait_connected(struct perf *p)
+/* Wait for on_connect; report handshake errors as they come.  @first: the
+ * run's first wait, the only one --wait-timeout limits (serve mode waits
+ * for the next peer as long as it takes). */
+static int wait_connected(struct perf *p, bool first)
 {
 	const struct opts *o = p->o;
 	uint64_t deadline = 0, now;
 	struct pollfd pfd[2];
 	int efd = -1, code, last = 0, timeout;
 
-	if (o->wait_timeout > 0)
+	if (first && o->wait_timeout > 0)
 		deadline = now_ns() + (uint64_t)(o->wait_timeout * 1e9);
 	if (memif_get_interrupt_error_fd(p->m, &efd) != MEMIF_OK)
 		efd = -1;
-	if (!o->silent)
+	if (first && !o->silent)
 		fprintf(stderr, "memif-perf: %s %s on %s id %u: waiting for "
 			"the peer...\n", role_name(o), mode_names[o->mode],
 			o->socket ? o->socket : MEMIF_DEFAULT_SOCKET, o->id);
@@ -967,8 +1047,12 @@ static int wait_connected(struct perf *p)
 			while (memif_read_interrupt_error(p->m, &code) ==
 			       MEMIF_OK) {
 				/* A slave retries every 100 ms: say each
-				 * distinct failure once. */
-				if (code == last)
+				 * distinct failure once.  After a session,
+				 * how its peer left is no failed attempt. */
+				if (code == last ||
+				    (!first &&
+				     (code == MEMIF_ERR_DISCONNECT ||
+				      code == MEMIF_ERR_DISCONNECTED)))
 					continue;
 				last = code;
 				if (!o->silent)
@@ -982,6 +1066,7 @@ static int wait_connected(struct perf *p)
 	return 0;
 }
 
+/* Return: 0 started, 1 the link went first (none started), -1 no thread. */
 static int start_workers(struct perf *p)
 {
 	unsigned int i, j;
@@ -990,7 +1075,7 @@ static int start_workers(struct perf *p)
 	pthread_mutex_lock(&p->lock);
 	if (atomic_load(&p->disconnected)) {
 		pthread_mutex_unlock(&p->lock);
-		return -1;
+		return 1;
 	}
 	for (i = 0; i < p->nq; i++) {
 		if (p->o->interrupt && p->w[i].has_rx) {
@@ -1144,17 +1229,17 @@ static void wait_tx_drained(struct perf *p)
 
 /* ---- summary ------------------------------------------------------------ */
 
-static void collect(struct perf *p, struct result *r)
+/* Add the session's workers to the run's totals (once, after they have
+ * been joined). */
+static void fold_workers(struct perf *p)
 {
 	uint64_t tx0 = UINT64_MAX, tx1 = 0, rx0 = UINT64_MAX, rx1 = 0;
-	struct perf_hist *h;
+	struct result *r = &p->tot;
 	unsigned int i;
 
-	h = malloc(sizeof(*h));
-	if (h)
-		perf_hist_reset(h);
 	for (i = 0; i < p->nq; i++) {
 		const struct worker *w = &p->w[i];
+		struct qsum *q = &p->qs[i];
 
 		r->tx_pkts += w->tx_pkts;
 		r->tx_bytes += w->tx_bytes;
@@ -1181,24 +1266,38 @@ static void collect(struct perf *p, struct result *r)
 			if (w->rx_t1 > rx1)
 				rx1 = w->rx_t1;
 		}
-		if (h)
-			perf_hist_merge(h, &w->hist);
+		perf_hist_merge(p->hist, &w->hist);
+		q->tx_pkts += w->tx_pkts;
+		q->tx_bytes += w->tx_bytes;
+		q->rx_pkts += w->rx_pkts;
+		q->rx_bytes += w->rx_bytes;
+		q->loss += w->loss;
+		q->reorder += w->reorder;
+		q->corrupt += w->corrupt;
+		if (w->tx_t1 > w->tx_t0)
+			q->tx_ns += w->tx_t1 - w->tx_t0;
+		if (w->rx_t1 > w->rx_t0)
+			q->rx_ns += w->rx_t1 - w->rx_t0;
+		if (w->err)
+			q->err = w->err;
 	}
-	r->tx_secs = tx1 > tx0 ? (double)(tx1 - tx0) / 1e9 : 0;
-	r->rx_secs = rx1 > rx0 ? (double)(rx1 - rx0) / 1e9 : 0;
-	if (h && h->n) {
-		r->lat_n = h->n;
-		r->lat_min = h->min;
-		r->lat_p50 = perf_hist_quantile(h, 0.50);
-		r->lat_p99 = perf_hist_quantile(h, 0.99);
-		r->lat_p999 = perf_hist_quantile(h, 0.999);
-		r->lat_max = h->max;
-		r->lat_mean = (double)h->sum / (double)h->n;
-	}
-	free(h);
-	if (p->det_valid) {
-		const struct memif_details *d = p->det;
+	/* Each session's window: the time between sessions is no traffic. */
+	r->tx_secs += tx1 > tx0 ? (double)(tx1 - tx0) / 1e9 : 0;
+	r->rx_secs += rx1 > rx0 ? (double)(rx1 - rx0) / 1e9 : 0;
+	if (p->nq > p->nqs)
+		p->nqs = p->nq;
+}
 
+/* Add the session's last library snapshot to the totals (each connection
+ * has queues of its own, counting from 0). */
+static void fold_lib(struct perf *p)
+{
+	const struct memif_details *d = p->det;
+	struct result *r = &p->tot;
+	unsigned int i;
+
+	pthread_mutex_lock(&p->lock);
+	if (p->det_valid) {
 		for (i = 0; i < d->num_rx_queues; i++) {
 			r->lib_bad_desc += d->rx_queues[i].drops_bad_desc;
 			r->lib_too_long += d->rx_queues[i].drops_too_long;
@@ -1208,6 +1307,69 @@ static void collect(struct perf *p, struct result *r)
 			r->lib_ring_full += d->tx_queues[i].ring_full;
 			r->lib_irq_tx += d->tx_queues[i].interrupts;
 		}
+		p->lib_snaps++;
+		if (!p->det_final)
+			p->lib_periodic++;
+	}
+	p->det_valid = false;
+	p->det_final = false;
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* The session's workers are folded: free them. */
+static void free_workers(struct perf *p)
+{
+	unsigned int i;
+
+	if (p->w) {
+		for (i = 0; i < p->nq; i++)
+			free(p->w[i].stage);
+	}
+	free(p->w);
+	p->w = NULL;
+	p->nq = 0;
+	for (i = 0; i < p->ntxlock; i++)
+		pthread_mutex_destroy(&p->txlock[i]);
+	free(p->txlock);
+	p->txlock = NULL;
+	p->ntxlock = 0;
+}
+
+/* The run's totals: the sessions folded before, and the last one. */
+static void collect(struct perf *p, struct result *r)
+{
+	const struct perf_hist *h = p->hist;
+
+	fold_workers(p);
+	fold_lib(p);
+	r->tx_pkts = p->tot.tx_pkts;
+	r->tx_bytes = p->tot.tx_bytes;
+	r->rx_pkts = p->tot.rx_pkts;
+	r->rx_bytes = p->tot.rx_bytes;
+	r->tx_secs = p->tot.tx_secs;
+	r->rx_secs = p->tot.rx_secs;
+	r->loss = p->tot.loss;
+	r->reorder = p->tot.reorder;
+	r->corrupt = p->tot.corrupt;
+	r->foreign = p->tot.foreign;
+	r->misqueued = p->tot.misqueued;
+	r->tx_ring_full = p->tot.tx_ring_full;
+	r->ping_timeouts = p->tot.ping_timeouts;
+	r->rx_calls = p->tot.rx_calls;
+	r->rx_nonempty = p->tot.rx_nonempty;
+	r->lib_bad_desc = p->tot.lib_bad_desc;
+	r->lib_too_long = p->tot.lib_too_long;
+	r->lib_ring_full = p->tot.lib_ring_full;
+	r->lib_irq_tx = p->tot.lib_irq_tx;
+	r->lib_irq_rx = p->tot.lib_irq_rx;
+	if (h->n) {
+		r->lat_n = h->n;
+		r->lat_min = h->min;
+		r->lat_p50 = perf_hist_quantile(h, 0.50);
+		r->lat_p99 = perf_hist_quantile(h, 0.99);
+		r->lat_p999 = perf_hist_quantile(h, 0.999);
+		r->lat_max = h->max;
+		r->lat_mean = (double)h->sum / (double)h->n;
 	}
 }
 
@@ -1228,8 +1390,8 @@ static void print_summary(FILE *f, const struct perf *p,
 	fprintf(f,
 		"\nmemif-perf %s %s: %u queue%s, %u B%s, %s, %s path, %s "
 		"fill, burst %u\n",
-		role_name(o), mode_names[o->mode], p->nq, p->nq != 1 ? "s" : "",
-		o->size, o->raw ? " raw" : "",
+		role_name(o), mode_names[o->mode], p->nqs,
+		p->nqs != 1 ? "s" : "", o->size, o->raw ? " raw" : "",
 		o->edge	     ? "interrupt (edge)" :
 		o->interrupt ? "interrupt" :
 		o->spin	     ? "polling (idle spin)" :
@@ -1245,27 +1407,23 @@ static void print_summary(FILE *f, const struct perf *p,
 	fprintf(f, "%-10s %14s %16s %9s %10s %9s\n", "", "packets", "bytes",
 		"seconds", "Mpps", "Gbps");
 	print_row(f, "tx", r->tx_pkts, r->tx_bytes, r->tx_secs);
-	if (p->nq > 1) {
-		for (i = 0; i < p->nq; i++) {
-			const struct worker *w = &p->w[i];
+	if (p->nqs > 1) {
+		for (i = 0; i < p->nqs; i++) {
+			const struct qsum *q = &p->qs[i];
 
 			snprintf(name, sizeof(name), "  tx q%u", i);
-			print_row(f, name, w->tx_pkts, w->tx_bytes,
-				  w->tx_t1 > w->tx_t0 ?
-					  (double)(w->tx_t1 - w->tx_t0) / 1e9 :
-					  0);
+			print_row(f, name, q->tx_pkts, q->tx_bytes,
+				  (double)q->tx_ns / 1e9);
 		}
 	}
 	print_row(f, "rx", r->rx_pkts, r->rx_bytes, r->rx_secs);
-	if (p->nq > 1) {
-		for (i = 0; i < p->nq; i++) {
-			const struct worker *w = &p->w[i];
+	if (p->nqs > 1) {
+		for (i = 0; i < p->nqs; i++) {
+			const struct qsum *q = &p->qs[i];
 
 			snprintf(name, sizeof(name), "  rx q%u", i);
-			print_row(f, name, w->rx_pkts, w->rx_bytes,
-				  w->rx_t1 > w->rx_t0 ?
-					  (double)(w->rx_t1 - w->rx_t0) / 1e9 :
-					  0);
+			print_row(f, name, q->rx_pkts, q->rx_bytes,
+				  (double)q->rx_ns / 1e9);
 		}
 	}
 	fprintf(f, "checks:  loss %" PRIu64 "  reorder %" PRIu64
@@ -1284,9 +1442,13 @@ static void print_summary(FILE *f, const struct perf *p,
 		"  tx ring-full %" PRIu64 "  interrupts tx %" PRIu64
 		" rx %" PRIu64 "%s\n", r->lib_bad_desc, r->lib_too_long,
 		r->lib_ring_full, r->lib_irq_tx, r->lib_irq_rx,
-		!p->det_valid ? "  (none: link never up at a snapshot)" :
-		!p->det_final ? "  (as of the last 1 s snapshot: link "
-				"went down)" : "");
+		!p->lib_snaps ? "  (none: link never up at a snapshot)" :
+		p->lib_periodic ? "  (as of the last 1 s snapshot: link "
+				  "went down)" : "");
+	if (p->serve)
+		fprintf(f, "served:  %u connection%s one after another; the "
+			"shape above is the last one's\n", p->sessions,
+			p->sessions != 1 ? "s" : "");
 	if (o->mode == MODE_PING)
 		fprintf(f, "latency: %" PRIu64 " round trips, %" PRIu64
 			" timeouts; ns min %" PRIu64 "  p50 %" PRIu64
@@ -1330,6 +1492,9 @@ static void print_json(FILE *f, const struct perf *p, const struct result *r)
 	fprintf(f, "\"allow_unsealed\":%s,\"connected\":%s,\"exit_code\":%d,",
 		o->allow_unsealed ? "true" : "false",
 		r->connected ? "true" : "false", r->exit_code);
+	/* Connections served: 1, or in serve mode as many as came; the
+	 * counters below are their totals, "negotiated" the last one's. */
+	fprintf(f, "\"sessions\":%u,", p->sessions);
 	/* What the connection has (the slave decides), next to the
 	 * configured "queues", "ring_log2" and "buffer_size" above; buffer
 	 * size as the details report it.  "workers": queues served. */
@@ -1337,7 +1502,7 @@ static void print_json(FILE *f, const struct perf *p, const struct result *r)
 		"\"negotiated\":{\"rx_queues\":%u,\"tx_queues\":%u,"
 		"\"ring_size\":%u,\"buffer_size\":%u},\"workers\":%u,",
 		p->neg.rx_queues, p->neg.tx_queues, p->neg.ring_size,
-		p->neg.buffer_size, p->nq);
+		p->neg.buffer_size, p->nqs);
 	fprintf(f, "\"tx\":{\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64
 		",\"seconds\":%.6f,\"mpps\":%.4f,\"gbps\":%.4f,"
 		"\"ring_full_retries\":%" PRIu64 "},",
@@ -1355,7 +1520,8 @@ static void print_json(FILE *f, const struct perf *p, const struct result *r)
 	fprintf(f, "\"library\":{\"details\":\"%s\",\"rx_drops_bad_desc\":%" PRIu64
 		",\"rx_drops_too_long\":%" PRIu64 ",\"tx_ring_full\":%" PRIu64
 		",\"interrupts_tx\":%" PRIu64 ",\"interrupts_rx\":%" PRIu64
-		"},", !p->det_valid ? "none" : p->det_final ? "final" : "periodic",
+		"},", !p->lib_snaps ? "none" : p->lib_periodic ? "periodic" :
+								  "final",
 		r->lib_bad_desc,
 		r->lib_too_long, r->lib_ring_full, r->lib_irq_tx,
 		r->lib_irq_rx);
@@ -1366,14 +1532,14 @@ static void print_json(FILE *f, const struct perf *p, const struct result *r)
 		r->lat_n, r->ping_timeouts, r->lat_n ? r->lat_min : 0,
 		r->lat_p50, r->lat_p99, r->lat_p999, r->lat_max, r->lat_mean);
 	fprintf(f, "\"per_queue\":[");
-	for (i = 0; i < p->nq; i++) {
-		const struct worker *w = &p->w[i];
+	for (i = 0; i < p->nqs; i++) {
+		const struct qsum *q = &p->qs[i];
 
 		fprintf(f, "%s{\"queue\":%u,\"tx_packets\":%" PRIu64
 			",\"rx_packets\":%" PRIu64 ",\"loss\":%" PRIu64
 			",\"reorder\":%" PRIu64 ",\"corrupt\":%" PRIu64
-			",\"error\":%d}", i ? "," : "", i, w->tx_pkts,
-			w->rx_pkts, w->loss, w->reorder, w->corrupt, w->err);
+			",\"error\":%d}", i ? "," : "", i, q->tx_pkts,
+			q->rx_pkts, q->loss, q->reorder, q->corrupt, q->err);
 	}
 	fprintf(f, "]}\n");
 }
@@ -1500,31 +1666,206 @@ static int setup_workers(struct perf *p, unsigned int nq)
 	return 0;
 }
 
-static int run(const struct opts *o, struct result *res)
+/* Serve mode, after the session's workers: wait until the session's peer
+ * has gone (on_disconnect done), or a signal ends the run.  The workers
+ * end early only on a library error, or when the connection has no queue
+ * to serve; the link stays up until the peer leaves. */
+static void wait_gone(struct perf *p)
 {
-	struct memif_config cfg = { 0 };
-	struct memif_callbacks cb = { 0 };
-	struct perf perf = { 0 }, *p = &perf;
+	struct pollfd pfd;
+
+	while (!atomic_load(&p->disconnect_done) &&
+	       !atomic_load(&p->signalled)) {
+		pfd = (struct pollfd){ .fd = p->main_fd, .events = POLLIN };
+		if (poll(&pfd, 1, 100) > 0)
+			drain_fd(p->main_fd);
+	}
+}
+
+/*
+ * One connection: plan and start its workers, watch them, stop.  Return: 0
+ * the session is over (its peer gone if p->disconnect_done), -1 the run
+ * ends at once (setup failed: *@code or res->exit_code set).
+ */
+static int run_session(struct perf *p, struct result *res, int *code)
+{
+	const struct opts *o = p->o;
 	struct snap s0, s1;
 	uint64_t t_start, deadline = 0, next_tick, now;
 	bool tty = isatty(STDERR_FILENO), linger = false;
 	struct pollfd pfd;
 	unsigned int i, nq;
+	int rc, timeout;
+
+	/* The workers follow the connection, not --queues. */
+	nq = plan_workers(p);
+	if (!nq) {
+		if (!o->silent)
+			fprintf(stderr,
+				"memif-perf: the connection has no "
+				"queue for %s (%u rx / %u tx)\n",
+				mode_names[o->mode], p->neg.rx_queues,
+				p->neg.tx_queues);
+		if (!p->serve) {
+			*code = 2;
+			return -1;
+		}
+		wait_gone(p);
+		return 0;
+	}
+	if (setup_workers(p, nq)) {
+		fprintf(stderr, "memif-perf: out of memory\n");
+		*code = 2;
+		return -1;
+	}
+	rc = start_workers(p);
+	if (rc && (rc < 0 || !p->serve)) {
+		res->exit_code = 2;
+		return -1;
+	}
+	if (rc) {
+		/* Serve mode: the peer left before the workers started. */
+		wait_gone(p);
+		return 0;
+	}
+
+	t_start = now_ns();
+	if (o->duration > 0)
+		deadline = t_start + (uint64_t)(o->duration * 1e9);
+	next_tick = t_start + NSEC;
+	take_snap(p, &s0);
+	while (atomic_load(&p->done) < p->nq) {
+		now = now_ns();
+		if (deadline && now >= deadline && !stopping(p))
+			request_stop(p, STOP_SOFT);
+		if (now >= next_tick) {
+			take_snap(p, &s1);
+			if (!o->quiet && !o->silent)
+				progress(p, &s0, &s1, t_start, tty);
+			snap_details(p, p->m, false, true);
+			s0 = s1;
+			next_tick += NSEC;
+			continue;
+		}
+		timeout = (int)((next_tick - now) / 1000000) + 1;
+		if (deadline && !stopping(p) && deadline > now &&
+		    (int)((deadline - now) / 1000000) + 1 < timeout)
+			timeout = (int)((deadline - now) / 1000000) + 1;
+		pfd = (struct pollfd){ .fd = p->main_fd, .events = POLLIN };
+		if (poll(&pfd, 1, timeout) > 0)
+			drain_fd(p->main_fd);
+	}
+	if (!o->quiet && !o->silent && tty)
+		fputc('\n', stderr);
+	for (i = 0; i < p->nq; i++)
+		pthread_join(p->w[i].th, NULL);
+	for (i = 0; i < p->nq; i++) {
+		if (p->w[i].err && !o->silent) {
+			fprintf(stderr, "memif-perf: queue %u: %s (%d)\n", i,
+				memif_strerror(p->w[i].err), p->w[i].err);
+			if (p->w[i].err == MEMIF_ERR_PKT_LEN && p->w[i].slot_cap)
+				fprintf(stderr, "memif-perf: the in-place "
+					"path needs --size <= the slot size "
+					"(%u here); use --tx-path copy for "
+					"chained packets\n", p->w[i].slot_cap);
+		}
+		if (p->w[i].err)
+			*code = 1;
+	}
+	for (i = 0; i < p->nq; i++)
+		linger |= p->w[i].tx_pkts > 0;
+	if (linger)
+		wait_tx_drained(p);
+	snap_details(p, p->m, true, true);
+	if (p->serve)
+		wait_gone(p);
+	/* The workers can see the link go before on_disconnect runs: let it
+	 * finish before memif_close, which would run it a second time. */
+	if (atomic_load(&p->disconnected)) {
+		uint64_t until = now_ns() + NSEC;
+		struct timespec ts = { 0, 1000000 };
+
+		while (!atomic_load(&p->disconnect_done) && now_ns() < until)
+			nanosleep(&ts, NULL);
+	}
+	return 0;
+}
+
+/*
+ * Serve mode: the session's peer is gone.  Fold the session into the
+ * totals and reset it for the next connection.  Race-free because
+ * nothing else touches the session now: its workers are joined, its
+ * on_disconnect has returned (disconnect_done), and until sess_gen changes
+ * below, on_disconnect leaves the session alone (another connection is not
+ * the session's) and on_connect does not take a connection for it (sess_gen
+ * is not 0).  The lock orders the hand-over with both callbacks: a
+ * connection that came meanwhile (link_up) is taken up here, any later one
+ * by on_connect.
+ */
+static void next_session(struct perf *p)
+{
+	uint64_t rx = 0, tx = 0;
+	unsigned int i;
+
+	for (i = 0; i < p->nq; i++) {
+		rx += p->w[i].rx_pkts;
+		tx += p->w[i].tx_pkts;
+	}
+	if (!p->o->silent)
+		fprintf(stderr, "memif-perf: peer gone after %" PRIu64
+			" packets (%" PRIu64 " echoed); waiting for the "
+			"next connection\n", rx, tx);
+	fold_workers(p);
+	fold_lib(p);
+	free_workers(p);
+	/* No stop kick may outlive the session: the next session's workers
+	 * sleep on stop_fd. */
+	drain_fd(p->stop_fd);
+	atomic_store(&p->stop, 0);
+	atomic_store(&p->done, 0);
+	atomic_store(&p->disconnected, 0);
+	atomic_store(&p->disconnect_done, 0);
+	pthread_mutex_lock(&p->lock);
+	p->started = false;
+	p->sess_gen = p->link_up ? p->gen : 0;
+	if (p->link_up)
+		p->neg = p->link_neg;
+	atomic_store(&p->connected, p->link_up);
+	pthread_mutex_unlock(&p->lock);
+	/* A signal since the check in run(): its request_stop may have found
+	 * the old STOP_HARD and been lost in the reset.  Both sides are
+	 * seq_cst (store stop, load signalled here; store signalled, load
+	 * stop in the handler), so one of them sees the other. */
+	if (atomic_load(&p->signalled))
+		request_stop(p, STOP_SOFT);
+}
+
+static int run(const struct opts *o, struct result *res)
+{
+	struct memif_config cfg = { 0 };
+	struct memif_callbacks cb = { 0 };
+	struct perf perf = { 0 }, *p = &perf;
 	cpu_set_t set;
-	int rc, timeout, code = 0;
+	bool first;
+	int rc, code = 0;
 
 	memset(res, 0, sizeof(*res));
 	p->o = o;
+	p->serve = o->mode == MODE_ECHO && o->duration == 0 && !o->count;
 	pthread_mutex_init(&p->lock, NULL);
 	p->main_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	p->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	p->det = calloc(1, sizeof(*p->det));
 	p->dtmp = calloc(1, sizeof(*p->dtmp));
-	if (p->main_fd < 0 || p->stop_fd < 0 || !p->det || !p->dtmp) {
+	p->hist = malloc(sizeof(*p->hist));
+	p->qs = calloc(MEMIF_MAX_QUEUES + 1, sizeof(*p->qs));
+	if (p->main_fd < 0 || p->stop_fd < 0 || !p->det || !p->dtmp ||
+	    !p->hist || !p->qs) {
 		fprintf(stderr, "memif-perf: out of memory or fds\n");
 		res->exit_code = 2;
 		goto out_free;
 	}
+	perf_hist_reset(p->hist);
 	/* Pin the main thread first so the library's event thread, which it
 	 * creates, shares the first worker's core and not the peer's. */
 	if (o->ncpus) {
@@ -1581,95 +1922,26 @@ static int run(const struct opts *o, struct result *res)
 		signal(SIGINT, on_signal);
 		signal(SIGTERM, on_signal);
 	}
-	if (wait_connected(p)) {
-		if (!o->silent)
-			fprintf(stderr, "memif-perf: %s\n", stopping(p) ?
-				"interrupted" : "no connection within "
-				"--wait-timeout");
-		res->exit_code = 3;
-		goto out_close;
-	}
-	res->connected = true;
-	/* The workers follow the connection, not --queues. */
-	nq = plan_workers(p);
-	if (!nq) {
-		if (!o->silent)
-			fprintf(stderr,
-				"memif-perf: the connection has no "
-				"queue for %s (%u rx / %u tx)\n",
-				mode_names[o->mode], p->neg.rx_queues,
-				p->neg.tx_queues);
-		code = 2;
-		goto out_close;
-	}
-	if (setup_workers(p, nq)) {
-		fprintf(stderr, "memif-perf: out of memory\n");
-		code = 2;
-		goto out_close;
-	}
-	if (start_workers(p)) {
-		res->exit_code = 2;
-		goto out_close;
-	}
-
-	t_start = now_ns();
-	if (o->duration > 0)
-		deadline = t_start + (uint64_t)(o->duration * 1e9);
-	next_tick = t_start + NSEC;
-	take_snap(p, &s0);
-	while (atomic_load(&p->done) < p->nq) {
-		now = now_ns();
-		if (deadline && now >= deadline && !stopping(p))
-			request_stop(p, STOP_SOFT);
-		if (now >= next_tick) {
-			take_snap(p, &s1);
-			if (!o->quiet && !o->silent)
-				progress(p, &s0, &s1, t_start, tty);
-			if (!atomic_load(&p->disconnected))
-				snap_details(p, p->m, false);
-			s0 = s1;
-			next_tick += NSEC;
-			continue;
+	for (first = true;; first = false) {
+		if (wait_connected(p, first)) {
+			if (!first)
+				break; /* serve mode: a signal between peers */
+			if (!o->silent)
+				fprintf(stderr, "memif-perf: %s\n",
+					stopping(p) ? "interrupted" :
+						      "no connection within "
+						      "--wait-timeout");
+			res->exit_code = 3;
+			goto out_close;
 		}
-		timeout = (int)((next_tick - now) / 1000000) + 1;
-		if (deadline && !stopping(p) && deadline > now &&
-		    (int)((deadline - now) / 1000000) + 1 < timeout)
-			timeout = (int)((deadline - now) / 1000000) + 1;
-		pfd = (struct pollfd){ .fd = p->main_fd, .events = POLLIN };
-		if (poll(&pfd, 1, timeout) > 0)
-			drain_fd(p->main_fd);
-	}
-	if (!o->quiet && !o->silent && tty)
-		fputc('\n', stderr);
-	for (i = 0; i < p->nq; i++)
-		pthread_join(p->w[i].th, NULL);
-	for (i = 0; i < p->nq; i++) {
-		if (p->w[i].err && !o->silent) {
-			fprintf(stderr, "memif-perf: queue %u: %s (%d)\n", i,
-				memif_strerror(p->w[i].err), p->w[i].err);
-			if (p->w[i].err == MEMIF_ERR_PKT_LEN && p->w[i].slot_cap)
-				fprintf(stderr, "memif-perf: the in-place "
-					"path needs --size <= the slot size "
-					"(%u here); use --tx-path copy for "
-					"chained packets\n", p->w[i].slot_cap);
-		}
-		if (p->w[i].err)
-			code = 1;
-	}
-	for (i = 0; i < p->nq; i++)
-		linger |= p->w[i].tx_pkts > 0;
-	if (linger)
-		wait_tx_drained(p);
-	if (!atomic_load(&p->disconnected))
-		snap_details(p, p->m, true);
-	/* The workers can see the link go before on_disconnect runs: let it
-	 * finish before memif_close, which would run it a second time. */
-	if (atomic_load(&p->disconnected)) {
-		uint64_t until = now_ns() + NSEC;
-		struct timespec ts = { 0, 1000000 };
-
-		while (!atomic_load(&p->disconnect_done) && now_ns() < until)
-			nanosleep(&ts, NULL);
+		res->connected = true;
+		p->sessions++;
+		if (run_session(p, res, &code))
+			goto out_close;
+		if (!p->serve || atomic_load(&p->signalled) ||
+		    !atomic_load(&p->disconnect_done))
+			break;
+		next_session(p);
 	}
 
 out_close:
@@ -1686,7 +1958,9 @@ out_cleanup:
 	g_perf = NULL;
 	if (res->connected) {
 		collect(p, res);
-		if (res->corrupt)
+		/* A reflector serving foreign peers reports corrupt frames
+		 * (their payload, not its own fault) but does not fail. */
+		if (res->corrupt && !p->serve)
 			code = 1;
 		if (o->count) {
 			if (res->loss)
@@ -1706,14 +1980,9 @@ out_cleanup:
 		}
 	}
 out_free:
-	if (p->w) {
-		for (i = 0; i < p->nq; i++)
-			free(p->w[i].stage);
-	}
-	free(p->w);
-	for (i = 0; i < p->ntxlock; i++)
-		pthread_mutex_destroy(&p->txlock[i]);
-	free(p->txlock);
+	free_workers(p);
+	free(p->qs);
+	free(p->hist);
 	free(p->det);
 	free(p->dtmp);
 	if (p->main_fd >= 0)
@@ -1861,7 +2130,7 @@ static void usage(FILE *f)
 "                          decides)\n"
 "  --allow-unsealed        accept the peer's unsealed regions (VPP/DPDK zero-copy slaves); trusts the peer not to shrink them\n"
 "  --wait-timeout S        give up if not connected after S s (default 10,\n"
-"                          0 = forever)\n"
+"                          0 = forever; serve mode: the first peer only)\n"
 "Traffic:\n"
 "  --mode MODE             tx, rx, echo or ping (or as the last argument)\n"
 "  --size N                frame bytes, 64..65535 (default 64); larger than\n"
@@ -1884,7 +2153,13 @@ static void usage(FILE *f)
 "                          \"a,b,c-d\" puts queue i on the i-th listed cpu\n"
 "Stopping and output:\n"
 "  --duration S            stop after S s (default 10; 0 = no limit);\n"
-"                          rx/echo also stop when the peer disconnects\n"
+"                          rx/echo also stop when the peer disconnects,\n"
+"                          except in serve mode: echo with --duration 0\n"
+"                          and no --count serves one connection after\n"
+"                          another (the interface and a master's socket\n"
+"                          stay up) until SIGINT/SIGTERM; the summary\n"
+"                          gives the totals, and corrupt frames (foreign\n"
+"                          payloads) are counted, not an error\n"
 "  --count N               stop after N packets (pings), split over the\n"
 "                          queues the connection has; then a shortfall or\n"
 "                          any loss fails the run\n"
