@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <time.h>
 #include <sys/types.h>
 
 #include "memif_proto.h"
@@ -23,6 +25,9 @@
 #define CF_MAX_RINGS 256
 #define CF_MAX_REGIONS 16
 #define CF_NOTE_LEN 1024
+/* An IUT we start has this long to listen or connect (testpmd: seconds). */
+#define CF_START_WAIT_MS 30000
+#define CF_CMD_LEN 4096 /* an --iut or --kick command after substitution */
 
 /* The five shared-memory accesses, as in lib/ring.h; the partner of every
  * acquire is the peer's release of the same index. */
@@ -45,6 +50,11 @@ struct cf_opts {
 	int timeout_ms; /* longest wait for an expected IUT action */
 	unsigned packets; /* C52 packet count */
 	const char *kick; /* shell command that makes an IUT slave reconnect */
+	/* How to start the IUT in each of its roles (--iut, --iut-master,
+	 * --iut-slave); NULL: the tester runs it. */
+	const char *iut_master;
+	const char *iut_slave;
+	const char *iut_log; /* where its output goes; NULL: a temp file */
 	bool json;
 	bool verbose;
 };
@@ -94,6 +104,21 @@ struct cf_stats {
 
 struct cf_check;
 
+/* The IUT as our child (launch.c). */
+struct cf_iut {
+	char dir[64]; /* temp dir: the stdin FIFO, the default log */
+	int in_fd; /* the FIFO, held read-write */
+	int log_fd;
+	const char *log_path;
+	char own_log[80];
+	off_t log_start; /* where the current start's output begins */
+	unsigned starts;
+	bool exited; /* reaped; @status is how it ended */
+	int status;
+	bool fresh; /* started, not yet connected to us (a slave) */
+	bool once; /* a slave that connects once per start: restart it */
+};
+
 struct cf_run {
 	const struct cf_opts *o;
 	const struct cf_check *cur;
@@ -105,6 +130,11 @@ struct cf_run {
 	int base_fds; /* IUT fds in the reference state; -1 unknown */
 	int base_maps; /* IUT memfd mappings in the reference state */
 	bool iut_gone;
+	bool stuck; /* the liveness handshake after this check failed */
+	pid_t pid; /* the IUT's process; 0: no /proc checks */
+	struct cf_iut *iut; /* NULL: not started by us */
+	char iut_name[MEMIF_NAME_LEN + 1]; /* as announced in HELLO or INIT */
+	uint16_t iut_version; /* INIT's version, or HELLO's max_version */
 	char note[CF_NOTE_LEN]; /* reaction observed in the current check */
 	struct cf_stats st;
 };
@@ -124,6 +154,10 @@ struct cf_run {
 struct cf_check {
 	const char *id;
 	const char *desc;
+	/* Why the requirement exists: what breaks for a peer or a user when
+	 * an implementation gets it wrong.  CHECKLIST.md prints it, so that
+	 * a tester needs no other document to judge a FAIL. */
+	const char *why;
 	unsigned flags;
 	enum cf_result (*run)(struct cf_run *r, long arg);
 	long arg;
@@ -132,6 +166,67 @@ struct cf_check {
 extern const struct cf_check cf_slave_checks[]; /* we slave, IUT master */
 extern const struct cf_check cf_master_checks[]; /* we master, IUT slave */
 extern const struct cf_check cf_common_checks[]; /* summaries */
+
+/* ---- the checklist (checklist.c) ----------------------------------------- */
+
+/* One line per check for @role ("master", "slave", NULL for both): role, id,
+ * MUST or SHOULD, description.  Scripts take the id from the second field. */
+void cf_list_checks(FILE *f, const char *role);
+/* The whole checklist as Markdown (test/conform/CHECKLIST.md).  The same
+ * bytes on every run: a test compares them with the committed file. */
+void cf_print_checklist(FILE *f);
+
+/* ---- the runner (runner.c) ---------------------------------------------- */
+
+#define CF_MAX_INCIDENTS 256
+
+enum cf_incident_kind { CF_INC_CRASH, CF_INC_HANG, CF_INC_EXIT, CF_INC_KINDS };
+
+/* A check during which the IUT we started died or wedged. */
+struct cf_incident {
+	const char *id;
+	enum cf_incident_kind kind;
+	char *what; /* "crashed (SIGSEGV)", "hung: ..." */
+	char *tail; /* its last lines of output */
+};
+
+struct cf_result_line {
+	const struct cf_check *c;
+	enum cf_result res;
+	char *note;
+};
+
+/* What one role's run found. */
+struct cf_role_run {
+	bool we_master;
+	time_t started;
+	struct cf_result_line *res;
+	unsigned n;
+	unsigned count[3]; /* by enum cf_result */
+	struct cf_incident inc[CF_MAX_INCIDENTS];
+	unsigned n_inc;
+	unsigned kinds[CF_INC_KINDS];
+	unsigned leaks; /* teardowns that left fds or mappings behind */
+	char iut_name[MEMIF_NAME_LEN + 1];
+	uint16_t iut_version;
+	char *command; /* as started, placeholders replaced; NULL: not ours */
+	unsigned starts;
+	bool once; /* a slave restarted for every connection */
+	char final[128]; /* how it took our SIGTERM at the end */
+	bool gone; /* ended and not started again: the run stopped early */
+};
+
+/* Run the checks of @o's role (those in @only, NULL: all) and print a line
+ * for each.  0, or -1 when the run could not start (said on stderr). */
+int cf_run_role(const struct cf_opts *o, const char *only,
+		struct cf_role_run *rr);
+void cf_role_run_free(struct cf_role_run *rr);
+void cf_print_json(FILE *f, const struct cf_opts *o,
+		   const struct cf_role_run *rr, unsigned n);
+/* The Markdown report of @n role runs; @argline is the command as typed. */
+int cf_write_report(const char *path, const struct cf_opts *o,
+		    const char *argline, const struct cf_role_run *rr,
+		    unsigned n);
 
 /* ---- notes --------------------------------------------------------------- */
 
@@ -186,6 +281,27 @@ int cf_iut_memfd_maps(const struct cf_run *r);
  * values; notes and counts the outcome for C68.  True without --pid. */
 bool cf_iut_at_baseline(struct cf_run *r, int wait_ms);
 void cf_iut_set_baseline(struct cf_run *r);
+
+/* ---- the IUT started by us (launch.c) ------------------------------------ */
+
+/* Set @iut up (temp dir, stdin FIFO, log) and attach it to @r. */
+int cf_iut_init(struct cf_run *r, struct cf_iut *iut);
+/* Start the IUT for @r's role; an IUT master is waited for until its socket
+ * listens.  0, or -errno (-ECHILD: it ended while starting). */
+int cf_iut_start(struct cf_run *r);
+/* SIGTERM, then SIGKILL after 2 s, to the IUT's process group; reaped. */
+void cf_iut_stop(struct cf_run *r);
+/* True when the IUT has ended (and is reaped: see cf_iut_how_ended). */
+bool cf_iut_reap(const struct cf_run *r);
+/* "crashed (SIGSEGV)", "exited with status 1"... */
+void cf_iut_how_ended(const struct cf_run *r, char *buf, size_t n);
+/* The last @lines lines the current start wrote (stdout and stderr). */
+void cf_iut_tail(const struct cf_run *r, char *buf, size_t n, unsigned lines);
+/* Stop the IUT and remove the temp files. */
+void cf_iut_cleanup(struct cf_run *r);
+/* @in with {sock}, {id}, {stdin}, {pid} replaced (malloc'd; NULL when it
+ * grows beyond CF_CMD_LEN). */
+char *cf_iut_subst(const struct cf_run *r, const char *in);
 
 /* ---- our side of a connection (peer.c) ----------------------------------- */
 

@@ -9,6 +9,11 @@
  *
  * As a master it serves whatever queue counts the slave asks for (the slave
  * decides); --queues is what a slave asks for.
+ *
+ * For the tests of memif-conform's --iut, it can misbehave on purpose:
+ * --once makes a slave that connects only once (as DPDK's client does), and
+ * MEMIF_CONFORM_IUT_FAULT=crash:LEN or hang:LEN crashes (SIGSEGV) or
+ * wedges its data path on the first received packet of LEN bytes.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -27,6 +32,7 @@
 
 struct port {
 	struct memif *m;
+	int gone; /* --once: the first connection ended */
 	int up; /* on_connect ran; the data path may run */
 	int busy; /* the data path is inside a burst */
 	unsigned n_rxq, n_txq;
@@ -34,6 +40,45 @@ struct port {
 
 static struct port ports[MAX_PORTS];
 static volatile sig_atomic_t stop;
+static bool once;
+static enum { FAULT_NONE, FAULT_CRASH, FAULT_HANG } fault;
+static uint32_t fault_len;
+
+static void parse_fault(void)
+{
+	const char *f = getenv("MEMIF_CONFORM_IUT_FAULT");
+	char *end;
+
+	if (!f || !*f)
+		return;
+	if (!strncmp(f, "crash:", 6))
+		fault = FAULT_CRASH;
+	else if (!strncmp(f, "hang:", 5))
+		fault = FAULT_HANG;
+	fault_len = (uint32_t)strtoul(strchr(f, ':') ? strchr(f, ':') + 1 : f,
+				      &end, 0);
+	if (fault == FAULT_NONE || *end) {
+		fprintf(stderr, "MEMIF_CONFORM_IUT_FAULT: crash:LEN or "
+				"hang:LEN, not \"%s\"\n", f);
+		exit(2);
+	}
+}
+
+/* The planted faults.  Said on stderr first, so the report can quote it. */
+static void misbehave(uint32_t len)
+{
+	if (fault == FAULT_NONE || len != fault_len)
+		return;
+	fprintf(stderr, "memif-conform-iut: planted %s on a %u-byte packet\n",
+		fault == FAULT_CRASH ? "crash" : "hang", len);
+	fflush(stderr);
+	if (fault == FAULT_CRASH)
+		raise(SIGSEGV);
+	/* Wedged with the data path marked busy: on_disconnect waits for
+	 * it forever, and so does the library's event thread. */
+	for (;;)
+		sleep(1);
+}
 
 static void on_signal(int sig)
 {
@@ -62,6 +107,8 @@ static int on_disconnect(struct memif *m, void *ctx)
 
 	/* Views stay valid until we return: wait for the data path. */
 	__atomic_store_n(&pt->up, 0, __ATOMIC_SEQ_CST);
+	if (once)
+		__atomic_store_n(&pt->gone, 1, __ATOMIC_SEQ_CST);
 	while (__atomic_load_n(&pt->busy, __ATOMIC_SEQ_CST))
 		sched_yield();
 	return 0;
@@ -79,6 +126,7 @@ static unsigned echo_queue(struct port *pt, unsigned q)
 	if (memif_rx_burst(pt->m, (uint8_t)q, rx, BURST, &n) != MEMIF_OK || !n)
 		return 0;
 	for (i = 0; i < n; i++) {
+		misbehave(rx[i].len);
 		tx[i].data = rx[i].data;
 		tx[i].len = rx[i].len;
 	}
@@ -109,10 +157,14 @@ static void usage(void)
 		"[--id N] [--id2 N]\n"
 		"       [--secret S] [--queues N] [--log2 N] [--buffer-size N]\n"
 		"       [--interrupt] [--reconnect-ms N] [--handshake-ms N]\n"
-		"       [--allow-unsealed]\n"
+		"       [--allow-unsealed] [--once]\n"
 		"  --allow-unsealed  accept the peer's unsealed regions "
 		"(VPP/DPDK zero-copy slaves); trusts the peer not to shrink "
-		"them\n");
+		"them\n"
+		"  --once            as a slave, connect only once (then stay "
+		"idle until SIGTERM)\n"
+		"  MEMIF_CONFORM_IUT_FAULT=crash:LEN|hang:LEN  crash or hang on "
+		"the first packet of LEN bytes\n");
 	exit(2);
 }
 
@@ -131,6 +183,7 @@ int main(int argc, char **argv)
 		{ "reconnect-ms", required_argument, NULL, 'R' },
 		{ "handshake-ms", required_argument, NULL, 'H' },
 		{ "allow-unsealed", no_argument, NULL, 'U' },
+		{ "once", no_argument, NULL, 'O' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct memif_config cfg = { .if_name = "iut" };
@@ -181,6 +234,9 @@ int main(int argc, char **argv)
 		case 'U':
 			cfg.allow_unsealed_regions = true;
 			break;
+		case 'O':
+			once = true;
+			break;
 		default:
 			usage();
 		}
@@ -189,6 +245,8 @@ int main(int argc, char **argv)
 		usage();
 	cfg.rx_mode = interrupt ? MEMIF_RX_MODE_INTERRUPT :
 				  MEMIF_RX_MODE_POLLING;
+	once = once && !cfg.is_master;
+	parse_fault();
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	signal(SIGPIPE, SIG_IGN);
@@ -223,6 +281,15 @@ int main(int argc, char **argv)
 		for (i = 0; i < n_ports; i++) {
 			struct port *pt = &ports[i];
 
+			/* --once: never again (memif_close from the thread
+			 * that owns the interface, outside any callback). */
+			if (pt->m && __atomic_load_n(&pt->gone, __ATOMIC_SEQ_CST)) {
+				if (memif_close(pt->m) != MEMIF_OK)
+					fprintf(stderr, "memif_close failed\n");
+				pt->m = NULL;
+			}
+			if (!pt->m)
+				continue;
 			__atomic_store_n(&pt->busy, 1, __ATOMIC_SEQ_CST);
 			if (__atomic_load_n(&pt->up, __ATOMIC_SEQ_CST)) {
 				for (q = 0; q < pt->n_rxq; q++) {
@@ -250,7 +317,7 @@ int main(int argc, char **argv)
 			usleep(50);
 	}
 	for (i = 0; i < n_ports; i++)
-		if (memif_close(ports[i].m) != MEMIF_OK)
+		if (ports[i].m && memif_close(ports[i].m) != MEMIF_OK)
 			fprintf(stderr, "memif_close failed\n");
 	ret = memif_cleanup();
 	return ret == MEMIF_OK ? 0 : 1;

@@ -326,8 +326,44 @@ void cf_peer_up(struct cf_peer *p, const struct cf_hs *hs)
 
 /* ---- we master ------------------------------------------------------------- */
 
+/* Make the IUT slave connect again: the --kick command, or with --iut and
+ * no kick a new start.  False when neither is available or allowed. */
+static bool kick(struct cf_run *r)
+{
+	char *cmd;
+	int ret;
+
+	if (r->no_kick)
+		return false;
+	if (r->o->kick) {
+		cmd = cf_iut_subst(r, r->o->kick);
+		if (!cmd)
+			return false;
+		if (r->o->verbose)
+			fprintf(stderr, "  (kick: %s)\n", cmd);
+		if (system(cmd) != 0)
+			cf_note(r, "kick command failed");
+		free(cmd);
+		return true;
+	}
+	if (!r->iut)
+		return false;
+	if (r->o->verbose)
+		fprintf(stderr, "  (restarting the IUT slave to connect again)\n");
+	cf_iut_stop(r);
+	/* The new process has its own baseline, taken when it is settled. */
+	r->base_fds = -1;
+	ret = cf_iut_start(r);
+	if (ret < 0) {
+		cf_note(r, "the IUT did not start again: %s", strerror(-ret));
+		return false;
+	}
+	return true;
+}
+
 int cf_master_accept(struct cf_run *r, struct cf_peer *p)
 {
+	bool can_kick = !r->no_kick && (r->o->kick || r->iut);
 	int first = r->o->timeout_ms, fd;
 
 	if (r->pending >= 0) {
@@ -335,15 +371,25 @@ int cf_master_accept(struct cf_run *r, struct cf_peer *p)
 		r->pending = -1;
 		return 0;
 	}
-	if (r->o->kick && !r->no_kick && first > 1500)
+	if (r->iut && r->iut->fresh)
+		first = CF_START_WAIT_MS; /* it is still starting */
+	else if (can_kick && r->iut && r->iut->once && !r->o->kick)
+		first = 0; /* it will not come back by itself */
+	else if (can_kick && first > 1500)
 		first = 1500;
 	fd = cf_accept(r->lfd, first);
-	if (fd < 0 && r->o->kick && !r->no_kick) {
-		if (r->o->verbose)
-			fprintf(stderr, "  (kick: %s)\n", r->o->kick);
-		if (system(r->o->kick) != 0)
-			cf_note(r, "kick command failed");
-		fd = cf_accept(r->lfd, r->o->timeout_ms);
+	if (r->iut)
+		r->iut->fresh = false;
+	if (fd < 0 && can_kick && kick(r)) {
+		if (r->iut && !r->o->kick) {
+			fd = cf_accept(r->lfd, CF_START_WAIT_MS);
+			r->iut->fresh = false;
+			/* Connected after a start only: restart it right
+			 * away from now on. */
+			r->iut->once = fd >= 0;
+		} else {
+			fd = cf_accept(r->lfd, r->o->timeout_ms);
+		}
 	}
 	if (fd < 0) {
 		cf_note(r, "the IUT slave did not connect within %d ms",

@@ -325,6 +325,30 @@ static void audit(struct cf_run *r, const struct cf_rx *rx)
 		}
 }
 
+/* The IUT's name and version for the report, from its first HELLO or INIT
+ * (printable bytes only: the name is the peer's). */
+static void remember_name(struct cf_run *r, const struct cf_rx *rx)
+{
+	const uint8_t *name;
+	size_t i;
+
+	if (r->iut_name[0] || rx->len < MEMIF_MSG_SIZE)
+		return;
+	if (rx->msg.type == MEMIF_MSG_TYPE_HELLO) {
+		name = rx->msg.hello.name;
+		r->iut_version = rx->msg.hello.max_version;
+	} else if (rx->msg.type == MEMIF_MSG_TYPE_INIT) {
+		name = rx->msg.init.name;
+		r->iut_version = rx->msg.init.version;
+	} else {
+		return;
+	}
+	for (i = 0; i < MEMIF_NAME_LEN && name[i]; i++)
+		r->iut_name[i] = name[i] >= 0x20 && name[i] < 0x7f ?
+					 (char)name[i] : '?';
+	r->iut_name[i] = 0;
+}
+
 void cf_recv(struct cf_run *r, int fd, int timeout_ms, struct cf_rx *rx)
 {
 	union {
@@ -384,6 +408,7 @@ void cf_recv(struct cf_run *r, int fd, int timeout_ms, struct cf_rx *rx)
 	rx->trunc = mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC);
 	memcpy(&rx->msg, buf, n < MEMIF_MSG_SIZE ? (size_t)n : MEMIF_MSG_SIZE);
 	audit(r, rx);
+	remember_name(r, rx);
 }
 
 void cf_rx_close_fds(struct cf_rx *rx)
@@ -535,9 +560,11 @@ bool cf_iut_alive(const struct cf_run *r)
 	FILE *f;
 	bool alive = false;
 
-	if (!r->o->pid)
+	if (r->iut)
+		return r->pid && !cf_iut_reap(r);
+	if (!r->pid)
 		return true;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)r->o->pid);
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)r->pid);
 	f = fopen(path, "re");
 	if (!f)
 		return false;
@@ -556,7 +583,7 @@ int cf_iut_fds(const struct cf_run *r)
 	DIR *d;
 	int n = 0;
 
-	snprintf(path, sizeof(path), "/proc/%d/fd", (int)r->o->pid);
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)r->pid);
 	d = opendir(path);
 	if (!d)
 		return -1;
@@ -573,7 +600,7 @@ int cf_iut_memfd_maps(const struct cf_run *r)
 	FILE *f;
 	int n = 0;
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)r->o->pid);
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)r->pid);
 	f = fopen(path, "re");
 	if (!f)
 		return -1;
@@ -586,7 +613,7 @@ int cf_iut_memfd_maps(const struct cf_run *r)
 
 void cf_iut_set_baseline(struct cf_run *r)
 {
-	if (!r->o->pid)
+	if (!r->pid)
 		return;
 	r->base_fds = cf_iut_fds(r);
 	r->base_maps = cf_iut_memfd_maps(r);
@@ -598,7 +625,7 @@ bool cf_iut_at_baseline(struct cf_run *r, int wait_ms)
 	int fds = -1, maps = -1;
 	size_t n;
 
-	if (!r->o->pid || r->base_fds < 0)
+	if (!r->pid || r->base_fds < 0)
 		return true;
 	r->st.fd_checks++;
 	for (;;) {
