@@ -237,6 +237,9 @@ static void watch_iut(struct cf_run *r, struct cf_role_run *rr,
 	 * freeing its memory) still looks alive for a moment. */
 	for (int i = 0; i < 100 && !cf_iut_reap(r); i++)
 		cf_sleep_ms(20);
+	/* What it said before we stop it (its shutdown messages would say
+	 * nothing about the hang). */
+	cf_iut_tail(r, tail, sizeof(tail), TAIL_LINES);
 	if (cf_iut_reap(r)) {
 		cf_iut_how_ended(r, what, sizeof(what));
 		kind = WIFSIGNALED(r->iut->status) ? CF_INC_CRASH : CF_INC_EXIT;
@@ -256,7 +259,6 @@ static void watch_iut(struct cf_run *r, struct cf_role_run *rr,
 			kind = CF_INC_HANG;
 		}
 	}
-	cf_iut_tail(r, tail, sizeof(tail), TAIL_LINES);
 	x->res = CF_FAIL;
 	len = strlen(x->note);
 	if (!strstr(x->note, what)) {
