@@ -21,13 +21,9 @@ static void conn_drain(struct memif__ctx *c, int fd);
 
 static void conn_free(struct memif__ctx *c, struct memif__conn *cn)
 {
-	struct memif__conn **pp;
-
-	for (pp = &c->conns; *pp; pp = &(*pp)->next)
-		if (*pp == cn) {
-			*pp = cn->next;
-			break;
-		}
+	*cn->pprev = cn->next;
+	if (cn->next)
+		cn->next->pprev = cn->pprev;
 	memif__obj_del(c, cn->slot);
 	conn_drain(c, cn->fd);
 	memif__close_peer_fd(c, cn->fd);
@@ -59,7 +55,11 @@ struct memif__conn *memif__conn_new(struct memif__ctx *c, int fd,
 	cn->mctx.region_size = cn->region_size;
 	cn->born_ns = memif__now_ns();
 	cn->deadline_ns = cn->born_ns + UNBOUND_HANDSHAKE_MS * 1000000ull;
+	memif__timer_note(c, cn->deadline_ns);
 	cn->next = c->conns;
+	if (cn->next)
+		cn->next->pprev = &cn->next;
+	cn->pprev = &c->conns;
 	c->conns = cn;
 	return cn;
 }
@@ -69,13 +69,20 @@ struct memif__conn *memif__conn_new(struct memif__ctx *c, int fd,
 void memif__conn_set_unbound_deadline(struct memif__ctx *c,
 				      struct memif__conn *cn)
 {
-	uint32_t ms = UNBOUND_HANDSHAKE_MS;
+	struct memif__socket *s = cn->sock;
+	uint32_t ms = UNBOUND_HANDSHAKE_MS, i;
 	struct memif *m;
 
-	for (m = c->ifaces; m; m = m->next)
-		if (m->is_master && m->sock == cn->sock && m->handshake_ms < ms)
-			ms = m->handshake_ms;
+	if (!s->handshake_ms) /* the shortest one was closed: look again */
+		for (i = 0; i < s->by_id_cap; i++)
+			for (m = s->by_id[i]; m; m = m->id_next)
+				if (!s->handshake_ms ||
+				    m->handshake_ms < s->handshake_ms)
+					s->handshake_ms = m->handshake_ms;
+	if (s->handshake_ms && s->handshake_ms < ms)
+		ms = s->handshake_ms;
 	cn->deadline_ns = memif__now_ns() + ms * 1000000ull;
+	memif__timer_note(c, cn->deadline_ns);
 }
 
 static uint64_t recv_ud(struct memif__ctx *c, struct memif__conn *cn)
@@ -313,11 +320,8 @@ static enum memif_fault master_init(struct memif__ctx *c,
 	enum memif_fault f;
 	struct memif *m;
 
-	for (m = c->ifaces; m; m = m->next)
-		if (m->is_master && m->sock == cn->sock && m->id == init->id &&
-		    !m->closing)
-			break;
-	if (!m)
+	m = memif__socket_find(cn->sock, init->id);
+	if (!m || m->closing)
 		return MEMIF_FAULT_ID;
 	f = MEMIF_FAULT_NONE;
 	if (m->conn || m->state != MEMIF__IDLE || m->up_notified)
@@ -342,6 +346,7 @@ static enum memif_fault master_init(struct memif__ctx *c,
 	m->state = MEMIF__CONNECTING;
 	cn->sock->n_pending--;
 	cn->deadline_ns = memif__now_ns() + m->handshake_ms * 1000000ull;
+	memif__timer_note(c, cn->deadline_ns);
 	memif__msg_strcpy(m->remote_instance_name,
 			  sizeof(m->remote_instance_name), init->name,
 			  sizeof(init->name));
@@ -358,8 +363,8 @@ static enum memif_fault master_add_region(struct memif__ctx *c,
 					  int *fd)
 {
 	struct memif *m = cn->m;
-	struct memif__region *r = &m->regions[ar->index];
 	enum memif_fault f = MEMIF_FAULT_NONE;
+	struct memif__region *r;
 
 	if (memif__region_check_fd(*fd, ar->size, m->allow_unsealed, &f) < 0) {
 		if (f == MEMIF_FAULT_REGION_UNSEALED) {
@@ -378,6 +383,10 @@ static enum memif_fault master_add_region(struct memif__ctx *c,
 		}
 		return f;
 	}
+	/* The decoder takes regions in order: index is the next one. */
+	if (memif__regions_reserve(m, ar->index + 1u) < 0)
+		return MEMIF_FAULT_INTERNAL;
+	r = &m->regions[ar->index];
 	r->fd = *fd;
 	*fd = -1;
 	r->size = ar->size;
@@ -399,14 +408,16 @@ static enum memif_fault master_add_ring(struct memif__ctx *c,
 {
 	struct memif *m = cn->m;
 	bool s2m = ar->flags & MEMIF_MSG_ADD_RING_FLAG_S2M;
-	struct memif__ring_info *ri = s2m ? &m->s2m[ar->index] :
-					    &m->m2s[ar->index];
-
+	struct memif__ring_info *ri;
 	int ret = memif__eventfd_check(*fd);
 
 	if (ret < 0)
 		return ret == -EDOM ? MEMIF_FAULT_RING_FD_SEMAPHORE :
 				      MEMIF_FAULT_RING_FD;
+	/* Rings come in order too (memif__msg_decode). */
+	if (memif__rings_reserve(m, s2m, ar->index + 1u) < 0)
+		return MEMIF_FAULT_INTERNAL;
+	ri = s2m ? &m->s2m[ar->index] : &m->m2s[ar->index];
 	ri->efd = *fd;
 	*fd = -1;
 	ri->region = ar->region;
@@ -444,11 +455,38 @@ static bool cookies_ok(struct memif *m)
 	return true;
 }
 
+/*
+ * Fds a connection no longer needs once it is up: the mappings hold the
+ * regions, and each TX queue's kick ring holds its eventfd as a fixed file
+ * (memif__os_signal_init).  What stays is the control socket and one
+ * eventfd and one kick ring per queue pair: the fewer fds an interface
+ * costs, the more interfaces fit under RLIMIT_NOFILE.
+ */
+static void drop_spent_fds(struct memif *m)
+{
+	struct memif__ring_info *tx_ri = m->is_master ? m->m2s : m->s2m;
+	unsigned i;
+
+	for (i = 0; i < m->n_regions; i++) {
+		/* Memory files close at once (memif__region_check_fd). */
+		memif__os_close(m->regions[i].fd);
+		m->regions[i].fd = -1;
+	}
+	for (i = 0; i < m->n_txq; i++) {
+		memif__os_close(tx_ri[i].efd);
+		tx_ri[i].efd = -1;
+		m->txq[i]->efd = -1;
+	}
+}
+
 static void link_up(struct memif *m, struct memif__conn *cn)
 {
+	drop_spent_fds(m);
 	m->state = MEMIF__CONNECTED;
 	m->connects++;
-	memif__ctx->cb_due = true;
+	memif__cb_due(memif__ctx, m);
+	if (m->dispatch)
+		memif__arm_qpolls(memif__ctx, m);
 	cn->deadline_ns = 0;
 	memif__log(MEMIF_LOG_INFO, m, -1, 0,
 		   "connected to %s/%s: %u rx, %u tx queues",
@@ -533,7 +571,9 @@ static enum memif_fault slave_hello(struct memif__ctx *c,
 	if (!memif__layout_init(&m->layout, (uint16_t)n_s2m, (uint16_t)n_m2s,
 				log2, m->buffer_size))
 		return MEMIF_FAULT_HELLO_LIMITS;
-	if (memif__region_create(m) < 0)
+	if (memif__region_create(m) < 0 ||
+	    memif__rings_reserve(m, true, n_s2m) < 0 ||
+	    memif__rings_reserve(m, false, n_m2s) < 0)
 		return MEMIF_FAULT_INTERNAL;
 	m->n_s2m = (uint16_t)n_s2m;
 	m->n_m2s = (uint16_t)n_m2s;
@@ -714,12 +754,14 @@ static void release_conn_state(struct memif *m)
 
 	memif__queues_release(m);
 	memif__regions_release(m);
-	for (i = 0; i <= MEMIF_MAX_QUEUES; i++) {
+	for (i = 0; i < m->cap_s2m; i++)
 		memif__os_close(m->s2m[i].efd);
+	for (i = 0; i < m->cap_m2s; i++)
 		memif__os_close(m->m2s[i].efd);
-		m->s2m[i].efd = -1;
-		m->m2s[i].efd = -1;
-	}
+	free(m->s2m);
+	free(m->m2s);
+	m->s2m = m->m2s = NULL;
+	m->cap_s2m = m->cap_m2s = 0;
 	m->n_s2m = 0;
 	m->n_m2s = 0;
 	m->release_pending = false;
@@ -776,14 +818,16 @@ void memif__disconnect(struct memif__ctx *c, struct memif *m,
 	/* Views and queue fds stay valid until on_disconnect has returned. */
 	if (m->up_notified) {
 		m->release_pending = true;
-		c->cb_due = true;
+		memif__cb_due(c, m);
 	} else {
 		release_conn_state(m);
 	}
 	m->state = MEMIF__IDLE;
-	if (!m->is_master && !m->closing)
+	if (!m->is_master && !m->closing) {
 		m->next_attempt_ns =
 			memif__now_ns() + m->reconnect_ms * 1000000ull;
+		memif__timer_note(c, m->next_attempt_ns);
+	}
 }
 
 void memif__conn_timeouts(struct memif__ctx *c, uint64_t now)
@@ -822,6 +866,7 @@ void memif__slave_try_connect(struct memif__ctx *c, struct memif *m)
 	}
 	cn->m = m;
 	cn->deadline_ns = memif__now_ns() + m->handshake_ms * 1000000ull;
+	memif__timer_note(c, cn->deadline_ns);
 	m->conn = cn;
 	m->state = MEMIF__CONNECTING;
 	m->remote_reason[0] = 0;
@@ -860,6 +905,7 @@ out_retry:
 					   20 :
 					   m->reconnect_ms) *
 					  1000000ull;
+	memif__timer_note(c, m->next_attempt_ns);
 }
 
 void memif__check_dp_faults(struct memif__ctx *c)

@@ -79,6 +79,11 @@ struct memif__socket {
 				  the talking ones have been read) */
 	bool created_file; /* we bound the path: unlink on close */
 	uint64_t file_dev, file_ino; /* ... only if it is still ours */
+	/* Master interfaces by id (chained through memif.id_next): INIT and
+	 * memif_create_interface find one without a walk over all. */
+	struct memif **by_id;
+	uint32_t by_id_cap, by_id_n;
+	uint32_t handshake_ms; /* shortest of its interfaces', 0: recompute */
 	struct memif__socket *next;
 };
 
@@ -114,7 +119,7 @@ struct memif__conn {
 		uint8_t buf[CMSG_SPACE(sizeof(int) * MEMIF__RECV_FDS) +
 			    CMSG_SPACE(sizeof(struct ucred))];
 	} rx_cmsg;
-	struct memif__conn *next;
+	struct memif__conn *next, **pprev; /* pprev: unlinked in O(1) */
 };
 
 struct memif__region {
@@ -223,10 +228,12 @@ struct memif {
 	bool up_notified; /* on_connect ran: on_disconnect owed */
 	bool release_pending; /* shared memory kept for on_disconnect */
 
-	/* shared memory of the live (or forming) connection */
-	struct memif__region regions[MEMIF__MAX_REGIONS];
-	struct memif_region_view views[MEMIF__MAX_REGIONS];
-	uint16_t n_regions;
+	/* shared memory of the live (or forming) connection: as many
+	 * entries as the connection negotiated (memif__regions_reserve),
+	 * freed with it, so an idle interface holds no 256-entry tables */
+	struct memif__region *regions;
+	struct memif_region_view *views;
+	uint16_t n_regions, cap_regions;
 	struct memif_layout layout; /* slave */
 	/* rings collected during the handshake (master) or created (slave) */
 	struct memif__ring_info {
@@ -234,8 +241,9 @@ struct memif {
 		uint32_t offset;
 		uint8_t log2;
 		int efd;
-	} s2m[MEMIF_MAX_QUEUES + 1], m2s[MEMIF_MAX_QUEUES + 1];
+	} *s2m, *m2s; /* cap_s2m, cap_m2s entries (memif__rings_reserve) */
 	uint16_t n_s2m, n_m2s;
+	uint16_t cap_s2m, cap_m2s;
 
 	/* data path: queues are allocated at the first connection that needs
 	 * them and kept until close, so a late burst never touches freed
@@ -262,7 +270,10 @@ struct memif {
 	bool in_callback;
 	bool close_pending;
 	bool closing;
-	struct memif *next;
+	struct memif *next, **pprev; /* pprev: unlinked in O(1) */
+	struct memif *id_next; /* master: its socket's by_id chain */
+	struct memif *cb_next; /* on the list of callbacks due */
+	bool cb_listed;
 };
 
 struct memif__ctx {
@@ -290,6 +301,13 @@ struct memif__ctx {
 	int grave[2]; /* where peer fds go to be closed (loop.c) */
 	bool dp_fault; /* a data thread flagged a broken ring */
 	bool cb_due; /* an interface owes a callback */
+	struct memif *cb_list; /* interfaces that may owe one */
+	/* No deadline (reconnect, handshake, accept retry) is due before
+	 * this: the walk over all of them is made only when it passes.
+	 * Lowered by memif__timer_note wherever a deadline is set; may be
+	 * early (a deadline cleared since), never late. */
+	uint64_t timer_next;
+	bool qpolls_dirty; /* memif_get_interrupt_fd asked for dispatch */
 };
 
 extern struct memif__ctx *memif__ctx;
@@ -310,6 +328,14 @@ int memif__err_from_fault(enum memif_fault f);
 int memif__err_from_reason(const char *reason);
 void memif__push_error(struct memif *m, int code);
 uint64_t memif__now_ns(void);
+void memif__cb_due(struct memif__ctx *c, struct memif *m);
+
+/* A deadline was set at @t: the timer must fire no later. */
+static inline void memif__timer_note(struct memif__ctx *c, uint64_t t)
+{
+	if (t && t < c->timer_next)
+		c->timer_next = t;
+}
 
 /* ---- loop.c ---- */
 int memif__loop_init(struct memif__ctx *c);
@@ -334,6 +360,8 @@ int memif__socket_get(struct memif__ctx *c, struct memif *m,
 		      const struct memif_config *cfg);
 void memif__socket_put(struct memif__ctx *c, struct memif__socket *s);
 void memif__socket_accept(struct memif__ctx *c, struct memif__socket *s);
+struct memif *memif__socket_find(struct memif__socket *s, uint32_t id);
+void memif__socket_unbind(struct memif__socket *s, struct memif *m);
 int memif__send_msg(int fd, const struct memif_msg *msg, int pass_fd);
 
 /* ---- conn.c ---- */
@@ -354,6 +382,8 @@ void memif__release_conn_state(struct memif *m);
 void memif__close_locked(struct memif__ctx *c, struct memif *m);
 
 /* ---- region.c ---- */
+int memif__regions_reserve(struct memif *m, unsigned n);
+int memif__rings_reserve(struct memif *m, bool s2m, unsigned n);
 int memif__region_create(struct memif *m);
 int memif__region_check_fd(int fd, uint64_t size, bool allow_unsealed,
 			   enum memif_fault *fault);

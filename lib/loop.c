@@ -19,8 +19,10 @@ uint32_t memif__obj_add(struct memif__ctx *c, void *ptr)
 {
 	uint32_t i;
 
-	/* Slot 0 is never used, so 0 can mean "no slot". */
-	for (i = 1; i < c->cap_objs; i++)
+	/* Slot 0 is never used, so 0 can mean "no slot".  No free slot lies
+	 * below the hint, so a run of adds is not a walk each. */
+	for (i = c->free_slot_hint > 1 ? c->free_slot_hint : 1;
+	     i < c->cap_objs; i++)
 		if (!c->objs[i].ptr)
 			goto found;
 	{
@@ -37,6 +39,7 @@ uint32_t memif__obj_add(struct memif__ctx *c, void *ptr)
 found:
 	c->objs[i].ptr = ptr;
 	c->objs[i].gen++;
+	c->free_slot_hint = i + 1;
 	return i;
 }
 
@@ -45,6 +48,8 @@ void memif__obj_del(struct memif__ctx *c, uint32_t slot)
 	if (slot && slot < c->cap_objs) {
 		c->objs[slot].ptr = NULL;
 		c->objs[slot].gen++;
+		if (slot < c->free_slot_hint)
+			c->free_slot_hint = slot;
 	}
 }
 
@@ -236,7 +241,9 @@ void memif__loop_fini(struct memif__ctx *c)
 	c->wake_fd = -1;
 }
 
-/* Earliest pending deadline: slave reconnects and handshake timeouts. */
+/* Earliest pending deadline: slave reconnects and handshake timeouts.  A
+ * walk over every interface and connection: only when c->timer_next has
+ * passed (run_timers). */
 static uint64_t next_deadline(struct memif__ctx *c)
 {
 	uint64_t d = UINT64_MAX;
@@ -259,7 +266,7 @@ static uint64_t next_deadline(struct memif__ctx *c)
 /* One io_uring timeout, moved earlier with TIMEOUT_UPDATE when needed. */
 static void arm_timer(struct memif__ctx *c)
 {
-	uint64_t d = next_deadline(c);
+	uint64_t d = c->timer_next;
 	struct __kernel_timespec ts;
 	struct io_uring_sqe *sqe;
 
@@ -289,14 +296,21 @@ static void arm_timer(struct memif__ctx *c)
 
 static void run_timers(struct memif__ctx *c)
 {
-	uint64_t now = memif__now_ns();
+	uint64_t now = memif__now_ns(), rest;
 	struct memif *m;
 
+	if (now < c->timer_next)
+		return;
+	/* What the actions below set lowers it again (memif__timer_note). */
+	c->timer_next = UINT64_MAX;
 	for (m = c->ifaces; m; m = m->next)
 		if (!m->is_master && m->next_attempt_ns &&
 		    m->next_attempt_ns <= now && m->state == MEMIF__IDLE)
 			memif__slave_try_connect(c, m);
 	memif__conn_timeouts(c, now);
+	rest = next_deadline(c);
+	if (rest < c->timer_next)
+		c->timer_next = rest;
 }
 
 static void on_qpoll(struct memif__ctx *c, uint64_t ud, int res, unsigned flags)
@@ -311,8 +325,11 @@ static void on_qpoll(struct memif__ctx *c, uint64_t ud, int res, unsigned flags)
 	/* The kernel ends a multishot poll at will, e.g. at every signal a
 	 * peer posts through an io_uring (EPOLL_URING_WAKE): re-armed before
 	 * the loop sleeps, this queue only. */
-	if (!(flags & IORING_CQE_F_MORE))
+	if (!(flags & IORING_CQE_F_MORE)) {
 		m->qpolls_armed[qid >> 6] &= ~(1ull << (qid & 63));
+		if (m->dispatch && m->state == MEMIF__CONNECTED)
+			memif__arm_qpolls(c, m);
+	}
 	if (res < 0 || qid >= m->n_rxq)
 		return;
 	__atomic_fetch_or(&m->pending[qid >> 6], 1ull << (qid & 63),
@@ -374,9 +391,15 @@ static void before_sleep(struct memif__ctx *c)
 		if (s->accept_more)
 			memif__socket_accept(c, s);
 	run_timers(c);
-	for (m = c->ifaces; m; m = m->next)
-		if (m->dispatch && m->state == MEMIF__CONNECTED)
-			memif__arm_qpolls(c, m);
+	/* Polls are armed at connect and re-armed where a multishot one
+	 * ends (on_qpoll); a walk only when an application asked for
+	 * dispatch. */
+	if (c->qpolls_dirty) {
+		c->qpolls_dirty = false;
+		for (m = c->ifaces; m; m = m->next)
+			if (m->dispatch && m->state == MEMIF__CONNECTED)
+				memif__arm_qpolls(c, m);
+	}
 	arm_wake(c);
 	arm_timer(c);
 	memif__loop_submit(c);

@@ -311,7 +311,8 @@ void memif__push_error(struct memif *m, int code)
 	i = (m->errq_head + m->errq_len) % MEMIF__ERRQ_LEN;
 	m->errq[i] = code;
 	m->errq_len++;
-	memif__os_eventfd_signal(m->err_fd);
+	if (m->err_fd >= 0)
+		memif__os_eventfd_signal(m->err_fd);
 }
 
 /* ---- init and cleanup --------------------------------------------------- */
@@ -473,27 +474,56 @@ static void finish_down(struct memif__ctx *c, struct memif *m)
 	memif__release_conn_state(m);
 }
 
+/* @m may owe a callback: memif__run_callbacks looks at it, and only at
+ * the interfaces so listed, never at all of them. */
+void memif__cb_due(struct memif__ctx *c, struct memif *m)
+{
+	c->cb_due = true;
+	if (m->cb_listed)
+		return;
+	m->cb_listed = true;
+	m->cb_next = c->cb_list;
+	c->cb_list = m;
+}
+
+static void cb_unlist(struct memif__ctx *c, struct memif *m)
+{
+	struct memif **pp;
+
+	if (!m->cb_listed)
+		return;
+	for (pp = &c->cb_list; *pp; pp = &(*pp)->cb_next)
+		if (*pp == m) {
+			*pp = m->cb_next;
+			break;
+		}
+	m->cb_listed = false;
+}
+
 void memif__run_callbacks(struct memif__ctx *c)
 {
 	struct memif *m;
 
 	c->cb_due = false;
-again:
-	for (m = c->ifaces; m; m = m->next) {
-		if (m->in_callback || m->closing)
-			continue;
-		if (m->release_pending) {
-			finish_down(c, m);
-		} else if (m->state == MEMIF__CONNECTED && !m->up_notified) {
-			m->up_notified = true;
-			call_cb(c, m, m->cb.on_connect);
-		} else if (m->close_pending) {
-			memif__close_locked(c, m);
-		} else {
-			continue;
+	while ((m = c->cb_list)) {
+		c->cb_list = m->cb_next;
+		m->cb_listed = false;
+		/* Everything @m owes, in order; the lock is dropped for each
+		 * callback, but @m stays: memif_close waits for it. */
+		while (!m->in_callback && !m->closing) {
+			if (m->release_pending) {
+				finish_down(c, m);
+			} else if (m->state == MEMIF__CONNECTED &&
+				   !m->up_notified) {
+				m->up_notified = true;
+				call_cb(c, m, m->cb.on_connect);
+			} else if (m->close_pending) {
+				memif__close_locked(c, m);
+				break;
+			} else {
+				break;
+			}
 		}
-		/* The list may have changed while unlocked. */
-		goto again;
 	}
 }
 
@@ -573,16 +603,9 @@ static struct memif *iface_alloc(struct memif__ctx *c,
 				 const struct memif_callbacks *cb)
 {
 	struct memif *m = calloc(1, sizeof(*m));
-	unsigned i;
 
 	if (!m)
 		return NULL;
-	for (i = 0; i < MEMIF__MAX_REGIONS; i++)
-		m->regions[i].fd = -1;
-	for (i = 0; i <= MEMIF_MAX_QUEUES; i++) {
-		m->s2m[i].efd = -1;
-		m->m2s[i].efd = -1;
-	}
 	m->intr_fd = -1;
 	m->err_fd = -1;
 	copy_name(m->if_name, sizeof(m->if_name), cfg->if_name, false);
@@ -664,13 +687,8 @@ int memif_create_interface(const struct memif_config *cfg,
 		iface_free(m);
 		return MEMIF_ERR_INVAL_ARG;
 	}
-	m->intr_fd = memif__os_eventfd();
-	m->err_fd = m->intr_fd >= 0 ? memif__os_eventfd() : -1;
-	if (m->err_fd < 0) {
-		ret = m->intr_fd < 0 ? m->intr_fd : m->err_fd;
-		iface_free(m);
-		return memif__err_from_errno(ret);
-	}
+	/* The interrupt and error fds come into being when first asked for
+	 * (lazy_eventfd): an interface nobody waits on costs no fds. */
 	pthread_mutex_lock(&c->lock);
 	m->slot = memif__obj_add(c, m);
 	if (m->slot == UINT32_MAX) {
@@ -703,6 +721,9 @@ int memif_create_interface(const struct memif_config *cfg,
 		goto out_unlock;
 	}
 	m->next = c->ifaces;
+	if (m->next)
+		m->next->pprev = &m->next;
+	m->pprev = &c->ifaces;
 	c->ifaces = m;
 	if (!m->is_master)
 		memif__slave_try_connect(c, m);
@@ -721,19 +742,18 @@ out_unlock:
 /* Close @m with c->lock held (may drop it to run on_disconnect). */
 void memif__close_locked(struct memif__ctx *c, struct memif *m)
 {
-	struct memif **pp;
-
 	m->closing = true;
 	m->close_pending = false;
+	if (m->sock)
+		memif__socket_unbind(m->sock, m);
 	if (m->conn || m->state != MEMIF__IDLE)
 		memif__disconnect(c, m, MEMIF_FAULT_NONE, 0, true);
 	if (m->release_pending)
 		finish_down(c, m);
-	for (pp = &c->ifaces; *pp; pp = &(*pp)->next)
-		if (*pp == m) {
-			*pp = m->next;
-			break;
-		}
+	cb_unlist(c, m);
+	*m->pprev = m->next;
+	if (m->next)
+		m->next->pprev = m->pprev;
 	memif__obj_del(c, m->slot);
 	if (m->sock)
 		memif__socket_put(c, m->sock);
@@ -861,9 +881,25 @@ int memif_set_rx_mode(struct memif *m, uint8_t qid, enum memif_rx_mode mode)
 	return ret;
 }
 
+/* An interface's interrupt or error eventfd, made at the first request
+ * and kept for the life of the interface.  Under c->lock. */
+static int lazy_eventfd(int *fd)
+{
+	int efd;
+
+	if (*fd >= 0)
+		return MEMIF_OK;
+	efd = memif__os_eventfd();
+	if (efd < 0)
+		return memif__err_from_errno(efd);
+	__atomic_store_n(fd, efd, __ATOMIC_RELEASE);
+	return MEMIF_OK;
+}
+
 int memif_get_interrupt_fd(struct memif *m, int *fd)
 {
 	struct memif__ctx *c = memif__ctx;
+	int ret;
 
 	if (!m)
 		return MEMIF_ERR_NOCONN;
@@ -872,13 +908,15 @@ int memif_get_interrupt_fd(struct memif *m, int *fd)
 	if (!c)
 		return MEMIF_ERR_NOT_INIT;
 	pthread_mutex_lock(&c->lock);
-	if (!m->dispatch) {
+	ret = lazy_eventfd(&m->intr_fd);
+	if (ret == MEMIF_OK && !m->dispatch) {
 		m->dispatch = true;
+		c->qpolls_dirty = true;
 		memif__loop_wake(c);
 	}
 	*fd = m->intr_fd;
 	pthread_mutex_unlock(&c->lock);
-	return MEMIF_OK;
+	return ret;
 }
 
 static bool take_pending(struct memif *m, uint8_t *qid)
@@ -912,19 +950,34 @@ int memif_read_interrupt(struct memif *m, uint8_t *qid)
 		return MEMIF_ERR_INVAL_ARG;
 	if (take_pending(m, qid))
 		return MEMIF_OK;
-	/* Clear, then look again: a bit set before its signal is not lost. */
-	memif__os_eventfd_clear(m->intr_fd);
+	/* Clear, then look again: a bit set before its signal is not lost.
+	 * No fd yet: nothing was dispatched (memif_get_interrupt_fd). */
+	if (__atomic_load_n(&m->intr_fd, __ATOMIC_ACQUIRE) >= 0)
+		memif__os_eventfd_clear(m->intr_fd);
 	return take_pending(m, qid) ? MEMIF_OK : MEMIF_ERR_AGAIN;
 }
 
 int memif_get_interrupt_error_fd(struct memif *m, int *fd)
 {
+	struct memif__ctx *c = memif__ctx;
+	bool fresh;
+	int ret;
+
 	if (!m)
 		return MEMIF_ERR_NOCONN;
 	if (!fd)
 		return MEMIF_ERR_INVAL_ARG;
+	if (!c)
+		return MEMIF_ERR_NOT_INIT;
+	pthread_mutex_lock(&c->lock);
+	fresh = m->err_fd < 0;
+	ret = lazy_eventfd(&m->err_fd);
+	/* Errors queued before the fd existed make it readable at once. */
+	if (ret == MEMIF_OK && fresh && m->errq_len)
+		memif__os_eventfd_signal(m->err_fd);
 	*fd = m->err_fd;
-	return MEMIF_OK;
+	pthread_mutex_unlock(&c->lock);
+	return ret;
 }
 
 int memif_read_interrupt_error(struct memif *m, int *err_code)
@@ -945,7 +998,7 @@ int memif_read_interrupt_error(struct memif *m, int *err_code)
 		m->errq_len--;
 		ret = MEMIF_OK;
 	}
-	if (!m->errq_len)
+	if (!m->errq_len && m->err_fd >= 0)
 		memif__os_eventfd_clear(m->err_fd);
 	pthread_mutex_unlock(&c->lock);
 	return ret;

@@ -18,6 +18,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "internal.h"
@@ -121,9 +122,16 @@ int memif__queues_setup(struct memif *m)
 
 		queue_init(m, q, &rx_ri[i], true, i);
 		q->reasm_cap = m->max_packet;
-		q->reasm = malloc(q->reasm_cap);
-		if (!q->reasm)
+		/* Mapped, not malloc'ed: its pages cost memory only once a
+		 * chained packet arrives, and an idle interface stays small
+		 * (64 KiB of heap per queue otherwise). */
+		q->reasm = mmap(NULL, q->reasm_cap, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
+				0);
+		if (q->reasm == MAP_FAILED) {
+			q->reasm = NULL;
 			return -ENOMEM;
+		}
 		if (m->is_master) {
 			/* LM and DPDK masters reset too; nothing flowed yet. */
 			memif__store_release(&q->ring->tail, 0);
@@ -202,7 +210,8 @@ void memif__queues_release(struct memif *m)
 	unsigned i;
 
 	for (i = 0; i < m->alloc_rxq; i++) {
-		free(m->rxq[i]->reasm);
+		if (m->rxq[i]->reasm)
+			munmap(m->rxq[i]->reasm, m->rxq[i]->reasm_cap);
 		m->rxq[i]->reasm = NULL;
 		m->rxq[i]->ring = NULL;
 	}

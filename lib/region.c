@@ -49,12 +49,66 @@ static void ring_init(struct memif *m, unsigned type, unsigned index)
 	}
 }
 
+/* Room for regions [0, @n): new entries hold no fd.  Only while no data
+ * thread can look (queues quiesced): the arrays move. */
+int memif__regions_reserve(struct memif *m, unsigned n)
+{
+	struct memif__region *r;
+	struct memif_region_view *v;
+	unsigned i;
+
+	if (n <= m->cap_regions)
+		return 0;
+	r = realloc(m->regions, n * sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	m->regions = r;
+	v = realloc(m->views, n * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	m->views = v;
+	for (i = m->cap_regions; i < n; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		memset(&v[i], 0, sizeof(v[i]));
+		r[i].fd = -1;
+	}
+	m->cap_regions = (uint16_t)n;
+	return 0;
+}
+
+/* Room for rings [0, @n) of one direction; new entries hold no eventfd. */
+int memif__rings_reserve(struct memif *m, bool s2m, unsigned n)
+{
+	struct memif__ring_info **arr = s2m ? &m->s2m : &m->m2s;
+	uint16_t *cap = s2m ? &m->cap_s2m : &m->cap_m2s;
+	struct memif__ring_info *ri;
+	unsigned i;
+
+	if (n <= *cap)
+		return 0;
+	ri = realloc(*arr, n * sizeof(*ri));
+	if (!ri)
+		return -ENOMEM;
+	for (i = *cap; i < n; i++) {
+		memset(&ri[i], 0, sizeof(ri[i]));
+		ri[i].efd = -1;
+	}
+	*arr = ri;
+	*cap = (uint16_t)n;
+	return 0;
+}
+
 int memif__region_create(struct memif *m)
 {
-	struct memif__region *r = &m->regions[0];
+	struct memif__region *r;
 	char name[64];
 	unsigned i;
 	int fd, ret;
+
+	ret = memif__regions_reserve(m, 1);
+	if (ret < 0)
+		return ret;
+	r = &m->regions[0];
 
 	snprintf(name, sizeof(name), "memif %.31s region 0", m->if_name);
 	fd = memif__os_memfd(name);
@@ -116,18 +170,18 @@ void memif__regions_release(struct memif *m)
 {
 	unsigned i;
 
-	for (i = 0; i < MEMIF__MAX_REGIONS; i++) {
+	for (i = 0; i < m->cap_regions; i++) {
 		struct memif__region *r = &m->regions[i];
 
 		if (r->base)
 			munmap(r->base, (size_t)r->size);
 		memif__os_close(r->fd);
-		r->base = NULL;
-		r->size = 0;
-		r->fd = -1;
-		m->views[i].base = NULL;
-		m->views[i].size = 0;
 	}
+	free(m->regions);
+	free(m->views);
+	m->regions = NULL;
+	m->views = NULL;
+	m->cap_regions = 0;
 	m->n_regions = 0;
 }
 

@@ -135,20 +135,90 @@ static void listener_arm(struct memif__ctx *c, struct memif__socket *s)
 	memif__loop_submit(c);
 }
 
+/* ---- the socket's master interfaces, by id ------------------------------ */
+
+static uint32_t id_hash(uint32_t id, uint32_t cap)
+{
+	return (id * 2654435761u) & (cap - 1);
+}
+
+struct memif *memif__socket_find(struct memif__socket *s, uint32_t id)
+{
+	struct memif *m;
+
+	if (!s->by_id_cap)
+		return NULL;
+	for (m = s->by_id[id_hash(id, s->by_id_cap)]; m; m = m->id_next)
+		if (m->id == id)
+			return m;
+	return NULL;
+}
+
+/* Chains stay short: the table doubles when it is as full as it is long. */
+static int id_insert(struct memif__socket *s, struct memif *m)
+{
+	uint32_t i;
+
+	if (s->by_id_n >= s->by_id_cap) {
+		uint32_t cap = s->by_id_cap ? s->by_id_cap * 2 : 16;
+		struct memif **t = calloc(cap, sizeof(*t));
+
+		if (!t)
+			return -ENOMEM;
+		for (i = 0; i < s->by_id_cap; i++)
+			while (s->by_id[i]) {
+				struct memif *o = s->by_id[i];
+
+				s->by_id[i] = o->id_next;
+				o->id_next = t[id_hash(o->id, cap)];
+				t[id_hash(o->id, cap)] = o;
+			}
+		free(s->by_id);
+		s->by_id = t;
+		s->by_id_cap = cap;
+	}
+	i = id_hash(m->id, s->by_id_cap);
+	m->id_next = s->by_id[i];
+	s->by_id[i] = m;
+	s->by_id_n++;
+	if (!s->handshake_ms || m->handshake_ms < s->handshake_ms)
+		s->handshake_ms = m->handshake_ms;
+	return 0;
+}
+
+void memif__socket_unbind(struct memif__socket *s, struct memif *m)
+{
+	struct memif **pp;
+
+	if (!s->by_id_cap)
+		return;
+	for (pp = &s->by_id[id_hash(m->id, s->by_id_cap)]; *pp;
+	     pp = &(*pp)->id_next)
+		if (*pp == m) {
+			*pp = m->id_next;
+			s->by_id_n--;
+			/* Maybe the shortest timeout went: found again when
+			 * next needed (memif__conn_set_unbound_deadline). */
+			if (m->handshake_ms <= s->handshake_ms)
+				s->handshake_ms = 0;
+			return;
+		}
+}
+
 int memif__socket_get(struct memif__ctx *c, struct memif *m,
 		      const struct memif_config *cfg)
 {
 	struct memif__socket *s;
-	struct memif *o;
 	int ret;
 
 	for (s = c->sockets; s; s = s->next)
 		if (!strcmp(s->name, m->sock_name))
 			break;
 	if (s) {
-		for (o = c->ifaces; o; o = o->next)
-			if (o->is_master && o->sock == s && o->id == m->id)
-				return -EEXIST;
+		if (memif__socket_find(s, m->id))
+			return -EEXIST;
+		if (id_insert(s, m) < 0)
+			return -ENOMEM;
 		s->refs++;
 		m->sock = s;
 		return 0;
@@ -167,6 +237,10 @@ int memif__socket_get(struct memif__ctx *c, struct memif *m,
 	}
 	s->slot = memif__obj_add(c, s);
 	if (s->slot == UINT32_MAX) {
+		memif__socket_put(c, s);
+		return -ENOMEM;
+	}
+	if (id_insert(s, m) < 0) {
 		memif__socket_put(c, s);
 		return -ENOMEM;
 	}
@@ -208,6 +282,7 @@ void memif__socket_put(struct memif__ctx *c, struct memif__socket *s)
 	    st.st_dev == s->file_dev && st.st_ino == s->file_ino)
 		unlink(s->addr.sun_path);
 	memif__os_close(s->fd);
+	free(s->by_id);
 	free(s);
 }
 
@@ -275,6 +350,7 @@ void memif__socket_accept(struct memif__ctx *c, struct memif__socket *s)
 		}
 		if (s->n_pending >= MEMIF__MAX_PENDING &&
 		    !evict_oldest_idle(c, s, &s->accept_at_ns)) {
+			memif__timer_note(c, s->accept_at_ns);
 			/* Their INITs complete first; then we go on. */
 			s->accept_more = true;
 			return;

@@ -24,13 +24,12 @@ struct pair {
 static struct memif *view_alloc(bool is_master, uint32_t bufsize)
 {
 	struct memif *v = calloc(1, sizeof(*v));
-	unsigned i;
 
 	ck_assert_ptr_nonnull(v);
-	for (i = 0; i < MEMIF__MAX_REGIONS; i++)
-		v->regions[i].fd = -1;
-	for (i = 0; i <= MEMIF_MAX_QUEUES; i++)
-		v->s2m[i].efd = v->m2s[i].efd = -1;
+	/* One region and one ring each way, as a handshake would make. */
+	ck_assert_int_eq(memif__regions_reserve(v, 1), 0);
+	ck_assert_int_eq(memif__rings_reserve(v, true, 1), 0);
+	ck_assert_int_eq(memif__rings_reserve(v, false, 1), 0);
 	v->is_master = is_master;
 	v->buffer_size = bufsize;
 	v->max_packet = 65535;

@@ -354,7 +354,7 @@ memif_init_ex(const char *app_name, const struct memif_init_opts *opts);
  * Return: MEMIF_OK or MEMIF_ERR_NOT_INIT, or MEMIF_ERR_WOULD_DEADLOCK when
  * called from a callback.
  */
-MEMIF_API MEMIF_MUST_CHECK int memif_cleanup(void);
+MEMIF_API int memif_cleanup(void);
 
 /**
  * memif_get_event_fd() - the pollable fd of the library's io_uring loop
@@ -406,12 +406,13 @@ memif_create_interface(const struct memif_config *cfg,
  * file it created.  After the call @m is no longer valid.
  * Return: MEMIF_OK or MEMIF_ERR_NOCONN (@m NULL), MEMIF_ERR_NOT_INIT.
  */
-MEMIF_API MEMIF_MUST_CHECK int memif_close(struct memif *m);
+MEMIF_API int memif_close(struct memif *m);
 
 /**
  * memif_get_details() - snapshot of configuration, link state, queues and
  * counters (GetDetails), taken under the interface lock.
- * Return: MEMIF_OK or MEMIF_ERR_NOCONN / MEMIF_ERR_INVAL_ARG.  Thread-safe.
+ * Return: MEMIF_OK or MEMIF_ERR_NOCONN (@m NULL), MEMIF_ERR_INVAL_ARG (@out
+ * NULL), MEMIF_ERR_NOT_INIT.  Thread-safe.
  */
 MEMIF_API MEMIF_MUST_CHECK int memif_get_details(struct memif *m,
 						 struct memif_details *out);
@@ -442,10 +443,13 @@ MEMIF_API MEMIF_MUST_CHECK int memif_set_rx_mode(struct memif *m, uint8_t qid,
 /**
  * memif_get_interrupt_fd() - pollable fd that is readable while some RX
  * queue has a pending interrupt (GetInterruptChan).  Stable for the life of
- * @m, across reconnects; owned by the library.  The first call arms
- * io_uring polls on the RX eventfds; read the queue ids with
- * memif_read_interrupt().
- * Return: MEMIF_OK or MEMIF_ERR_NOCONN / MEMIF_ERR_INVAL_ARG.
+ * @m, across reconnects; owned by the library.  The first call creates it
+ * (an interface nobody waits on costs no fd) and arms io_uring polls on the
+ * RX eventfds; read the queue ids with memif_read_interrupt().
+ * Return: MEMIF_OK or MEMIF_ERR_NOCONN (@m NULL), MEMIF_ERR_INVAL_ARG (@fd
+ * NULL), MEMIF_ERR_NOT_INIT; MEMIF_ERR_PROC_FILE_LIMIT,
+ * MEMIF_ERR_FILE_LIMIT, MEMIF_ERR_NOMEM or MEMIF_ERR_SYSCALL when the first
+ * call cannot create the eventfd (a later call may).
  */
 MEMIF_API MEMIF_MUST_CHECK int memif_get_interrupt_fd(struct memif *m, int *fd);
 
@@ -463,15 +467,21 @@ MEMIF_API MEMIF_MUST_CHECK int memif_read_interrupt(struct memif *m,
  * memif_get_interrupt_error_fd() - pollable fd, readable while asynchronous
  * error codes are queued (GetInterruptErrorChan): handshake rejections, peer
  * DISCONNECTs, failed reconnects.  The queue holds 64 codes; on overflow the
- * oldest is dropped.  The library never blocks on it.
- * Return: MEMIF_OK or MEMIF_ERR_NOCONN / MEMIF_ERR_INVAL_ARG.
+ * oldest is dropped.  The library never blocks on it.  Created by the first
+ * call (readable at once if codes were queued before), then stable.
+ * Return: MEMIF_OK or MEMIF_ERR_NOCONN (@m NULL), MEMIF_ERR_INVAL_ARG (@fd
+ * NULL), MEMIF_ERR_NOT_INIT; MEMIF_ERR_PROC_FILE_LIMIT,
+ * MEMIF_ERR_FILE_LIMIT, MEMIF_ERR_NOMEM or MEMIF_ERR_SYSCALL when the first
+ * call cannot create the eventfd.
  */
 MEMIF_API MEMIF_MUST_CHECK int memif_get_interrupt_error_fd(struct memif *m,
 							    int *fd);
 
 /**
  * memif_read_interrupt_error() - pop the oldest queued error code.
- * Return: MEMIF_OK, or MEMIF_ERR_AGAIN when the queue is empty.
+ * Return: MEMIF_OK, or MEMIF_ERR_AGAIN when the queue is empty,
+ * MEMIF_ERR_NOCONN (@m NULL), MEMIF_ERR_INVAL_ARG (@err_code NULL),
+ * MEMIF_ERR_NOT_INIT.
  */
 MEMIF_API MEMIF_MUST_CHECK int memif_read_interrupt_error(struct memif *m,
 							  int *err_code);
