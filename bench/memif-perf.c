@@ -2169,6 +2169,7 @@ static void usage(FILE *f)
 "  --quiet                 no progress line\n"
 "  -v, --verbose           library log at INFO (-vv: DEBUG)\n"
 "  -h, --help              this text\n"
+"  --version               print the version and exit\n"
 "\n"
 "Each generated frame carries a per-queue sequence number and a checksum;\n"
 "receivers report loss, reordering and corruption, and frames without the\n"
@@ -2295,6 +2296,7 @@ enum {
 	OPT_QUIET,
 	OPT_WAIT,
 	OPT_UNSEALED,
+	OPT_VERSION,
 };
 
 static const struct option long_opts[] = {
@@ -2325,6 +2327,7 @@ static const struct option long_opts[] = {
 	{ "allow-unsealed", no_argument, NULL, OPT_UNSEALED },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -2335,7 +2338,7 @@ static int bad_arg(const char *opt, const char *val)
 	return 2;
 }
 
-/* Return: 0 parsed, 1 --help printed, 2 usage error. */
+/* Return: 0 parsed, 1 --help or --version printed, 2 usage error. */
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	bool mode_set = false, duration_set = false;
@@ -2471,6 +2474,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case 'h':
 			usage(stdout);
+			return 1;
+		case OPT_VERSION:
+			/* The library it runs with: linked in, so the same. */
+			printf("memif-perf %s\n", memif_version());
 			return 1;
 		default:
 			fprintf(stderr, "memif-perf: see --help\n");

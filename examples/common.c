@@ -43,6 +43,7 @@ static void usage(FILE *f, const char *prog, const char *about,
 		fputc('\n', f);
 	}
 	fprintf(f, "  %-24s %s\n", "--help", "show this text");
+	fprintf(f, "  %-24s %s\n", "--version", "print the library version");
 	fprintf(f, "\nOptions may be written -name or --name; "
 		   "values as --name VALUE or --name=VALUE.\n");
 }
@@ -101,6 +102,10 @@ void ex_parse_args(int argc, char **argv, const char *about,
 		len = eq ? (size_t)(eq - a) : strlen(a);
 		if (len == 4 && !strncmp(a, "help", 4)) {
 			usage(stdout, prog, about, opts, n);
+			exit(0);
+		}
+		if (len == 7 && !strncmp(a, "version", 7)) {
+			printf("%s (memif-native %s)\n", prog, memif_version());
 			exit(0);
 		}
 		for (k = 0; k < n; k++) {

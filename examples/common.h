@@ -71,7 +71,8 @@ struct ex_common {
 /*
  * ex_parse_args() - parse argv against @opts (@n entries).  Accepts "-name",
  * "--name", "--name VALUE" and "--name=VALUE".  --help prints @about and the
- * option list and exits 0; an error prints a message and exits 2.
+ * option list and exits 0, --version the library's version and exits 0; an
+ * error prints a message and exits 2.
  */
 void ex_parse_args(int argc, char **argv, const char *about,
 		   const struct ex_opt *opts, size_t n);

@@ -199,7 +199,7 @@ struct memif {
 	uint32_t id;
 	bool is_master;
 	uint8_t mode;
-	uint8_t cfg_rx_queues, cfg_tx_queues;
+	uint16_t cfg_rx_queues, cfg_tx_queues; /* 1..256 */
 	uint32_t buffer_size;
 	uint8_t log2_ring_size;
 	enum memif_rx_mode rx_mode;
@@ -320,6 +320,7 @@ static inline uint16_t memif__rx_mode_ring_flags(enum memif_rx_mode mode)
 }
 
 /* ---- memif.c ---- */
+int memif__log_level_parse(const char *s);
 void memif__log(enum memif_log_level lvl, const struct memif *m, int qid,
 		int err, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));

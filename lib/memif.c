@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,14 +21,27 @@ static _Thread_local int in_callback_depth; /* callbacks on this thread */
 
 /* ---- logging ------------------------------------------------------------ */
 
+static const char *const level_names[] = { "panic", "fatal", "error", "warn",
+					   "info",  "debug", "trace" };
+
+/*
+ * The default sink: one line on stderr, stamped with the UTC wall-clock
+ * time to the millisecond (ISO 8601, as journald and syslog show it), so
+ * its lines can be matched with the peer's and the system's logs.
+ */
 static void default_log(enum memif_log_level level, const char *if_name,
 			int queue_id, int err_code, const char *msg, void *ctx)
 {
-	static const char *const names[] = { "panic", "fatal", "error", "warn",
-					     "info",  "debug", "trace" };
+	struct timespec ts = { 0, 0 };
+	char stamp[32] = "1970-01-01T00:00:00";
+	struct tm tm;
 
-	fprintf(stderr, "memif-native %s%s%s: %s\n", names[level],
-		if_name ? " " : "", if_name ? if_name : "", msg);
+	if (clock_gettime(CLOCK_REALTIME, &ts) == 0 &&
+	    gmtime_r(&ts.tv_sec, &tm))
+		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	fprintf(stderr, "%s.%03ldZ memif-native %s%s%s: %s\n", stamp,
+		ts.tv_nsec / 1000000, level_names[level], if_name ? " " : "",
+		if_name ? if_name : "", msg);
 }
 
 struct log_sink {
@@ -70,16 +84,33 @@ void memif_set_log_level(enum memif_log_level level)
 	__atomic_store_n(&log_level, (int)level, __ATOMIC_RELAXED);
 }
 
+/* MEMIF_LOG_LEVEL: a digit 0..6 or a level's name, in any case; -1 for
+ * anything else (and NULL). */
+int memif__log_level_parse(const char *env)
+{
+	int i;
+
+	if (!env)
+		return -1;
+	if (env[0] >= '0' && env[0] <= '6' && !env[1])
+		return env[0] - '0';
+	for (i = 0; i <= MEMIF_LOG_TRACE; i++)
+		if (!strcasecmp(env, level_names[i]))
+			return i;
+	if (!strcasecmp(env, "warning"))
+		return MEMIF_LOG_WARN;
+	return -1;
+}
+
 static int effective_level(void)
 {
 	int lvl = __atomic_load_n(&log_level, __ATOMIC_RELAXED);
-	const char *env;
 
 	if (lvl >= 0)
 		return lvl;
-	env = getenv("MEMIF_LOG_LEVEL");
-	lvl = env && env[0] >= '0' && env[0] <= '6' ? env[0] - '0' :
-						      MEMIF_LOG_WARN;
+	lvl = memif__log_level_parse(getenv("MEMIF_LOG_LEVEL"));
+	if (lvl < 0)
+		lvl = MEMIF_LOG_WARN;
 	__atomic_store_n(&log_level, lvl, __ATOMIC_RELAXED);
 	return lvl;
 }
@@ -289,6 +320,11 @@ const char *memif_strerror(int code)
 int memif_errno(void)
 {
 	return last_errno;
+}
+
+const char *memif_version(void)
+{
+	return MEMIF_NATIVE_VERSION_STRING;
 }
 
 uint64_t memif__now_ns(void)
@@ -580,6 +616,29 @@ static int check_config(const struct memif_config *cfg)
 				    "log2_ring_size %u is above %d",
 				    (unsigned)cfg->log2_ring_size,
 				    MEMIF_MAX_LOG2_RING_SIZE);
+	if (cfg->num_rx_queues > MEMIF_MAX_QUEUES + 1 ||
+	    cfg->num_tx_queues > MEMIF_MAX_QUEUES + 1)
+		return config_error(cfg, MEMIF_ERR_INVAL_ARG,
+				    "num_rx_queues %u, num_tx_queues %u: at "
+				    "most %d each",
+				    (unsigned)cfg->num_rx_queues,
+				    (unsigned)cfg->num_tx_queues,
+				    MEMIF_MAX_QUEUES + 1);
+	/* Zero without set_socket_owner is the default; anything else there
+	 * is a config written for "0 = unchanged", which would now be
+	 * ignored without a word. */
+	if (!cfg->set_socket_owner && (cfg->socket_uid || cfg->socket_gid))
+		return config_error(cfg, MEMIF_ERR_INVAL_ARG,
+				    "socket_uid %d, socket_gid %d given "
+				    "without set_socket_owner",
+				    (int)cfg->socket_uid, (int)cfg->socket_gid);
+	if (cfg->set_socket_owner &&
+	    (cfg->socket_uid < MEMIF_OWNER_UNCHANGED ||
+	     cfg->socket_gid < MEMIF_OWNER_UNCHANGED))
+		return config_error(cfg, MEMIF_ERR_INVAL_ARG,
+				    "socket_uid %d, socket_gid %d: a uid/gid "
+				    "or MEMIF_OWNER_UNCHANGED (-1)",
+				    (int)cfg->socket_uid, (int)cfg->socket_gid);
 	n = cfg->secret ? strlen(cfg->secret) : 0;
 	if (n >= MEMIF_SECRET_MAX)
 		return config_error(cfg, MEMIF_ERR_INVAL_ARG,

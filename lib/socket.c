@@ -90,11 +90,10 @@ static int listener_open(struct memif__socket *s,
 		s->created_file = true;
 		if (chmod(s->addr.sun_path, mode) < 0)
 			goto out_unlink;
-		if ((cfg->socket_uid || cfg->socket_gid) &&
-		    chown(s->addr.sun_path,
-			  cfg->socket_uid ? (uid_t)cfg->socket_uid : (uid_t)-1,
-			  cfg->socket_gid ? (gid_t)cfg->socket_gid :
-					    (gid_t)-1) < 0)
+		/* -1 (MEMIF_OWNER_UNCHANGED) is chown's own "unchanged". */
+		if (cfg->set_socket_owner &&
+		    chown(s->addr.sun_path, (uid_t)cfg->socket_uid,
+			  (gid_t)cfg->socket_gid) < 0)
 			goto out_unlink;
 		if (stat(s->addr.sun_path, &st) == 0) {
 			s->file_dev = st.st_dev;

@@ -150,6 +150,12 @@ struct memif_desc {
 	uint32_t metadata; /* unused */
 } __attribute__((packed));
 
+/* C++ has no flexible array members: GCC and Clang accept desc[] as an
+ * extension, which -pedantic would flag in every C++ user's build. */
+#ifdef __cplusplus
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"
+#endif
 struct memif_ring {
 	uint32_t cookie; /* (s) MEMIF_COOKIE */
 	uint16_t flags; /* (rx) MEMIF_RING_FLAG_MASK_INT */
@@ -159,6 +165,9 @@ struct memif_ring {
 	uint8_t pad_tail[62];
 	struct memif_desc desc[]; /* 2^log2_ring_size entries */
 };
+#ifdef __cplusplus
+#pragma GCC diagnostic pop
+#endif
 
 #define MEMIF_RING_HDR_SIZE 128
 

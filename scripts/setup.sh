@@ -4,7 +4,7 @@
 # slave on an abstract socket, throughput at 64 and 1,500 bytes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PKGS="meson ninja-build pkg-config gcc g++ clang liburing-dev check libpcap-dev
+PKGS="meson ninja-build pkg-config gcc g++ clang liburing-dev check libpcap-dev man-db
       dpdk dpdk-dev libclang-rt-14-dev tshark valgrind python3 binutils iproute2 gcovr"
 missing=$(for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
 if [ -n "$missing" ]; then

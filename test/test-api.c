@@ -417,8 +417,43 @@ START_TEST(api_logger_replaced_then_default_stderr)
 	n = read(pfd[0], buf, sizeof(buf) - 1);
 	close(pfd[0]);
 	ck_assert_int_gt(n, 0);
-	ck_assert_str_eq(buf, "memif-native warn: to stderr 42\n");
+	/* 2026-12-07T06:20:01.123Z: UTC to the millisecond, then the text */
+	ck_assert_int_eq(n, 25 + 32);
+	ck_assert_msg(buf[4] == '-' && buf[10] == 'T' && buf[19] == '.' &&
+			      buf[23] == 'Z' && buf[24] == ' ',
+		      "no timestamp: %s", buf);
+	ck_assert_str_eq(buf + 25, "memif-native warn: to stderr 42\n");
 	ck_assert_int_eq(b.calls, 1);
+}
+END_TEST
+
+/* MEMIF_LOG_LEVEL takes a digit or a level's name, in any case. */
+START_TEST(api_log_level_env_digits_and_names)
+{
+	ck_assert_int_eq(memif__log_level_parse("0"), MEMIF_LOG_PANIC);
+	ck_assert_int_eq(memif__log_level_parse("6"), MEMIF_LOG_TRACE);
+	ck_assert_int_eq(memif__log_level_parse("error"), MEMIF_LOG_ERROR);
+	ck_assert_int_eq(memif__log_level_parse("WARN"), MEMIF_LOG_WARN);
+	ck_assert_int_eq(memif__log_level_parse("Warning"), MEMIF_LOG_WARN);
+	ck_assert_int_eq(memif__log_level_parse("info"), MEMIF_LOG_INFO);
+	ck_assert_int_eq(memif__log_level_parse("Debug"), MEMIF_LOG_DEBUG);
+	ck_assert_int_eq(memif__log_level_parse("trace"), MEMIF_LOG_TRACE);
+	ck_assert_int_eq(memif__log_level_parse("7"), -1);
+	ck_assert_int_eq(memif__log_level_parse("44"), -1);
+	ck_assert_int_eq(memif__log_level_parse("loud"), -1);
+	ck_assert_int_eq(memif__log_level_parse(""), -1);
+	ck_assert_int_eq(memif__log_level_parse(NULL), -1);
+}
+END_TEST
+
+/* memif_version() is the project's version, as the header's macros. */
+START_TEST(api_version_matches_header)
+{
+	ck_assert_str_eq(memif_version(), MEMIF_NATIVE_VERSION_STRING);
+	ck_assert_int_eq(MEMIF_NATIVE_VERSION,
+			 (MEMIF_NATIVE_VERSION_MAJOR << 16) |
+				 (MEMIF_NATIVE_VERSION_MINOR << 8) |
+				 MEMIF_NATIVE_VERSION_PATCH);
 }
 END_TEST
 
@@ -531,6 +566,32 @@ START_TEST(api_create_log2_above_14_max_ring)
 			 MEMIF_ERR_MAX_RING);
 	ck_assert_ptr_null(m);
 	c.log2_ring_size = 14;
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+/* Up to 256 queues each way (HELLO's highest ring index is 255); 257 is
+ * refused, not wrapped. */
+START_TEST(api_create_queues_over_256_inval_arg)
+{
+	struct memif_config c = { .if_name = "x",
+				  .socket_filename = test_socket_name("q256"),
+				  .num_rx_queues = 257,
+				  .num_tx_queues = 1,
+				  .log2_ring_size = 4,
+				  .buffer_size = 128 };
+	struct memif *m = NULL;
+
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_ptr_null(m);
+	c.num_rx_queues = 1;
+	c.num_tx_queues = 257;
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
+			 MEMIF_ERR_INVAL_ARG);
+	c.num_rx_queues = 256;
+	c.num_tx_queues = 256;
 	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
 	ck_assert_int_eq(memif_close(m), MEMIF_OK);
 }
@@ -1211,6 +1272,8 @@ static Suite *api_suite(void)
 	tcase_add_test(tc, api_process_events_second_thread_would_deadlock);
 	tcase_add_test(tc, api_logger_receives_messages_at_level);
 	tcase_add_test(tc, api_logger_replaced_then_default_stderr);
+	tcase_add_test(tc, api_log_level_env_digits_and_names);
+	tcase_add_test(tc, api_version_matches_header);
 	tcase_add_test(tc, api_err_from_errno_maps_table);
 	tcase_add_test(tc, api_errno_is_per_thread);
 	tcase_add_test(tc, api_err_from_fault_none_and_internal);
@@ -1223,6 +1286,7 @@ static Suite *api_suite(void)
 	tcase_add_test(tc, api_create_null_args_inval_arg);
 	tcase_add_test(tc, api_create_bad_modes_inval_arg);
 	tcase_add_test(tc, api_create_log2_above_14_max_ring);
+	tcase_add_test(tc, api_create_queues_over_256_inval_arg);
 	tcase_add_test(tc, api_create_secret_over_23_chars_inval_arg);
 	tcase_add_test(tc, api_create_socket_path_over_107_chars_inval_arg);
 	tcase_add_test(tc, api_create_lone_at_socket_inval_arg);

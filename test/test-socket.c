@@ -242,6 +242,7 @@ START_TEST(socket_master_file_uid_gid_applied)
 	struct memif *m;
 	struct stat st;
 
+	cfg.set_socket_owner = true;
 	cfg.socket_uid = 1;
 	cfg.socket_gid = 2;
 	m = master_new(&cfg);
@@ -253,7 +254,7 @@ START_TEST(socket_master_file_uid_gid_applied)
 }
 END_TEST
 
-/* 0 means "unchanged": an owner alone leaves the group as created. */
+/* MEMIF_OWNER_UNCHANGED: an owner alone leaves the group as created. */
 START_TEST(socket_master_file_uid_alone_keeps_group)
 {
 	struct memif_config cfg = master_cfg(path, 1);
@@ -262,13 +263,75 @@ START_TEST(socket_master_file_uid_alone_keeps_group)
 
 	/* Made with group 5, so that keeping it shows. */
 	ck_assert_int_eq(setegid(5), 0);
+	cfg.set_socket_owner = true;
 	cfg.socket_uid = 3;
+	cfg.socket_gid = MEMIF_OWNER_UNCHANGED;
 	m = master_new(&cfg);
 	ck_assert_int_eq(setegid(0), 0);
 	ck_assert_int_eq(lstat(path, &st), 0);
 	ck_assert_uint_eq(st.st_uid, 3);
 	ck_assert_uint_eq(st.st_gid, 5);
 	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+/* 0 is root, not "unchanged": made with group 5, given to root:root. */
+START_TEST(socket_master_file_given_to_root)
+{
+	struct memif_config cfg = master_cfg(path, 1);
+	struct memif *m;
+	struct stat st;
+
+	ck_assert_int_eq(setegid(5), 0);
+	cfg.set_socket_owner = true;
+	cfg.socket_uid = 0;
+	cfg.socket_gid = 0;
+	m = master_new(&cfg);
+	ck_assert_int_eq(setegid(0), 0);
+	ck_assert_int_eq(lstat(path, &st), 0);
+	ck_assert_uint_eq(st.st_uid, 0);
+	ck_assert_uint_eq(st.st_gid, 0);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+/* A zeroed config leaves the file as created (group 5 here). */
+START_TEST(socket_master_file_owner_default_unchanged)
+{
+	struct memif_config cfg = master_cfg(path, 1);
+	struct memif *m;
+	struct stat st;
+
+	ck_assert_int_eq(setegid(5), 0);
+	m = master_new(&cfg);
+	ck_assert_int_eq(setegid(0), 0);
+	ck_assert_int_eq(lstat(path, &st), 0);
+	ck_assert_uint_eq(st.st_uid, geteuid());
+	ck_assert_uint_eq(st.st_gid, 5);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+/* An owner without set_socket_owner (a config written when 0 meant
+ * "unchanged") is refused rather than ignored, and so is an id below -1. */
+START_TEST(socket_master_owner_without_flag_refused)
+{
+	struct memif_config cfg = master_cfg(path, 1);
+	struct memif *m = NULL;
+
+	cfg.socket_uid = 1;
+	ck_assert_int_eq(memif_create_interface(&cfg, NULL, &m),
+			 MEMIF_ERR_INVAL_ARG);
+	cfg.socket_uid = 0;
+	cfg.socket_gid = MEMIF_OWNER_UNCHANGED;
+	ck_assert_int_eq(memif_create_interface(&cfg, NULL, &m),
+			 MEMIF_ERR_INVAL_ARG);
+	cfg.set_socket_owner = true;
+	cfg.socket_gid = -2;
+	ck_assert_int_eq(memif_create_interface(&cfg, NULL, &m),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_ptr_null(m);
+	ck_assert(!path_exists(path));
 }
 END_TEST
 
@@ -310,7 +373,9 @@ START_TEST(socket_master_chown_refused_fails_create_and_removes_file)
 	bool had = cap_drop(CAP_CHOWN);
 	int ret;
 
+	cfg.set_socket_owner = true;
 	cfg.socket_uid = geteuid() == 1 ? 2 : 1;
+	cfg.socket_gid = MEMIF_OWNER_UNCHANGED;
 	ret = memif_create_interface(&cfg, NULL, &m);
 	cap_restore(CAP_CHOWN, had);
 	ck_assert_msg(ret == MEMIF_ERR_SYSCALL, "create returned %s",
@@ -761,6 +826,7 @@ static Suite *socket_suite(void)
 	tcase_add_checked_fixture(tc, lib_setup, lib_teardown);
 	tcase_add_test(tc, socket_master_file_default_mode_0660);
 	tcase_add_test(tc, socket_master_file_mode_applied);
+	tcase_add_test(tc, socket_master_owner_without_flag_refused);
 	suite_add_tcase(s, tc);
 
 	/* Giving a file away takes root: without it these two are not run
@@ -771,6 +837,8 @@ static Suite *socket_suite(void)
 		tcase_add_checked_fixture(tc, lib_setup, lib_teardown);
 		tcase_add_test(tc, socket_master_file_uid_gid_applied);
 		tcase_add_test(tc, socket_master_file_uid_alone_keeps_group);
+		tcase_add_test(tc, socket_master_file_given_to_root);
+		tcase_add_test(tc, socket_master_file_owner_default_unchanged);
 		suite_add_tcase(s, tc);
 	} else {
 		fprintf(stderr, "socket: the socket_uid/socket_gid tests need "

@@ -39,6 +39,16 @@
  *   peer sent DISCONNECT / peer closed the socket        MEMIF_ERR_DISCONNECT (34) / MEMIF_ERR_DISCONNECTED (35)
  *
  * Roles keep the memif names: master = DPDK "server", slave = DPDK "client".
+ *
+ * Language: C11 or later (struct timespec, bool), or C++11 or later; it
+ * compiles warning-free with -Wall -Wextra -pedantic in both.  Link with
+ * `pkg-config --cflags --libs memif-native` (shared) or memif-native-static
+ * (libmemif-native.a; see the README's Install section).
+ *
+ * Version: MEMIF_NATIVE_VERSION_STRING and MEMIF_NATIVE_VERSION (from
+ * <memif/memif_version.h>, included here) are the version compiled
+ * against; memif_version() is the version of the library the program runs
+ * with.
  */
 #ifndef MEMIF_MEMIF_H
 #define MEMIF_MEMIF_H
@@ -46,6 +56,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
+
+#include <memif/memif_version.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -56,6 +68,11 @@ extern "C" {
 #else
 #define MEMIF_API
 #endif
+/*
+ * On every function whose result must be looked at.  GCC does not let a
+ * (void) cast silence it: test the result (`if (memif_x(...)) ...`).  The
+ * teardown calls memif_close() and memif_cleanup() do not carry it.
+ */
 #define MEMIF_MUST_CHECK __attribute__((warn_unused_result))
 
 /* ---- error codes (Go adapter error.go numbers) ------------------------- */
@@ -114,6 +131,7 @@ extern "C" {
 #define MEMIF_SOCKET_PATH_MAX 108 /* including the NUL: 107 usable */
 #define MEMIF_REASON_MAX 96
 #define MEMIF_DEFAULT_SOCKET "/run/vpp/memif.sock"
+#define MEMIF_OWNER_UNCHANGED (-1) /* socket_uid / socket_gid: keep it */
 
 /* Interface mode (IfMode); travels in INIT; the master requires a match. */
 enum memif_if_mode {
@@ -192,9 +210,12 @@ struct memif_config {
 	 * a slave asks for these (a master may grant fewer), a master takes
 	 * whatever the slave asks, 1..256 rings each way (HELLO advertises
 	 * 255 as the highest index), and ignores its own queue counts.  The
-	 * negotiated counts are in memif_get_details() from on_connect on. */
-	uint8_t num_rx_queues; /* 0 -> 1 */
-	uint8_t num_tx_queues; /* 0 -> 1 */
+	 * negotiated counts are in memif_get_details() from on_connect on.
+	 * Go's are uint8; these are wider so that 256 fits: a count above
+	 * 256 is refused by memif_create_interface (MEMIF_ERR_INVAL_ARG),
+	 * one above 65535 by the compiler (-Woverflow) when constant. */
+	uint16_t num_rx_queues; /* 0 -> 1; at most 256 */
+	uint16_t num_tx_queues; /* 0 -> 1; at most 256 */
 	uint16_t buffer_size; /* 0 -> 2048; decides slot size on a slave */
 	uint8_t log2_ring_size; /* 0 -> 10; max 14 */
 	/* memif-native additions */
@@ -204,8 +225,14 @@ struct memif_config {
 	uint32_t handshake_timeout_ms; /* stalled handshake dropped, 0 -> 5000 */
 	uint32_t max_packet_size; /* longest chain reassembled, 0 -> 65535 */
 	uint32_t socket_mode; /* master socket file mode, 0 -> 0660 */
-	int32_t socket_uid; /* master socket file owner, 0 -> unchanged */
-	int32_t socket_gid; /* master socket file group, 0 -> unchanged */
+	/* Owner and group of a master's socket file, as chown(2) takes them
+	 * (0 is root), applied only with set_socket_owner; -1
+	 * (MEMIF_OWNER_UNCHANGED) keeps that one as created.  Without
+	 * set_socket_owner both must be 0 (MEMIF_ERR_INVAL_ARG otherwise)
+	 * and the file keeps the creating process's owner and group. */
+	bool set_socket_owner;
+	int32_t socket_uid;
+	int32_t socket_gid;
 	bool allow_unsealed_regions; /* master: accept regions that are not
 					sealed against shrinking (VPP/DPDK
 					zero-copy slaves).  This trusts the
@@ -316,10 +343,16 @@ struct memif_init_opts {
 
 /**
  * memif_set_logger() - replace the log sink (SetLogger).
- * @fn: the sink, or NULL for the default (stderr, level WARN, or the level in
- *      the MEMIF_LOG_LEVEL environment variable, 0..6).
+ * @fn: the sink, or NULL for the default: one line per message on stderr,
+ *      "2026-12-07T06:20:01.123Z memif-native warn memif0: text" (UTC, to
+ *      the millisecond).
  * @ctx: passed back to @fn.
- * Swapped atomically; may be called at any time from any thread.
+ * The level starts at WARN, or at the MEMIF_LOG_LEVEL environment variable
+ * (read once): a digit 0..6 or a name, in any case: panic, fatal, error,
+ * warn (or warning), info, debug, trace.  memif_set_log_level() overrides
+ * it.  Swapped atomically; may be called at any time from any thread.
+ * The sink may run with the library lock held: it must not call the library
+ * (except memif_strerror() and memif_version()), or it deadlocks.
  */
 MEMIF_API void memif_set_logger(memif_log_fn fn, void *ctx);
 
@@ -334,7 +367,9 @@ MEMIF_API void memif_set_log_level(enum memif_log_level level);
  * @app_name: default instance name sent to peers (HELLO/INIT); may be NULL.
  * Return: MEMIF_OK or one of MEMIF_ERR_ALREADY_INIT, MEMIF_ERR_NOMEM,
  * MEMIF_ERR_SYSCALL (io_uring unavailable: see memif_errno()),
- * MEMIF_ERR_PROC_FILE_LIMIT.  Any thread; pair with memif_cleanup().
+ * MEMIF_ERR_PROC_FILE_LIMIT, MEMIF_ERR_FILE_LIMIT, MEMIF_ERR_AGAIN (no
+ * thread could be started, or io_uring is out of locked memory).  Any
+ * thread; pair with memif_cleanup().
  */
 MEMIF_API MEMIF_MUST_CHECK int memif_init(const char *app_name);
 
@@ -370,7 +405,9 @@ MEMIF_API MEMIF_MUST_CHECK int memif_get_event_fd(int *fd);
  * accepts, handshakes, timers, interrupt dispatch, callbacks.  Only with
  * no_event_thread; one thread at a time.
  * Return: MEMIF_OK, MEMIF_ERR_NOT_INIT, MEMIF_ERR_INVAL_ARG (an event thread
- * is running) or MEMIF_ERR_WOULD_DEADLOCK (called from a callback).
+ * is running) or MEMIF_ERR_WOULD_DEADLOCK (called from a callback, or while
+ * another thread is inside memif_process_events(), also while that thread
+ * runs a callback).
  */
 MEMIF_API MEMIF_MUST_CHECK int memif_process_events(int timeout_ms);
 
@@ -388,7 +425,8 @@ MEMIF_API MEMIF_MUST_CHECK int memif_process_events(int timeout_ms);
  * connect is not an error.
  * Return: MEMIF_OK or one of MEMIF_ERR_NOT_INIT, MEMIF_ERR_INVAL_ARG (bad
  * mode, rx mode, log2 > 14 is MEMIF_ERR_MAX_RING, secret > 23 chars, path
- * > 107 chars, duplicate id and role on the socket, layout over 4 GiB),
+ * > 107 chars, a queue count over 256, an owner without set_socket_owner,
+ * duplicate id and role on the socket, layout over 4 GiB),
  * MEMIF_ERR_NOMEM, MEMIF_ERR_ACCES, MEMIF_ERR_NO_FILE, MEMIF_ERR_SYSCALL (e.g.
  * a live listener already owns the path: errno EADDRINUSE),
  * MEMIF_ERR_FILE_NOT_SOCK, MEMIF_ERR_PROC_FILE_LIMIT, MEMIF_ERR_FILE_LIMIT.
@@ -433,7 +471,8 @@ MEMIF_API void *memif_get_user_data(const struct memif *m);
  * memif_rx_burst clears it.  Switching between the two interrupt modes
  * means switching the kind of wait too (see enum memif_rx_mode).
  * Return: MEMIF_OK or MEMIF_ERR_QID, MEMIF_ERR_DISCONNECTED,
- * MEMIF_ERR_INVAL_ARG (unknown mode).  Thread-safe.
+ * MEMIF_ERR_INVAL_ARG (unknown mode), MEMIF_ERR_NOCONN (@m NULL),
+ * MEMIF_ERR_NOT_INIT.  Thread-safe.
  */
 MEMIF_API MEMIF_MUST_CHECK int memif_set_rx_mode(struct memif *m, uint8_t qid,
 						 enum memif_rx_mode mode);
@@ -458,7 +497,8 @@ MEMIF_API MEMIF_MUST_CHECK int memif_get_interrupt_fd(struct memif *m, int *fd);
  * Does not clear the queue's eventfd (only memif_rx_burst in level
  * interrupt mode does).  The polls behind it report each signal, so they
  * serve edge mode too.
- * Return: MEMIF_OK, or MEMIF_ERR_AGAIN when none is pending.
+ * Return: MEMIF_OK, or MEMIF_ERR_AGAIN when none is pending,
+ * MEMIF_ERR_NOCONN (@m NULL), MEMIF_ERR_INVAL_ARG (@qid NULL).
  */
 MEMIF_API MEMIF_MUST_CHECK int memif_read_interrupt(struct memif *m,
 						    uint8_t *qid);
@@ -500,7 +540,9 @@ MEMIF_API MEMIF_MUST_CHECK int memif_read_interrupt_error(struct memif *m,
  * description with the peer, which may clear its O_NONBLOCK flag at any
  * time: only wait on it (poll, epoll, io_uring poll), never read(),
  * write() or fcntl() it.
- * Return: MEMIF_OK or MEMIF_ERR_DISCONNECTED, MEMIF_ERR_QID.
+ * Return: MEMIF_OK or MEMIF_ERR_DISCONNECTED, MEMIF_ERR_QID,
+ * MEMIF_ERR_NOCONN (@m NULL), MEMIF_ERR_INVAL_ARG (@fd NULL),
+ * MEMIF_ERR_NOT_INIT.
  */
 MEMIF_API MEMIF_MUST_CHECK int
 memif_get_queue_interrupt_fd(struct memif *m, uint8_t qid, int *fd);
@@ -517,7 +559,8 @@ memif_get_queue_interrupt_fd(struct memif *m, uint8_t qid, int *fd);
  * MEMIF_ERR_PKT_LEN (a packet of length 0, longer than max_packet_size,
  * which a receiver with the default settings would drop, or longer than
  * the ring can hold; the packets before it are sent), MEMIF_ERR_AGAIN
- * (queue busy in another thread).  Data-path thread of @qid.
+ * (queue busy in another thread), MEMIF_ERR_NOCONN (@m NULL),
+ * MEMIF_ERR_INVAL_ARG (@pkts or @n_sent NULL).  Data-path thread of @qid.
  */
 MEMIF_API MEMIF_MUST_CHECK int memif_tx_burst(struct memif *m, uint8_t qid,
 					      const struct memif_tx_pkt *pkts,
@@ -535,7 +578,9 @@ MEMIF_API MEMIF_MUST_CHECK int memif_tx_burst(struct memif *m, uint8_t qid,
  * lost (one read() per drain).  In MEMIF_RX_MODE_INTERRUPT_EDGE and in
  * polling mode it makes no syscall: it never reads the eventfd.
  * Return: MEMIF_OK (*@n_rx may be 0) or MEMIF_ERR_QID,
- * MEMIF_ERR_DISCONNECTED, MEMIF_ERR_AGAIN.  Data-path thread of @qid.
+ * MEMIF_ERR_DISCONNECTED, MEMIF_ERR_AGAIN, MEMIF_ERR_NOCONN (@m NULL),
+ * MEMIF_ERR_INVAL_ARG (@n_rx NULL, or @pkts NULL with @max_pkts > 0).
+ * Data-path thread of @qid.
  */
 MEMIF_API MEMIF_MUST_CHECK int memif_rx_burst(struct memif *m, uint8_t qid,
 					      struct memif_rx_pkt *pkts,
@@ -545,7 +590,8 @@ MEMIF_API MEMIF_MUST_CHECK int memif_rx_burst(struct memif *m, uint8_t qid,
 /**
  * memif_rx_release() - return the last burst's slots to the ring now; its
  * views become invalid.
- * Return: MEMIF_OK or MEMIF_ERR_QID, MEMIF_ERR_DISCONNECTED, MEMIF_ERR_AGAIN.
+ * Return: MEMIF_OK or MEMIF_ERR_QID, MEMIF_ERR_DISCONNECTED, MEMIF_ERR_AGAIN,
+ * MEMIF_ERR_NOCONN (@m NULL).
  */
 MEMIF_API MEMIF_MUST_CHECK int memif_rx_release(struct memif *m, uint8_t qid);
 
@@ -555,7 +601,8 @@ MEMIF_API MEMIF_MUST_CHECK int memif_rx_release(struct memif *m, uint8_t qid);
  * @bufs[i].len is the slot's capacity.  Nothing is visible to the peer
  * until memif_tx_commit().  A second alloc replaces the first reservation.
  * Return: MEMIF_OK (*@n_alloc may be 0: ring full) or MEMIF_ERR_QID,
- * MEMIF_ERR_DISCONNECTED, MEMIF_ERR_AGAIN.
+ * MEMIF_ERR_DISCONNECTED, MEMIF_ERR_AGAIN, MEMIF_ERR_NOCONN (@m NULL),
+ * MEMIF_ERR_INVAL_ARG (@n_alloc NULL, or @bufs NULL with @n_bufs > 0).
  */
 MEMIF_API MEMIF_MUST_CHECK int memif_tx_alloc(struct memif *m, uint8_t qid,
 					      struct memif_tx_buf *bufs,
@@ -568,7 +615,8 @@ MEMIF_API MEMIF_MUST_CHECK int memif_tx_alloc(struct memif *m, uint8_t qid,
  * rest of the reservation is dropped.
  * Return: MEMIF_OK or MEMIF_ERR_PKT_LEN (a length of 0 or over the slot's
  * capacity, or @n above the reservation; nothing is published),
- * MEMIF_ERR_QID, MEMIF_ERR_DISCONNECTED, MEMIF_ERR_AGAIN.
+ * MEMIF_ERR_QID, MEMIF_ERR_DISCONNECTED, MEMIF_ERR_AGAIN, MEMIF_ERR_NOCONN
+ * (@m NULL), MEMIF_ERR_INVAL_ARG (@n_sent NULL, or @bufs NULL with @n > 0).
  */
 MEMIF_API MEMIF_MUST_CHECK int memif_tx_commit(struct memif *m, uint8_t qid,
 					       const struct memif_tx_buf *bufs,
@@ -581,7 +629,8 @@ MEMIF_API MEMIF_MUST_CHECK int memif_tx_commit(struct memif *m, uint8_t qid,
  * (the same id for RX and TX).  @rx_count packets are fetched per burst
  * (0 -> 1).
  * Return: MEMIF_OK or MEMIF_ERR_NOCONN (@m NULL), MEMIF_ERR_NOMEM,
- * MEMIF_ERR_INVAL_ARG.
+ * MEMIF_ERR_INVAL_ARG (@out NULL).  @qid is checked by each read and write,
+ * against the connection of the moment.
  */
 MEMIF_API MEMIF_MUST_CHECK int
 memif_new_packet_handle(struct memif *m, uint8_t qid, uint16_t rx_count,
@@ -590,8 +639,9 @@ memif_new_packet_handle(struct memif *m, uint8_t qid, uint16_t rx_count,
 /**
  * memif_packet_handle_read() - next received packet (ReadPacketData).
  * *@data stays valid until the next read, or close, on this handle.
- * Return: MEMIF_OK, MEMIF_ERR_EOF (nothing now, or handle closed), or the
- * error of memif_rx_burst.
+ * Return: MEMIF_OK, MEMIF_ERR_EOF (nothing now, or handle closed),
+ * MEMIF_ERR_INVAL_ARG (@h, @data or @len NULL), or the error of
+ * memif_rx_burst.
  */
 MEMIF_API MEMIF_MUST_CHECK int
 memif_packet_handle_read(struct memif_packet_handle *h, const uint8_t **data,
@@ -599,8 +649,9 @@ memif_packet_handle_read(struct memif_packet_handle *h, const uint8_t **data,
 
 /**
  * memif_packet_handle_write() - send one packet (WritePacketData).
- * Return: MEMIF_OK, MEMIF_ERR_EOF (ring full, or handle closed), or the
- * error of memif_tx_burst.
+ * Return: MEMIF_OK, MEMIF_ERR_EOF (ring full, or handle closed),
+ * MEMIF_ERR_INVAL_ARG (@h NULL, or @data NULL with @len > 0), or the error
+ * of memif_tx_burst.
  */
 MEMIF_API MEMIF_MUST_CHECK int
 memif_packet_handle_write(struct memif_packet_handle *h, const void *data,
@@ -613,14 +664,25 @@ MEMIF_API void memif_packet_handle_close(struct memif_packet_handle *h);
 /** memif_packet_handle_free() - close and free @h; @h is invalid after. */
 MEMIF_API void memif_packet_handle_free(struct memif_packet_handle *h);
 
-/* ---- errors ------------------------------------------------------------- */
+/* ---- errors and version ------------------------------------------------- */
 
 /** memif_strerror() - static, thread-safe text for @code ("unknown error"
  * for codes outside the table). */
 MEMIF_API const char *memif_strerror(int code);
 
-/** memif_errno() - this thread's errno behind the last MEMIF_ERR_SYSCALL. */
+/**
+ * memif_errno() - this thread's errno behind the last MEMIF_ERR_SYSCALL.
+ * Return: that errno value, 0 when this thread has had none.
+ */
 MEMIF_API int memif_errno(void);
+
+/**
+ * memif_version() - the version of the library the program runs with,
+ * "MAJOR.MINOR.PATCH" (MEMIF_NATIVE_VERSION_STRING is the one it was
+ * compiled against).  Static storage; any thread, before memif_init() too.
+ * Return: the version string, never NULL.
+ */
+MEMIF_API const char *memif_version(void);
 
 #ifdef __cplusplus
 }

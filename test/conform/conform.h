@@ -16,9 +16,14 @@
 #include <time.h>
 #include <sys/types.h>
 
+#include <memif/memif_version.h>
+
 #include "memif_proto.h"
 #include "msg.h"
 #include "layout.h"
+
+/* The project version (meson.build), as the library's memif_version(). */
+#define CF_VERSION MEMIF_NATIVE_VERSION_STRING
 
 #define CF_MAX_FDS 8
 #define CF_MAX_SEND_FDS 253 /* SCM_MAX_FD: what one sendmsg can pass */

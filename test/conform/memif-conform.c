@@ -84,6 +84,7 @@ static void usage(FILE *f)
 	      "C22.*)\n"
 	      "  --json           JSON report on stdout, the lines on stderr\n"
 	      "  -v, --verbose    progress on stderr\n"
+	      "  -h, --help       print this text and exit\n"
 	      "  --version        print the version and exit\n"
 	      "\n"
 	      "Exit status: 0 no FAIL, 1 some FAIL, 2 usage or setup error, 3 "
