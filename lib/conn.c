@@ -53,8 +53,8 @@ struct memif__conn *memif__conn_new(struct memif__ctx *c, int fd,
 	cn->mctx.max_m2s_ring = MEMIF__HELLO_MAX_RING;
 	cn->mctx.max_log2_ring_size = MEMIF_MAX_LOG2_RING_SIZE;
 	cn->mctx.region_size = cn->region_size;
+	cn->deadline_ns = memif__ns_after_ms(UNBOUND_HANDSHAKE_MS);
 	cn->born_ns = memif__now_ns();
-	cn->deadline_ns = cn->born_ns + UNBOUND_HANDSHAKE_MS * 1000000ull;
 	memif__timer_note(c, cn->deadline_ns);
 	cn->next = c->conns;
 	if (cn->next)
@@ -81,7 +81,7 @@ void memif__conn_set_unbound_deadline(struct memif__ctx *c,
 					s->handshake_ms = m->handshake_ms;
 	if (s->handshake_ms && s->handshake_ms < ms)
 		ms = s->handshake_ms;
-	cn->deadline_ns = memif__now_ns() + ms * 1000000ull;
+	cn->deadline_ns = memif__ns_after_ms(ms);
 	memif__timer_note(c, cn->deadline_ns);
 }
 
@@ -345,7 +345,7 @@ static enum memif_fault master_init(struct memif__ctx *c,
 	m->conn = cn;
 	m->state = MEMIF__CONNECTING;
 	cn->sock->n_pending--;
-	cn->deadline_ns = memif__now_ns() + m->handshake_ms * 1000000ull;
+	cn->deadline_ns = memif__ns_after_ms(m->handshake_ms);
 	memif__timer_note(c, cn->deadline_ns);
 	memif__msg_strcpy(m->remote_instance_name,
 			  sizeof(m->remote_instance_name), init->name,
@@ -824,8 +824,7 @@ void memif__disconnect(struct memif__ctx *c, struct memif *m,
 	}
 	m->state = MEMIF__IDLE;
 	if (!m->is_master && !m->closing) {
-		m->next_attempt_ns =
-			memif__now_ns() + m->reconnect_ms * 1000000ull;
+		m->next_attempt_ns = memif__ns_after_ms(m->reconnect_ms);
 		memif__timer_note(c, m->next_attempt_ns);
 	}
 }
@@ -865,7 +864,7 @@ void memif__slave_try_connect(struct memif__ctx *c, struct memif *m)
 		goto out_retry;
 	}
 	cn->m = m;
-	cn->deadline_ns = memif__now_ns() + m->handshake_ms * 1000000ull;
+	cn->deadline_ns = memif__ns_after_ms(m->handshake_ms);
 	memif__timer_note(c, cn->deadline_ns);
 	m->conn = cn;
 	m->state = MEMIF__CONNECTING;
@@ -900,11 +899,8 @@ out_retry:
 		memif__push_error(m, memif__err_from_errno(err));
 	}
 	/* A full backlog (EAGAIN) clears in milliseconds: retry soon. */
-	m->next_attempt_ns =
-		memif__now_ns() + (err == -EAGAIN && m->reconnect_ms > 20 ?
-					   20 :
-					   m->reconnect_ms) *
-					  1000000ull;
+	m->next_attempt_ns = memif__ns_after_ms(
+		err == -EAGAIN && m->reconnect_ms > 20 ? 20 : m->reconnect_ms);
 	memif__timer_note(c, m->next_attempt_ns);
 }
 

@@ -150,11 +150,9 @@ struct memif__queue {
 	uint32_t gate;
 	/* ---- set at connect, read-only while the gate is open ---- */
 	struct memif_ring *ring;
-	uint16_t size; /* entries; 2^log2 <= 16384 */
+	uint16_t size; /* entries: a power of two, at most 16384 */
 	uint16_t mask;
-	uint8_t log2;
 	bool is_master;
-	bool is_rx;
 	uint8_t qid;
 	int efd; /* the ring's eventfd */
 	bool kick_ready; /* tx: kick is set up */
@@ -329,6 +327,12 @@ int memif__err_from_fault(enum memif_fault f);
 int memif__err_from_reason(const char *reason);
 void memif__push_error(struct memif *m, int code);
 uint64_t memif__now_ns(void);
+
+/* The CLOCK_MONOTONIC time @ms milliseconds from now, in ns. */
+static inline uint64_t memif__ns_after_ms(uint64_t ms)
+{
+	return memif__now_ns() + ms * 1000000ull;
+}
 void memif__cb_due(struct memif__ctx *c, struct memif *m);
 
 /* A deadline was set at @t: the timer must fire no later. */

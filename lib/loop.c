@@ -15,28 +15,30 @@
 
 #define RING_ENTRIES 256
 
+/* The table doubled, its new entries empty; false without memory. */
+static bool objs_grow(struct memif__ctx *c)
+{
+	uint32_t cap = c->cap_objs ? c->cap_objs * 2 : 64;
+	struct memif__obj *o = realloc(c->objs, cap * sizeof(*o));
+
+	if (!o)
+		return false;
+	memset(o + c->cap_objs, 0, (cap - c->cap_objs) * sizeof(*o));
+	c->objs = o;
+	c->cap_objs = cap;
+	return true;
+}
+
 uint32_t memif__obj_add(struct memif__ctx *c, void *ptr)
 {
-	uint32_t i;
-
 	/* Slot 0 is never used, so 0 can mean "no slot".  No free slot lies
 	 * below the hint, so a run of adds is not a walk each. */
-	for (i = c->free_slot_hint > 1 ? c->free_slot_hint : 1;
-	     i < c->cap_objs; i++)
-		if (!c->objs[i].ptr)
-			goto found;
-	{
-		uint32_t cap = c->cap_objs ? c->cap_objs * 2 : 64;
-		struct memif__obj *o = realloc(c->objs, cap * sizeof(*o));
+	uint32_t i = c->free_slot_hint > 1 ? c->free_slot_hint : 1;
 
-		if (!o)
-			return UINT32_MAX;
-		memset(o + c->cap_objs, 0, (cap - c->cap_objs) * sizeof(*o));
-		i = c->cap_objs ? c->cap_objs : 1;
-		c->objs = o;
-		c->cap_objs = cap;
-	}
-found:
+	while (i < c->cap_objs && c->objs[i].ptr)
+		i++;
+	if (i >= c->cap_objs && !objs_grow(c))
+		return UINT32_MAX;
 	c->objs[i].ptr = ptr;
 	c->objs[i].gen++;
 	c->free_slot_hint = i + 1;

@@ -31,11 +31,9 @@ static void queue_init(struct memif *m, struct memif__queue *q,
 {
 	q->ring =
 		(struct memif_ring *)(m->regions[ri->region].base + ri->offset);
-	q->log2 = ri->log2;
 	q->size = (uint16_t)(1u << ri->log2);
 	q->mask = q->size - 1;
 	q->is_master = m->is_master;
-	q->is_rx = is_rx;
 	q->qid = (uint8_t)qid;
 	q->efd = ri->efd;
 	q->regions = m->views;

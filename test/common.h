@@ -7,14 +7,27 @@
 #define MEMIF_TEST_COMMON_H
 
 #include <check.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 /* Number of open fds of this process (/proc/self/fd, minus the dir fd). */
 int test_count_fds(void);
 
 /* CLOCK_MONOTONIC in milliseconds. */
 uint64_t test_now_ms(void);
+
+/* Evaluate @cond every millisecond until it holds or @ms pass; its last
+ * value.  (__extension__: a statement expression, quiet under -pedantic.) */
+#define WAIT_UNTIL(cond, ms)                                          \
+	__extension__({                                               \
+		uint64_t wu_end_ = test_now_ms() + (ms);              \
+		bool wu_ok_;                                          \
+		while (!(wu_ok_ = (cond)) && test_now_ms() < wu_end_) \
+			usleep(1000);                                 \
+		wu_ok_;                                               \
+	})
 
 /* "@memif-test-<pid>-<tag>-<n>": a fresh abstract name per call. */
 const char *test_socket_name(const char *tag);

@@ -28,14 +28,6 @@
 
 #define CONNECT_MS 5000
 
-#define WAIT_UNTIL(cond, ms)                                          \
-	({                                                            \
-		uint64_t wu_end_ = test_now_ms() + (ms);              \
-		bool wu_ok_;                                          \
-		while (!(wu_ok_ = (cond)) && test_now_ms() < wu_end_) \
-			usleep(1000);                                 \
-		wu_ok_;                                               \
-	})
 
 /* A handle no function may look into: only for calls that must refuse
  * before touching it (no library, so no interface can exist). */

@@ -134,7 +134,7 @@ static bool linked(struct memif *m)
 
 /* Run the loop on this thread until @cond holds. */
 #define DRIVE_UNTIL(cond, ms)                                                 \
-	({                                                                    \
+	__extension__({                                                                    \
 		uint64_t du_end_ = now_ms() + (ms);                           \
 		bool du_ok_;                                                  \
 		while (!(du_ok_ = (cond)) && now_ms() < du_end_)              \

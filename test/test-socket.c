@@ -36,23 +36,6 @@ static char dir[96];
 static char path[160];
 static int fds_before;
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-#define WAIT_UNTIL(cond, ms)                                     \
-	({                                                       \
-		uint64_t wu_end_ = now_ms() + (ms);              \
-		bool wu_ok_;                                     \
-		while (!(wu_ok_ = (cond)) && now_ms() < wu_end_) \
-			usleep(1000);                            \
-		wu_ok_;                                          \
-	})
-
 /* ---- fixtures ------------------------------------------------------------ */
 
 static void dir_setup(void)

@@ -228,11 +228,11 @@ bool cf_iut_reap(const struct cf_run *r)
 void cf_iut_how_ended(const struct cf_run *r, char *buf, size_t n)
 {
 	int st = r->iut->status;
+	const char *abbrev = WIFSIGNALED(st) ? sigabbrev_np(WTERMSIG(st)) : NULL;
 
 	if (WIFSIGNALED(st))
-		snprintf(buf, n, "crashed (%s%s)", sigabbrev_np(WTERMSIG(st)) ?
-			 "SIG" : "signal ",
-			 sigabbrev_np(WTERMSIG(st)) ?: "?");
+		snprintf(buf, n, "crashed (%s%s)", abbrev ? "SIG" : "signal ",
+			 abbrev ? abbrev : "?");
 	else if (WIFEXITED(st))
 		snprintf(buf, n, "exited with status %d", WEXITSTATUS(st));
 	else

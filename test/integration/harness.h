@@ -37,15 +37,6 @@ void sleep_ms(unsigned ms);
 void sleep_us(unsigned us);
 uint32_t xorshift(uint32_t *x);
 
-/* Evaluate @cond every millisecond until it holds or @ms pass. */
-#define WAIT_UNTIL(cond, ms)                                          \
-	__extension__({                                               \
-		uint64_t wu_end_ = test_now_ms() + (ms);              \
-		bool wu_ok_;                                          \
-		while (!(wu_ok_ = (cond)) && test_now_ms() < wu_end_) \
-			sleep_ms(1);                                  \
-		wu_ok_;                                               \
-	})
 
 /* ... and fail the test, naming the condition as written, when it does
  * not come true. */
