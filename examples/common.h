@@ -16,7 +16,7 @@
 
 #include <memif/memif.h>
 
-/* ---- settings shared by all examples (spec §11) ------------------------ */
+/* ---- settings shared by all examples ----------------------------------- */
 #define EX_IF_NAME "memif1"
 #define EX_CONN_ID 1
 #define EX_SECRET "secret"

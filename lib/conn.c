@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The control-channel state machine, both roles (spec §2.6-§2.13): one
+ * The control-channel state machine, both roles (proto/PROTOCOL.md, "Handshake"): one
  * struct memif__conn per socket connection, fed by io_uring recvmsg
  * completions.  proto/ decides whether a message is acceptable; this file
  * applies it to the interface and owns every fd that came with it.

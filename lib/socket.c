@@ -28,7 +28,7 @@ int memif__socket_addr(const char *name, struct sockaddr_un *addr,
 	addr->sun_family = AF_UNIX;
 	if (name[0] == '@') {
 		/* Abstract: NUL + name, and the length counts no trailing NUL
-		 * (spec §2.1.1), so "@foo" is the same name everywhere. */
+		 * (as VPP, DPDK and libmemif count it), so "@foo" is the same name everywhere. */
 		if (n < 2)
 			return -EINVAL;
 		memcpy(addr->sun_path + 1, name + 1, n - 1);

@@ -2,7 +2,7 @@
 /*
  * Control-message codec: builders for every message and the one decoder
  * that decides whether a received datagram is acceptable in the receiver's
- * role and phase (spec §2.8, §2.9, §2.13).
+ * role and phase (PROTOCOL.md, "Handshake" and "Limits").
  */
 #include <string.h>
 

@@ -64,7 +64,7 @@ enum memif_fault {
 /* Static, human-readable reason for DISCONNECT and logs (<= 95 chars). */
 const char *memif__fault_reason(enum memif_fault f);
 
-/* Where a receiver stands in the handshake (spec §2.13). */
+/* Where a receiver stands in the handshake (PROTOCOL.md, "Handshake"). */
 enum memif_phase {
 	/* master, per accepted connection */
 	MEMIF_PHASE_M_WAIT_INIT = 0,
@@ -106,7 +106,7 @@ struct memif_rx_datagram {
 /*
  * Decode one datagram and validate it against @ctx: framing, fd count, type
  * known and acceptable in this phase, and every field check that needs no
- * interface configuration (spec §2.8 items 1, 3, 4 and 5; §2.9).  On success
+ * interface configuration (PROTOCOL.md, "Handshake" and "Limits").  On success
  * copies the message into @out (aligned) and returns MEMIF_FAULT_NONE.
  * Undefined bytes are ignored; @out's strings are not terminated.
  */
