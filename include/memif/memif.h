@@ -158,16 +158,12 @@ enum memif_if_mode {
  *   multishot poll.  Each eventfd write by the peer wakes such a waiter
  *   once, whether or not the counter was read, so a wake-up costs exactly
  *   one syscall (the epoll_wait).  After every wake-up call memif_rx_burst
- *   until it returns 0 packets, then wait again.  No wake-up is lost: the
- *   peer publishes its index, fences, then writes the eventfd; any write
- *   after the waiter's last collection (the epoll_wait that returned) makes
- *   the next epoll_wait return, and data published before that collection
- *   is seen by the drain that follows it.  A stale edge (its data already
- *   drained) only causes a spurious wake-up that finds the ring empty, never
- *   a lost one.  The eventfd counter only grows (64 bits: centuries at 10^7
- *   signals/s), so the fd stays readable: a level-triggered poll() on it
- *   would return at once, forever.  Do not mix the two kinds of wait on one
- *   queue.
+ *   until it returns 0 packets, then wait again: then no wake-up is lost
+ *   (the argument: lib/ring.h in the source, tag-ring-wakeup), and a stale
+ *   edge only costs a wake-up that finds the ring empty.  The eventfd
+ *   counter only grows (64 bits: centuries at 10^7 signals/s), so the fd
+ *   stays readable: a level-triggered poll() on it would return at once,
+ *   forever.  Do not mix the two kinds of wait on one queue.
  */
 enum memif_rx_mode {
 	MEMIF_RX_MODE_INTERRUPT = 0,
@@ -574,8 +570,8 @@ MEMIF_API MEMIF_MUST_CHECK int memif_tx_burst(struct memif *m, uint8_t qid,
  * reassembled into the queue's buffer.  Views stay valid until the next
  * memif_rx_burst/memif_rx_release on @qid.  Descriptors failing validation
  * are dropped and counted.  In MEMIF_RX_MODE_INTERRUPT, when the ring is
- * empty it clears the queue's eventfd and checks again, so no wakeup is
- * lost (one read() per drain).  In MEMIF_RX_MODE_INTERRUPT_EDGE and in
+ * empty it clears the queue's eventfd and checks again (one read() per
+ * drain; see enum memif_rx_mode).  In MEMIF_RX_MODE_INTERRUPT_EDGE and in
  * polling mode it makes no syscall: it never reads the eventfd.
  * Return: MEMIF_OK (*@n_rx may be 0) or MEMIF_ERR_QID,
  * MEMIF_ERR_DISCONNECTED, MEMIF_ERR_AGAIN, MEMIF_ERR_NOCONN (@m NULL),
