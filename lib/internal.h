@@ -312,6 +312,12 @@ extern struct memif__ctx *memif__ctx;
 
 /* The RX ring flags a receive mode asks of the peer: only polling masks
  * interrupts; both interrupt modes want the signal. */
+static inline bool memif__rx_mode_valid(enum memif_rx_mode mode)
+{
+	/* Through unsigned, so a negative value cast in is refused too. */
+	return (unsigned)mode <= MEMIF_RX_MODE_INTERRUPT_EDGE;
+}
+
 static inline uint16_t memif__rx_mode_ring_flags(enum memif_rx_mode mode)
 {
 	return mode == MEMIF_RX_MODE_POLLING ? MEMIF_RING_FLAG_MASK_INT : 0;

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Receive modes and the application's waits: the interrupt fd (dispatch of
+ * every RX queue), the per-queue eventfds, and the queue of asynchronous
+ * error codes behind the error fd.
+ */
+#include <errno.h>
+
+#include "internal.h"
+
+void memif__push_error(struct memif *m, int code)
+{
+	unsigned i;
+
+	if (m->errq_len == MEMIF__ERRQ_LEN) {
+		/* Drop the oldest: the library never blocks on this queue. */
+		m->errq_head = (m->errq_head + 1) % MEMIF__ERRQ_LEN;
+		m->errq_len--;
+	}
+	i = (m->errq_head + m->errq_len) % MEMIF__ERRQ_LEN;
+	m->errq[i] = code;
+	m->errq_len++;
+	if (m->err_fd >= 0)
+		memif__os_eventfd_signal(m->err_fd);
+}
+
+int memif_set_rx_mode(struct memif *m, uint8_t qid, enum memif_rx_mode mode)
+{
+	struct memif__ctx *c = memif__ctx;
+	int ret = MEMIF_OK;
+
+	if (!m)
+		return MEMIF_ERR_NOCONN;
+	if (!memif__rx_mode_valid(mode))
+		return MEMIF_ERR_INVAL_ARG;
+	if (!c)
+		return MEMIF_ERR_NOT_INIT;
+	pthread_mutex_lock(&c->lock);
+	if (m->state != MEMIF__CONNECTED)
+		ret = MEMIF_ERR_DISCONNECTED;
+	else if (qid >= m->n_rxq)
+		ret = MEMIF_ERR_QID;
+	else
+		memif__queue_set_rx_mode(m->rxq[qid], mode);
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
+/* An interface's interrupt or error eventfd, made at the first request
+ * and kept for the life of the interface.  Under c->lock. */
+static int lazy_eventfd(int *fd)
+{
+	int efd;
+
+	if (*fd >= 0)
+		return MEMIF_OK;
+	efd = memif__os_eventfd();
+	if (efd < 0)
+		return memif__err_from_errno(efd);
+	__atomic_store_n(fd, efd, __ATOMIC_RELEASE);
+	return MEMIF_OK;
+}
+
+int memif_get_interrupt_fd(struct memif *m, int *fd)
+{
+	struct memif__ctx *c = memif__ctx;
+	int ret;
+
+	if (!m)
+		return MEMIF_ERR_NOCONN;
+	if (!fd)
+		return MEMIF_ERR_INVAL_ARG;
+	if (!c)
+		return MEMIF_ERR_NOT_INIT;
+	pthread_mutex_lock(&c->lock);
+	ret = lazy_eventfd(&m->intr_fd);
+	if (ret == MEMIF_OK && !m->dispatch) {
+		m->dispatch = true;
+		c->qpolls_dirty = true;
+		memif__loop_wake(c);
+	}
+	*fd = m->intr_fd;
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
+static bool take_pending(struct memif *m, uint8_t *qid)
+{
+	unsigned w;
+
+	for (w = 0; w < 4; w++) {
+		uint64_t v = __atomic_load_n(&m->pending[w], __ATOMIC_ACQUIRE);
+
+		while (v) {
+			unsigned b = (unsigned)__builtin_ctzll(v);
+			uint64_t bit = 1ull << b;
+
+			if (__atomic_fetch_and(&m->pending[w], ~bit,
+					       __ATOMIC_ACQ_REL) &
+			    bit) {
+				*qid = (uint8_t)(w * 64 + b);
+				return true;
+			}
+			v &= ~bit;
+		}
+	}
+	return false;
+}
+
+int memif_read_interrupt(struct memif *m, uint8_t *qid)
+{
+	if (!m)
+		return MEMIF_ERR_NOCONN;
+	if (!qid)
+		return MEMIF_ERR_INVAL_ARG;
+	if (take_pending(m, qid))
+		return MEMIF_OK;
+	/* Clear, then look again: a bit set before its signal is not lost.
+	 * No fd yet: nothing was dispatched (memif_get_interrupt_fd). */
+	if (__atomic_load_n(&m->intr_fd, __ATOMIC_ACQUIRE) >= 0)
+		memif__os_eventfd_clear(m->intr_fd);
+	return take_pending(m, qid) ? MEMIF_OK : MEMIF_ERR_AGAIN;
+}
+
+int memif_get_interrupt_error_fd(struct memif *m, int *fd)
+{
+	struct memif__ctx *c = memif__ctx;
+	bool fresh;
+	int ret;
+
+	if (!m)
+		return MEMIF_ERR_NOCONN;
+	if (!fd)
+		return MEMIF_ERR_INVAL_ARG;
+	if (!c)
+		return MEMIF_ERR_NOT_INIT;
+	pthread_mutex_lock(&c->lock);
+	fresh = m->err_fd < 0;
+	ret = lazy_eventfd(&m->err_fd);
+	/* Errors queued before the fd existed make it readable at once. */
+	if (ret == MEMIF_OK && fresh && m->errq_len)
+		memif__os_eventfd_signal(m->err_fd);
+	*fd = m->err_fd;
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
+int memif_read_interrupt_error(struct memif *m, int *err_code)
+{
+	struct memif__ctx *c = memif__ctx;
+	int ret = MEMIF_ERR_AGAIN;
+
+	if (!m)
+		return MEMIF_ERR_NOCONN;
+	if (!err_code)
+		return MEMIF_ERR_INVAL_ARG;
+	if (!c)
+		return MEMIF_ERR_NOT_INIT;
+	pthread_mutex_lock(&c->lock);
+	if (m->errq_len) {
+		*err_code = m->errq[m->errq_head];
+		m->errq_head = (m->errq_head + 1) % MEMIF__ERRQ_LEN;
+		m->errq_len--;
+		ret = MEMIF_OK;
+	}
+	if (!m->errq_len && m->err_fd >= 0)
+		memif__os_eventfd_clear(m->err_fd);
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
+int memif_get_queue_interrupt_fd(struct memif *m, uint8_t qid, int *fd)
+{
+	struct memif__ctx *c = memif__ctx;
+	int ret = MEMIF_OK;
+
+	if (!m)
+		return MEMIF_ERR_NOCONN;
+	if (!fd)
+		return MEMIF_ERR_INVAL_ARG;
+	if (!c)
+		return MEMIF_ERR_NOT_INIT;
+	pthread_mutex_lock(&c->lock);
+	/* Valid from before on_connect until on_disconnect has returned. */
+	if (m->state != MEMIF__CONNECTED && !m->release_pending)
+		ret = MEMIF_ERR_DISCONNECTED;
+	else if (qid >= m->alloc_rxq || !m->rxq[qid]->ring)
+		ret = MEMIF_ERR_QID;
+	else
+		*fd = m->rxq[qid]->efd;
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
