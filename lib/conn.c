@@ -851,9 +851,8 @@ void memif__slave_try_connect(struct memif__ctx *c, struct memif *m)
 		err = fd;
 		goto out_retry;
 	}
-	if (connect(fd, (struct sockaddr *)&m->peer_addr, m->peer_addrlen) <
-	    0) {
-		err = -errno;
+	err = memif__os_connect(fd, &m->peer_addr, m->peer_addrlen);
+	if (err < 0) {
 		memif__os_close(fd);
 		goto out_retry;
 	}

@@ -418,7 +418,11 @@ int memif__os_socket(void);
 int memif__os_socketpair(int sv[2]);
 int memif__os_sendmsg(int fd, const struct msghdr *mh);
 int memif__os_recvmsg(int fd, struct msghdr *mh);
+int memif__os_connect(int fd, const struct sockaddr_un *addr, socklen_t len);
 int memif__os_accept(int fd);
+int memif__os_memfd_size(int fd, uint64_t size); /* ftruncate + seal shrink */
+int memif__os_mmap_shared(int fd, uint64_t size, void **base);
+int memif__os_set_nonblock(int fd);
 int memif__os_eventfd(void);
 int memif__os_memfd(const char *name);
 int memif__os_close(int fd);

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * CLOEXEC syscall wrappers.  The one place in lib/ where errno becomes
- * -errno; everything returned from here is >= 0 or -errno.
+ * Syscall wrappers: every fd made CLOEXEC, EINTR retried, and every result
+ * >= 0 or -errno.  The fds, sockets and shared memory of connections go
+ * through here; the one other place lib/ reads errno is the master's
+ * socket file (socket.c listener_open: bind, chmod, chown, listen), which
+ * converts it at the call.
  *
  * An eventfd shared with the peer is one open file description: the peer
  * sets its O_NONBLOCK flag and its counter.  So nothing here relies on
@@ -10,6 +13,7 @@
  * (DESIGN.md, "An fd shared with the peer is the peer's too").
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
@@ -56,6 +60,11 @@ int memif__os_recvmsg(int fd, struct msghdr *mh)
 	return ret < 0 ? -errno : (int)ret;
 }
 
+int memif__os_connect(int fd, const struct sockaddr_un *addr, socklen_t len)
+{
+	return ret_errno(connect(fd, (const struct sockaddr *)addr, len));
+}
+
 int memif__os_accept(int fd)
 {
 	int ret;
@@ -74,6 +83,40 @@ int memif__os_eventfd(void)
 int memif__os_memfd(const char *name)
 {
 	return ret_errno(memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING));
+}
+
+int memif__os_memfd_size(int fd, uint64_t size)
+{
+	if (size > (uint64_t)INT64_MAX)
+		return -EINVAL;
+	if (ftruncate(fd, (off_t)size) < 0)
+		return -errno;
+	return ret_errno(fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK));
+}
+
+int memif__os_mmap_shared(int fd, uint64_t size, void **base)
+{
+	void *p;
+
+	if (size > SIZE_MAX)
+		return -EINVAL;
+	p = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	*base = p;
+	return 0;
+}
+
+int memif__os_set_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0)
+		return -errno;
+	if (!(fl & O_NONBLOCK) && fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -errno;
+	return 0;
 }
 
 int memif__os_close(int fd)

@@ -19,13 +19,10 @@
 int memif__region_map(struct memif__region *r)
 {
 	void *p;
+	int ret = memif__os_mmap_shared(r->fd, r->size, &p);
 
-	if (r->size > SIZE_MAX)
-		return -EINVAL;
-	p = mmap(NULL, (size_t)r->size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		 r->fd, 0);
-	if (p == MAP_FAILED)
-		return -errno;
+	if (ret < 0)
+		return ret;
 	r->base = p;
 	return 0;
 }
@@ -114,9 +111,8 @@ int memif__region_create(struct memif *m)
 	fd = memif__os_memfd(name);
 	if (fd < 0)
 		return fd;
-	if (ftruncate(fd, (off_t)m->layout.region_size) < 0 ||
-	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK) < 0) {
-		ret = -errno;
+	ret = memif__os_memfd_size(fd, m->layout.region_size);
+	if (ret < 0) {
 		memif__os_close(fd);
 		return ret;
 	}
@@ -236,18 +232,11 @@ static bool eventfd_is_semaphore(int fd)
 
 int memif__eventfd_check(int fd)
 {
-	int fl;
-
 	if (!memif__fd_is_eventfd(fd))
 		return -EINVAL;
 	if (eventfd_is_semaphore(fd))
 		return -EDOM;
 	/* Set the flag for the peer's sake; we never rely on it, since the
 	 * peer can clear it again on the description we share (os.c). */
-	fl = fcntl(fd, F_GETFL);
-	if (fl < 0)
-		return -errno;
-	if (!(fl & O_NONBLOCK) && fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
-		return -errno;
-	return 0;
+	return memif__os_set_nonblock(fd);
 }

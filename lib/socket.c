@@ -397,7 +397,7 @@ int memif__send_msg(int fd, const struct memif_msg *msg, int pass_fd)
 			     .iov_len = MEMIF_MSG_SIZE };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	struct cmsghdr *cm;
-	ssize_t ret;
+	int ret;
 
 	if (pass_fd >= 0) {
 		memset(&cbuf, 0, sizeof(cbuf));
@@ -409,10 +409,8 @@ int memif__send_msg(int fd, const struct memif_msg *msg, int pass_fd)
 		cm->cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(cm), &pass_fd, sizeof(int));
 	}
-	do {
-		ret = sendmsg(fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
-	} while (ret < 0 && errno == EINTR);
+	ret = memif__os_sendmsg(fd, &mh);
 	if (ret < 0)
-		return -errno;
+		return ret;
 	return ret == MEMIF_MSG_SIZE ? 0 : -EMSGSIZE;
 }
