@@ -48,6 +48,10 @@ struct memif__conn *memif__conn_new(struct memif__ctx *c, int fd,
 	cn->is_master = is_master;
 	cn->mctx.phase = is_master ? MEMIF_PHASE_M_WAIT_INIT :
 				     MEMIF_PHASE_S_WAIT_HELLO;
+	/* The limits this connection holds a peer to; a master advertises
+	 * them in its HELLO (memif__conn_send_hello).  The protocol maxima,
+	 * as VPP, DPDK and libmemif advertise them, whatever the interfaces
+	 * on the socket: the slave decides how many rings it wants. */
 	cn->mctx.max_region = MEMIF__MAX_REGIONS - 1;
 	cn->mctx.max_s2m_ring = MEMIF__HELLO_MAX_RING;
 	cn->mctx.max_m2s_ring = MEMIF__HELLO_MAX_RING;
@@ -62,6 +66,17 @@ struct memif__conn *memif__conn_new(struct memif__ctx *c, int fd,
 	cn->pprev = &c->conns;
 	c->conns = cn;
 	return cn;
+}
+
+/* A master's first message on an accepted connection. */
+int memif__conn_send_hello(struct memif__ctx *c, struct memif__conn *cn)
+{
+	struct memif_msg hello;
+
+	memif__msg_build_hello(&hello, c->app_name, cn->mctx.max_region,
+			       cn->mctx.max_m2s_ring, cn->mctx.max_s2m_ring,
+			       cn->mctx.max_log2_ring_size);
+	return memif__send_msg(cn->fd, &hello, -1);
 }
 
 /* A master connection not yet bound by INIT gets the shortest handshake

@@ -323,15 +323,21 @@ static inline uint16_t memif__rx_mode_ring_flags(enum memif_rx_mode mode)
 	return mode == MEMIF_RX_MODE_POLLING ? MEMIF_RING_FLAG_MASK_INT : 0;
 }
 
-/* ---- memif.c ---- */
+/* ---- log.c ---- */
 int memif__log_level_parse(const char *s);
 void memif__log(enum memif_log_level lvl, const struct memif *m, int qid,
 		int err, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+
+/* ---- errors.c ---- */
 int memif__err_from_errno(int neg_errno);
 int memif__err_from_fault(enum memif_fault f);
 int memif__err_from_reason(const char *reason);
+
+/* ---- interrupts.c ---- */
 void memif__push_error(struct memif *m, int code);
+
+/* ---- memif.c ---- */
 uint64_t memif__now_ns(void);
 
 /* The CLOCK_MONOTONIC time @ms milliseconds from now, in ns. */
@@ -363,6 +369,8 @@ void memif__loop_cancel(struct memif__ctx *c, uint64_t user_data);
 void memif__close_peer_fd(struct memif__ctx *c, int fd);
 void memif__close_peer_fds(struct memif__ctx *c, const int *fds, unsigned n);
 void memif__grave_retire(struct memif__ctx *c);
+void memif__arm_qpolls(struct memif__ctx *c, struct memif *m);
+void memif__cancel_qpolls(struct memif__ctx *c, struct memif *m);
 
 /* ---- socket.c ---- */
 int memif__socket_addr(const char *name, struct sockaddr_un *addr,
@@ -381,6 +389,7 @@ void memif__conn_on_recv(struct memif__ctx *c, struct memif__conn *cn, int res);
 struct memif__conn *memif__conn_new(struct memif__ctx *c, int fd,
 				    bool is_master);
 void memif__conn_kill(struct memif__ctx *c, struct memif__conn *cn);
+int memif__conn_send_hello(struct memif__ctx *c, struct memif__conn *cn);
 void memif__conn_set_unbound_deadline(struct memif__ctx *c,
 				      struct memif__conn *cn);
 void memif__slave_try_connect(struct memif__ctx *c, struct memif *m);
@@ -410,8 +419,6 @@ void memif__queues_quiesce(struct memif *m);
 void memif__queues_release(struct memif *m);
 void memif__queues_free(struct memif *m);
 void memif__queue_set_rx_mode(struct memif__queue *q, enum memif_rx_mode mode);
-void memif__arm_qpolls(struct memif__ctx *c, struct memif *m);
-void memif__cancel_qpolls(struct memif__ctx *c, struct memif *m);
 
 /* ---- os.c ---- */
 int memif__os_socket(void);

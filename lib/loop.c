@@ -315,6 +315,45 @@ static void run_timers(struct memif__ctx *c)
 		c->timer_next = rest;
 }
 
+/* ---- interrupt dispatch: multishot polls on the RX eventfds ------------- */
+
+/* Arms the polls of the RX queues that have none in flight. */
+void memif__arm_qpolls(struct memif__ctx *c, struct memif *m)
+{
+	unsigned i;
+
+	for (i = 0; i < m->n_rxq; i++) {
+		uint64_t bit = 1ull << (i & 63);
+		struct io_uring_sqe *sqe;
+
+		if (m->qpolls_armed[i >> 6] & bit)
+			continue;
+		sqe = memif__sqe(c);
+		if (!sqe)
+			break;
+		io_uring_prep_poll_multishot(sqe, m->rxq[i]->efd, POLLIN);
+		io_uring_sqe_set_data64(
+			sqe,
+			memif__op_pack(MEMIF__OP_QPOLL, i,
+				       memif__obj_gen(c, m->slot), m->slot));
+		m->qpolls_armed[i >> 6] |= bit;
+	}
+	memif__loop_submit(c);
+}
+
+void memif__cancel_qpolls(struct memif__ctx *c, struct memif *m)
+{
+	unsigned i;
+
+	for (i = 0; i < m->n_rxq; i++)
+		if (m->qpolls_armed[i >> 6] & (1ull << (i & 63)))
+			memif__loop_cancel(
+				c, memif__op_pack(MEMIF__OP_QPOLL, i,
+						  memif__obj_gen(c, m->slot),
+						  m->slot));
+	memset(m->qpolls_armed, 0, sizeof(m->qpolls_armed));
+}
+
 static void on_qpoll(struct memif__ctx *c, uint64_t ud, int res, unsigned flags)
 {
 	struct memif *m = obj_lookup(c, ud);

@@ -332,7 +332,6 @@ static bool evict_oldest_idle(struct memif__ctx *c, struct memif__socket *s,
 
 void memif__socket_accept(struct memif__ctx *c, struct memif__socket *s)
 {
-	struct memif_msg hello;
 	struct memif__conn *cn;
 	int fd, i;
 
@@ -371,15 +370,7 @@ void memif__socket_accept(struct memif__ctx *c, struct memif__socket *s)
 		cn->sock = s;
 		s->n_pending++;
 		memif__conn_set_unbound_deadline(c, cn);
-		/* The protocol maxima, as VPP, DPDK and libmemif advertise
-		 * them, whatever the interfaces on this socket: the slave
-		 * decides how many rings it wants (memif__conn_new). */
-		memif__msg_build_hello(&hello, c->app_name,
-				       MEMIF__MAX_REGIONS - 1,
-				       MEMIF__HELLO_MAX_RING,
-				       MEMIF__HELLO_MAX_RING,
-				       MEMIF_MAX_LOG2_RING_SIZE);
-		if (memif__send_msg(fd, &hello, -1) < 0) {
+		if (memif__conn_send_hello(c, cn) < 0) {
 			memif__conn_kill(c, cn);
 			continue;
 		}
