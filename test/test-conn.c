@@ -3,8 +3,8 @@
  * The control channel against a scripted raw peer (proto/ builds the
  * bytes): every rejection sends a DISCONNECT with a reason, closes every fd
  * that came with the message, and leaves the listener serving a good peer.
- * Covers the single-connection cases of spec/hostile-peer.md §3 B, D-G and
- * checklist C8-C11, C16-C34, C39, C43, C48.
+ * Covers the single-connection hostile-peer cases and
+ * checklist (test/conform/CHECKLIST.md) C8-C11, C16-C34, C39, C43, C48.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -44,7 +44,7 @@ static int on_down(struct memif *m, void *ctx)
 static const struct memif_callbacks cbs = { on_up, on_down, NULL };
 
 /* Every socket, memfd, eventfd and io_uring fd in the process is CLOEXEC
- * (hostile-peer.md §4 fault 14: a child must not keep a connection). */
+ * (a child the application forks must not keep a connection). */
 static void assert_all_cloexec(void)
 {
 	DIR *d = opendir("/proc/self/fd");

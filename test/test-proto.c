@@ -4,9 +4,9 @@
  * decoder, secret comparison, the slave's region layout, and the ring and
  * descriptor bounds checks.
  *
- * Test names carry the spec item they cover: cN is item N of the
- * conformance checklist (memif-protocol.md §8), qN a quirk of §7.1, hp_xN
- * item xN of the bad-input catalog (hostile-peer.md §3).  Every assertion
+ * Test names carry the check they cover: cN is check CN of the conformance
+ * checklist (test/conform/CHECKLIST.md), qN a known quirk of another
+ * implementation, hp_xN a bad input of that kind.  Every assertion
  * on a refusal names the exact fault, so a check that starts refusing for
  * the wrong reason fails too.
  */
@@ -31,7 +31,7 @@
 			      memif__fault_reason(e_));                    \
 	} while (0)
 
-/* Region 0 of the spec's worked example (our layout, §3.5) and a 64 KiB
+/* Region 0 of a worked layout example and a 64 KiB
  * second region. */
 static const uint64_t test_regions[] = { 4231168, 65536 };
 
@@ -172,7 +172,7 @@ static enum memif_phase accepting_phase(uint16_t type)
 	}
 }
 
-/* Message bytes a type defines (header plus payload, spec §2.4). */
+/* Message bytes a type defines (header plus payload). */
 static size_t defined_bytes(uint16_t type)
 {
 	switch (type) {
@@ -194,7 +194,7 @@ static size_t defined_bytes(uint16_t type)
 	}
 }
 
-/* ---- Builders: byte layout (spec §2.4) and round trip ---- */
+/* ---- Builders: byte layout (proto/PROTOCOL.md) and round trip ---- */
 
 START_TEST(msg_builds_ack_c3)
 {
@@ -255,7 +255,7 @@ START_TEST(msg_builds_init_c41)
 	struct memif_msg_ctx ctx;
 	uint8_t exp[MEMIF_MSG_SIZE] = { 0 };
 
-	/* The bytes confirmed against libmemif 4.0 (spec §2.4). */
+	/* The bytes confirmed against libmemif 4.0. */
 	memset(&m, 0xff, sizeof(m));
 	memif__msg_build_init(&m, 0x11223344, MEMIF_INTERFACE_MODE_PUNT_INJECT,
 			      NULL, "slave-app");
@@ -371,7 +371,7 @@ START_TEST(msg_builds_connect_and_connected_c15)
 }
 END_TEST
 
-/* DISCONNECT is acceptable in every phase (spec §2.13 "any"). */
+/* DISCONNECT is acceptable in every phase (every phase accepts it). */
 START_TEST(msg_builds_disconnect_c66)
 {
 	struct memif_msg m, out;
@@ -634,7 +634,7 @@ START_TEST(msg_rejects_unknown_type_c10)
 END_TEST
 
 /*
- * Every type 0-8 in every phase, against the state machines of spec §2.13:
+ * Every type 0-8 in every phase, against the state machines of proto/PROTOCOL.md:
  * rows are phases in enum order, columns types NONE ACK HELLO INIT
  * ADD_REGION ADD_RING CONNECT CONNECTED DISCONNECT.
  */
@@ -979,7 +979,7 @@ START_TEST(msg_rejects_region_index_duplicate_c24)
 }
 END_TEST
 
-/* max_region is the highest index (spec §2.4): index == max passes. */
+/* max_region is the highest index (proto/PROTOCOL.md): index == max passes. */
 START_TEST(msg_rejects_region_above_max_c25)
 {
 	struct memif_msg_ctx ctx;
@@ -1329,7 +1329,7 @@ START_TEST(msg_has_reason_for_every_fault_c66)
 			 "unknown fault");
 	ck_assert_str_eq(memif__fault_reason((enum memif_fault)bad),
 			 "unknown fault");
-	/* VPP's spellings (spec §9.2) */
+	/* VPP's spellings */
 	ck_assert_str_eq(memif__fault_reason(MEMIF_FAULT_NO_REGION_FD),
 			 "missing memory region fd");
 	ck_assert_str_eq(memif__fault_reason(MEMIF_FAULT_PRIVATE_HDR),
@@ -1450,7 +1450,7 @@ START_TEST(secret_equal_compares_24_bytes_without_nul_hp_d5)
 }
 END_TEST
 
-/* ---- Layout (spec §3.2, §3.4, §3.5) ---- */
+/* ---- Layout (proto/PROTOCOL.md) ---- */
 
 START_TEST(layout_ring_bytes_c45)
 {
@@ -1463,7 +1463,7 @@ START_TEST(layout_ring_bytes_c45)
 }
 END_TEST
 
-/* Spec §3.5 worked example; our buffers start on a 4 KiB boundary. */
+/* A worked example; our buffers start on a 4 KiB boundary. */
 START_TEST(layout_matches_worked_example_c45)
 {
 	struct memif_layout l;
@@ -1535,7 +1535,7 @@ START_TEST(layout_places_rings_s2m_first_c45)
 END_TEST
 
 /* Descriptor offsets are u32: the buffer area must end at or below 4 GiB
- * (spec §3.1). */
+ * (proto/PROTOCOL.md). */
 START_TEST(layout_refuses_over_4gib_c45)
 {
 	struct memif_layout l;

@@ -4,7 +4,7 @@
  * eventfd, memfd or socket that came from or went to the peer shares its
  * open file description with the peer, which sets its flags, its counter
  * and what our close() costs.  Each case plays the hostile peer of
- * spec/hostile-peer.md §3 J5-J10 and asserts that the library neither
+ * checks J5-J10 (test/conform/CHECKLIST.md) and asserts that the library neither
  * blocks, stalls its event loop, leaks an fd nor copies between
  * overlapping ranges.
  */

@@ -23,7 +23,8 @@
  *
  * An accepted descriptor or ring must lie inside its region: the target
  * writes its first and last byte in real regions (ASan reports a miss) and
- * aborts when the verdict differs from the spec's rules (§4.10, §2.8(4)).
+ * aborts when the verdict differs from the rules of proto/PROTOCOL.md
+ * ("Rings", "Limits and negotiation").
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -63,7 +64,7 @@ static uint64_t get64(const uint8_t *p)
 	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
 }
 
-/* Spec §4.10 plus memif-native's length limit, in this order. */
+/* PROTOCOL.md plus memif-native's length limit, in this order. */
 static enum memif_fault desc_ref(const struct memif_desc *d,
 				 const struct memif_region_view *r, uint16_t n,
 				 uint32_t max_len)
@@ -79,7 +80,7 @@ static enum memif_fault desc_ref(const struct memif_desc *d,
 	return MEMIF_FAULT_NONE;
 }
 
-/* Spec §2.8(4): log2 1..14, 16-byte aligned, header + 2^log2 descriptors
+/* PROTOCOL.md: log2 1..14, 16-byte aligned, header + 2^log2 descriptors
  * inside the region. */
 static enum memif_fault ring_ref(uint64_t region_size, uint32_t offset,
 				 uint8_t log2)

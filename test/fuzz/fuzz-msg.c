@@ -23,8 +23,9 @@
  *   72  ...     the datagram, any length (128 is the only valid one)
  *
  * Besides the sanitizers, the target aborts when an accepted message breaks
- * a rule of spec §2.8/§2.9/§2.13, when an early refusal (size, type, phase,
- * fds) differs from the spec's order, or when a copy leaves its bounds.
+ * a rule of proto/PROTOCOL.md ("Handshake", "Limits and negotiation"),
+ * when an early refusal (size, type, phase, fds) differs from the order
+ * proto/msg.c documents, or when a copy leaves its bounds.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -61,7 +62,7 @@ static uint64_t get64(const uint8_t *p)
 	return v;
 }
 
-/* Spec §2.13, written independently of proto/msg.c. */
+/* PROTOCOL.md, written independently of proto/msg.c. */
 static bool spec_accepts(unsigned phase, uint16_t type)
 {
 	if (type == MEMIF_MSG_TYPE_DISCONNECT)

@@ -28,7 +28,7 @@ ACK, HELLO, INIT, ADD_REGION, ADD_RING, CONNECT, CONNECTED, DISCONNECT = \
 M_WAIT_INIT, M_CONFIG, M_CONNECTED, S_WAIT_HELLO, S_WAIT_ACK, \
     S_WAIT_CONNECTED, S_CONNECTED = range(7)
 
-# The worked example of spec §3.5, in memif-native's layout (buffers on a
+# A worked layout example, in memif-native's layout (buffers on a
 # 4 KiB boundary after the rings).
 LOG2 = 10
 RING_BYTES = 128 + 16 * (1 << LOG2)  # 16512
