@@ -425,6 +425,51 @@ static inline void tx_finish(struct memif__queue *q, uint16_t slots,
 
 #define TX_BATCH 32
 
+/*
+ * Copy a packet of @total bytes, given as @n_segs pieces, into the @k slots
+ * from @start on (found by the caller: they cover @total), chained.  Each
+ * slot is looked up again, since the peer may have changed it since; false
+ * when one no longer holds its share (nothing is published then).
+ */
+static bool tx_chain(struct memif__queue *q, uint16_t start, uint32_t k,
+		     const struct memif_seg *segs, uint16_t n_segs,
+		     uint32_t total)
+{
+	const uint8_t *src = n_segs ? segs[0].data : NULL;
+	uint32_t in_seg = n_segs ? segs[0].len : 0, left = total, i;
+	uint16_t s = 0;
+
+	for (i = 0; i < k; i++) {
+		uint16_t slot = (uint16_t)(start + i) & q->mask;
+		uint32_t cap, part, room;
+		uint8_t *dst = tx_slot(q, slot, &cap);
+
+		if (memif__unlikely(!dst))
+			return false;
+		part = left < cap ? left : cap;
+		if (memif__unlikely(i + 1 == k && part < left))
+			return false;
+		for (room = part; room;) {
+			uint32_t c;
+
+			while (!in_seg) { /* empty pieces are skipped */
+				s++;
+				src = segs[s].data;
+				in_seg = segs[s].len;
+			}
+			c = in_seg < room ? in_seg : room;
+			memmove(dst, src, c);
+			dst += c;
+			src += c;
+			in_seg -= c;
+			room -= c;
+		}
+		left -= part;
+		tx_desc(q, slot, part, left ? MEMIF_DESC_FLAG_NEXT : 0);
+	}
+	return true;
+}
+
 int memif_tx_burst(struct memif *m, uint8_t qid,
 		   const struct memif_tx_pkt *pkts, uint16_t n_pkts,
 		   uint16_t *n_sent)
@@ -490,7 +535,7 @@ int memif_tx_burst(struct memif *m, uint8_t qid,
 	}
 	for (; sent < n_pkts; sent++) {
 		const uint8_t *src = pkts[sent].data;
-		uint32_t len = pkts[sent].len, left, cap = 0, cover = 0, k = 0;
+		uint32_t len = pkts[sent].len, cap = 0, cover = 0, k = 0;
 		uint16_t start = (uint16_t)(q->cursor + used);
 		uint8_t *dst = NULL;
 
@@ -515,25 +560,11 @@ int memif_tx_burst(struct memif *m, uint8_t qid,
 			memmove(dst, src, len);
 			tx_desc(q, start & q->mask, len, 0);
 		} else {
-			uint32_t i;
+			struct memif_seg whole = { src, len };
 
-			for (left = len, i = 0; i < k; i++) {
-				uint16_t slot = (uint16_t)(start + i) & q->mask;
-				uint32_t part;
-
-				/* Re-checked: the peer may change it. */
-				dst = tx_slot(q, slot, &cap);
-				if (memif__unlikely(!dst))
-					goto out_bad;
-				part = left < cap ? left : cap;
-				if (memif__unlikely(i + 1 == k && part < left))
-					goto out_bad;
-				memmove(dst, src, part);
-				src += part;
-				left -= part;
-				tx_desc(q, slot, part,
-					left ? MEMIF_DESC_FLAG_NEXT : 0);
-			}
+			if (memif__unlikely(!tx_chain(q, start, k, &whole, 1,
+						      len)))
+				goto out_bad;
 		}
 		used = (uint16_t)(used + k);
 		bytes += len;
@@ -546,6 +577,89 @@ out_bad:
 	goto out_publish;
 out_full:
 	stat_add(&q->st.ring_full, 1);
+out_publish:
+	tx_finish(q, used, sent, bytes);
+	*n_sent = sent;
+	q_leave(q);
+	return ret;
+}
+
+/* The bytes of @p, or 0 when its pieces do not add up (NULL data with a
+ * length, or more than UINT32_MAX). */
+static uint32_t sg_total(const struct memif_pkt_sg *p)
+{
+	uint64_t total = 0;
+	uint16_t i;
+
+	if (!p->segs && p->n_segs)
+		return 0;
+	for (i = 0; i < p->n_segs; i++) {
+		if (!p->segs[i].data && p->segs[i].len)
+			return 0;
+		total += p->segs[i].len;
+	}
+	return total > UINT32_MAX ? 0 : (uint32_t)total;
+}
+
+int memif_tx_burst_sg(struct memif *m, uint8_t qid,
+		      const struct memif_pkt_sg *pkts, uint16_t n_pkts,
+		      uint16_t *n_sent)
+{
+	struct memif__queue *q;
+	uint16_t space, sent = 0, used = 0;
+	uint64_t bytes = 0;
+	int ret;
+
+	if (!n_sent)
+		return MEMIF_ERR_INVAL_ARG;
+	*n_sent = 0;
+	if (n_pkts == 0)
+		return MEMIF_OK;
+	if (!m || !pkts)
+		return m ? MEMIF_ERR_INVAL_ARG : MEMIF_ERR_NOCONN;
+	ret = q_enter(m, qid, false, &q);
+	if (ret)
+		return ret;
+	q->reserved = 0;
+	if (memif__unlikely(!tx_space(q, &space))) {
+		q_fault(q);
+		q_leave(q);
+		return MEMIF_ERR_DISCONNECTED;
+	}
+	prefetch_tx(q, space < n_pkts ? space : n_pkts);
+	for (; sent < n_pkts; sent++) {
+		uint32_t len = sg_total(&pkts[sent]), cap = 0, cover = 0, k = 0;
+		uint16_t start = (uint16_t)(q->cursor + used);
+
+		/* As memif_tx_burst: what a receiver would drop is refused. */
+		if (memif__unlikely(len == 0 || len > q->max_packet ||
+				    len > (uint32_t)q->size * q->max_frag)) {
+			ret = MEMIF_ERR_PKT_LEN;
+			break;
+		}
+		/* All or nothing: find the slots first, touch nothing. */
+		while (cover < len) {
+			if (used + k >= space) {
+				stat_add(&q->st.ring_full, 1);
+				goto out_publish;
+			}
+			if (memif__unlikely(!tx_slot(
+				    q, (uint16_t)(start + k) & q->mask, &cap)))
+				goto out_bad;
+			cover += cap;
+			k++;
+		}
+		if (memif__unlikely(!tx_chain(q, start, k, pkts[sent].segs,
+					      pkts[sent].n_segs, len)))
+			goto out_bad;
+		used = (uint16_t)(used + k);
+		bytes += len;
+	}
+	goto out_publish;
+out_bad:
+	stat_add(&q->st.drops_bad_desc, 1);
+	q_fault(q);
+	ret = MEMIF_ERR_DISCONNECTED;
 out_publish:
 	tx_finish(q, used, sent, bytes);
 	*n_sent = sent;
@@ -693,6 +807,35 @@ static inline bool rx_avail(struct memif__queue *q, uint16_t *avail)
 	return true;
 }
 
+/*
+ * A receive's start: the previous burst's slots go back, then how many
+ * slots the peer published (*@avail), their descriptors asked for.  False
+ * when the peer's index is out of range.
+ */
+static inline bool rx_begin(struct memif__queue *q, uint16_t max_pkts,
+			    uint16_t *avail)
+{
+	rx_give_back(q);
+	if (memif__unlikely(!rx_avail(q, avail)))
+		return false;
+	if (*avail == 0 && __atomic_load_n(&q->rx_mode, __ATOMIC_RELAXED) ==
+				   MEMIF_RX_MODE_INTERRUPT) {
+		/* Level interrupt mode only.  Clear first, then look again: a
+		 * signal that lands between the two is never consumed without
+		 * its data being seen.  Edge mode never reads the eventfd: its
+		 * waiter is woken by every write, read or not (ring.h,
+		 * tag-ring-wakeup). */
+		if (memif__os_eventfd_clear(q->efd) > 0)
+			stat_add(&q->st.interrupts, 1);
+		if (memif__unlikely(!rx_avail(q, avail)))
+			return false;
+	}
+	/* A slave refills these descriptors when it gives them back. */
+	prefetch_descs(q, q->cursor, *avail < max_pkts ? *avail : max_pkts,
+		       !q->is_master);
+	return true;
+}
+
 int memif_rx_burst(struct memif *m, uint8_t qid, struct memif_rx_pkt *pkts,
 		   uint16_t max_pkts, uint16_t *n_rx)
 {
@@ -710,24 +853,8 @@ int memif_rx_burst(struct memif *m, uint8_t qid, struct memif_rx_pkt *pkts,
 	ret = q_enter(m, qid, true, &q);
 	if (ret)
 		return ret;
-	rx_give_back(q);
-	if (memif__unlikely(!rx_avail(q, &avail)))
+	if (memif__unlikely(!rx_begin(q, max_pkts, &avail)))
 		goto out_fault;
-	if (avail == 0 && __atomic_load_n(&q->rx_mode, __ATOMIC_RELAXED) ==
-				  MEMIF_RX_MODE_INTERRUPT) {
-		/* Level interrupt mode only.  Clear first, then look again: a
-		 * signal that lands between the two is never consumed without
-		 * its data being seen.  Edge mode never reads the eventfd: its
-		 * waiter is woken by every write, read or not (ring.h,
-		 * tag-ring-wakeup). */
-		if (memif__os_eventfd_clear(q->efd) > 0)
-			stat_add(&q->st.interrupts, 1);
-		if (memif__unlikely(!rx_avail(q, &avail)))
-			goto out_fault;
-	}
-	/* A slave refills these descriptors when it gives them back. */
-	prefetch_descs(q, q->cursor, avail < max_pkts ? avail : max_pkts,
-		       !q->is_master);
 	while (n < max_pkts && used < avail) {
 		uint16_t slot = (uint16_t)(q->cursor + used) & q->mask;
 		struct memif_desc d = q->ring->desc[slot]; /* one snapshot */
@@ -794,6 +921,105 @@ int memif_rx_burst(struct memif *m, uint8_t qid, struct memif_rx_pkt *pkts,
 			pkts[n].data = q->reasm + reasm_used;
 			pkts[n].len = total;
 			reasm_used += total;
+			bytes += total;
+			n++;
+		}
+		used = (uint16_t)(used + k);
+	}
+out_done:
+	q->cursor = (uint16_t)(q->cursor + used);
+	q->held = used;
+	stat_add(&q->st.packets, n);
+	stat_add(&q->st.bytes, bytes);
+	stat_add(&q->st.drops_bad_desc, bad);
+	stat_add(&q->st.drops_too_long, too_long);
+	*n_rx = n;
+	q_leave(q);
+	return MEMIF_OK;
+
+out_fault:
+	stat_add(&q->st.drops_bad_desc, 1);
+	q_fault(q);
+	q_leave(q);
+	return MEMIF_ERR_DISCONNECTED;
+}
+
+/*
+ * Receive as pieces: a chain's slots become views one by one, nothing is
+ * copied.  Each descriptor is checked as memif_rx_burst checks it; a chain
+ * with a bad descriptor, longer than max_packet_size or with more pieces
+ * than @max_segs can ever hold is dropped whole and counted.
+ */
+int memif_rx_burst_sg(struct memif *m, uint8_t qid, struct memif_pkt_sg *pkts,
+		      uint16_t max_pkts, struct memif_seg *segs,
+		      uint16_t max_segs, uint16_t *n_rx)
+{
+	struct memif__queue *q;
+	uint16_t avail, n = 0, used = 0, s = 0;
+	uint64_t bytes = 0, bad = 0, too_long = 0;
+	int ret;
+
+	if (!n_rx || (max_pkts && (!pkts || !segs || !max_segs)))
+		return MEMIF_ERR_INVAL_ARG;
+	*n_rx = 0;
+	if (!m)
+		return MEMIF_ERR_NOCONN;
+	ret = q_enter(m, qid, true, &q);
+	if (ret)
+		return ret;
+	if (memif__unlikely(!rx_begin(q, max_pkts, &avail)))
+		goto out_fault;
+	while (n < max_pkts && used < avail) {
+		uint32_t total = 0;
+		uint16_t k = 0;
+		unsigned drop = 0;
+		bool next;
+
+		do {
+			uint16_t slot = (uint16_t)(q->cursor + used + k) &
+					q->mask;
+			struct memif_desc d = q->ring->desc[slot]; /* snapshot */
+
+			next = d.flags & MEMIF_DESC_FLAG_NEXT;
+			if (drop) {
+				k++;
+				continue;
+			}
+			if (memif__desc_check(&d, q->regions, q->n_regions,
+					      q->max_frag)) {
+				drop = DROP_BAD;
+			} else if (total + d.length > q->reasm_cap ||
+				   k >= max_segs) {
+				drop = DROP_TOO_LONG;
+			} else if (s + k >= max_segs) {
+				/* It fits a call of its own: leave it. */
+				goto out_done;
+			} else {
+				segs[s + k].data =
+					q->regions[d.region].base + d.offset;
+				segs[s + k].len = d.length;
+				total += d.length;
+			}
+			k++;
+		} while (next && used + k < avail);
+		if (next) {
+			/* Incomplete chain: wait for the rest, unless it
+			 * already fills the ring (it never can complete). */
+			if (avail == q->size && used == 0)
+				goto out_fault;
+			break;
+		}
+		if (drop == DROP_BAD) {
+			bad++;
+		} else if (drop == DROP_TOO_LONG) {
+			too_long++;
+		} else {
+			/* The application reads its headers next. */
+			__builtin_prefetch(segs[s].data, 0);
+			pkts[n].segs = &segs[s];
+			pkts[n].n_segs = k;
+			pkts[n].len = total;
+			s = (uint16_t)(s + k);
 			bytes += total;
 			n++;
 		}

@@ -299,6 +299,26 @@ struct memif_rx_pkt {
 	uint32_t len;
 };
 
+/* One piece of a packet: @len bytes at @data. */
+struct memif_seg {
+	const uint8_t *data;
+	uint32_t len;
+};
+
+/*
+ * A packet as its pieces, in order.  memif_rx_burst_sg fills it: @segs
+ * points into the caller's piece array, each piece a view into shared
+ * memory (one ring slot), valid as memif_rx_pkt's views are; @len is the
+ * sum of the pieces.  memif_tx_burst_sg takes one, so a received packet
+ * can be sent on as it came; it reads @segs and @n_segs only (pieces may
+ * be empty).
+ */
+struct memif_pkt_sg {
+	const struct memif_seg *segs;
+	uint16_t n_segs;
+	uint32_t len;
+};
+
 /* One TX slot reserved by memif_tx_alloc: write up to @len bytes at @data,
  * then set @len to the bytes written before memif_tx_commit. */
 struct memif_tx_buf {
@@ -564,6 +584,23 @@ MEMIF_API MEMIF_MUST_CHECK int memif_tx_burst(struct memif *m, uint8_t qid,
 					      uint16_t *n_sent);
 
 /**
+ * memif_tx_burst_sg() - memif_tx_burst for packets given as pieces (a
+ * header and a payload apart, or what memif_rx_burst_sg received on another
+ * interface): each packet's pieces are copied, in order, into as many slots
+ * as its length needs, all or nothing.  Stops at the first packet that
+ * does not fit; *@n_sent says how many went.
+ * Return: MEMIF_OK or MEMIF_ERR_QID, MEMIF_ERR_DISCONNECTED,
+ * MEMIF_ERR_PKT_LEN (a packet whose pieces add up to 0 bytes, to more than
+ * max_packet_size or than the ring can hold, or that has a piece with a
+ * length and no data; the packets before it are sent), MEMIF_ERR_AGAIN
+ * (queue busy in another thread), MEMIF_ERR_NOCONN (@m NULL),
+ * MEMIF_ERR_INVAL_ARG (@pkts or @n_sent NULL).  Data-path thread of @qid.
+ */
+MEMIF_API MEMIF_MUST_CHECK int
+memif_tx_burst_sg(struct memif *m, uint8_t qid, const struct memif_pkt_sg *pkts,
+		  uint16_t n_pkts, uint16_t *n_sent);
+
+/**
  * memif_rx_burst() - receive up to @max_pkts whole packets from RX queue
  * @qid (RxBurst).  First returns the previous burst's slots to the ring.
  * Single-slot packets are views into shared memory; chained packets are
@@ -582,6 +619,28 @@ MEMIF_API MEMIF_MUST_CHECK int memif_rx_burst(struct memif *m, uint8_t qid,
 					      struct memif_rx_pkt *pkts,
 					      uint16_t max_pkts,
 					      uint16_t *n_rx);
+
+/**
+ * memif_rx_burst_sg() - receive up to @max_pkts packets from RX queue @qid
+ * as their pieces, without a copy: a chained packet (one longer than the
+ * peer's buffers) is not reassembled, each of its slots is a piece.  Up to
+ * @max_segs pieces in all go to @segs; @pkts[i].segs points into it.  A
+ * packet whose pieces do not fit in what is left of @segs stays for the
+ * next call; one with more pieces than @max_segs, or longer than
+ * max_packet_size, is dropped and counted (drops_too_long), so give at
+ * least max_packet_size / the peer's buffer size + 1 pieces.  Otherwise as
+ * memif_rx_burst: same checks, views valid until the next receive or
+ * memif_rx_release on @qid, same interrupt handling.  The two receives may
+ * be mixed on one queue.
+ * Return: MEMIF_OK (*@n_rx may be 0) or MEMIF_ERR_QID,
+ * MEMIF_ERR_DISCONNECTED, MEMIF_ERR_AGAIN, MEMIF_ERR_NOCONN (@m NULL),
+ * MEMIF_ERR_INVAL_ARG (@n_rx NULL, or @max_pkts > 0 with @pkts NULL,
+ * @segs NULL or @max_segs 0).  Data-path thread of @qid.
+ */
+MEMIF_API MEMIF_MUST_CHECK int
+memif_rx_burst_sg(struct memif *m, uint8_t qid, struct memif_pkt_sg *pkts,
+		  uint16_t max_pkts, struct memif_seg *segs, uint16_t max_segs,
+		  uint16_t *n_rx);
 
 /**
  * memif_rx_release() - return the last burst's slots to the ring now; its
