@@ -203,6 +203,8 @@ struct memif {
 	enum memif_rx_mode rx_mode;
 	uint32_t reconnect_ms, handshake_ms, max_packet;
 	bool allow_unsealed;
+	uint8_t hugepages; /* enum memif_hugepages */
+	bool huge_fallback_logged;
 	void *user_data;
 	struct memif_callbacks cb;
 	char sock_name[MEMIF_SOCKET_PATH_MAX];
@@ -432,6 +434,7 @@ int memif__os_mmap_shared(int fd, uint64_t size, void **base);
 int memif__os_set_nonblock(int fd);
 int memif__os_eventfd(void);
 int memif__os_memfd(const char *name);
+int memif__os_memfd_huge(const char *name); /* 2 MiB pages */
 int memif__os_close(int fd);
 int memif__os_eventfd_signal(int fd);
 int memif__os_eventfd_clear(int fd);

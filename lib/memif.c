@@ -313,6 +313,10 @@ static int check_config(const struct memif_config *cfg)
 				    "socket_uid %d, socket_gid %d: a uid/gid "
 				    "or MEMIF_OWNER_UNCHANGED (-1)",
 				    (int)cfg->socket_uid, (int)cfg->socket_gid);
+	if (cfg->hugepages > MEMIF_HUGEPAGES_REQUIRE)
+		return config_error(cfg, MEMIF_ERR_INVAL_ARG,
+				    "hugepages %u: one of enum memif_hugepages",
+				    (unsigned)cfg->hugepages);
 	n = cfg->secret ? strlen(cfg->secret) : 0;
 	if (n >= MEMIF_SECRET_MAX)
 		return config_error(cfg, MEMIF_ERR_INVAL_ARG,
@@ -374,6 +378,7 @@ static struct memif *iface_alloc(struct memif__ctx *c,
 		cfg->handshake_timeout_ms ? cfg->handshake_timeout_ms : 5000;
 	m->max_packet = cfg->max_packet_size ? cfg->max_packet_size : 65535;
 	m->allow_unsealed = cfg->allow_unsealed_regions;
+	m->hugepages = cfg->hugepages;
 	m->user_data = cfg->user_data;
 	if (cb)
 		m->cb = *cb;

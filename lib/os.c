@@ -85,6 +85,18 @@ int memif__os_memfd(const char *name)
 	return ret_errno(memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING));
 }
 
+/* <linux/memfd.h>'s value (log2 of the page size << MFD_HUGE_SHIFT);
+ * that header redefines glibc's MFD_* macros. */
+#ifndef MFD_HUGE_2MB
+#define MFD_HUGE_2MB (21u << 26)
+#endif
+
+int memif__os_memfd_huge(const char *name)
+{
+	return ret_errno(memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING |
+						    MFD_HUGETLB | MFD_HUGE_2MB));
+}
+
 int memif__os_memfd_size(int fd, uint64_t size)
 {
 	if (size > (uint64_t)INT64_MAX)

@@ -95,35 +95,80 @@ int memif__rings_reserve(struct memif *m, bool s2m, unsigned n)
 	return 0;
 }
 
-int memif__region_create(struct memif *m)
+#define HUGE_2M (2ull << 20)
+
+/* A sealed memory file of @size bytes for region 0, mapped into @r; on
+ * 2 MiB pages with @huge (@size a multiple of them). */
+static int region_file(struct memif *m, struct memif__region *r, uint64_t size,
+		       bool huge)
 {
-	struct memif__region *r;
 	char name[64];
-	unsigned i;
 	int fd, ret;
 
-	ret = memif__regions_reserve(m, 1);
-	if (ret < 0)
-		return ret;
-	r = &m->regions[0];
-
 	snprintf(name, sizeof(name), "memif %.31s region 0", m->if_name);
-	fd = memif__os_memfd(name);
+	fd = huge ? memif__os_memfd_huge(name) : memif__os_memfd(name);
 	if (fd < 0)
 		return fd;
-	ret = memif__os_memfd_size(fd, m->layout.region_size);
+	ret = memif__os_memfd_size(fd, size);
 	if (ret < 0) {
 		memif__os_close(fd);
 		return ret;
 	}
 	r->fd = fd;
-	r->size = m->layout.region_size;
+	r->size = size;
+	/* Hugetlb pages are reserved here: ENOMEM when the pool is short. */
 	ret = memif__region_map(r);
 	if (ret < 0) {
 		memif__os_close(fd);
 		r->fd = -1;
+		r->size = 0;
+	}
+	return ret;
+}
+
+/* Region 0 where m->hugepages asks for it. */
+static int region_place(struct memif *m, struct memif__region *r)
+{
+	uint64_t size = m->layout.region_size;
+	uint64_t huge = (size + HUGE_2M - 1) & ~(HUGE_2M - 1);
+	int ret;
+
+	if (m->hugepages == MEMIF_HUGEPAGES_NO)
+		return region_file(m, r, size, false);
+	ret = region_file(m, r, huge, true);
+	if (ret == 0)
+		return 0;
+	if (m->hugepages == MEMIF_HUGEPAGES_REQUIRE) {
+		memif__log(MEMIF_LOG_ERROR, m, -1, MEMIF_ERR_NOMEM,
+			   "region of %llu MiB needs %llu free 2 MiB hugepages "
+			   "(vm.nr_hugepages): %s",
+			   (unsigned long long)(huge >> 20),
+			   (unsigned long long)(huge / HUGE_2M), strerror(-ret));
 		return ret;
 	}
+	if (!m->huge_fallback_logged) {
+		m->huge_fallback_logged = true;
+		memif__log(MEMIF_LOG_WARN, m, -1, 0,
+			   "no %llu free 2 MiB hugepages (%s): region on "
+			   "normal pages",
+			   (unsigned long long)(huge / HUGE_2M), strerror(-ret));
+	}
+	return region_file(m, r, size, false);
+}
+
+int memif__region_create(struct memif *m)
+{
+	struct memif__region *r;
+	unsigned i;
+	int ret;
+
+	ret = memif__regions_reserve(m, 1);
+	if (ret < 0)
+		return ret;
+	r = &m->regions[0];
+	ret = region_place(m, r);
+	if (ret < 0)
+		return ret;
 	m->n_regions = 1;
 	m->views[0].base = r->base;
 	m->views[0].size = r->size;

@@ -233,6 +233,27 @@ struct memif_config {
 					sealed against shrinking (VPP/DPDK
 					zero-copy slaves).  This trusts the
 					peer not to shrink them under us. */
+	/* slave: where its region (rings and buffers) lives; enum
+	 * memif_hugepages, 0 -> normal pages. */
+	uint8_t hugepages;
+};
+
+/*
+ * memif_config.hugepages: a slave's region on 2 MiB pages (MFD_HUGETLB),
+ * which a ring of 2^14 slots and jumbo buffers touches with far fewer TLB
+ * entries.  The pages come from the kernel's pool (vm.nr_hugepages), and
+ * the region's size is rounded up to whole pages.  The region stays sealed
+ * against shrinking, so a master needs no allow_unsealed_regions for it.
+ */
+enum memif_hugepages {
+	MEMIF_HUGEPAGES_NO = 0,
+	/* Try, and fall back to normal pages with one WARN log line per
+	 * interface when the pool has too few free pages. */
+	MEMIF_HUGEPAGES_PREFER = 1,
+	/* Hugepages or no connection: the attempt fails (MEMIF_ERR_NOMEM on
+	 * the error fd, an ERROR log line saying how many were needed) and
+	 * is retried every reconnect interval. */
+	MEMIF_HUGEPAGES_REQUIRE = 2,
 };
 
 /* Per-queue details and counters (MemifQueueDetails + libmemif extras). */
