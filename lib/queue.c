@@ -470,6 +470,79 @@ static bool tx_chain(struct memif__queue *q, uint16_t start, uint32_t k,
 	return true;
 }
 
+/*
+ * A transmit's start: arguments checked, the queue entered, a reservation
+ * dropped, the room found (*@space) and the burst's lines asked for.
+ * MEMIF_OK with *@qp entered, or MEMIF_OK with *@qp NULL when there is
+ * nothing to send; otherwise the error, nothing entered.
+ */
+static inline int tx_begin(struct memif *m, uint8_t qid, bool have_pkts,
+			   uint16_t n_pkts, uint16_t *n_sent,
+			   struct memif__queue **qp, uint16_t *space)
+{
+	struct memif__queue *q;
+	int ret;
+
+	*qp = NULL;
+	if (!n_sent)
+		return MEMIF_ERR_INVAL_ARG;
+	*n_sent = 0;
+	if (n_pkts == 0)
+		return MEMIF_OK;
+	if (!m || !have_pkts)
+		return m ? MEMIF_ERR_INVAL_ARG : MEMIF_ERR_NOCONN;
+	ret = q_enter(m, qid, false, &q);
+	if (ret)
+		return ret;
+	q->reserved = 0;
+	if (memif__unlikely(!tx_space(q, space))) {
+		q_fault(q);
+		q_leave(q);
+		return MEMIF_ERR_DISCONNECTED;
+	}
+	prefetch_tx(q, *space < n_pkts ? *space : n_pkts);
+	*qp = q;
+	return MEMIF_OK;
+}
+
+/* A receiver with our settings drops what is longer than max_packet_size,
+ * and a ring cannot hold more than its slots: refused here, where it can be
+ * told. */
+static inline bool tx_len_ok(const struct memif__queue *q, uint32_t len)
+{
+	return len != 0 && len <= q->max_packet &&
+	       len <= (uint32_t)q->size * q->max_frag;
+}
+
+enum tx_fit { TX_FITS, TX_FULL, TX_BAD };
+
+/*
+ * All or nothing: the slots a packet of @len bytes needs from @start on,
+ * found before anything is touched.  @room: free slots from @start.
+ * TX_FITS with their count in *@k and the first one's buffer in *@dst;
+ * TX_FULL when the ring has too few; TX_BAD when a slot the peer lent is
+ * not a valid buffer.
+ */
+static inline enum tx_fit tx_find(struct memif__queue *q, uint16_t start,
+				  uint16_t room, uint32_t len, uint32_t *k,
+				  uint8_t **dst)
+{
+	uint32_t cap = 0, cover = 0;
+	uint8_t *d;
+
+	for (*k = 0; cover < len; (*k)++) {
+		if (*k >= room)
+			return TX_FULL;
+		d = tx_slot(q, (uint16_t)(start + *k) & q->mask, &cap);
+		if (memif__unlikely(!d))
+			return TX_BAD;
+		if (*k == 0)
+			*dst = d;
+		cover += cap;
+	}
+	return TX_FITS;
+}
+
 int memif_tx_burst(struct memif *m, uint8_t qid,
 		   const struct memif_tx_pkt *pkts, uint16_t n_pkts,
 		   uint16_t *n_sent)
@@ -479,23 +552,9 @@ int memif_tx_burst(struct memif *m, uint8_t qid,
 	uint64_t bytes = 0;
 	int ret;
 
-	if (!n_sent)
-		return MEMIF_ERR_INVAL_ARG;
-	*n_sent = 0;
-	if (n_pkts == 0)
-		return MEMIF_OK;
-	if (!m || !pkts)
-		return m ? MEMIF_ERR_INVAL_ARG : MEMIF_ERR_NOCONN;
-	ret = q_enter(m, qid, false, &q);
-	if (ret)
+	ret = tx_begin(m, qid, pkts, n_pkts, n_sent, &q, &space);
+	if (ret || !q)
 		return ret;
-	q->reserved = 0;
-	if (memif__unlikely(!tx_space(q, &space))) {
-		q_fault(q);
-		q_leave(q);
-		return MEMIF_ERR_DISCONNECTED;
-	}
-	prefetch_tx(q, space < n_pkts ? space : n_pkts);
 	/*
 	 * Packets that fit one slot go in passes of up to TX_BATCH, as the
 	 * in-place path does: find every slot, then copy, then describe.
@@ -535,27 +594,20 @@ int memif_tx_burst(struct memif *m, uint8_t qid,
 	}
 	for (; sent < n_pkts; sent++) {
 		const uint8_t *src = pkts[sent].data;
-		uint32_t len = pkts[sent].len, cap = 0, cover = 0, k = 0;
+		uint32_t len = pkts[sent].len, k;
 		uint16_t start = (uint16_t)(q->cursor + used);
 		uint8_t *dst = NULL;
+		enum tx_fit fit;
 
-		/* A receiver with our settings drops what is longer than
-		 * max_packet_size: refuse it here, where it can be told. */
-		if (memif__unlikely(len == 0 || len > q->max_packet ||
-				    len > (uint32_t)q->size * q->max_frag)) {
+		if (memif__unlikely(!tx_len_ok(q, len))) {
 			ret = MEMIF_ERR_PKT_LEN;
 			break;
 		}
-		/* All or nothing: find the slots first, touch nothing. */
-		while (cover < len) {
-			if (used + k >= space)
-				goto out_full;
-			dst = tx_slot(q, (uint16_t)(start + k) & q->mask, &cap);
-			if (memif__unlikely(!dst))
-				goto out_bad;
-			cover += cap;
-			k++;
-		}
+		fit = tx_find(q, start, (uint16_t)(space - used), len, &k, &dst);
+		if (fit == TX_FULL)
+			goto out_full;
+		if (memif__unlikely(fit == TX_BAD))
+			goto out_bad;
 		if (memif__likely(k == 1)) {
 			memmove(dst, src, len);
 			tx_desc(q, start & q->mask, len, 0);
@@ -610,45 +662,26 @@ int memif_tx_burst_sg(struct memif *m, uint8_t qid,
 	uint64_t bytes = 0;
 	int ret;
 
-	if (!n_sent)
-		return MEMIF_ERR_INVAL_ARG;
-	*n_sent = 0;
-	if (n_pkts == 0)
-		return MEMIF_OK;
-	if (!m || !pkts)
-		return m ? MEMIF_ERR_INVAL_ARG : MEMIF_ERR_NOCONN;
-	ret = q_enter(m, qid, false, &q);
-	if (ret)
+	ret = tx_begin(m, qid, pkts, n_pkts, n_sent, &q, &space);
+	if (ret || !q)
 		return ret;
-	q->reserved = 0;
-	if (memif__unlikely(!tx_space(q, &space))) {
-		q_fault(q);
-		q_leave(q);
-		return MEMIF_ERR_DISCONNECTED;
-	}
-	prefetch_tx(q, space < n_pkts ? space : n_pkts);
 	for (; sent < n_pkts; sent++) {
-		uint32_t len = sg_total(&pkts[sent]), cap = 0, cover = 0, k = 0;
+		uint32_t len = sg_total(&pkts[sent]), k;
 		uint16_t start = (uint16_t)(q->cursor + used);
+		uint8_t *dst;
+		enum tx_fit fit;
 
-		/* As memif_tx_burst: what a receiver would drop is refused. */
-		if (memif__unlikely(len == 0 || len > q->max_packet ||
-				    len > (uint32_t)q->size * q->max_frag)) {
+		if (memif__unlikely(!tx_len_ok(q, len))) {
 			ret = MEMIF_ERR_PKT_LEN;
 			break;
 		}
-		/* All or nothing: find the slots first, touch nothing. */
-		while (cover < len) {
-			if (used + k >= space) {
-				stat_add(&q->st.ring_full, 1);
-				goto out_publish;
-			}
-			if (memif__unlikely(!tx_slot(
-				    q, (uint16_t)(start + k) & q->mask, &cap)))
-				goto out_bad;
-			cover += cap;
-			k++;
+		fit = tx_find(q, start, (uint16_t)(space - used), len, &k, &dst);
+		if (fit == TX_FULL) {
+			stat_add(&q->st.ring_full, 1);
+			goto out_publish;
 		}
+		if (memif__unlikely(fit == TX_BAD))
+			goto out_bad;
 		if (memif__unlikely(!tx_chain(q, start, k, pkts[sent].segs,
 					      pkts[sent].n_segs, len)))
 			goto out_bad;
