@@ -869,6 +869,29 @@ static inline bool rx_begin(struct memif__queue *q, uint16_t max_pkts,
 	return true;
 }
 
+/* A receive's end: @used slots taken (lent to the caller until the next
+ * receive), @n packets of @bytes delivered, @bad and @too_long dropped. */
+static inline void rx_end(struct memif__queue *q, uint16_t used, uint16_t n,
+			  uint64_t bytes, uint64_t bad, uint64_t too_long)
+{
+	q->cursor = (uint16_t)(q->cursor + used);
+	q->held = used;
+	stat_add(&q->st.packets, n);
+	stat_add(&q->st.bytes, bytes);
+	stat_add(&q->st.drops_bad_desc, bad);
+	stat_add(&q->st.drops_too_long, too_long);
+	q_leave(q);
+}
+
+/* The peer broke the ring: the queue is faulted (the connection goes). */
+static int rx_fail(struct memif__queue *q)
+{
+	stat_add(&q->st.drops_bad_desc, 1);
+	q_fault(q);
+	q_leave(q);
+	return MEMIF_ERR_DISCONNECTED;
+}
+
 int memif_rx_burst(struct memif *m, uint8_t qid, struct memif_rx_pkt *pkts,
 		   uint16_t max_pkts, uint16_t *n_rx)
 {
@@ -960,21 +983,12 @@ int memif_rx_burst(struct memif *m, uint8_t qid, struct memif_rx_pkt *pkts,
 		used = (uint16_t)(used + k);
 	}
 out_done:
-	q->cursor = (uint16_t)(q->cursor + used);
-	q->held = used;
-	stat_add(&q->st.packets, n);
-	stat_add(&q->st.bytes, bytes);
-	stat_add(&q->st.drops_bad_desc, bad);
-	stat_add(&q->st.drops_too_long, too_long);
+	rx_end(q, used, n, bytes, bad, too_long);
 	*n_rx = n;
-	q_leave(q);
 	return MEMIF_OK;
 
 out_fault:
-	stat_add(&q->st.drops_bad_desc, 1);
-	q_fault(q);
-	q_leave(q);
-	return MEMIF_ERR_DISCONNECTED;
+	return rx_fail(q);
 }
 
 /*
@@ -1059,21 +1073,12 @@ int memif_rx_burst_sg(struct memif *m, uint8_t qid, struct memif_pkt_sg *pkts,
 		used = (uint16_t)(used + k);
 	}
 out_done:
-	q->cursor = (uint16_t)(q->cursor + used);
-	q->held = used;
-	stat_add(&q->st.packets, n);
-	stat_add(&q->st.bytes, bytes);
-	stat_add(&q->st.drops_bad_desc, bad);
-	stat_add(&q->st.drops_too_long, too_long);
+	rx_end(q, used, n, bytes, bad, too_long);
 	*n_rx = n;
-	q_leave(q);
 	return MEMIF_OK;
 
 out_fault:
-	stat_add(&q->st.drops_bad_desc, 1);
-	q_fault(q);
-	q_leave(q);
-	return MEMIF_ERR_DISCONNECTED;
+	return rx_fail(q);
 }
 
 int memif_rx_release(struct memif *m, uint8_t qid)
