@@ -220,6 +220,23 @@ static inline const char *role_name(const struct opts *o)
 /* perf-opts.c */
 int opts_parse(int argc, char **argv, struct opts *o);
 
+/* The workers' published counters at one moment (the progress line). */
+struct snap {
+	uint64_t t, tx, txb, rx, rxb, loss, reorder, corrupt, rtt_n, rtt_sum;
+};
+
+/* perf-report.c */
+double gbps(uint64_t bytes, double secs);
+double mpps(uint64_t pkts, double secs);
+void take_snap(const struct perf *p, struct snap *s);
+void progress(const struct perf *p, const struct snap *a,
+	      const struct snap *b, uint64_t t_start, bool tty);
+void fold_workers(struct perf *p);
+void fold_lib(struct perf *p);
+void collect(struct perf *p, struct result *r);
+void print_summary(FILE *f, const struct perf *p, const struct result *r);
+void print_json(FILE *f, const struct perf *p, const struct result *r);
+
 /* memif-perf.c */
 int run(const struct opts *o, struct result *res);
 
