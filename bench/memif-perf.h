@@ -220,6 +220,13 @@ static inline const char *role_name(const struct opts *o)
 /* perf-opts.c */
 int opts_parse(int argc, char **argv, struct opts *o);
 
+/* perf-worker.c */
+int cpu_for(const struct opts *o, unsigned int i);
+unsigned int plan_workers(const struct perf *p);
+int setup_workers(struct perf *p, unsigned int nq);
+void free_workers(struct perf *p);
+void *worker_main(void *arg);
+
 /* The workers' published counters at one moment (the progress line). */
 struct snap {
 	uint64_t t, tx, txb, rx, rxb, loss, reorder, corrupt, rtt_n, rtt_sum;
