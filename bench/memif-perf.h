@@ -244,6 +244,9 @@ void collect(struct perf *p, struct result *r);
 void print_summary(FILE *f, const struct perf *p, const struct result *r);
 void print_json(FILE *f, const struct perf *p, const struct result *r);
 
+/* perf-demo.c */
+int demo(void);
+
 /* memif-perf.c */
 int run(const struct opts *o, struct result *res);
 
