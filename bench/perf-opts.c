@@ -248,13 +248,164 @@ static int bad_arg(const char *opt, const char *val)
 	return 2;
 }
 
-/* Return: 0 parsed, 1 --help or --version printed, 2 usage error. */
-int opts_parse(int argc, char **argv, struct opts *o)
+/* @arg is @off's word (*@out = false) or one of @on's (true); @on2 may be
+ * NULL. */
+static bool parse_choice(const char *arg, const char *off, const char *on,
+			 const char *on2, bool *out)
 {
-	bool mode_set = false, duration_set = false;
-	uint64_t v;
-	int c, idx;
+	if (!strcmp(arg, off))
+		*out = false;
+	else if (!strcmp(arg, on) || (on2 && !strcmp(arg, on2)))
+		*out = true;
+	else
+		return false;
+	return true;
+}
 
+/*
+ * The options by the sections of --help.  Each returns 0 when it took
+ * option @c, 2 on a bad value (said on stderr) and -1 when @c is not one
+ * of its section's.
+ */
+static int opt_connection(int c, const char *arg, struct opts *o)
+{
+	uint64_t v;
+
+	switch (c) {
+	case OPT_MASTER:
+		o->master = true;
+		break;
+	case OPT_SLAVE:
+		o->master = false;
+		break;
+	case OPT_SOCKET:
+		if (!*arg || strlen(arg) >= MEMIF_SOCKET_PATH_MAX)
+			return bad_arg("socket", arg);
+		o->socket = arg;
+		break;
+	case OPT_ID:
+		if (!parse_u64(arg, 0, UINT32_MAX, &v))
+			return bad_arg("id", arg);
+		o->id = (uint32_t)v;
+		break;
+	case OPT_SECRET:
+		if (strlen(arg) >= MEMIF_SECRET_MAX)
+			return bad_arg("secret", arg);
+		o->secret = arg;
+		break;
+	case OPT_QUEUES:
+		if (!parse_uint(arg, 1, MEMIF_MAX_QUEUES, &o->queues))
+			return bad_arg("queues", arg);
+		break;
+	case OPT_RING:
+		if (!parse_uint(arg, 1, 14, &o->ring_log2))
+			return bad_arg("ring-log2", arg);
+		break;
+	case OPT_BUFSIZE:
+		if (!parse_uint(arg, 64, 65535, &o->buffer_size))
+			return bad_arg("buffer-size", arg);
+		break;
+	case OPT_UNSEALED:
+		o->allow_unsealed = true;
+		break;
+	case OPT_WAIT:
+		if (!parse_secs(arg, &o->wait_timeout))
+			return bad_arg("wait-timeout", arg);
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+static int opt_traffic(int c, const char *arg, struct opts *o, bool *mode_set)
+{
+	switch (c) {
+	case OPT_MODE:
+		if (!parse_mode(arg, &o->mode))
+			return bad_arg("mode", arg);
+		*mode_set = true;
+		break;
+	case OPT_SIZE:
+		if (!parse_uint(arg, PERF_MIN_SIZE, PERF_MAX_SIZE, &o->size))
+			return bad_arg("size", arg);
+		break;
+	case OPT_BURST:
+		if (!parse_uint(arg, 1, MAX_BURST, &o->burst))
+			return bad_arg("burst", arg);
+		break;
+	case OPT_POLLING:
+	case OPT_INTERRUPT:
+	case OPT_EDGE:
+		o->interrupt = c != OPT_POLLING;
+		o->edge = c == OPT_EDGE;
+		break;
+	case OPT_IDLE:
+		if (!parse_choice(arg, "pause", "spin", NULL, &o->spin))
+			return bad_arg("idle", arg);
+		break;
+	case OPT_TXPATH:
+		if (!parse_choice(arg, "copy", "inplace", "in-place",
+				  &o->inplace))
+			return bad_arg("tx-path", arg);
+		break;
+	case OPT_FILL:
+		if (!parse_choice(arg, "headers", "full", NULL, &o->full))
+			return bad_arg("fill", arg);
+		break;
+	case OPT_RAW:
+		o->raw = true;
+		break;
+	case OPT_CPU:
+		if (!parse_cpus(arg, o))
+			return bad_arg("cpu", arg);
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+/* Also the ones that print and end: 1 after --help or --version, 2 for an
+ * unknown option (getopt has said which). */
+static int opt_output(int c, const char *arg, struct opts *o,
+		      bool *duration_set)
+{
+	switch (c) {
+	case OPT_DURATION:
+		if (!parse_secs(arg, &o->duration))
+			return bad_arg("duration", arg);
+		*duration_set = true;
+		break;
+	case OPT_COUNT:
+		if (!parse_u64(arg, 1, UINT64_MAX, &o->count))
+			return bad_arg("count", arg);
+		break;
+	case OPT_JSON:
+		o->json = true;
+		break;
+	case OPT_QUIET:
+		o->quiet = true;
+		break;
+	case 'v':
+		o->verbose++;
+		break;
+	case 'h':
+		usage(stdout);
+		return 1;
+	case OPT_VERSION:
+		/* The library it runs with: linked in, so the same. */
+		printf("memif-perf %s\n", memif_version());
+		return 1;
+	default:
+		fprintf(stderr, "memif-perf: see --help\n");
+		return 2;
+	}
+	return 0;
+}
+
+static void opts_defaults(struct opts *o)
+{
 	memset(o, 0, sizeof(*o));
 	o->master = true;
 	o->queues = 1;
@@ -264,135 +415,23 @@ int opts_parse(int argc, char **argv, struct opts *o)
 	o->size = 64;
 	o->duration = 10;
 	o->wait_timeout = 10;
+}
+
+/* Return: 0 parsed, 1 --help or --version printed, 2 usage error. */
+int opts_parse(int argc, char **argv, struct opts *o)
+{
+	bool mode_set = false, duration_set = false;
+	int c, idx, rc;
+
+	opts_defaults(o);
 	while ((c = getopt_long(argc, argv, "hv", long_opts, &idx)) != -1) {
-		switch (c) {
-		case OPT_MASTER:
-			o->master = true;
-			break;
-		case OPT_SLAVE:
-			o->master = false;
-			break;
-		case OPT_SOCKET:
-			if (!*optarg || strlen(optarg) >= MEMIF_SOCKET_PATH_MAX)
-				return bad_arg("socket", optarg);
-			o->socket = optarg;
-			break;
-		case OPT_ID:
-			if (!parse_u64(optarg, 0, UINT32_MAX, &v))
-				return bad_arg("id", optarg);
-			o->id = (uint32_t)v;
-			break;
-		case OPT_SECRET:
-			if (strlen(optarg) >= MEMIF_SECRET_MAX)
-				return bad_arg("secret", optarg);
-			o->secret = optarg;
-			break;
-		case OPT_QUEUES:
-			if (!parse_uint(optarg, 1, MEMIF_MAX_QUEUES, &o->queues))
-				return bad_arg("queues", optarg);
-			break;
-		case OPT_RING:
-			if (!parse_uint(optarg, 1, 14, &o->ring_log2))
-				return bad_arg("ring-log2", optarg);
-			break;
-		case OPT_BUFSIZE:
-			if (!parse_uint(optarg, 64, 65535, &o->buffer_size))
-				return bad_arg("buffer-size", optarg);
-			break;
-		case OPT_BURST:
-			if (!parse_uint(optarg, 1, MAX_BURST, &o->burst))
-				return bad_arg("burst", optarg);
-			break;
-		case OPT_SIZE:
-			if (!parse_uint(optarg, PERF_MIN_SIZE, PERF_MAX_SIZE,
-					&o->size))
-				return bad_arg("size", optarg);
-			break;
-		case OPT_INTERRUPT:
-			o->interrupt = true;
-			o->edge = false;
-			break;
-		case OPT_POLLING:
-			o->interrupt = false;
-			o->edge = false;
-			break;
-		case OPT_EDGE:
-			o->interrupt = true;
-			o->edge = true;
-			break;
-		case OPT_IDLE:
-			if (!strcmp(optarg, "pause"))
-				o->spin = false;
-			else if (!strcmp(optarg, "spin"))
-				o->spin = true;
-			else
-				return bad_arg("idle", optarg);
-			break;
-		case OPT_TXPATH:
-			if (!strcmp(optarg, "copy"))
-				o->inplace = false;
-			else if (!strcmp(optarg, "inplace") ||
-				 !strcmp(optarg, "in-place"))
-				o->inplace = true;
-			else
-				return bad_arg("tx-path", optarg);
-			break;
-		case OPT_FILL:
-			if (!strcmp(optarg, "headers"))
-				o->full = false;
-			else if (!strcmp(optarg, "full"))
-				o->full = true;
-			else
-				return bad_arg("fill", optarg);
-			break;
-		case OPT_CPU:
-			if (!parse_cpus(optarg, o))
-				return bad_arg("cpu", optarg);
-			break;
-		case OPT_RAW:
-			o->raw = true;
-			break;
-		case OPT_MODE:
-			if (!parse_mode(optarg, &o->mode))
-				return bad_arg("mode", optarg);
-			mode_set = true;
-			break;
-		case OPT_DURATION:
-			if (!parse_secs(optarg, &o->duration))
-				return bad_arg("duration", optarg);
-			duration_set = true;
-			break;
-		case OPT_COUNT:
-			if (!parse_u64(optarg, 1, UINT64_MAX, &o->count))
-				return bad_arg("count", optarg);
-			break;
-		case OPT_JSON:
-			o->json = true;
-			break;
-		case OPT_QUIET:
-			o->quiet = true;
-			break;
-		case OPT_WAIT:
-			if (!parse_secs(optarg, &o->wait_timeout))
-				return bad_arg("wait-timeout", optarg);
-			break;
-		case OPT_UNSEALED:
-			o->allow_unsealed = true;
-			break;
-		case 'v':
-			o->verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			return 1;
-		case OPT_VERSION:
-			/* The library it runs with: linked in, so the same. */
-			printf("memif-perf %s\n", memif_version());
-			return 1;
-		default:
-			fprintf(stderr, "memif-perf: see --help\n");
-			return 2;
-		}
+		rc = opt_connection(c, optarg, o);
+		if (rc < 0)
+			rc = opt_traffic(c, optarg, o, &mode_set);
+		if (rc < 0)
+			rc = opt_output(c, optarg, o, &duration_set);
+		if (rc)
+			return rc;
 	}
 	if (optind < argc) {
 		if (mode_set || !parse_mode(argv[optind], &o->mode) ||
