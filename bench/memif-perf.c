@@ -331,20 +331,14 @@ static void wait_gone(struct perf *p)
 	}
 }
 
-/*
- * One connection: plan and start its workers, watch them, stop.  Return: 0
- * the session is over (its peer gone if p->disconnect_done), -1 the run
- * ends at once (setup failed: *@code or res->exit_code set).
- */
-static int run_session(struct perf *p, struct result *res, int *code)
+/* Plan, set up and start the connection's workers.  Return: 0 started; 1
+ * none to start and the session is over (serve mode: its peer gone); -1
+ * the run ends (*@code or res->exit_code set). */
+static int start_session(struct perf *p, struct result *res, int *code)
 {
 	const struct opts *o = p->o;
-	struct snap s0, s1;
-	uint64_t t_start, deadline = 0, next_tick, now;
-	bool tty = isatty(STDERR_FILENO), linger = false;
-	struct pollfd pfd;
-	unsigned int i, nq;
-	int rc, timeout;
+	unsigned int nq;
+	int rc;
 
 	/* The workers follow the connection, not --queues. */
 	nq = plan_workers(p);
@@ -360,7 +354,7 @@ static int run_session(struct perf *p, struct result *res, int *code)
 			return -1;
 		}
 		wait_gone(p);
-		return 0;
+		return 1;
 	}
 	if (setup_workers(p, nq)) {
 		fprintf(stderr, "memif-perf: out of memory\n");
@@ -375,8 +369,22 @@ static int run_session(struct perf *p, struct result *res, int *code)
 	if (rc) {
 		/* Serve mode: the peer left before the workers started. */
 		wait_gone(p);
-		return 0;
+		return 1;
 	}
+	return 0;
+}
+
+/* Until every worker is done: stop them at --duration, print the progress
+ * line and snapshot the library's counters once a second; then join them. */
+static void watch_workers(struct perf *p)
+{
+	const struct opts *o = p->o;
+	bool tty = isatty(STDERR_FILENO);
+	uint64_t t_start, deadline = 0, next_tick, now;
+	struct snap s0, s1;
+	struct pollfd pfd;
+	unsigned int i;
+	int timeout;
 
 	t_start = now_ns();
 	if (o->duration > 0)
@@ -408,19 +416,37 @@ static int run_session(struct perf *p, struct result *res, int *code)
 		fputc('\n', stderr);
 	for (i = 0; i < p->nq; i++)
 		pthread_join(p->w[i].th, NULL);
+}
+
+/* Say what ended a worker early; any such error fails the run (*@code). */
+static void worker_errors(const struct perf *p, int *code)
+{
+	const struct worker *w;
+	unsigned int i;
+
 	for (i = 0; i < p->nq; i++) {
-		if (p->w[i].err && !o->silent) {
+		w = &p->w[i];
+		if (w->err && !p->o->silent) {
 			fprintf(stderr, "memif-perf: queue %u: %s (%d)\n", i,
-				memif_strerror(p->w[i].err), p->w[i].err);
-			if (p->w[i].err == MEMIF_ERR_PKT_LEN && p->w[i].slot_cap)
+				memif_strerror(w->err), w->err);
+			if (w->err == MEMIF_ERR_PKT_LEN && w->slot_cap)
 				fprintf(stderr, "memif-perf: the in-place "
 					"path needs --size <= the slot size "
 					"(%u here); use --tx-path copy for "
-					"chained packets\n", p->w[i].slot_cap);
+					"chained packets\n", w->slot_cap);
 		}
-		if (p->w[i].err)
+		if (w->err)
 			*code = 1;
 	}
+}
+
+/* The workers are joined: let the peer read what they sent, take the
+ * final snapshot, and (serve mode) wait for the peer to leave. */
+static void end_session(struct perf *p)
+{
+	bool linger = false;
+	unsigned int i;
+
 	for (i = 0; i < p->nq; i++)
 		linger |= p->w[i].tx_pkts > 0;
 	if (linger)
@@ -437,6 +463,23 @@ static int run_session(struct perf *p, struct result *res, int *code)
 		while (!atomic_load(&p->disconnect_done) && now_ns() < until)
 			nanosleep(&ts, NULL);
 	}
+}
+
+/*
+ * One connection: plan and start its workers, watch them, stop.  Return: 0
+ * the session is over (its peer gone if p->disconnect_done), -1 the run
+ * ends at once (setup failed: *@code or res->exit_code set).
+ */
+static int run_session(struct perf *p, struct result *res, int *code)
+{
+	int rc;
+
+	rc = start_session(p, res, code);
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	watch_workers(p);
+	worker_errors(p, code);
+	end_session(p);
 	return 0;
 }
 
@@ -481,7 +524,7 @@ static void next_session(struct perf *p)
 		p->neg = p->link_neg;
 	atomic_store(&p->connected, p->link_up);
 	pthread_mutex_unlock(&p->lock);
-	/* A signal since the check in run(): its request_stop may have found
+	/* A signal since the check in run_sessions(): its request_stop may have found
 	 * the old STOP_HARD and been lost in the reset.  Both sides are
 	 * seq_cst (store stop, load signalled here; store signalled, load
 	 * stop in the handler), so one of them sees the other. */
@@ -489,16 +532,10 @@ static void next_session(struct perf *p)
 		request_stop(p, STOP_SOFT);
 }
 
-int run(const struct opts *o, struct result *res)
+/* The run's own resources: eventfds, the details snapshots, the totals.
+ * Return: 0, or -1 (said on stderr; perf_free() frees what was made). */
+static int perf_init(struct perf *p, const struct opts *o)
 {
-	struct memif_config cfg = { 0 };
-	struct memif_callbacks cb = { 0 };
-	struct perf perf = { 0 }, *p = &perf;
-	cpu_set_t set;
-	bool first;
-	int rc, code = 0;
-
-	memset(res, 0, sizeof(*res));
 	p->o = o;
 	p->serve = o->mode == MODE_ECHO && o->duration == 0 && !o->count;
 	pthread_mutex_init(&p->lock, NULL);
@@ -511,31 +548,55 @@ int run(const struct opts *o, struct result *res)
 	if (p->main_fd < 0 || p->stop_fd < 0 || !p->det || !p->dtmp ||
 	    !p->hist || !p->qs) {
 		fprintf(stderr, "memif-perf: out of memory or fds\n");
-		res->exit_code = 2;
-		goto out_free;
+		return -1;
 	}
 	perf_hist_reset(p->hist);
-	/* Pin the main thread first so the library's event thread, which it
-	 * creates, shares the first worker's core and not the peer's. */
-	if (o->ncpus) {
-		CPU_ZERO(&set);
-		CPU_SET(cpu_for(o, 0), &set);
-		if (sched_setaffinity(0, sizeof(set), &set) && !o->silent)
-			fprintf(stderr, "memif-perf: cannot pin to cpu %d: "
-				"%s\n", cpu_for(o, 0), strerror(errno));
-	}
-	if (o->verbose)
-		memif_set_log_level(o->verbose > 1 ? MEMIF_LOG_DEBUG :
-						     MEMIF_LOG_INFO);
-	rc = memif_init("memif-perf");
-	if (rc) {
-		fprintf(stderr, "memif-perf: memif_init: %s (%d)%s%s\n",
-			memif_strerror(rc), rc,
-			rc == MEMIF_ERR_SYSCALL ? ": " : "",
-			rc == MEMIF_ERR_SYSCALL ? strerror(memif_errno()) : "");
-		res->exit_code = 2;
-		goto out_free;
-	}
+	return 0;
+}
+
+static void perf_free(struct perf *p)
+{
+	free_workers(p);
+	free(p->qs);
+	free(p->hist);
+	free(p->det);
+	free(p->dtmp);
+	if (p->main_fd >= 0)
+		close(p->main_fd);
+	if (p->stop_fd >= 0)
+		close(p->stop_fd);
+	pthread_mutex_destroy(&p->lock);
+}
+
+/* Pin the main thread first so the library's event thread, which it
+ * creates, shares the first worker's core and not the peer's. */
+static void pin_main(const struct opts *o)
+{
+	cpu_set_t set;
+
+	if (!o->ncpus)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu_for(o, 0), &set);
+	if (sched_setaffinity(0, sizeof(set), &set) && !o->silent)
+		fprintf(stderr, "memif-perf: cannot pin to cpu %d: %s\n",
+			cpu_for(o, 0), strerror(errno));
+}
+
+static void lib_error(const char *call, int rc)
+{
+	fprintf(stderr, "memif-perf: %s: %s (%d)%s%s\n", call,
+		memif_strerror(rc), rc, rc == MEMIF_ERR_SYSCALL ? ": " : "",
+		rc == MEMIF_ERR_SYSCALL ? strerror(memif_errno()) : "");
+}
+
+/* The interface the options describe, with the callbacks above. */
+static int create_interface(struct perf *p)
+{
+	const struct opts *o = p->o;
+	struct memif_config cfg = { 0 };
+	struct memif_callbacks cb = { 0 };
+	int rc;
 
 	cfg.if_name = "memif-perf";
 	cfg.instance_name = "memif-perf";
@@ -557,43 +618,96 @@ int run(const struct opts *o, struct result *res)
 	cb.on_disconnect = on_disconnect;
 	cb.ctx = p;
 	rc = memif_create_interface(&cfg, &cb, &p->m);
-	if (rc) {
-		fprintf(stderr, "memif-perf: memif_create_interface: %s (%d)"
-			"%s%s\n", memif_strerror(rc), rc,
-			rc == MEMIF_ERR_SYSCALL ? ": " : "",
-			rc == MEMIF_ERR_SYSCALL ? strerror(memif_errno()) : "");
-		res->exit_code = 2;
-		goto out_cleanup;
-	}
+	if (rc)
+		lib_error("memif_create_interface", rc);
+	return rc;
+}
 
-	if (!o->silent) {
-		g_perf = p;
-		signal(SIGINT, on_signal);
-		signal(SIGTERM, on_signal);
-	}
+/* Connections, one session each: one, or in serve mode one after another
+ * until a signal.  Sets res->connected once one came, res->exit_code 3 if
+ * none did, 2 on a setup failure; *@code 1 or 2 for what failed in a
+ * session. */
+static void run_sessions(struct perf *p, struct result *res, int *code)
+{
+	const struct opts *o = p->o;
+	bool first;
+
 	for (first = true;; first = false) {
 		if (wait_connected(p, first)) {
 			if (!first)
-				break; /* serve mode: a signal between peers */
+				return; /* serve mode: a signal between peers */
 			if (!o->silent)
 				fprintf(stderr, "memif-perf: %s\n",
 					stopping(p) ? "interrupted" :
 						      "no connection within "
 						      "--wait-timeout");
 			res->exit_code = 3;
-			goto out_close;
+			return;
 		}
 		res->connected = true;
 		p->sessions++;
-		if (run_session(p, res, &code))
-			goto out_close;
+		if (run_session(p, res, code))
+			return;
 		if (!p->serve || atomic_load(&p->signalled) ||
 		    !atomic_load(&p->disconnect_done))
-			break;
+			return;
 		next_session(p);
 	}
+}
 
-out_close:
+/* The exit status of a run that connected, starting from @code (the
+ * sessions' failures). */
+static int verdict(const struct perf *p, const struct result *r, int code)
+{
+	const struct opts *o = p->o;
+
+	/* A reflector serving foreign peers reports corrupt frames (their
+	 * payload, not its own fault) but does not fail. */
+	if (r->corrupt && !p->serve)
+		code = 1;
+	if (o->count) {
+		if (r->loss)
+			code = 1;
+		if ((o->mode == MODE_RX || o->mode == MODE_ECHO) &&
+		    r->rx_pkts < o->count)
+			code = 1;
+		if ((o->mode == MODE_TX || o->mode == MODE_PING) &&
+		    r->tx_pkts < o->count)
+			code = 1;
+	}
+	return code;
+}
+
+int run(const struct opts *o, struct result *res)
+{
+	struct perf perf = { 0 }, *p = &perf;
+	int rc, code = 0;
+
+	memset(res, 0, sizeof(*res));
+	if (perf_init(p, o)) {
+		res->exit_code = 2;
+		goto out_free;
+	}
+	pin_main(o);
+	if (o->verbose)
+		memif_set_log_level(o->verbose > 1 ? MEMIF_LOG_DEBUG :
+						     MEMIF_LOG_INFO);
+	rc = memif_init("memif-perf");
+	if (rc) {
+		lib_error("memif_init", rc);
+		res->exit_code = 2;
+		goto out_free;
+	}
+	if (create_interface(p)) {
+		res->exit_code = 2;
+		goto out_cleanup;
+	}
+	if (!o->silent) {
+		g_perf = p;
+		signal(SIGINT, on_signal);
+		signal(SIGTERM, on_signal);
+	}
+	run_sessions(p, res, &code);
 	atomic_store(&p->closing, true);
 	rc = memif_close(p->m);
 	if (rc && !o->silent)
@@ -607,21 +721,7 @@ out_cleanup:
 	g_perf = NULL;
 	if (res->connected) {
 		collect(p, res);
-		/* A reflector serving foreign peers reports corrupt frames
-		 * (their payload, not its own fault) but does not fail. */
-		if (res->corrupt && !p->serve)
-			code = 1;
-		if (o->count) {
-			if (res->loss)
-				code = 1;
-			if ((o->mode == MODE_RX || o->mode == MODE_ECHO) &&
-			    res->rx_pkts < o->count)
-				code = 1;
-			if ((o->mode == MODE_TX || o->mode == MODE_PING) &&
-			    res->tx_pkts < o->count)
-				code = 1;
-		}
-		res->exit_code = code;
+		res->exit_code = verdict(p, res, code);
 		if (!o->silent) {
 			print_summary(o->json ? stderr : stdout, p, res);
 			if (o->json)
@@ -629,16 +729,7 @@ out_cleanup:
 		}
 	}
 out_free:
-	free_workers(p);
-	free(p->qs);
-	free(p->hist);
-	free(p->det);
-	free(p->dtmp);
-	if (p->main_fd >= 0)
-		close(p->main_fd);
-	if (p->stop_fd >= 0)
-		close(p->stop_fd);
-	pthread_mutex_destroy(&p->lock);
+	perf_free(p);
 	return res->exit_code;
 }
 
