@@ -210,100 +210,91 @@ static bool tx_failed(struct worker *w, int rc)
 	return true;
 }
 
-/* tx: generate; also verify whatever comes back (a reflector). */
-static void run_tx(struct worker *w)
+/* How many packets the next burst may have: --burst, or what is left of
+ * the queue's share of --count. */
+static uint16_t tx_want(const struct worker *w)
+{
+	uint16_t n = (uint16_t)w->p->o->burst;
+
+	if (w->tx_target - w->tx_pkts < n)
+		n = (uint16_t)(w->tx_target - w->tx_pkts);
+	return n;
+}
+
+/* In-place path: build the burst in the ring's own slots.  Return: the
+ * packets sent (0: the ring is full), or -1 when sending is over (count
+ * reached, or an error recorded). */
+static int tx_inplace(struct worker *w)
+{
+	struct memif *m = w->p->m;
+	uint32_t size = w->p->o->size;
+	uint16_t n, got, k = 0, i;
+	int rc;
+
+	n = tx_want(w);
+	if (!n)
+		return -1;
+	rc = memif_tx_alloc(m, w->qid, w->txb, n, &got);
+	if (tx_failed(w, rc))
+		return -1;
+	if (got && w->txb[0].len < size) {
+		w->slot_cap = w->txb[0].len;
+		w->err = MEMIF_ERR_PKT_LEN;
+		return -1;
+	}
+	for (i = 0; i < got; i++) {
+		perf_build(&w->tmpl, w->txb[i].data, w->tx_seq + i, 0, 0);
+		w->txb[i].len = size;
+	}
+	if (got) {
+		rc = memif_tx_commit(m, w->qid, w->txb, got, &k);
+		if (tx_failed(w, rc))
+			return -1;
+	}
+	w->tx_seq += k;
+	return k;
+}
+
+/* Copy path: build a burst in the staging buffers, then hand it to
+ * memif_tx_burst until all of it has gone (*@off, *@left: the part still
+ * staged).  Return: as tx_inplace(). */
+static int tx_copy(struct worker *w, uint16_t *off, uint16_t *left)
+{
+	uint16_t n, k = 0, i;
+	int rc;
+
+	if (!*left) {
+		n = tx_want(w);
+		if (!n)
+			return -1;
+		for (i = 0; i < n; i++)
+			perf_build(&w->tmpl, w->stage + i * w->stride,
+				   w->tx_seq + i, 0, 0);
+		w->tx_seq += n;
+		*off = 0;
+		*left = n;
+	}
+	rc = memif_tx_burst(w->p->m, w->qid, w->txp + *off, *left, &k);
+	if (tx_failed(w, rc))
+		return -1;
+	*off += k;
+	*left -= k;
+	return k;
+}
+
+/* After sending, if something reflects our packets: wait for the ones in
+ * flight.  Keep the ring drained while other queues still send, too: a
+ * reflector with fewer TX queues than we have sends theirs back here, and
+ * stalls them when this ring is full. */
+static void tx_wait_returns(struct worker *w)
 {
 	struct perf *p = w->p;
 	const struct opts *o = p->o;
-	struct memif *m = p->m;
-	uint32_t size = o->size;
-	uint16_t n, k, got, pend_off = 0, pend_n = 0;
-	/* Look for reflected packets now and then, not after every burst:
-	 * a reflector's ring holds 1024 slots, 8 bursts are 256. */
-	unsigned int iter = 0, rx_every = o->interrupt ? 64 : 8, idle = 0;
-	uint64_t idle_since;
+	uint64_t idle_since = w->tx_t1;
+	unsigned int idle = 0;
 	bool others;
-	int rc, r;
-	uint16_t i;
+	int r;
 
-	w->tx_t0 = now_ns();
-	while (!stopping(p)) {
-		if (o->inplace) {
-			n = (uint16_t)o->burst;
-			if (w->tx_target - w->tx_pkts < n)
-				n = (uint16_t)(w->tx_target - w->tx_pkts);
-			if (!n)
-				break;
-			rc = memif_tx_alloc(m, w->qid, w->txb, n, &got);
-			if (tx_failed(w, rc))
-				break;
-			if (got && w->txb[0].len < size) {
-				w->slot_cap = w->txb[0].len;
-				w->err = MEMIF_ERR_PKT_LEN;
-				break;
-			}
-			for (i = 0; i < got; i++) {
-				perf_build(&w->tmpl, w->txb[i].data,
-					   w->tx_seq + i, 0, 0);
-				w->txb[i].len = size;
-			}
-			k = 0;
-			if (got) {
-				rc = memif_tx_commit(m, w->qid, w->txb, got,
-						     &k);
-				if (tx_failed(w, rc))
-					break;
-			}
-			w->tx_seq += k;
-		} else {
-			if (!pend_n) {
-				n = (uint16_t)o->burst;
-				if (w->tx_target - w->tx_pkts < n)
-					n = (uint16_t)(w->tx_target -
-						       w->tx_pkts);
-				if (!n)
-					break;
-				for (i = 0; i < n; i++)
-					perf_build(&w->tmpl,
-						   w->stage + i * w->stride,
-						   w->tx_seq + i, 0, 0);
-				w->tx_seq += n;
-				pend_off = 0;
-				pend_n = n;
-			}
-			k = 0;
-			rc = memif_tx_burst(m, w->qid, w->txp + pend_off,
-					    pend_n, &k);
-			if (tx_failed(w, rc))
-				break;
-			pend_off += k;
-			pend_n -= k;
-		}
-		if (k) {
-			w->tx_pkts += k;
-			w->tx_bytes += (uint64_t)k * size;
-			idle = 0;
-		} else {
-			w->ring_full++;
-			if (!o->spin)
-				idle_backoff(&idle);
-		}
-		if (++iter % rx_every == 0 && w->has_rx && rx_once(w) < 0)
-			break;
-		if ((iter & 255) == 0)
-			rx_clock(w);
-		publish(w);
-	}
-	w->tx_t1 = now_ns();
-	atomic_fetch_sub(&p->sending, 1);
-	if (w->rx_pkts)
-		atomic_store(&p->reflected, true);
-	/* Something reflects our packets: wait for the ones in flight.  Keep
-	 * the ring drained while other queues still send, too: a reflector
-	 * with fewer TX queues than we have sends theirs back here, and
-	 * stalls them when this ring is full. */
-	idle_since = w->tx_t1;
-	idle = 0;
 	while (w->has_rx && !w->err && stopping(p) != STOP_HARD) {
 		others = atomic_load(&p->sending) && atomic_load(&p->reflected);
 		if (!others && !(w->rx_pkts && w->rx_pkts < w->tx_pkts))
@@ -322,6 +313,44 @@ static void run_tx(struct worker *w)
 			idle_backoff(&idle);
 		}
 	}
+}
+
+/* tx: generate; also verify whatever comes back (a reflector). */
+static void run_tx(struct worker *w)
+{
+	struct perf *p = w->p;
+	const struct opts *o = p->o;
+	uint16_t pend_off = 0, pend_n = 0;
+	/* Look for reflected packets now and then, not after every burst:
+	 * a reflector's ring holds 1024 slots, 8 bursts are 256. */
+	unsigned int iter = 0, rx_every = o->interrupt ? 64 : 8, idle = 0;
+	int k;
+
+	w->tx_t0 = now_ns();
+	while (!stopping(p)) {
+		k = o->inplace ? tx_inplace(w) : tx_copy(w, &pend_off, &pend_n);
+		if (k < 0)
+			break;
+		if (k) {
+			w->tx_pkts += (uint64_t)k;
+			w->tx_bytes += (uint64_t)k * o->size;
+			idle = 0;
+		} else {
+			w->ring_full++;
+			if (!o->spin)
+				idle_backoff(&idle);
+		}
+		if (++iter % rx_every == 0 && w->has_rx && rx_once(w) < 0)
+			break;
+		if ((iter & 255) == 0)
+			rx_clock(w);
+		publish(w);
+	}
+	w->tx_t1 = now_ns();
+	atomic_fetch_sub(&p->sending, 1);
+	if (w->rx_pkts)
+		atomic_store(&p->reflected, true);
+	tx_wait_returns(w);
 	rx_clock(w);
 	publish(w);
 }
@@ -475,21 +504,135 @@ static bool ping_seq(struct worker *w, uint32_t seq, uint32_t want)
 	return seq == want;
 }
 
+/* Send ping @seq stamped @t0, retrying while the ring is full.  Return:
+ * false when the worker must end (error recorded, or the link gone). */
+static bool ping_send(struct worker *w, uint32_t seq, uint64_t t0)
+{
+	struct perf *p = w->p;
+	const struct opts *o = p->o;
+	struct memif *m = p->m;
+	uint16_t k, got;
+	int rc;
+
+	for (;;) {
+		k = 0;
+		if (o->inplace) {
+			rc = memif_tx_alloc(m, w->qid, w->txb, 1, &got);
+			if (tx_failed(w, rc))
+				return false;
+			if (got && w->txb[0].len < o->size) {
+				w->slot_cap = w->txb[0].len;
+				w->err = MEMIF_ERR_PKT_LEN;
+				return false;
+			}
+			if (got) {
+				perf_build(&w->tmpl, w->txb[0].data, seq, t0,
+					   PERF_F_PING);
+				w->txb[0].len = o->size;
+				rc = memif_tx_commit(m, w->qid, w->txb, 1, &k);
+				if (tx_failed(w, rc))
+					return false;
+			}
+		} else {
+			perf_build(&w->tmpl, w->stage, seq, t0, PERF_F_PING);
+			rc = memif_tx_burst(m, w->qid, w->txp, 1, &k);
+			if (tx_failed(w, rc))
+				return false;
+		}
+		if (k)
+			return true;
+		w->ring_full++;
+		if (stopping(p) == STOP_HARD)
+			return false;
+	}
+}
+
+/* Verify and count the @n packets just received at @t1.  Return: true if
+ * the reply to ping @seq is among them (its round trip recorded). */
+static bool ping_replies(struct worker *w, uint16_t n, uint32_t seq,
+			 uint64_t t1)
+{
+	struct perf_info info;
+	enum perf_verdict v;
+	bool answered = false;
+	uint16_t i;
+
+	w->rx_nonempty++;
+	if (!w->rx_t0)
+		w->rx_t0 = t1;
+	w->rx_t1 = t1;
+	for (i = 0; i < n; i++) {
+		w->rx_pkts++;
+		w->rx_bytes += w->rxp[i].len;
+		v = perf_verify(w->rxp[i].data, w->rxp[i].len, w->p->o->raw,
+				&info);
+		if (v == PERF_PKT_FOREIGN) {
+			w->foreign++;
+			continue;
+		}
+		if (v == PERF_PKT_CORRUPT) {
+			w->corrupt++;
+			continue;
+		}
+		if (info.qid != w->qid) {
+			w->misqueued++;
+			continue;
+		}
+		if (ping_seq(w, info.seq, seq) && (info.flags & PERF_F_PING)) {
+			perf_hist_add(&w->hist, t1 - info.tstamp);
+			answered = true;
+		}
+	}
+	return answered;
+}
+
+/* Wait for the reply to ping @seq, sent at @t0, for PING_TIMEOUT_NS at
+ * most.  Return: 1 answered, 0 timed out, -1 the worker must end. */
+static int ping_wait(struct worker *w, uint32_t seq, uint64_t t0)
+{
+	struct perf *p = w->p;
+	const struct opts *o = p->o;
+	uint64_t deadline = t0 + PING_TIMEOUT_NS, now;
+	unsigned int spins = 0;
+	uint16_t n;
+	int rc;
+
+	for (;;) {
+		n = 0;
+		rc = memif_rx_burst(p->m, w->qid, w->rxp, (uint16_t)o->burst,
+				    &n);
+		w->rx_calls++;
+		if (rc && rc != MEMIF_ERR_AGAIN) {
+			if (rc != MEMIF_ERR_DISCONNECTED)
+				w->err = rc;
+			return -1;
+		}
+		if (n) {
+			if (ping_replies(w, n, seq, now_ns()))
+				return 1;
+			continue;
+		}
+		if (stopping(p) == STOP_HARD)
+			return -1;
+		if (o->interrupt) {
+			now = now_ns();
+			if (now >= deadline)
+				return 0;
+			wait_rx(w, (int)((deadline - now) / 1000000 + 1));
+		} else if ((++spins & 1023) == 0 && now_ns() >= deadline) {
+			return 0;
+		}
+	}
+}
+
 /* ping: one packet in flight per queue; RTT from the timestamp it
  * carries. */
 static void run_ping(struct worker *w)
 {
 	struct perf *p = w->p;
-	const struct opts *o = p->o;
-	struct memif *m = p->m;
-	struct perf_info info;
-	enum perf_verdict v;
-	uint64_t t0, t1, deadline, now;
-	uint16_t n, k, i, got;
-	unsigned int spins;
-	bool answered;
+	uint64_t t0;
 	uint32_t seq;
-	int rc;
+	int r;
 
 	w->tx_t0 = now_ns();
 	while (!stopping(p)) {
@@ -497,102 +640,14 @@ static void run_ping(struct worker *w)
 			break;
 		seq = w->tx_seq++;
 		t0 = now_ns();
-		for (;;) {
-			k = 0;
-			if (o->inplace) {
-				rc = memif_tx_alloc(m, w->qid, w->txb, 1, &got);
-				if (tx_failed(w, rc))
-					goto out;
-				if (got && w->txb[0].len < o->size) {
-					w->slot_cap = w->txb[0].len;
-					w->err = MEMIF_ERR_PKT_LEN;
-					goto out;
-				}
-				if (got) {
-					perf_build(&w->tmpl, w->txb[0].data,
-						   seq, t0, PERF_F_PING);
-					w->txb[0].len = o->size;
-					rc = memif_tx_commit(m, w->qid, w->txb,
-							     1, &k);
-					if (tx_failed(w, rc))
-						goto out;
-				}
-			} else {
-				perf_build(&w->tmpl, w->stage, seq, t0,
-					   PERF_F_PING);
-				rc = memif_tx_burst(m, w->qid, w->txp, 1, &k);
-				if (tx_failed(w, rc))
-					goto out;
-			}
-			if (k)
-				break;
-			w->ring_full++;
-			if (stopping(p) == STOP_HARD)
-				goto out;
-		}
+		if (!ping_send(w, seq, t0))
+			break;
 		w->tx_pkts++;
-		w->tx_bytes += o->size;
-
-		answered = false;
-		deadline = t0 + PING_TIMEOUT_NS;
-		spins = 0;
-		while (!answered) {
-			n = 0;
-			rc = memif_rx_burst(m, w->qid, w->rxp,
-					    (uint16_t)o->burst, &n);
-			w->rx_calls++;
-			if (rc && rc != MEMIF_ERR_AGAIN) {
-				if (rc != MEMIF_ERR_DISCONNECTED)
-					w->err = rc;
-				goto out;
-			}
-			if (n) {
-				t1 = now_ns();
-				w->rx_nonempty++;
-				if (!w->rx_t0)
-					w->rx_t0 = t1;
-				w->rx_t1 = t1;
-				for (i = 0; i < n; i++) {
-					w->rx_pkts++;
-					w->rx_bytes += w->rxp[i].len;
-					v = perf_verify(w->rxp[i].data,
-							w->rxp[i].len, o->raw,
-							&info);
-					if (v == PERF_PKT_FOREIGN) {
-						w->foreign++;
-						continue;
-					}
-					if (v == PERF_PKT_CORRUPT) {
-						w->corrupt++;
-						continue;
-					}
-					if (info.qid != w->qid) {
-						w->misqueued++;
-						continue;
-					}
-					if (ping_seq(w, info.seq, seq) &&
-					    (info.flags & PERF_F_PING)) {
-						perf_hist_add(&w->hist,
-							      t1 - info.tstamp);
-						answered = true;
-					}
-				}
-				continue;
-			}
-			if (stopping(p) == STOP_HARD)
-				goto out;
-			if (o->interrupt) {
-				now = now_ns();
-				if (now >= deadline)
-					break;
-				wait_rx(w, (int)((deadline - now) / 1000000 +
-						 1));
-			} else if ((++spins & 1023) == 0 &&
-				   now_ns() >= deadline) {
-				break;
-			}
-		}
-		if (!answered) {
+		w->tx_bytes += p->o->size;
+		r = ping_wait(w, seq, t0);
+		if (r < 0)
+			break;
+		if (!r) {
 			w->timeouts++;
 			w->loss++;
 		}
@@ -602,7 +657,6 @@ static void run_ping(struct worker *w)
 				      memory_order_relaxed);
 		publish(w);
 	}
-out:
 	w->tx_t1 = now_ns();
 	publish(w);
 }
