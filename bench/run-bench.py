@@ -49,11 +49,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+# test/testpmd.py: the launcher shared with the interop and conformance
+# tests.
+sys.path.insert(0, os.path.join(ROOT, "test"))
+import testpmd  # noqa: E402
 
 RING_LOG2 = 10          # both peers: 1024-slot rings (DPDK rsize=10)
 BURST = 32              # memif-perf --burst and testpmd's default burst
@@ -62,7 +65,6 @@ JUMBO_BSIZE = 9216      # single-buffer 9000-byte frames (DPDK quirk)
 SIZES = (64, 1500, 9000)
 DIRS = ("s2m", "m2s")
 DIR_LABEL = {"s2m": "slave->master", "m2s": "master->slave"}
-PROMPT = "testpmd> "
 
 procs = []              # every process we started, for cleanup
 verbose = False
@@ -114,8 +116,7 @@ class Tools:
         self.mp = os.path.join(self.build, "bench", "memif-perf")
         self.floor = os.path.join(self.build, "bench", "bench-floor")
         self.pingpong = os.path.join(self.build, "bench", "bench-pingpong")
-        self.testpmd = os.environ.get("TESTPMD") or shutil.which("dpdk-testpmd")
-        self.stdbuf = shutil.which("stdbuf")
+        self.testpmd = testpmd.find()
         self.taskset = shutil.which("taskset")
         self.gnuplot = shutil.which("gnuplot")
         self.perf = shutil.which("perf")
@@ -240,27 +241,6 @@ def tx_full_pct(res):
     return 100.0 * full / (full + bursts) if full + bursts else None
 
 
-def wait_listening(sock, timeout):
-    """An abstract memif-perf master must listen before DPDK's client starts
-    (it connects once)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if sock.startswith("@"):
-            try:
-                with open("/proc/net/unix") as f:
-                    for ln in f:
-                        parts = ln.split()
-                        if len(parts) >= 8 and parts[-1] == sock:
-                            return True
-            except OSError:
-                time.sleep(0.5)
-                return True
-        elif os.path.exists(sock):
-            return True
-        time.sleep(0.02)
-    return False
-
-
 def check_ours(res, what, notes, need_seq=True):
     rx = res["rx"]
     if rx["corrupt"]:
@@ -272,172 +252,26 @@ def check_ours(res, what, notes, need_seq=True):
 
 # ---- testpmd ---------------------------------------------------------------
 
-class TestPmd:
-    """dpdk-testpmd in interactive mode, commands on a pipe (stdbuf: its
-    printf output is block-buffered on a pipe otherwise)."""
-
-    seq = 0
-
-    def __init__(self, t, tmp, name, role, cpu, sock_spec, bsize, fwd,
-                 size=64, segs=None):
-        TestPmd.seq += 1
-        self.name = name
-        self.prefix = "mnbench-%d-%d" % (os.getpid(), TestPmd.seq)
-        vdev = "net_memif0,role=%s,%s,bsize=%d,rsize=%d" % (
-            role, sock_spec, bsize, RING_LOG2)
-        app = ["-i", "--no-flush-rx", "--total-num-mbufs=16384",
-               "--nb-cores=1", "--burst=%d" % BURST,
-               "--forward-mode=%s" % fwd]
-        if bsize > 2048:
-            # mbufs as large as the memif buffers: no mbuf chains
-            app.append("--mbuf-size=%d" % (bsize + 128))
-        if fwd == "txonly":
-            app.append("--txpkts=%s" % ",".join(
-                str(s) for s in (segs or [size])))
-        argv = [t.testpmd, "--no-huge", "-m", "256", "--no-pci",
-                "--no-shconf", "--file-prefix", self.prefix,
-                "--lcores", "0@%d,1@%d" % (cpu, cpu), "--vdev=%s" % vdev,
-                "--"] + app
-        self.argv = ([t.stdbuf, "-o0", "-e0"] if t.stdbuf else []) + \
-            t.pin(cpu) + argv
-        vlog("$ " + " ".join(self.argv))
-        self.logf = open(os.path.join(tmp, name + ".log"), "wb")
-        self.p = popen(self.argv, stdin=subprocess.PIPE,
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        self.buf = bytearray()
-        self.rx_frame = None
-        self.eof = False
-        self.cv = threading.Condition()
-        self.th = threading.Thread(target=self._reader, daemon=True)
-        self.th.start()
-
-    def _reader(self):
-        fd = self.p.stdout.fileno()
-        while True:
-            try:
-                b = os.read(fd, 65536)
-            except OSError:
-                b = b""
-            if not b:
-                break
-            self.logf.write(b)
-            with self.cv:
-                self.buf += b
-                self.cv.notify_all()
-        with self.cv:
-            self.eof = True
-            self.cv.notify_all()
-
-    def mark(self):
-        with self.cv:
-            return len(self.buf)
-
-    def text(self, start=0):
-        with self.cv:
-            return self.buf[start:].decode(errors="replace")
-
-    def wait_for(self, pattern, start, timeout):
-        rx = re.compile(pattern)
-        deadline = time.monotonic() + timeout
-        with self.cv:
-            while True:
-                m = rx.search(self.buf[start:].decode(errors="replace"))
-                if m:
-                    return m
-                left = deadline - time.monotonic()
-                if self.eof or left <= 0:
-                    return None
-                self.cv.wait(min(left, 0.2))
-
-    def alive(self):
-        return self.p.poll() is None
-
-    def ready(self, timeout=60):
-        if not self.wait_for(re.escape(PROMPT), 0, timeout):
-            raise RunError("%s: no prompt (exit %s): %s"
-                           % (self.name, self.p.poll(), self.tail()))
-
-    def cmd(self, line, timeout=20):
-        if not self.alive():
-            raise RunError("%s exited (%s) before '%s': %s"
-                           % (self.name, self.p.returncode, line, self.tail()))
-        pos = self.mark()
-        try:
-            self.p.stdin.write((line + "\n").encode())
-            self.p.stdin.flush()
-        except OSError as e:
-            raise RunError("%s: cannot send '%s': %s" % (self.name, line, e))
-        m = self.wait_for(re.escape(PROMPT), pos, timeout)
-        if not m:
-            raise RunError("%s: no prompt after '%s' (exit %s)"
-                           % (self.name, line, self.p.poll()))
-        return self.text(pos)[:m.start()]
-
-    def link_up(self):
-        out = self.cmd("show port summary all")
-        m = re.search(r"^\s*0\s+\S+\s+\S+\s+net_memif\s+(up|down)\b", out,
-                      re.M)
-        return bool(m and m.group(1) == "up")
-
-    def stats(self):
-        """(monotonic time, rx packets, tx packets, rx bytes) from the port
-        counters."""
-        t0 = time.monotonic()
-        out = self.cmd("show port stats 0")
-        t1 = time.monotonic()
-        rx = re.search(r"RX-packets:\s*(\d+)", out)
-        tx = re.search(r"TX-packets:\s*(\d+)", out)
-        rb = re.search(r"RX-bytes:\s*(\d+)", out)
-        if not rx or not tx or not rb:
-            raise RunError("%s: cannot parse port stats:\n%s"
-                           % (self.name, out))
-        return ((t0 + t1) / 2, int(rx.group(1)), int(tx.group(1)),
-                int(rb.group(1)))
-
-    def quit(self, timeout=20):
-        if self.alive():
-            try:
-                self.p.stdin.write(b"quit\n")
-                self.p.stdin.flush()
-                self.p.stdin.close()
-            except OSError:
-                pass
-            try:
-                self.p.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.p.pid, signal.SIGKILL)
-                self.p.wait()
-        self.th.join(timeout=5)
-        self.logf.close()
-        reap(self.p)
-        cleanup_prefix(self.prefix)
-        return self.p.returncode
-
-    def tail(self, n=6):
-        lines = [ln for ln in self.text().splitlines() if ln.strip()
-                 and "msg type" not in ln]
-        return " | ".join(lines[-n:])
-
-
-def cleanup_prefix(prefix):
-    # --no-shconf still leaves an empty runtime directory behind
-    for base in ("/var/run/dpdk",
-                 os.path.join(os.environ.get("XDG_RUNTIME_DIR",
-                                             "/nonexistent"), "dpdk")):
-        try:
-            os.rmdir(os.path.join(base, prefix))
-        except OSError:
-            pass
+def start_testpmd(t, tmp, name, role, cpu, sock, bsize, fwd, size=64):
+    """testpmd pinned to @cpu with one memif port in @role on @sock ("@name"
+    or a path), forwarding with @fwd; txonly sends @size-byte frames in
+    buffers of @bsize (chained when larger)."""
+    prefix = "mnbench-%d-%d" % (os.getpid(), next_id())
+    argv = testpmd.command(
+        t.testpmd, testpmd.vdev(role, sock, bsize=bsize, rsize=RING_LOG2),
+        prefix, testpmd.app_args(fwd, size=size, bsize=bsize, burst=BURST),
+        cpu=cpu)
+    tp = testpmd.TestPmd(t.pin(cpu) + argv, os.path.join(tmp, name + ".log"),
+                         name=name, procs=procs, error=RunError,
+                         prefix=prefix)
+    vlog("$ " + " ".join(tp.argv))
+    return tp
 
 
 def wait_links(tps, timeout=20):
     deadline = time.monotonic() + timeout
     for tp in tps:
-        while not tp.link_up():
-            if time.monotonic() > deadline:
-                raise RunError("%s: link not up within %d s"
-                               % (tp.name, timeout))
-            time.sleep(0.05)
+        tp.wait_link_up(timeout, deadline)
 
 
 class PerfAttach:
@@ -486,16 +320,17 @@ class PerfAttach:
 def measure_tp(tp, a, which, others=None):
     """Rate from two port-counter snapshots a.seconds apart, after a
     warm-up; which = 'rx' or 'tx'.  others: {side: Popen} to count cycles
-    on (perf stat) over the same window."""
+    on (perf stat) over the same window.  Also the bytes per frame that
+    testpmd received meanwhile (None if none)."""
     time.sleep(a.warmup)
-    t0, r0, x0, b0 = tp.stats()
+    t0, r0, x0, b0 = tp.port_stats()
     pa = PerfAttach(TMP, others or {}, a.seconds)
     time.sleep(a.seconds)
-    t1, r1, x1, b1 = tp.stats()
+    t1, r1, x1, b1 = tp.port_stats()
     n = (r1 - r0) if which == "rx" else (x1 - x0)
     rate = n / (t1 - t0)
-    tp.rx_frame = (b1 - b0) / float(r1 - r0) if r1 > r0 else None
-    return rate, n, pa.result(rate)
+    rx_frame = (b1 - b0) / float(r1 - r0) if r1 > r0 else None
+    return rate, n, pa.result(rate), rx_frame
 
 
 # ---- one run of each kind --------------------------------------------------
@@ -527,14 +362,14 @@ def run_ours(t, a, tmp, direction, size, path, fill, bsize):
     if rx_role == "master":
         rx = MemifPerf(t, tmp, "rx", "master", "rx", sock, rx_cpu, size,
                        bsize, fill=fill, duration=0)
-        if not wait_listening(sock, 10):
+        if not testpmd.wait_listening(sock, 10):
             raise RunError("memif-perf master not listening")
         tx = MemifPerf(t, tmp, "tx", "slave", "tx", sock, tx_cpu, size,
                        bsize, path=path, fill=fill, duration=dur)
     else:
         tx = MemifPerf(t, tmp, "tx", "master", "tx", sock, tx_cpu, size,
                        bsize, path=path, fill=fill, duration=dur)
-        if not wait_listening(sock, 10):
+        if not testpmd.wait_listening(sock, 10):
             raise RunError("memif-perf master not listening")
         rx = MemifPerf(t, tmp, "rx", "slave", "rx", sock, rx_cpu, size,
                        bsize, fill=fill, duration=0)
@@ -557,26 +392,26 @@ def run_ours(t, a, tmp, direction, size, path, fill, bsize):
             "cpu": pa.result(r["mpps"] * 1e6) if pa else {}}
 
 
-def run_dpdk(t, a, tmp, direction, size, bsize, segs=None):
+def run_dpdk(t, a, tmp, direction, size, bsize):
     """testpmd txonly -> testpmd rxonly; server (master) on cpus[0]."""
     sock = os.path.join(tmp, "dpdk-%d.sock" % next_id())
-    spec = "socket=%s,socket-abstract=no" % sock
     c0, c1 = CPUS
     srv_fwd, cli_fwd = (("rxonly", "txonly") if direction == "s2m"
                         else ("txonly", "rxonly"))
-    srv = TestPmd(t, tmp, "testpmd-server", "server", c0, spec, bsize,
-                  srv_fwd, size, segs)
+    srv = start_testpmd(t, tmp, "testpmd-server", "server", c0, sock, bsize,
+                        srv_fwd, size)
     cli = None
     try:
         srv.ready()
-        cli = TestPmd(t, tmp, "testpmd-client", "client", c1, spec, bsize,
-                      cli_fwd, size, segs)
+        cli = start_testpmd(t, tmp, "testpmd-client", "client", c1, sock,
+                            bsize, cli_fwd, size)
         cli.ready()
         wait_links([srv, cli])
         rxp, txp = (srv, cli) if direction == "s2m" else (cli, srv)
         rxp.cmd("start")
         txp.cmd("start")
-        pps, n, cpu = measure_tp(rxp, a, "rx", {"tx": txp.p, "rx": rxp.p})
+        pps, n, cpu, rx_frame = measure_tp(rxp, a, "rx",
+                                           {"tx": txp.p, "rx": rxp.p})
         # stop both before either side disconnects (DPDK 22.11 unmaps on a
         # peer's DISCONNECT without stopping its lcore)
         txp.cmd("stop", timeout=30)
@@ -585,15 +420,15 @@ def run_dpdk(t, a, tmp, direction, size, bsize, segs=None):
         rcs = []
         for tp in (cli, srv):
             if tp:
-                rcs.append(tp.quit())
+                rcs.append(tp.quit(raise_on_hang=False))
     notes = []
     if any(rc not in (0, None) for rc in rcs):
         notes.append("testpmd exit status %s" % rcs)
     if not n:
         raise RunError("testpmd rxonly received nothing")
-    if rxp.rx_frame is not None and abs(rxp.rx_frame - size) > 0.5:
+    if rx_frame is not None and abs(rx_frame - size) > 0.5:
         notes.append("testpmd rxonly counted %.1f bytes per frame, not %d"
-                     % (rxp.rx_frame, size))
+                     % (rx_frame, size))
     return {"mpps": pps / 1e6, "gbps": pps * size * 8 / 1e9,
             "gBps": pps * size / 1e9, "notes": notes, "cpu": cpu}
 
@@ -609,12 +444,9 @@ def run_mixed(t, a, tmp, direction, size, ours_sends):
     n = next_id()
     notes = []
     if our_role == "master":
-        name = "mnbench-%d-%d" % (os.getpid(), n)
-        our_sock, spec, tp_role = "@" + name, "socket=%s" % name, "client"
+        our_sock, tp_role = "@mnbench-%d-%d" % (os.getpid(), n), "client"
     else:
-        path = os.path.join(tmp, "mixed-%d.sock" % n)
-        our_sock, spec, tp_role = path, \
-            "socket=%s,socket-abstract=no" % path, "server"
+        our_sock, tp_role = os.path.join(tmp, "mixed-%d.sock" % n), "server"
     fwd = "rxonly" if ours_sends else "txonly"
     mode = "tx" if ours_sends else "rx"
     mp = tp = None
@@ -623,10 +455,10 @@ def run_mixed(t, a, tmp, direction, size, ours_sends):
         if our_role == "master":
             mp = MemifPerf(t, tmp, "ours", "master", mode, our_sock, our_cpu,
                            size, bsize, duration=0)
-            if not wait_listening(our_sock, 10):
+            if not testpmd.wait_listening(our_sock, 10):
                 raise RunError("memif-perf master not listening")
-        tp = TestPmd(t, tmp, "testpmd", tp_role, tp_cpu, spec, bsize, fwd,
-                     size)
+        tp = start_testpmd(t, tmp, "testpmd", tp_role, tp_cpu, our_sock,
+                           bsize, fwd, size)
         tp.ready()
         if our_role == "slave":
             mp = MemifPerf(t, tmp, "ours", "slave", mode, our_sock, our_cpu,
@@ -634,10 +466,10 @@ def run_mixed(t, a, tmp, direction, size, ours_sends):
         wait_links([tp])
         tp.cmd("start")
         if ours_sends:
-            pps, cnt, _ = measure_tp(tp, a, "rx")
-            if tp.rx_frame is not None and abs(tp.rx_frame - size) > 0.5:
+            pps, cnt, _, rx_frame = measure_tp(tp, a, "rx")
+            if rx_frame is not None and abs(rx_frame - size) > 0.5:
                 notes.append("testpmd rxonly counted %.1f bytes per frame, "
-                             "not %d" % (tp.rx_frame, size))
+                             "not %d" % (rx_frame, size))
         else:
             # measured on our side: first to last frame received
             time.sleep(a.warmup + a.seconds)
@@ -646,11 +478,11 @@ def run_mixed(t, a, tmp, direction, size, ours_sends):
             raise RunError("memif-perf ended early: %s" % mp.stderr_tail())
         mp.interrupt()
         res = mp.wait(30)
-        tp_rc = tp.quit()
+        tp_rc = tp.quit(raise_on_hang=False)
         tp = None
     finally:
         if tp:
-            tp.quit()
+            tp.quit(raise_on_hang=False)
     if tp_rc not in (0, None):
         notes.append("testpmd exit status %s" % tp_rc)
     if mp.rc:
@@ -728,7 +560,7 @@ def run_ping(t, a, tmp, rx_mode, count, path="copy"):
     sock = "@mnbench-%d-%d" % (os.getpid(), next_id())
     echo = MemifPerf(t, tmp, "echo", "master", "echo", sock, c0, 64, 2048,
                      rx_mode=rx_mode, duration=0)
-    if not wait_listening(sock, 10):
+    if not testpmd.wait_listening(sock, 10):
         raise RunError("memif-perf echo not listening")
     ping = MemifPerf(t, tmp, "ping", "slave", "ping", sock, c1, 64, 2048,
                      path=path, rx_mode=rx_mode, count=count)
@@ -832,7 +664,7 @@ def syscalls_per_rt(t, a, tmp, kind, n1, n2):
             echo = MemifPerf(t, tmp, "sc-echo", "master", "echo", sock,
                              CPUS[0], 64, 2048, rx_mode=kind, duration=0,
                              wrap=[t.perf, "stat", "-x,", "-o", fe, "-e", ev])
-            if not wait_listening(sock, 20):
+            if not testpmd.wait_listening(sock, 20):
                 raise RunError("memif-perf echo (perf stat) not listening")
             ping = MemifPerf(t, tmp, "sc-ping", "slave", "ping", sock,
                              CPUS[1], 64, 2048, rx_mode=kind, count=n,
@@ -900,10 +732,7 @@ def make_groups(t, a):
                       lambda d=d, s=size: run_mixed(T, A, TMP, d, s, False),
                       "testpmd txonly", "memif-perf rx", "bsize %d" % b)]
             if size > 2048 and not a.no_chains:
-                segs, left = [], size
-                while left > 0:
-                    segs.append(min(left, 2048))
-                    left -= segs[-1]
+                segs = testpmd.segments(size, 2048)
                 cf += [Cfg("copy_chain", "ours -> ours, copy, chained",
                            lambda d=d, s=size: run_ours(T, A, TMP, d, s,
                                                         "copy", "headers",
@@ -911,8 +740,8 @@ def make_groups(t, a):
                            "memif-perf tx", "memif-perf rx",
                            "bsize 2048, %d buffers/frame" % len(segs)),
                        Cfg("dpdk_chain", "DPDK -> DPDK, chained",
-                           lambda d=d, s=size, g=segs: run_dpdk(
-                               T, A, TMP, d, s, 2048, g),
+                           lambda d=d, s=size: run_dpdk(T, A, TMP, d, s,
+                                                        2048),
                            "testpmd txonly", "testpmd rxonly",
                            "bsize 2048, %d buffers/frame" % len(segs))]
             groups.append(Group("hdr-%d-%s" % (size, d), "tput", d, size,
