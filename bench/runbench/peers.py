@@ -46,8 +46,10 @@ class MemifPerf:
         return self.p.poll() is None
 
     def interrupt(self):
+        """SIGINT to its process group: memif-perf, and perf stat when it
+        runs under it (perf passes no signal on to its workload)."""
         if self.alive():
-            os.kill(self.p.pid, signal.SIGINT)
+            os.killpg(self.p.pid, signal.SIGINT)
 
     def wait(self, timeout):
         try:

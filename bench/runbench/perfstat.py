@@ -157,6 +157,7 @@ def syscalls_per_rt(t, a, tmp, kind, n1, n2):
                              S.cpus[1], 64, 2048, rx_mode=kind, count=n,
                              wrap=[t.perf, "stat", "-x,", "-o", fp, "-e", ev])
             ping.wait(300)
+            echo.interrupt()  # serve mode: it would wait for the next peer
             echo.wait(60)
             for side, f in (("ping", fp), ("echo", fe)):
                 c = perf_counts(f)

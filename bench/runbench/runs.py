@@ -260,6 +260,8 @@ def run_ping(t, a, tmp, rx_mode, count, path="copy"):
     ping = MemifPerf(t, tmp, "ping", "slave", "ping", sock, c1, 64, 2048,
                      path=path, rx_mode=rx_mode, count=count)
     res = ping.wait(120)
+    # echo --duration 0 serves one peer after another: end it.
+    echo.interrupt()
     echo.wait(20)
     lat = res["latency_ns"]
     notes = []
