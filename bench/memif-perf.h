@@ -218,6 +218,7 @@ static inline const char *role_name(const struct opts *o)
 }
 
 /* perf-opts.c */
+void opts_defaults(struct opts *o);
 int opts_parse(int argc, char **argv, struct opts *o);
 
 /* perf-worker.c */

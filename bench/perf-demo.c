@@ -11,14 +11,13 @@
 
 #include "memif-perf.h"
 
+/* The command line's defaults, as a slave with no time limit, saying
+ * nothing: demo_opts() sets the roles and the sender's --duration. */
 static void demo_defaults(struct opts *o)
 {
-	memset(o, 0, sizeof(*o));
-	o->queues = 1;
-	o->ring_log2 = 10;
-	o->buffer_size = 2048;
-	o->burst = 32;
-	o->size = 64;
+	opts_defaults(o);
+	o->master = false;
+	o->duration = 0;
 	o->wait_timeout = 5;
 	o->silent = true;
 	o->quiet = true;

@@ -404,7 +404,7 @@ static int opt_output(int c, const char *arg, struct opts *o,
 	return 0;
 }
 
-static void opts_defaults(struct opts *o)
+void opts_defaults(struct opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->master = true;
