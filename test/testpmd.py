@@ -12,6 +12,7 @@ test/interop/testpmd-interop.py and test/conform/run-dpdk.py.
   wait_listening()
                   DPDK's client connects once and never retries: our
                   master must listen before it starts
+  kill_all()      what was started for a run, killed on the way out
 
 Socket addresses are spelled as memif-perf spells them: "@name" is the
 abstract namespace (DPDK's `socket=name`, abstract by default), anything
@@ -126,6 +127,23 @@ def command(exe, port, prefix, app, cpu=0, memory=("--no-huge", "-m", "256"),
     if log_level:
         argv.append("--log-level=" + log_level)
     return argv + ["--vdev=" + port, "--"] + list(app)
+
+
+def kill_all(procs):
+    """SIGKILL each process in @procs that still runs, with its process
+    group (each was started in a session of its own), and empty the
+    list: what the scripts do on the way out of a run."""
+    for p in procs:
+        if p.poll() is None:
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+    del procs[:]
 
 
 def remove_runtime_dir(prefix):

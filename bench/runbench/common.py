@@ -3,10 +3,10 @@
 settings main() takes from the command line, logging, and the processes
 started (all killed after each run)."""
 
-import os
-import signal
 import subprocess
 import sys
+
+import testpmd
 
 RING_LOG2 = 10          # both peers: 1024-slot rings (DPDK rsize=10)
 BURST = 32              # memif-perf --burst and testpmd's default burst
@@ -45,17 +45,7 @@ class RunError(Exception):
 
 
 def kill_all():
-    for p in procs:
-        if p.poll() is None:
-            try:
-                os.killpg(p.pid, signal.SIGKILL)
-            except OSError:
-                pass
-            try:
-                p.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                pass
-    del procs[:]
+    testpmd.kill_all(procs)
 
 
 def popen(argv, **kw):

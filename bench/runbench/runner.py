@@ -10,8 +10,8 @@ import time
 import testpmd
 
 from .common import DIRS, RunError, kill_all, log
-from .runs import (bsize_for, probe, roles_for, run_dpdk, run_floor,
-                   run_mixed, run_ours, run_ping, run_pingpong)
+from .runs import (bsize_for, probe, run_dpdk, run_floor, run_mixed,
+                   run_ours, run_ping, run_pingpong)
 
 
 class Cfg:
@@ -31,80 +31,81 @@ class Group:
         self.err = {c.key: [] for c in cfgs}
 
 
-def make_groups(t, a, tmp):
-    groups = []
-    lat_n = a.ping_count
-    for size in a.sizes:
-        for d in DIRS:
-            tx_role, rx_role, _, _ = roles_for(d)
-            b = bsize_for(size)
-            cf = [Cfg("dpdk", "DPDK -> DPDK",
-                      lambda d=d, s=size, b=b: run_dpdk(t, a, tmp, d, s, b),
-                      "testpmd txonly", "testpmd rxonly",
-                      "bsize %d" % b),
-                  Cfg("copy", "ours -> ours, copy",
-                      lambda d=d, s=size, b=b: run_ours(t, a, tmp, d, s,
-                                                        "copy", "headers", b),
-                      "memif-perf tx", "memif-perf rx", "bsize %d" % b),
-                  Cfg("inplace", "ours -> ours, in-place",
-                      lambda d=d, s=size, b=b: run_ours(t, a, tmp, d, s,
-                                                        "inplace", "headers",
-                                                        b),
-                      "memif-perf tx", "memif-perf rx", "bsize %d" % b),
-                  Cfg("ours2dpdk", "ours -> DPDK",
-                      lambda d=d, s=size: run_mixed(t, a, tmp, d, s, True),
-                      "memif-perf tx", "testpmd rxonly", "bsize %d" % b),
-                  Cfg("dpdk2ours", "DPDK -> ours",
-                      lambda d=d, s=size: run_mixed(t, a, tmp, d, s, False),
-                      "testpmd txonly", "memif-perf rx", "bsize %d" % b)]
-            if size > 2048 and not a.no_chains:
-                segs = testpmd.segments(size, 2048)
-                cf += [Cfg("copy_chain", "ours -> ours, copy, chained",
-                           lambda d=d, s=size: run_ours(t, a, tmp, d, s,
-                                                        "copy", "headers",
-                                                        2048),
-                           "memif-perf tx", "memif-perf rx",
-                           "bsize 2048, %d buffers/frame" % len(segs)),
-                       Cfg("dpdk_chain", "DPDK -> DPDK, chained",
-                           lambda d=d, s=size: run_dpdk(t, a, tmp, d, s,
-                                                        2048),
-                           "testpmd txonly", "testpmd rxonly",
-                           "bsize 2048, %d buffers/frame" % len(segs))]
-            groups.append(Group("hdr-%d-%s" % (size, d), "tput", d, size,
-                                "headers", cf, "dpdk", "mpps"))
-    for size in a.sizes:
-        if size not in a.full_sizes:
-            continue
-        for d in DIRS:
-            b = bsize_for(size)
-            cf = [Cfg("floor", "floor (bench-floor)",
-                      lambda d=d, s=size: run_floor(t, a, tmp, d, s),
-                      "writer", "reader", "slot %d" % b),
-                  Cfg("copy", "ours -> ours, copy",
-                      lambda d=d, s=size, b=b: run_ours(t, a, tmp, d, s,
-                                                        "copy", "full", b),
-                      "memif-perf tx", "memif-perf rx", "bsize %d" % b),
-                  Cfg("inplace", "ours -> ours, in-place",
-                      lambda d=d, s=size, b=b: run_ours(t, a, tmp, d, s,
-                                                        "inplace", "full", b),
-                      "memif-perf tx", "memif-perf rx", "bsize %d" % b)]
-            groups.append(Group("full-%d-%s" % (size, d), "tput", d, size,
-                                "full", cf, "floor", "gBps"))
+def ours_cfgs(t, a, tmp, d, size, fill, b):
+    """memif-perf -> memif-perf on the copy path and in place."""
+    return [Cfg("copy", "ours -> ours, copy",
+                lambda: run_ours(t, a, tmp, d, size, "copy", fill, b),
+                "memif-perf tx", "memif-perf rx", "bsize %d" % b),
+            Cfg("inplace", "ours -> ours, in-place",
+                lambda: run_ours(t, a, tmp, d, size, "inplace", fill, b),
+                "memif-perf tx", "memif-perf rx", "bsize %d" % b)]
+
+
+def hdr_group(t, a, tmp, d, size):
+    """Headers only, against DPDK -> DPDK: our two paths, the mixed pairs,
+    and above 2048 B the chained rows unless --no-chains."""
+    b = bsize_for(size)
+    cf = ([Cfg("dpdk", "DPDK -> DPDK",
+               lambda: run_dpdk(t, a, tmp, d, size, b),
+               "testpmd txonly", "testpmd rxonly", "bsize %d" % b)] +
+          ours_cfgs(t, a, tmp, d, size, "headers", b) +
+          [Cfg("ours2dpdk", "ours -> DPDK",
+               lambda: run_mixed(t, a, tmp, d, size, True),
+               "memif-perf tx", "testpmd rxonly", "bsize %d" % b),
+           Cfg("dpdk2ours", "DPDK -> ours",
+               lambda: run_mixed(t, a, tmp, d, size, False),
+               "testpmd txonly", "memif-perf rx", "bsize %d" % b)])
+    if size > 2048 and not a.no_chains:
+        info = ("bsize 2048, %d buffers/frame"
+                % len(testpmd.segments(size, 2048)))
+        cf += [Cfg("copy_chain", "ours -> ours, copy, chained",
+                   lambda: run_ours(t, a, tmp, d, size, "copy", "headers",
+                                    2048),
+                   "memif-perf tx", "memif-perf rx", info),
+               Cfg("dpdk_chain", "DPDK -> DPDK, chained",
+                   lambda: run_dpdk(t, a, tmp, d, size, 2048),
+                   "testpmd txonly", "testpmd rxonly", info)]
+    return Group("hdr-%d-%s" % (size, d), "tput", d, size, "headers", cf,
+                 "dpdk", "mpps")
+
+
+def full_group(t, a, tmp, d, size):
+    """The whole payload written and read, against the floor."""
+    b = bsize_for(size)
+    cf = ([Cfg("floor", "floor (bench-floor)",
+               lambda: run_floor(t, a, tmp, d, size),
+               "writer", "reader", "slot %d" % b)] +
+          ours_cfgs(t, a, tmp, d, size, "full", b))
+    return Group("full-%d-%s" % (size, d), "tput", d, size, "full", cf,
+                 "floor", "gBps")
+
+
+def latency_group(t, a, tmp):
+    n = a.ping_count
     cf = [Cfg("eventfd", "raw eventfd ping-pong (epoll_wait)",
-              lambda: run_pingpong(t, a, tmp, lat_n), "bench-pingpong",
+              lambda: run_pingpong(t, a, tmp, n), "bench-pingpong",
               "bench-pingpong", "2 processes"),
           Cfg("interrupt", "memif-perf ping, interrupt",
-              lambda: run_ping(t, a, tmp, "interrupt", lat_n),
+              lambda: run_ping(t, a, tmp, "interrupt", n),
               "memif-perf ping", "memif-perf echo", "both interrupt"),
           Cfg("edge", "memif-perf ping, interrupt (edge)",
-              lambda: run_ping(t, a, tmp, "edge", lat_n),
+              lambda: run_ping(t, a, tmp, "edge", n),
               "memif-perf ping", "memif-perf echo",
               "both interrupt, edge-triggered epoll"),
           Cfg("polling", "memif-perf ping, polling",
-              lambda: run_ping(t, a, tmp, "polling", lat_n),
+              lambda: run_ping(t, a, tmp, "polling", n),
               "memif-perf ping", "memif-perf echo", "both polling")]
-    groups.append(Group("latency", "lat", "s2m", 64, "headers", cf,
-                        "eventfd", "p50"))
+    return Group("latency", "lat", "s2m", 64, "headers", cf, "eventfd",
+                 "p50")
+
+
+def make_groups(t, a, tmp):
+    """Every comparison the options ask for, in the order they run."""
+    groups = [hdr_group(t, a, tmp, d, size)
+              for size in a.sizes for d in DIRS]
+    groups += [full_group(t, a, tmp, d, size)
+               for size in a.sizes if size in a.full_sizes for d in DIRS]
+    groups.append(latency_group(t, a, tmp))
     if a.only:
         rx = re.compile(a.only)
         groups = [g for g in groups if rx.search(g.name)]

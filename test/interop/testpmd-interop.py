@@ -121,21 +121,8 @@ def say(msg=""):
     print(msg, flush=True)
 
 
-def kill_all():
-    for p in procs:
-        if p.poll() is None:
-            try:
-                os.killpg(p.pid, signal.SIGKILL)
-            except OSError:
-                pass
-            try:
-                p.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                pass
-
-
 def on_term(sig, frame):
-    kill_all()
+    testpmd.kill_all(procs)
     sys.exit(1)
 
 
@@ -635,7 +622,7 @@ def run(a):
         say("FAIL: %s" % e)
         verdict = 1
     finally:
-        kill_all()
+        testpmd.kill_all(procs)
         if verdict:
             if tp:
                 say("---- testpmd output (last lines) ----")
