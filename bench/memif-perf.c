@@ -27,9 +27,12 @@
  * pairs and a master may grant fewer; a master takes whatever the slave asks
  * and ignores --queues.  The workers follow the connection's counts (see
  * plan_workers()), and --count is split over them.
+ *
+ * This file runs the connection: the callbacks, one session after another,
+ * the main thread's watch over the workers, and main().  The rest is in
+ * perf-opts.c, perf-worker.c, perf-report.c and perf-demo.c (memif-perf.h).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
@@ -39,210 +42,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <memif/memif.h>
 
-#include "perf-pkt.h"
+#include "memif-perf.h"
 
-#define MAX_BURST 256
-#define MAX_CPUS 256
-#define PING_TIMEOUT_NS 1000000000ull
-#define RETURN_IDLE_NS 200000000ull /* tx mode: wait for reflected packets */
 #define DRAIN_WAIT_NS 1000000000ull /* before close: let the peer read */
-#define NSEC 1000000000ull
-
-enum mode { MODE_TX, MODE_RX, MODE_ECHO, MODE_PING, MODE_NONE };
-
-static const char *const mode_names[] = { "tx", "rx", "echo", "ping" };
-
-struct opts {
-	enum mode mode;
-	bool master;
-	const char *socket; /* NULL: the library default */
-	uint32_t id;
-	const char *secret;
-	unsigned int queues;
-	unsigned int ring_log2;
-	unsigned int buffer_size;
-	unsigned int burst;
-	unsigned int size;
-	bool interrupt;
-	bool edge; /* interrupt, waited for edge-triggered (epoll EPOLLET) */
-	bool spin; /* polling: no PAUSE backoff when idle */
-	bool inplace;
-	bool full;
-	bool raw;
-	bool allow_unsealed; /* master: accept unsealed peer regions */
-	int cpus[MAX_CPUS];
-	unsigned int ncpus;
-	double duration; /* seconds, 0 = no limit */
-	uint64_t count; /* packets (pings) over all queues, 0 = no limit */
-	double wait_timeout; /* seconds, 0 = forever */
-	bool json;
-	bool quiet; /* no progress line */
-	bool silent; /* nothing at all on stdout/stderr (demo children) */
-	int verbose;
-};
-
-/* Everything the end of a run reports; plain data so the demo can pass it
- * through a pipe. */
-struct result {
-	int exit_code;
-	bool connected;
-	uint64_t tx_pkts, tx_bytes, rx_pkts, rx_bytes;
-	double tx_secs, rx_secs;
-	uint64_t loss, reorder, corrupt, foreign, misqueued;
-	uint64_t tx_ring_full, ping_timeouts;
-	uint64_t rx_calls, rx_nonempty;
-	uint64_t lib_bad_desc, lib_too_long, lib_ring_full;
-	uint64_t lib_irq_tx, lib_irq_rx;
-	uint64_t lat_n, lat_min, lat_p50, lat_p99, lat_p999, lat_max;
-	double lat_mean;
-};
-
-/* Published by a worker with relaxed stores, read by the progress line. */
-struct qpub {
-	_Atomic uint64_t tx_pkts, tx_bytes, rx_pkts, rx_bytes;
-	_Atomic uint64_t loss, reorder, corrupt;
-	_Atomic uint64_t rtt_n, rtt_sum;
-};
-
-/* One queue's totals over the sessions (serve mode has many). */
-struct qsum {
-	uint64_t tx_pkts, tx_bytes, rx_pkts, rx_bytes;
-	uint64_t loss, reorder, corrupt;
-	uint64_t tx_ns, rx_ns; /* the queue's own send and receive windows */
-	int err; /* the last library error that ended the queue's worker */
-};
-
-/* A connection's shape, from the details on_connect saw. */
-struct shape {
-	unsigned int rx_queues, tx_queues, ring_size, buffer_size;
-};
-
-struct perf;
-
-struct worker {
-	struct qpub pub; /* first: its own cache lines */
-	struct perf *p;
-	pthread_t th;
-	uint8_t qid; /* RX queue, and TX queue except for echo */
-	uint8_t txq; /* echo: where this queue's packets go back */
-	bool has_rx; /* qid has an RX ring (tx mode: check reflections) */
-	pthread_mutex_t *txlock; /* echo: txq shared with another worker */
-	int cpu; /* -1: not pinned */
-	int qfd; /* RX queue eventfd (interrupt mode) */
-	int epfd; /* edge mode: epoll on qfd (EPOLLET) and the stop fd */
-	int err; /* library error that ended the worker, 0 if none */
-	/* Owned by the worker thread until it finishes. */
-	uint64_t tx_pkts, tx_bytes, rx_pkts, rx_bytes;
-	uint64_t loss, reorder, corrupt, foreign, misqueued;
-	uint64_t ring_full, timeouts;
-	uint64_t rx_calls, rx_nonempty; /* memif_rx_burst calls, with packets */
-	uint64_t expect; /* next sequence number expected */
-	uint32_t tx_seq; /* next sequence number to send */
-	uint64_t tx_target, rx_target; /* UINT64_MAX = no limit */
-	uint64_t tx_t0, tx_t1, rx_t0, rx_t1, rx_seen;
-	uint32_t slot_cap; /* TX slot capacity seen by memif_tx_alloc */
-	struct perf_tmpl tmpl;
-	uint8_t *stage; /* burst frames, copy path */
-	size_t stride;
-	struct memif_tx_pkt txp[MAX_BURST]; /* the staged frames */
-	struct memif_tx_pkt etx[MAX_BURST]; /* echo: the received views */
-	struct memif_rx_pkt rxp[MAX_BURST];
-	struct memif_tx_buf txb[MAX_BURST];
-	struct perf_hist hist;
-} __attribute__((aligned(64)));
-
-/*
- * Sessions: a run serves one connection, or in serve mode (echo with no
- * --duration and no --count) one after another.  The flags from stop to
- * done and started, sess_gen, neg, nq and w belong to the session; the
- * main thread resets them between sessions (next_session()).
- *
- * The event thread runs on_connect and on_disconnect strictly in turn (no
- * new connection before the last one's on_disconnect has returned), and
- * counts connections in gen.  A session serves connection sess_gen: the
- * one on_connect finds it waiting for (sess_gen 0), or the one already up
- * when the main thread resets (a peer that came back before the main
- * thread was done with the last session).  on_disconnect touches the
- * session only for the session's own connection (sess_gen == gen, under
- * lock); a connection no session took up comes and goes unnoticed.
- */
-struct perf {
-	const struct opts *o;
-	struct memif *m;
-	bool serve; /* echo, no --duration, no --count: peer after peer */
-	int main_fd; /* eventfd: wakes the main thread */
-	int stop_fd; /* eventfd: readable once stopping (drained between
-			sessions, never by a worker) */
-	_Atomic int stop __attribute__((aligned(64))); /* 0, STOP_SOFT, STOP_HARD */
-	_Atomic int connected;
-	_Atomic int disconnected;
-	_Atomic int disconnect_done; /* on_disconnect has taken its snapshot */
-	_Atomic unsigned int done;
-	_Atomic unsigned int sending; /* tx: workers still in their send loop */
-	_Atomic bool reflected; /* tx: some queue got packets back */
-	_Atomic bool closing;
-	_Atomic int signalled; /* SIGINT or SIGTERM seen: the run ends */
-	/* Guards started, det*, dtmp, neg, gen, sess_gen and link_*. */
-	pthread_mutex_t lock;
-	bool started;
-	unsigned long gen; /* on_connect calls so far: the latest connection */
-	unsigned long sess_gen; /* the session's connection, 0 = waiting */
-	bool link_up; /* between on_connect and on_disconnect */
-	struct shape link_neg; /* the latest connection's shape */
-	struct shape neg; /* the session's connection's shape */
-	unsigned int nq; /* workers: set before they start, fixed after */
-	struct worker *w;
-	pthread_mutex_t *txlock; /* echo with more RX than TX queues */
-	unsigned int ntxlock;
-	struct memif_details *det; /* last snapshot that had the queues */
-	struct memif_details *dtmp;
-	bool det_valid;
-	bool det_final; /* taken at the end, not by the periodic tick */
-	/* Totals of the sessions folded so far (fold_workers, fold_lib). */
-	unsigned int sessions; /* connections served */
-	struct result tot;
-	struct perf_hist *hist;
-	struct qsum *qs; /* MEMIF_MAX_QUEUES + 1 entries */
-	unsigned int nqs; /* the most workers a session had */
-	/* Sessions with a library snapshot, and those whose last one was
-	 * periodic (the link went down before the final one). */
-	unsigned int lib_snaps, lib_periodic;
-};
-
-#define STOP_SOFT 1 /* duration/count/signal: finish what is in flight */
-#define STOP_HARD 2 /* link gone: leave the data path now */
 
 static struct perf *volatile g_perf; /* for the signal handler */
-
-static inline uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NSEC + (uint64_t)ts.tv_nsec;
-}
-
-static inline int stopping(const struct perf *p)
-{
-	return atomic_load_explicit(&p->stop, memory_order_relaxed);
-}
-
-static void kick(int fd)
-{
-	uint64_t one = 1;
-	ssize_t r;
-
-	r = write(fd, &one, sizeof(one));
-	(void)r; /* EAGAIN: already readable, which is all we want */
-}
 
 static void request_stop(struct perf *p, int level)
 {
@@ -267,640 +77,6 @@ static void on_signal(int sig)
 	    (!p->serve && atomic_load(&p->stop) >= STOP_SOFT))
 		_exit(130);
 	request_stop(p, STOP_SOFT);
-}
-
-/* ---- per-queue data path ------------------------------------------------ */
-
-static void publish(struct worker *w)
-{
-	struct qpub *q = &w->pub;
-
-	atomic_store_explicit(&q->tx_pkts, w->tx_pkts, memory_order_relaxed);
-	atomic_store_explicit(&q->tx_bytes, w->tx_bytes, memory_order_relaxed);
-	atomic_store_explicit(&q->rx_pkts, w->rx_pkts, memory_order_relaxed);
-	atomic_store_explicit(&q->rx_bytes, w->rx_bytes, memory_order_relaxed);
-	atomic_store_explicit(&q->loss, w->loss, memory_order_relaxed);
-	atomic_store_explicit(&q->reorder, w->reorder, memory_order_relaxed);
-	atomic_store_explicit(&q->corrupt, w->corrupt, memory_order_relaxed);
-}
-
-/*
- * Sleep until the peer signals the queue or the stop fd is readable.
- * Interrupt mode: poll() the eventfd, level-triggered; the library's
- * memif_rx_burst clears it when it finds the ring empty, so a wake-up is
- * the poll plus that read.  Edge mode: epoll_wait() with the eventfd
- * registered EPOLLET; the library never reads it, so a wake-up is this one
- * syscall.
- */
-static void wait_rx(struct worker *w, int timeout_ms)
-{
-	struct pollfd pfd[2] = {
-		{ .fd = w->qfd, .events = POLLIN },
-		{ .fd = w->p->stop_fd, .events = POLLIN },
-	};
-	struct epoll_event ev[2];
-
-	if (w->epfd >= 0)
-		(void)epoll_wait(w->epfd, ev, 2, timeout_ms);
-	else
-		(void)poll(pfd, 2, timeout_ms);
-}
-
-/* Edge mode: the worker's epoll set.  Without it the worker could only
- * poll() an eventfd that nobody clears, which would spin: on failure it
- * reports the error and does not run. */
-static void edge_setup(struct worker *w)
-{
-	struct epoll_event ev = { .events = EPOLLIN | EPOLLET };
-
-	w->epfd = -1;
-	if (!w->p->o->edge || w->qfd < 0)
-		return;
-	w->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (w->epfd < 0)
-		goto fail;
-	ev.data.fd = w->qfd;
-	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->qfd, &ev))
-		goto fail;
-	ev.events = EPOLLIN;
-	ev.data.fd = w->p->stop_fd;
-	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->p->stop_fd, &ev))
-		goto fail;
-	return;
-fail:
-	fprintf(stderr, "memif-perf: queue %u: epoll: %s\n", w->qid,
-		strerror(errno));
-	if (w->epfd >= 0)
-		close(w->epfd);
-	w->epfd = -1;
-	w->err = MEMIF_ERR_SYSCALL;
-}
-
-/*
- * A polling loop that found nothing to do (ring empty, or full for the
- * sender) waits a little before it looks again, doubling up to 2^6 PAUSEs
- * while it stays idle (how long a PAUSE takes depends on the cpu).  Each look at an index the peer
- * is about to move pulls its cache line over and makes the peer's next
- * store wait for it; on a shared physical core a tight reload loop also
- * takes issue slots from the sibling.  Reset to 0 on progress.
- */
-static inline void idle_backoff(unsigned int *level)
-{
-	unsigned int i, n = 1u << *level;
-
-	for (i = 0; i < n; i++) {
-#if defined(__x86_64__) || defined(__i386__)
-		__builtin_ia32_pause();
-#elif defined(__aarch64__)
-		__asm__ __volatile__("yield" ::: "memory");
-#else
-		atomic_signal_fence(memory_order_seq_cst);
-#endif
-	}
-	if (*level < 6)
-		(*level)++;
-}
-
-/* Coarse receive window: called every few hundred bursts and before
- * sleeping, never per packet. */
-static void rx_clock(struct worker *w)
-{
-	if (w->rx_pkts != w->rx_seen) {
-		w->rx_t1 = now_ns();
-		w->rx_seen = w->rx_pkts;
-	}
-}
-
-/* Verify a burst and account loss/reorder by sequence number.  Counters
- * live in locals so the compiler keeps them in registers. */
-static void rx_account(struct worker *w, const struct memif_rx_pkt *pk,
-		       uint16_t n)
-{
-	uint64_t bytes = 0, expect = w->expect, loss = w->loss;
-	uint64_t reorder = w->reorder, corrupt = w->corrupt;
-	uint64_t foreign = w->foreign, misq = w->misqueued;
-	bool raw = w->p->o->raw;
-	struct perf_info info;
-	enum perf_verdict v;
-	int32_t d;
-	uint16_t i;
-
-	/* The data was written by the other core: start every miss of the
-	 * burst at once instead of taking them one by one. */
-	for (i = 0; i < n; i++)
-		__builtin_prefetch(pk[i].data + (raw ? 0 : PERF_L2L4_LEN));
-	for (i = 0; i < n; i++) {
-		bytes += pk[i].len;
-		v = perf_verify(pk[i].data, pk[i].len, raw, &info);
-		if (v == PERF_PKT_FOREIGN) {
-			foreign++;
-			continue;
-		}
-		if (v == PERF_PKT_CORRUPT) {
-			corrupt++;
-			continue;
-		}
-		if (info.qid != w->qid) {
-			misq++;
-			continue;
-		}
-		d = (int32_t)(info.seq - (uint32_t)expect);
-		if (d == 0) {
-			expect++;
-		} else if (d > 0) {
-			loss += (uint64_t)d; /* provisional: may arrive late */
-			expect += (uint64_t)d + 1;
-		} else {
-			reorder++;
-			if (loss)
-				loss--;
-		}
-	}
-	w->rx_pkts += n;
-	w->rx_bytes += bytes;
-	w->expect = expect;
-	w->loss = loss;
-	w->reorder = reorder;
-	w->corrupt = corrupt;
-	w->foreign = foreign;
-	w->misqueued = misq;
-}
-
-/* One non-blocking receive; returns the number of packets or -1 when the
- * worker must end (error recorded). */
-static int rx_once(struct worker *w)
-{
-	uint16_t n = 0;
-	int rc;
-
-	rc = memif_rx_burst(w->p->m, w->qid, w->rxp, (uint16_t)w->p->o->burst,
-			    &n);
-	w->rx_calls++;
-	if (rc == MEMIF_ERR_AGAIN)
-		return 0;
-	if (rc) {
-		if (rc != MEMIF_ERR_DISCONNECTED)
-			w->err = rc;
-		return -1;
-	}
-	if (n) {
-		if (!w->rx_t0)
-			w->rx_t0 = now_ns();
-		w->rx_nonempty++;
-		rx_account(w, w->rxp, n);
-	}
-	return n;
-}
-
-static bool tx_failed(struct worker *w, int rc)
-{
-	if (rc == MEMIF_OK || rc == MEMIF_ERR_AGAIN)
-		return false;
-	if (rc != MEMIF_ERR_DISCONNECTED)
-		w->err = rc;
-	return true;
-}
-
-/* tx: generate; also verify whatever comes back (a reflector). */
-static void run_tx(struct worker *w)
-{
-	struct perf *p = w->p;
-	const struct opts *o = p->o;
-	struct memif *m = p->m;
-	uint32_t size = o->size;
-	uint16_t n, k, got, pend_off = 0, pend_n = 0;
-	/* Look for reflected packets now and then, not after every burst:
-	 * a reflector's ring holds 1024 slots, 8 bursts are 256. */
-	unsigned int iter = 0, rx_every = o->interrupt ? 64 : 8, idle = 0;
-	uint64_t idle_since;
-	bool others;
-	int rc, r;
-	uint16_t i;
-
-	w->tx_t0 = now_ns();
-	while (!stopping(p)) {
-		if (o->inplace) {
-			n = (uint16_t)o->burst;
-			if (w->tx_target - w->tx_pkts < n)
-				n = (uint16_t)(w->tx_target - w->tx_pkts);
-			if (!n)
-				break;
-			rc = memif_tx_alloc(m, w->qid, w->txb, n, &got);
-			if (tx_failed(w, rc))
-				break;
-			if (got && w->txb[0].len < size) {
-				w->slot_cap = w->txb[0].len;
-				w->err = MEMIF_ERR_PKT_LEN;
-				break;
-			}
-			for (i = 0; i < got; i++) {
-				perf_build(&w->tmpl, w->txb[i].data,
-					   w->tx_seq + i, 0, 0);
-				w->txb[i].len = size;
-			}
-			k = 0;
-			if (got) {
-				rc = memif_tx_commit(m, w->qid, w->txb, got,
-						     &k);
-				if (tx_failed(w, rc))
-					break;
-			}
-			w->tx_seq += k;
-		} else {
-			if (!pend_n) {
-				n = (uint16_t)o->burst;
-				if (w->tx_target - w->tx_pkts < n)
-					n = (uint16_t)(w->tx_target -
-						       w->tx_pkts);
-				if (!n)
-					break;
-				for (i = 0; i < n; i++)
-					perf_build(&w->tmpl,
-						   w->stage + i * w->stride,
-						   w->tx_seq + i, 0, 0);
-				w->tx_seq += n;
-				pend_off = 0;
-				pend_n = n;
-			}
-			k = 0;
-			rc = memif_tx_burst(m, w->qid, w->txp + pend_off,
-					    pend_n, &k);
-			if (tx_failed(w, rc))
-				break;
-			pend_off += k;
-			pend_n -= k;
-		}
-		if (k) {
-			w->tx_pkts += k;
-			w->tx_bytes += (uint64_t)k * size;
-			idle = 0;
-		} else {
-			w->ring_full++;
-			if (!o->spin)
-				idle_backoff(&idle);
-		}
-		if (++iter % rx_every == 0 && w->has_rx && rx_once(w) < 0)
-			break;
-		if ((iter & 255) == 0)
-			rx_clock(w);
-		publish(w);
-	}
-	w->tx_t1 = now_ns();
-	atomic_fetch_sub(&p->sending, 1);
-	if (w->rx_pkts)
-		atomic_store(&p->reflected, true);
-	/* Something reflects our packets: wait for the ones in flight.  Keep
-	 * the ring drained while other queues still send, too: a reflector
-	 * with fewer TX queues than we have sends theirs back here, and
-	 * stalls them when this ring is full. */
-	idle_since = w->tx_t1;
-	idle = 0;
-	while (w->has_rx && !w->err && stopping(p) != STOP_HARD) {
-		others = atomic_load(&p->sending) && atomic_load(&p->reflected);
-		if (!others && !(w->rx_pkts && w->rx_pkts < w->tx_pkts))
-			break;
-		r = rx_once(w);
-		if (r < 0)
-			break;
-		if (r > 0) {
-			idle_since = now_ns();
-			idle = 0;
-		} else if (!others && now_ns() - idle_since > RETURN_IDLE_NS) {
-			break;
-		} else if (o->interrupt) {
-			wait_rx(w, 10);
-		} else if (!o->spin) {
-			idle_backoff(&idle);
-		}
-	}
-	rx_clock(w);
-	publish(w);
-}
-
-/* rx: sink and verify. */
-static void run_rx(struct worker *w)
-{
-	struct perf *p = w->p;
-	const struct opts *o = p->o;
-	unsigned int iter = 0, idle = 0;
-	int r;
-
-	while (!stopping(p) && w->rx_pkts < w->rx_target) {
-		r = rx_once(w);
-		if (r < 0)
-			break;
-		if (r > 0) {
-			publish(w);
-			idle = 0;
-		} else if (o->interrupt) {
-			rx_clock(w);
-			wait_rx(w, 1000);
-		} else if (!o->spin) {
-			idle_backoff(&idle);
-		}
-		if ((++iter & 255) == 0)
-			rx_clock(w);
-	}
-	rx_clock(w);
-	publish(w);
-}
-
-/* Send back the @n packets just received, in order, on TX queue w->txq:
- * the same queue, or that modulo the TX count when the peer asked for
- * fewer TX than RX queues. */
-static bool echo_send(struct worker *w, uint16_t n)
-{
-	struct perf *p = w->p;
-	struct memif *m = p->m;
-	uint16_t off = 0, got, k, sent;
-	uint8_t txq = w->txq;
-	int rc;
-
-	for (k = 0; k < n; k++) {
-		w->etx[k].data = w->rxp[k].data;
-		w->etx[k].len = w->rxp[k].len;
-	}
-	while (off < n) {
-		if (stopping(p) == STOP_HARD)
-			return false;
-		sent = 0;
-		if (p->o->inplace &&
-		    (!w->slot_cap || w->rxp[off].len <= w->slot_cap)) {
-			rc = memif_tx_alloc(m, txq, w->txb, (uint16_t)(n - off),
-					    &got);
-			if (tx_failed(w, rc))
-				return false;
-			if (got)
-				w->slot_cap = w->txb[0].len;
-			for (k = 0; k < got; k++) {
-				if (w->rxp[off + k].len > w->txb[k].len)
-					break;
-				memcpy(w->txb[k].data, w->rxp[off + k].data,
-				       w->rxp[off + k].len);
-				w->txb[k].len = w->rxp[off + k].len;
-			}
-			/* k == 0 with got > 0 drops the reservation; the
-			 * packet then goes by copy (chained) below. */
-			if (got) {
-				rc = memif_tx_commit(m, txq, w->txb, k, &sent);
-				if (tx_failed(w, rc))
-					return false;
-			}
-			if (got && !k) {
-				rc = memif_tx_burst(m, txq, w->etx + off, 1,
-						    &sent);
-				if (tx_failed(w, rc))
-					return false;
-			}
-		} else {
-			rc = memif_tx_burst(m, txq, w->etx + off,
-					    (uint16_t)(n - off), &sent);
-			if (tx_failed(w, rc))
-				return false;
-		}
-		if (sent) {
-			for (k = off; k < off + sent; k++)
-				w->tx_bytes += w->rxp[k].len;
-			w->tx_pkts += sent;
-			off += sent;
-		} else {
-			w->ring_full++;
-			/* Nobody may read that ring any more: once asked
-			 * to stop, do not wait for it. */
-			if (stopping(p))
-				return false;
-		}
-	}
-	return true;
-}
-
-/* echo: reflect what arrives, verifying it on the way. */
-static void run_echo(struct worker *w)
-{
-	struct perf *p = w->p;
-	const struct opts *o = p->o;
-	unsigned int iter = 0;
-	bool ok;
-	int r;
-
-	w->tx_t0 = now_ns();
-	while (!stopping(p)) {
-		r = rx_once(w);
-		if (r < 0)
-			break;
-		if (r > 0) {
-			/* A shared TX queue: one thread between alloc and
-			 * commit, or the second alloc replaces the first's
-			 * reservation. */
-			if (w->txlock)
-				pthread_mutex_lock(w->txlock);
-			ok = echo_send(w, (uint16_t)r);
-			if (w->txlock)
-				pthread_mutex_unlock(w->txlock);
-			if (!ok)
-				break;
-			publish(w);
-		} else if (o->interrupt) {
-			rx_clock(w);
-			wait_rx(w, 1000);
-		}
-		if ((++iter & 255) == 0)
-			rx_clock(w);
-	}
-	w->tx_t1 = now_ns();
-	rx_clock(w);
-	publish(w);
-}
-
-/* Account one ping reply's sequence number; true if it is the awaited
- * one. */
-static bool ping_seq(struct worker *w, uint32_t seq, uint32_t want)
-{
-	int32_t d = (int32_t)(seq - (uint32_t)w->expect);
-
-	if (d >= 0) {
-		w->expect += (uint64_t)d + 1;
-	} else {
-		w->reorder++; /* a reply that came after its timeout */
-	}
-	return seq == want;
-}
-
-/* ping: one packet in flight per queue; RTT from the timestamp it
- * carries. */
-static void run_ping(struct worker *w)
-{
-	struct perf *p = w->p;
-	const struct opts *o = p->o;
-	struct memif *m = p->m;
-	struct perf_info info;
-	enum perf_verdict v;
-	uint64_t t0, t1, deadline, now;
-	uint16_t n, k, i, got;
-	unsigned int spins;
-	bool answered;
-	uint32_t seq;
-	int rc;
-
-	w->tx_t0 = now_ns();
-	while (!stopping(p)) {
-		if (w->tx_pkts >= w->tx_target)
-			break;
-		seq = w->tx_seq++;
-		t0 = now_ns();
-		for (;;) {
-			k = 0;
-			if (o->inplace) {
-				rc = memif_tx_alloc(m, w->qid, w->txb, 1, &got);
-				if (tx_failed(w, rc))
-					goto out;
-				if (got && w->txb[0].len < o->size) {
-					w->slot_cap = w->txb[0].len;
-					w->err = MEMIF_ERR_PKT_LEN;
-					goto out;
-				}
-				if (got) {
-					perf_build(&w->tmpl, w->txb[0].data,
-						   seq, t0, PERF_F_PING);
-					w->txb[0].len = o->size;
-					rc = memif_tx_commit(m, w->qid, w->txb,
-							     1, &k);
-					if (tx_failed(w, rc))
-						goto out;
-				}
-			} else {
-				perf_build(&w->tmpl, w->stage, seq, t0,
-					   PERF_F_PING);
-				rc = memif_tx_burst(m, w->qid, w->txp, 1, &k);
-				if (tx_failed(w, rc))
-					goto out;
-			}
-			if (k)
-				break;
-			w->ring_full++;
-			if (stopping(p) == STOP_HARD)
-				goto out;
-		}
-		w->tx_pkts++;
-		w->tx_bytes += o->size;
-
-		answered = false;
-		deadline = t0 + PING_TIMEOUT_NS;
-		spins = 0;
-		while (!answered) {
-			n = 0;
-			rc = memif_rx_burst(m, w->qid, w->rxp,
-					    (uint16_t)o->burst, &n);
-			w->rx_calls++;
-			if (rc && rc != MEMIF_ERR_AGAIN) {
-				if (rc != MEMIF_ERR_DISCONNECTED)
-					w->err = rc;
-				goto out;
-			}
-			if (n) {
-				t1 = now_ns();
-				w->rx_nonempty++;
-				if (!w->rx_t0)
-					w->rx_t0 = t1;
-				w->rx_t1 = t1;
-				for (i = 0; i < n; i++) {
-					w->rx_pkts++;
-					w->rx_bytes += w->rxp[i].len;
-					v = perf_verify(w->rxp[i].data,
-							w->rxp[i].len, o->raw,
-							&info);
-					if (v == PERF_PKT_FOREIGN) {
-						w->foreign++;
-						continue;
-					}
-					if (v == PERF_PKT_CORRUPT) {
-						w->corrupt++;
-						continue;
-					}
-					if (info.qid != w->qid) {
-						w->misqueued++;
-						continue;
-					}
-					if (ping_seq(w, info.seq, seq) &&
-					    (info.flags & PERF_F_PING)) {
-						perf_hist_add(&w->hist,
-							      t1 - info.tstamp);
-						answered = true;
-					}
-				}
-				continue;
-			}
-			if (stopping(p) == STOP_HARD)
-				goto out;
-			if (o->interrupt) {
-				now = now_ns();
-				if (now >= deadline)
-					break;
-				wait_rx(w, (int)((deadline - now) / 1000000 +
-						 1));
-			} else if ((++spins & 1023) == 0 &&
-				   now_ns() >= deadline) {
-				break;
-			}
-		}
-		if (!answered) {
-			w->timeouts++;
-			w->loss++;
-		}
-		atomic_store_explicit(&w->pub.rtt_n, w->hist.n,
-				      memory_order_relaxed);
-		atomic_store_explicit(&w->pub.rtt_sum, w->hist.sum,
-				      memory_order_relaxed);
-		publish(w);
-	}
-out:
-	w->tx_t1 = now_ns();
-	publish(w);
-}
-
-static void *worker_main(void *arg)
-{
-	struct worker *w = arg;
-	struct perf *p = w->p;
-	cpu_set_t set;
-	int rc;
-
-	if (w->cpu >= 0) {
-		CPU_ZERO(&set);
-		CPU_SET(w->cpu, &set);
-		if (sched_setaffinity(0, sizeof(set), &set) && !p->o->silent)
-			fprintf(stderr, "memif-perf: queue %u: cannot pin to "
-				"cpu %d: %s\n", w->qid, w->cpu,
-				strerror(errno));
-	}
-	edge_setup(w);
-	switch (w->err ? MODE_NONE : p->o->mode) {
-	case MODE_NONE:
-		break;
-	case MODE_TX:
-		run_tx(w);
-		break;
-	case MODE_RX:
-		run_rx(w);
-		break;
-	case MODE_ECHO:
-		run_echo(w);
-		break;
-	case MODE_PING:
-		run_ping(w);
-		break;
-	}
-	if (w->epfd >= 0)
-		close(w->epfd);
-	w->epfd = -1;
-	/* Hand the last burst's slots back before leaving the data path. */
-	if (w->rx_pkts && stopping(p) != STOP_HARD) {
-		rc = memif_rx_release(p->m, w->qid);
-		(void)rc; /* the link may be going: nothing to do about it */
-	}
-	atomic_fetch_add(&p->done, 1);
-	kick(p->main_fd);
-	return NULL;
 }
 
 /* ---- control: callbacks, connection, progress --------------------------- */
@@ -1004,11 +180,6 @@ static void drain_fd(int fd)
 	(void)r;
 }
 
-static const char *role_name(const struct opts *o)
-{
-	return o->master ? "master" : "slave";
-}
-
 /* Wait for on_connect; report handshake errors as they come.  @first: the
  * run's first wait, the only one --wait-timeout limits (serve mode waits
  * for the next peer as long as it takes). */
@@ -1103,91 +274,6 @@ static int start_workers(struct perf *p)
 	return 0;
 }
 
-static double gbps(uint64_t bytes, double secs)
-{
-	return secs > 0 ? (double)bytes * 8 / secs / 1e9 : 0;
-}
-
-static double mpps(uint64_t pkts, double secs)
-{
-	return secs > 0 ? (double)pkts / secs / 1e6 : 0;
-}
-
-struct snap {
-	uint64_t t, tx, txb, rx, rxb, loss, reorder, corrupt, rtt_n, rtt_sum;
-};
-
-static void take_snap(const struct perf *p, struct snap *s)
-{
-	unsigned int i;
-
-	memset(s, 0, sizeof(*s));
-	s->t = now_ns();
-	for (i = 0; i < p->nq; i++) {
-		const struct qpub *q = &p->w[i].pub;
-
-		s->tx += atomic_load_explicit(&q->tx_pkts,
-					      memory_order_relaxed);
-		s->txb += atomic_load_explicit(&q->tx_bytes,
-					       memory_order_relaxed);
-		s->rx += atomic_load_explicit(&q->rx_pkts,
-					      memory_order_relaxed);
-		s->rxb += atomic_load_explicit(&q->rx_bytes,
-					       memory_order_relaxed);
-		s->loss += atomic_load_explicit(&q->loss, memory_order_relaxed);
-		s->reorder += atomic_load_explicit(&q->reorder,
-						   memory_order_relaxed);
-		s->corrupt += atomic_load_explicit(&q->corrupt,
-						   memory_order_relaxed);
-		s->rtt_n += atomic_load_explicit(&q->rtt_n,
-						 memory_order_relaxed);
-		s->rtt_sum += atomic_load_explicit(&q->rtt_sum,
-						   memory_order_relaxed);
-	}
-}
-
-static void progress(const struct perf *p, const struct snap *a,
-		     const struct snap *b, uint64_t t_start, bool tty)
-{
-	double dt = (double)(b->t - a->t) / 1e9;
-	char line[256];
-	int len;
-
-	if (dt <= 0)
-		return;
-	if (p->o->mode == MODE_PING) {
-		len = snprintf(line, sizeof(line),
-			       "[%4.0fs] ping %.0f/s  rtt avg %.2f us  "
-			       "replies %" PRIu64 "  lost %" PRIu64
-			       "  corrupt %" PRIu64,
-			       (double)(b->t - t_start) / 1e9,
-			       (double)(b->tx - a->tx) / dt,
-			       b->rtt_n > a->rtt_n ?
-				       (double)(b->rtt_sum - a->rtt_sum) /
-					       (double)(b->rtt_n - a->rtt_n) /
-					       1e3 :
-				       0.0,
-			       b->rtt_n, b->loss, b->corrupt);
-	} else {
-		len = snprintf(line, sizeof(line),
-			       "[%4.0fs] tx %7.3f Mpps %7.3f Gbps | rx %7.3f "
-			       "Mpps %7.3f Gbps | loss %" PRIu64
-			       " reorder %" PRIu64 " corrupt %" PRIu64,
-			       (double)(b->t - t_start) / 1e9,
-			       (double)(b->tx - a->tx) / dt / 1e6,
-			       (double)(b->txb - a->txb) * 8 / dt / 1e9,
-			       (double)(b->rx - a->rx) / dt / 1e6,
-			       (double)(b->rxb - a->rxb) * 8 / dt / 1e9,
-			       b->loss, b->reorder, b->corrupt);
-	}
-	if (len < 0)
-		return;
-	if (tty)
-		fprintf(stderr, "\r%s\033[K", line);
-	else
-		fprintf(stderr, "%s\n", line);
-}
-
 /* Has the peer taken everything we published?  Slave TX (S2M): the master
  * releases by moving tail up to head.  Master TX (M2S): the slave hands
  * every buffer back, head - tail == ring size. */
@@ -1227,444 +313,7 @@ static void wait_tx_drained(struct perf *p)
 	}
 }
 
-/* ---- summary ------------------------------------------------------------ */
-
-/* Add the session's workers to the run's totals (once, after they have
- * been joined). */
-static void fold_workers(struct perf *p)
-{
-	uint64_t tx0 = UINT64_MAX, tx1 = 0, rx0 = UINT64_MAX, rx1 = 0;
-	struct result *r = &p->tot;
-	unsigned int i;
-
-	for (i = 0; i < p->nq; i++) {
-		const struct worker *w = &p->w[i];
-		struct qsum *q = &p->qs[i];
-
-		r->tx_pkts += w->tx_pkts;
-		r->tx_bytes += w->tx_bytes;
-		r->rx_pkts += w->rx_pkts;
-		r->rx_bytes += w->rx_bytes;
-		r->loss += w->loss;
-		r->reorder += w->reorder;
-		r->corrupt += w->corrupt;
-		r->foreign += w->foreign;
-		r->misqueued += w->misqueued;
-		r->tx_ring_full += w->ring_full;
-		r->rx_calls += w->rx_calls;
-		r->rx_nonempty += w->rx_nonempty;
-		r->ping_timeouts += w->timeouts;
-		if (w->tx_pkts && w->tx_t1 > w->tx_t0) {
-			if (w->tx_t0 < tx0)
-				tx0 = w->tx_t0;
-			if (w->tx_t1 > tx1)
-				tx1 = w->tx_t1;
-		}
-		if (w->rx_pkts && w->rx_t1 > w->rx_t0) {
-			if (w->rx_t0 < rx0)
-				rx0 = w->rx_t0;
-			if (w->rx_t1 > rx1)
-				rx1 = w->rx_t1;
-		}
-		perf_hist_merge(p->hist, &w->hist);
-		q->tx_pkts += w->tx_pkts;
-		q->tx_bytes += w->tx_bytes;
-		q->rx_pkts += w->rx_pkts;
-		q->rx_bytes += w->rx_bytes;
-		q->loss += w->loss;
-		q->reorder += w->reorder;
-		q->corrupt += w->corrupt;
-		if (w->tx_t1 > w->tx_t0)
-			q->tx_ns += w->tx_t1 - w->tx_t0;
-		if (w->rx_t1 > w->rx_t0)
-			q->rx_ns += w->rx_t1 - w->rx_t0;
-		if (w->err)
-			q->err = w->err;
-	}
-	/* Each session's window: the time between sessions is no traffic. */
-	r->tx_secs += tx1 > tx0 ? (double)(tx1 - tx0) / 1e9 : 0;
-	r->rx_secs += rx1 > rx0 ? (double)(rx1 - rx0) / 1e9 : 0;
-	if (p->nq > p->nqs)
-		p->nqs = p->nq;
-}
-
-/* Add the session's last library snapshot to the totals (each connection
- * has queues of its own, counting from 0). */
-static void fold_lib(struct perf *p)
-{
-	const struct memif_details *d = p->det;
-	struct result *r = &p->tot;
-	unsigned int i;
-
-	pthread_mutex_lock(&p->lock);
-	if (p->det_valid) {
-		for (i = 0; i < d->num_rx_queues; i++) {
-			r->lib_bad_desc += d->rx_queues[i].drops_bad_desc;
-			r->lib_too_long += d->rx_queues[i].drops_too_long;
-			r->lib_irq_rx += d->rx_queues[i].interrupts;
-		}
-		for (i = 0; i < d->num_tx_queues; i++) {
-			r->lib_ring_full += d->tx_queues[i].ring_full;
-			r->lib_irq_tx += d->tx_queues[i].interrupts;
-		}
-		p->lib_snaps++;
-		if (!p->det_final)
-			p->lib_periodic++;
-	}
-	p->det_valid = false;
-	p->det_final = false;
-	pthread_mutex_unlock(&p->lock);
-}
-
-/* The session's workers are folded: free them. */
-static void free_workers(struct perf *p)
-{
-	unsigned int i;
-
-	if (p->w) {
-		for (i = 0; i < p->nq; i++)
-			free(p->w[i].stage);
-	}
-	free(p->w);
-	p->w = NULL;
-	p->nq = 0;
-	for (i = 0; i < p->ntxlock; i++)
-		pthread_mutex_destroy(&p->txlock[i]);
-	free(p->txlock);
-	p->txlock = NULL;
-	p->ntxlock = 0;
-}
-
-/* The run's totals: the sessions folded before, and the last one. */
-static void collect(struct perf *p, struct result *r)
-{
-	const struct perf_hist *h = p->hist;
-
-	fold_workers(p);
-	fold_lib(p);
-	r->tx_pkts = p->tot.tx_pkts;
-	r->tx_bytes = p->tot.tx_bytes;
-	r->rx_pkts = p->tot.rx_pkts;
-	r->rx_bytes = p->tot.rx_bytes;
-	r->tx_secs = p->tot.tx_secs;
-	r->rx_secs = p->tot.rx_secs;
-	r->loss = p->tot.loss;
-	r->reorder = p->tot.reorder;
-	r->corrupt = p->tot.corrupt;
-	r->foreign = p->tot.foreign;
-	r->misqueued = p->tot.misqueued;
-	r->tx_ring_full = p->tot.tx_ring_full;
-	r->ping_timeouts = p->tot.ping_timeouts;
-	r->rx_calls = p->tot.rx_calls;
-	r->rx_nonempty = p->tot.rx_nonempty;
-	r->lib_bad_desc = p->tot.lib_bad_desc;
-	r->lib_too_long = p->tot.lib_too_long;
-	r->lib_ring_full = p->tot.lib_ring_full;
-	r->lib_irq_tx = p->tot.lib_irq_tx;
-	r->lib_irq_rx = p->tot.lib_irq_rx;
-	if (h->n) {
-		r->lat_n = h->n;
-		r->lat_min = h->min;
-		r->lat_p50 = perf_hist_quantile(h, 0.50);
-		r->lat_p99 = perf_hist_quantile(h, 0.99);
-		r->lat_p999 = perf_hist_quantile(h, 0.999);
-		r->lat_max = h->max;
-		r->lat_mean = (double)h->sum / (double)h->n;
-	}
-}
-
-static void print_row(FILE *f, const char *name, uint64_t pkts,
-		      uint64_t bytes, double secs)
-{
-	fprintf(f, "%-10s %14" PRIu64 " %16" PRIu64 " %9.3f %10.3f %9.3f\n",
-		name, pkts, bytes, secs, mpps(pkts, secs), gbps(bytes, secs));
-}
-
-static void print_summary(FILE *f, const struct perf *p,
-			  const struct result *r)
-{
-	const struct opts *o = p->o;
-	unsigned int i;
-	char name[32];
-
-	fprintf(f,
-		"\nmemif-perf %s %s: %u queue%s, %u B%s, %s, %s path, %s "
-		"fill, burst %u\n",
-		role_name(o), mode_names[o->mode], p->nqs,
-		p->nqs != 1 ? "s" : "", o->size, o->raw ? " raw" : "",
-		o->edge	     ? "interrupt (edge)" :
-		o->interrupt ? "interrupt" :
-		o->spin	     ? "polling (idle spin)" :
-			       "polling",
-		o->inplace ? "in-place" : "copy", o->full ? "full" : "headers",
-		o->burst);
-	fprintf(f,
-		"shm:     negotiated %u rx / %u tx queues, ring %u, buffer "
-		"%u; configured %u / %u, ring %u, buffer %u%s\n",
-		p->neg.rx_queues, p->neg.tx_queues, p->neg.ring_size,
-		p->neg.buffer_size, o->queues, o->queues, 1u << o->ring_log2,
-		o->buffer_size, o->master ? " (the slave decides)" : "");
-	fprintf(f, "%-10s %14s %16s %9s %10s %9s\n", "", "packets", "bytes",
-		"seconds", "Mpps", "Gbps");
-	print_row(f, "tx", r->tx_pkts, r->tx_bytes, r->tx_secs);
-	if (p->nqs > 1) {
-		for (i = 0; i < p->nqs; i++) {
-			const struct qsum *q = &p->qs[i];
-
-			snprintf(name, sizeof(name), "  tx q%u", i);
-			print_row(f, name, q->tx_pkts, q->tx_bytes,
-				  (double)q->tx_ns / 1e9);
-		}
-	}
-	print_row(f, "rx", r->rx_pkts, r->rx_bytes, r->rx_secs);
-	if (p->nqs > 1) {
-		for (i = 0; i < p->nqs; i++) {
-			const struct qsum *q = &p->qs[i];
-
-			snprintf(name, sizeof(name), "  rx q%u", i);
-			print_row(f, name, q->rx_pkts, q->rx_bytes,
-				  (double)q->rx_ns / 1e9);
-		}
-	}
-	fprintf(f, "checks:  loss %" PRIu64 "  reorder %" PRIu64
-		"  corrupt %" PRIu64 "  foreign %" PRIu64 "  misqueued %" PRIu64
-		"\n", r->loss, r->reorder, r->corrupt, r->foreign,
-		r->misqueued);
-	fprintf(f, "bursts:  tx ring-full retries %" PRIu64 "  rx calls %" PRIu64
-		" (%.1f%% empty, %.1f packets per non-empty one)\n",
-		r->tx_ring_full, r->rx_calls,
-		r->rx_calls ? 100.0 * (double)(r->rx_calls - r->rx_nonempty) /
-				      (double)r->rx_calls :
-			      0.0,
-		r->rx_nonempty ? (double)r->rx_pkts / (double)r->rx_nonempty :
-				 0.0);
-	fprintf(f, "library: rx drops bad-desc %" PRIu64 " too-long %" PRIu64
-		"  tx ring-full %" PRIu64 "  interrupts tx %" PRIu64
-		" rx %" PRIu64 "%s\n", r->lib_bad_desc, r->lib_too_long,
-		r->lib_ring_full, r->lib_irq_tx, r->lib_irq_rx,
-		!p->lib_snaps ? "  (none: link never up at a snapshot)" :
-		p->lib_periodic ? "  (as of the last 1 s snapshot: link "
-				  "went down)" : "");
-	if (p->serve)
-		fprintf(f, "served:  %u connection%s one after another; the "
-			"shape above is the last one's\n", p->sessions,
-			p->sessions != 1 ? "s" : "");
-	if (o->mode == MODE_PING)
-		fprintf(f, "latency: %" PRIu64 " round trips, %" PRIu64
-			" timeouts; ns min %" PRIu64 "  p50 %" PRIu64
-			"  p99 %" PRIu64 "  p99.9 %" PRIu64 "  max %" PRIu64
-			"  mean %.0f\n", r->lat_n, r->ping_timeouts,
-			r->lat_min, r->lat_p50, r->lat_p99, r->lat_p999,
-			r->lat_max, r->lat_mean);
-}
-
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s && *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', f);
-		if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
-static void print_json(FILE *f, const struct perf *p, const struct result *r)
-{
-	const struct opts *o = p->o;
-	unsigned int i;
-
-	fprintf(f, "{\"role\":\"%s\",\"mode\":\"%s\",\"socket\":",
-		role_name(o), mode_names[o->mode]);
-	json_str(f, o->socket ? o->socket : MEMIF_DEFAULT_SOCKET);
-	fprintf(f, ",\"id\":%u,\"queues\":%u,\"size\":%u,\"burst\":%u,"
-		"\"ring_log2\":%u,\"buffer_size\":%u,\"rx_mode\":\"%s\","
-		"\"idle\":\"%s\",\"tx_path\":\"%s\",\"fill\":\"%s\","
-		"\"raw\":%s,",
-		o->id, o->queues, o->size, o->burst, o->ring_log2,
-		o->buffer_size,
-		o->edge ? "edge" : o->interrupt ? "interrupt" : "polling",
-		o->spin ? "spin" : "pause", o->inplace ? "inplace" : "copy",
-		o->full ? "full" : "headers", o->raw ? "true" : "false");
-	fprintf(f, "\"allow_unsealed\":%s,\"connected\":%s,\"exit_code\":%d,",
-		o->allow_unsealed ? "true" : "false",
-		r->connected ? "true" : "false", r->exit_code);
-	/* Connections served: 1, or in serve mode as many as came; the
-	 * counters below are their totals, "negotiated" the last one's. */
-	fprintf(f, "\"sessions\":%u,", p->sessions);
-	/* What the connection has (the slave decides), next to the
-	 * configured "queues", "ring_log2" and "buffer_size" above; buffer
-	 * size as the details report it.  "workers": queues served. */
-	fprintf(f,
-		"\"negotiated\":{\"rx_queues\":%u,\"tx_queues\":%u,"
-		"\"ring_size\":%u,\"buffer_size\":%u},\"workers\":%u,",
-		p->neg.rx_queues, p->neg.tx_queues, p->neg.ring_size,
-		p->neg.buffer_size, p->nqs);
-	fprintf(f, "\"tx\":{\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64
-		",\"seconds\":%.6f,\"mpps\":%.4f,\"gbps\":%.4f,"
-		"\"ring_full_retries\":%" PRIu64 "},",
-		r->tx_pkts, r->tx_bytes, r->tx_secs,
-		mpps(r->tx_pkts, r->tx_secs), gbps(r->tx_bytes, r->tx_secs),
-		r->tx_ring_full);
-	fprintf(f, "\"rx\":{\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64
-		",\"seconds\":%.6f,\"mpps\":%.4f,\"gbps\":%.4f,"
-		"\"loss\":%" PRIu64 ",\"reorder\":%" PRIu64
-		",\"corrupt\":%" PRIu64 ",\"foreign\":%" PRIu64
-		",\"misqueued\":%" PRIu64 "},",
-		r->rx_pkts, r->rx_bytes, r->rx_secs,
-		mpps(r->rx_pkts, r->rx_secs), gbps(r->rx_bytes, r->rx_secs),
-		r->loss, r->reorder, r->corrupt, r->foreign, r->misqueued);
-	fprintf(f, "\"library\":{\"details\":\"%s\",\"rx_drops_bad_desc\":%" PRIu64
-		",\"rx_drops_too_long\":%" PRIu64 ",\"tx_ring_full\":%" PRIu64
-		",\"interrupts_tx\":%" PRIu64 ",\"interrupts_rx\":%" PRIu64
-		"},", !p->lib_snaps ? "none" : p->lib_periodic ? "periodic" :
-								  "final",
-		r->lib_bad_desc,
-		r->lib_too_long, r->lib_ring_full, r->lib_irq_tx,
-		r->lib_irq_rx);
-	fprintf(f, "\"latency_ns\":{\"samples\":%" PRIu64
-		",\"timeouts\":%" PRIu64 ",\"min\":%" PRIu64 ",\"p50\":%" PRIu64
-		",\"p99\":%" PRIu64 ",\"p999\":%" PRIu64 ",\"max\":%" PRIu64
-		",\"mean\":%.1f},",
-		r->lat_n, r->ping_timeouts, r->lat_n ? r->lat_min : 0,
-		r->lat_p50, r->lat_p99, r->lat_p999, r->lat_max, r->lat_mean);
-	fprintf(f, "\"per_queue\":[");
-	for (i = 0; i < p->nqs; i++) {
-		const struct qsum *q = &p->qs[i];
-
-		fprintf(f, "%s{\"queue\":%u,\"tx_packets\":%" PRIu64
-			",\"rx_packets\":%" PRIu64 ",\"loss\":%" PRIu64
-			",\"reorder\":%" PRIu64 ",\"corrupt\":%" PRIu64
-			",\"error\":%d}", i ? "," : "", i, q->tx_pkts,
-			q->rx_pkts, q->loss, q->reorder, q->corrupt, q->err);
-	}
-	fprintf(f, "]}\n");
-}
-
 /* ---- one run ------------------------------------------------------------ */
-
-static int cpu_for(const struct opts *o, unsigned int i)
-{
-	long n;
-
-	if (!o->ncpus)
-		return -1;
-	if (o->ncpus > 1)
-		return o->cpus[i % o->ncpus];
-	n = sysconf(_SC_NPROCESSORS_ONLN);
-	if (n < 1)
-		n = 1;
-	return (int)((o->cpus[0] + (int)i) % n);
-}
-
-/*
- * How many workers the connection gets: one per queue that exists in the
- * direction the mode needs.  tx needs TX queues, rx and echo RX queues
- * (echo sends back on the same index modulo the TX count), ping both (a
- * reply comes back on the queue its request went out on).  A slave asked
- * for --queues each way and may have been granted fewer; a master serves
- * whatever the slave asked for and ignores --queues.  Queues asked for and
- * not granted are reported, not a failure.
- */
-static unsigned int plan_workers(const struct perf *p)
-{
-	const struct opts *o = p->o;
-	unsigned int rx = p->neg.rx_queues, tx = p->neg.tx_queues, n;
-
-	switch (o->mode) {
-	case MODE_TX:
-		n = tx;
-		break;
-	case MODE_PING:
-		n = rx < tx ? rx : tx;
-		break;
-	default:
-		n = rx;
-		break;
-	}
-	if (!o->master && n > o->queues)
-		n = o->queues;
-	if (o->silent)
-		return n;
-	if (!o->master && (rx < o->queues || tx < o->queues))
-		fprintf(stderr,
-			"memif-perf: asked for %u queue pair%s, the "
-			"peer granted %u rx / %u tx\n",
-			o->queues, o->queues > 1 ? "s" : "", rx, tx);
-	if (o->master && (rx != o->queues || tx != o->queues))
-		fprintf(stderr,
-			"memif-perf: the slave asked for %u rx / %u "
-			"tx queues (a master follows the slave; --queues %u "
-			"is not used)\n",
-			rx, tx, o->queues);
-	if (n != o->queues)
-		fprintf(stderr, "memif-perf: %u %s worker%s\n", n,
-			mode_names[o->mode], n == 1 ? "" : "s");
-	if (o->mode == MODE_ECHO && tx && n > tx)
-		fprintf(stderr,
-			"memif-perf: %u rx queues reflect on %u tx "
-			"queue%s: queue i replies on i mod %u\n",
-			n, tx, tx == 1 ? "" : "s", tx);
-	return n;
-}
-
-/* One worker per planned queue; p->nq is set once p->w exists. */
-static int setup_workers(struct perf *p, unsigned int nq)
-{
-	const struct opts *o = p->o;
-	unsigned int i, j, ntx = p->neg.tx_queues;
-	uint64_t share;
-
-	if (o->mode == MODE_ECHO && ntx && nq > ntx) {
-		p->txlock = calloc(ntx, sizeof(*p->txlock));
-		if (!p->txlock)
-			return -1;
-		for (i = 0; i < ntx; i++)
-			pthread_mutex_init(&p->txlock[i], NULL);
-		p->ntxlock = ntx;
-	}
-	p->w = aligned_alloc(64, sizeof(*p->w) * nq);
-	if (!p->w)
-		return -1;
-	memset(p->w, 0, sizeof(*p->w) * nq);
-	p->nq = nq;
-	for (i = 0; i < nq; i++) {
-		struct worker *w = &p->w[i];
-
-		w->p = p;
-		w->qid = (uint8_t)i;
-		w->has_rx = i < p->neg.rx_queues;
-		w->txq = (uint8_t)(o->mode == MODE_ECHO && ntx ? i % ntx : i);
-		w->txlock = p->txlock ? &p->txlock[w->txq] : NULL;
-		if (o->mode == MODE_TX)
-			atomic_fetch_add(&p->sending, 1);
-		w->cpu = cpu_for(o, i);
-		w->qfd = -1;
-		w->epfd = -1;
-		/* --count is split over the queues; a queue whose share is
-		 * 0 does nothing. */
-		share = o->count / nq + (i < o->count % nq ? 1 : 0);
-		w->tx_target = o->count ? share : UINT64_MAX;
-		w->rx_target = o->count ? share : UINT64_MAX;
-		perf_hist_reset(&w->hist);
-		perf_tmpl_init(&w->tmpl, o->size, o->raw, o->full, w->qid,
-			       o->master);
-		w->stride = ((size_t)o->size + 63) & ~(size_t)63;
-		w->stage = aligned_alloc(64, w->stride * o->burst);
-		if (!w->stage)
-			return -1;
-		memset(w->stage, 0, w->stride * o->burst);
-		for (j = 0; j < o->burst; j++) {
-			w->txp[j].data = w->stage + j * w->stride;
-			w->txp[j].len = o->size;
-			perf_build(&w->tmpl, w->stage + j * w->stride, 0, 0, 0);
-		}
-	}
-	return 0;
-}
 
 /* Serve mode, after the session's workers: wait until the session's peer
  * has gone (on_disconnect done), or a signal ends the run.  The workers
@@ -1682,20 +331,14 @@ static void wait_gone(struct perf *p)
 	}
 }
 
-/*
- * One connection: plan and start its workers, watch them, stop.  Return: 0
- * the session is over (its peer gone if p->disconnect_done), -1 the run
- * ends at once (setup failed: *@code or res->exit_code set).
- */
-static int run_session(struct perf *p, struct result *res, int *code)
+/* Plan, set up and start the connection's workers.  Return: 0 started; 1
+ * none to start and the session is over (serve mode: its peer gone); -1
+ * the run ends (*@code or res->exit_code set). */
+static int start_session(struct perf *p, struct result *res, int *code)
 {
 	const struct opts *o = p->o;
-	struct snap s0, s1;
-	uint64_t t_start, deadline = 0, next_tick, now;
-	bool tty = isatty(STDERR_FILENO), linger = false;
-	struct pollfd pfd;
-	unsigned int i, nq;
-	int rc, timeout;
+	unsigned int nq;
+	int rc;
 
 	/* The workers follow the connection, not --queues. */
 	nq = plan_workers(p);
@@ -1711,7 +354,7 @@ static int run_session(struct perf *p, struct result *res, int *code)
 			return -1;
 		}
 		wait_gone(p);
-		return 0;
+		return 1;
 	}
 	if (setup_workers(p, nq)) {
 		fprintf(stderr, "memif-perf: out of memory\n");
@@ -1726,8 +369,22 @@ static int run_session(struct perf *p, struct result *res, int *code)
 	if (rc) {
 		/* Serve mode: the peer left before the workers started. */
 		wait_gone(p);
-		return 0;
+		return 1;
 	}
+	return 0;
+}
+
+/* Until every worker is done: stop them at --duration, print the progress
+ * line and snapshot the library's counters once a second; then join them. */
+static void watch_workers(struct perf *p)
+{
+	const struct opts *o = p->o;
+	bool tty = isatty(STDERR_FILENO);
+	uint64_t t_start, deadline = 0, next_tick, now;
+	struct snap s0, s1;
+	struct pollfd pfd;
+	unsigned int i;
+	int timeout;
 
 	t_start = now_ns();
 	if (o->duration > 0)
@@ -1759,19 +416,37 @@ static int run_session(struct perf *p, struct result *res, int *code)
 		fputc('\n', stderr);
 	for (i = 0; i < p->nq; i++)
 		pthread_join(p->w[i].th, NULL);
+}
+
+/* Say what ended a worker early; any such error fails the run (*@code). */
+static void worker_errors(const struct perf *p, int *code)
+{
+	const struct worker *w;
+	unsigned int i;
+
 	for (i = 0; i < p->nq; i++) {
-		if (p->w[i].err && !o->silent) {
+		w = &p->w[i];
+		if (w->err && !p->o->silent) {
 			fprintf(stderr, "memif-perf: queue %u: %s (%d)\n", i,
-				memif_strerror(p->w[i].err), p->w[i].err);
-			if (p->w[i].err == MEMIF_ERR_PKT_LEN && p->w[i].slot_cap)
+				memif_strerror(w->err), w->err);
+			if (w->err == MEMIF_ERR_PKT_LEN && w->slot_cap)
 				fprintf(stderr, "memif-perf: the in-place "
 					"path needs --size <= the slot size "
 					"(%u here); use --tx-path copy for "
-					"chained packets\n", p->w[i].slot_cap);
+					"chained packets\n", w->slot_cap);
 		}
-		if (p->w[i].err)
+		if (w->err)
 			*code = 1;
 	}
+}
+
+/* The workers are joined: let the peer read what they sent, take the
+ * final snapshot, and (serve mode) wait for the peer to leave. */
+static void end_session(struct perf *p)
+{
+	bool linger = false;
+	unsigned int i;
+
 	for (i = 0; i < p->nq; i++)
 		linger |= p->w[i].tx_pkts > 0;
 	if (linger)
@@ -1788,6 +463,23 @@ static int run_session(struct perf *p, struct result *res, int *code)
 		while (!atomic_load(&p->disconnect_done) && now_ns() < until)
 			nanosleep(&ts, NULL);
 	}
+}
+
+/*
+ * One connection: plan and start its workers, watch them, stop.  Return: 0
+ * the session is over (its peer gone if p->disconnect_done), -1 the run
+ * ends at once (setup failed: *@code or res->exit_code set).
+ */
+static int run_session(struct perf *p, struct result *res, int *code)
+{
+	int rc;
+
+	rc = start_session(p, res, code);
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	watch_workers(p);
+	worker_errors(p, code);
+	end_session(p);
 	return 0;
 }
 
@@ -1832,7 +524,7 @@ static void next_session(struct perf *p)
 		p->neg = p->link_neg;
 	atomic_store(&p->connected, p->link_up);
 	pthread_mutex_unlock(&p->lock);
-	/* A signal since the check in run(): its request_stop may have found
+	/* A signal since the check in run_sessions(): its request_stop may have found
 	 * the old STOP_HARD and been lost in the reset.  Both sides are
 	 * seq_cst (store stop, load signalled here; store signalled, load
 	 * stop in the handler), so one of them sees the other. */
@@ -1840,16 +532,10 @@ static void next_session(struct perf *p)
 		request_stop(p, STOP_SOFT);
 }
 
-static int run(const struct opts *o, struct result *res)
+/* The run's own resources: eventfds, the details snapshots, the totals.
+ * Return: 0, or -1 (said on stderr; perf_free() frees what was made). */
+static int perf_init(struct perf *p, const struct opts *o)
 {
-	struct memif_config cfg = { 0 };
-	struct memif_callbacks cb = { 0 };
-	struct perf perf = { 0 }, *p = &perf;
-	cpu_set_t set;
-	bool first;
-	int rc, code = 0;
-
-	memset(res, 0, sizeof(*res));
 	p->o = o;
 	p->serve = o->mode == MODE_ECHO && o->duration == 0 && !o->count;
 	pthread_mutex_init(&p->lock, NULL);
@@ -1862,31 +548,55 @@ static int run(const struct opts *o, struct result *res)
 	if (p->main_fd < 0 || p->stop_fd < 0 || !p->det || !p->dtmp ||
 	    !p->hist || !p->qs) {
 		fprintf(stderr, "memif-perf: out of memory or fds\n");
-		res->exit_code = 2;
-		goto out_free;
+		return -1;
 	}
 	perf_hist_reset(p->hist);
-	/* Pin the main thread first so the library's event thread, which it
-	 * creates, shares the first worker's core and not the peer's. */
-	if (o->ncpus) {
-		CPU_ZERO(&set);
-		CPU_SET(cpu_for(o, 0), &set);
-		if (sched_setaffinity(0, sizeof(set), &set) && !o->silent)
-			fprintf(stderr, "memif-perf: cannot pin to cpu %d: "
-				"%s\n", cpu_for(o, 0), strerror(errno));
-	}
-	if (o->verbose)
-		memif_set_log_level(o->verbose > 1 ? MEMIF_LOG_DEBUG :
-						     MEMIF_LOG_INFO);
-	rc = memif_init("memif-perf");
-	if (rc) {
-		fprintf(stderr, "memif-perf: memif_init: %s (%d)%s%s\n",
-			memif_strerror(rc), rc,
-			rc == MEMIF_ERR_SYSCALL ? ": " : "",
-			rc == MEMIF_ERR_SYSCALL ? strerror(memif_errno()) : "");
-		res->exit_code = 2;
-		goto out_free;
-	}
+	return 0;
+}
+
+static void perf_free(struct perf *p)
+{
+	free_workers(p);
+	free(p->qs);
+	free(p->hist);
+	free(p->det);
+	free(p->dtmp);
+	if (p->main_fd >= 0)
+		close(p->main_fd);
+	if (p->stop_fd >= 0)
+		close(p->stop_fd);
+	pthread_mutex_destroy(&p->lock);
+}
+
+/* Pin the main thread first so the library's event thread, which it
+ * creates, shares the first worker's core and not the peer's. */
+static void pin_main(const struct opts *o)
+{
+	cpu_set_t set;
+
+	if (!o->ncpus)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu_for(o, 0), &set);
+	if (sched_setaffinity(0, sizeof(set), &set) && !o->silent)
+		fprintf(stderr, "memif-perf: cannot pin to cpu %d: %s\n",
+			cpu_for(o, 0), strerror(errno));
+}
+
+static void lib_error(const char *call, int rc)
+{
+	fprintf(stderr, "memif-perf: %s: %s (%d)%s%s\n", call,
+		memif_strerror(rc), rc, rc == MEMIF_ERR_SYSCALL ? ": " : "",
+		rc == MEMIF_ERR_SYSCALL ? strerror(memif_errno()) : "");
+}
+
+/* The interface the options describe, with the callbacks above. */
+static int create_interface(struct perf *p)
+{
+	const struct opts *o = p->o;
+	struct memif_config cfg = { 0 };
+	struct memif_callbacks cb = { 0 };
+	int rc;
 
 	cfg.if_name = "memif-perf";
 	cfg.instance_name = "memif-perf";
@@ -1908,43 +618,96 @@ static int run(const struct opts *o, struct result *res)
 	cb.on_disconnect = on_disconnect;
 	cb.ctx = p;
 	rc = memif_create_interface(&cfg, &cb, &p->m);
-	if (rc) {
-		fprintf(stderr, "memif-perf: memif_create_interface: %s (%d)"
-			"%s%s\n", memif_strerror(rc), rc,
-			rc == MEMIF_ERR_SYSCALL ? ": " : "",
-			rc == MEMIF_ERR_SYSCALL ? strerror(memif_errno()) : "");
-		res->exit_code = 2;
-		goto out_cleanup;
-	}
+	if (rc)
+		lib_error("memif_create_interface", rc);
+	return rc;
+}
 
-	if (!o->silent) {
-		g_perf = p;
-		signal(SIGINT, on_signal);
-		signal(SIGTERM, on_signal);
-	}
+/* Connections, one session each: one, or in serve mode one after another
+ * until a signal.  Sets res->connected once one came, res->exit_code 3 if
+ * none did, 2 on a setup failure; *@code 1 or 2 for what failed in a
+ * session. */
+static void run_sessions(struct perf *p, struct result *res, int *code)
+{
+	const struct opts *o = p->o;
+	bool first;
+
 	for (first = true;; first = false) {
 		if (wait_connected(p, first)) {
 			if (!first)
-				break; /* serve mode: a signal between peers */
+				return; /* serve mode: a signal between peers */
 			if (!o->silent)
 				fprintf(stderr, "memif-perf: %s\n",
 					stopping(p) ? "interrupted" :
 						      "no connection within "
 						      "--wait-timeout");
 			res->exit_code = 3;
-			goto out_close;
+			return;
 		}
 		res->connected = true;
 		p->sessions++;
-		if (run_session(p, res, &code))
-			goto out_close;
+		if (run_session(p, res, code))
+			return;
 		if (!p->serve || atomic_load(&p->signalled) ||
 		    !atomic_load(&p->disconnect_done))
-			break;
+			return;
 		next_session(p);
 	}
+}
 
-out_close:
+/* The exit status of a run that connected, starting from @code (the
+ * sessions' failures). */
+static int verdict(const struct perf *p, const struct result *r, int code)
+{
+	const struct opts *o = p->o;
+
+	/* A reflector serving foreign peers reports corrupt frames (their
+	 * payload, not its own fault) but does not fail. */
+	if (r->corrupt && !p->serve)
+		code = 1;
+	if (o->count) {
+		if (r->loss)
+			code = 1;
+		if ((o->mode == MODE_RX || o->mode == MODE_ECHO) &&
+		    r->rx_pkts < o->count)
+			code = 1;
+		if ((o->mode == MODE_TX || o->mode == MODE_PING) &&
+		    r->tx_pkts < o->count)
+			code = 1;
+	}
+	return code;
+}
+
+int run(const struct opts *o, struct result *res)
+{
+	struct perf perf = { 0 }, *p = &perf;
+	int rc, code = 0;
+
+	memset(res, 0, sizeof(*res));
+	if (perf_init(p, o)) {
+		res->exit_code = 2;
+		goto out_free;
+	}
+	pin_main(o);
+	if (o->verbose)
+		memif_set_log_level(o->verbose > 1 ? MEMIF_LOG_DEBUG :
+						     MEMIF_LOG_INFO);
+	rc = memif_init("memif-perf");
+	if (rc) {
+		lib_error("memif_init", rc);
+		res->exit_code = 2;
+		goto out_free;
+	}
+	if (create_interface(p)) {
+		res->exit_code = 2;
+		goto out_cleanup;
+	}
+	if (!o->silent) {
+		g_perf = p;
+		signal(SIGINT, on_signal);
+		signal(SIGTERM, on_signal);
+	}
+	run_sessions(p, res, &code);
 	atomic_store(&p->closing, true);
 	rc = memif_close(p->m);
 	if (rc && !o->silent)
@@ -1958,21 +721,7 @@ out_cleanup:
 	g_perf = NULL;
 	if (res->connected) {
 		collect(p, res);
-		/* A reflector serving foreign peers reports corrupt frames
-		 * (their payload, not its own fault) but does not fail. */
-		if (res->corrupt && !p->serve)
-			code = 1;
-		if (o->count) {
-			if (res->loss)
-				code = 1;
-			if ((o->mode == MODE_RX || o->mode == MODE_ECHO) &&
-			    res->rx_pkts < o->count)
-				code = 1;
-			if ((o->mode == MODE_TX || o->mode == MODE_PING) &&
-			    res->tx_pkts < o->count)
-				code = 1;
-		}
-		res->exit_code = code;
+		res->exit_code = verdict(p, res, code);
 		if (!o->silent) {
 			print_summary(o->json ? stderr : stdout, p, res);
 			if (o->json)
@@ -1980,528 +729,8 @@ out_cleanup:
 		}
 	}
 out_free:
-	free_workers(p);
-	free(p->qs);
-	free(p->hist);
-	free(p->det);
-	free(p->dtmp);
-	if (p->main_fd >= 0)
-		close(p->main_fd);
-	if (p->stop_fd >= 0)
-		close(p->stop_fd);
-	pthread_mutex_destroy(&p->lock);
+	perf_free(p);
 	return res->exit_code;
-}
-
-/* ---- the demo ----------------------------------------------------------- */
-
-static void demo_defaults(struct opts *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->queues = 1;
-	o->ring_log2 = 10;
-	o->buffer_size = 2048;
-	o->burst = 32;
-	o->size = 64;
-	o->wait_timeout = 5;
-	o->silent = true;
-	o->quiet = true;
-}
-
-/* Both ends in two processes (master here, slave in a child), each pinned
- * to its own core when there are two; slave->master then master->slave at
- * 64 and 1,500 bytes.  About 10 s. */
-static int demo(void)
-{
-	static const struct {
-		bool s2m;
-		unsigned int size;
-	} cases[] = { { true, 64 }, { true, 1500 }, { false, 64 },
-		      { false, 1500 } };
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	char sock[64];
-	struct result mres, sres, *rx, *tx;
-	struct opts mo, so;
-	unsigned int c;
-	int fds[2], st, bad = 0;
-	pid_t pid;
-	ssize_t r;
-
-	printf("memif-perf demo: a master and a slave in two processes over "
-	       "an abstract socket,\n"
-	       "1 queue, polling, copy path, headers-only fill, burst 32, "
-	       "2 s per run%s\n\n",
-	       ncpu >= 2 ? "; master on cpu 0, slave on cpu 1" :
-			   " (one cpu: both share it)");
-	printf("%-17s %6s %10s %10s %10s %8s\n", "direction", "bytes",
-	       "Mpps", "Gbps", "lost", "corrupt");
-	fflush(stdout);
-	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
-		snprintf(sock, sizeof(sock), "@memif-perf-demo-%ld-%u",
-			 (long)getpid(), c);
-		demo_defaults(&mo);
-		demo_defaults(&so);
-		mo.master = true;
-		mo.socket = so.socket = sock;
-		mo.size = so.size = cases[c].size;
-		if (ncpu >= 2) {
-			mo.cpus[0] = 0;
-			so.cpus[0] = 1;
-			mo.ncpus = so.ncpus = 1;
-		}
-		/* The sender stops after 2 s; the receiver stops when the
-		 * sender closes. */
-		mo.mode = cases[c].s2m ? MODE_RX : MODE_TX;
-		so.mode = cases[c].s2m ? MODE_TX : MODE_RX;
-		(cases[c].s2m ? &so : &mo)->duration = 2;
-		(cases[c].s2m ? &mo : &so)->duration = 10;
-		if (pipe(fds)) {
-			perror("memif-perf: pipe");
-			return 2;
-		}
-		pid = fork();
-		if (pid < 0) {
-			perror("memif-perf: fork");
-			return 2;
-		}
-		if (pid == 0) {
-			close(fds[0]);
-			run(&so, &sres);
-			r = write(fds[1], &sres, sizeof(sres));
-			_exit(r == (ssize_t)sizeof(sres) ? 0 : 1);
-		}
-		close(fds[1]);
-		run(&mo, &mres);
-		memset(&sres, 0, sizeof(sres));
-		r = read(fds[0], &sres, sizeof(sres));
-		close(fds[0]);
-		waitpid(pid, &st, 0);
-		rx = cases[c].s2m ? &mres : &sres;
-		tx = cases[c].s2m ? &sres : &mres;
-		if (r != (ssize_t)sizeof(sres) || !mres.connected ||
-		    !sres.connected) {
-			printf("%-17s %6u   failed (no connection or child "
-			       "died)\n", cases[c].s2m ? "slave -> master" :
-							 "master -> slave",
-			       cases[c].size);
-			bad = 1;
-			continue;
-		}
-		printf("%-17s %6u %10.2f %10.2f %10" PRIu64 " %8" PRIu64 "\n",
-		       cases[c].s2m ? "slave -> master" : "master -> slave",
-		       cases[c].size, mpps(rx->rx_pkts, rx->rx_secs),
-		       gbps(rx->rx_bytes, rx->rx_secs),
-		       tx->tx_pkts > rx->rx_pkts ? tx->tx_pkts - rx->rx_pkts :
-						   0,
-		       rx->corrupt);
-		fflush(stdout);
-		if (rx->corrupt || rx->loss || tx->tx_pkts != rx->rx_pkts ||
-		    !rx->rx_pkts)
-			bad = 1;
-	}
-	printf("\nMpps and Gbps measured by the receiver (frame bytes, no "
-	       "preamble/IFG).\nThe tool: memif-perf --help\n");
-	return bad;
-}
-
-/* ---- command line ------------------------------------------------------- */
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-"usage: memif-perf [options] tx|rx|echo|ping\n"
-"       memif-perf              (no arguments: demo, both ends, ~10 s)\n"
-"\n"
-"Traffic generator (tx), sink (rx), reflector (echo) and round-trip\n"
-"latency meter (ping) over memif, against itself, DPDK net_memif or VPP.\n"
-"\n"
-"Connection:\n"
-"  --master | --slave      role (default master; DPDK server = master)\n"
-"  --socket PATH|@NAME     socket file, or @name for the abstract\n"
-"                          namespace (default " MEMIF_DEFAULT_SOCKET ")\n"
-"  --id N                  interface id on the socket (default 0)\n"
-"  --secret S              shared secret (<= 23 chars)\n"
-"  --queues N              queue pairs a slave asks for (1..255, default 1);\n"
-"                          one thread per queue the connection has: the\n"
-"                          peer may grant fewer, a master takes the slave's\n"
-"  --ring-log2 N           log2 ring size (1..14, default 10; the slave's\n"
-"                          decides)\n"
-"  --buffer-size N         slot size in bytes (default 2048; the slave's\n"
-"                          decides)\n"
-"  --allow-unsealed        accept the peer's unsealed regions (VPP/DPDK zero-copy slaves); trusts the peer not to shrink them\n"
-"  --wait-timeout S        give up if not connected after S s (default 10,\n"
-"                          0 = forever; serve mode: the first peer only)\n"
-"Traffic:\n"
-"  --mode MODE             tx, rx, echo or ping (or as the last argument)\n"
-"  --size N                frame bytes, 64..65535 (default 64); larger than\n"
-"                          a slot = chained buffers\n"
-"  --burst N               packets per burst, 1..256 (default 32)\n"
-"  --polling | --interrupt receive by polling (default) or by sleeping on\n"
-"                          the queue's eventfd\n"
-"  --edge                  interrupt mode, edge-triggered: the library never\n"
-"                          reads the eventfd, memif-perf sleeps in\n"
-"                          epoll_wait (EPOLLET): one syscall per wake-up\n"
-"  --idle pause|spin       polling tx/rx with nothing to do: back off with\n"
-"                          1, 2, ... 64 PAUSEs (default), or retry at\n"
-"                          once\n"
-"  --tx-path copy|inplace  memif_tx_burst (default) or memif_tx_alloc/\n"
-"                          commit (single-slot packets only)\n"
-"  --fill headers|full     write/read only the headers and test header\n"
-"                          (default, like testpmd txonly) or every byte\n"
-"  --raw                   no Ethernet/IPv4/UDP framing\n"
-"  --cpu LIST              pin threads: \"N\" puts queue i on cpu N+i,\n"
-"                          \"a,b,c-d\" puts queue i on the i-th listed cpu\n"
-"Stopping and output:\n"
-"  --duration S            stop after S s (default 10; 0 = no limit);\n"
-"                          rx/echo also stop when the peer disconnects,\n"
-"                          except in serve mode: echo with --duration 0\n"
-"                          and no --count serves one connection after\n"
-"                          another (the interface and a master's socket\n"
-"                          stay up) until SIGINT/SIGTERM; the summary\n"
-"                          gives the totals, and corrupt frames (foreign\n"
-"                          payloads) are counted, not an error\n"
-"  --count N               stop after N packets (pings), split over the\n"
-"                          queues the connection has; then a shortfall or\n"
-"                          any loss fails the run\n"
-"  --json                  JSON summary on stdout (the table goes to stderr);\n"
-"                          \"negotiated\" holds the connection's queue\n"
-"                          counts, ring and buffer size\n"
-"  --quiet                 no progress line\n"
-"  -v, --verbose           library log at INFO (-vv: DEBUG)\n"
-"  -h, --help              this text\n"
-"  --version               print the version and exit\n"
-"\n"
-"Each generated frame carries a per-queue sequence number and a checksum;\n"
-"receivers report loss, reordering and corruption, and frames without the\n"
-"memif-perf header as \"foreign\".  Exit status: 0 fine, 1 corruption, a\n"
-"library error or (with --count) loss, 2 bad usage or setup, 3 no\n"
-"connection.\n"
-"\n"
-"Examples:\n"
-"  memif-perf --master --socket @p --cpu 0 rx &\n"
-"  memif-perf --slave --socket @p --cpu 1 tx --size 1500 --duration 5\n"
-"  memif-perf --master --socket @p --interrupt echo &\n"
-"  memif-perf --slave --socket @p --interrupt ping --count 100000\n");
-}
-
-static bool parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	if (!s || !*s || *s == '-')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || *end || v < lo || v > hi)
-		return false;
-	*out = v;
-	return true;
-}
-
-static bool parse_uint(const char *s, unsigned int lo, unsigned int hi,
-		       unsigned int *out)
-{
-	uint64_t v;
-
-	if (!parse_u64(s, lo, hi, &v))
-		return false;
-	*out = (unsigned int)v;
-	return true;
-}
-
-static bool parse_secs(const char *s, double *out)
-{
-	char *end;
-	double v;
-
-	if (!s || !*s)
-		return false;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || *end || !(v >= 0) || v > 1e7)
-		return false;
-	*out = v;
-	return true;
-}
-
-static bool parse_cpus(const char *s, struct opts *o)
-{
-	unsigned int a, b, c;
-	char buf[1024], *tok, *save = NULL, *dash;
-
-	if (strlen(s) >= sizeof(buf))
-		return false;
-	strcpy(buf, s);
-	o->ncpus = 0;
-	for (tok = strtok_r(buf, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		dash = strchr(tok, '-');
-		if (dash) {
-			*dash = '\0';
-			if (!parse_uint(tok, 0, CPU_SETSIZE - 1, &a) ||
-			    !parse_uint(dash + 1, 0, CPU_SETSIZE - 1, &b) ||
-			    b < a)
-				return false;
-		} else {
-			if (!parse_uint(tok, 0, CPU_SETSIZE - 1, &a))
-				return false;
-			b = a;
-		}
-		for (c = a; c <= b; c++) {
-			if (o->ncpus == MAX_CPUS)
-				return false;
-			o->cpus[o->ncpus++] = (int)c;
-		}
-	}
-	return o->ncpus > 0;
-}
-
-static bool parse_mode(const char *s, enum mode *m)
-{
-	unsigned int i;
-
-	for (i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++) {
-		if (!strcmp(s, mode_names[i])) {
-			*m = (enum mode)i;
-			return true;
-		}
-	}
-	return false;
-}
-
-enum {
-	OPT_MASTER = 256,
-	OPT_SLAVE,
-	OPT_SOCKET,
-	OPT_ID,
-	OPT_SECRET,
-	OPT_QUEUES,
-	OPT_RING,
-	OPT_BUFSIZE,
-	OPT_BURST,
-	OPT_SIZE,
-	OPT_INTERRUPT,
-	OPT_POLLING,
-	OPT_EDGE,
-	OPT_IDLE,
-	OPT_TXPATH,
-	OPT_FILL,
-	OPT_CPU,
-	OPT_RAW,
-	OPT_MODE,
-	OPT_DURATION,
-	OPT_COUNT,
-	OPT_JSON,
-	OPT_QUIET,
-	OPT_WAIT,
-	OPT_UNSEALED,
-	OPT_VERSION,
-};
-
-static const struct option long_opts[] = {
-	{ "master", no_argument, NULL, OPT_MASTER },
-	{ "slave", no_argument, NULL, OPT_SLAVE },
-	{ "socket", required_argument, NULL, OPT_SOCKET },
-	{ "id", required_argument, NULL, OPT_ID },
-	{ "secret", required_argument, NULL, OPT_SECRET },
-	{ "queues", required_argument, NULL, OPT_QUEUES },
-	{ "ring-log2", required_argument, NULL, OPT_RING },
-	{ "buffer-size", required_argument, NULL, OPT_BUFSIZE },
-	{ "burst", required_argument, NULL, OPT_BURST },
-	{ "size", required_argument, NULL, OPT_SIZE },
-	{ "interrupt", no_argument, NULL, OPT_INTERRUPT },
-	{ "polling", no_argument, NULL, OPT_POLLING },
-	{ "edge", no_argument, NULL, OPT_EDGE },
-	{ "idle", required_argument, NULL, OPT_IDLE },
-	{ "tx-path", required_argument, NULL, OPT_TXPATH },
-	{ "fill", required_argument, NULL, OPT_FILL },
-	{ "cpu", required_argument, NULL, OPT_CPU },
-	{ "raw", no_argument, NULL, OPT_RAW },
-	{ "mode", required_argument, NULL, OPT_MODE },
-	{ "duration", required_argument, NULL, OPT_DURATION },
-	{ "count", required_argument, NULL, OPT_COUNT },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "quiet", no_argument, NULL, OPT_QUIET },
-	{ "wait-timeout", required_argument, NULL, OPT_WAIT },
-	{ "allow-unsealed", no_argument, NULL, OPT_UNSEALED },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
-};
-
-static int bad_arg(const char *opt, const char *val)
-{
-	fprintf(stderr, "memif-perf: bad value for --%s: '%s' (see --help)\n",
-		opt, val ? val : "");
-	return 2;
-}
-
-/* Return: 0 parsed, 1 --help or --version printed, 2 usage error. */
-static int parse_args(int argc, char **argv, struct opts *o)
-{
-	bool mode_set = false, duration_set = false;
-	uint64_t v;
-	int c, idx;
-
-	memset(o, 0, sizeof(*o));
-	o->master = true;
-	o->queues = 1;
-	o->ring_log2 = 10;
-	o->buffer_size = 2048;
-	o->burst = 32;
-	o->size = 64;
-	o->duration = 10;
-	o->wait_timeout = 10;
-	while ((c = getopt_long(argc, argv, "hv", long_opts, &idx)) != -1) {
-		switch (c) {
-		case OPT_MASTER:
-			o->master = true;
-			break;
-		case OPT_SLAVE:
-			o->master = false;
-			break;
-		case OPT_SOCKET:
-			if (!*optarg || strlen(optarg) >= MEMIF_SOCKET_PATH_MAX)
-				return bad_arg("socket", optarg);
-			o->socket = optarg;
-			break;
-		case OPT_ID:
-			if (!parse_u64(optarg, 0, UINT32_MAX, &v))
-				return bad_arg("id", optarg);
-			o->id = (uint32_t)v;
-			break;
-		case OPT_SECRET:
-			if (strlen(optarg) >= MEMIF_SECRET_MAX)
-				return bad_arg("secret", optarg);
-			o->secret = optarg;
-			break;
-		case OPT_QUEUES:
-			if (!parse_uint(optarg, 1, MEMIF_MAX_QUEUES, &o->queues))
-				return bad_arg("queues", optarg);
-			break;
-		case OPT_RING:
-			if (!parse_uint(optarg, 1, 14, &o->ring_log2))
-				return bad_arg("ring-log2", optarg);
-			break;
-		case OPT_BUFSIZE:
-			if (!parse_uint(optarg, 64, 65535, &o->buffer_size))
-				return bad_arg("buffer-size", optarg);
-			break;
-		case OPT_BURST:
-			if (!parse_uint(optarg, 1, MAX_BURST, &o->burst))
-				return bad_arg("burst", optarg);
-			break;
-		case OPT_SIZE:
-			if (!parse_uint(optarg, PERF_MIN_SIZE, PERF_MAX_SIZE,
-					&o->size))
-				return bad_arg("size", optarg);
-			break;
-		case OPT_INTERRUPT:
-			o->interrupt = true;
-			o->edge = false;
-			break;
-		case OPT_POLLING:
-			o->interrupt = false;
-			o->edge = false;
-			break;
-		case OPT_EDGE:
-			o->interrupt = true;
-			o->edge = true;
-			break;
-		case OPT_IDLE:
-			if (!strcmp(optarg, "pause"))
-				o->spin = false;
-			else if (!strcmp(optarg, "spin"))
-				o->spin = true;
-			else
-				return bad_arg("idle", optarg);
-			break;
-		case OPT_TXPATH:
-			if (!strcmp(optarg, "copy"))
-				o->inplace = false;
-			else if (!strcmp(optarg, "inplace") ||
-				 !strcmp(optarg, "in-place"))
-				o->inplace = true;
-			else
-				return bad_arg("tx-path", optarg);
-			break;
-		case OPT_FILL:
-			if (!strcmp(optarg, "headers"))
-				o->full = false;
-			else if (!strcmp(optarg, "full"))
-				o->full = true;
-			else
-				return bad_arg("fill", optarg);
-			break;
-		case OPT_CPU:
-			if (!parse_cpus(optarg, o))
-				return bad_arg("cpu", optarg);
-			break;
-		case OPT_RAW:
-			o->raw = true;
-			break;
-		case OPT_MODE:
-			if (!parse_mode(optarg, &o->mode))
-				return bad_arg("mode", optarg);
-			mode_set = true;
-			break;
-		case OPT_DURATION:
-			if (!parse_secs(optarg, &o->duration))
-				return bad_arg("duration", optarg);
-			duration_set = true;
-			break;
-		case OPT_COUNT:
-			if (!parse_u64(optarg, 1, UINT64_MAX, &o->count))
-				return bad_arg("count", optarg);
-			break;
-		case OPT_JSON:
-			o->json = true;
-			break;
-		case OPT_QUIET:
-			o->quiet = true;
-			break;
-		case OPT_WAIT:
-			if (!parse_secs(optarg, &o->wait_timeout))
-				return bad_arg("wait-timeout", optarg);
-			break;
-		case OPT_UNSEALED:
-			o->allow_unsealed = true;
-			break;
-		case 'v':
-			o->verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			return 1;
-		case OPT_VERSION:
-			/* The library it runs with: linked in, so the same. */
-			printf("memif-perf %s\n", memif_version());
-			return 1;
-		default:
-			fprintf(stderr, "memif-perf: see --help\n");
-			return 2;
-		}
-	}
-	if (optind < argc) {
-		if (mode_set || !parse_mode(argv[optind], &o->mode) ||
-		    optind + 1 < argc) {
-			fprintf(stderr, "memif-perf: unexpected argument '%s' "
-				"(modes: tx, rx, echo, ping)\n", argv[optind]);
-			return 2;
-		}
-		mode_set = true;
-	}
-	if (!mode_set) {
-		fprintf(stderr, "memif-perf: which mode? tx, rx, echo or ping "
-			"(see --help; no arguments at all runs the demo)\n");
-		return 2;
-	}
-	/* With --count and no explicit --duration, the count decides. */
-	if (o->count && !duration_set)
-		o->duration = 0;
-	return 0;
 }
 
 int main(int argc, char **argv)
@@ -2513,7 +742,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (argc == 1)
 		return demo();
-	rc = parse_args(argc, argv, &o);
+	rc = opts_parse(argc, argv, &o);
 	if (rc)
 		return rc == 1 ? 0 : rc;
 	return run(&o, &res);

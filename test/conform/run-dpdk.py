@@ -16,20 +16,26 @@ both runs complete (every check got a verdict).  Without testpmd: exit 77
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 
+# test/testpmd.py: the launcher shared with the benchmark and the interop
+# tests.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)),
+                                os.pardir))
+import testpmd  # noqa: E402
+
 
 def testpmd_cmd(exe, role, tag):
     """testpmd with one memif port in @role (server or client), reflecting
-    every packet (io forwarding on one port), on the shared CPU 0."""
-    dev = ("net_memif0,role=" + role +
-           ",id={id},socket={sock},socket-abstract=no")
-    return (f"{exe} --no-huge -m 512 --no-pci --file-prefix {tag} "
-            f"--lcores 0@0,1@0 --vdev={dev} -- -i --auto-start "
-            "--forward-mode=io --nb-cores=1 --total-num-mbufs=16384")
+    every packet (io forwarding on one port), on the shared CPU 0: a shell
+    command line, memif-conform fills in {id} and {sock}."""
+    port = testpmd.vdev(role, "{sock}", conn_id="{id}")
+    return " ".join(testpmd.command(
+        exe, port, tag, testpmd.app_args("io", auto_start=True,
+                                         flush_rx=True),
+        memory=("--no-huge", "-m", "512"), shconf=True))
 
 
 def listed_ids(conform, role):
@@ -48,12 +54,10 @@ def main():
     ap.add_argument("--packets", type=int, default=70000)
     args = ap.parse_args()
 
-    exe = args.testpmd or shutil.which("dpdk-testpmd") or \
-        ("/usr/bin/dpdk-testpmd" if os.path.exists("/usr/bin/dpdk-testpmd")
-         else None)
+    exe = testpmd.find(args.testpmd)
     if not exe:
         msg = "dpdk-testpmd not found (Debian package dpdk)"
-        if os.environ.get("CI") == "true":
+        if testpmd.in_ci():
             print(msg + ": required in CI")
             return 1
         print(msg + ": skipping")

@@ -103,16 +103,14 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
+# test/testpmd.py: the launcher shared with the benchmark and run-dpdk.py.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)),
+                                os.pardir))
+import testpmd  # noqa: E402
+
 SKIP = 77
-PROMPT = "testpmd> "
-# librte_cmdline writes its prompt one character at a time, so a log line
-# from another thread (DPDK logs whole lines: "func(): text") can land in
-# the middle of it.
-_LOGLINE = r"(?:[A-Za-z_][\w.]*(?:\(\))?: [^\n]*\n)*"
-PROMPT_RE = _LOGLINE.join(re.escape(c) for c in PROMPT)
 RING_LOG2 = 10
 FAULT_RE = re.compile(r"Disconnect received: ring index out of range")
 
@@ -123,136 +121,13 @@ def say(msg=""):
     print(msg, flush=True)
 
 
-def in_ci():
-    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
-
-
-def kill_all():
-    for p in procs:
-        if p.poll() is None:
-            try:
-                os.killpg(p.pid, signal.SIGKILL)
-            except OSError:
-                pass
-            try:
-                p.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                pass
-
-
 def on_term(sig, frame):
-    kill_all()
+    testpmd.kill_all(procs)
     sys.exit(1)
 
 
 class Fail(Exception):
     pass
-
-
-class TestPmd:
-    """dpdk-testpmd in interactive mode, commands on a pipe, output read as
-    it comes (stdbuf -oL: testpmd's printf output is otherwise
-    block-buffered on a pipe, and line buffering keeps its lines whole)."""
-
-    def __init__(self, argv, log_path):
-        self.log = open(log_path, "wb")
-        self.p = subprocess.Popen(argv, stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT,
-                                  start_new_session=True)
-        procs.append(self.p)
-        self.out = bytearray()
-        self.eof = False
-        self.cv = threading.Condition()
-        self.t = threading.Thread(target=self._reader, daemon=True)
-        self.t.start()
-
-    def _reader(self):
-        fd = self.p.stdout.fileno()
-        while True:
-            try:
-                b = os.read(fd, 65536)
-            except OSError:
-                b = b""
-            if not b:
-                break
-            self.log.write(b)
-            self.log.flush()
-            with self.cv:
-                self.out += b
-                self.cv.notify_all()
-        with self.cv:
-            self.eof = True
-            self.cv.notify_all()
-
-    def text(self, start=0):
-        with self.cv:
-            return self.out[start:].decode(errors="replace")
-
-    def mark(self):
-        with self.cv:
-            return len(self.out)
-
-    def wait_for(self, pattern, start, timeout):
-        rx = re.compile(pattern)
-        deadline = time.monotonic() + timeout
-        with self.cv:
-            while True:
-                m = rx.search(self.out[start:].decode(errors="replace"))
-                if m:
-                    return m
-                left = deadline - time.monotonic()
-                if self.eof or left <= 0:
-                    return None
-                self.cv.wait(min(left, 0.5))
-
-    def alive(self):
-        return self.p.poll() is None
-
-    def cmd(self, line, timeout=20):
-        """Send one command; return its output (up to the next prompt)."""
-        if not self.alive():
-            raise Fail("testpmd exited (status %s) before '%s'"
-                       % (self.p.returncode, line))
-        pos = self.mark()
-        try:
-            self.p.stdin.write((line + "\n").encode())
-            self.p.stdin.flush()
-        except OSError as e:
-            raise Fail("testpmd: cannot send '%s': %s" % (line, e))
-        m = self.wait_for(PROMPT_RE, pos, timeout)
-        if not m:
-            raise Fail("testpmd: no prompt after '%s' within %d s (status %s)"
-                       % (line, timeout, self.p.poll()))
-        return self.text(pos)[:m.start()]
-
-    def wait_link_up(self, timeout):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            out = self.cmd("show port summary all")
-            m = re.search(r"^\s*0\s+\S+\s+\S+\s+net_memif\s+(up|down)\b",
-                          out, re.M)
-            if m and m.group(1) == "up":
-                return
-            time.sleep(0.05)
-        raise Fail("testpmd: link not up within %d s" % timeout)
-
-    def quit(self, timeout=20):
-        if self.alive():
-            try:
-                self.p.stdin.write(b"quit\n")
-                self.p.stdin.flush()
-                self.p.stdin.close()
-            except OSError:
-                pass
-            try:
-                self.p.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.p.pid, signal.SIGKILL)
-                self.p.wait()
-                raise Fail("testpmd did not quit within %d s" % timeout)
-        self.t.join(timeout=5)
-        return self.p.returncode
 
 
 class MemifPerf:
@@ -294,57 +169,6 @@ class MemifPerf:
     def stderr(self):
         with open(self.err_path, "rb") as f:
             return f.read().decode(errors="replace")
-
-
-def parse_fwd_stats(out, queues):
-    """testpmd "stop" counters: per stream when there are more streams than
-    ports (software counters: they survive a disconnect), else the port's
-    (valid only if the link is still up)."""
-    streams = re.findall(
-        r"Forward Stats for RX Port=\s*(\d+)/Queue=\s*(\d+) -> "
-        r"TX Port=\s*(\d+)/Queue=\s*(\d+).*\n\s*RX-packets:\s*(\d+)\s+"
-        r"TX-packets:\s*(\d+)\s+TX-dropped:\s*(\d+)", out)
-    acc = re.search(
-        r"Accumulated forward statistics for all ports.*\n"
-        r"\s*RX-packets:\s*(\d+)\s+RX-dropped:\s*(\d+)\s+RX-total:\s*(\d+)"
-        r"\s*\n\s*TX-packets:\s*(\d+)\s+TX-dropped:\s*(\d+)", out)
-    if not acc:
-        raise Fail("cannot parse testpmd's forward statistics:\n" + out)
-    if queues > 1:
-        # Streams that moved nothing at all are not printed: they count 0.
-        return {"rx": sum(int(s[4]) for s in streams),
-                "tx": sum(int(s[5]) for s in streams),
-                "dropped": sum(int(s[6]) for s in streams),
-                "source": "per-stream counters, %d of %d printed"
-                          % (len(streams), queues)}
-    return {"rx": int(acc.group(1)), "tx": int(acc.group(4)),
-            "dropped": int(acc.group(5)), "source": "port counters"}
-
-
-def wait_listening(sock, timeout):
-    """Our master must listen before DPDK's client starts: it connects once
-    and never retries (spec Q20)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if sock.startswith("@"):
-            try:
-                with open("/proc/net/unix") as f:
-                    if any(len(ln.split()) >= 8 and ln.split()[-1] == sock
-                           for ln in f):
-                        return True
-            except OSError:
-                time.sleep(0.5)  # cannot tell: a pause will do
-                return True
-        elif os.path.exists(sock):
-            return True
-        time.sleep(0.05)
-    return False
-
-
-def tail(text, n):
-    lines = [ln for ln in text.splitlines()
-             if not re.search(r"Received msg type|Sent msg type|^\s*$", ln)]
-    return "\n".join(lines[-n:])
 
 
 HUGE_SYSFS = "/sys/kernel/mm/hugepages/hugepages-2048kB"
@@ -417,10 +241,7 @@ def check_refusal(tp, mp):
         time.sleep(0.05)
     # It must stay unconnected: give a late connect time to show.
     time.sleep(0.5)
-    out = tp.cmd("show port summary all")
-    lm = re.search(r"^\s*0\s+\S+\s+\S+\s+net_memif\s+(up|down)\b",
-                   out, re.M)
-    link = lm.group(1) if lm else "?"
+    link = tp.link_state()
     alive = mp.alive()
     mp.interrupt()
     mp_rc = mp.wait(30)
@@ -457,10 +278,10 @@ def check_refusal(tp, mp):
 
 
 def run(a):
-    testpmd = os.environ.get("TESTPMD") or shutil.which("dpdk-testpmd")
-    if not testpmd or not os.access(testpmd, os.X_OK):
+    exe = testpmd.find()
+    if not exe:
         msg = "dpdk-testpmd not found (Debian: apt install dpdk)"
-        if in_ci():
+        if testpmd.in_ci():
             say("FAIL: %s; the interop suite requires it in CI" % msg)
             return 1
         say("SKIP: " + msg)
@@ -495,43 +316,13 @@ def run(a):
     tmpdir = tempfile.mkdtemp(prefix="memif-interop-")
     tag = "memif-interop-%d" % os.getpid()
     if a.role == "server":
-        sock_path = os.path.join(tmpdir, "memif.sock")
-        our_sock = sock_path
-        vdev_sock = "socket=%s,socket-abstract=no" % sock_path
+        our_sock = os.path.join(tmpdir, "memif.sock")
     else:
         # No socket-abstract: its default (yes) is what is being tested.
-        name = "%s-%s-%d" % (tag, a.case, a.size)
-        our_sock = "@" + name
-        vdev_sock = "socket=%s" % name
+        our_sock = "@%s-%s-%d" % (tag, a.case, a.size)
 
-    vdev = "net_memif0,role=%s,%s,bsize=%d,rsize=%d" % (
-        a.role, vdev_sock, a.bsize, RING_LOG2)
-    if a.zero_copy:
-        vdev += ",zero-copy=yes"
     fwd = {"txonly": "txonly", "rxonly": "rxonly", "io": "io",
            "ping": "macswap"}[a.case]
-    # --no-flush-rx: "start" otherwise reads and frees, uncounted, whatever
-    # is in the RX rings, and a memif-perf master that connected first has
-    # filled them by then (one ring's worth per queue went missing).
-    tp_app = ["-i", "--no-flush-rx", "--total-num-mbufs=16384",
-              "--nb-cores=1", "--rxq=%d" % queues, "--txq=%d" % queues,
-              "--forward-mode=%s" % fwd]
-    if a.bsize > 2048:
-        # One-buffer jumbo frames: mbufs as large as the memif buffers (data
-        # room = bsize + 128 bytes headroom), so testpmd neither receives
-        # nor sends them as mbuf chains.
-        tp_app.append("--mbuf-size=%d" % (a.bsize + 128))
-    if a.case == "txonly":
-        if chain:
-            # Multi-segment txonly: one mbuf segment per memif buffer.
-            segs, left = [], a.size
-            while left > 0:
-                segs.append(min(left, a.bsize))
-                left -= segs[-1]
-            tp_app.append("--txpkts=%s" % ",".join(map(str, segs)))
-        else:
-            tp_app.append("--txpkts=%d" % a.size)
-    stdbuf = shutil.which("stdbuf")
     huge_mb = 0
     if not a.zero_copy:
         eal_mem = ["--no-huge", "-m", "1024"]
@@ -545,11 +336,13 @@ def run(a):
         huge_mb = 256 if a.bsize <= 2048 else 512
         eal_mem = ["--in-memory", "--single-file-segments", "-m",
                    str(huge_mb)]
-    tp_cmd = [testpmd] + eal_mem + ["--no-pci", "--no-shconf",
-              "--no-telemetry", "--file-prefix", tag, "--lcores", "0@%d,1@%d" % (tp_cpu, tp_cpu),
-              "--log-level=pmd.net.memif:info", "--vdev=%s" % vdev,
-              "--"] + tp_app
-    tp_argv = ([stdbuf, "-oL", "-eL"] if stdbuf else []) + tp_cmd
+    port = testpmd.vdev(a.role, our_sock, bsize=a.bsize, rsize=RING_LOG2,
+                        zero_copy=a.zero_copy)
+    tp_cmd = testpmd.command(
+        exe, port, tag, testpmd.app_args(fwd, size=a.size, bsize=a.bsize,
+                                         queues=queues),
+        cpu=tp_cpu, memory=eal_mem, telemetry=False,
+        log_level="pmd.net.memif:info")
 
     mp_mode = {"txonly": "rx", "rxonly": "tx", "io": "tx",
                "ping": "ping"}[a.case]
@@ -586,7 +379,7 @@ def run(a):
     if huge_mb:
         undo_huge, why = reserve_hugepages(huge_mb // 2 + 8)
         if why:
-            if in_ci():
+            if testpmd.in_ci():
                 say("FAIL: %s; this case needs them in CI" % why)
                 return 1
             say("SKIP: " + why)
@@ -600,12 +393,11 @@ def run(a):
         # our slave retries, so after testpmd as server.
         if a.role == "client":
             mp = MemifPerf(mp_argv, tmpdir)
-            if not wait_listening(our_sock, 10):
+            if not testpmd.wait_listening(our_sock, 10):
                 raise Fail("memif-perf is not listening on %s" % our_sock)
-        tp = TestPmd(tp_argv, os.path.join(tmpdir, "testpmd.log"))
-        if not tp.wait_for(PROMPT_RE, 0, 60):
-            raise Fail("testpmd did not reach its prompt (status %s)"
-                       % tp.p.poll())
+        tp = testpmd.TestPmd(tp_cmd, os.path.join(tmpdir, "testpmd.log"),
+                             procs=procs, error=Fail, prefix=tag)
+        tp.ready(60)
         if a.expect_refusal:
             check_refusal(tp, mp)
             verdict = 0
@@ -626,7 +418,7 @@ def run(a):
                 raise Fail("memif-perf ended while testpmd was forwarding "
                            "(status %s)" % mp.p.poll())
             # testpmd stops first, its counters read while the link is up.
-            st = parse_fwd_stats(tp.cmd("stop", timeout=30), queues)
+            st = tp.stop_stats(queues, timeout=30)
             # Let our side drain its RX rings (txonly), or (rxonly, io,
             # ping) keep transmitting until its TX rings are full -- give a
             # thread that shares its cpu time to get there.
@@ -645,7 +437,7 @@ def run(a):
             cut_short = e
             if st is None and tp.alive():
                 try:
-                    st = parse_fwd_stats(tp.cmd("stop", timeout=10), queues)
+                    st = tp.stop_stats(queues, timeout=10)
                 except Fail:
                     pass
             if mp_rc is None:
@@ -830,11 +622,11 @@ def run(a):
         say("FAIL: %s" % e)
         verdict = 1
     finally:
-        kill_all()
+        testpmd.kill_all(procs)
         if verdict:
             if tp:
                 say("---- testpmd output (last lines) ----")
-                say(tail(tp.text(), 60))
+                say(tp.tail(60, "\n"))
             if mp:
                 try:
                     say("---- memif-perf stderr ----")
@@ -846,12 +638,8 @@ def run(a):
         shutil.rmtree(tmpdir, ignore_errors=True)
         if undo_huge:
             undo_huge()
-        # Even with --no-shconf and --no-telemetry, EAL makes a runtime
-        # directory named after the (unique) file prefix.
-        for base in ("/var/run/dpdk", "/tmp/dpdk",
-                     os.path.join(os.environ.get("XDG_RUNTIME_DIR", "/"),
-                                  "dpdk")):
-            shutil.rmtree(os.path.join(base, tag), ignore_errors=True)
+        # Also when testpmd was killed, not quit.
+        testpmd.remove_runtime_dir(tag)
     return verdict
 
 

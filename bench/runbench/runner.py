@@ -1,0 +1,164 @@
+# SPDX-License-Identifier: MIT
+"""The comparison groups and their interleaved runs: the configurations of
+a group back to back, repetition after repetition, every other one in
+reverse order."""
+
+import re
+import subprocess
+import time
+
+import testpmd
+
+from .common import DIRS, RunError, kill_all, log
+from .runs import (bsize_for, probe, run_dpdk, run_floor, run_mixed,
+                   run_ours, run_ping, run_pingpong)
+
+
+class Cfg:
+    def __init__(self, key, label, fn, sender, receiver, info=None):
+        self.key, self.label, self.fn = key, label, fn
+        self.sender, self.receiver = sender, receiver
+        self.info = info  # extra text for the table (buffers, path)
+
+
+class Group:
+    def __init__(self, name, kind, direction, size, fill, cfgs, base,
+                 metric):
+        self.name, self.kind, self.direction = name, kind, direction
+        self.size, self.fill, self.cfgs, self.base = size, fill, cfgs, base
+        self.metric = metric  # 'mpps', 'gBps' or 'p50'
+        self.res = {c.key: [] for c in cfgs}   # per rep: dict or None
+        self.err = {c.key: [] for c in cfgs}
+
+
+def ours_cfgs(t, a, tmp, d, size, fill, b):
+    """memif-perf -> memif-perf on the copy path and in place."""
+    return [Cfg("copy", "ours -> ours, copy",
+                lambda: run_ours(t, a, tmp, d, size, "copy", fill, b),
+                "memif-perf tx", "memif-perf rx", "bsize %d" % b),
+            Cfg("inplace", "ours -> ours, in-place",
+                lambda: run_ours(t, a, tmp, d, size, "inplace", fill, b),
+                "memif-perf tx", "memif-perf rx", "bsize %d" % b)]
+
+
+def hdr_group(t, a, tmp, d, size):
+    """Headers only, against DPDK -> DPDK: our two paths, the mixed pairs,
+    and above 2048 B the chained rows unless --no-chains."""
+    b = bsize_for(size)
+    cf = ([Cfg("dpdk", "DPDK -> DPDK",
+               lambda: run_dpdk(t, a, tmp, d, size, b),
+               "testpmd txonly", "testpmd rxonly", "bsize %d" % b)] +
+          ours_cfgs(t, a, tmp, d, size, "headers", b) +
+          [Cfg("ours2dpdk", "ours -> DPDK",
+               lambda: run_mixed(t, a, tmp, d, size, True),
+               "memif-perf tx", "testpmd rxonly", "bsize %d" % b),
+           Cfg("dpdk2ours", "DPDK -> ours",
+               lambda: run_mixed(t, a, tmp, d, size, False),
+               "testpmd txonly", "memif-perf rx", "bsize %d" % b)])
+    if size > 2048 and not a.no_chains:
+        info = ("bsize 2048, %d buffers/frame"
+                % len(testpmd.segments(size, 2048)))
+        cf += [Cfg("copy_chain", "ours -> ours, copy, chained",
+                   lambda: run_ours(t, a, tmp, d, size, "copy", "headers",
+                                    2048),
+                   "memif-perf tx", "memif-perf rx", info),
+               Cfg("dpdk_chain", "DPDK -> DPDK, chained",
+                   lambda: run_dpdk(t, a, tmp, d, size, 2048),
+                   "testpmd txonly", "testpmd rxonly", info)]
+    return Group("hdr-%d-%s" % (size, d), "tput", d, size, "headers", cf,
+                 "dpdk", "mpps")
+
+
+def full_group(t, a, tmp, d, size):
+    """The whole payload written and read, against the floor."""
+    b = bsize_for(size)
+    cf = ([Cfg("floor", "floor (bench-floor)",
+               lambda: run_floor(t, a, tmp, d, size),
+               "writer", "reader", "slot %d" % b)] +
+          ours_cfgs(t, a, tmp, d, size, "full", b))
+    return Group("full-%d-%s" % (size, d), "tput", d, size, "full", cf,
+                 "floor", "gBps")
+
+
+def latency_group(t, a, tmp):
+    n = a.ping_count
+    cf = [Cfg("eventfd", "raw eventfd ping-pong (epoll_wait)",
+              lambda: run_pingpong(t, a, tmp, n), "bench-pingpong",
+              "bench-pingpong", "2 processes"),
+          Cfg("interrupt", "memif-perf ping, interrupt",
+              lambda: run_ping(t, a, tmp, "interrupt", n),
+              "memif-perf ping", "memif-perf echo", "both interrupt"),
+          Cfg("edge", "memif-perf ping, interrupt (edge)",
+              lambda: run_ping(t, a, tmp, "edge", n),
+              "memif-perf ping", "memif-perf echo",
+              "both interrupt, edge-triggered epoll"),
+          Cfg("polling", "memif-perf ping, polling",
+              lambda: run_ping(t, a, tmp, "polling", n),
+              "memif-perf ping", "memif-perf echo", "both polling")]
+    return Group("latency", "lat", "s2m", 64, "headers", cf, "eventfd",
+                 "p50")
+
+
+def make_groups(t, a, tmp):
+    """Every comparison the options ask for, in the order they run."""
+    groups = [hdr_group(t, a, tmp, d, size)
+              for size in a.sizes for d in DIRS]
+    groups += [full_group(t, a, tmp, d, size)
+               for size in a.sizes if size in a.full_sizes for d in DIRS]
+    groups.append(latency_group(t, a, tmp))
+    if a.only:
+        rx = re.compile(a.only)
+        groups = [g for g in groups if rx.search(g.name)]
+    return groups
+
+
+def run_all(groups, a, t):
+    total = sum(len(g.cfgs) for g in groups) * a.reps
+    done = 0
+    t_start = time.monotonic()
+    for rep in range(a.reps):
+        for g in groups:
+            order = list(g.cfgs)
+            if rep % 2:
+                order.reverse()
+            for c in order:
+                done += 1
+                t0 = time.monotonic()
+                xlat = probe(t)
+                try:
+                    r = c.fn()
+                    err = None
+                    r["xlat"] = xlat
+                except RunError as e:
+                    r, err = None, str(e)
+                except (OSError, ValueError, KeyError,
+                        subprocess.SubprocessError) as e:
+                    r, err = None, "%s: %s" % (type(e).__name__, e)
+                finally:
+                    kill_all()
+                g.res[c.key].append(r)
+                g.err[c.key].append(err)
+                el = time.monotonic() - t_start
+                eta = el / done * (total - done)
+                if r is None:
+                    fig = "FAILED: " + err[:160]
+                elif g.metric == "p50":
+                    fig = "p50 %.1f us  p99 %.1f us" % (r["p50"] / 1e3,
+                                                       r["p99"] / 1e3)
+                elif g.metric == "gBps":
+                    fig = "%.2f GB/s  %.3f Mpps" % (r["gBps"], r["mpps"])
+                else:
+                    fig = "%.3f Mpps  %.2f Gbps" % (r["mpps"], r["gbps"])
+                if r and r.get("rx_empty") is not None and \
+                        g.metric != "gBps":
+                    fig += "  rx %.0f%% empty" % r["rx_empty"]
+                if r and r.get("tx_full") is not None and \
+                        g.metric != "gBps":
+                    fig += "  tx %.0f%% full" % r["tx_full"]
+                if r and r.get("notes"):
+                    fig += "  [" + "; ".join(r["notes"]) + "]"
+                log("[%3d/%d rep %d] %-14s %-36s %s  (%.1fs, x %s ns, eta "
+                    "%dm%02ds)" % (done, total, rep + 1, g.name, c.label, fig,
+                                   time.monotonic() - t0,
+                                   "?" if xlat is None else "%.0f" % xlat,
+                                   eta // 60, eta % 60))
