@@ -614,6 +614,8 @@ static int create_interface(struct perf *p)
 				    MEMIF_RX_MODE_INTERRUPT;
 	cfg.reconnect_interval_ms = 100; /* a benchmark: start soon */
 	cfg.allow_unsealed_regions = o->allow_unsealed;
+	cfg.hugepages = o->hugepages ? MEMIF_HUGEPAGES_REQUIRE :
+				       MEMIF_HUGEPAGES_NO;
 	cb.on_connect = on_connect;
 	cb.on_disconnect = on_disconnect;
 	cb.ctx = p;

@@ -22,6 +22,9 @@
 #include "perf-pkt.h"
 
 #define MAX_BURST 256
+/* --rx-path pieces: a burst's pieces (a 9,000-byte frame in 2,048-byte
+ * slots is 5; one that does not fit waits for the next burst). */
+#define MAX_PIECES 2048
 #define MAX_CPUS 256
 #define NSEC 1000000000ull
 
@@ -48,6 +51,8 @@ struct opts {
 	bool full;
 	bool raw;
 	bool allow_unsealed; /* master: accept unsealed peer regions */
+	bool hugepages; /* slave: region on 2 MiB pages, required */
+	bool rx_pieces; /* memif_rx_burst_sg (echo: memif_tx_burst_sg) */
 	int cpus[MAX_CPUS];
 	unsigned int ncpus;
 	double duration; /* seconds, 0 = no limit */
@@ -125,6 +130,10 @@ struct worker {
 	struct memif_tx_pkt txp[MAX_BURST]; /* the staged frames */
 	struct memif_tx_pkt etx[MAX_BURST]; /* echo: the received views */
 	struct memif_rx_pkt rxp[MAX_BURST];
+	struct memif_pkt_sg rsg[MAX_BURST]; /* --rx-path pieces */
+	struct memif_seg segs[MAX_PIECES];
+	const uint8_t *vdata[MAX_PIECES]; /* one packet's, for the verify */
+	uint32_t vlen[MAX_PIECES];
 	struct memif_tx_buf txb[MAX_BURST];
 	struct perf_hist hist;
 } __attribute__((aligned(64)));

@@ -39,6 +39,8 @@ static void usage(FILE *f)
 "  --buffer-size N         slot size in bytes (default 2048; the slave's\n"
 "                          decides)\n"
 "  --allow-unsealed        accept the peer's unsealed regions (VPP/DPDK zero-copy slaves); trusts the peer not to shrink them\n"
+"  --hugepages             slave: the region on 2 MiB hugepages, or no\n"
+"                          connection (vm.nr_hugepages)\n"
 "  --wait-timeout S        give up if not connected after S s (default 10,\n"
 "                          0 = forever; serve mode: the first peer only)\n"
 "Traffic:\n"
@@ -56,6 +58,10 @@ static void usage(FILE *f)
 "                          once\n"
 "  --tx-path copy|inplace  memif_tx_burst (default) or memif_tx_alloc/\n"
 "                          commit (single-slot packets only)\n"
+"  --rx-path whole|pieces  memif_rx_burst (default: a chain is reassembled)\n"
+"                          or memif_rx_burst_sg (a chain as its slots, no\n"
+"                          copy; echo sends pieces back with\n"
+"                          memif_tx_burst_sg)\n"
 "  --fill headers|full     write/read only the headers and test header\n"
 "                          (default, like testpmd txonly) or every byte\n"
 "  --raw                   no Ethernet/IPv4/UDP framing\n"
@@ -198,6 +204,8 @@ enum {
 	OPT_EDGE,
 	OPT_IDLE,
 	OPT_TXPATH,
+	OPT_RXPATH,
+	OPT_HUGEPAGES,
 	OPT_FILL,
 	OPT_CPU,
 	OPT_RAW,
@@ -227,6 +235,8 @@ static const struct option long_opts[] = {
 	{ "edge", no_argument, NULL, OPT_EDGE },
 	{ "idle", required_argument, NULL, OPT_IDLE },
 	{ "tx-path", required_argument, NULL, OPT_TXPATH },
+	{ "rx-path", required_argument, NULL, OPT_RXPATH },
+	{ "hugepages", no_argument, NULL, OPT_HUGEPAGES },
 	{ "fill", required_argument, NULL, OPT_FILL },
 	{ "cpu", required_argument, NULL, OPT_CPU },
 	{ "raw", no_argument, NULL, OPT_RAW },
@@ -310,6 +320,9 @@ static int opt_connection(int c, const char *arg, struct opts *o)
 	case OPT_UNSEALED:
 		o->allow_unsealed = true;
 		break;
+	case OPT_HUGEPAGES:
+		o->hugepages = true;
+		break;
 	case OPT_WAIT:
 		if (!parse_secs(arg, &o->wait_timeout))
 			return bad_arg("wait-timeout", arg);
@@ -350,6 +363,10 @@ static int opt_traffic(int c, const char *arg, struct opts *o, bool *mode_set)
 		if (!parse_choice(arg, "copy", "inplace", "in-place",
 				  &o->inplace))
 			return bad_arg("tx-path", arg);
+		break;
+	case OPT_RXPATH:
+		if (!parse_choice(arg, "whole", "pieces", NULL, &o->rx_pieces))
+			return bad_arg("rx-path", arg);
 		break;
 	case OPT_FILL:
 		if (!parse_choice(arg, "headers", "full", NULL, &o->full))

@@ -240,21 +240,20 @@ static inline uint32_t perf_build(const struct perf_tmpl *t, uint8_t *pkt,
 }
 
 /*
- * perf_verify() - check one received frame.  @raw: no L2-L4 headers.
- * Reads the test header, and every byte when the sender flagged
- * PERF_F_FULL.  Return: PERF_PKT_OK with @out filled, PERF_PKT_FOREIGN or
- * PERF_PKT_CORRUPT.
+ * The test header of a frame of @len bytes whose first @have bytes are at
+ * @pkt: PERF_PKT_OK with @out and *@csum filled, or PERF_PKT_FOREIGN /
+ * PERF_PKT_CORRUPT.  Reads the headers only.
  */
-static inline enum perf_verdict perf_verify(const uint8_t *pkt, uint32_t len,
-					    bool raw, struct perf_info *out)
+static inline enum perf_verdict perf_parse(const uint8_t *pkt, uint32_t have,
+					   uint32_t len, bool raw,
+					   struct perf_info *out,
+					   uint32_t *csum)
 {
 	uint32_t off = raw ? 0 : PERF_L2L4_LEN;
-	uint32_t rg = raw ? 0 : PERF_REGION_OFF;
-	uint32_t end, csum;
 	const uint8_t *h = pkt + off;
-	uint64_t s;
 
-	if (len < off + PERF_HDR_LEN || perf_ld32(h) != PERF_MAGIC)
+	if (have < off + PERF_HDR_LEN || len < have ||
+	    perf_ld32(h) != PERF_MAGIC)
 		return PERF_PKT_FOREIGN;
 	if (!raw) {
 		/* EtherType IPv4, version 4 / IHL 5, UDP: else not ours even
@@ -267,21 +266,87 @@ static inline enum perf_verdict perf_verify(const uint8_t *pkt, uint32_t len,
 			return PERF_PKT_CORRUPT;
 	}
 	out->seq = perf_ld32(h + 4);
-	csum = perf_ld32(h + 8);
+	*csum = perf_ld32(h + 8);
 	memcpy(&out->tstamp, h + 12, 8);
 	out->qid = h[20];
 	out->flags = h[21];
-	end = (out->flags & PERF_F_FULL) ? len : off + PERF_HDR_LEN;
+	return PERF_PKT_OK;
+}
+
+/* The verdict of word sum @s (taken with the checksum bytes as they are)
+ * against @csum. */
+static inline enum perf_verdict perf_judge(uint64_t s, uint32_t csum,
+					   bool raw)
+{
+	/* The sum was taken with the csum bytes zero. */
+	s -= perf_at(csum, (raw ? 0 : PERF_L2L4_LEN) + 8);
+	return perf_fold(s) == csum ? PERF_PKT_OK : PERF_PKT_CORRUPT;
+}
+
+/*
+ * perf_verify() - check one received frame.  @raw: no L2-L4 headers.
+ * Reads the test header, and every byte when the sender flagged
+ * PERF_F_FULL.  Return: PERF_PKT_OK with @out filled, PERF_PKT_FOREIGN or
+ * PERF_PKT_CORRUPT.
+ */
+static inline enum perf_verdict perf_verify(const uint8_t *pkt, uint32_t len,
+					    bool raw, struct perf_info *out)
+{
+	uint32_t rg = raw ? 0 : PERF_REGION_OFF, csum;
+	enum perf_verdict v = perf_parse(pkt, len, len, raw, out, &csum);
+	uint64_t s;
+
+	if (v != PERF_PKT_OK)
+		return v;
 	/* The common case, a framed headers-only packet, with constant
 	 * bounds: the sum unrolls into seven loads of the header line. */
 	if (!raw && !(out->flags & PERF_F_FULL))
 		s = perf_sum_region(pkt, PERF_REGION_OFF,
 				    PERF_L2L4_LEN + PERF_HDR_LEN);
 	else
-		s = perf_sum_region(pkt, rg, end);
-	/* The sum was taken with the csum bytes zero. */
-	s -= perf_at(csum, off + 8);
-	return perf_fold(s) == csum ? PERF_PKT_OK : PERF_PKT_CORRUPT;
+		s = perf_sum_region(pkt, rg,
+				    (out->flags & PERF_F_FULL) ?
+					    len :
+					    (raw ? 0 : PERF_L2L4_LEN) +
+						    PERF_HDR_LEN);
+	return perf_judge(s, csum, raw);
+}
+
+/*
+ * perf_verify_pieces() - perf_verify() for a frame of @len bytes received
+ * as @n pieces (memif_rx_burst_sg): @data[i], @plen[i].  The test header
+ * must lie in the first piece; for a PERF_F_FULL frame every piece but the
+ * last must hold whole 8-byte words (the sum is on the frame's 8-byte
+ * grid), else the frame counts as corrupt.  A headers-only frame is read in
+ * its first piece only.
+ */
+static inline enum perf_verdict
+perf_verify_pieces(const uint8_t *const *data, const uint32_t *plen,
+		   uint16_t n, uint32_t len, bool raw, struct perf_info *out)
+{
+	uint32_t rg = raw ? 0 : PERF_REGION_OFF, hend, csum, at;
+	enum perf_verdict v;
+	uint64_t s;
+	uint16_t i;
+
+	if (n == 1)
+		return perf_verify(data[0], len, raw, out);
+	v = perf_parse(data[0], plen[0], len, raw, out, &csum);
+	if (v != PERF_PKT_OK)
+		return v;
+	hend = (raw ? 0 : PERF_L2L4_LEN) + PERF_HDR_LEN;
+	if (!(out->flags & PERF_F_FULL))
+		return perf_judge(perf_sum_region(data[0], rg, hend), csum,
+				  raw);
+	if (plen[0] < (rg & ~7u) + 8 || (plen[0] & 7))
+		return PERF_PKT_CORRUPT;
+	s = perf_sum_region(data[0], rg, plen[0]);
+	for (at = plen[0], i = 1; i < n; at += plen[i], i++) {
+		if (i + 1 < n && (plen[i] & 7))
+			return PERF_PKT_CORRUPT;
+		s += perf_sum(data[i], plen[i]);
+	}
+	return at == len ? perf_judge(s, csum, raw) : PERF_PKT_CORRUPT;
 }
 
 #endif /* MEMIF_PERF_PKT_H */

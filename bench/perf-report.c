@@ -332,6 +332,9 @@ void print_json(FILE *f, const struct perf *p, const struct result *r)
 		o->edge ? "edge" : o->interrupt ? "interrupt" : "polling",
 		o->spin ? "spin" : "pause", o->inplace ? "inplace" : "copy",
 		o->full ? "full" : "headers", o->raw ? "true" : "false");
+	fprintf(f, "\"rx_path\":\"%s\",\"hugepages\":%s,",
+		o->rx_pieces ? "pieces" : "whole",
+		o->hugepages ? "true" : "false");
 	fprintf(f, "\"allow_unsealed\":%s,\"connected\":%s,\"exit_code\":%d,",
 		o->allow_unsealed ? "true" : "false",
 		r->connected ? "true" : "false", r->exit_code);

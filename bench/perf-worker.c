@@ -122,9 +122,25 @@ static void rx_clock(struct worker *w)
 
 /* Verify a burst and account loss/reorder by sequence number.  Counters
  * live in locals so the compiler keeps them in registers. */
+/* Packet @i of the burst in pieces: its pieces into w->vdata/w->vlen. */
+static enum perf_verdict verify_pieces(struct worker *w, uint16_t i, bool raw,
+				       struct perf_info *info)
+{
+	const struct memif_pkt_sg *pk = &w->rsg[i];
+	uint16_t j;
+
+	for (j = 0; j < pk->n_segs; j++) {
+		w->vdata[j] = pk->segs[j].data;
+		w->vlen[j] = pk->segs[j].len;
+	}
+	return perf_verify_pieces(w->vdata, w->vlen, pk->n_segs, pk->len, raw,
+				  info);
+}
+
 static void rx_account(struct worker *w, const struct memif_rx_pkt *pk,
 		       uint16_t n)
 {
+	bool pieces = w->p->o->rx_pieces;
 	uint64_t bytes = 0, expect = w->expect, loss = w->loss;
 	uint64_t reorder = w->reorder, corrupt = w->corrupt;
 	uint64_t foreign = w->foreign, misq = w->misqueued;
@@ -137,10 +153,17 @@ static void rx_account(struct worker *w, const struct memif_rx_pkt *pk,
 	/* The data was written by the other core: start every miss of the
 	 * burst at once instead of taking them one by one. */
 	for (i = 0; i < n; i++)
-		__builtin_prefetch(pk[i].data + (raw ? 0 : PERF_L2L4_LEN));
+		__builtin_prefetch((pieces ? w->rsg[i].segs[0].data :
+					     pk[i].data) +
+				   (raw ? 0 : PERF_L2L4_LEN));
 	for (i = 0; i < n; i++) {
-		bytes += pk[i].len;
-		v = perf_verify(pk[i].data, pk[i].len, raw, &info);
+		if (pieces) {
+			bytes += w->rsg[i].len;
+			v = verify_pieces(w, i, raw, &info);
+		} else {
+			bytes += pk[i].len;
+			v = perf_verify(pk[i].data, pk[i].len, raw, &info);
+		}
 		if (v == PERF_PKT_FOREIGN) {
 			foreign++;
 			continue;
@@ -182,8 +205,13 @@ static int rx_once(struct worker *w)
 	uint16_t n = 0;
 	int rc;
 
-	rc = memif_rx_burst(w->p->m, w->qid, w->rxp, (uint16_t)w->p->o->burst,
-			    &n);
+	if (w->p->o->rx_pieces)
+		rc = memif_rx_burst_sg(w->p->m, w->qid, w->rsg,
+				       (uint16_t)w->p->o->burst, w->segs,
+				       MAX_PIECES, &n);
+	else
+		rc = memif_rx_burst(w->p->m, w->qid, w->rxp,
+				    (uint16_t)w->p->o->burst, &n);
 	w->rx_calls++;
 	if (rc == MEMIF_ERR_AGAIN)
 		return 0;
@@ -402,7 +430,12 @@ static bool echo_send(struct worker *w, uint16_t n)
 		if (stopping(p) == STOP_HARD)
 			return false;
 		sent = 0;
-		if (p->o->inplace &&
+		if (p->o->rx_pieces) {
+			rc = memif_tx_burst_sg(m, txq, w->rsg + off,
+					       (uint16_t)(n - off), &sent);
+			if (tx_failed(w, rc))
+				return false;
+		} else if (p->o->inplace &&
 		    (!w->slot_cap || w->rxp[off].len <= w->slot_cap)) {
 			rc = memif_tx_alloc(m, txq, w->txb, (uint16_t)(n - off),
 					    &got);
@@ -438,7 +471,8 @@ static bool echo_send(struct worker *w, uint16_t n)
 		}
 		if (sent) {
 			for (k = off; k < off + sent; k++)
-				w->tx_bytes += w->rxp[k].len;
+				w->tx_bytes += p->o->rx_pieces ? w->rsg[k].len :
+								 w->rxp[k].len;
 			w->tx_pkts += sent;
 			off += sent;
 		} else {
