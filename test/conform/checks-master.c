@@ -18,68 +18,6 @@
 
 #include "conform.h"
 
-enum mstep {
-	M_ACCEPTED, /* nothing sent */
-	M_HELLO, /* HELLO sent */
-	M_INIT, /* INIT received, not answered */
-	M_REGION, /* first ADD_REGION received, not answered */
-	M_RING, /* first ADD_RING received, not answered */
-	M_CONNECT, /* CONNECT received, not answered */
-	M_CONNECTED,
-};
-
-static struct cf_peer *master_upto(struct cf_run *r, const struct cf_hs *hs,
-				   enum mstep step, struct cf_obs *obs)
-{
-	struct cf_peer *p = cf_peer_new(true);
-	int type, want;
-
-	if (!p)
-		return NULL;
-	if (obs) {
-		memset(obs, 0, sizeof(*obs));
-		obs->order_ok = obs->lockstep_ok = obs->init_ok = true;
-		obs->regions_ok = obs->seal_ok = obs->rings_ok = true;
-		obs->efd_ok = obs->desc_ok = true;
-	}
-	if (cf_master_accept(r, p) < 0)
-		goto out_fail;
-	if (step == M_ACCEPTED)
-		return p;
-	if (cf_master_hello(r, p, hs) < 0)
-		goto out_fail;
-	if (step == M_HELLO)
-		return p;
-	want = step == M_INIT	? MEMIF_MSG_TYPE_INIT :
-	       step == M_REGION ? MEMIF_MSG_TYPE_ADD_REGION :
-	       step == M_RING	? MEMIF_MSG_TYPE_ADD_RING :
-				  MEMIF_MSG_TYPE_CONNECT;
-	for (;;) {
-		type = cf_master_next(r, p, hs, obs);
-		if (type < 0)
-			goto out_fail;
-		if (type == want && step != M_CONNECTED)
-			return p;
-		if (cf_master_reply(r, p, hs, type, obs) < 0)
-			goto out_fail;
-		if (type == MEMIF_MSG_TYPE_CONNECT)
-			return p;
-	}
-
-out_fail:
-	cf_note(r, "(good handshake up to the test point failed)");
-	cf_peer_free(p);
-	return NULL;
-}
-
-static struct cf_peer *master_at(struct cf_run *r, enum mstep step)
-{
-	struct cf_hs hs;
-
-	cf_hs_default(r, &hs);
-	return master_upto(r, &hs, step, NULL);
-}
-
 static enum cf_result refuse_msg(struct cf_run *r, struct cf_peer *p,
 				 const void *m, size_t len, const int *fds,
 				 unsigned n_fds)
@@ -98,7 +36,7 @@ static enum cf_result refuse_msg(struct cf_run *r, struct cf_peer *p,
 
 static enum cf_result c1_connects(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = master_at(r, M_ACCEPTED);
+	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_OPEN);
 	int type = 0;
 	socklen_t len = sizeof(type);
 
@@ -115,7 +53,6 @@ static enum cf_result c1_connects(struct cf_run *r, long arg)
 /* C41, C42, C45, C46: one handshake, every observation. */
 static enum cf_result observe(struct cf_run *r, long what)
 {
-	struct cf_obs obs;
 	struct cf_hs hs;
 	struct cf_peer *p;
 	enum cf_result res = CF_PASS;
@@ -123,35 +60,36 @@ static enum cf_result observe(struct cf_run *r, long what)
 	cf_hs_default(r, &hs);
 	if (what == 42)
 		hs.ack_delay_ms = 500;
-	p = master_upto(r, &hs, M_CONNECTED, &obs);
+	hs.observe = true;
+	p = cf_peer_at(r, &hs, CF_STEP_CONNECTED);
 	if (!p)
 		return CF_FAIL;
 	switch (what) {
 	case 41:
-		cf_note(r, "INIT id %u mode %u secret \"%s\"", obs.init_id,
-			obs.init_mode, obs.init_secret);
-		if (!obs.init_ok)
-			res = cf_fail(r, "%s", obs.why);
+		cf_note(r, "INIT id %u mode %u secret \"%s\"", p->obs.init_id,
+			p->obs.init_mode, p->obs.init_secret);
+		if (!p->obs.init_ok)
+			res = cf_fail(r, "%s", p->obs.why);
 		break;
 	case 42:
 		cf_note(r,
 			"%u region(s), %u S2M, %u M2S rings; every reply "
 			"delayed 500 ms",
 			p->n_reg, p->n_s2m, p->n_m2s);
-		if (!obs.order_ok || !obs.lockstep_ok)
-			res = cf_fail(r, "%s", obs.why);
+		if (!p->obs.order_ok || !p->obs.lockstep_ok)
+			res = cf_fail(r, "%s", p->obs.why);
 		break;
 	case 45:
 		cf_note(r,
 			"%u region(s), rings of %u entries, buffers of %u "
 			"bytes",
 			p->n_reg, p->s2m[0].size, p->buf_size);
-		if (!obs.regions_ok || !obs.desc_ok)
-			res = cf_fail(r, "%s", obs.why);
+		if (!p->obs.regions_ok || !p->obs.desc_ok)
+			res = cf_fail(r, "%s", p->obs.why);
 		break;
 	case 451:
-		if (!obs.seal_ok)
-			res = cf_fail(r, "%s", obs.why);
+		if (!p->obs.seal_ok)
+			res = cf_fail(r, "%s", p->obs.why);
 		else
 			cf_note(r, "F_SEAL_SHRINK on every region");
 		break;
@@ -164,8 +102,8 @@ static enum cf_result observe(struct cf_run *r, long what)
 				    "the IUT's %llu slots do not exceed "
 				    "65536",
 				    (unsigned long long)slots);
-		else if (!obs.desc_ok)
-			res = cf_fail(r, "%s", obs.why);
+		else if (!p->obs.desc_ok)
+			res = cf_fail(r, "%s", p->obs.why);
 		else
 			cf_note(r, "%llu buffers, none shared",
 				(unsigned long long)slots);
@@ -173,12 +111,12 @@ static enum cf_result observe(struct cf_run *r, long what)
 	}
 	default:
 		cf_note(r, "%u S2M and %u M2S eventfds", p->n_s2m, p->n_m2s);
-		if (!obs.efd_ok)
-			res = cf_fail(r, "%s", obs.why);
+		if (!p->obs.efd_ok)
+			res = cf_fail(r, "%s", p->obs.why);
 		break;
 	}
-	if (!obs.rings_ok && res == CF_PASS)
-		res = cf_fail(r, "%s", obs.why);
+	if (!p->obs.rings_ok && res == CF_PASS)
+		res = cf_fail(r, "%s", p->obs.why);
 	cf_peer_free(p);
 	return res;
 }
@@ -187,7 +125,6 @@ static enum cf_result observe(struct cf_run *r, long what)
  * 2: 0xffff everywhere and log2 20). */
 static enum cf_result c44_maxima(struct cf_run *r, long arg)
 {
-	struct cf_obs obs;
 	struct cf_hs hs;
 	struct cf_peer *p;
 	enum cf_result res = CF_PASS;
@@ -207,7 +144,8 @@ static enum cf_result c44_maxima(struct cf_run *r, long arg)
 	ms2m = hs.max_s2m + 1u;
 	mm2s = hs.max_m2s + 1u;
 	mlog2 = hs.max_log2 > 14 ? 14 : hs.max_log2;
-	p = master_upto(r, &hs, M_CONNECTED, &obs);
+	hs.observe = true;
+	p = cf_peer_at(r, &hs, CF_STEP_CONNECTED);
 	if (!p)
 		return CF_FAIL;
 	cf_note(r,
@@ -219,8 +157,8 @@ static enum cf_result c44_maxima(struct cf_run *r, long arg)
 		res = cf_fail(r, "ring counts outside 1..max+1");
 	if (p->s2m[0].log2 > mlog2 || p->m2s[0].log2 > mlog2)
 		res = cf_fail(r, "log2 above the maximum");
-	if (!obs.rings_ok || !obs.order_ok)
-		res = cf_fail(r, "%s", obs.why);
+	if (!p->obs.rings_ok || !p->obs.order_ok)
+		res = cf_fail(r, "%s", p->obs.why);
 	cf_peer_free(p);
 	return res;
 }
@@ -228,7 +166,7 @@ static enum cf_result c44_maxima(struct cf_run *r, long arg)
 /* C43 (arg 0x0300/0x0100) and catalog C2 (log2 0): an unusable HELLO. */
 static enum cf_result c43_bad_hello(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = master_at(r, M_ACCEPTED);
+	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_OPEN);
 	struct memif_msg m;
 
 	if (!p)
@@ -245,32 +183,27 @@ static enum cf_result c43_bad_hello(struct cf_run *r, long arg)
 /* C6 and C7: garbage in undefined bytes, a name without NUL. */
 static enum cf_result c6_c7_tolerant(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = master_at(r, M_ACCEPTED);
-	struct cf_hs hs;
-	struct memif_msg m;
 	enum cf_result res = CF_FAIL;
-	int type;
+	struct memif_msg m;
+	struct cf_peer *p;
+	struct cf_hs hs;
 
-	if (!p)
-		return CF_FAIL;
 	cf_hs_default(r, &hs);
 	hs.dirty = true;
+	p = cf_peer_at(r, &hs, CF_STEP_OPEN);
+	if (!p)
+		return CF_FAIL;
 	memif__msg_build_hello(&m, "", 255, 255, 255, 14);
 	if (arg)
 		memset(m.hello.name, 'H', sizeof(m.hello.name));
 	else
 		cf_dirty(&m, sizeof(m.hello));
 	cf_send(p->fd, &m, -1);
-	for (;;) {
-		type = cf_master_next(r, p, &hs, NULL);
-		if (type < 0 || cf_master_reply(r, p, &hs, type, NULL) < 0)
-			goto out;
-		if (type == MEMIF_MSG_TYPE_CONNECT)
-			break;
+	p->at = CF_STEP_HELLO;
+	if (cf_peer_to(r, p, CF_STEP_CONNECTED) == 0) {
+		cf_note(r, "connected");
+		res = CF_PASS;
 	}
-	cf_note(r, "connected");
-	res = CF_PASS;
-out:
 	cf_peer_free(p);
 	return res;
 }
@@ -279,7 +212,7 @@ out:
 
 static enum cf_result first_msg(struct cf_run *r, long what)
 {
-	struct cf_peer *p = master_at(r, M_ACCEPTED);
+	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_OPEN);
 	uint8_t buf[4096];
 	struct memif_msg m;
 	size_t len = sizeof(m);
@@ -330,7 +263,8 @@ static enum cf_result first_msg(struct cf_run *r, long what)
 /* C11: fds on HELLO (0) or on an ACK (1: one, 2: two) are closed. */
 static enum cf_result c11_extra(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = master_at(r, arg ? M_INIT : M_ACCEPTED);
+	struct cf_peer *p =
+		cf_peer_at(r, NULL, arg ? CF_STEP_INIT : CF_STEP_OPEN);
 	int e[2] = { eventfd(0, EFD_CLOEXEC), eventfd(0, EFD_CLOEXEC) };
 	enum cf_result res = CF_FAIL;
 	struct memif_msg m;
@@ -358,7 +292,8 @@ out:
 /* C48 and B4: the wrong reply at the wrong time. */
 static enum cf_result c48_wrong(struct cf_run *r, long what)
 {
-	struct cf_peer *p = master_at(r, what == 2 ? M_CONNECTED : M_INIT);
+	struct cf_peer *p = cf_peer_at(
+		r, NULL, what == 2 ? CF_STEP_CONNECTED : CF_STEP_INIT);
 	struct memif_msg m;
 
 	if (!p)
@@ -382,7 +317,7 @@ static enum cf_result c48_wrong(struct cf_run *r, long what)
 
 static enum cf_result c48_hello_connected(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = master_at(r, M_CONNECTED);
+	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_CONNECTED);
 	struct memif_msg m;
 
 	if (!p)
@@ -410,7 +345,7 @@ static enum cf_result wait_retry(struct cf_run *r, uint64_t t0)
 
 static enum cf_result c47_disconnect_init(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = master_at(r, M_INIT);
+	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_INIT);
 	struct memif_msg m;
 	enum cf_react how;
 	uint64_t t0;
@@ -432,7 +367,8 @@ static enum cf_result c47_disconnect_init(struct cf_run *r, long arg)
  * its handshake timeout and retry. */
 static enum cf_result c49_stall(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = master_at(r, arg ? M_INIT : M_ACCEPTED);
+	struct cf_peer *p =
+		cf_peer_at(r, NULL, arg ? CF_STEP_INIT : CF_STEP_OPEN);
 	int wait = r->o->timeout_ms > 15000 ? r->o->timeout_ms : 15000;
 	enum cf_react how;
 	uint64_t t0 = cf_now_ms();
@@ -449,7 +385,7 @@ static enum cf_result c49_stall(struct cf_run *r, long arg)
 
 static enum cf_result c38_vanish(struct cf_run *r, long step)
 {
-	struct cf_peer *p = master_at(r, (enum mstep)step);
+	struct cf_peer *p = cf_peer_at(r, NULL, (enum cf_step)step);
 
 	if (!p)
 		return CF_FAIL;
@@ -461,7 +397,7 @@ static enum cf_result c38_vanish(struct cf_run *r, long step)
 /* C50: after CONNECTED the IUT slave hands M2S buffers to us. */
 static enum cf_result c50_refill(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = master_at(r, M_CONNECTED);
+	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_CONNECTED);
 	enum cf_result res = CF_FAIL;
 	uint64_t end = cf_now_ms() + (uint64_t)r->o->timeout_ms;
 	uint16_t head = 0;
@@ -491,22 +427,24 @@ static enum cf_result c50_refill(struct cf_run *r, long arg)
  * back with new region fds. */
 static enum cf_result c51_new_regions(struct cf_run *r, long arg)
 {
-	struct cf_obs a, b;
-	struct cf_hs hs;
-	struct cf_peer *p;
 	enum cf_result res = CF_FAIL;
+	struct cf_peer *p;
+	struct cf_hs hs;
+	uint64_t ino;
 
 	cf_hs_default(r, &hs);
-	p = master_upto(r, &hs, M_CONNECTED, &a);
+	hs.observe = true;
+	p = cf_peer_at(r, &hs, CF_STEP_CONNECTED);
 	if (!p)
 		return CF_FAIL;
+	ino = p->obs.region_ino[0];
 	cf_peer_free(p);
-	p = master_upto(r, &hs, M_CONNECTED, &b);
+	p = cf_peer_at(r, &hs, CF_STEP_CONNECTED);
 	if (!p)
 		return CF_FAIL;
-	if (a.region_ino[0] && a.region_ino[0] == b.region_ino[0]) {
+	if (ino && ino == p->obs.region_ino[0]) {
 		cf_note(r, "the same region memfd (inode %llu) came back",
-			(unsigned long long)a.region_ino[0]);
+			(unsigned long long)ino);
 	} else {
 		cf_note(r, "reconnected with a new region memfd");
 		res = CF_PASS;
@@ -517,7 +455,7 @@ static enum cf_result c51_new_regions(struct cf_run *r, long arg)
 
 static enum cf_result c67_disconnect(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = master_at(r, M_CONNECTED);
+	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_CONNECTED);
 	struct memif_msg m;
 	enum cf_react how;
 
@@ -543,7 +481,7 @@ static struct cf_peer *dp_connect_log2(struct cf_run *r, uint8_t log2)
 
 	cf_hs_default(r, &hs);
 	hs.max_log2 = log2;
-	p = master_upto(r, &hs, M_CONNECTED, NULL);
+	p = cf_peer_at(r, &hs, CF_STEP_CONNECTED);
 	/* The slave lends its M2S buffers right after CONNECTED. */
 	while (p && !cf_load_acquire(&p->m2s[0].ring->head) &&
 	       cf_now_ms() < end)
@@ -1149,7 +1087,7 @@ static enum cf_result j7_linger(struct cf_run *r, long n)
 	uint64_t t0;
 
 	if (!r->o->kick) {
-		p = master_at(r, M_ACCEPTED);
+		p = cf_peer_at(r, NULL, CF_STEP_OPEN);
 		if (!p)
 			return CF_FAIL;
 		cf_peer_free(p);
@@ -1165,7 +1103,7 @@ static enum cf_result j7_linger(struct cf_run *r, long n)
 		r->pending = fd;
 	}
 	for (attempt = 1;; attempt++) {
-		p = master_at(r, M_ACCEPTED);
+		p = cf_peer_at(r, NULL, CF_STEP_OPEN);
 		if (!p)
 			return CF_FAIL;
 		ret = cf_linger_fds(fds, nf, &srv);
@@ -1248,7 +1186,7 @@ out:
  * three. */
 static enum cf_result j8_empty(struct cf_run *r, long n)
 {
-	struct cf_peer *p = master_at(r, M_INIT);
+	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_INIT);
 
 	if (!p)
 		return CF_FAIL;
@@ -1585,37 +1523,37 @@ const struct cf_check cf_master_checks[] = {
 	  "A master can go away at any time; a slave whose connection closes "
 	  "before HELLO must close its socket and connect again, not crash "
 	  "or keep a dead connection.",
-	  H, c38_vanish, M_ACCEPTED },
+	  H, c38_vanish, CF_STEP_OPEN },
 	{ "C38.hello", "master vanishes after HELLO: resources freed",
 	  "After HELLO the slave has created its regions and eventfds; every "
 	  "lost connection must free them, or each master restart leaks a "
 	  "region.",
-	  H, c38_vanish, M_HELLO },
+	  H, c38_vanish, CF_STEP_HELLO },
 	{ "C38.init", "master vanishes after INIT: resources freed",
 	  "With INIT unanswered the slave holds memory and eventfds nobody "
 	  "has acknowledged; it must release them on EOF, or a flapping "
 	  "master leaks a set per attempt.",
-	  H, c38_vanish, M_INIT },
+	  H, c38_vanish, CF_STEP_INIT },
 	{ "C38.region", "master vanishes after ADD_REGION: resources freed",
 	  "A close while an ADD_REGION is unanswered tests the cleanup of a "
 	  "half-sent configuration; a leak here is a memfd and its memory "
 	  "per failed handshake.",
-	  H, c38_vanish, M_REGION },
+	  H, c38_vanish, CF_STEP_REGION },
 	{ "C38.ring", "master vanishes after ADD_RING: resources freed",
 	  "A close mid-rings tests cleanup with regions sent and eventfds "
 	  "half-announced; leaked eventfds and mappings pile up with every "
 	  "failed handshake.",
-	  H, c38_vanish, M_RING },
+	  H, c38_vanish, CF_STEP_S2M },
 	{ "C38.connect", "master vanishes after CONNECT: resources freed",
 	  "A close while CONNECT is unanswered leaves the slave one step "
 	  "from link-up; it must not come up, must free its memory, and must "
 	  "be able to connect again cleanly.",
-	  H, c38_vanish, M_CONNECT },
+	  H, c38_vanish, CF_STEP_RINGS },
 	{ "C38.connected", "master vanishes when connected: resources freed",
 	  "Only the control socket tells a slave its master died; it must "
 	  "take the link down, unmap and close everything and connect again, "
 	  "or the application keeps sending into a dead peer.",
-	  H, c38_vanish, M_CONNECTED },
+	  H, c38_vanish, CF_STEP_CONNECTED },
 	{ "C50", "after CONNECTED the IUT lends its M2S buffers",
 	  "A master can only transmit into M2S buffers the slave has lent; a "
 	  "slave that waits for the application to refill leaves "

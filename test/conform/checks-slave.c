@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,70 +17,6 @@
 #include <unistd.h>
 
 #include "conform.h"
-
-/* How far a scripted slave gets before it deviates. */
-enum step {
-	AT_HELLO, /* HELLO read, memory prepared */
-	AT_INIT, /* INIT acknowledged */
-	AT_REGIONS, /* every region acknowledged */
-	AT_S2M, /* every S2M ring acknowledged */
-	AT_M2S, /* every ring acknowledged, CONNECT not sent */
-	AT_CONNECTED,
-};
-
-static struct cf_peer *slave_upto(struct cf_run *r, struct cf_hs *hs,
-				  enum step step)
-{
-	struct cf_peer *p = cf_peer_new(false);
-	struct memif_msg m;
-	unsigned i;
-	int ret;
-
-	if (!p)
-		return NULL;
-	if (cf_slave_open(r, p) < 0)
-		goto out_fail;
-	ret = cf_slave_prepare(p, hs);
-	if (ret < 0) {
-		cf_note(r, "cannot build our region: %s", strerror(-ret));
-		goto out_fail;
-	}
-	if (step >= AT_INIT && cf_slave_send_init(r, p, hs) < 0)
-		goto out_fail;
-	for (i = 0; step >= AT_REGIONS && i < p->n_reg; i++)
-		if (cf_slave_send_region(r, p, i) < 0)
-			goto out_fail;
-	for (i = 0; step >= AT_S2M && i < p->n_s2m; i++)
-		if (cf_slave_send_ring(r, p, true, i) < 0)
-			goto out_fail;
-	for (i = 0; step >= AT_M2S && i < p->n_m2s; i++)
-		if (cf_slave_send_ring(r, p, false, i) < 0)
-			goto out_fail;
-	if (step >= AT_CONNECTED) {
-		struct cf_rx rx;
-
-		memif__msg_build_connect(&m, "memif-conform");
-		if (cf_send(p->fd, &m, -1) < 0 ||
-		    !cf_expect(r, p->fd, MEMIF_MSG_TYPE_CONNECTED, &rx))
-			goto out_fail;
-		cf_peer_up(p, hs);
-	}
-	return p;
-
-out_fail:
-	cf_note(r, "(good handshake up to the test point failed)");
-	cf_peer_free(p);
-	return NULL;
-}
-
-static struct cf_peer *slave_at(struct cf_run *r, enum step step)
-{
-	struct cf_hs hs;
-
-	cf_hs_default(r, &hs);
-	hs.log2 = 4;
-	return slave_upto(r, &hs, step);
-}
 
 /* Send @m (with @fds) and expect the IUT to refuse it. */
 static enum cf_result refuse(struct cf_run *r, struct cf_peer *p, const void *m,
@@ -126,15 +63,13 @@ static enum cf_result c1_connect(struct cf_run *r, long arg)
 
 static enum cf_result c14_hello(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = cf_peer_new(false);
+	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_HELLO);
 	struct memif_msg_hello h;
 	char name[MEMIF_NAME_LEN + 1];
 	enum cf_result res = CF_PASS;
 
-	if (cf_slave_open(r, p) < 0) {
-		cf_peer_free(p);
+	if (!p)
 		return CF_FAIL;
-	}
 	h = p->hello.hello;
 	memif__msg_strcpy(name, sizeof(name), h.name, sizeof(h.name));
 	cf_note(r,
@@ -152,60 +87,35 @@ static enum cf_result c14_hello(struct cf_run *r, long arg)
 	return res;
 }
 
-/* C15: one reply per request, nothing unsolicited. */
+/* C15: one reply per request, nothing unsolicited.  With one region and
+ * one queue pair, each step past HELLO is one request. */
 static enum cf_result c15_lockstep(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = cf_peer_new(false);
 	enum cf_result res = CF_FAIL;
-	struct memif_msg m;
+	struct cf_peer *p;
 	struct cf_hs hs;
-	struct cf_rx rx;
-	unsigned i, k = 0, n;
+	enum cf_step s;
+	unsigned k = 0;
 
 	cf_hs_default(r, &hs);
 	hs.log2 = 6;
-	if (cf_slave_open(r, p) < 0 || cf_slave_prepare(p, &hs) < 0)
-		goto out;
+	p = cf_peer_at(r, &hs, CF_STEP_HELLO);
+	if (!p)
+		return CF_FAIL;
 	if (!cf_silent(r, p->fd, 200)) {
 		cf_note(r, "after HELLO");
 		goto out;
 	}
-	n = 3 + p->n_s2m + p->n_m2s;
-	for (i = 0; i < n; i++) {
-		int fd = -1;
-		uint16_t want = MEMIF_MSG_TYPE_ACK;
-
-		if (i == 0) {
-			memif__msg_build_init(&m, hs.id, hs.mode,
-					      r->o->secret ? r->o->secret : "",
-					      "memif-conform");
-		} else if (i == 1) {
-			memif__msg_build_add_region(&m, 0, p->reg[0].size);
-			fd = p->reg[0].fd;
-		} else if (i < n - 1) {
-			bool s2m = i - 2 < p->n_s2m;
-			unsigned idx = s2m ? i - 2 : i - 2 - p->n_s2m;
-			struct cf_ring *t = s2m ? &p->s2m[idx] : &p->m2s[idx];
-
-			memif__msg_build_add_ring(&m, s2m, (uint16_t)idx, 0,
-						  t->offset, t->log2);
-			fd = t->efd;
-		} else {
-			memif__msg_build_connect(&m, "memif-conform");
-			want = MEMIF_MSG_TYPE_CONNECTED;
-		}
-		if (cf_send(p->fd, &m, fd) < 0 ||
-		    !cf_expect(r, p->fd, want, &rx))
+	for (s = CF_STEP_INIT; s <= CF_STEP_CONNECTED; s++) {
+		if (cf_peer_to(r, p, s) < 0)
 			goto out;
-		cf_rx_close_fds(&rx);
 		k++;
-		if (!cf_silent(r, p->fd, i == n - 1 ? 300 : 30)) {
-			cf_note(r, "a second reply to %s",
-				cf_type_name(m.type));
+		if (!cf_silent(r, p->fd, s == CF_STEP_CONNECTED ? 300 : 30)) {
+			cf_note(r, "a second reply at %s", cf_step_name(s));
 			goto out;
 		}
 	}
-	cf_note(r, "%u requests, %u replies, nothing unsolicited", n, k);
+	cf_note(r, "%u requests, %u replies, nothing unsolicited", k, k);
 	res = CF_PASS;
 out:
 	cf_peer_free(p);
@@ -215,25 +125,22 @@ out:
 /* Handshake (and with --echo, traffic) with log2 @arg or buffer size. */
 static enum cf_result hs_shape(struct cf_run *r, long log2, uint32_t buf)
 {
-	struct cf_peer *p = cf_peer_new(false);
 	enum cf_result res = CF_FAIL;
+	struct cf_peer *p;
 	struct cf_hs hs;
 
 	cf_hs_default(r, &hs);
 	hs.log2 = (uint8_t)log2;
 	hs.buf_size = buf;
-	if (cf_slave_open(r, p) < 0)
-		goto out;
+	p = cf_peer_at(r, &hs, CF_STEP_HELLO);
+	if (!p)
+		return CF_FAIL;
 	if (p->hello.hello.max_log2_ring_size < log2) {
 		res = cf_na(r, "the IUT advertises max log2 %u",
 			    p->hello.hello.max_log2_ring_size);
 		goto out;
 	}
-	if (cf_slave_prepare(p, &hs) < 0) {
-		cf_note(r, "cannot build the region");
-		goto out;
-	}
-	if (cf_slave_handshake(r, p, &hs) < 0)
+	if (cf_peer_to(r, p, CF_STEP_CONNECTED) < 0)
 		goto out;
 	cf_note(r, "connected with %u-entry rings, %u-byte buffers", 1u << log2,
 		buf);
@@ -271,29 +178,26 @@ static enum cf_result hs_buf(struct cf_run *r, long arg)
 /* C6: our undefined bytes full of garbage. */
 static enum cf_result c6_garbage(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = cf_peer_new(false);
-	enum cf_result res = CF_FAIL;
+	struct cf_peer *p;
 	struct cf_hs hs;
 
 	cf_hs_default(r, &hs);
-	hs.log2 = 4;
 	hs.dirty = true;
-	if (cf_slave_connect(r, p, &hs) == 0) {
-		cf_note(r, "connected with 0xa5 in every undefined byte");
-		res = CF_PASS;
-	}
+	p = cf_peer_at(r, &hs, CF_STEP_CONNECTED);
+	if (!p)
+		return CF_FAIL;
+	cf_note(r, "connected with 0xa5 in every undefined byte");
 	cf_peer_free(p);
-	return res;
+	return CF_PASS;
 }
 
-/* C7: names of 32 bytes without a NUL. */
+/* C7: names of 32 bytes without a NUL, in INIT and CONNECT. */
 static enum cf_result c7_long_names(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = slave_at(r, AT_HELLO);
+	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_HELLO);
 	enum cf_result res = CF_FAIL;
 	struct memif_msg m;
 	struct cf_rx rx;
-	unsigned i;
 
 	if (!p)
 		return CF_FAIL;
@@ -303,14 +207,9 @@ static enum cf_result c7_long_names(struct cf_run *r, long arg)
 	if (cf_send(p->fd, &m, -1) < 0 ||
 	    !cf_expect(r, p->fd, MEMIF_MSG_TYPE_ACK, &rx))
 		goto out;
-	if (cf_slave_send_region(r, p, 0) < 0)
+	p->at = CF_STEP_INIT;
+	if (cf_peer_to(r, p, CF_STEP_RINGS) < 0)
 		goto out;
-	for (i = 0; i < p->n_s2m; i++)
-		if (cf_slave_send_ring(r, p, true, i) < 0)
-			goto out;
-	for (i = 0; i < p->n_m2s; i++)
-		if (cf_slave_send_ring(r, p, false, i) < 0)
-			goto out;
 	memif__msg_build_connect(&m, "");
 	memset(m.connect.if_name, 'C', sizeof(m.connect.if_name));
 	cf_dirty(&m, sizeof(m.connect));
@@ -335,7 +234,8 @@ static enum cf_result c8_c9_size(struct cf_run *r, long len)
 			      r->o->secret ? r->o->secret : "", "x");
 	memset(buf, 0, sizeof(buf));
 	memcpy(buf, &m, sizeof(m));
-	return refuse(r, slave_at(r, AT_HELLO), buf, (size_t)len, NULL, 0);
+	return refuse(r, cf_peer_at(r, NULL, CF_STEP_HELLO), buf, (size_t)len,
+		      NULL, 0);
 }
 
 static enum cf_result c10_unknown(struct cf_run *r, long type)
@@ -344,13 +244,14 @@ static enum cf_result c10_unknown(struct cf_run *r, long type)
 
 	memset(&m, 0, sizeof(m));
 	m.type = (uint16_t)type;
-	return refuse_msg(r, slave_at(r, AT_HELLO), &m, -1);
+	return refuse_msg(r, cf_peer_at(r, NULL, CF_STEP_HELLO), &m, -1);
 }
 
 /* C11: an fd where none belongs is closed; the IUT refuses or goes on. */
 static enum cf_result c11_extra(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = slave_at(r, arg == 2 ? AT_M2S : AT_HELLO);
+	struct cf_peer *p =
+		cf_peer_at(r, NULL, arg == 2 ? CF_STEP_RINGS : CF_STEP_HELLO);
 	int e[2] = { eventfd(0, EFD_CLOEXEC), eventfd(0, EFD_CLOEXEC) };
 	enum cf_result res = CF_FAIL;
 	struct memif_msg m;
@@ -385,7 +286,7 @@ out:
 /* C11: ADD_REGION with two fds SHOULD be refused. */
 static enum cf_result c11_two_fds(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = slave_at(r, AT_INIT);
+	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_INIT);
 	int fds[2], e = eventfd(0, EFD_CLOEXEC);
 	enum cf_result res;
 	struct memif_msg m;
@@ -433,7 +334,7 @@ static enum cf_result init_with(struct cf_run *r, uint16_t version, uint32_t id,
 
 	memif__msg_build_init(&m, id, mode, secret, "memif-conform");
 	m.init.version = version;
-	return refuse_msg(r, slave_at(r, AT_HELLO), &m, -1);
+	return refuse_msg(r, cf_peer_at(r, NULL, CF_STEP_HELLO), &m, -1);
 }
 
 static enum cf_result c16_version(struct cf_run *r, long v)
@@ -444,7 +345,7 @@ static enum cf_result c16_version(struct cf_run *r, long v)
 
 static enum cf_result c17_id(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = slave_at(r, AT_HELLO);
+	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_HELLO);
 	uint32_t id = r->o->id + 1000;
 	struct memif_msg m;
 	enum cf_react how;
@@ -483,7 +384,7 @@ static enum cf_result c20_secret(struct cf_run *r, long arg)
 
 static enum cf_result c20_garbage(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = slave_at(r, AT_HELLO);
+	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_HELLO);
 	enum cf_result res = CF_FAIL;
 	struct memif_msg m;
 	struct cf_rx rx;
@@ -504,31 +405,29 @@ static enum cf_result c20_garbage(struct cf_run *r, long arg)
 
 static enum cf_result c21_unneeded_secret(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = cf_peer_new(false);
-	enum cf_result res = CF_FAIL;
+	struct cf_peer *p;
 	struct cf_hs hs;
 
 	cf_hs_default(r, &hs);
-	hs.log2 = 4;
 	hs.secret = "xyz";
-	if (cf_slave_connect(r, p, &hs) == 0) {
-		cf_note(r, "connected with secret \"xyz\"");
-		res = CF_PASS;
-	}
+	p = cf_peer_at(r, &hs, CF_STEP_CONNECTED);
+	if (!p)
+		return CF_FAIL;
+	cf_note(r, "connected with secret \"xyz\"");
 	cf_peer_free(p);
-	return res;
+	return CF_PASS;
 }
 
 /* C18: a second slave for a busy id is refused; the first keeps working. */
 static enum cf_result c18_busy(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = slave_at(r, AT_CONNECTED), *q;
+	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_CONNECTED), *q;
 	enum cf_result res = CF_FAIL;
 	struct memif_msg m;
 
 	if (!p)
 		return CF_FAIL;
-	q = slave_at(r, AT_HELLO);
+	q = cf_peer_at(r, NULL, CF_STEP_HELLO);
 	if (!q)
 		goto out;
 	memif__msg_build_init(&m, r->o->id, r->o->mode,
@@ -547,7 +446,7 @@ out:
 
 static enum cf_result c22_before_init(struct cf_run *r, long type)
 {
-	struct cf_peer *p = slave_at(r, AT_HELLO);
+	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_HELLO);
 	struct memif_msg m;
 	int fd = -1;
 
@@ -586,7 +485,7 @@ static enum cf_result c22_before_init(struct cf_run *r, long type)
 
 static enum cf_result b2_after_init(struct cf_run *r, long type)
 {
-	struct cf_peer *p = slave_at(r, AT_INIT);
+	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_INIT);
 	struct memif_msg m;
 
 	if (!p)
@@ -612,7 +511,7 @@ static enum cf_result b2_after_init(struct cf_run *r, long type)
 /* C37 / B5: after CONNECTED only DISCONNECT is acceptable. */
 static enum cf_result c37_after_connected(struct cf_run *r, long type)
 {
-	struct cf_peer *p = slave_at(r, AT_CONNECTED);
+	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_CONNECTED);
 	struct memif_msg m;
 	int fd = -1;
 
@@ -641,7 +540,7 @@ static enum cf_result c37_after_connected(struct cf_run *r, long type)
 
 static enum cf_result c23_no_fd(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = slave_at(r, AT_INIT);
+	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_INIT);
 	struct memif_msg m;
 
 	if (!p)
@@ -653,7 +552,8 @@ static enum cf_result c23_no_fd(struct cf_run *r, long arg)
 /* C24: 0 then 2 (arg 2), 0 then 0 (arg 0), or 5 first (arg 5). */
 static enum cf_result c24_index(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = slave_at(r, arg == 5 ? AT_INIT : AT_REGIONS);
+	struct cf_peer *p =
+		cf_peer_at(r, NULL, arg == 5 ? CF_STEP_INIT : CF_STEP_REGION);
 	struct memif_msg m;
 
 	if (!p)
@@ -664,7 +564,7 @@ static enum cf_result c24_index(struct cf_run *r, long arg)
 
 static enum cf_result c25_max(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = slave_at(r, AT_INIT);
+	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_INIT);
 	struct memif_msg m;
 	uint16_t max;
 
@@ -683,11 +583,10 @@ static enum cf_result c25_max(struct cf_run *r, long arg)
 /* C26: size 0 (arg 0), larger than the file (1), 2^63 (2). */
 static enum cf_result c26_size(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = slave_at(r, AT_INIT);
+	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_INIT);
 	static const uint64_t big = 1ull << 63;
 	struct memif_msg m;
 	uint64_t size;
-	unsigned i;
 
 	if (!p)
 		return CF_FAIL;
@@ -706,12 +605,9 @@ static enum cf_result c26_size(struct cf_run *r, long arg)
 	default:
 		goto out;
 	}
-	for (i = 0; i < p->n_s2m; i++)
-		if (cf_slave_send_ring(r, p, true, i) < 0)
-			goto out;
-	for (i = 0; i < p->n_m2s; i++)
-		if (cf_slave_send_ring(r, p, false, i) < 0)
-			goto out;
+	p->at = CF_STEP_REGION;
+	if (cf_peer_to(r, p, CF_STEP_RINGS) < 0)
+		goto out;
 	cf_note(r, "CONNECT:");
 	memif__msg_build_connect(&m, "x");
 	return refuse_msg(r, p, &m, -1);
@@ -724,7 +620,7 @@ out:
  * eventfd (3). */
 static enum cf_result e4_not_memory(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = slave_at(r, AT_INIT);
+	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_INIT);
 	struct memif_msg m;
 	enum cf_result res;
 	int fds[2] = { -1, -1 };
@@ -768,11 +664,10 @@ static enum cf_result e4_not_memory(struct cf_run *r, long arg)
  * the IUT must survive (no SIGBUS). */
 static enum cf_result e5_unsealed(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = slave_at(r, AT_INIT);
+	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_INIT);
 	enum cf_result res = CF_FAIL;
 	struct memif_msg m;
 	struct cf_rx rx;
-	unsigned i;
 	int fd;
 
 	if (!p)
@@ -798,20 +693,12 @@ static enum cf_result e5_unsealed(struct cf_run *r, long arg)
 	if (rx.kind != CF_RX_MSG || rx.msg.type != MEMIF_MSG_TYPE_ACK) {
 		cf_note(r, "refused:");
 		cf_note_rx(r, &rx);
-		res = rx.kind == CF_RX_EOF ||
-				      (rx.kind == CF_RX_MSG &&
-				       rx.msg.type ==
-					       MEMIF_MSG_TYPE_DISCONNECT) ?
-			      CF_PASS :
-			      CF_FAIL;
+		res = cf_rx_refused(&rx) ? CF_PASS : CF_FAIL;
 		goto out;
 	}
-	for (i = 0; i < p->n_s2m; i++)
-		if (cf_slave_send_ring(r, p, true, i) < 0)
-			goto out;
-	for (i = 0; i < p->n_m2s; i++)
-		if (cf_slave_send_ring(r, p, false, i) < 0)
-			goto out;
+	p->at = CF_STEP_REGION;
+	if (cf_peer_to(r, p, CF_STEP_RINGS) < 0)
+		goto out;
 	memif__msg_build_connect(&m, "x");
 	cf_send(p->fd, &m, -1);
 	cf_recv(r, p->fd, r->o->timeout_ms, &rx);
@@ -837,30 +724,30 @@ struct ring_case {
 	int64_t offset; /* < 0: region size + offset */
 	uint8_t log2;
 	int fd_kind; /* 0 eventfd, 1 none, 2 pipe, 3 memfd, 4 blocking */
-	enum step at;
+	enum cf_step at;
 };
 
 static const struct ring_case ring_cases[] = {
-	/* 0 C27 */ { 1, 0, 0, 0, 0, 4, 1, AT_REGIONS },
-	/* 1 C28 */ { 1, 0, 0, 7, 0, 4, 0, AT_REGIONS },
-	/* 2 C29 */ { 3, 0, 0, 0, 0, 4, 0, AT_REGIONS },
-	/* 3 C30 skip */ { 1, 1, 0, 0, 0, 4, 0, AT_REGIONS },
-	/* 4 C30 dup */ { 1, 0, 0, 0, 0, 4, 0, AT_S2M },
-	/* 5 C31 15 */ { 1, 0, 0, 0, 0, 15, 0, AT_REGIONS },
-	/* 6 C31 255 */ { 1, 0, 0, 0, 0, 255, 0, AT_REGIONS },
-	/* 7 F5 zero */ { 1, 0, 0, 0, 0, 0, 0, AT_REGIONS },
-	/* 8 C32 */ { 1, 0, 1, 0, 0, 4, 0, AT_REGIONS },
-	/* 9 C33 end */ { 1, 0, 0, 0, -128, 4, 0, AT_REGIONS },
-	/* 10 C33 wrap */ { 1, 0, 0, 0, 0xfffffff0, 4, 0, AT_REGIONS },
-	/* 11 F6 align */ { 1, 0, 0, 0, 8, 4, 0, AT_REGIONS },
-	/* 12 F2 pipe */ { 1, 0, 0, 0, 0, 4, 2, AT_REGIONS },
-	/* 13 F2 memfd */ { 1, 0, 0, 0, 0, 4, 3, AT_REGIONS },
+	/* 0 C27 */ { 1, 0, 0, 0, 0, 4, 1, CF_STEP_REGION },
+	/* 1 C28 */ { 1, 0, 0, 7, 0, 4, 0, CF_STEP_REGION },
+	/* 2 C29 */ { 3, 0, 0, 0, 0, 4, 0, CF_STEP_REGION },
+	/* 3 C30 skip */ { 1, 1, 0, 0, 0, 4, 0, CF_STEP_REGION },
+	/* 4 C30 dup */ { 1, 0, 0, 0, 0, 4, 0, CF_STEP_S2M },
+	/* 5 C31 15 */ { 1, 0, 0, 0, 0, 15, 0, CF_STEP_REGION },
+	/* 6 C31 255 */ { 1, 0, 0, 0, 0, 255, 0, CF_STEP_REGION },
+	/* 7 F5 zero */ { 1, 0, 0, 0, 0, 0, 0, CF_STEP_REGION },
+	/* 8 C32 */ { 1, 0, 1, 0, 0, 4, 0, CF_STEP_REGION },
+	/* 9 C33 end */ { 1, 0, 0, 0, -128, 4, 0, CF_STEP_REGION },
+	/* 10 C33 wrap */ { 1, 0, 0, 0, 0xfffffff0, 4, 0, CF_STEP_REGION },
+	/* 11 F6 align */ { 1, 0, 0, 0, 8, 4, 0, CF_STEP_REGION },
+	/* 12 F2 pipe */ { 1, 0, 0, 0, 0, 4, 2, CF_STEP_REGION },
+	/* 13 F2 memfd */ { 1, 0, 0, 0, 0, 4, 3, CF_STEP_REGION },
 };
 
 static enum cf_result ring_bad(struct cf_run *r, long arg)
 {
 	const struct ring_case *c = &ring_cases[arg];
-	struct cf_peer *p = slave_at(r, c->at);
+	struct cf_peer *p = cf_peer_at(r, NULL, c->at);
 	struct memif_msg m;
 	enum cf_result res;
 	int fds[2] = { -1, -1 }, fd = -1;
@@ -905,7 +792,7 @@ static enum cf_result ring_bad(struct cf_run *r, long arg)
 /* F2: a blocking eventfd is made non-blocking or refused; never a hang. */
 static enum cf_result f2_blocking(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = slave_at(r, AT_REGIONS);
+	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_REGION);
 	enum cf_result res = CF_FAIL;
 	struct memif_msg m;
 	struct cf_rx rx;
@@ -919,12 +806,7 @@ static enum cf_result f2_blocking(struct cf_run *r, long arg)
 	cf_recv(r, p->fd, r->o->timeout_ms, &rx);
 	cf_note_rx(r, &rx);
 	if (rx.kind != CF_RX_MSG || rx.msg.type != MEMIF_MSG_TYPE_ACK) {
-		res = rx.kind == CF_RX_EOF ||
-				      (rx.kind == CF_RX_MSG &&
-				       rx.msg.type ==
-					       MEMIF_MSG_TYPE_DISCONNECT) ?
-			      CF_PASS :
-			      CF_FAIL;
+		res = cf_rx_refused(&rx) ? CF_PASS : CF_FAIL;
 		goto out;
 	}
 	fl = fcntl(e, F_GETFL);
@@ -941,7 +823,7 @@ out:
 
 static enum cf_result c34_cookie(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = slave_at(r, AT_M2S);
+	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_RINGS);
 	struct memif_msg m;
 
 	if (!p)
@@ -955,9 +837,10 @@ static enum cf_result c34_cookie(struct cf_run *r, long arg)
  * (2: right after INIT). */
 static enum cf_result c35_no_rings(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = slave_at(r, arg == 2 ? AT_INIT :
-					arg == 0 ? AT_S2M :
-						   AT_REGIONS);
+	struct cf_peer *p = cf_peer_at(r, NULL,
+				       arg == 2 ? CF_STEP_INIT :
+				       arg == 0 ? CF_STEP_S2M :
+						  CF_STEP_REGION);
 	struct memif_msg m;
 	enum cf_react how;
 
@@ -980,7 +863,7 @@ static enum cf_result c35_no_rings(struct cf_run *r, long arg)
  * DISCONNECT, never a silent close. */
 static enum cf_result c36_over(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = slave_at(r, AT_REGIONS);
+	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_REGION);
 	unsigned max, i;
 	struct memif_msg m;
 	enum cf_react how;
@@ -1026,8 +909,8 @@ static enum cf_result c36_over(struct cf_run *r, long arg)
 /* C36: up to the advertised maximum is accepted. */
 static enum cf_result c36_max(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = cf_peer_new(false);
 	enum cf_result res = CF_FAIL;
+	struct cf_peer *p;
 	struct cf_hs hs;
 
 	cf_hs_default(r, &hs);
@@ -1035,16 +918,13 @@ static enum cf_result c36_max(struct cf_run *r, long arg)
 	hs.buf_size = 256;
 	hs.n_s2m = CF_MAX_RINGS;
 	hs.n_m2s = CF_MAX_RINGS;
-	if (cf_slave_open(r, p) < 0)
-		goto out;
-	if (cf_slave_prepare(p, &hs) < 0) {
-		cf_note(r, "cannot build the region");
-		goto out;
-	}
+	p = cf_peer_at(r, &hs, CF_STEP_HELLO);
+	if (!p)
+		return CF_FAIL;
 	cf_note(r, "%u S2M and %u M2S rings (advertised max index %u/%u)",
 		p->n_s2m, p->n_m2s, p->hello.hello.max_s2m_ring,
 		p->hello.hello.max_m2s_ring);
-	if (cf_slave_handshake(r, p, &hs) < 0)
+	if (cf_peer_to(r, p, CF_STEP_CONNECTED) < 0)
 		goto out;
 	if (r->o->echo) {
 		struct cf_traffic t = { .packets = 8 * p->n_s2m,
@@ -1064,7 +944,7 @@ out:
 
 static enum cf_result c38_vanish(struct cf_run *r, long step)
 {
-	struct cf_peer *p = slave_at(r, (enum step)step);
+	struct cf_peer *p = cf_peer_at(r, NULL, (enum cf_step)step);
 
 	if (!p)
 		return CF_FAIL;
@@ -1077,7 +957,7 @@ static enum cf_result c38_vanish(struct cf_run *r, long step)
  * (SHOULD); others are served meanwhile (checked by C39.serve). */
 static enum cf_result c39_stall(struct cf_run *r, long step)
 {
-	struct cf_peer *p = slave_at(r, (enum step)step);
+	struct cf_peer *p = cf_peer_at(r, NULL, (enum cf_step)step);
 	int wait = r->o->timeout_ms > 15000 ? r->o->timeout_ms : 15000;
 	enum cf_react how;
 
@@ -1092,20 +972,17 @@ static enum cf_result c39_stall(struct cf_run *r, long step)
 
 static enum cf_result c39_serve(struct cf_run *r, long arg)
 {
-	struct cf_peer *a = slave_at(r, AT_HELLO), *b = slave_at(r, AT_INIT);
-	struct cf_peer *c = NULL;
+	struct cf_peer *a = cf_peer_at(r, NULL, CF_STEP_HELLO);
+	struct cf_peer *b = cf_peer_at(r, NULL, CF_STEP_INIT), *c = NULL;
 	enum cf_result res = CF_FAIL;
-	struct cf_hs hs;
 
 	if (!a || !b)
 		goto out;
-	c = cf_peer_new(false);
-	cf_hs_default(r, &hs);
-	hs.log2 = 4;
 	/* b holds the id: a good slave has to wait until it is dropped. */
 	cf_peer_free(b);
 	b = NULL;
-	if (cf_slave_connect(r, c, &hs) == 0) {
+	c = cf_peer_at(r, NULL, CF_STEP_CONNECTED);
+	if (c) {
 		cf_note(r, "a good slave connected while another stalls");
 		res = CF_PASS;
 	}
@@ -1119,38 +996,29 @@ out:
 /* C40: two slaves for two ids, interleaved. */
 static enum cf_result c40_two_ids(struct cf_run *r, long arg)
 {
-	struct cf_peer *a = cf_peer_new(false), *b = cf_peer_new(false);
+	struct cf_peer *a = NULL, *b = NULL;
 	enum cf_result res = CF_FAIL;
 	struct cf_hs ha, hb;
-	struct memif_msg m;
-	struct cf_rx rx;
 
 	cf_hs_default(r, &ha);
-	ha.log2 = 4;
+	ha.if_name = "a";
 	hb = ha;
 	hb.id = r->o->id2;
-	if (cf_slave_open(r, a) < 0 || cf_slave_open(r, b) < 0 ||
-	    cf_slave_prepare(a, &ha) < 0 || cf_slave_prepare(b, &hb) < 0)
+	hb.if_name = "b";
+	a = cf_peer_at(r, &ha, CF_STEP_HELLO);
+	b = a ? cf_peer_at(r, &hb, CF_STEP_HELLO) : NULL;
+	/* Each step of one between two of the other's. */
+	if (!b || cf_peer_to(r, a, CF_STEP_INIT) < 0 ||
+	    cf_peer_to(r, b, CF_STEP_INIT) < 0 ||
+	    cf_peer_to(r, b, CF_STEP_REGION) < 0 ||
+	    cf_peer_to(r, a, CF_STEP_REGION) < 0 ||
+	    cf_peer_to(r, a, CF_STEP_S2M) < 0 ||
+	    cf_peer_to(r, b, CF_STEP_S2M) < 0 ||
+	    cf_peer_to(r, b, CF_STEP_RINGS) < 0 ||
+	    cf_peer_to(r, a, CF_STEP_RINGS) < 0 ||
+	    cf_peer_to(r, b, CF_STEP_CONNECTED) < 0 ||
+	    cf_peer_to(r, a, CF_STEP_CONNECTED) < 0)
 		goto out;
-	if (cf_slave_send_init(r, a, &ha) < 0 ||
-	    cf_slave_send_init(r, b, &hb) < 0 ||
-	    cf_slave_send_region(r, b, 0) < 0 ||
-	    cf_slave_send_region(r, a, 0) < 0 ||
-	    cf_slave_send_ring(r, a, true, 0) < 0 ||
-	    cf_slave_send_ring(r, b, true, 0) < 0 ||
-	    cf_slave_send_ring(r, b, false, 0) < 0 ||
-	    cf_slave_send_ring(r, a, false, 0) < 0)
-		goto out;
-	memif__msg_build_connect(&m, "b");
-	if (cf_send(b->fd, &m, -1) < 0 ||
-	    !cf_expect(r, b->fd, MEMIF_MSG_TYPE_CONNECTED, &rx))
-		goto out;
-	memif__msg_build_connect(&m, "a");
-	if (cf_send(a->fd, &m, -1) < 0 ||
-	    !cf_expect(r, a->fd, MEMIF_MSG_TYPE_CONNECTED, &rx))
-		goto out;
-	cf_peer_up(a, &ha);
-	cf_peer_up(b, &hb);
 	if (r->o->echo &&
 	    (cf_echo_one(r, a, 300) < 0 || cf_echo_one(r, b, 400) < 0))
 		goto out;
@@ -1183,7 +1051,7 @@ static enum cf_result k1_idle(struct cf_run *r, long n)
 
 static enum cf_result c67_disconnect(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = slave_at(r, AT_CONNECTED);
+	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_CONNECTED);
 	struct memif_msg m;
 	enum cf_react how;
 
@@ -1202,7 +1070,7 @@ static enum cf_result c67_disconnect(struct cf_run *r, long arg)
 /* C67: a DISCONNECT answered with a DISCONNECT (VPP style) is tolerated. */
 static enum cf_result c67_reply(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = slave_at(r, AT_HELLO);
+	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_HELLO);
 	struct memif_msg m;
 	struct cf_rx rx;
 
@@ -1231,7 +1099,7 @@ static struct cf_peer *dp_connect(struct cf_run *r, uint8_t log2, uint32_t buf)
 	cf_hs_default(r, &hs);
 	hs.log2 = log2;
 	hs.buf_size = buf;
-	p = slave_upto(r, &hs, AT_CONNECTED);
+	p = cf_peer_at(r, &hs, CF_STEP_CONNECTED);
 	if (p && cf_warmup(r, p) < 0) {
 		cf_peer_free(p);
 		return NULL;
@@ -1880,39 +1748,27 @@ static enum cf_result j5_nonblock(struct cf_run *r, long rx)
 	return res;
 }
 
-/* Send the remaining rings and CONNECT after S2M ring 0; 1 connected,
- * 0 refused (noted), -1 anything else (noted). */
-static int j6_finish(struct cf_run *r, struct cf_peer *p)
-{
-	struct memif_msg m;
-	struct cf_rx rx;
-	unsigned i;
-
-	for (i = 1; i < p->n_s2m; i++)
-		if (cf_slave_send_ring(r, p, true, i) < 0)
-			return -1;
-	for (i = 0; i < p->n_m2s; i++)
-		if (cf_slave_send_ring(r, p, false, i) < 0)
-			return -1;
-	memif__msg_build_connect(&m, "memif-conform");
-	cf_send(p->fd, &m, -1);
-	cf_recv(r, p->fd, r->o->timeout_ms, &rx);
-	cf_rx_close_fds(&rx);
-	if (rx.kind == CF_RX_MSG && rx.msg.type == MEMIF_MSG_TYPE_CONNECTED)
-		return 1;
-	cf_note(r, "CONNECT answered with");
-	cf_note_rx(r, &rx);
-	return rx.kind == CF_RX_EOF ||
-			       (rx.kind == CF_RX_MSG &&
-				rx.msg.type == MEMIF_MSG_TYPE_DISCONNECT) ?
-		       0 :
-		       -1;
-}
-
 /* J6: S2M ring 0's interrupt fd is an EFD_SEMAPHORE eventfd holding 2^40:
  * each read takes 1.  Refused, or no CPU spent on it (compared with the
  * IUT's CPU when connected with plain eventfds: a polling IUT spends its
  * own). */
+/* J6's reference: the IUT's CPU, in percent of a core, over 500 ms
+ * connected and idle with plain eventfds. */
+static unsigned j6_base_pct(struct cf_run *r, long hz)
+{
+	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_CONNECTED);
+	uint64_t c0, c1;
+
+	if (!p)
+		return UINT_MAX;
+	cf_sleep_ms(50);
+	c0 = cpu_ticks(r);
+	cf_sleep_ms(500);
+	c1 = cpu_ticks(r);
+	cf_peer_free(p);
+	return (unsigned)((c1 - c0) * 2 * 100 / (uint64_t)hz);
+}
+
 static enum cf_result j6_semaphore(struct cf_run *r, long arg)
 {
 	const uint64_t big = 1ull << 40;
@@ -1921,27 +1777,16 @@ static enum cf_result j6_semaphore(struct cf_run *r, long arg)
 	enum cf_result res = CF_FAIL;
 	uint64_t c0, c1, left = 0;
 	unsigned base_pct = 0, pct;
-	struct memif_msg m;
-	struct cf_hs hs;
-	struct cf_rx rx;
-	int efd, step;
+	int efd;
 
 	if (hz <= 0)
 		hz = 100;
-	cf_hs_default(r, &hs);
-	hs.log2 = 4;
 	if (r->pid) {
-		p = slave_upto(r, &hs, AT_CONNECTED);
-		if (!p)
+		base_pct = j6_base_pct(r, hz);
+		if (base_pct == UINT_MAX)
 			return CF_FAIL;
-		cf_sleep_ms(50);
-		c0 = cpu_ticks(r);
-		cf_sleep_ms(500);
-		c1 = cpu_ticks(r);
-		base_pct = (unsigned)((c1 - c0) * 2 * 100 / (uint64_t)hz);
-		cf_peer_free(p);
 	}
-	p = slave_upto(r, &hs, AT_REGIONS);
+	p = cf_peer_at(r, NULL, CF_STEP_REGION);
 	if (!p)
 		return CF_FAIL;
 	efd = eventfd(0, EFD_SEMAPHORE | EFD_NONBLOCK | EFD_CLOEXEC);
@@ -1951,33 +1796,19 @@ static enum cf_result j6_semaphore(struct cf_run *r, long arg)
 			close(efd);
 		goto out;
 	}
+	/* It goes as the interrupt fd of our (only) S2M ring. */
 	close(p->s2m[0].efd);
 	p->s2m[0].efd = efd; /* freed with p */
-	memif__msg_build_add_ring(&m, true, 0, 0, p->s2m[0].offset,
-				  p->s2m[0].log2);
-	cf_send(p->fd, &m, efd);
-	cf_recv(r, p->fd, r->o->timeout_ms, &rx);
-	cf_rx_close_fds(&rx);
-	if (rx.kind != CF_RX_MSG || rx.msg.type != MEMIF_MSG_TYPE_ACK) {
-		cf_note(r, "ADD_RING answered with");
-		cf_note_rx(r, &rx);
-		if (rx.kind == CF_RX_EOF ||
-		    (rx.kind == CF_RX_MSG &&
-		     rx.msg.type == MEMIF_MSG_TYPE_DISCONNECT)) {
+	if (cf_peer_to(r, p, CF_STEP_CONNECTED) < 0) {
+		if (p->refused && p->at == CF_STEP_REGION) {
 			cf_note(r, "refused the semaphore eventfd");
 			res = CF_PASS;
-		}
-		goto out;
-	}
-	step = j6_finish(r, p);
-	if (step <= 0) {
-		if (step == 0) {
+		} else if (p->refused && p->at == CF_STEP_RINGS) {
 			cf_note(r, "refused at CONNECT");
 			res = CF_PASS;
 		}
 		goto out;
 	}
-	cf_peer_up(p, &hs);
 	if (!r->pid) {
 		res = cf_na(r, "accepted the semaphore eventfd; its CPU cost "
 			       "needs the IUT's pid (--pid)");
@@ -2047,7 +1878,7 @@ static enum cf_result j7_linger(struct cf_run *r, long n)
 	uint64_t t0;
 
 	for (attempt = 1;; attempt++) {
-		p = slave_at(r, AT_HELLO);
+		p = cf_peer_at(r, NULL, CF_STEP_HELLO);
 		if (!p)
 			return CF_FAIL;
 		ret = cf_linger_fds(fds, nf, &srv);
@@ -2113,7 +1944,7 @@ out:
 /* J8: a zero-length datagram right after HELLO, with no fd or three. */
 static enum cf_result j8_empty(struct cf_run *r, long n)
 {
-	struct cf_peer *p = slave_at(r, AT_HELLO);
+	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_HELLO);
 
 	if (!p)
 		return CF_FAIL;
@@ -2649,33 +2480,33 @@ const struct cf_check cf_slave_checks[] = {
 	  "A slave that crashes right after connecting is common; the master "
 	  "must close that connection, keep its listener and accept the "
 	  "slave's next attempt.",
-	  H, c38_vanish, AT_HELLO },
+	  H, c38_vanish, CF_STEP_HELLO },
 	{ "C38.init", "slave vanishes after INIT: resources freed",
 	  "After INIT the connection holds the interface; if the slave "
 	  "vanishes the master must free it, or the interface stays busy and "
 	  "the restarted slave is refused as already connected.",
-	  H, c38_vanish, AT_INIT },
+	  H, c38_vanish, CF_STEP_INIT },
 	{ "C38.region", "slave vanishes after ADD_REGION: resources freed",
 	  "A slave that dies after sending its regions leaves memfds in the "
 	  "master; unless the master closes them on EOF, every crash leaks "
 	  "the slave's packet memory.",
-	  H, c38_vanish, AT_REGIONS },
+	  H, c38_vanish, CF_STEP_REGION },
 	{ "C38.rings", "slave vanishes mid-rings: resources freed",
 	  "A slave that dies mid-rings leaves the master with its regions "
 	  "and some eventfds; unless all are closed on EOF, slave restarts "
 	  "leak memory and fds without bound.",
-	  H, c38_vanish, AT_S2M },
+	  H, c38_vanish, CF_STEP_S2M },
 	{ "C38.connect", "slave vanishes before CONNECT: resources freed",
 	  "With every region and ring announced but no CONNECT the master "
 	  "holds the whole set of fds; a slave crash here must release them "
 	  "all and free the interface.",
-	  H, c38_vanish, AT_M2S },
+	  H, c38_vanish, CF_STEP_RINGS },
 	{ "C38.connected", "slave vanishes when connected: resources freed",
 	  "Only the control socket reveals a dead slave, since the shared "
 	  "memory stays valid; the master must take the link down, unmap and "
 	  "close everything, or it leaks regions and shows a dead link as "
 	  "up.",
-	  H, c38_vanish, AT_CONNECTED },
+	  H, c38_vanish, CF_STEP_CONNECTED },
 	{ "C39.serve", "a good slave is served while others stall",
 	  "A client that connects and goes quiet must not block the "
 	  "listener; a master that handles one handshake at a time lets any "
@@ -2685,17 +2516,17 @@ const struct cf_check cf_slave_checks[] = {
 	  "Every idle connection holds an fd; without a handshake timeout a "
 	  "local process can open enough of them to exhaust the master's "
 	  "fds.",
-	  H | CF_SHOULD, c39_stall, AT_HELLO },
+	  H | CF_SHOULD, c39_stall, CF_STEP_HELLO },
 	{ "C39.init", "a slave that stalls after INIT is dropped",
 	  "A connection stuck after INIT keeps its interface busy, so the "
 	  "real slave is refused as already connected until the master drops "
 	  "the stalled one.",
-	  H | CF_SHOULD, c39_stall, AT_INIT },
+	  H | CF_SHOULD, c39_stall, CF_STEP_INIT },
 	{ "C39.rings", "a slave that stalls mid-rings is dropped",
 	  "A slave that stops mid-rings leaves the master holding its "
 	  "regions and eventfds; without a timeout they stay allocated, and "
 	  "the interface busy, indefinitely.",
-	  H | CF_SHOULD, c39_stall, AT_S2M },
+	  H | CF_SHOULD, c39_stall, CF_STEP_S2M },
 	{ "C67.disc", "our DISCONNECT when connected: the IUT closes",
 	  "DISCONNECT ends the connection; a master that keeps the link up "
 	  "reads rings the slave is about to free, and keeps the interface "

@@ -260,6 +260,8 @@ void cf_dirty(struct memif_msg *m, size_t used);
 /* Receive one datagram; every message is checked for C3-C5. */
 void cf_recv(struct cf_run *r, int fd, int timeout_ms, struct cf_rx *rx);
 void cf_rx_close_fds(struct cf_rx *rx);
+/* The IUT refused what we sent: @rx is a DISCONNECT or end of file. */
+bool cf_rx_refused(const struct cf_rx *rx);
 /* Describe @rx into the note ("ACK", "DISCONNECT \"x\"", "close"...). */
 void cf_note_rx(struct cf_run *r, const struct cf_rx *rx);
 /*
@@ -331,9 +333,77 @@ struct cf_ring {
 	bool hold; /* RX: do not release slots (ring-full tests) */
 };
 
+/* We master: what the IUT slave showed during a handshake with
+ * cf_hs.observe (C41, C42, C45, C46). */
+struct cf_obs {
+	char why[300]; /* first violation */
+	bool order_ok, lockstep_ok, init_ok, regions_ok, seal_ok, rings_ok,
+		efd_ok, desc_ok;
+	uint32_t init_id;
+	uint8_t init_mode;
+	char init_secret[MEMIF_SECRET_LEN + 1];
+	bool secret_terminated;
+	unsigned n_regions;
+	uint64_t region_ino[CF_MAX_REGIONS];
+};
+
+/* Parameters of our side of a handshake. */
+struct cf_hs {
+	unsigned n_s2m, n_m2s; /* we slave: wanted (clamped to HELLO) */
+	uint8_t log2;
+	uint32_t buf_size;
+	const char *secret; /* we slave: INIT secret; NULL = opts */
+	uint32_t id; /* we slave: INIT id */
+	uint8_t mode;
+	const char *if_name; /* we slave: CONNECT's name; NULL: ours */
+	bool dirty; /* fill undefined bytes with 0xa5 */
+	/* we master: HELLO maxima */
+	uint16_t max_region, max_s2m, max_m2s;
+	uint8_t max_log2;
+	unsigned ack_delay_ms; /* we master: delay every ACK (C42) */
+	/* We master: check all the IUT sends into cf_peer.obs; at CONNECT
+	 * this signals every ring's eventfd once, to tell them apart. */
+	bool observe;
+	bool rx_polling; /* MASK_INT on the rings we receive on */
+};
+
+/*
+ * How far a check's good handshake goes before the check does the one
+ * thing it tests.  Both roles pass these points in this order; at each,
+ * everything before it has been exchanged, and:
+ *
+ *   step               we slave (the IUT master     we master (the IUT slave
+ *                      answers): sent, answer read  asks): its message read,
+ *                                                   not answered
+ *   CF_STEP_OPEN       connected, nothing read      accepted, nothing sent
+ *   CF_STEP_HELLO      HELLO read, memory built     HELLO sent
+ *   CF_STEP_INIT       INIT acknowledged            INIT
+ *   CF_STEP_REGION     every ADD_REGION ack'd       the first ADD_REGION
+ *   CF_STEP_S2M        every S2M ADD_RING ack'd     the first ADD_RING
+ *   CF_STEP_RINGS      every ADD_RING ack'd         CONNECT
+ *   CF_STEP_CONNECTED  CONNECTED read, rings up     CONNECTED sent, rings up
+ *
+ * We master, the IUT picks the order: we answer whatever it sends until
+ * the message the step names (an IUT that connects before that ends at
+ * CF_STEP_CONNECTED).
+ */
+enum cf_step {
+	CF_STEP_NONE, /* a new peer: no connection yet */
+	CF_STEP_OPEN,
+	CF_STEP_HELLO,
+	CF_STEP_INIT,
+	CF_STEP_REGION,
+	CF_STEP_S2M,
+	CF_STEP_RINGS,
+	CF_STEP_CONNECTED,
+};
+
 struct cf_peer {
 	bool we_master;
 	int fd;
+	enum cf_step at; /* how far the handshake has got */
+	struct cf_hs hs; /* what it runs with */
+	bool refused; /* the IUT refused our last step: DISCONNECT, close */
 	struct cf_region reg[CF_MAX_REGIONS];
 	unsigned n_reg;
 	struct cf_ring s2m[CF_MAX_RINGS];
@@ -351,77 +421,39 @@ struct cf_peer {
 	bool warm; /* a probe made the round trip: the IUT's path is up */
 	/* we master: handshake progress */
 	int phase; /* 0 INIT, 1 regions, 2 S2M rings, 3 M2S rings, 4 done */
-};
-
-/* Parameters of our side of a handshake. */
-struct cf_hs {
-	unsigned n_s2m, n_m2s; /* we slave: wanted (clamped to HELLO) */
-	uint8_t log2;
-	uint32_t buf_size;
-	const char *secret; /* we slave: INIT secret; NULL = opts */
-	uint32_t id; /* we slave: INIT id */
-	uint8_t mode;
-	bool dirty; /* fill undefined bytes with 0xa5 */
-	/* we master: HELLO maxima */
-	uint16_t max_region, max_s2m, max_m2s;
-	uint8_t max_log2;
-	unsigned ack_delay_ms; /* we master: delay every ACK (C42) */
-	bool rx_polling; /* MASK_INT on the rings we receive on */
+	int unanswered; /* the IUT's message at @at, not answered; 0 none */
+	int first_type; /* the IUT's first message after our HELLO */
+	unsigned n_init; /* INITs received */
+	struct cf_obs obs; /* with hs.observe */
 };
 
 struct cf_peer *cf_peer_new(bool we_master);
 void cf_peer_free(struct cf_peer *p); /* closes and unmaps everything */
+/* One queue pair of 16-entry rings with 2048-byte buffers (a small
+ * region, quick to build and to check); we master, HELLO offers 255 rings
+ * each way of up to 2^14 entries. */
 void cf_hs_default(const struct cf_run *r, struct cf_hs *hs);
 
-/* We slave: connect and read the HELLO (C14 checks on it). */
-int cf_slave_open(struct cf_run *r, struct cf_peer *p);
-/* We slave: create region 0 and the eventfds for @hs (after HELLO). */
-int cf_slave_prepare(struct cf_peer *p, const struct cf_hs *hs);
-/* We slave: INIT ... CONNECT with ACKs; 0 when CONNECTED arrived. */
-int cf_slave_handshake(struct cf_run *r, struct cf_peer *p,
-		       const struct cf_hs *hs);
-/* The whole of it: open, prepare, handshake. */
-int cf_slave_connect(struct cf_run *r, struct cf_peer *p,
-		     const struct cf_hs *hs);
-int cf_slave_send_init(struct cf_run *r, struct cf_peer *p,
-		       const struct cf_hs *hs);
-int cf_slave_send_region(struct cf_run *r, struct cf_peer *p, unsigned idx);
+/* A new peer in our role (--role) with @hs (NULL: the default), its good
+ * handshake brought to @step.  NULL when it fails (noted); the IUT's
+ * HELLO is in p->hello. */
+struct cf_peer *cf_peer_at(struct cf_run *r, const struct cf_hs *hs,
+			   enum cf_step step);
+/* Carry @p's good handshake on from p->at to @step.  0, or -1 (noted;
+ * p->at is where it stopped, p->refused whether the IUT refused).  A
+ * check that played a step its own way sets p->at past it first. */
+int cf_peer_to(struct cf_run *r, struct cf_peer *p, enum cf_step step);
+/* "INIT", "the rings"...: what a note calls @step. */
+const char *cf_step_name(enum cf_step step);
+
+/* We slave: send our ADD_RING for ring @idx and expect the ACK. */
 int cf_slave_send_ring(struct cf_run *r, struct cf_peer *p, bool s2m,
 		       unsigned idx);
 /* Lend @n more M2S slots of ring @q to the master. */
 void cf_slave_lend(struct cf_peer *p, unsigned q, unsigned n);
-
 /* We master: a connection from the IUT slave (the pending one, or a new
  * accept, kicking the IUT when allowed). */
 int cf_master_accept(struct cf_run *r, struct cf_peer *p);
-/* We master: HELLO ... CONNECTED; records C41/C42/C45/C46 observations
- * into @obs when not NULL. */
-struct cf_obs {
-	char why[300]; /* first violation */
-	bool order_ok, lockstep_ok, init_ok, regions_ok, seal_ok, rings_ok,
-		efd_ok, desc_ok;
-	uint32_t init_id;
-	uint8_t init_mode;
-	char init_secret[MEMIF_SECRET_LEN + 1];
-	bool secret_terminated;
-	unsigned n_regions;
-	uint64_t region_ino[CF_MAX_REGIONS];
-};
-int cf_master_handshake(struct cf_run *r, struct cf_peer *p,
-			const struct cf_hs *hs, struct cf_obs *obs);
-/* The steps of it, for scripts that stop or deviate part-way. */
-int cf_master_hello(struct cf_run *r, struct cf_peer *p,
-		    const struct cf_hs *hs);
-/* Receive and check the IUT's next handshake message, reply nothing.
- * Returns its type, or -1 (noted) on anything else. */
-int cf_master_next(struct cf_run *r, struct cf_peer *p, const struct cf_hs *hs,
-		   struct cf_obs *obs);
-/* ACK, or for CONNECT: map, verify and send CONNECTED. */
-int cf_master_reply(struct cf_run *r, struct cf_peer *p, const struct cf_hs *hs,
-		    int type, struct cf_obs *obs);
-
-/* After CONNECT(ED): our RX rings' MASK_INT, M2S lending (we slave). */
-void cf_peer_up(struct cf_peer *p, const struct cf_hs *hs);
 
 /* ---- data path (peer.c) -------------------------------------------------- */
 

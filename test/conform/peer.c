@@ -68,7 +68,7 @@ void cf_hs_default(const struct cf_run *r, struct cf_hs *hs)
 	memset(hs, 0, sizeof(*hs));
 	hs->n_s2m = 1;
 	hs->n_m2s = 1;
-	hs->log2 = 10;
+	hs->log2 = 4;
 	hs->buf_size = 2048;
 	hs->id = r->o->id;
 	hs->mode = r->o->mode;
@@ -87,21 +87,6 @@ static void viol(struct cf_peer *p, const char *what)
 
 /* ---- we slave -------------------------------------------------------------- */
 
-int cf_slave_open(struct cf_run *r, struct cf_peer *p)
-{
-	struct cf_rx rx;
-
-	p->fd = cf_connect(r->o->socket);
-	if (p->fd < 0) {
-		cf_note(r, "connect to %s: %s", r->o->socket, strerror(-p->fd));
-		return -1;
-	}
-	if (!cf_expect(r, p->fd, MEMIF_MSG_TYPE_HELLO, &rx))
-		return -1;
-	p->hello = rx.msg;
-	return 0;
-}
-
 static void ring_setup(struct cf_ring *t, struct memif_ring *ring, uint8_t log2,
 		       uint16_t region, uint32_t offset)
 {
@@ -118,7 +103,8 @@ static void ring_setup(struct cf_ring *t, struct memif_ring *ring, uint8_t log2,
 	t->hold = false;
 }
 
-int cf_slave_prepare(struct cf_peer *p, const struct cf_hs *hs)
+/* We slave: region 0 and the eventfds for @hs, within the IUT's HELLO. */
+static int slave_prepare(struct cf_peer *p, const struct cf_hs *hs)
 {
 	const struct memif_msg_hello *h = &p->hello.hello;
 	unsigned n_s2m = hs->n_s2m, n_m2s = hs->n_m2s, i, j;
@@ -189,18 +175,20 @@ static int send_expect(struct cf_run *r, struct cf_peer *p, struct memif_msg *m,
 	if (ret < 0) {
 		cf_note(r, "send %s: %s", cf_type_name(m->type),
 			strerror(-ret));
+		p->refused = ret == -EPIPE || ret == -ECONNRESET;
 		return -1;
 	}
 	if (!cf_expect(r, p->fd, want, &rx)) {
 		cf_note(r, "(answer to %s)", cf_type_name(m->type));
+		p->refused = cf_rx_refused(&rx);
 		return -1;
 	}
 	cf_rx_close_fds(&rx);
 	return 0;
 }
 
-int cf_slave_send_init(struct cf_run *r, struct cf_peer *p,
-		       const struct cf_hs *hs)
+static int send_init(struct cf_run *r, struct cf_peer *p,
+		     const struct cf_hs *hs)
 {
 	const char *secret = hs->secret ? hs->secret : r->o->secret;
 	struct memif_msg m;
@@ -211,7 +199,7 @@ int cf_slave_send_init(struct cf_run *r, struct cf_peer *p,
 			   MEMIF_MSG_TYPE_ACK);
 }
 
-int cf_slave_send_region(struct cf_run *r, struct cf_peer *p, unsigned idx)
+static int send_region(struct cf_run *r, struct cf_peer *p, unsigned idx)
 {
 	struct memif_msg m;
 
@@ -230,47 +218,6 @@ int cf_slave_send_ring(struct cf_run *r, struct cf_peer *p, bool s2m,
 				  t->log2);
 	return send_expect(r, p, &m, sizeof(m.add_ring), false, t->efd,
 			   MEMIF_MSG_TYPE_ACK);
-}
-
-int cf_slave_handshake(struct cf_run *r, struct cf_peer *p,
-		       const struct cf_hs *hs)
-{
-	struct memif_msg m;
-	unsigned i;
-
-	if (cf_slave_send_init(r, p, hs) < 0)
-		return -1;
-	for (i = 0; i < p->n_reg; i++)
-		if (cf_slave_send_region(r, p, i) < 0)
-			return -1;
-	for (i = 0; i < p->n_s2m; i++)
-		if (cf_slave_send_ring(r, p, true, i) < 0)
-			return -1;
-	for (i = 0; i < p->n_m2s; i++)
-		if (cf_slave_send_ring(r, p, false, i) < 0)
-			return -1;
-	memif__msg_build_connect(&m, OUR_NAME);
-	if (send_expect(r, p, &m, sizeof(m.connect), hs->dirty, -1,
-			MEMIF_MSG_TYPE_CONNECTED) < 0)
-		return -1;
-	cf_peer_up(p, hs);
-	return 0;
-}
-
-int cf_slave_connect(struct cf_run *r, struct cf_peer *p,
-		     const struct cf_hs *hs)
-{
-	int ret;
-
-	if (cf_slave_open(r, p) < 0)
-		return -1;
-	ret = cf_slave_prepare(p, hs);
-	if (ret < 0) {
-		cf_note(r, "cannot build our region for the IUT's HELLO: %s",
-			strerror(-ret));
-		return -1;
-	}
-	return cf_slave_handshake(r, p, hs);
 }
 
 void cf_slave_lend(struct cf_peer *p, unsigned q, unsigned n)
@@ -294,7 +241,8 @@ void cf_slave_lend(struct cf_peer *p, unsigned q, unsigned n)
 	cf_store_release(&t->ring->head, t->lent);
 }
 
-void cf_peer_up(struct cf_peer *p, const struct cf_hs *hs)
+/* After CONNECT(ED): our RX rings' MASK_INT, M2S lending (we slave). */
+static void peer_up(struct cf_peer *p, const struct cf_hs *hs)
 {
 	unsigned i;
 	uint16_t fl = hs->rx_polling ? MEMIF_RING_FLAG_MASK_INT : 0;
@@ -322,6 +270,58 @@ void cf_peer_up(struct cf_peer *p, const struct cf_hs *hs)
 			cf_write_once(&t->ring->flags, fl);
 	}
 	cf_fence();
+}
+
+/* We slave: our part of @step, and the IUT's answer. */
+static int slave_step(struct cf_run *r, struct cf_peer *p, enum cf_step step)
+{
+	const struct cf_hs *hs = &p->hs;
+	struct memif_msg m;
+	struct cf_rx rx;
+	unsigned i, n;
+	int ret = 0;
+
+	switch (step) {
+	case CF_STEP_OPEN:
+		p->fd = cf_connect(r->o->socket);
+		if (p->fd >= 0)
+			return 0;
+		cf_note(r, "connect to %s: %s", r->o->socket, strerror(-p->fd));
+		return -1;
+	case CF_STEP_HELLO:
+		if (!cf_expect(r, p->fd, MEMIF_MSG_TYPE_HELLO, &rx))
+			return -1;
+		p->hello = rx.msg;
+		ret = slave_prepare(p, hs);
+		if (ret < 0)
+			cf_note(r,
+				"cannot build our region for the IUT's "
+				"HELLO: %s",
+				strerror(-ret));
+		return ret;
+	case CF_STEP_INIT:
+		return send_init(r, p, hs);
+	case CF_STEP_REGION:
+		for (i = 0; !ret && i < p->n_reg; i++)
+			ret = send_region(r, p, i);
+		return ret;
+	case CF_STEP_S2M:
+	case CF_STEP_RINGS:
+		n = step == CF_STEP_S2M ? p->n_s2m : p->n_m2s;
+		for (i = 0; !ret && i < n; i++)
+			ret = cf_slave_send_ring(r, p, step == CF_STEP_S2M, i);
+		return ret;
+	case CF_STEP_CONNECTED:
+		memif__msg_build_connect(&m,
+					 hs->if_name ? hs->if_name : OUR_NAME);
+		if (send_expect(r, p, &m, sizeof(m.connect), hs->dirty, -1,
+				MEMIF_MSG_TYPE_CONNECTED) < 0)
+			return -1;
+		peer_up(p, hs);
+		return 0;
+	default:
+		return -1;
+	}
 }
 
 /* ---- we master ------------------------------------------------------------- */
@@ -400,7 +400,8 @@ int cf_master_accept(struct cf_run *r, struct cf_peer *p)
 	return 0;
 }
 
-int cf_master_hello(struct cf_run *r, struct cf_peer *p, const struct cf_hs *hs)
+static int master_hello(struct cf_run *r, struct cf_peer *p,
+			const struct cf_hs *hs)
 {
 	struct memif_msg m;
 	int ret;
@@ -590,8 +591,10 @@ static int on_ring(struct cf_run *r, struct cf_peer *p,
 	return 0;
 }
 
-int cf_master_next(struct cf_run *r, struct cf_peer *p, const struct cf_hs *hs,
-		   struct cf_obs *obs)
+/* Receive and check the IUT's next handshake message, reply nothing.
+ * Returns its type, or -1 (noted) on anything else. */
+static int master_next(struct cf_run *r, struct cf_peer *p,
+		       const struct cf_hs *hs, struct cf_obs *obs)
 {
 	struct cf_rx rx;
 	int fd;
@@ -608,8 +611,11 @@ int cf_master_next(struct cf_run *r, struct cf_peer *p, const struct cf_hs *hs,
 	fd = rx.n_fds ? rx.fds[0] : -1;
 	while (rx.n_fds > 1)
 		close(rx.fds[--rx.n_fds]);
+	if (!p->first_type)
+		p->first_type = rx.msg.type;
 	switch (rx.msg.type) {
 	case MEMIF_MSG_TYPE_INIT:
+		p->n_init++;
 		if (p->phase != 0)
 			obs_bad(obs, &obs->order_ok, "second INIT");
 		check_init(r, &rx.msg.init, obs);
@@ -821,8 +827,9 @@ static int master_map(struct cf_run *r, struct cf_peer *p, struct cf_obs *obs)
 	return 0;
 }
 
-int cf_master_reply(struct cf_run *r, struct cf_peer *p, const struct cf_hs *hs,
-		    int type, struct cf_obs *obs)
+/* ACK, or for CONNECT: map, verify and send CONNECTED. */
+static int master_reply(struct cf_run *r, struct cf_peer *p,
+			const struct cf_hs *hs, int type, struct cf_obs *obs)
 {
 	struct memif_msg m;
 	int ret;
@@ -848,43 +855,124 @@ int cf_master_reply(struct cf_run *r, struct cf_peer *p, const struct cf_hs *hs,
 		return -1;
 	}
 	if (type == MEMIF_MSG_TYPE_CONNECT)
-		cf_peer_up(p, hs);
+		peer_up(p, hs);
 	return 0;
 }
 
-int cf_master_handshake(struct cf_run *r, struct cf_peer *p,
-			const struct cf_hs *hs, struct cf_obs *obs)
+/* We master: the IUT's message that @step stops at. */
+static int master_want(enum cf_step step)
 {
+	switch (step) {
+	case CF_STEP_INIT:
+		return MEMIF_MSG_TYPE_INIT;
+	case CF_STEP_REGION:
+		return MEMIF_MSG_TYPE_ADD_REGION;
+	case CF_STEP_S2M:
+		return MEMIF_MSG_TYPE_ADD_RING;
+	case CF_STEP_RINGS:
+		return MEMIF_MSG_TYPE_CONNECT;
+	default:
+		return -1; /* none: on to CONNECTED */
+	}
+}
+
+/* We master, past HELLO: answer what is pending and read the IUT's next
+ * message, until the one @step stops at (left unanswered), or until our
+ * answer to CONNECT brings the link up. */
+static int master_on(struct cf_run *r, struct cf_peer *p, enum cf_step step)
+{
+	struct cf_obs *obs = p->hs.observe ? &p->obs : NULL;
 	int type;
 
-	if (obs) {
-		memset(obs, 0, sizeof(*obs));
-		obs->order_ok = obs->lockstep_ok = obs->init_ok = true;
-		obs->regions_ok = obs->seal_ok = obs->rings_ok = true;
-		obs->efd_ok = obs->desc_ok = true;
-	}
-	if (cf_master_hello(r, p, hs) < 0)
-		return -1;
-	type = cf_master_next(r, p, hs, obs);
-	if (type != MEMIF_MSG_TYPE_INIT) {
-		if (type >= 0)
-			cf_note(r, "expected INIT first, got %s",
-				cf_type_name((uint16_t)type));
-		return -1;
-	}
 	for (;;) {
-		if (cf_master_reply(r, p, hs, type, obs) < 0)
-			return -1;
-		if (type == MEMIF_MSG_TYPE_CONNECT)
-			return 0;
-		type = cf_master_next(r, p, hs, obs);
+		type = p->unanswered;
+		if (type) {
+			p->unanswered = 0;
+			if (master_reply(r, p, &p->hs, type, obs) < 0)
+				return -1;
+			if (type == MEMIF_MSG_TYPE_CONNECT) {
+				p->at = CF_STEP_CONNECTED;
+				return 0;
+			}
+		}
+		type = master_next(r, p, &p->hs, obs);
 		if (type < 0)
 			return -1;
-		if (type == MEMIF_MSG_TYPE_INIT) {
-			cf_note(r, "second INIT");
-			return -1;
+		p->unanswered = type;
+		if (type == master_want(step)) {
+			p->at = step;
+			return 0;
 		}
 	}
+}
+
+static int master_to(struct cf_run *r, struct cf_peer *p, enum cf_step step)
+{
+	if (p->at < CF_STEP_OPEN) {
+		if (p->hs.observe) {
+			memset(&p->obs, 0, sizeof(p->obs));
+			p->obs.order_ok = p->obs.lockstep_ok = true;
+			p->obs.init_ok = p->obs.regions_ok = true;
+			p->obs.seal_ok = p->obs.rings_ok = true;
+			p->obs.efd_ok = p->obs.desc_ok = true;
+		}
+		if (cf_master_accept(r, p) < 0)
+			return -1;
+		p->at = CF_STEP_OPEN;
+	}
+	if (p->at < CF_STEP_HELLO && step >= CF_STEP_HELLO) {
+		if (master_hello(r, p, &p->hs) < 0)
+			return -1;
+		p->at = CF_STEP_HELLO;
+	}
+	/* One walk to @step, whatever order the IUT sends in. */
+	if (p->at < step)
+		return master_on(r, p, step);
+	return 0;
+}
+
+/* ---- a good handshake up to a step, both roles ------------------------------- */
+
+/* In the order of enum cf_step. */
+static const char *const step_names[] = {
+	"none",	      "the connection", "HELLO",     "INIT",
+	"ADD_REGION", "the S2M rings",	"the rings", "CONNECTED",
+};
+
+const char *cf_step_name(enum cf_step step)
+{
+	return step_names[step];
+}
+
+int cf_peer_to(struct cf_run *r, struct cf_peer *p, enum cf_step step)
+{
+	p->refused = false;
+	if (p->we_master)
+		return master_to(r, p, step);
+	while (p->at < step) {
+		if (slave_step(r, p, p->at + 1) < 0)
+			return -1;
+		p->at++;
+	}
+	return 0;
+}
+
+struct cf_peer *cf_peer_at(struct cf_run *r, const struct cf_hs *hs,
+			   enum cf_step step)
+{
+	struct cf_peer *p = cf_peer_new(r->o->we_master);
+
+	if (!p)
+		return NULL;
+	if (hs)
+		p->hs = *hs;
+	else
+		cf_hs_default(r, &p->hs);
+	if (cf_peer_to(r, p, step) == 0)
+		return p;
+	cf_note(r, "(good handshake up to %s failed)", step_names[step]);
+	cf_peer_free(p);
+	return NULL;
 }
 
 /* ---- data path ------------------------------------------------------------- */

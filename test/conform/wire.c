@@ -468,6 +468,13 @@ static void count_reject(struct cf_run *r, bool with_disc)
 			 "%s%s", n ? " " : "", r->cur ? r->cur->id : "?");
 }
 
+bool cf_rx_refused(const struct cf_rx *rx)
+{
+	return rx->kind == CF_RX_EOF ||
+	       (rx->kind == CF_RX_MSG &&
+		rx->msg.type == MEMIF_MSG_TYPE_DISCONNECT);
+}
+
 enum cf_react cf_reaction(struct cf_run *r, int fd, int wait_ms,
 			  bool allow_acks)
 {
