@@ -22,6 +22,8 @@
 #include "msg.h"
 #include "layout.h"
 
+/* Our name in HELLO, INIT and CONNECT(ED). */
+#define CF_OUR_NAME "memif-conform"
 /* The project version (meson.build), as the library's memif_version(). */
 #define CF_VERSION MEMIF_NATIVE_VERSION_STRING
 
@@ -310,7 +312,7 @@ void cf_iut_cleanup(struct cf_run *r);
  * grows beyond CF_CMD_LEN). */
 char *cf_iut_subst(const struct cf_run *r, const char *in);
 
-/* ---- our side of a connection (peer.c) ----------------------------------- */
+/* ---- our side of a connection (peer.c, peer-master.c) -------------------- */
 
 struct cf_region {
 	uint8_t *base;
@@ -455,7 +457,15 @@ void cf_slave_lend(struct cf_peer *p, unsigned q, unsigned n);
  * accept, kicking the IUT when allowed). */
 int cf_master_accept(struct cf_run *r, struct cf_peer *p);
 
-/* ---- data path (peer.c) -------------------------------------------------- */
+/* Inside peer.c and peer-master.c: a ring at @offset of @region; the
+ * rings brought up after CONNECT(ED) (our RX rings' MASK_INT, and we slave
+ * M2S lending); cf_peer_to as the master. */
+void cf_ring_setup(struct cf_ring *t, struct memif_ring *ring, uint8_t log2,
+		   uint16_t region, uint32_t offset);
+void cf_peer_up(struct cf_peer *p, const struct cf_hs *hs);
+int cf_master_to(struct cf_run *r, struct cf_peer *p, enum cf_step step);
+
+/* ---- data path (datapath.c) ---------------------------------------------- */
 
 struct cf_ring *cf_tx_ring(struct cf_peer *p, unsigned q);
 struct cf_ring *cf_rx_ring(struct cf_peer *p, unsigned q);
