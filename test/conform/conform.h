@@ -230,6 +230,9 @@ int cf_run_role(const struct cf_opts *o, const char *only,
 void cf_role_run_free(struct cf_role_run *rr);
 void cf_print_json(FILE *f, const struct cf_opts *o,
 		   const struct cf_role_run *rr, unsigned n);
+/* A full good handshake plus, with --echo, one packet; then close.  The
+ * liveness test after every hostile case (and J5.rx-nonblock's verdict). */
+int cf_liveness(struct cf_run *r);
 /* The Markdown report of @n role runs; @argline is the command as typed. */
 int cf_write_report(const char *path, const struct cf_opts *o,
 		    const char *argline, const struct cf_role_run *rr,
@@ -286,6 +289,9 @@ bool cf_silent(struct cf_run *r, int fd, int ms);
 bool cf_iut_alive(const struct cf_run *r);
 int cf_iut_fds(const struct cf_run *r);
 int cf_iut_memfd_maps(const struct cf_run *r);
+/* The IUT's CPU time so far (user + system), in clock ticks; 0 without
+ * --pid. */
+uint64_t cf_iut_cpu_ticks(const struct cf_run *r);
 /* Wait until the IUT's fds and memfd mappings are back at the reference
  * values; notes and counts the outcome for C68.  True without --pid. */
 bool cf_iut_at_baseline(struct cf_run *r, int wait_ms);
@@ -469,6 +475,11 @@ int cf_master_to(struct cf_run *r, struct cf_peer *p, enum cf_step step);
 
 struct cf_ring *cf_tx_ring(struct cf_peer *p, unsigned q);
 struct cf_ring *cf_rx_ring(struct cf_peer *p, unsigned q);
+/* The index we publish on TX queue @q (we slave head, we master tail),
+ * and the one the IUT publishes on RX queue @q (its head as a slave, its
+ * tail as a master). */
+uint16_t *cf_tx_index(struct cf_peer *p, unsigned q);
+uint16_t *cf_rx_index(struct cf_peer *p, unsigned q);
 /* Stage one packet (chained over slots as needed) on TX queue @q.
  * 0, -EAGAIN when it does not fit, -EINVAL when the IUT lent a bad buffer,
  * -ERANGE when the IUT's index is out of range. */
@@ -482,6 +493,10 @@ void cf_tx_kick(struct cf_peer *p, unsigned q, bool force);
 int cf_rx_one(struct cf_peer *p, unsigned q, uint8_t *buf, uint32_t cap,
 	      uint32_t *len);
 void cf_rx_release(struct cf_peer *p, unsigned q);
+
+/* Receive and drop what arrives on RX queue 0 for 50 ms (late echoes of
+ * warm-up probes), so that the next echo is the next packet. */
+void cf_rx_drain(struct cf_peer *p);
 
 /* Deterministic payload for packet @seq of @len bytes. */
 void cf_pkt_fill(uint8_t *buf, uint32_t len, uint32_t seq);
@@ -504,60 +519,5 @@ int cf_echo(struct cf_run *r, struct cf_peer *p, const struct cf_traffic *t);
 int cf_warmup(struct cf_run *r, struct cf_peer *p);
 /* Send one packet on queue 0 and wait for its echo. */
 int cf_echo_one(struct cf_run *r, struct cf_peer *p, uint32_t len);
-
-/* ---- shared check steps (checks-*.c) ------------------------------------- */
-
-/* A full good handshake plus, with --echo, one packet; then close.  The
- * liveness test after every hostile case. */
-int cf_liveness(struct cf_run *r);
-
-/* ---- fds shared with the IUT (checks-fds.c, catalog J5-J10) -------------- */
-
-/* Read an eventfd without ever blocking, whatever its O_NONBLOCK flag (the
- * IUT shares the flag).  1 read into @v, 0 counter empty, -errno. */
-int cf_efd_take(int efd, uint64_t *v);
-/* The counter of an eventfd, from /proc/self/fdinfo (never reads it). */
-bool cf_efd_count(int efd, uint64_t *v);
-/* J5: clear O_NONBLOCK on our copy of an eventfd the IUT shares; with
- * @saturate first set its counter to 0xfffffffffffffffe (a write of 1
- * then blocks).  Never blocks us.  0 or -errno. */
-int cf_efd_attack(int efd, bool saturate);
-/* J7: a TCP socket whose close() by its last owner lingers @secs seconds:
- * unsent data the receiver never reads, SO_LINGER {1, @secs}.  Returns the
- * fd to pass (close our copy after sending), and in @server the accepted
- * side, to keep open while the IUT is measured (closing it resets the
- * connection and ends any linger).  -errno on failure. */
-int cf_linger_socket(int secs, int *server);
-/* Send @buf with @fds, the last a lingering socket, and close ours of
- * them, the lingering one at once; from the @attempt-th of our CPUs (the
- * IUT's thread, woken on ours, would run before our close).  *@on true
- * when the IUT now holds the last reference to it (the attack is on);
- * false when the IUT had let go of its copy first, so that ours was the
- * last: a signal then ends our own linger after 50 ms (a send slower than
- * 25 ms counts as such a loss).  0 or -errno (the fds then stay open). */
-int cf_send_linger(int fd, const void *buf, size_t len, int *fds, unsigned n,
-		   unsigned attempt, bool *on);
-/* Close our copy of a lingering socket that was not passed: abortive, so
- * that our own close does not wait. */
-void cf_linger_abort(int fd);
-/* J7, J9: @n fds to pass (eventfds), the last a lingering socket whose
- * peer goes to @server.  0, or -errno with nothing left open. */
-int cf_linger_fds(int *fds, unsigned n, int *server);
-/* Close whatever is left of cf_linger_fds, @server last. */
-void cf_linger_fds_close(int *fds, unsigned n, int *server);
-/* Receive and drop what arrives on RX queue 0 for 50 ms (late echoes of
- * warm-up probes), so that the next echo is the next packet. */
-void cf_rx_drain(struct cf_peer *p);
-/* J5.tx-nonblock on a connected, warm peer: our RX ring's eventfd (the IUT
- * signals it) made blocking and saturated, MASK_INT clear, packets echoed
- * one by one, received by polling. */
-enum cf_result cf_j5_tx(struct cf_run *r, struct cf_peer *p);
-/* J5.rx-nonblock on a connected, warm peer: our TX ring's eventfd (the IUT
- * reads it) made blocking, signalled and read back by us; then packets
- * without a signal, our close, and a fresh handshake.  Frees @p. */
-enum cf_result cf_j5_rx(struct cf_run *r, struct cf_peer *p);
-/* J8: a zero-length datagram carrying @n (0..3) memfds on @p, and the
- * verdict on the IUT's reaction.  Frees @p. */
-enum cf_result cf_j8_empty(struct cf_run *r, struct cf_peer *p, unsigned n);
 
 #endif /* MEMIF_CONFORM_H */

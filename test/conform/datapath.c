@@ -33,6 +33,20 @@ struct cf_ring *cf_rx_ring(struct cf_peer *p, unsigned q)
 	return p->we_master ? &p->s2m[q] : &p->m2s[q];
 }
 
+uint16_t *cf_tx_index(struct cf_peer *p, unsigned q)
+{
+	struct cf_ring *t = cf_tx_ring(p, q);
+
+	return p->we_master ? &t->ring->tail : &t->ring->head;
+}
+
+uint16_t *cf_rx_index(struct cf_peer *p, unsigned q)
+{
+	struct cf_ring *t = cf_rx_ring(p, q);
+
+	return p->we_master ? &t->ring->head : &t->ring->tail;
+}
+
 /* Free TX slots beyond what is staged; false when the IUT's index is out
  * of range. */
 static bool tx_space(struct cf_peer *p, struct cf_ring *t, uint16_t *space)
@@ -226,6 +240,17 @@ int cf_rx_one(struct cf_peer *p, unsigned q, uint8_t *buf, uint32_t cap,
 	}
 	*len = total;
 	return 1;
+}
+
+void cf_rx_drain(struct cf_peer *p)
+{
+	uint8_t buf[2048];
+	uint64_t end = cf_now_ms() + 50;
+	uint32_t len;
+
+	while (cf_now_ms() < end)
+		if (cf_rx_one(p, 0, buf, sizeof(buf), &len) <= 0)
+			cf_sleep_ms(1);
 }
 
 /* ---- packets and echo -------------------------------------------------------- */
