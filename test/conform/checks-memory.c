@@ -236,9 +236,10 @@ enum cf_result slave_ring_bad(struct cf_run *r, long arg)
 	if (!p)
 		return CF_FAIL;
 	if (c->log2 == 15 && p->hello.hello.max_log2_ring_size >= 15) {
+		res = cf_na(r, "the IUT advertises max log2 %u",
+			    p->hello.hello.max_log2_ring_size);
 		cf_peer_free(p);
-		return cf_na(r, "the IUT advertises max log2 %u",
-			     p->hello.hello.max_log2_ring_size);
+		return res;
 	}
 	off = c->offset < 0 ? (uint32_t)(p->reg[0].size + c->offset) :
 			      (uint32_t)c->offset;
