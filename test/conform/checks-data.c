@@ -159,36 +159,73 @@ static int drain_in_order(struct cf_run *r, struct cf_peer *p, unsigned ms,
 	return (int)got;
 }
 
+/* We slave: traffic @t with rings of 2^@log2 entries and @buf-byte
+ * buffers; PASS when all of it came back intact. */
+static enum cf_result echo_run(struct cf_run *r, uint8_t log2, uint32_t buf,
+			       const struct cf_traffic *t)
+{
+	struct cf_peer *p = cf_peer_warm(r, log2, buf);
+	enum cf_result res = CF_FAIL;
+
+	if (p && cf_echo(r, p, t) == 0)
+		res = CF_PASS;
+	cf_peer_free(p);
+	return res;
+}
+
+/* C56.wait, both roles, with 2 of a chain's 3 fragments published: no
+ * echo within @ms; once the last is published, the whole chain. */
+static enum cf_result chain_completes(struct cf_run *r, struct cf_peer *p,
+				      int ms)
+{
+	if (cf_wait_echo(r, p, ms) != 0)
+		return cf_fail(r, "the IUT forwarded an incomplete chain");
+	cf_tx_publish(p, 0);
+	cf_tx_kick(p, 0, false);
+	if (cf_wait_echo(r, p, r->o->timeout_ms) != 1)
+		return cf_fail(r, "no intact echo once the chain was "
+				  "completed");
+	cf_note(r, "waited for the last fragment, then echoed the chain");
+	return CF_PASS;
+}
+
+/* C56.full, both roles: publish, with a signal, the whole TX ring from
+ * our cursor on, which the caller made one chain that never ends; the IUT
+ * must treat it as an error.  Frees @p. */
+static enum cf_result publish_endless_chain(struct cf_run *r, struct cf_peer *p)
+{
+	struct cf_ring *t = cf_tx_ring(p, 0);
+	enum cf_react how;
+
+	t->cursor = (uint16_t)(t->cursor + t->size);
+	cf_store_release(cf_tx_index(p, 0), t->cursor);
+	cf_tx_kick(p, 0, true);
+	how = cf_reaction(r, p->fd, r->o->timeout_ms, false);
+	cf_peer_free(p);
+	if (how == CF_REACT_DISC_CLOSE || how == CF_REACT_CLOSE)
+		return CF_PASS;
+	return cf_fail(r, "a full ring of NEXT descriptors was not treated as "
+			  "an error");
+}
+
 /* ---- we slave, the IUT master echoes ------------------------------------- */
 
 enum cf_result slave_c52_long_run(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = cf_peer_warm(r, 10, 2048);
 	struct cf_traffic t = { .packets = r->o->packets,
 				.min_len = 60,
 				.max_len = 1514 };
-	enum cf_result res = CF_FAIL;
 
-	if (p && cf_echo(r, p, &t) == 0)
-		res = CF_PASS;
-	cf_peer_free(p);
-	return res;
+	return echo_run(r, 10, 2048, &t);
 }
-
 enum cf_result slave_c55_chains(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = cf_peer_warm(r, 10, 2048);
 	struct cf_traffic t = {
 		.packets = 5000, .min_len = 60, .max_len = 8192, .chain_pct = 50
 	};
-	enum cf_result res = CF_FAIL;
 
-	if (p && cf_echo(r, p, &t) == 0)
-		res = CF_PASS;
-	cf_peer_free(p);
-	return res;
+	return echo_run(r, 10, 2048, &t);
 }
-
 /* C54: the IUT master never writes S2M head nor S2M descriptors, and never
  * moves the region/offset of the M2S buffers we lend (checked on RX). */
 enum cf_result slave_c54_ownership(struct cf_run *r, long arg)
@@ -270,18 +307,7 @@ enum cf_result slave_c56_wait(struct cf_run *r, long arg)
 		cf_note(r, "the IUT released slots of an incomplete chain");
 		goto out;
 	}
-	if (cf_wait_echo(r, p, 10) != 0) {
-		cf_note(r, "the IUT forwarded an incomplete chain");
-		goto out;
-	}
-	cf_tx_publish(p, 0);
-	cf_tx_kick(p, 0, false);
-	if (cf_wait_echo(r, p, r->o->timeout_ms) != 1) {
-		cf_note(r, "no intact echo once the chain was completed");
-		goto out;
-	}
-	cf_note(r, "waited for the last fragment, then echoed the chain");
-	res = CF_PASS;
+	res = chain_completes(r, p, 10);
 out:
 	cf_peer_free(p);
 	return res;
@@ -292,7 +318,6 @@ enum cf_result slave_c56_full(struct cf_run *r, long arg)
 {
 	struct cf_peer *p = cf_peer_warm(r, 4, 256);
 	struct cf_ring *s;
-	enum cf_react how;
 	uint16_t i;
 
 	if (!p)
@@ -306,32 +331,18 @@ enum cf_result slave_c56_full(struct cf_run *r, long arg)
 	for (i = 0; i < s->size; i++)
 		cf_slave_fill(p, s, (uint16_t)(s->cursor + i), 64,
 			      MEMIF_DESC_FLAG_NEXT);
-	s->cursor = (uint16_t)(s->cursor + s->size);
-	cf_store_release(&s->ring->head, s->cursor);
-	cf_tx_kick(p, 0, true);
-	how = cf_reaction(r, p->fd, r->o->timeout_ms, false);
-	cf_peer_free(p);
-	if (how == CF_REACT_DISC_CLOSE || how == CF_REACT_CLOSE)
-		return CF_PASS;
-	return cf_fail(r, "a full ring of NEXT descriptors was not treated as "
-			  "an error");
+	return publish_endless_chain(r, p);
 }
 
 enum cf_result slave_c60_flags(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = cf_peer_warm(r, 6, 2048);
 	struct cf_traffic t = { .packets = 32,
 				.min_len = 60,
 				.max_len = 500,
 				.extra_flags = 0x8100 };
-	enum cf_result res = CF_FAIL;
 
-	if (p && cf_echo(r, p, &t) == 0)
-		res = CF_PASS;
-	cf_peer_free(p);
-	return res;
+	return echo_run(r, 6, 2048, &t);
 }
-
 /* Ring full: we lend nothing back; the IUT must not overrun our M2S ring,
  * and traffic resumes once we drain it. */
 enum cf_result slave_rf_ring_full(struct cf_run *r, long arg)
@@ -499,18 +510,7 @@ enum cf_result master_c56_wait(struct cf_run *r, long arg)
 		goto out;
 	cf_store_release(&t->ring->tail, (uint16_t)(t->cursor + 2));
 	cf_tx_kick(p, 0, false);
-	if (cf_wait_echo(r, p, 300) != 0) {
-		cf_note(r, "the IUT forwarded an incomplete chain");
-		goto out;
-	}
-	cf_tx_publish(p, 0);
-	cf_tx_kick(p, 0, false);
-	if (cf_wait_echo(r, p, r->o->timeout_ms) != 1) {
-		cf_note(r, "no intact echo once the chain was completed");
-		goto out;
-	}
-	cf_note(r, "waited for the last fragment, then echoed the chain");
-	res = CF_PASS;
+	res = chain_completes(r, p, 300);
 out:
 	free(pkt);
 	cf_peer_free(p);
@@ -521,7 +521,6 @@ enum cf_result master_c56_full(struct cf_run *r, long arg)
 {
 	struct cf_peer *p = cf_peer_warm_any(r);
 	struct cf_ring *t;
-	enum cf_react how;
 	uint16_t i, lent, size;
 
 	if (!p)
@@ -541,15 +540,7 @@ enum cf_result master_c56_full(struct cf_run *r, long arg)
 		d->length = 64;
 		d->flags = MEMIF_DESC_FLAG_NEXT;
 	}
-	t->cursor = (uint16_t)(t->cursor + size);
-	cf_store_release(&t->ring->tail, t->cursor);
-	cf_tx_kick(p, 0, true);
-	how = cf_reaction(r, p->fd, r->o->timeout_ms, false);
-	cf_peer_free(p);
-	if (how == CF_REACT_DISC_CLOSE || how == CF_REACT_CLOSE)
-		return CF_PASS;
-	return cf_fail(r, "a full ring of NEXT descriptors was not treated as "
-			  "an error");
+	return publish_endless_chain(r, p);
 }
 
 /* Ring full: we stop releasing S2M; no overrun; traffic resumes. */

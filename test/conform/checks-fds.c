@@ -638,6 +638,18 @@ static int64_t linger_reply(struct cf_run *r, struct cf_peer *p, uint16_t type,
 	return d;
 }
 
+/* J7, J9: the verdict on whether the IUT answered each time within a
+ * second, and our side of the lingering socket closed. */
+static enum cf_result linger_done(struct cf_run *r, bool in_time, int *fds,
+				  unsigned n, int *srv)
+{
+	if (!in_time)
+		cf_note(r, "the IUT's event loop stalled (closing the "
+			   "socket, which lingers 5 s?)");
+	linger_fds_close(fds, n, srv);
+	return in_time ? CF_PASS : CF_FAIL;
+}
+
 static void note_delay(struct cf_run *r, const char *what, int64_t d, int wait)
 {
 	if (d < 0)
@@ -677,6 +689,7 @@ enum cf_result slave_j7_linger(struct cf_run *r, long n)
 	enum cf_result res = CF_FAIL;
 	int64_t d_reply, d_new, d_close;
 	struct cf_peer *p;
+	bool in_time;
 	struct memif_msg m;
 
 	memif__msg_build_init(&m, r->o->id, r->o->mode,
@@ -690,14 +703,9 @@ enum cf_result slave_j7_linger(struct cf_run *r, long n)
 	cf_peer_free(p);
 	d_close = hello_delay(r, wait);
 	note_delay(r, "after our close, HELLO", d_close, wait);
-	if (d_reply >= 0 && d_reply < 1000 && d_new >= 0 && d_new < 1000 &&
-	    d_close >= 0 && d_close < 1000)
-		res = CF_PASS;
-	else
-		cf_note(r, "the IUT's event loop stalled (closing the "
-			   "socket, which lingers 5 s?)");
-	linger_fds_close(fds, nf, &srv);
-	return res;
+	in_time = d_reply >= 0 && d_reply < 1000 && d_new >= 0 &&
+		  d_new < 1000 && d_close >= 0 && d_close < 1000;
+	return linger_done(r, in_time, fds, nf, &srv);
 }
 
 /* We master: ms until the IUT slave connects again (the connection is
@@ -724,6 +732,7 @@ enum cf_result master_j7_linger(struct cf_run *r, long n)
 	int wait = r->o->timeout_ms < 1500 ? 1500 : r->o->timeout_ms;
 	int fds[CF_MAX_SEND_FDS], srv = -1;
 	int64_t base = -1, d_reply, d_next = 0, d_recon = 0;
+	bool in_time;
 	unsigned nf = (unsigned)n;
 	enum cf_result res = CF_FAIL;
 	struct cf_peer *p;
@@ -769,14 +778,9 @@ enum cf_result master_j7_linger(struct cf_run *r, long n)
 			   wait);
 		cf_note(r, "(a plain reconnect took %lld ms)", (long long)base);
 	}
-	if (d_reply >= 0 && d_reply < 1000 && d_next >= 0 && d_next < 1000 &&
-	    d_recon >= 0 && d_recon < base + 1000)
-		res = CF_PASS;
-	else
-		cf_note(r, "the IUT's event loop stalled (closing the "
-			   "socket, which lingers 5 s?)");
-	linger_fds_close(fds, nf, &srv);
-	return res;
+	in_time = d_reply >= 0 && d_reply < 1000 && d_next >= 0 &&
+		  d_next < 1000 && d_recon >= 0 && d_recon < base + 1000;
+	return linger_done(r, in_time, fds, nf, &srv);
 }
 
 /* ---- J8: an empty datagram ----------------------------------------------- */
