@@ -525,7 +525,7 @@ static void killed_mid_traffic(bool survivor_master)
 	int base, round, st;
 
 	if (!getenv("MEMIF_CONFORM_IUT"))
-		return; /* registered with it in test/conform/meson.build */
+		return; /* registered with it in test/meson.build */
 	snprintf(name, sizeof(name), "%s", test_socket_name("kill-traffic"));
 	c.socket_filename = name;
 	ck_assert_int_eq(memif_init("faults"), MEMIF_OK);

@@ -22,6 +22,8 @@
 #include "msg.h"
 #include "layout.h"
 
+/* Our name in HELLO, INIT and CONNECT(ED). */
+#define CF_OUR_NAME "memif-conform"
 /* The project version (meson.build), as the library's memif_version(). */
 #define CF_VERSION MEMIF_NATIVE_VERSION_STRING
 
@@ -228,6 +230,9 @@ int cf_run_role(const struct cf_opts *o, const char *only,
 void cf_role_run_free(struct cf_role_run *rr);
 void cf_print_json(FILE *f, const struct cf_opts *o,
 		   const struct cf_role_run *rr, unsigned n);
+/* A full good handshake plus, with --echo, one packet; then close.  The
+ * liveness test after every hostile case (and J5.rx-nonblock's verdict). */
+int cf_liveness(struct cf_run *r);
 /* The Markdown report of @n role runs; @argline is the command as typed. */
 int cf_write_report(const char *path, const struct cf_opts *o,
 		    const char *argline, const struct cf_role_run *rr,
@@ -260,6 +265,8 @@ void cf_dirty(struct memif_msg *m, size_t used);
 /* Receive one datagram; every message is checked for C3-C5. */
 void cf_recv(struct cf_run *r, int fd, int timeout_ms, struct cf_rx *rx);
 void cf_rx_close_fds(struct cf_rx *rx);
+/* The IUT refused what we sent: @rx is a DISCONNECT or end of file. */
+bool cf_rx_refused(const struct cf_rx *rx);
 /* Describe @rx into the note ("ACK", "DISCONNECT \"x\"", "close"...). */
 void cf_note_rx(struct cf_run *r, const struct cf_rx *rx);
 /*
@@ -282,6 +289,9 @@ bool cf_silent(struct cf_run *r, int fd, int ms);
 bool cf_iut_alive(const struct cf_run *r);
 int cf_iut_fds(const struct cf_run *r);
 int cf_iut_memfd_maps(const struct cf_run *r);
+/* The IUT's CPU time so far (user + system), in clock ticks; 0 without
+ * --pid. */
+uint64_t cf_iut_cpu_ticks(const struct cf_run *r);
 /* Wait until the IUT's fds and memfd mappings are back at the reference
  * values; notes and counts the outcome for C68.  True without --pid. */
 bool cf_iut_at_baseline(struct cf_run *r, int wait_ms);
@@ -308,7 +318,7 @@ void cf_iut_cleanup(struct cf_run *r);
  * grows beyond CF_CMD_LEN). */
 char *cf_iut_subst(const struct cf_run *r, const char *in);
 
-/* ---- our side of a connection (peer.c) ----------------------------------- */
+/* ---- our side of a connection (peer.c, peer-master.c) -------------------- */
 
 struct cf_region {
 	uint8_t *base;
@@ -331,9 +341,77 @@ struct cf_ring {
 	bool hold; /* RX: do not release slots (ring-full tests) */
 };
 
+/* We master: what the IUT slave showed during a handshake with
+ * cf_hs.observe (C41, C42, C45, C46). */
+struct cf_obs {
+	char why[300]; /* first violation */
+	bool order_ok, lockstep_ok, init_ok, regions_ok, seal_ok, rings_ok,
+		efd_ok, desc_ok;
+	uint32_t init_id;
+	uint8_t init_mode;
+	char init_secret[MEMIF_SECRET_LEN + 1];
+	bool secret_terminated;
+	unsigned n_regions;
+	uint64_t region_ino[CF_MAX_REGIONS];
+};
+
+/* Parameters of our side of a handshake. */
+struct cf_hs {
+	unsigned n_s2m, n_m2s; /* we slave: wanted (clamped to HELLO) */
+	uint8_t log2;
+	uint32_t buf_size;
+	const char *secret; /* we slave: INIT secret; NULL = opts */
+	uint32_t id; /* we slave: INIT id */
+	uint8_t mode;
+	const char *if_name; /* we slave: CONNECT's name; NULL: ours */
+	bool dirty; /* fill undefined bytes with 0xa5 */
+	/* we master: HELLO maxima */
+	uint16_t max_region, max_s2m, max_m2s;
+	uint8_t max_log2;
+	unsigned ack_delay_ms; /* we master: delay every ACK (C42) */
+	/* We master: check all the IUT sends into cf_peer.obs; at CONNECT
+	 * this signals every ring's eventfd once, to tell them apart. */
+	bool observe;
+	bool rx_polling; /* MASK_INT on the rings we receive on */
+};
+
+/*
+ * How far a check's good handshake goes before the check does the one
+ * thing it tests.  Both roles pass these points in this order; at each,
+ * everything before it has been exchanged, and:
+ *
+ *   step               we slave (the IUT master     we master (the IUT slave
+ *                      answers): sent, answer read  asks): its message read,
+ *                                                   not answered
+ *   CF_STEP_OPEN       connected, nothing read      accepted, nothing sent
+ *   CF_STEP_HELLO      HELLO read, memory built     HELLO sent
+ *   CF_STEP_INIT       INIT acknowledged            INIT
+ *   CF_STEP_REGION     every ADD_REGION ack'd       the first ADD_REGION
+ *   CF_STEP_S2M        every S2M ADD_RING ack'd     the first ADD_RING
+ *   CF_STEP_RINGS      every ADD_RING ack'd         CONNECT
+ *   CF_STEP_CONNECTED  CONNECTED read, rings up     CONNECTED sent, rings up
+ *
+ * We master, the IUT picks the order: we answer whatever it sends until
+ * the message the step names (an IUT that connects before that ends at
+ * CF_STEP_CONNECTED).
+ */
+enum cf_step {
+	CF_STEP_NONE, /* a new peer: no connection yet */
+	CF_STEP_OPEN,
+	CF_STEP_HELLO,
+	CF_STEP_INIT,
+	CF_STEP_REGION,
+	CF_STEP_S2M,
+	CF_STEP_RINGS,
+	CF_STEP_CONNECTED,
+};
+
 struct cf_peer {
 	bool we_master;
 	int fd;
+	enum cf_step at; /* how far the handshake has got */
+	struct cf_hs hs; /* what it runs with */
+	bool refused; /* the IUT refused our last step: DISCONNECT, close */
 	struct cf_region reg[CF_MAX_REGIONS];
 	unsigned n_reg;
 	struct cf_ring s2m[CF_MAX_RINGS];
@@ -351,82 +429,57 @@ struct cf_peer {
 	bool warm; /* a probe made the round trip: the IUT's path is up */
 	/* we master: handshake progress */
 	int phase; /* 0 INIT, 1 regions, 2 S2M rings, 3 M2S rings, 4 done */
-};
-
-/* Parameters of our side of a handshake. */
-struct cf_hs {
-	unsigned n_s2m, n_m2s; /* we slave: wanted (clamped to HELLO) */
-	uint8_t log2;
-	uint32_t buf_size;
-	const char *secret; /* we slave: INIT secret; NULL = opts */
-	uint32_t id; /* we slave: INIT id */
-	uint8_t mode;
-	bool dirty; /* fill undefined bytes with 0xa5 */
-	/* we master: HELLO maxima */
-	uint16_t max_region, max_s2m, max_m2s;
-	uint8_t max_log2;
-	unsigned ack_delay_ms; /* we master: delay every ACK (C42) */
-	bool rx_polling; /* MASK_INT on the rings we receive on */
+	int unanswered; /* the IUT's message at @at, not answered; 0 none */
+	int first_type; /* the IUT's first message after our HELLO */
+	unsigned n_init; /* INITs received */
+	struct cf_obs obs; /* with hs.observe */
 };
 
 struct cf_peer *cf_peer_new(bool we_master);
 void cf_peer_free(struct cf_peer *p); /* closes and unmaps everything */
+/* One queue pair of 16-entry rings with 2048-byte buffers (a small
+ * region, quick to build and to check); we master, HELLO offers 255 rings
+ * each way of up to 2^14 entries. */
 void cf_hs_default(const struct cf_run *r, struct cf_hs *hs);
 
-/* We slave: connect and read the HELLO (C14 checks on it). */
-int cf_slave_open(struct cf_run *r, struct cf_peer *p);
-/* We slave: create region 0 and the eventfds for @hs (after HELLO). */
-int cf_slave_prepare(struct cf_peer *p, const struct cf_hs *hs);
-/* We slave: INIT ... CONNECT with ACKs; 0 when CONNECTED arrived. */
-int cf_slave_handshake(struct cf_run *r, struct cf_peer *p,
-		       const struct cf_hs *hs);
-/* The whole of it: open, prepare, handshake. */
-int cf_slave_connect(struct cf_run *r, struct cf_peer *p,
-		     const struct cf_hs *hs);
-int cf_slave_send_init(struct cf_run *r, struct cf_peer *p,
-		       const struct cf_hs *hs);
-int cf_slave_send_region(struct cf_run *r, struct cf_peer *p, unsigned idx);
+/* A new peer in our role (--role) with @hs (NULL: the default), its good
+ * handshake brought to @step.  NULL when it fails (noted); the IUT's
+ * HELLO is in p->hello. */
+struct cf_peer *cf_peer_at(struct cf_run *r, const struct cf_hs *hs,
+			   enum cf_step step);
+/* Carry @p's good handshake on from p->at to @step.  0, or -1 (noted;
+ * p->at is where it stopped, p->refused whether the IUT refused).  A
+ * check that played a step its own way sets p->at past it first. */
+int cf_peer_to(struct cf_run *r, struct cf_peer *p, enum cf_step step);
+/* "INIT", "the rings"...: what a note calls @step. */
+const char *cf_step_name(enum cf_step step);
+
+/* We slave: send our ADD_RING for ring @idx and expect the ACK. */
 int cf_slave_send_ring(struct cf_run *r, struct cf_peer *p, bool s2m,
 		       unsigned idx);
 /* Lend @n more M2S slots of ring @q to the master. */
 void cf_slave_lend(struct cf_peer *p, unsigned q, unsigned n);
-
 /* We master: a connection from the IUT slave (the pending one, or a new
  * accept, kicking the IUT when allowed). */
 int cf_master_accept(struct cf_run *r, struct cf_peer *p);
-/* We master: HELLO ... CONNECTED; records C41/C42/C45/C46 observations
- * into @obs when not NULL. */
-struct cf_obs {
-	char why[300]; /* first violation */
-	bool order_ok, lockstep_ok, init_ok, regions_ok, seal_ok, rings_ok,
-		efd_ok, desc_ok;
-	uint32_t init_id;
-	uint8_t init_mode;
-	char init_secret[MEMIF_SECRET_LEN + 1];
-	bool secret_terminated;
-	unsigned n_regions;
-	uint64_t region_ino[CF_MAX_REGIONS];
-};
-int cf_master_handshake(struct cf_run *r, struct cf_peer *p,
-			const struct cf_hs *hs, struct cf_obs *obs);
-/* The steps of it, for scripts that stop or deviate part-way. */
-int cf_master_hello(struct cf_run *r, struct cf_peer *p,
-		    const struct cf_hs *hs);
-/* Receive and check the IUT's next handshake message, reply nothing.
- * Returns its type, or -1 (noted) on anything else. */
-int cf_master_next(struct cf_run *r, struct cf_peer *p, const struct cf_hs *hs,
-		   struct cf_obs *obs);
-/* ACK, or for CONNECT: map, verify and send CONNECTED. */
-int cf_master_reply(struct cf_run *r, struct cf_peer *p, const struct cf_hs *hs,
-		    int type, struct cf_obs *obs);
 
-/* After CONNECT(ED): our RX rings' MASK_INT, M2S lending (we slave). */
+/* Inside peer.c and peer-master.c: a ring at @offset of @region; the
+ * rings brought up after CONNECT(ED) (our RX rings' MASK_INT, and we slave
+ * M2S lending); cf_peer_to as the master. */
+void cf_ring_setup(struct cf_ring *t, struct memif_ring *ring, uint8_t log2,
+		   uint16_t region, uint32_t offset);
 void cf_peer_up(struct cf_peer *p, const struct cf_hs *hs);
+int cf_master_to(struct cf_run *r, struct cf_peer *p, enum cf_step step);
 
-/* ---- data path (peer.c) -------------------------------------------------- */
+/* ---- data path (datapath.c) ---------------------------------------------- */
 
 struct cf_ring *cf_tx_ring(struct cf_peer *p, unsigned q);
 struct cf_ring *cf_rx_ring(struct cf_peer *p, unsigned q);
+/* The index we publish on TX queue @q (we slave head, we master tail),
+ * and the one the IUT publishes on RX queue @q (its head as a slave, its
+ * tail as a master). */
+uint16_t *cf_tx_index(struct cf_peer *p, unsigned q);
+uint16_t *cf_rx_index(struct cf_peer *p, unsigned q);
 /* Stage one packet (chained over slots as needed) on TX queue @q.
  * 0, -EAGAIN when it does not fit, -EINVAL when the IUT lent a bad buffer,
  * -ERANGE when the IUT's index is out of range. */
@@ -440,6 +493,10 @@ void cf_tx_kick(struct cf_peer *p, unsigned q, bool force);
 int cf_rx_one(struct cf_peer *p, unsigned q, uint8_t *buf, uint32_t cap,
 	      uint32_t *len);
 void cf_rx_release(struct cf_peer *p, unsigned q);
+
+/* Receive and drop what arrives on RX queue 0 for 50 ms (late echoes of
+ * warm-up probes), so that the next echo is the next packet. */
+void cf_rx_drain(struct cf_peer *p);
 
 /* Deterministic payload for packet @seq of @len bytes. */
 void cf_pkt_fill(uint8_t *buf, uint32_t len, uint32_t seq);
@@ -462,60 +519,5 @@ int cf_echo(struct cf_run *r, struct cf_peer *p, const struct cf_traffic *t);
 int cf_warmup(struct cf_run *r, struct cf_peer *p);
 /* Send one packet on queue 0 and wait for its echo. */
 int cf_echo_one(struct cf_run *r, struct cf_peer *p, uint32_t len);
-
-/* ---- shared check steps (checks-*.c) ------------------------------------- */
-
-/* A full good handshake plus, with --echo, one packet; then close.  The
- * liveness test after every hostile case. */
-int cf_liveness(struct cf_run *r);
-
-/* ---- fds shared with the IUT (checks-fds.c, catalog J5-J10) -------------- */
-
-/* Read an eventfd without ever blocking, whatever its O_NONBLOCK flag (the
- * IUT shares the flag).  1 read into @v, 0 counter empty, -errno. */
-int cf_efd_take(int efd, uint64_t *v);
-/* The counter of an eventfd, from /proc/self/fdinfo (never reads it). */
-bool cf_efd_count(int efd, uint64_t *v);
-/* J5: clear O_NONBLOCK on our copy of an eventfd the IUT shares; with
- * @saturate first set its counter to 0xfffffffffffffffe (a write of 1
- * then blocks).  Never blocks us.  0 or -errno. */
-int cf_efd_attack(int efd, bool saturate);
-/* J7: a TCP socket whose close() by its last owner lingers @secs seconds:
- * unsent data the receiver never reads, SO_LINGER {1, @secs}.  Returns the
- * fd to pass (close our copy after sending), and in @server the accepted
- * side, to keep open while the IUT is measured (closing it resets the
- * connection and ends any linger).  -errno on failure. */
-int cf_linger_socket(int secs, int *server);
-/* Send @buf with @fds, the last a lingering socket, and close ours of
- * them, the lingering one at once; from the @attempt-th of our CPUs (the
- * IUT's thread, woken on ours, would run before our close).  *@on true
- * when the IUT now holds the last reference to it (the attack is on);
- * false when the IUT had let go of its copy first, so that ours was the
- * last: a signal then ends our own linger after 50 ms (a send slower than
- * 25 ms counts as such a loss).  0 or -errno (the fds then stay open). */
-int cf_send_linger(int fd, const void *buf, size_t len, int *fds, unsigned n,
-		   unsigned attempt, bool *on);
-/* Close our copy of a lingering socket that was not passed: abortive, so
- * that our own close does not wait. */
-void cf_linger_abort(int fd);
-/* J7, J9: @n fds to pass (eventfds), the last a lingering socket whose
- * peer goes to @server.  0, or -errno with nothing left open. */
-int cf_linger_fds(int *fds, unsigned n, int *server);
-/* Close whatever is left of cf_linger_fds, @server last. */
-void cf_linger_fds_close(int *fds, unsigned n, int *server);
-/* Receive and drop what arrives on RX queue 0 for 50 ms (late echoes of
- * warm-up probes), so that the next echo is the next packet. */
-void cf_rx_drain(struct cf_peer *p);
-/* J5.tx-nonblock on a connected, warm peer: our RX ring's eventfd (the IUT
- * signals it) made blocking and saturated, MASK_INT clear, packets echoed
- * one by one, received by polling. */
-enum cf_result cf_j5_tx(struct cf_run *r, struct cf_peer *p);
-/* J5.rx-nonblock on a connected, warm peer: our TX ring's eventfd (the IUT
- * reads it) made blocking, signalled and read back by us; then packets
- * without a signal, our close, and a fresh handshake.  Frees @p. */
-enum cf_result cf_j5_rx(struct cf_run *r, struct cf_peer *p);
-/* J8: a zero-length datagram carrying @n (0..3) memfds on @p, and the
- * verdict on the IUT's reaction.  Frees @p. */
-enum cf_result cf_j8_empty(struct cf_run *r, struct cf_peer *p, unsigned n);
 
 #endif /* MEMIF_CONFORM_H */

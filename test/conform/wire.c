@@ -468,6 +468,13 @@ static void count_reject(struct cf_run *r, bool with_disc)
 			 "%s%s", n ? " " : "", r->cur ? r->cur->id : "?");
 }
 
+bool cf_rx_refused(const struct cf_rx *rx)
+{
+	return rx->kind == CF_RX_EOF ||
+	       (rx->kind == CF_RX_MSG &&
+		rx->msg.type == MEMIF_MSG_TYPE_DISCONNECT);
+}
+
 enum cf_react cf_reaction(struct cf_run *r, int fd, int wait_ms,
 			  bool allow_acks)
 {
@@ -609,6 +616,26 @@ int cf_iut_memfd_maps(const struct cf_run *r)
 			n++;
 	fclose(f);
 	return n;
+}
+
+uint64_t cf_iut_cpu_ticks(const struct cf_run *r)
+{
+	char path[64], buf[1024], *q;
+	unsigned long ut = 0, st = 0;
+	FILE *f;
+
+	if (!r->pid)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)r->pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (fgets(buf, sizeof(buf), f) && (q = strrchr(buf, ')')))
+		sscanf(q + 2,
+		       "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+		       &ut, &st);
+	fclose(f);
+	return ut + st;
 }
 
 void cf_iut_set_baseline(struct cf_run *r)
