@@ -349,7 +349,8 @@ static int role_setup(bool is_master, unsigned n, enum layout layout,
 		 * while the kernel tears its io_uring down (a kernel worker
 		 * drops the ring's file references after the process has
 		 * gone): a restarted master retries, as a service would. */
-		while (ret == MEMIF_ERR_SYSCALL && memif_errno() == EADDRINUSE &&
+		while (ret == MEMIF_ERR_SYSCALL &&
+		       memif_errno() == EADDRINUSE &&
 		       now_ns() - t0 < 10000000000ull) {
 			sleep_ms(2);
 			ret = memif_create_interface(&cfg, &cbs, &role.ifs[i]);
@@ -685,16 +686,15 @@ static int run_case(const struct opts *o, unsigned n, enum layout layout,
 	memset(res, 0, sizeof(*res));
 	res->n = n;
 	res->layout = layout;
-	res->n_sockets =
-		layout == LAYOUT_ONE ?
-			1 :
-			(n + IFACES_PER_SOCKET - 1) / IFACES_PER_SOCKET;
+	res->n_sockets = layout == LAYOUT_ONE ? 1 :
+						(n + IFACES_PER_SOCKET - 1) /
+							IFACES_PER_SOCKET;
 	for (k = 0; k < 3; k++)
 		res->mpps[k] = -1;
 	if (raise_nofile(n, res->error, sizeof(res->error), false) < 0)
 		return -1;
-	snprintf(base, sizeof(base), "@memif-scale-%d-%u-%d", (int)getpid(),
-		 n, (int)layout);
+	snprintf(base, sizeof(base), "@memif-scale-%d-%u-%d", (int)getpid(), n,
+		 (int)layout);
 
 	/* Connect: from the slave process's start until both sides saw
 	 * every on_connect. */
@@ -712,9 +712,8 @@ static int run_case(const struct opts *o, unsigned n, enum layout layout,
 		fail(res, rm.status ? &rm : &rs, "connect");
 		goto out;
 	}
-	res->connect_s = (double)((rm.t_ns > rs.t_ns ? rm.t_ns : rs.t_ns) -
-				  t0) /
-			 1e9;
+	res->connect_s =
+		(double)((rm.t_ns > rs.t_ns ? rm.t_ns : rs.t_ns) - t0) / 1e9;
 
 	/* Memory and fds, everything connected. */
 	if (call(&ms, CMD_MEM, 0, 0, &res->mem[0]) < 0 ||
@@ -783,9 +782,8 @@ static int run_case(const struct opts *o, unsigned n, enum layout layout,
 		fail(res, rm.status ? &rm : &rs, "reconnect");
 		goto out;
 	}
-	res->reconnect_s = (double)((rm.t_ns > rs.t_ns ? rm.t_ns : rs.t_ns) -
-				    t0) /
-			   1e9;
+	res->reconnect_s =
+		(double)((rm.t_ns > rs.t_ns ? rm.t_ns : rs.t_ns) - t0) / 1e9;
 	ret = 0;
 out:
 	reap(&sl, false);
@@ -821,8 +819,8 @@ static void print_row(const struct result *r)
 	       r->mem[0].heap_b, r->mem[1].heap_b, r->mem[0].rss_b,
 	       r->mem[1].rss_b, r->mem[0].fds, r->mem[1].fds, r->idle[0].cpu_s,
 	       r->idle[1].cpu_s, r->idle[0].vcsw, r->idle[1].vcsw,
-	       r->irq_total_ms, r->irq_ns_per_pkt / 1e3, r->mpps[0],
-	       r->mpps[1], r->mpps[2]);
+	       r->irq_total_ms, r->irq_ns_per_pkt / 1e3, r->mpps[0], r->mpps[1],
+	       r->mpps[2]);
 	fflush(stdout);
 }
 
