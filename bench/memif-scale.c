@@ -7,8 +7,8 @@
  * and drives them over a socket pair with a fixed set of commands.
  *
  *   memif-scale [--n 1,64,256,1024,4096] [--layout both|one|many]
- *               [--idle-seconds 10] [--traffic-seconds 2]
- *               [--reconnect-ms 100] [--json]
+ *               [--idle-seconds 10] [--rounds 5] [--window-ms 500]
+ *               [--reconnect-ms 100] [--cpus 0,1] [--json]
  *
  * Per N and layout it measures: the time from the slave process's start
  * until on_connect has run for every interface on both sides, and again
@@ -20,12 +20,24 @@
  * interface's memif_get_interrupt_fd (time until all N arrived); and 64-byte
  * packets sent round-robin over 1, 16 and 64 interfaces by one thread and
  * received by one thread (polling), aggregate Mpps.
+ *
+ * The traffic figures are made to repeat (see "traffic" below): the sender
+ * (master) and the receiver (slave) are pinned to two different cpus; both
+ * back off with PAUSEs when a whole round over their interfaces did
+ * nothing, as memif-perf does; the receiver counts only inside a window
+ * that starts after a warm-up and ends before the sender stops; each
+ * interface count is run --rounds times, interleaved (1 16 64 64 16 1 ...),
+ * and the table gives the medians and the median of the per-round ratios
+ * 64:1.  A trial in which either thread got less than 90 % of a cpu
+ * (another process ran there), or whose window did not lie inside the
+ * sender's run, is run again, at most twice.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <malloc.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -48,6 +60,17 @@
 #define UP_TIMEOUT_MS 60000
 #define FDS_PER_IFACE 4 /* 3 when connected, + the interrupt fd */
 #define FDS_SPARE 64
+#define MAX_ROUNDS 15
+#define WARMUP_MS 200 /* traffic before the receiver's window opens */
+#define TX_TAIL_MS 200 /* the sender goes on this long after the window */
+#define QUIET_MS 200 /* the receiver stops after this long without packets */
+#define MIN_CPU_SHARE 0.9 /* below: the trial was disturbed, run it again */
+#define MAX_RETRIES 2
+#define RETRY_PAUSE_MS 300 /* before a disturbed trial runs again */
+#define QUIET_SAMPLE_MS 200 /* before a trial: the other load ... */
+#define QUIET_BUSY 0.10 /* ... must stay below this share of all cpus */
+#define QUIET_WAIT_MS 10000 /* ... or we go on after this long */
+#define CLOCK_EVERY 64 /* bursts between two looks at the clock */
 
 /* Commands from the driver to a role process, and the replies. */
 enum cmd {
@@ -58,14 +81,15 @@ enum cmd {
 	CMD_IRQ_ARM, /* receiver: wait on the interrupt fds */
 	CMD_IRQ_RECV, /* receiver: collect one packet per interface */
 	CMD_IRQ_SEND, /* sender: one packet on every interface */
-	CMD_TRAFFIC_RX, /* arg: interfaces; receive until quiet */
-	CMD_TRAFFIC_TX, /* arg: interfaces; send for arg2 ms */
+	CMD_TRAFFIC_RX, /* arg: interfaces, arg2: window ms, arg3: cpu */
+	CMD_TRAFFIC_TX, /* arg: interfaces, arg2: ms to send, arg3: cpu */
 	CMD_QUIT,
 };
 
 struct request {
 	enum cmd cmd;
 	uint64_t arg, arg2;
+	int64_t arg3;
 };
 
 struct reply {
@@ -75,6 +99,8 @@ struct reply {
 	uint64_t t2_ns;
 	double heap_b, rss_b, fds; /* CMD_MEM: deltas over the whole run */
 	double cpu_s, vcsw; /* CMD_IDLE_STOP */
+	double cpu_share; /* CMD_TRAFFIC_*: thread cpu time / wall time */
+	double idle_frac; /* CMD_TRAFFIC_*: bursts that moved nothing */
 	char msg[120];
 };
 
@@ -88,9 +114,21 @@ struct opts {
 	unsigned n_ns;
 	bool layouts[2];
 	unsigned idle_s;
-	unsigned traffic_s;
+	unsigned rounds; /* 0: no traffic */
+	unsigned window_ms;
 	unsigned reconnect_ms;
+	int cpus[2]; /* sender, receiver; -1: not pinned */
 	bool json;
+};
+
+/* One interface count's traffic trials. */
+struct traffic {
+	double mpps[MAX_ROUNDS]; /* < 0: not run */
+	double tx_share[MAX_ROUNDS], rx_share[MAX_ROUNDS];
+	double tx_full[MAX_ROUNDS], rx_empty[MAX_ROUNDS];
+	unsigned retries; /* trials run again after a disturbed one */
+	unsigned disturbed; /* kept although still disturbed */
+	double median, min, max;
 };
 
 struct result {
@@ -98,11 +136,20 @@ struct result {
 	enum layout layout;
 	unsigned n_sockets;
 	double connect_s, reconnect_s;
+	double slave_ready_s; /* connect: the slaves' interfaces all created */
+	/* Reconnect, from the SIGKILL: the old master reaped, the new one's
+	 * first interface created (its listener bound: the name is free
+	 * once the kernel has let go of the dead process's io_uring), all
+	 * its interfaces created. */
+	double reaped_s, bound_s, master_ready_s;
 	struct reply mem[2]; /* [0] master, [1] slave */
 	struct reply idle[2];
 	double irq_total_ms, irq_ns_per_pkt;
 	uint64_t irq_received;
-	double mpps[3]; /* over 1, 16, 64 interfaces; < 0: not run */
+	struct traffic tr[3]; /* over 1, 16, 64 interfaces */
+	double ratio64; /* median of per-round mpps(64)/mpps(1); < 0: none */
+	double ratio64_min, ratio64_max;
+	unsigned quiet_wait_ms; /* spent waiting for other load to pass */
 	char error[160];
 };
 
@@ -267,6 +314,7 @@ struct role {
 	int ep;
 	unsigned up, connects; /* updated on the event thread */
 	uint64_t last_up_ns;
+	uint64_t bound_ns; /* interface 0 created */
 	struct mallinfo2 mi0;
 	long rss0_kb;
 	int fds0;
@@ -360,6 +408,8 @@ static int role_setup(bool is_master, unsigned n, enum layout layout,
 				 memif_strerror(ret));
 			return -1;
 		}
+		if (i == 0)
+			role.bound_ns = now_ns();
 	}
 	return 0;
 }
@@ -469,6 +519,67 @@ static void do_irq_send(struct reply *r)
 	r->t2_ns = now_ns();
 }
 
+/* ---- traffic ------------------------------------------------------------ */
+
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Pin the calling thread to @cpu, keeping its old mask in @saved; a
+ * negative @cpu leaves it where it is. */
+static int pin_self(int cpu, cpu_set_t *saved, struct reply *r)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return 0;
+	if (sched_getaffinity(0, sizeof(*saved), saved) < 0)
+		goto fail;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) < 0)
+		goto fail;
+	return 0;
+fail:
+	r->status = errno;
+	snprintf(r->msg, sizeof(r->msg), "pin to cpu %d: %s", cpu,
+		 strerror(errno));
+	return -1;
+}
+
+static void unpin_self(int cpu, const cpu_set_t *saved)
+{
+	if (cpu >= 0)
+		sched_setaffinity(0, sizeof(*saved), saved);
+}
+
+/*
+ * A round over the interfaces that moved nothing (every ring empty for the
+ * receiver, full for the sender) waits 1, 2, ... 64 PAUSEs before the next,
+ * as memif-perf's polling loops do (bench/README.md): each look at an index
+ * the peer is about to store to pulls its cache line over and makes the
+ * peer's store wait, so a tight reload loop measures the contention it
+ * makes.  Reset on progress.
+ */
+static inline void idle_backoff(unsigned *level)
+{
+	unsigned i, n = 1u << *level;
+
+	for (i = 0; i < n; i++) {
+#if defined(__x86_64__) || defined(__i386__)
+		__builtin_ia32_pause();
+#elif defined(__aarch64__)
+		__asm__ __volatile__("yield" ::: "memory");
+#endif
+	}
+	if (*level < 6)
+		(*level)++;
+}
+
 static void set_polling(unsigned k, bool polling)
 {
 	unsigned i;
@@ -480,63 +591,174 @@ static void set_polling(unsigned k, bool polling)
 			fprintf(stderr, "memif-scale: rx mode of %u\n", i);
 }
 
-/* One thread, round-robin over interfaces 0..@k-1, until nothing has come
- * for 300 ms after the first packet. */
-static void do_traffic_rx(unsigned k, struct reply *r)
+/* Rounds over @k interfaces between two looks at the clock. */
+static unsigned clock_every(unsigned k)
+{
+	return k >= CLOCK_EVERY ? 1 : CLOCK_EVERY / k;
+}
+
+enum rx_phase { RX_WAIT_FIRST, RX_WARMUP, RX_WINDOW, RX_DRAIN };
+
+/*
+ * The receiver: one thread pinned to @cpu, round-robin over interfaces
+ * 0..@k-1 in polling mode.  It says it is ready (first reply), waits for
+ * the first packet, lets WARMUP_MS pass, counts for @window_ms (t_ns..t2_ns
+ * and count in @r, with its cpu share and the fraction of empty bursts over
+ * that window), then drains until QUIET_MS pass without a packet, so that
+ * the next trial starts with empty rings.
+ */
+static void do_traffic_rx(int ctl, unsigned k, uint64_t window_ms, int cpu,
+			  struct reply *r)
 {
 	struct memif_rx_pkt pkts[BURST];
-	uint64_t first = 0, last = 0, t0 = now_ns();
-	unsigned i;
-	uint16_t n;
+	uint64_t count = 0, bursts = 0, empty = 0, rounds = 0;
+	uint64_t c_a = 0, b_a = 0, e_a = 0, cpu_a = 0, seen = 0;
+	uint64_t now, t0, first = 0, last = 0;
+	enum rx_phase phase = RX_WAIT_FIRST;
+	unsigned i, idle = 0, every = clock_every(k);
+	struct reply ready = { 0 };
+	cpu_set_t saved;
 
+	if (k > role.n) {
+		r->status = EINVAL;
+		return;
+	}
+	if (pin_self(cpu, &saved, r) < 0)
+		return;
 	set_polling(k, true);
+	if (send_all(ctl, &ready, sizeof(ready)) < 0) {
+		r->status = EIO;
+		goto out;
+	}
+	t0 = now_ns();
 	for (;;) {
 		bool any = false;
 
 		for (i = 0; i < k; i++) {
-			n = 0;
+			uint16_t n = 0;
+
+			bursts++;
 			if (memif_rx_burst(role.ifs[i], 0, pkts, BURST, &n) ||
-			    !n)
+			    !n) {
+				empty++;
 				continue;
-			r->count += n;
+			}
+			count += n;
 			any = true;
 		}
-		if (any) {
-			last = now_ns();
-			if (!first)
-				first = last;
-		} else if ((first && now_ns() - last > 300000000ull) ||
-			   (!first && now_ns() - t0 > 5000000000ull)) {
+		if (any)
+			idle = 0;
+		else
+			idle_backoff(&idle);
+		if (++rounds % every)
+			continue;
+		now = now_ns();
+		if (count != seen) {
+			seen = count;
+			last = now;
+		}
+		switch (phase) {
+		case RX_WAIT_FIRST:
+			if (count) {
+				first = now;
+				phase = RX_WARMUP;
+			} else if (now - t0 > 5000000000ull) {
+				r->status = ETIMEDOUT;
+				snprintf(r->msg, sizeof(r->msg),
+					 "receiver: no packet in 5 s");
+				goto out;
+			}
+			break;
+		case RX_WARMUP:
+			if (now - first < WARMUP_MS * 1000000ull)
+				break;
+			r->t_ns = now;
+			c_a = count;
+			b_a = bursts;
+			e_a = empty;
+			cpu_a = thread_cpu_ns();
+			phase = RX_WINDOW;
+			break;
+		case RX_WINDOW:
+			if (now - r->t_ns < window_ms * 1000000ull)
+				break;
+			r->t2_ns = now;
+			r->count = count - c_a;
+			r->cpu_share = (double)(thread_cpu_ns() - cpu_a) /
+				       (double)(now - r->t_ns);
+			r->idle_frac = bursts > b_a ?
+					       (double)(empty - e_a) /
+						       (double)(bursts - b_a) :
+					       0;
+			phase = RX_DRAIN;
+			break;
+		case RX_DRAIN:
 			break;
 		}
+		/* Only once the window is over: a sender that stalls in it
+		 * (another process on its cpu) makes a window that the
+		 * driver finds outside the sender's run, and runs again. */
+		if (phase == RX_DRAIN && now - last > QUIET_MS * 1000000ull)
+			break;
 	}
-	r->t_ns = first;
-	r->t2_ns = last;
+out:
 	set_polling(k, false);
+	unpin_self(cpu, &saved);
 }
 
-static void do_traffic_tx(unsigned k, uint64_t ms, struct reply *r)
+/* The sender: one thread pinned to @cpu, round-robin over interfaces
+ * 0..@k-1, bursts of BURST 64-byte packets, for @ms.  Reports the packets
+ * sent, t_ns..t2_ns, its cpu share and the fraction of bursts that found
+ * the ring full. */
+static void do_traffic_tx(unsigned k, uint64_t ms, int cpu, struct reply *r)
 {
 	static const uint8_t frame[PKT_LEN];
 	struct memif_tx_pkt pkts[BURST];
-	uint64_t end;
-	unsigned i;
+	uint64_t end, bursts = 0, full = 0, rounds = 0, cpu0;
+	unsigned i, idle = 0, every = clock_every(k);
+	cpu_set_t saved;
 	uint16_t sent;
 
+	if (k > role.n) {
+		r->status = EINVAL;
+		return;
+	}
+	if (pin_self(cpu, &saved, r) < 0)
+		return;
 	for (i = 0; i < BURST; i++) {
 		pkts[i].data = frame;
 		pkts[i].len = PKT_LEN;
 	}
+	cpu0 = thread_cpu_ns();
 	r->t_ns = now_ns();
 	end = r->t_ns + ms * 1000000ull;
-	while (now_ns() < end)
+	for (;;) {
+		bool any = false;
+
 		for (i = 0; i < k; i++) {
 			sent = 0;
+			bursts++;
 			if (memif_tx_burst(role.ifs[i], 0, pkts, BURST,
-					   &sent) == MEMIF_OK)
-				r->count += sent;
+					   &sent) != MEMIF_OK ||
+			    !sent) {
+				full++;
+				continue;
+			}
+			r->count += sent;
+			any = true;
 		}
+		if (any)
+			idle = 0;
+		else
+			idle_backoff(&idle);
+		if (++rounds % every == 0 && now_ns() >= end)
+			break;
+	}
 	r->t2_ns = now_ns();
+	r->cpu_share =
+		(double)(thread_cpu_ns() - cpu0) / (double)(r->t2_ns - r->t_ns);
+	r->idle_frac = (double)full / (double)bursts;
+	unpin_self(cpu, &saved);
 }
 
 static void role_serve(int ctl)
@@ -571,10 +793,11 @@ static void role_serve(int ctl)
 			do_irq_send(&r);
 			break;
 		case CMD_TRAFFIC_RX:
-			do_traffic_rx((unsigned)q.arg, &r);
+			do_traffic_rx(ctl, (unsigned)q.arg, q.arg2, (int)q.arg3,
+				      &r);
 			break;
 		case CMD_TRAFFIC_TX:
-			do_traffic_tx((unsigned)q.arg, q.arg2, &r);
+			do_traffic_tx((unsigned)q.arg, q.arg2, (int)q.arg3, &r);
 			break;
 		case CMD_QUIT:
 			return;
@@ -596,6 +819,7 @@ static void role_main(int ctl, bool is_master, unsigned n, enum layout layout,
 		       sizeof(r.msg)) < 0)
 		r.status = EIO;
 	r.t_ns = now_ns();
+	r.t2_ns = role.bound_ns;
 	if (send_all(ctl, &r, sizeof(r)) == 0 && !r.status)
 		role_serve(ctl);
 	for (i = 0; i < n && role.ifs; i++)
@@ -637,13 +861,10 @@ static int spawn(struct child *ch, bool is_master, unsigned n,
 	return first->status ? -1 : 0;
 }
 
-static int call(struct child *ch, enum cmd cmd, uint64_t arg, uint64_t arg2,
-		struct reply *r)
+static int call_q(struct child *ch, const struct request *q, struct reply *r)
 {
-	struct request q = { cmd, arg, arg2 };
-
 	memset(r, 0, sizeof(*r));
-	if (send_all(ch->ctl, &q, sizeof(q)) < 0 ||
+	if (send_all(ch->ctl, q, sizeof(*q)) < 0 ||
 	    recv_all(ch->ctl, r, sizeof(*r)) < 0) {
 		snprintf(r->msg, sizeof(r->msg), "lost the role process");
 		r->status = EIO;
@@ -651,9 +872,17 @@ static int call(struct child *ch, enum cmd cmd, uint64_t arg, uint64_t arg2,
 	return r->status ? -1 : 0;
 }
 
+static int call(struct child *ch, enum cmd cmd, uint64_t arg, uint64_t arg2,
+		struct reply *r)
+{
+	struct request q = { cmd, arg, arg2, -1 };
+
+	return call_q(ch, &q, r);
+}
+
 static void reap(struct child *ch, bool kill_it)
 {
-	struct request q = { CMD_QUIT, 0, 0 };
+	struct request q = { CMD_QUIT, 0, 0, -1 };
 
 	if (ch->pid <= 0)
 		return;
@@ -673,6 +902,169 @@ static int fail(struct result *res, const struct reply *r, const char *what)
 	return -1;
 }
 
+/* One trial: the slave receives (pinned to cpus[1]) and says it is ready,
+ * the master sends (pinned to cpus[0]) for the warm-up, the window and a
+ * tail.  Returns 0, 1 when the trial was disturbed (either thread had less
+ * than MIN_CPU_SHARE of its cpu, or the receiver's window did not lie
+ * inside the sender's run), or -1 when a role process failed. */
+static int traffic_trial(const struct opts *o, struct child *ms,
+			 struct child *sl, unsigned k, double *mpps,
+			 struct reply *rm, struct reply *rs, char *err,
+			 size_t len)
+{
+	struct request rx = { CMD_TRAFFIC_RX, k, o->window_ms, o->cpus[1] };
+	struct request tx = { CMD_TRAFFIC_TX, k,
+			      WARMUP_MS + o->window_ms + TX_TAIL_MS,
+			      o->cpus[0] };
+
+	if (call_q(sl, &rx, rs) < 0) {
+		snprintf(err, len, "traffic over %u: %s", k, rs->msg);
+		return -1;
+	}
+	if (call_q(ms, &tx, rm) < 0 || recv_all(sl->ctl, rs, sizeof(*rs)) < 0 ||
+	    rs->status) {
+		snprintf(err, len, "traffic over %u: %s", k,
+			 rm->status ? rm->msg :
+			 rs->status ? rs->msg :
+				      "lost the receiver");
+		return -1;
+	}
+	*mpps = rs->t2_ns > rs->t_ns ?
+			(double)rs->count /
+				((double)(rs->t2_ns - rs->t_ns) / 1e3) :
+			0;
+	if (rs->t_ns < rm->t_ns || rs->t2_ns > rm->t2_ns)
+		return 1;
+	return rm->cpu_share < MIN_CPU_SHARE || rs->cpu_share < MIN_CPU_SHARE;
+}
+
+/* Busy and total jiffies of all cpus so far (/proc/stat; iowait is idle). */
+static int cpu_jiffies(unsigned long long *busy, unsigned long long *total)
+{
+	unsigned long long v[8] = { 0 };
+	FILE *f = fopen("/proc/stat", "re");
+	int n;
+
+	if (!f)
+		return -1;
+	n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
+		   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+	fclose(f);
+	if (n < 5)
+		return -1;
+	*total = v[0] + v[1] + v[2] + v[3] + v[4] + v[5] + v[6] + v[7];
+	*busy = *total - v[3] - v[4];
+	return 0;
+}
+
+/*
+ * Wait until the machine has been quiet (other processes use less than
+ * QUIET_BUSY of all cpus over QUIET_SAMPLE_MS) before a trial, for at most
+ * QUIET_WAIT_MS: two busy-polling threads measure nothing on cpus that
+ * something else wants.  Returns the ms waited beyond the first sample.
+ */
+static unsigned wait_quiet(void)
+{
+	unsigned long long b0, t0, b1, t1;
+	unsigned waited = 0;
+
+	for (;;) {
+		if (cpu_jiffies(&b0, &t0) < 0)
+			return waited;
+		sleep_ms(QUIET_SAMPLE_MS);
+		if (cpu_jiffies(&b1, &t1) < 0 || t1 <= t0 ||
+		    (double)(b1 - b0) / (double)(t1 - t0) < QUIET_BUSY ||
+		    waited >= QUIET_WAIT_MS)
+			return waited;
+		waited += QUIET_SAMPLE_MS;
+	}
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(const double *v, unsigned n, double *min, double *max)
+{
+	double s[MAX_ROUNDS];
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		s[i] = v[i];
+	qsort(s, n, sizeof(s[0]), cmp_double);
+	if (min)
+		*min = s[0];
+	if (max)
+		*max = s[n - 1];
+	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+/*
+ * Round-robin traffic over 1, 16 and 64 interfaces (those <= N), each
+ * o->rounds times, interleaved: 1 16 64, then 64 16 1, and so on, so a
+ * slow spell of the host does not fall on one interface count only.  A
+ * disturbed trial (traffic_trial) is run again after a pause, at most
+ * MAX_RETRIES times; the last one is kept and counted as disturbed.
+ */
+static int run_traffic(const struct opts *o, struct child *ms, struct child *sl,
+		       struct result *res)
+{
+	double ratios[MAX_ROUNDS];
+	unsigned r, j, kk, n_k = 0, n_ratio = 0;
+
+	while (n_k < 3 && traffic_ifaces[n_k] <= res->n)
+		n_k++;
+	for (r = 0; r < o->rounds; r++) {
+		for (j = 0; j < n_k; j++) {
+			struct traffic *t;
+			struct reply rm, rs;
+			unsigned attempt;
+			double mpps = 0;
+
+			kk = r % 2 ? n_k - 1 - j : j;
+			t = &res->tr[kk];
+			for (attempt = 0;; attempt++) {
+				int ret;
+
+				res->quiet_wait_ms += wait_quiet();
+				ret = traffic_trial(o, ms, sl,
+						    traffic_ifaces[kk], &mpps,
+						    &rm, &rs, res->error,
+						    sizeof(res->error));
+
+				if (ret < 0)
+					return -1;
+				if (ret == 0)
+					break;
+				if (attempt == MAX_RETRIES) {
+					t->disturbed++;
+					break;
+				}
+				t->retries++;
+				sleep_ms(RETRY_PAUSE_MS);
+			}
+			t->mpps[r] = mpps;
+			t->tx_share[r] = rm.cpu_share;
+			t->rx_share[r] = rs.cpu_share;
+			t->tx_full[r] = rm.idle_frac;
+			t->rx_empty[r] = rs.idle_frac;
+		}
+		if (n_k == 3)
+			ratios[n_ratio++] =
+				res->tr[2].mpps[r] / res->tr[0].mpps[r];
+	}
+	for (kk = 0; kk < n_k && o->rounds; kk++)
+		res->tr[kk].median = median(res->tr[kk].mpps, o->rounds,
+					    &res->tr[kk].min, &res->tr[kk].max);
+	if (n_ratio)
+		res->ratio64 = median(ratios, n_ratio, &res->ratio64_min,
+				      &res->ratio64_max);
+	return 0;
+}
+
 static int run_case(const struct opts *o, unsigned n, enum layout layout,
 		    struct result *res)
 {
@@ -690,7 +1082,8 @@ static int run_case(const struct opts *o, unsigned n, enum layout layout,
 						(n + IFACES_PER_SOCKET - 1) /
 							IFACES_PER_SOCKET;
 	for (k = 0; k < 3; k++)
-		res->mpps[k] = -1;
+		res->tr[k].median = -1;
+	res->ratio64 = -1;
 	if (raise_nofile(n, res->error, sizeof(res->error), false) < 0)
 		return -1;
 	snprintf(base, sizeof(base), "@memif-scale-%d-%u-%d", (int)getpid(), n,
@@ -707,6 +1100,7 @@ static int run_case(const struct opts *o, unsigned n, enum layout layout,
 		fail(res, &r, "slave");
 		goto out;
 	}
+	res->slave_ready_s = (double)(r.t_ns - t0) / 1e9;
 	if (call(&ms, CMD_WAIT_UP, n, 0, &rm) < 0 ||
 	    call(&sl, CMD_WAIT_UP, n, 0, &rs) < 0) {
 		fail(res, rm.status ? &rm : &rs, "connect");
@@ -736,7 +1130,7 @@ static int run_case(const struct opts *o, unsigned n, enum layout layout,
 		goto out;
 	}
 	{
-		struct request q = { CMD_IRQ_RECV, 0, 0 };
+		struct request q = { CMD_IRQ_RECV, 0, 0, -1 };
 
 		if (send_all(sl.ctl, &q, sizeof(q)) < 0 ||
 		    call(&ms, CMD_IRQ_SEND, 0, 0, &rm) < 0 ||
@@ -752,31 +1146,19 @@ static int run_case(const struct opts *o, unsigned n, enum layout layout,
 		rs.count ? (double)(rs.t_ns - rm.t_ns) / (double)rs.count : -1;
 
 	/* Traffic from one thread, round-robin over k interfaces. */
-	for (k = 0; k < 3 && o->traffic_s; k++) {
-		struct request q = { CMD_TRAFFIC_RX, traffic_ifaces[k], 0 };
-
-		if (traffic_ifaces[k] > n)
-			break;
-		if (send_all(sl.ctl, &q, sizeof(q)) < 0)
-			goto out;
-		sleep_ms(50); /* polling mode set on the receiver */
-		if (call(&ms, CMD_TRAFFIC_TX, traffic_ifaces[k],
-			 o->traffic_s * 1000ull, &rm) < 0 ||
-		    recv_all(sl.ctl, &rs, sizeof(rs)) < 0)
-			goto out;
-		if (rs.t2_ns > rs.t_ns)
-			res->mpps[k] = (double)rs.count /
-				       ((double)(rs.t2_ns - rs.t_ns) / 1e3);
-		sleep_ms(50);
-	}
+	if (o->rounds && run_traffic(o, &ms, &sl, res) < 0)
+		goto out;
 
 	/* Reconnect: SIGKILL the master, start it again at once. */
 	t0 = now_ns();
 	reap(&ms, true);
+	res->reaped_s = (double)(now_ns() - t0) / 1e9;
 	if (spawn(&ms, true, n, layout, base, o->reconnect_ms, &r) < 0) {
 		fail(res, &r, "master restart");
 		goto out;
 	}
+	res->bound_s = (double)(r.t2_ns - t0) / 1e9;
+	res->master_ready_s = (double)(r.t_ns - t0) / 1e9;
 	if (call(&ms, CMD_WAIT_UP, n, 0, &rm) < 0 ||
 	    call(&sl, CMD_WAIT_UP, 2ull * n, 0, &rs) < 0) {
 		fail(res, rm.status ? &rm : &rs, "reconnect");
@@ -801,10 +1183,10 @@ static const char *layout_name(enum layout l)
 static void print_header(void)
 {
 	printf("%5s %5s %8s %8s | %7s %7s %7s %7s %5s %5s | %6s %6s %5s %5s "
-	       "| %8s %7s | %6s %6s %6s\n",
+	       "| %8s %7s | %6s %6s %6s %5s\n",
 	       "N", "socks", "conn_s", "reconn_s", "heapM", "heapS", "rssM",
 	       "rssS", "fdM", "fdS", "cpuM_s", "cpuS_s", "cswM", "cswS",
-	       "irq_ms", "irq_us", "mpps1", "mpps16", "mpps64");
+	       "irq_ms", "irq_us", "mpps1", "mpps16", "mpps64", "64:1");
 }
 
 static void print_row(const struct result *r)
@@ -814,54 +1196,151 @@ static void print_row(const struct result *r)
 		return;
 	}
 	printf("%5u %5u %8.3f %8.3f | %7.0f %7.0f %7.0f %7.0f %5.2f %5.2f | "
-	       "%6.3f %6.3f %5.0f %5.0f | %8.2f %7.2f | %6.2f %6.2f %6.2f\n",
+	       "%6.3f %6.3f %5.0f %5.0f | %8.2f %7.2f | %6.2f %6.2f %6.2f "
+	       "%5.2f\n",
 	       r->n, r->n_sockets, r->connect_s, r->reconnect_s,
 	       r->mem[0].heap_b, r->mem[1].heap_b, r->mem[0].rss_b,
 	       r->mem[1].rss_b, r->mem[0].fds, r->mem[1].fds, r->idle[0].cpu_s,
 	       r->idle[1].cpu_s, r->idle[0].vcsw, r->idle[1].vcsw,
-	       r->irq_total_ms, r->irq_ns_per_pkt / 1e3, r->mpps[0], r->mpps[1],
-	       r->mpps[2]);
+	       r->irq_total_ms, r->irq_ns_per_pkt / 1e3, r->tr[0].median,
+	       r->tr[1].median, r->tr[2].median, r->ratio64);
 	fflush(stdout);
 }
 
-static void print_json(const struct result *rs, unsigned n,
+/* The spread behind the medians: one line per case and interface count. */
+static void print_traffic(const struct result *rs, unsigned n,
+			  const struct opts *o)
+{
+	unsigned i, k, r;
+
+	printf("\n# traffic: 64 B round-robin, one sender thread (master, cpu "
+	       "%d) -> one receiver thread (slave, cpu %d), polling;\n# "
+	       "%u rounds of a %u ms window after %d ms of warm-up; Mpps per "
+	       "round; cpu = lowest share of a cpu either thread had;\n# "
+	       "txfull/rxempty = median fraction of bursts that found the "
+	       "ring full/empty; rerun = trials run again / kept although "
+	       "disturbed;\n# before each trial the tool waits (up to %d s) "
+	       "until other processes use < %.0f %% of the cpus\n",
+	       o->cpus[0], o->cpus[1], o->rounds, o->window_ms, WARMUP_MS,
+	       QUIET_WAIT_MS / 1000, QUIET_BUSY * 100);
+	printf("%5s %5s %4s | %7s %7s %7s | %4s %6s %7s %5s | %s\n", "N",
+	       "socks", "k", "median", "min", "max", "cpu", "txfull", "rxempty",
+	       "rerun", "per round");
+	for (i = 0; i < n; i++) {
+		const struct result *res = &rs[i];
+
+		if (!res->n || res->error[0])
+			continue;
+		for (k = 0; k < 3; k++) {
+			const struct traffic *t = &res->tr[k];
+			double share = 1;
+
+			if (t->median < 0)
+				continue;
+			for (r = 0; r < o->rounds; r++) {
+				if (t->tx_share[r] < share)
+					share = t->tx_share[r];
+				if (t->rx_share[r] < share)
+					share = t->rx_share[r];
+			}
+			printf("%5u %5u %4u | %7.2f %7.2f %7.2f | %4.2f %6.2f "
+			       "%7.2f %2u/%-2u |",
+			       res->n, res->n_sockets, traffic_ifaces[k],
+			       t->median, t->min, t->max, share,
+			       median(t->tx_full, o->rounds, NULL, NULL),
+			       median(t->rx_empty, o->rounds, NULL, NULL),
+			       t->retries, t->disturbed);
+			for (r = 0; r < o->rounds; r++)
+				printf(" %.2f", t->mpps[r]);
+			printf("\n");
+		}
+		if (res->ratio64 >= 0)
+			printf("%5u %5u 64:1 | %7.2f %7.2f %7.2f | waited %.1f s "
+			       "for quiet\n",
+			       res->n, res->n_sockets, res->ratio64,
+			       res->ratio64_min, res->ratio64_max,
+			       res->quiet_wait_ms / 1e3);
+	}
+}
+
+static void print_json(FILE *f, const struct result *rs, unsigned n,
 		       const struct opts *o)
 {
 	unsigned i, k;
 
-	printf("{\"ring_log2\": %d, \"reconnect_ms\": %u, \"idle_seconds\": "
-	       "%u, \"traffic_seconds\": %u, \"results\": [",
-	       LOG2_RING, o->reconnect_ms, o->idle_s, o->traffic_s);
+	fprintf(f,
+		"{\"ring_log2\": %d, \"reconnect_ms\": %u, \"idle_seconds\": "
+		"%u, \"traffic\": {\"rounds\": %u, \"window_ms\": %u, "
+		"\"warmup_ms\": %d, \"tx_cpu\": %d, \"rx_cpu\": %d}, "
+		"\"results\": [",
+		LOG2_RING, o->reconnect_ms, o->idle_s, o->rounds, o->window_ms,
+		WARMUP_MS, o->cpus[0], o->cpus[1]);
 	for (i = 0; i < n; i++) {
 		const struct result *r = &rs[i];
 
-		printf("%s\n {\"n\": %u, \"layout\": \"%s\", \"sockets\": %u",
-		       i ? "," : "", r->n, layout_name(r->layout),
-		       r->n_sockets);
+		fprintf(f,
+			"%s\n {\"n\": %u, \"layout\": \"%s\", \"sockets\": %u",
+			i ? "," : "", r->n, layout_name(r->layout),
+			r->n_sockets);
 		if (r->error[0]) {
-			printf(", \"error\": \"%s\"}", r->error);
+			fprintf(f, ", \"error\": \"%s\"}", r->error);
 			continue;
 		}
-		printf(", \"connect_s\": %.4f, \"reconnect_s\": %.4f",
-		       r->connect_s, r->reconnect_s);
+		fprintf(f, ", \"connect_s\": %.4f, \"reconnect_s\": %.4f",
+			r->connect_s, r->reconnect_s);
+		fprintf(f,
+			", \"slave_ready_s\": %.4f, \"restart\": "
+			"{\"reaped_s\": %.4f, \"bound_s\": %.4f, "
+			"\"ready_s\": %.4f}",
+			r->slave_ready_s, r->reaped_s, r->bound_s,
+			r->master_ready_s);
 		for (k = 0; k < 2; k++)
-			printf(", \"%s\": {\"heap_bytes_per_if\": %.0f, "
-			       "\"rss_anon_bytes_per_if\": %.0f, "
-			       "\"fds_per_if\": %.3f, \"idle_cpu_s\": %.4f, "
-			       "\"idle_voluntary_csw\": %.0f}",
-			       k ? "slave" : "master", r->mem[k].heap_b,
-			       r->mem[k].rss_b, r->mem[k].fds, r->idle[k].cpu_s,
-			       r->idle[k].vcsw);
-		printf(", \"irq_received\": %" PRIu64
-		       ", \"irq_total_ms\": %.3f, \"irq_ns_per_pkt\": %.0f",
-		       r->irq_received, r->irq_total_ms, r->irq_ns_per_pkt);
-		printf(", \"mpps\": {");
+			fprintf(f,
+				", \"%s\": {\"heap_bytes_per_if\": %.0f, "
+				"\"rss_anon_bytes_per_if\": %.0f, "
+				"\"fds_per_if\": %.3f, \"idle_cpu_s\": %.4f, "
+				"\"idle_voluntary_csw\": %.0f}",
+				k ? "slave" : "master", r->mem[k].heap_b,
+				r->mem[k].rss_b, r->mem[k].fds,
+				r->idle[k].cpu_s, r->idle[k].vcsw);
+		fprintf(f,
+			", \"irq_received\": %" PRIu64
+			", \"irq_total_ms\": %.3f, \"irq_ns_per_pkt\": %.0f",
+			r->irq_received, r->irq_total_ms, r->irq_ns_per_pkt);
+		fprintf(f, ", \"mpps\": {");
 		for (k = 0; k < 3; k++)
-			printf("%s\"%u\": %.3f", k ? ", " : "",
-			       traffic_ifaces[k], r->mpps[k]);
-		printf("}}");
+			fprintf(f, "%s\"%u\": %.3f", k ? ", " : "",
+				traffic_ifaces[k], r->tr[k].median);
+		fprintf(f,
+			"}, \"mpps_ratio_64_to_1\": %.3f, \"ratio_min\": %.3f, "
+			"\"ratio_max\": %.3f, \"quiet_wait_ms\": %u",
+			r->ratio64, r->ratio64_min, r->ratio64_max,
+			r->quiet_wait_ms);
+		fprintf(f, ", \"traffic\": {");
+		for (k = 0; k < 3; k++) {
+			const struct traffic *t = &r->tr[k];
+			unsigned j;
+
+			if (t->median < 0)
+				break;
+			fprintf(f,
+				"%s\"%u\": {\"retries\": %u, "
+				"\"disturbed\": %u, \"rounds\": [",
+				k ? ", " : "", traffic_ifaces[k], t->retries,
+				t->disturbed);
+			for (j = 0; j < o->rounds; j++)
+				fprintf(f,
+					"%s{\"mpps\": %.3f, \"tx_cpu_share\": "
+					"%.3f, \"rx_cpu_share\": %.3f, "
+					"\"tx_full\": %.3f, \"rx_empty\": %.3f}",
+					j ? ", " : "", t->mpps[j],
+					t->tx_share[j], t->rx_share[j],
+					t->tx_full[j], t->rx_empty[j]);
+			fprintf(f, "]}");
+		}
+		fprintf(f, "}}");
 	}
-	printf("\n]}\n");
+	fprintf(f, "\n]}\n");
 }
 
 static void usage(FILE *f)
@@ -873,12 +1352,54 @@ static void usage(FILE *f)
 		"  --layout L           one (one socket), many (N/16 "
 		"sockets) or both (default)\n"
 		"  --idle-seconds S     idle measurement (default 10)\n"
-		"  --traffic-seconds S  each round-robin run (default 2; 0 "
-		"skips)\n"
+		"  --rounds R           round-robin traffic: trials per "
+		"interface count\n"
+		"                       (default 5, at most %d; 0 skips "
+		"traffic)\n"
+		"  --window-ms MS       measured part of each trial (default "
+		"500)\n"
+		"  --cpus A,B           pin the sender to cpu A, the receiver "
+		"to B (default:\n"
+		"                       the first two this process may use; "
+		"-1,-1: no pinning)\n"
 		"  --reconnect-ms MS    slave reconnect interval (default "
 		"100)\n"
 		"  --json               JSON on stdout instead of the table\n"
-		"  --help\n");
+		"  --help\n",
+		MAX_ROUNDS);
+}
+
+/* The first two cpus this process may run on, or -1 each. */
+static void default_cpus(int cpus[2])
+{
+	cpu_set_t set;
+	int c, k = 0;
+
+	cpus[0] = cpus[1] = -1;
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return;
+	for (c = 0; c < CPU_SETSIZE && k < 2; c++)
+		if (CPU_ISSET(c, &set))
+			cpus[k++] = c;
+	if (k < 2)
+		cpus[0] = cpus[1] = -1;
+}
+
+static int parse_cpus(int cpus[2], const char *s)
+{
+	char *end;
+	long a = strtol(s, &end, 10), b;
+
+	if (end == s || *end != ',')
+		return -1;
+	s = end + 1;
+	b = strtol(s, &end, 10);
+	if (end == s || *end || a < -1 || b < -1 || a >= CPU_SETSIZE ||
+	    b >= CPU_SETSIZE || (a < 0) != (b < 0))
+		return -1;
+	cpus[0] = (int)a;
+	cpus[1] = (int)b;
+	return 0;
 }
 
 static int parse_ns(struct opts *o, const char *s)
@@ -905,7 +1426,9 @@ int main(int argc, char **argv)
 		{ "n", required_argument, NULL, 'n' },
 		{ "layout", required_argument, NULL, 'l' },
 		{ "idle-seconds", required_argument, NULL, 'i' },
-		{ "traffic-seconds", required_argument, NULL, 't' },
+		{ "rounds", required_argument, NULL, 't' },
+		{ "window-ms", required_argument, NULL, 'w' },
+		{ "cpus", required_argument, NULL, 'c' },
 		{ "reconnect-ms", required_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -915,10 +1438,12 @@ int main(int argc, char **argv)
 			  .n_ns = 5,
 			  .layouts = { true, true },
 			  .idle_s = 10,
-			  .traffic_s = 2,
+			  .rounds = 5,
+			  .window_ms = 500,
 			  .reconnect_ms = 100 };
 	struct result *rs;
-	unsigned i, n_rs = 0, failed = 0;
+	unsigned i, k, n_rs = 0, failed = 0;
+	bool cpus_set = false;
 	int c, l;
 
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -943,7 +1468,25 @@ int main(int argc, char **argv)
 			o.idle_s = (unsigned)strtoul(optarg, NULL, 10);
 			break;
 		case 't':
-			o.traffic_s = (unsigned)strtoul(optarg, NULL, 10);
+			o.rounds = (unsigned)strtoul(optarg, NULL, 10);
+			if (o.rounds > MAX_ROUNDS) {
+				usage(stderr);
+				return 2;
+			}
+			break;
+		case 'w':
+			o.window_ms = (unsigned)strtoul(optarg, NULL, 10);
+			if (o.window_ms < 10 || o.window_ms > 60000) {
+				usage(stderr);
+				return 2;
+			}
+			break;
+		case 'c':
+			if (parse_cpus(o.cpus, optarg) < 0) {
+				usage(stderr);
+				return 2;
+			}
+			cpus_set = true;
 			break;
 		case 'r':
 			o.reconnect_ms = (unsigned)strtoul(optarg, NULL, 10);
@@ -961,6 +1504,13 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (!cpus_set)
+		default_cpus(o.cpus);
+	if (o.rounds && o.cpus[0] < 0)
+		fprintf(stderr,
+			"memif-scale: traffic threads not pinned (fewer "
+			"than two cpus, or --cpus -1,-1): expect the "
+			"Mpps figures to wander\n");
 	rs = calloc(o.n_ns * 2, sizeof(*rs));
 	if (!rs)
 		return 2;
@@ -984,16 +1534,15 @@ int main(int argc, char **argv)
 			if (!o.json)
 				print_row(r);
 		}
-	if (o.json) {
-		struct result *out = calloc(n_rs, sizeof(*out));
-		unsigned k = 0;
-
-		for (i = 0; out && i < n_rs; i++)
-			if (rs[i].n)
-				out[k++] = rs[i];
-		print_json(out ? out : rs, out ? k : n_rs, &o);
-		free(out);
-	}
+	/* The cases run, without the layouts left out. */
+	for (i = 0, k = 0; i < n_rs; i++)
+		if (rs[i].n)
+			rs[k++] = rs[i];
+	n_rs = k;
+	if (o.json)
+		print_json(stdout, rs, n_rs, &o);
+	else if (o.rounds)
+		print_traffic(rs, n_rs, &o);
 	free(rs);
 	return failed ? 1 : 0;
 }
