@@ -7,7 +7,7 @@
  * and drives them over a socket pair with a fixed set of commands.
  *
  *   memif-scale [--n 1,64,256,1024,4096] [--layout both|one|many]
- *               [--idle-seconds 10] [--rounds 5] [--window-ms 500]
+ *               [--idle-seconds 10] [--traffic-ms 3000] [--phase-ms 50]
  *               [--reconnect-ms 100] [--cpus 0,1] [--json]
  *
  * Per N and layout it measures: the time from the slave process's start
@@ -21,16 +21,16 @@
  * packets sent round-robin over 1, 16 and 64 interfaces by one thread and
  * received by one thread (polling), aggregate Mpps.
  *
- * The traffic figures are made to repeat (see "traffic" below): the sender
+ * The traffic figures are made to repeat (run_traffic): the sender
  * (master) and the receiver (slave) are pinned to two different cpus; both
  * back off with PAUSEs when a whole round over their interfaces did
- * nothing, as memif-perf does; the receiver counts only inside a window
- * that starts after a warm-up and ends before the sender stops; each
- * interface count is run --rounds times, interleaved (1 16 64 64 16 1 ...),
- * and the table gives the medians and the median of the per-round ratios
- * 64:1.  A trial in which either thread got less than 90 % of a cpu
- * (another process ran there), or whose window did not lie inside the
- * sender's run, is run again, at most twice.
+ * nothing, as memif-perf does; one continuous run switches between 1, 16
+ * and 64 interfaces every --phase-ms (1 16 64 64 16 1 ...), so each cycle
+ * compares them within a few hundred ms, faster than the host moves this
+ * VM's vCPUs; the start of each phase is not counted, nor a phase in which
+ * either thread had less than 90 % of its cpu (another process ran
+ * there).  The table gives medians over phases and the median over cycles
+ * of the ratio 64:1.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -60,17 +60,28 @@
 #define UP_TIMEOUT_MS 60000
 #define FDS_PER_IFACE 4 /* 3 when connected, + the interrupt fd */
 #define FDS_SPARE 64
-#define MAX_ROUNDS 15
-#define WARMUP_MS 200 /* traffic before the receiver's window opens */
-#define TX_TAIL_MS 200 /* the sender goes on this long after the window */
-#define QUIET_MS 200 /* the receiver stops after this long without packets */
-#define MIN_CPU_SHARE 0.9 /* below: the trial was disturbed, run it again */
-#define MAX_RETRIES 2
-#define RETRY_PAUSE_MS 300 /* before a disturbed trial runs again */
-#define QUIET_SAMPLE_MS 200 /* before a trial: the other load ... */
+#define MAX_PHASES 600
+#define MAX_RUNS 5 /* traffic runs per case, while too few cycles were clean */
+#define MIN_CYCLES 10 /* clean cycles wanted for the ratio */
+#define START_MS 100 /* from the plan to phase 0: both sides are ready */
+#define GUARD_MS 5 /* the start of a phase is not counted */
+#define QUIET_MS 50 /* the receiver stops after this long without packets */
+#define DRAIN_MAX_MS 2000 /* ... or this long after the last phase */
+#define MIN_CPU_SHARE 0.9 /* a phase is clean when both threads had this */
+#define QUIET_SAMPLE_MS 200 /* before a run: the other load ... */
 #define QUIET_BUSY 0.10 /* ... must stay below this share of all cpus */
 #define QUIET_WAIT_MS 10000 /* ... or we go on after this long */
 #define CLOCK_EVERY 64 /* bursts between two looks at the clock */
+
+/* A traffic run: interface counts ks[] in turn, phase_ms each, from t0. */
+struct traffic_plan {
+	uint64_t t0_ns; /* CLOCK_MONOTONIC (the same in every process) */
+	uint32_t phase_ms;
+	uint32_t n_phases;
+	uint16_t ks[3];
+	uint8_t n_k;
+	int32_t cpu; /* pin to this cpu; -1: do not */
+};
 
 /* Commands from the driver to a role process, and the replies. */
 enum cmd {
@@ -81,15 +92,15 @@ enum cmd {
 	CMD_IRQ_ARM, /* receiver: wait on the interrupt fds */
 	CMD_IRQ_RECV, /* receiver: collect one packet per interface */
 	CMD_IRQ_SEND, /* sender: one packet on every interface */
-	CMD_TRAFFIC_RX, /* arg: interfaces, arg2: window ms, arg3: cpu */
-	CMD_TRAFFIC_TX, /* arg: interfaces, arg2: ms to send, arg3: cpu */
+	CMD_TRAFFIC_RX, /* plan; replies "ready", then reply + report */
+	CMD_TRAFFIC_TX, /* plan; replies reply + report */
 	CMD_QUIT,
 };
 
 struct request {
 	enum cmd cmd;
 	uint64_t arg, arg2;
-	int64_t arg3;
+	struct traffic_plan plan;
 };
 
 struct reply {
@@ -99,9 +110,18 @@ struct reply {
 	uint64_t t2_ns;
 	double heap_b, rss_b, fds; /* CMD_MEM: deltas over the whole run */
 	double cpu_s, vcsw; /* CMD_IDLE_STOP */
-	double cpu_share; /* CMD_TRAFFIC_*: thread cpu time / wall time */
-	double idle_frac; /* CMD_TRAFFIC_*: bursts that moved nothing */
 	char msg[120];
+};
+
+/* What one side saw in each phase of a traffic run. */
+struct phase_report {
+	uint32_t n;
+	struct phase_stat {
+		uint64_t pkts; /* moved while counting */
+		uint64_t ns; /* how long it counted */
+		float share; /* thread cpu time / wall time in the phase */
+		float idle; /* bursts that moved nothing (ring full / empty) */
+	} ph[MAX_PHASES];
 };
 
 enum layout {
@@ -114,20 +134,21 @@ struct opts {
 	unsigned n_ns;
 	bool layouts[2];
 	unsigned idle_s;
-	unsigned rounds; /* 0: no traffic */
-	unsigned window_ms;
+	unsigned traffic_ms; /* 0: no traffic */
+	unsigned phase_ms;
 	unsigned reconnect_ms;
 	int cpus[2]; /* sender, receiver; -1: not pinned */
 	bool json;
 };
 
-/* One interface count's traffic trials. */
+#define MAX_SAMPLES (MAX_RUNS * MAX_PHASES)
+
+/* One interface count's phases, clean ones only. */
 struct traffic {
-	double mpps[MAX_ROUNDS]; /* < 0: not run */
-	double tx_share[MAX_ROUNDS], rx_share[MAX_ROUNDS];
-	double tx_full[MAX_ROUNDS], rx_empty[MAX_ROUNDS];
-	unsigned retries; /* trials run again after a disturbed one */
-	unsigned disturbed; /* kept although still disturbed */
+	double mpps[MAX_SAMPLES / 3];
+	double tx_full[MAX_SAMPLES / 3], rx_empty[MAX_SAMPLES / 3];
+	unsigned n; /* clean phases */
+	unsigned disturbed; /* phases left out: a thread lacked its cpu */
 	double median, min, max;
 };
 
@@ -147,9 +168,12 @@ struct result {
 	double irq_total_ms, irq_ns_per_pkt;
 	uint64_t irq_received;
 	struct traffic tr[3]; /* over 1, 16, 64 interfaces */
-	double ratio64; /* median of per-round mpps(64)/mpps(1); < 0: none */
-	double ratio64_min, ratio64_max;
-	unsigned quiet_wait_ms; /* spent waiting for other load to pass */
+	/* mpps(64) / mpps(1) of each cycle whose phases for both were clean:
+	 * median and quartiles. */
+	double ratios[MAX_SAMPLES / 3];
+	unsigned n_ratios;
+	double ratio64, ratio64_q1, ratio64_q3; /* < 0: none */
+	unsigned runs, quiet_wait_ms; /* traffic runs; ms waited for quiet */
 	char error[160];
 };
 
@@ -597,168 +621,164 @@ static unsigned clock_every(unsigned k)
 	return k >= CLOCK_EVERY ? 1 : CLOCK_EVERY / k;
 }
 
-enum rx_phase { RX_WAIT_FIRST, RX_WARMUP, RX_WINDOW, RX_DRAIN };
+/* The interface count of phase @p: the counts in order, then backwards in
+ * the next cycle (1 16 64 64 16 1 ...). */
+static unsigned phase_k(const struct traffic_plan *pl, uint64_t p)
+{
+	uint64_t c = p / pl->n_k, j = p % pl->n_k;
+
+	return pl->ks[c % 2 ? pl->n_k - 1 - j : j];
+}
 
 /*
- * The receiver: one thread pinned to @cpu, round-robin over interfaces
- * 0..@k-1 in polling mode.  It says it is ready (first reply), waits for
- * the first packet, lets WARMUP_MS pass, counts for @window_ms (t_ns..t2_ns
- * and count in @r, with its cpu share and the fraction of empty bursts over
- * that window), then drains until QUIET_MS pass without a packet, so that
- * the next trial starts with empty rings.
+ * One side of a traffic run, on one thread pinned to pl->cpu: round-robin
+ * bursts over the interfaces of the current phase (the sender from t0 to
+ * the end of the last phase, the receiver from its ready reply until the
+ * rings have been quiet for QUIET_MS after it).  Every CLOCK_EVERY bursts
+ * or so it reads the clock: the packets moved since the previous reading
+ * count for the phase when both readings lie in it, past its first
+ * GUARD_MS (what was left in the rings from the phase before).  At each
+ * phase change it notes its thread cpu time, so each phase has its share
+ * of a cpu.
  */
-static void do_traffic_rx(int ctl, unsigned k, uint64_t window_ms, int cpu,
-			  struct reply *r)
+static void traffic_loop(bool tx, const struct traffic_plan *pl,
+			 struct phase_report *rep)
 {
-	struct memif_rx_pkt pkts[BURST];
-	uint64_t count = 0, bursts = 0, empty = 0, rounds = 0;
-	uint64_t c_a = 0, b_a = 0, e_a = 0, cpu_a = 0, seen = 0;
-	uint64_t now, t0, first = 0, last = 0;
-	enum rx_phase phase = RX_WAIT_FIRST;
-	unsigned i, idle = 0, every = clock_every(k);
-	struct reply ready = { 0 };
-	cpu_set_t saved;
+	static const uint8_t frame[PKT_LEN];
+	struct memif_tx_pkt tpk[BURST];
+	struct memif_rx_pkt rpk[BURST];
+	const uint64_t P = pl->phase_ms * 1000000ull,
+		       guard = GUARD_MS * 1000000ull;
+	const uint64_t end = pl->t0_ns + pl->n_phases * P;
+	uint64_t moved = 0, bursts = 0, idle_bursts = 0, last_moved;
+	uint64_t now, prev, cpu_start = 0, wall_start = 0;
+	uint64_t cur = UINT64_MAX; /* the phase of the last reading */
+	unsigned i, idle = 0, rounds = 0, k = pl->ks[0], every = clock_every(k);
+	unsigned k_max = 0;
 
-	if (k > role.n) {
-		r->status = EINVAL;
-		return;
+	for (i = 0; i < BURST; i++) {
+		tpk[i].data = frame;
+		tpk[i].len = PKT_LEN;
 	}
-	if (pin_self(cpu, &saved, r) < 0)
-		return;
-	set_polling(k, true);
-	if (send_all(ctl, &ready, sizeof(ready)) < 0) {
-		r->status = EIO;
-		goto out;
-	}
-	t0 = now_ns();
+	for (i = 0; i < pl->n_k; i++)
+		if (pl->ks[i] > k_max)
+			k_max = pl->ks[i];
+	rep->n = pl->n_phases;
+	if (tx)
+		while (now_ns() < pl->t0_ns)
+			;
+	prev = last_moved = now_ns();
 	for (;;) {
 		bool any = false;
 
 		for (i = 0; i < k; i++) {
 			uint16_t n = 0;
+			int ret = tx ? memif_tx_burst(role.ifs[i], 0, tpk,
+						      BURST, &n) :
+				       memif_rx_burst(role.ifs[i], 0, rpk,
+						      BURST, &n);
 
 			bursts++;
-			if (memif_rx_burst(role.ifs[i], 0, pkts, BURST, &n) ||
-			    !n) {
-				empty++;
+			if (ret || !n) {
+				idle_bursts++;
 				continue;
 			}
-			count += n;
+			moved += n;
 			any = true;
 		}
 		if (any)
 			idle = 0;
 		else
 			idle_backoff(&idle);
-		if (++rounds % every)
+		if (++rounds < every)
 			continue;
+		rounds = 0;
 		now = now_ns();
-		if (count != seen) {
-			seen = count;
-			last = now;
-		}
-		switch (phase) {
-		case RX_WAIT_FIRST:
-			if (count) {
-				first = now;
-				phase = RX_WARMUP;
-			} else if (now - t0 > 5000000000ull) {
-				r->status = ETIMEDOUT;
-				snprintf(r->msg, sizeof(r->msg),
-					 "receiver: no packet in 5 s");
-				goto out;
+		if (moved)
+			last_moved = now;
+		if (prev >= pl->t0_ns && prev < end) {
+			uint64_t p = (prev - pl->t0_ns) / P;
+
+			if (now < pl->t0_ns + (p + 1) * P &&
+			    prev - pl->t0_ns - p * P >= guard) {
+				rep->ph[p].pkts += moved;
+				rep->ph[p].ns += now - prev;
 			}
-			break;
-		case RX_WARMUP:
-			if (now - first < WARMUP_MS * 1000000ull)
-				break;
-			r->t_ns = now;
-			c_a = count;
-			b_a = bursts;
-			e_a = empty;
-			cpu_a = thread_cpu_ns();
-			phase = RX_WINDOW;
-			break;
-		case RX_WINDOW:
-			if (now - r->t_ns < window_ms * 1000000ull)
-				break;
-			r->t2_ns = now;
-			r->count = count - c_a;
-			r->cpu_share = (double)(thread_cpu_ns() - cpu_a) /
-				       (double)(now - r->t_ns);
-			r->idle_frac = bursts > b_a ?
-					       (double)(empty - e_a) /
-						       (double)(bursts - b_a) :
-					       0;
-			phase = RX_DRAIN;
-			break;
-		case RX_DRAIN:
-			break;
 		}
-		/* Only once the window is over: a sender that stalls in it
-		 * (another process on its cpu) makes a window that the
-		 * driver finds outside the sender's run, and runs again. */
-		if (phase == RX_DRAIN && now - last > QUIET_MS * 1000000ull)
+		moved = 0;
+		prev = now;
+		if (now >= pl->t0_ns) {
+			uint64_t p = (now - pl->t0_ns) / P;
+
+			if (p != cur) {
+				uint64_t c = thread_cpu_ns();
+
+				if (cur < pl->n_phases) {
+					rep->ph[cur].share =
+						(float)((double)(c -
+								 cpu_start) /
+							(double)(now -
+								 wall_start));
+					rep->ph[cur].idle =
+						bursts ?
+							(float)((double)idle_bursts /
+								(double)bursts) :
+							0;
+				}
+				cur = p;
+				cpu_start = c;
+				wall_start = now;
+				bursts = idle_bursts = 0;
+				/* After the last phase the sender stops and
+				 * the receiver drains every ring. */
+				k = p < pl->n_phases ? phase_k(pl, p) : k_max;
+				every = clock_every(k);
+			}
+		}
+		if (now >= end &&
+		    (tx || now - last_moved > QUIET_MS * 1000000ull ||
+		     now - end > DRAIN_MAX_MS * 1000000ull))
 			break;
 	}
-out:
-	set_polling(k, false);
-	unpin_self(cpu, &saved);
 }
 
-/* The sender: one thread pinned to @cpu, round-robin over interfaces
- * 0..@k-1, bursts of BURST 64-byte packets, for @ms.  Reports the packets
- * sent, t_ns..t2_ns, its cpu share and the fraction of bursts that found
- * the ring full. */
-static void do_traffic_tx(unsigned k, uint64_t ms, int cpu, struct reply *r)
+/* Pin, run the loop, unpin; the reply, then the per-phase report.  The
+ * receiver switches to polling first and says when it is ready. */
+static void do_traffic(int ctl, bool tx, const struct traffic_plan *pl,
+		       struct reply *r)
 {
-	static const uint8_t frame[PKT_LEN];
-	struct memif_tx_pkt pkts[BURST];
-	uint64_t end, bursts = 0, full = 0, rounds = 0, cpu0;
-	unsigned i, idle = 0, every = clock_every(k);
+	static struct phase_report rep;
+	struct reply ready = { 0 };
+	unsigned i, k_max = 0;
 	cpu_set_t saved;
-	uint16_t sent;
 
-	if (k > role.n) {
+	memset(&rep, 0, sizeof(rep));
+	for (i = 0; i < pl->n_k; i++)
+		if (pl->ks[i] > k_max)
+			k_max = pl->ks[i];
+	if (!pl->n_k || pl->n_k > 3 || k_max > role.n ||
+	    pl->n_phases > MAX_PHASES || !pl->phase_ms) {
 		r->status = EINVAL;
+		snprintf(r->msg, sizeof(r->msg), "bad traffic plan");
 		return;
 	}
-	if (pin_self(cpu, &saved, r) < 0)
+	if (pin_self(pl->cpu, &saved, r) < 0)
 		return;
-	for (i = 0; i < BURST; i++) {
-		pkts[i].data = frame;
-		pkts[i].len = PKT_LEN;
+	if (!tx) {
+		set_polling(k_max, true);
+		if (send_all(ctl, &ready, sizeof(ready)) < 0)
+			_exit(1);
 	}
-	cpu0 = thread_cpu_ns();
 	r->t_ns = now_ns();
-	end = r->t_ns + ms * 1000000ull;
-	for (;;) {
-		bool any = false;
-
-		for (i = 0; i < k; i++) {
-			sent = 0;
-			bursts++;
-			if (memif_tx_burst(role.ifs[i], 0, pkts, BURST,
-					   &sent) != MEMIF_OK ||
-			    !sent) {
-				full++;
-				continue;
-			}
-			r->count += sent;
-			any = true;
-		}
-		if (any)
-			idle = 0;
-		else
-			idle_backoff(&idle);
-		if (++rounds % every == 0 && now_ns() >= end)
-			break;
-	}
+	traffic_loop(tx, pl, &rep);
 	r->t2_ns = now_ns();
-	r->cpu_share =
-		(double)(thread_cpu_ns() - cpu0) / (double)(r->t2_ns - r->t_ns);
-	r->idle_frac = (double)full / (double)bursts;
-	unpin_self(cpu, &saved);
+	if (!tx)
+		set_polling(k_max, false);
+	unpin_self(pl->cpu, &saved);
+	if (send_all(ctl, r, sizeof(*r)) < 0 ||
+	    send_all(ctl, &rep, sizeof(rep)) < 0)
+		_exit(1);
+	r->status = -1; /* replied: role_serve sends nothing more */
 }
 
 static void role_serve(int ctl)
@@ -793,11 +813,10 @@ static void role_serve(int ctl)
 			do_irq_send(&r);
 			break;
 		case CMD_TRAFFIC_RX:
-			do_traffic_rx(ctl, (unsigned)q.arg, q.arg2, (int)q.arg3,
-				      &r);
-			break;
 		case CMD_TRAFFIC_TX:
-			do_traffic_tx((unsigned)q.arg, q.arg2, (int)q.arg3, &r);
+			do_traffic(ctl, q.cmd == CMD_TRAFFIC_TX, &q.plan, &r);
+			if (r.status < 0)
+				continue; /* replied already */
 			break;
 		case CMD_QUIT:
 			return;
@@ -875,14 +894,14 @@ static int call_q(struct child *ch, const struct request *q, struct reply *r)
 static int call(struct child *ch, enum cmd cmd, uint64_t arg, uint64_t arg2,
 		struct reply *r)
 {
-	struct request q = { cmd, arg, arg2, -1 };
+	struct request q = { .cmd = cmd, .arg = arg, .arg2 = arg2 };
 
 	return call_q(ch, &q, r);
 }
 
 static void reap(struct child *ch, bool kill_it)
 {
-	struct request q = { CMD_QUIT, 0, 0, -1 };
+	struct request q = { .cmd = CMD_QUIT };
 
 	if (ch->pid <= 0)
 		return;
@@ -902,40 +921,33 @@ static int fail(struct result *res, const struct reply *r, const char *what)
 	return -1;
 }
 
-/* One trial: the slave receives (pinned to cpus[1]) and says it is ready,
- * the master sends (pinned to cpus[0]) for the warm-up, the window and a
- * tail.  Returns 0, 1 when the trial was disturbed (either thread had less
- * than MIN_CPU_SHARE of its cpu, or the receiver's window did not lie
- * inside the sender's run), or -1 when a role process failed. */
-static int traffic_trial(const struct opts *o, struct child *ms,
-			 struct child *sl, unsigned k, double *mpps,
-			 struct reply *rm, struct reply *rs, char *err,
-			 size_t len)
+/* Send the plan to the receiver (wait for "ready") and the sender; collect
+ * both replies and reports.  Returns 0, or -1 with @err filled. */
+static int traffic_run(struct child *ms, struct child *sl,
+		       const struct traffic_plan *plan, const int cpus[2],
+		       struct phase_report *tx, struct phase_report *rx,
+		       char *err, size_t len)
 {
-	struct request rx = { CMD_TRAFFIC_RX, k, o->window_ms, o->cpus[1] };
-	struct request tx = { CMD_TRAFFIC_TX, k,
-			      WARMUP_MS + o->window_ms + TX_TAIL_MS,
-			      o->cpus[0] };
+	struct request q = { .cmd = CMD_TRAFFIC_RX, .plan = *plan };
+	struct reply rm, rs;
 
-	if (call_q(sl, &rx, rs) < 0) {
-		snprintf(err, len, "traffic over %u: %s", k, rs->msg);
+	q.plan.cpu = cpus[1];
+	if (call_q(sl, &q, &rs) < 0) {
+		snprintf(err, len, "traffic: %s", rs.msg);
 		return -1;
 	}
-	if (call_q(ms, &tx, rm) < 0 || recv_all(sl->ctl, rs, sizeof(*rs)) < 0 ||
-	    rs->status) {
-		snprintf(err, len, "traffic over %u: %s", k,
-			 rm->status ? rm->msg :
-			 rs->status ? rs->msg :
-				      "lost the receiver");
+	q.cmd = CMD_TRAFFIC_TX;
+	q.plan.cpu = cpus[0];
+	if (call_q(ms, &q, &rm) < 0 || recv_all(ms->ctl, tx, sizeof(*tx)) < 0 ||
+	    recv_all(sl->ctl, &rs, sizeof(rs)) < 0 || rs.status ||
+	    recv_all(sl->ctl, rx, sizeof(*rx)) < 0) {
+		snprintf(err, len, "traffic: %s",
+			 rm.status ? rm.msg :
+			 rs.status ? rs.msg :
+				     "lost a role process");
 		return -1;
 	}
-	*mpps = rs->t2_ns > rs->t_ns ?
-			(double)rs->count /
-				((double)(rs->t2_ns - rs->t_ns) / 1e3) :
-			0;
-	if (rs->t_ns < rm->t_ns || rs->t2_ns > rm->t2_ns)
-		return 1;
-	return rm->cpu_share < MIN_CPU_SHARE || rs->cpu_share < MIN_CPU_SHARE;
+	return 0;
 }
 
 /* Busy and total jiffies of all cpus so far (/proc/stat; iowait is idle). */
@@ -959,9 +971,10 @@ static int cpu_jiffies(unsigned long long *busy, unsigned long long *total)
 
 /*
  * Wait until the machine has been quiet (other processes use less than
- * QUIET_BUSY of all cpus over QUIET_SAMPLE_MS) before a trial, for at most
- * QUIET_WAIT_MS: two busy-polling threads measure nothing on cpus that
- * something else wants.  Returns the ms waited beyond the first sample.
+ * QUIET_BUSY of all cpus over QUIET_SAMPLE_MS) before a traffic run, for
+ * at most QUIET_WAIT_MS: two busy-polling threads measure nothing on cpus
+ * that something else wants.  Returns the ms waited beyond the first
+ * sample.
  */
 static unsigned wait_quiet(void)
 {
@@ -987,81 +1000,115 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static double median(const double *v, unsigned n, double *min, double *max)
+/* The @q quantile (0..1) of @n values, by linear interpolation. */
+static double quantile(const double *v, unsigned n, double q)
 {
-	double s[MAX_ROUNDS];
+	static double s[MAX_SAMPLES];
+	double pos;
 	unsigned i;
 
-	for (i = 0; i < n; i++)
-		s[i] = v[i];
+	if (!n)
+		return -1;
+	memcpy(s, v, n * sizeof(*v));
 	qsort(s, n, sizeof(s[0]), cmp_double);
-	if (min)
-		*min = s[0];
-	if (max)
-		*max = s[n - 1];
-	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+	pos = q * (n - 1);
+	i = (unsigned)pos;
+	return i + 1 < n ? s[i] + (pos - i) * (s[i + 1] - s[i]) : s[i];
+}
+
+/* Which of @res->tr a phase's interface count is. */
+static unsigned k_index(unsigned k)
+{
+	return k == traffic_ifaces[0] ? 0 : k == traffic_ifaces[1] ? 1 : 2;
 }
 
 /*
- * Round-robin traffic over 1, 16 and 64 interfaces (those <= N), each
- * o->rounds times, interleaved: 1 16 64, then 64 16 1, and so on, so a
- * slow spell of the host does not fall on one interface count only.  A
- * disturbed trial (traffic_trial) is run again after a pause, at most
- * MAX_RETRIES times; the last one is kept and counted as disturbed.
+ * Round-robin traffic over 1, 16 and 64 interfaces (those <= N) in one
+ * continuous run: the interface count changes every o->phase_ms, cycling
+ * 1 16 64 64 16 1 ..., so that each cycle compares the counts within a
+ * few hundred ms, faster than this VM's placement changes.  A phase is
+ * clean when both threads had at least MIN_CPU_SHARE of their cpu; the
+ * figures are medians over clean phases, and the ratio 64:1 the median
+ * over cycles of mpps(64)/mpps(1) of that cycle.  Another run follows,
+ * at most MAX_RUNS in all, while fewer than MIN_CYCLES were clean.
  */
 static int run_traffic(const struct opts *o, struct child *ms, struct child *sl,
 		       struct result *res)
 {
-	double ratios[MAX_ROUNDS];
-	unsigned r, j, kk, n_k = 0, n_ratio = 0;
+	static struct phase_report tx, rx;
+	struct traffic_plan plan = { .phase_ms = o->phase_ms };
+	unsigned p, k, n_k = 0;
 
-	while (n_k < 3 && traffic_ifaces[n_k] <= res->n)
+	while (n_k < 3 && traffic_ifaces[n_k] <= res->n) {
+		plan.ks[n_k] = (uint16_t)traffic_ifaces[n_k];
 		n_k++;
-	for (r = 0; r < o->rounds; r++) {
-		for (j = 0; j < n_k; j++) {
-			struct traffic *t;
-			struct reply rm, rs;
-			unsigned attempt;
-			double mpps = 0;
-
-			kk = r % 2 ? n_k - 1 - j : j;
-			t = &res->tr[kk];
-			for (attempt = 0;; attempt++) {
-				int ret;
-
-				res->quiet_wait_ms += wait_quiet();
-				ret = traffic_trial(o, ms, sl,
-						    traffic_ifaces[kk], &mpps,
-						    &rm, &rs, res->error,
-						    sizeof(res->error));
-
-				if (ret < 0)
-					return -1;
-				if (ret == 0)
-					break;
-				if (attempt == MAX_RETRIES) {
-					t->disturbed++;
-					break;
-				}
-				t->retries++;
-				sleep_ms(RETRY_PAUSE_MS);
-			}
-			t->mpps[r] = mpps;
-			t->tx_share[r] = rm.cpu_share;
-			t->rx_share[r] = rs.cpu_share;
-			t->tx_full[r] = rm.idle_frac;
-			t->rx_empty[r] = rs.idle_frac;
-		}
-		if (n_k == 3)
-			ratios[n_ratio++] =
-				res->tr[2].mpps[r] / res->tr[0].mpps[r];
 	}
-	for (kk = 0; kk < n_k && o->rounds; kk++)
-		res->tr[kk].median = median(res->tr[kk].mpps, o->rounds,
-					    &res->tr[kk].min, &res->tr[kk].max);
-	if (n_ratio)
-		res->ratio64 = median(ratios, n_ratio, &res->ratio64_min,
-				      &res->ratio64_max);
+	plan.n_k = (uint8_t)n_k;
+	plan.n_phases = o->traffic_ms / o->phase_ms / n_k * n_k;
+	if (plan.n_phases > MAX_PHASES)
+		plan.n_phases = MAX_PHASES / n_k * n_k;
+	if (plan.n_phases < n_k)
+		plan.n_phases = n_k;
+	for (res->runs = 0; res->runs < MAX_RUNS; res->runs++) {
+		if (n_k == 3 && res->n_ratios >= MIN_CYCLES)
+			break;
+		if (n_k < 3 && res->runs)
+			break;
+		res->quiet_wait_ms += wait_quiet();
+		plan.t0_ns = now_ns() + START_MS * 1000000ull;
+		if (traffic_run(ms, sl, &plan, o->cpus, &tx, &rx, res->error,
+				sizeof(res->error)) < 0)
+			return -1;
+		for (p = 0; p < plan.n_phases; p++) {
+			unsigned ki = k_index(phase_k(&plan, p));
+			struct traffic *t = &res->tr[ki];
+
+			if (tx.ph[p].share < MIN_CPU_SHARE ||
+			    rx.ph[p].share < MIN_CPU_SHARE || !rx.ph[p].ns) {
+				t->disturbed++;
+				continue;
+			}
+			t->mpps[t->n] = (double)rx.ph[p].pkts /
+					((double)rx.ph[p].ns / 1e3);
+			t->tx_full[t->n] = tx.ph[p].idle;
+			t->rx_empty[t->n] = rx.ph[p].idle;
+			t->n++;
+		}
+		/* A cycle's ratio: both its phases clean. */
+		for (p = 0; n_k == 3 && p + n_k <= plan.n_phases; p += n_k) {
+			const struct phase_stat *one = NULL, *all = NULL;
+			unsigned j;
+
+			for (j = p; j < p + n_k; j++) {
+				if (tx.ph[j].share < MIN_CPU_SHARE ||
+				    rx.ph[j].share < MIN_CPU_SHARE ||
+				    !rx.ph[j].ns)
+					continue;
+				if (phase_k(&plan, j) == traffic_ifaces[0])
+					one = &rx.ph[j];
+				else if (phase_k(&plan, j) == traffic_ifaces[2])
+					all = &rx.ph[j];
+			}
+			if (one && all && one->pkts)
+				res->ratios[res->n_ratios++] =
+					((double)all->pkts / (double)all->ns) /
+					((double)one->pkts / (double)one->ns);
+		}
+	}
+	for (k = 0; k < n_k; k++) {
+		struct traffic *t = &res->tr[k];
+
+		if (!t->n)
+			continue;
+		t->median = quantile(t->mpps, t->n, 0.5);
+		t->min = quantile(t->mpps, t->n, 0);
+		t->max = quantile(t->mpps, t->n, 1);
+	}
+	if (res->n_ratios) {
+		res->ratio64 = quantile(res->ratios, res->n_ratios, 0.5);
+		res->ratio64_q1 = quantile(res->ratios, res->n_ratios, 0.25);
+		res->ratio64_q3 = quantile(res->ratios, res->n_ratios, 0.75);
+	}
 	return 0;
 }
 
@@ -1083,7 +1130,7 @@ static int run_case(const struct opts *o, unsigned n, enum layout layout,
 							IFACES_PER_SOCKET;
 	for (k = 0; k < 3; k++)
 		res->tr[k].median = -1;
-	res->ratio64 = -1;
+	res->ratio64 = res->ratio64_q1 = res->ratio64_q3 = -1;
 	if (raise_nofile(n, res->error, sizeof(res->error), false) < 0)
 		return -1;
 	snprintf(base, sizeof(base), "@memif-scale-%d-%u-%d", (int)getpid(), n,
@@ -1130,7 +1177,7 @@ static int run_case(const struct opts *o, unsigned n, enum layout layout,
 		goto out;
 	}
 	{
-		struct request q = { CMD_IRQ_RECV, 0, 0, -1 };
+		struct request q = { .cmd = CMD_IRQ_RECV };
 
 		if (send_all(sl.ctl, &q, sizeof(q)) < 0 ||
 		    call(&ms, CMD_IRQ_SEND, 0, 0, &rm) < 0 ||
@@ -1146,7 +1193,7 @@ static int run_case(const struct opts *o, unsigned n, enum layout layout,
 		rs.count ? (double)(rs.t_ns - rm.t_ns) / (double)rs.count : -1;
 
 	/* Traffic from one thread, round-robin over k interfaces. */
-	if (o->rounds && run_traffic(o, &ms, &sl, res) < 0)
+	if (o->traffic_ms && run_traffic(o, &ms, &sl, res) < 0)
 		goto out;
 
 	/* Reconnect: SIGKILL the master, start it again at once. */
@@ -1211,21 +1258,20 @@ static void print_row(const struct result *r)
 static void print_traffic(const struct result *rs, unsigned n,
 			  const struct opts *o)
 {
-	unsigned i, k, r;
+	unsigned i, k;
 
 	printf("\n# traffic: 64 B round-robin, one sender thread (master, cpu "
-	       "%d) -> one receiver thread (slave, cpu %d), polling;\n# "
-	       "%u rounds of a %u ms window after %d ms of warm-up; Mpps per "
-	       "round; cpu = lowest share of a cpu either thread had;\n# "
-	       "txfull/rxempty = median fraction of bursts that found the "
-	       "ring full/empty; rerun = trials run again / kept although "
-	       "disturbed;\n# before each trial the tool waits (up to %d s) "
-	       "until other processes use < %.0f %% of the cpus\n",
-	       o->cpus[0], o->cpus[1], o->rounds, o->window_ms, WARMUP_MS,
-	       QUIET_WAIT_MS / 1000, QUIET_BUSY * 100);
-	printf("%5s %5s %4s | %7s %7s %7s | %4s %6s %7s %5s | %s\n", "N",
-	       "socks", "k", "median", "min", "max", "cpu", "txfull", "rxempty",
-	       "rerun", "per round");
+	       "%d) -> one receiver thread (slave, cpu %d), polling;\n# the "
+	       "interface count changes every %u ms (1 16 64 64 16 1 ...), "
+	       "%u ms per run; a phase counts when both threads had >= %.0f "
+	       "%% of a cpu;\n# Mpps over the clean phases; txfull/rxempty: "
+	       "median share of bursts that found the ring full/empty;\n# "
+	       "64:1 = median and quartiles over cycles of mpps(64)/mpps(1) "
+	       "within the cycle\n",
+	       o->cpus[0], o->cpus[1], o->phase_ms, o->traffic_ms,
+	       MIN_CPU_SHARE * 100);
+	printf("%5s %5s %4s | %7s %7s %7s | %9s %6s %7s\n", "N", "socks", "k",
+	       "median", "min", "max", "clean", "txfull", "rxempty");
 	for (i = 0; i < n; i++) {
 		const struct result *res = &rs[i];
 
@@ -1233,33 +1279,23 @@ static void print_traffic(const struct result *rs, unsigned n,
 			continue;
 		for (k = 0; k < 3; k++) {
 			const struct traffic *t = &res->tr[k];
-			double share = 1;
 
-			if (t->median < 0)
+			if (!t->n && !t->disturbed)
 				continue;
-			for (r = 0; r < o->rounds; r++) {
-				if (t->tx_share[r] < share)
-					share = t->tx_share[r];
-				if (t->rx_share[r] < share)
-					share = t->rx_share[r];
-			}
-			printf("%5u %5u %4u | %7.2f %7.2f %7.2f | %4.2f %6.2f "
-			       "%7.2f %2u/%-2u |",
+			printf("%5u %5u %4u | %7.2f %7.2f %7.2f | %4u/%-4u %6.2f "
+			       "%7.2f\n",
 			       res->n, res->n_sockets, traffic_ifaces[k],
-			       t->median, t->min, t->max, share,
-			       median(t->tx_full, o->rounds, NULL, NULL),
-			       median(t->rx_empty, o->rounds, NULL, NULL),
-			       t->retries, t->disturbed);
-			for (r = 0; r < o->rounds; r++)
-				printf(" %.2f", t->mpps[r]);
-			printf("\n");
+			       t->median, t->min, t->max, t->n,
+			       t->n + t->disturbed,
+			       quantile(t->tx_full, t->n, 0.5),
+			       quantile(t->rx_empty, t->n, 0.5));
 		}
-		if (res->ratio64 >= 0)
-			printf("%5u %5u 64:1 | %7.2f %7.2f %7.2f | waited %.1f s "
-			       "for quiet\n",
+		if (res->n_ratios)
+			printf("%5u %5u 64:1 | %7.2f %7.2f %7.2f | %4u cycles, %u "
+			       "run(s), waited %.1f s for quiet\n",
 			       res->n, res->n_sockets, res->ratio64,
-			       res->ratio64_min, res->ratio64_max,
-			       res->quiet_wait_ms / 1e3);
+			       res->ratio64_q1, res->ratio64_q3, res->n_ratios,
+			       res->runs, res->quiet_wait_ms / 1e3);
 	}
 }
 
@@ -1270,11 +1306,12 @@ static void print_json(FILE *f, const struct result *rs, unsigned n,
 
 	fprintf(f,
 		"{\"ring_log2\": %d, \"reconnect_ms\": %u, \"idle_seconds\": "
-		"%u, \"traffic\": {\"rounds\": %u, \"window_ms\": %u, "
-		"\"warmup_ms\": %d, \"tx_cpu\": %d, \"rx_cpu\": %d}, "
+		"%u, \"traffic\": {\"run_ms\": %u, \"phase_ms\": %u, "
+		"\"guard_ms\": %d, \"min_cpu_share\": %.2f, \"tx_cpu\": "
+		"%d, \"rx_cpu\": %d}, "
 		"\"results\": [",
-		LOG2_RING, o->reconnect_ms, o->idle_s, o->rounds, o->window_ms,
-		WARMUP_MS, o->cpus[0], o->cpus[1]);
+		LOG2_RING, o->reconnect_ms, o->idle_s, o->traffic_ms,
+		o->phase_ms, GUARD_MS, MIN_CPU_SHARE, o->cpus[0], o->cpus[1]);
 	for (i = 0; i < n; i++) {
 		const struct result *r = &rs[i];
 
@@ -1312,30 +1349,28 @@ static void print_json(FILE *f, const struct result *rs, unsigned n,
 			fprintf(f, "%s\"%u\": %.3f", k ? ", " : "",
 				traffic_ifaces[k], r->tr[k].median);
 		fprintf(f,
-			"}, \"mpps_ratio_64_to_1\": %.3f, \"ratio_min\": %.3f, "
-			"\"ratio_max\": %.3f, \"quiet_wait_ms\": %u",
-			r->ratio64, r->ratio64_min, r->ratio64_max,
+			"}, \"mpps_ratio_64_to_1\": %.3f, \"ratio_q1\": %.3f, "
+			"\"ratio_q3\": %.3f, \"traffic_runs\": %u, "
+			"\"quiet_wait_ms\": %u, \"ratios\": [",
+			r->ratio64, r->ratio64_q1, r->ratio64_q3, r->runs,
 			r->quiet_wait_ms);
-		fprintf(f, ", \"traffic\": {");
+		for (k = 0; k < r->n_ratios; k++)
+			fprintf(f, "%s%.3f", k ? ", " : "", r->ratios[k]);
+		fprintf(f, "], \"traffic\": {");
 		for (k = 0; k < 3; k++) {
 			const struct traffic *t = &r->tr[k];
 			unsigned j;
 
-			if (t->median < 0)
+			if (!t->n && !t->disturbed)
 				break;
 			fprintf(f,
-				"%s\"%u\": {\"retries\": %u, "
-				"\"disturbed\": %u, \"rounds\": [",
-				k ? ", " : "", traffic_ifaces[k], t->retries,
-				t->disturbed);
-			for (j = 0; j < o->rounds; j++)
-				fprintf(f,
-					"%s{\"mpps\": %.3f, \"tx_cpu_share\": "
-					"%.3f, \"rx_cpu_share\": %.3f, "
-					"\"tx_full\": %.3f, \"rx_empty\": %.3f}",
-					j ? ", " : "", t->mpps[j],
-					t->tx_share[j], t->rx_share[j],
-					t->tx_full[j], t->rx_empty[j]);
+				"%s\"%u\": {\"clean_phases\": %u, "
+				"\"disturbed_phases\": %u, \"min\": %.3f, "
+				"\"max\": %.3f, \"mpps\": [",
+				k ? ", " : "", traffic_ifaces[k], t->n,
+				t->disturbed, t->min, t->max);
+			for (j = 0; j < t->n; j++)
+				fprintf(f, "%s%.2f", j ? ", " : "", t->mpps[j]);
 			fprintf(f, "]}");
 		}
 		fprintf(f, "}}");
@@ -1352,12 +1387,10 @@ static void usage(FILE *f)
 		"  --layout L           one (one socket), many (N/16 "
 		"sockets) or both (default)\n"
 		"  --idle-seconds S     idle measurement (default 10)\n"
-		"  --rounds R           round-robin traffic: trials per "
-		"interface count\n"
-		"                       (default 5, at most %d; 0 skips "
-		"traffic)\n"
-		"  --window-ms MS       measured part of each trial (default "
-		"500)\n"
+		"  --traffic-ms MS      round-robin traffic run, per case "
+		"(default 3000; 0 skips)\n"
+		"  --phase-ms MS        the interface count changes this often "
+		"(default 50)\n"
 		"  --cpus A,B           pin the sender to cpu A, the receiver "
 		"to B (default:\n"
 		"                       the first two this process may use; "
@@ -1365,8 +1398,7 @@ static void usage(FILE *f)
 		"  --reconnect-ms MS    slave reconnect interval (default "
 		"100)\n"
 		"  --json               JSON on stdout instead of the table\n"
-		"  --help\n",
-		MAX_ROUNDS);
+		"  --help\n");
 }
 
 /* The first two cpus this process may run on, or -1 each. */
@@ -1426,8 +1458,8 @@ int main(int argc, char **argv)
 		{ "n", required_argument, NULL, 'n' },
 		{ "layout", required_argument, NULL, 'l' },
 		{ "idle-seconds", required_argument, NULL, 'i' },
-		{ "rounds", required_argument, NULL, 't' },
-		{ "window-ms", required_argument, NULL, 'w' },
+		{ "traffic-ms", required_argument, NULL, 't' },
+		{ "phase-ms", required_argument, NULL, 'w' },
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "reconnect-ms", required_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'j' },
@@ -1438,8 +1470,8 @@ int main(int argc, char **argv)
 			  .n_ns = 5,
 			  .layouts = { true, true },
 			  .idle_s = 10,
-			  .rounds = 5,
-			  .window_ms = 500,
+			  .traffic_ms = 3000,
+			  .phase_ms = 50,
 			  .reconnect_ms = 100 };
 	struct result *rs;
 	unsigned i, k, n_rs = 0, failed = 0;
@@ -1468,15 +1500,15 @@ int main(int argc, char **argv)
 			o.idle_s = (unsigned)strtoul(optarg, NULL, 10);
 			break;
 		case 't':
-			o.rounds = (unsigned)strtoul(optarg, NULL, 10);
-			if (o.rounds > MAX_ROUNDS) {
+			o.traffic_ms = (unsigned)strtoul(optarg, NULL, 10);
+			if (o.traffic_ms > 60000) {
 				usage(stderr);
 				return 2;
 			}
 			break;
 		case 'w':
-			o.window_ms = (unsigned)strtoul(optarg, NULL, 10);
-			if (o.window_ms < 10 || o.window_ms > 60000) {
+			o.phase_ms = (unsigned)strtoul(optarg, NULL, 10);
+			if (o.phase_ms < 2 * GUARD_MS || o.phase_ms > 10000) {
 				usage(stderr);
 				return 2;
 			}
@@ -1506,7 +1538,7 @@ int main(int argc, char **argv)
 	}
 	if (!cpus_set)
 		default_cpus(o.cpus);
-	if (o.rounds && o.cpus[0] < 0)
+	if (o.traffic_ms && o.cpus[0] < 0)
 		fprintf(stderr,
 			"memif-scale: traffic threads not pinned (fewer "
 			"than two cpus, or --cpus -1,-1): expect the "
@@ -1541,7 +1573,7 @@ int main(int argc, char **argv)
 	n_rs = k;
 	if (o.json)
 		print_json(stdout, rs, n_rs, &o);
-	else if (o.rounds)
+	else if (o.traffic_ms)
 		print_traffic(rs, n_rs, &o);
 	free(rs);
 	return failed ? 1 : 0;
