@@ -139,6 +139,7 @@ struct opts {
 	unsigned reconnect_ms;
 	int cpus[2]; /* sender, receiver; -1: not pinned */
 	bool json;
+	const char *json_file; /* also write the JSON here */
 };
 
 #define MAX_SAMPLES (MAX_RUNS * MAX_PHASES)
@@ -1398,6 +1399,8 @@ static void usage(FILE *f)
 		"  --reconnect-ms MS    slave reconnect interval (default "
 		"100)\n"
 		"  --json               JSON on stdout instead of the table\n"
+		"  --json-file PATH     the JSON into PATH as well (for "
+		"bench/scale-plot.py)\n"
 		"  --help\n");
 }
 
@@ -1463,6 +1466,7 @@ int main(int argc, char **argv)
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "reconnect-ms", required_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "json-file", required_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -1528,6 +1532,9 @@ int main(int argc, char **argv)
 		case 'j':
 			o.json = true;
 			break;
+		case 'J':
+			o.json_file = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -1575,6 +1582,22 @@ int main(int argc, char **argv)
 		print_json(stdout, rs, n_rs, &o);
 	else if (o.traffic_ms)
 		print_traffic(rs, n_rs, &o);
+	if (o.json_file) {
+		FILE *f = fopen(o.json_file, "we");
+
+		if (!f) {
+			fprintf(stderr, "memif-scale: %s: %s\n", o.json_file,
+				strerror(errno));
+			failed++;
+		} else {
+			print_json(f, rs, n_rs, &o);
+			if (fclose(f)) {
+				fprintf(stderr, "memif-scale: %s: %s\n",
+					o.json_file, strerror(errno));
+				failed++;
+			}
+		}
+	}
 	free(rs);
 	return failed ? 1 : 0;
 }

@@ -1758,6 +1758,16 @@ def main():
     md.append("## Per-repetition figures\n")
     md.append(raw_table(groups) + "\n")
     text = "\n".join(md)
+    # The "## Scale" section is memif-scale's (bench/scale-plot.py), not
+    # ours: carried over from the file we replace.
+    try:
+        with open(os.path.join(a.out_dir, "RESULTS.md")) as f:
+            old = f.read()
+        at = old.find("\n## Scale\n")
+        if at >= 0:
+            text = text.rstrip("\n") + "\n" + old[at:]
+    except OSError:
+        pass
     with open(os.path.join(a.out_dir, "RESULTS.md"), "w") as f:
         f.write(text)
     print("\n".join([quick_banner.strip(), busy.strip(), "HEADERS ONLY",
