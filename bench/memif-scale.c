@@ -1051,9 +1051,9 @@ static int run_traffic(const struct opts *o, struct child *ms, struct child *sl,
 	if (plan.n_phases < n_k)
 		plan.n_phases = n_k;
 	for (res->runs = 0; res->runs < MAX_RUNS; res->runs++) {
-		if (n_k == 3 && res->n_ratios >= MIN_CYCLES)
-			break;
-		if (n_k < 3 && res->runs)
+		/* Enough: cycles with a ratio, or clean phases of the one
+		 * interface count there is (N < 64: no ratio). */
+		if ((n_k == 3 ? res->n_ratios : res->tr[0].n) >= MIN_CYCLES)
 			break;
 		res->quiet_wait_ms += wait_quiet();
 		plan.t0_ns = now_ns() + START_MS * 1000000ull;
@@ -1099,8 +1099,10 @@ static int run_traffic(const struct opts *o, struct child *ms, struct child *sl,
 	for (k = 0; k < n_k; k++) {
 		struct traffic *t = &res->tr[k];
 
-		if (!t->n)
+		if (!t->n) {
+			t->median = t->min = t->max = -1;
 			continue;
+		}
 		t->median = quantile(t->mpps, t->n, 0.5);
 		t->min = quantile(t->mpps, t->n, 0);
 		t->max = quantile(t->mpps, t->n, 1);
