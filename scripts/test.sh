@@ -61,7 +61,7 @@ run_build asan -Db_sanitize=address,undefined -Db_lundef=false \
 run_build tsan -Db_sanitize=thread -Db_lundef=false -Dexamples=false \
 	--native-file scripts/clang.ini -- --timeout-multiplier 4 ring loop conn shared-fd negotiation scale diagnosis \
 	integration-handshake integration-datapath integration-lifecycle integration-refusals \
-	integration-interrupts integration-edge integration-callbacks
+	integration-interrupts integration-edge integration-callbacks integration-scale
 if command -v valgrind >/dev/null; then
 	# valgrind 3.19 treats io_uring_enter as non-blocking and holds its
 	# big lock across it, so tests that start the event thread hang under

@@ -172,8 +172,19 @@ def write_results(r):
     else:
         md.append("![throughput vs frame size](throughput.png)\n")
     md += ["## Per-repetition figures\n", raw_table(r.groups) + "\n"]
+    text = "\n".join(md)
+    # The "## Scale" section is memif-scale's (bench/scale-plot.py), not
+    # ours: carried over from the file we replace.
+    try:
+        with open(os.path.join(r.a.out_dir, "RESULTS.md")) as f:
+            old = f.read()
+        at = old.find("\n## Scale\n")
+        if at >= 0:
+            text = text.rstrip("\n") + "\n" + old[at:]
+    except OSError:
+        pass
     with open(os.path.join(r.a.out_dir, "RESULTS.md"), "w") as f:
-        f.write("\n".join(md))
+        f.write(text)
     print("\n".join([quick_banner.strip(), busy.strip(), "HEADERS ONLY",
                      hdr, "",
                      cput,
