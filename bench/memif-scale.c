@@ -61,7 +61,8 @@
 #define FDS_PER_IFACE 4 /* 3 when connected, + the interrupt fd */
 #define FDS_SPARE 64
 #define MAX_PHASES 600
-#define MAX_RUNS 5 /* traffic runs per case, while too few cycles were clean */
+#define MAX_RUNS \
+	5 /* traffic runs per case (--runs), while too few were clean */
 #define MIN_CYCLES 10 /* clean cycles wanted for the ratio */
 #define START_MS 100 /* from the plan to phase 0: both sides are ready */
 #define GUARD_MS 5 /* the start of a phase is not counted */
@@ -70,7 +71,8 @@
 #define MIN_CPU_SHARE 0.9 /* a phase is clean when both threads had this */
 #define QUIET_SAMPLE_MS 200 /* before a run: the other load ... */
 #define QUIET_BUSY 0.10 /* ... must stay below this share of all cpus */
-#define QUIET_WAIT_MS 10000 /* ... or we go on after this long */
+#define QUIET_WAIT_MS \
+	10000 /* ... or we go on after this long (--quiet-wait-ms) */
 #define CLOCK_EVERY 64 /* bursts between two looks at the clock */
 
 /* A traffic run: interface counts ks[] in turn, phase_ms each, from t0. */
@@ -136,6 +138,8 @@ struct opts {
 	unsigned idle_s;
 	unsigned traffic_ms; /* 0: no traffic */
 	unsigned phase_ms;
+	unsigned runs; /* traffic runs per case at most */
+	unsigned quiet_wait_ms; /* before each: wait this long for quiet */
 	unsigned reconnect_ms;
 	int cpus[2]; /* sender, receiver; -1: not pinned */
 	bool json;
@@ -973,11 +977,11 @@ static int cpu_jiffies(unsigned long long *busy, unsigned long long *total)
 /*
  * Wait until the machine has been quiet (other processes use less than
  * QUIET_BUSY of all cpus over QUIET_SAMPLE_MS) before a traffic run, for
- * at most QUIET_WAIT_MS: two busy-polling threads measure nothing on cpus
+ * at most @max_ms: two busy-polling threads measure nothing on cpus
  * that something else wants.  Returns the ms waited beyond the first
  * sample.
  */
-static unsigned wait_quiet(void)
+static unsigned wait_quiet(unsigned max_ms)
 {
 	unsigned long long b0, t0, b1, t1;
 	unsigned waited = 0;
@@ -988,7 +992,7 @@ static unsigned wait_quiet(void)
 		sleep_ms(QUIET_SAMPLE_MS);
 		if (cpu_jiffies(&b1, &t1) < 0 || t1 <= t0 ||
 		    (double)(b1 - b0) / (double)(t1 - t0) < QUIET_BUSY ||
-		    waited >= QUIET_WAIT_MS)
+		    waited >= max_ms)
 			return waited;
 		waited += QUIET_SAMPLE_MS;
 	}
@@ -1031,7 +1035,7 @@ static unsigned k_index(unsigned k)
  * clean when both threads had at least MIN_CPU_SHARE of their cpu; the
  * figures are medians over clean phases, and the ratio 64:1 the median
  * over cycles of mpps(64)/mpps(1) of that cycle.  Another run follows,
- * at most MAX_RUNS in all, while fewer than MIN_CYCLES were clean.
+ * at most o->runs in all, while fewer than MIN_CYCLES were clean.
  */
 static int run_traffic(const struct opts *o, struct child *ms, struct child *sl,
 		       struct result *res)
@@ -1050,12 +1054,12 @@ static int run_traffic(const struct opts *o, struct child *ms, struct child *sl,
 		plan.n_phases = MAX_PHASES / n_k * n_k;
 	if (plan.n_phases < n_k)
 		plan.n_phases = n_k;
-	for (res->runs = 0; res->runs < MAX_RUNS; res->runs++) {
+	for (res->runs = 0; res->runs < o->runs; res->runs++) {
 		/* Enough: cycles with a ratio, or clean phases of the one
 		 * interface count there is (N < 64: no ratio). */
 		if ((n_k == 3 ? res->n_ratios : res->tr[0].n) >= MIN_CYCLES)
 			break;
-		res->quiet_wait_ms += wait_quiet();
+		res->quiet_wait_ms += wait_quiet(o->quiet_wait_ms);
 		plan.t0_ns = now_ns() + START_MS * 1000000ull;
 		if (traffic_run(ms, sl, &plan, o->cpus, &tx, &rx, res->error,
 				sizeof(res->error)) < 0)
@@ -1394,6 +1398,14 @@ static void usage(FILE *f)
 		"(default 3000; 0 skips)\n"
 		"  --phase-ms MS        the interface count changes this often "
 		"(default 50)\n"
+		"  --runs R             traffic runs per case while fewer than "
+		"10 cycles\n"
+		"                       (or phases) were clean (default and "
+		"most: 5)\n"
+		"  --quiet-wait-ms MS   before each run, wait up to this long "
+		"for other\n"
+		"                       processes to leave the cpus (default "
+		"10000; 0: never)\n"
 		"  --cpus A,B           pin the sender to cpu A, the receiver "
 		"to B (default:\n"
 		"                       the first two this process may use; "
@@ -1465,6 +1477,8 @@ int main(int argc, char **argv)
 		{ "idle-seconds", required_argument, NULL, 'i' },
 		{ "traffic-ms", required_argument, NULL, 't' },
 		{ "phase-ms", required_argument, NULL, 'w' },
+		{ "runs", required_argument, NULL, 'R' },
+		{ "quiet-wait-ms", required_argument, NULL, 'q' },
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "reconnect-ms", required_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'j' },
@@ -1478,6 +1492,8 @@ int main(int argc, char **argv)
 			  .idle_s = 10,
 			  .traffic_ms = 3000,
 			  .phase_ms = 50,
+			  .runs = MAX_RUNS,
+			  .quiet_wait_ms = QUIET_WAIT_MS,
 			  .reconnect_ms = 100 };
 	struct result *rs;
 	unsigned i, k, n_rs = 0, failed = 0;
@@ -1518,6 +1534,16 @@ int main(int argc, char **argv)
 				usage(stderr);
 				return 2;
 			}
+			break;
+		case 'R':
+			o.runs = (unsigned)strtoul(optarg, NULL, 10);
+			if (!o.runs || o.runs > MAX_RUNS) {
+				usage(stderr);
+				return 2;
+			}
+			break;
+		case 'q':
+			o.quiet_wait_ms = (unsigned)strtoul(optarg, NULL, 10);
 			break;
 		case 'c':
 			if (parse_cpus(o.cpus, optarg) < 0) {
