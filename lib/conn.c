@@ -137,8 +137,7 @@ void memif__conn_kill(struct memif__ctx *c, struct memif__conn *cn)
 	cn->dead = true;
 	if (cn->m && cn->m->conn == cn)
 		cn->m->conn = NULL;
-	if (cn->is_master && !cn->m && cn->sock)
-		cn->sock->n_pending--;
+	memif__socket_pending_del(cn);
 	cn->m = NULL;
 	shutdown(cn->fd, SHUT_RDWR);
 	/* The recvmsg in flight points into cn: free it when it completes. */
@@ -359,7 +358,7 @@ static enum memif_fault master_init(struct memif__ctx *c,
 	cn->m = m;
 	m->conn = cn;
 	m->state = MEMIF__CONNECTING;
-	cn->sock->n_pending--;
+	memif__socket_pending_del(cn);
 	cn->deadline_ns = memif__ns_after_ms(m->handshake_ms);
 	memif__timer_note(c, cn->deadline_ns);
 	memif__msg_strcpy(m->remote_instance_name,

@@ -73,7 +73,8 @@ struct memif__socket {
 	int fd; /* listening socket */
 	uint32_t slot;
 	int refs; /* master interfaces using it */
-	int n_pending; /* connections not yet bound by INIT */
+	int n_pending; /* connections not yet bound by INIT ... */
+	struct memif__conn *pending; /* ... listed, newest first */
 	bool accept_more; /* backlog not drained on the last pass */
 	uint64_t accept_at_ns; /* ... and when an idle one may go (0: when
 				  the talking ones have been read) */
@@ -120,6 +121,9 @@ struct memif__conn {
 			    CMSG_SPACE(sizeof(struct ucred))];
 	} rx_cmsg;
 	struct memif__conn *next, **pprev; /* pprev: unlinked in O(1) */
+	/* master: on sock->pending from accept until INIT binds it or it
+	 * dies (pend_pprev NULL otherwise) */
+	struct memif__conn *pend_next, **pend_pprev;
 };
 
 struct memif__region {
@@ -381,6 +385,7 @@ int memif__socket_get(struct memif__ctx *c, struct memif *m,
 		      const struct memif_config *cfg);
 void memif__socket_put(struct memif__ctx *c, struct memif__socket *s);
 void memif__socket_accept(struct memif__ctx *c, struct memif__socket *s);
+void memif__socket_pending_del(struct memif__conn *cn);
 struct memif *memif__socket_find(struct memif__socket *s, uint32_t id);
 void memif__socket_unbind(struct memif__socket *s, struct memif *m);
 int memif__send_msg(int fd, const struct memif_msg *msg, int pass_fd);

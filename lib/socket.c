@@ -254,7 +254,6 @@ int memif__socket_get(struct memif__ctx *c, struct memif *m,
 void memif__socket_put(struct memif__ctx *c, struct memif__socket *s)
 {
 	struct memif__socket **pp;
-	struct memif__conn *cn, *next;
 	struct stat st;
 
 	if (--s->refs > 0)
@@ -264,12 +263,10 @@ void memif__socket_put(struct memif__ctx *c, struct memif__socket *s)
 			*pp = s->next;
 			break;
 		}
-	/* Connections still waiting for INIT have nothing left to bind to. */
-	for (cn = c->conns; cn; cn = next) {
-		next = cn->next;
-		if (cn->sock == s && !cn->m && !cn->dead)
-			memif__conn_kill(c, cn);
-	}
+	/* Connections still waiting for INIT have nothing left to bind to
+	 * (each kill takes it off the list). */
+	while (s->pending)
+		memif__conn_kill(c, s->pending);
 	if (s->slot != UINT32_MAX && s->slot != 0) {
 		memif__loop_cancel(c, memif__op_pack(MEMIF__OP_LISTEN, 0,
 						     memif__obj_gen(c, s->slot),
@@ -283,6 +280,32 @@ void memif__socket_put(struct memif__ctx *c, struct memif__socket *s)
 	memif__os_close(s->fd);
 	free(s->by_id);
 	free(s);
+}
+
+/* Accepted on @s, not yet bound by INIT: counted against the cap and
+ * listed newest first, so that the cap looks at these and not at every
+ * connection of the process. */
+static void pending_add(struct memif__socket *s, struct memif__conn *cn)
+{
+	cn->pend_next = s->pending;
+	if (s->pending)
+		s->pending->pend_pprev = &cn->pend_next;
+	cn->pend_pprev = &s->pending;
+	s->pending = cn;
+	s->n_pending++;
+}
+
+/* Bound by INIT, or dead: off its socket's list (no-op when not on it). */
+void memif__socket_pending_del(struct memif__conn *cn)
+{
+	if (!cn->pend_pprev)
+		return;
+	*cn->pend_pprev = cn->pend_next;
+	if (cn->pend_next)
+		cn->pend_next->pend_pprev = cn->pend_pprev;
+	cn->pend_next = NULL;
+	cn->pend_pprev = NULL;
+	cn->sock->n_pending--;
 }
 
 /* An unauthenticated connection that has said nothing yet.  One whose
@@ -302,7 +325,8 @@ static bool conn_idle(const struct memif__conn *cn)
  * answer.  When no connection is idle yet, none is dropped and the backlog
  * waits in the kernel until the talking ones have been read or the
  * earliest silent one has had its grace (*@retry_at, 0 for the first).
- * New connections are at the head of the list, so the oldest is the last.
+ * New connections are at the head of s->pending, so the oldest is the
+ * last.
  */
 static bool evict_oldest_idle(struct memif__ctx *c, struct memif__socket *s,
 			      uint64_t *retry_at)
@@ -311,8 +335,8 @@ static bool evict_oldest_idle(struct memif__ctx *c, struct memif__socket *s,
 	uint64_t now = memif__now_ns();
 
 	*retry_at = 0;
-	for (cn = c->conns; cn; cn = cn->next) {
-		if (cn->sock != s || cn->m || cn->dead || !conn_idle(cn))
+	for (cn = s->pending; cn; cn = cn->pend_next) {
+		if (!conn_idle(cn))
 			continue;
 		if (now - cn->born_ns >= MEMIF__IDLE_GRACE_NS)
 			oldest = cn;
@@ -368,7 +392,7 @@ void memif__socket_accept(struct memif__ctx *c, struct memif__socket *s)
 			return;
 		}
 		cn->sock = s;
-		s->n_pending++;
+		pending_add(s, cn);
 		memif__conn_set_unbound_deadline(c, cn);
 		if (memif__conn_send_hello(c, cn) < 0) {
 			memif__conn_kill(c, cn);
