@@ -420,7 +420,7 @@ int memif__eventfd_check(int fd);
 bool memif__fd_is_eventfd(int fd);
 bool memif__fd_is_memory(int fd);
 
-/* ---- queue.c ---- */
+/* ---- queue.c (the bursts: tx.c, rx.c over queue.h) ---- */
 int memif__queues_setup(struct memif *m);
 void memif__queues_quiesce(struct memif *m);
 void memif__queues_release(struct memif *m);

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the transmit (tx.c) and receive (rx.c) bursts share: entering and
+ * leaving a queue through its gate, the fault that hands a broken ring to
+ * the event loop, the per-queue counters and the descriptor prefetch.
+ * Hot path: everything here is inline but the cold fault.
+ */
+#ifndef MEMIF_QUEUE_H
+#define MEMIF_QUEUE_H
+
+#include "internal.h"
+
+/* A burst's way in: the queue @qid of the given direction with its gate
+ * taken (tag-gate in queue.c), or the error the caller returns. */
+static inline int memif__q_enter(struct memif *m, uint8_t qid, bool rx,
+				 struct memif__queue **out)
+{
+	uint16_t n = memif__load_acquire(rx ? &m->n_rxq : &m->n_txq);
+	struct memif__queue *q;
+	uint32_t v = MEMIF__GATE_OPEN;
+
+	if (memif__unlikely(qid >= n))
+		return n ? MEMIF_ERR_QID : MEMIF_ERR_DISCONNECTED;
+	q = rx ? m->rxq[qid] : m->txq[qid];
+	if (memif__unlikely(!__atomic_compare_exchange_n(
+		    &q->gate, &v, MEMIF__GATE_BUSY, false, __ATOMIC_ACQUIRE,
+		    __ATOMIC_RELAXED)))
+		return v == MEMIF__GATE_BUSY ? MEMIF_ERR_AGAIN :
+					       MEMIF_ERR_DISCONNECTED;
+	if (memif__unlikely(q->fault)) {
+		memif__store_release(&q->gate, MEMIF__GATE_OPEN);
+		return MEMIF_ERR_DISCONNECTED;
+	}
+	*out = q;
+	return MEMIF_OK;
+}
+
+static inline void memif__q_leave(struct memif__queue *q)
+{
+	memif__store_release(&q->gate, MEMIF__GATE_OPEN);
+}
+
+/* The peer moved an index out of range: stop using the ring and have the
+ * event loop disconnect.  Cold, and the only wake from the data path. */
+void memif__q_fault(struct memif__queue *q) __attribute__((cold));
+
+static inline void memif__stat_add(uint64_t *p, uint64_t v)
+{
+	/* Single writer (this queue's thread); details reads it relaxed. */
+	if (v)
+		memif__write_once(p, memif__read_once(p) + v);
+}
+
+/*
+ * The descriptor lines (and the buffers) were last written or read by the
+ * peer's core.  Asking for a whole burst's lines up front overlaps the cache
+ * misses instead of taking them one access at a time.  @write asks for
+ * ownership: a line we are going to store to, fetched shared, would cross
+ * the cores twice (once to read it, once more to invalidate the peer's
+ * copy).
+ */
+static inline void memif__prefetch_descs(struct memif__queue *q,
+					 uint16_t first, uint16_t n, bool write)
+{
+	uint16_t i;
+
+	if (n > 64)
+		n = 64;
+	for (i = 0; i < n; i += 4) {
+		const void *d = &q->ring->desc[(uint16_t)(first + i) & q->mask];
+
+		if (write)
+			__builtin_prefetch(d, 1);
+		else
+			__builtin_prefetch(d, 0);
+	}
+}
+
+#endif
