@@ -88,22 +88,46 @@ static inline bool rx_begin(struct memif__queue *q, uint16_t max_pkts,
 			return false;
 	}
 	/* A slave refills these descriptors when it gives them back. */
-	memif__prefetch_descs(q, q->cursor, *avail < max_pkts ? *avail : max_pkts,
-		       !q->is_master);
+	memif__prefetch_descs(q, q->cursor,
+			      *avail < max_pkts ? *avail : max_pkts,
+			      !q->is_master);
 	return true;
 }
 
-/* A receive's end: @used slots taken (lent to the caller until the next
- * receive), @n packets of @bytes delivered, @bad and @too_long dropped. */
-static inline void rx_end(struct memif__queue *q, uint16_t used, uint16_t n,
-			  uint64_t bytes, uint64_t bad, uint64_t too_long)
+/* What a receive has taken and delivered so far. */
+struct rx_tally {
+	uint16_t used; /* slots, lent to the caller until the next receive */
+	uint16_t n; /* packets delivered */
+	uint64_t bytes, bad, too_long;
+};
+
+/* A walked packet of @k slots and @total bytes, dropped for @drop (0: not
+ * dropped) is counted; true when it is to be delivered. */
+static inline bool rx_count(struct rx_tally *t, uint16_t k, uint32_t total,
+			    unsigned drop)
 {
-	q->cursor = (uint16_t)(q->cursor + used);
-	q->held = used;
-	memif__stat_add(&q->st.packets, n);
-	memif__stat_add(&q->st.bytes, bytes);
-	memif__stat_add(&q->st.drops_bad_desc, bad);
-	memif__stat_add(&q->st.drops_too_long, too_long);
+	t->used = (uint16_t)(t->used + k);
+	if (drop == DROP_BAD) {
+		t->bad++;
+		return false;
+	}
+	if (drop == DROP_TOO_LONG) {
+		t->too_long++;
+		return false;
+	}
+	t->bytes += total;
+	return true;
+}
+
+/* A receive's end: what @t took is lent out, what it counted is added. */
+static inline void rx_end(struct memif__queue *q, const struct rx_tally *t)
+{
+	q->cursor = (uint16_t)(q->cursor + t->used);
+	q->held = t->used;
+	memif__stat_add(&q->st.packets, t->n);
+	memif__stat_add(&q->st.bytes, t->bytes);
+	memif__stat_add(&q->st.drops_bad_desc, t->bad);
+	memif__stat_add(&q->st.drops_too_long, t->too_long);
 	memif__q_leave(q);
 }
 
@@ -116,103 +140,149 @@ static int rx_fail(struct memif__queue *q)
 	return MEMIF_ERR_DISCONNECTED;
 }
 
+/* A receive's way in: queue @qid entered, the previous burst's slots
+ * given back and *@avail slots published beyond the cursor. */
+static inline int rx_open(struct memif *m, uint8_t qid, uint16_t max_pkts,
+			  struct memif__queue **q, uint16_t *avail)
+{
+	int ret;
+
+	if (!m)
+		return MEMIF_ERR_NOCONN;
+	ret = memif__q_enter(m, qid, true, q);
+	if (ret)
+		return ret;
+	if (memif__unlikely(!rx_begin(*q, max_pkts, avail)))
+		return rx_fail(*q);
+	return MEMIF_OK;
+}
+
+/* Where a chain's pieces go: copied into @buf, which has @room bytes left
+ * in this call, or recorded as views in @segs, which has @room entries
+ * left; a packet never has more than @max_segs pieces. */
+struct rx_sink {
+	uint8_t *buf;
+	struct memif_seg *segs;
+	uint32_t room;
+	uint32_t max_segs;
+};
+
+enum rx_walk {
+	RX_WALK_DONE, /* walked: kept, or dropped whole (*drop says why) */
+	RX_WALK_LATER, /* it fits a call of its own: leave it */
+	RX_WALK_WAIT, /* incomplete chain: wait for the rest */
+	RX_WALK_FAULT, /* incomplete, and it fills the ring: it never can be */
+};
+
+/*
+ * The packet whose first slot is @used slots past the cursor, walked once:
+ * each descriptor is snapshotted and checked, and its bytes copied or
+ * recorded in @to.  *@k is the slots it takes, *@total its bytes, *@drop
+ * why it is dropped (0: kept).  A packet with a bad descriptor, longer than
+ * max_packet_size or with more than @to->max_segs pieces is dropped whole.
+ */
+static inline enum rx_walk rx_walk(struct memif__queue *q, uint16_t used,
+				   uint16_t avail, const struct rx_sink *to,
+				   uint16_t *k, uint32_t *total,
+				   unsigned *drop)
+{
+	bool next;
+
+	*k = 0;
+	*total = 0;
+	*drop = 0;
+	do {
+		uint16_t slot = (uint16_t)(q->cursor + used + *k) & q->mask;
+		struct memif_desc d = q->ring->desc[slot]; /* one snapshot */
+		const uint8_t *p;
+
+		next = d.flags & MEMIF_DESC_FLAG_NEXT;
+		(*k)++;
+		if (*drop)
+			continue;
+		if (memif__desc_check(&d, q->regions, q->n_regions,
+				      q->max_frag)) {
+			*drop = DROP_BAD;
+			continue;
+		}
+		if (*total + d.length > q->reasm_cap || *k > to->max_segs) {
+			*drop = DROP_TOO_LONG;
+			continue;
+		}
+		if (to->buf ? *total + d.length > to->room : *k > to->room)
+			return RX_WALK_LATER;
+		p = q->regions[d.region].base + d.offset;
+		if (to->buf) {
+			memcpy(to->buf + *total, p, d.length);
+		} else {
+			to->segs[*k - 1].data = p;
+			to->segs[*k - 1].len = d.length;
+		}
+		*total += d.length;
+	} while (next && used + *k < avail);
+	if (!next)
+		return RX_WALK_DONE;
+	return avail == q->size && used == 0 ? RX_WALK_FAULT : RX_WALK_WAIT;
+}
+
 int memif_rx_burst(struct memif *m, uint8_t qid, struct memif_rx_pkt *pkts,
 		   uint16_t max_pkts, uint16_t *n_rx)
 {
 	struct memif__queue *q;
-	uint16_t avail, n = 0, used = 0;
-	uint64_t bytes = 0, bad = 0, too_long = 0;
+	struct rx_tally t = { 0 };
+	uint16_t avail;
 	uint32_t reasm_used = 0;
 	int ret;
 
 	if (!n_rx || (!pkts && max_pkts))
 		return MEMIF_ERR_INVAL_ARG;
 	*n_rx = 0;
-	if (!m)
-		return MEMIF_ERR_NOCONN;
-	ret = memif__q_enter(m, qid, true, &q);
+	ret = rx_open(m, qid, max_pkts, &q, &avail);
 	if (ret)
 		return ret;
-	if (memif__unlikely(!rx_begin(q, max_pkts, &avail)))
-		goto out_fault;
-	while (n < max_pkts && used < avail) {
-		uint16_t slot = (uint16_t)(q->cursor + used) & q->mask;
+	while (t.n < max_pkts && t.used < avail) {
+		uint16_t slot = (uint16_t)(q->cursor + t.used) & q->mask;
 		struct memif_desc d = q->ring->desc[slot]; /* one snapshot */
-		uint32_t total = 0, k = 0;
-		unsigned drop = 0;
-		bool next;
+		struct rx_sink to;
+		enum rx_walk w;
+		uint32_t total;
+		uint16_t k;
+		unsigned drop;
 
 		if (!(d.flags & MEMIF_DESC_FLAG_NEXT)) {
-			if (memif__desc_check(&d, q->regions, q->n_regions,
-					      q->max_frag)) {
-				bad++;
-			} else {
-				pkts[n].data =
+			drop = memif__desc_check(&d, q->regions, q->n_regions,
+						 q->max_frag) ?
+				       DROP_BAD :
+				       0;
+			if (rx_count(&t, 1, d.length, drop)) {
+				pkts[t.n].data =
 					q->regions[d.region].base + d.offset;
-				pkts[n].len = d.length;
+				pkts[t.n].len = d.length;
 				/* The application reads its headers next. */
-				__builtin_prefetch(pkts[n].data, 0);
-				bytes += d.length;
-				n++;
+				__builtin_prefetch(pkts[t.n].data, 0);
+				t.n++;
 			}
-			used++;
 			continue;
 		}
-		/* A chain: reassemble while walking it once. */
-		do {
-			if (k) {
-				slot = (uint16_t)(q->cursor + used + k) &
-				       q->mask;
-				d = q->ring->desc[slot];
-			}
-			next = d.flags & MEMIF_DESC_FLAG_NEXT;
-			k++;
-			if (drop)
-				continue;
-			if (memif__desc_check(&d, q->regions, q->n_regions,
-					      q->max_frag)) {
-				drop = DROP_BAD;
-			} else if (total + d.length > q->reasm_cap) {
-				drop = DROP_TOO_LONG;
-			} else if (reasm_used + total + d.length >
-				   q->reasm_cap) {
-				/* It fits a burst of its own: leave it for
-				 * the next call. */
-				goto out_done;
-			} else {
-				memcpy(q->reasm + reasm_used + total,
-				       q->regions[d.region].base + d.offset,
-				       d.length);
-				total += d.length;
-			}
-		} while (next && used + k < avail);
-		if (next) {
-			/* Incomplete chain: wait for the rest, unless it
-			 * already fills the ring (it never can complete). */
-			if (avail == q->size && used == 0)
-				goto out_fault;
+		/* A chain: reassembled while it is walked. */
+		to = (struct rx_sink){ .buf = q->reasm + reasm_used,
+				       .room = q->reasm_cap - reasm_used,
+				       .max_segs = UINT32_MAX };
+		w = rx_walk(q, t.used, avail, &to, &k, &total, &drop);
+		if (w == RX_WALK_FAULT)
+			return rx_fail(q);
+		if (w != RX_WALK_DONE)
 			break;
-		}
-		if (drop == DROP_BAD) {
-			bad++;
-		} else if (drop == DROP_TOO_LONG) {
-			too_long++;
-		} else {
-			pkts[n].data = q->reasm + reasm_used;
-			pkts[n].len = total;
+		if (rx_count(&t, k, total, drop)) {
+			pkts[t.n].data = q->reasm + reasm_used;
+			pkts[t.n].len = total;
 			reasm_used += total;
-			bytes += total;
-			n++;
+			t.n++;
 		}
-		used = (uint16_t)(used + k);
 	}
-out_done:
-	rx_end(q, used, n, bytes, bad, too_long);
-	*n_rx = n;
+	rx_end(q, &t);
+	*n_rx = t.n;
 	return MEMIF_OK;
-
-out_fault:
-	return rx_fail(q);
 }
 
 /*
@@ -226,83 +296,43 @@ int memif_rx_burst_sg(struct memif *m, uint8_t qid, struct memif_pkt_sg *pkts,
 		      uint16_t max_segs, uint16_t *n_rx)
 {
 	struct memif__queue *q;
-	uint16_t avail, n = 0, used = 0, s = 0;
-	uint64_t bytes = 0, bad = 0, too_long = 0;
+	struct rx_tally t = { 0 };
+	uint16_t avail, s = 0;
 	int ret;
 
 	if (!n_rx || (max_pkts && (!pkts || !segs || !max_segs)))
 		return MEMIF_ERR_INVAL_ARG;
 	*n_rx = 0;
-	if (!m)
-		return MEMIF_ERR_NOCONN;
-	ret = memif__q_enter(m, qid, true, &q);
+	ret = rx_open(m, qid, max_pkts, &q, &avail);
 	if (ret)
 		return ret;
-	if (memif__unlikely(!rx_begin(q, max_pkts, &avail)))
-		goto out_fault;
-	while (n < max_pkts && used < avail) {
-		uint32_t total = 0;
-		uint16_t k = 0;
-		unsigned drop = 0;
-		bool next;
+	while (t.n < max_pkts && t.used < avail) {
+		struct rx_sink to = { .segs = &segs[s],
+				      .room = (uint32_t)(max_segs - s),
+				      .max_segs = max_segs };
+		enum rx_walk w;
+		uint32_t total;
+		uint16_t k;
+		unsigned drop;
 
-		do {
-			uint16_t slot = (uint16_t)(q->cursor + used + k) &
-					q->mask;
-			struct memif_desc d = q->ring->desc[slot]; /* snapshot */
-
-			next = d.flags & MEMIF_DESC_FLAG_NEXT;
-			if (drop) {
-				k++;
-				continue;
-			}
-			if (memif__desc_check(&d, q->regions, q->n_regions,
-					      q->max_frag)) {
-				drop = DROP_BAD;
-			} else if (total + d.length > q->reasm_cap ||
-				   k >= max_segs) {
-				drop = DROP_TOO_LONG;
-			} else if (s + k >= max_segs) {
-				/* It fits a call of its own: leave it. */
-				goto out_done;
-			} else {
-				segs[s + k].data =
-					q->regions[d.region].base + d.offset;
-				segs[s + k].len = d.length;
-				total += d.length;
-			}
-			k++;
-		} while (next && used + k < avail);
-		if (next) {
-			/* Incomplete chain: wait for the rest, unless it
-			 * already fills the ring (it never can complete). */
-			if (avail == q->size && used == 0)
-				goto out_fault;
+		w = rx_walk(q, t.used, avail, &to, &k, &total, &drop);
+		if (w == RX_WALK_FAULT)
+			return rx_fail(q);
+		if (w != RX_WALK_DONE)
 			break;
-		}
-		if (drop == DROP_BAD) {
-			bad++;
-		} else if (drop == DROP_TOO_LONG) {
-			too_long++;
-		} else {
+		if (rx_count(&t, k, total, drop)) {
 			/* The application reads its headers next. */
 			__builtin_prefetch(segs[s].data, 0);
-			pkts[n].segs = &segs[s];
-			pkts[n].n_segs = k;
-			pkts[n].len = total;
+			pkts[t.n].segs = &segs[s];
+			pkts[t.n].n_segs = k;
+			pkts[t.n].len = total;
 			s = (uint16_t)(s + k);
-			bytes += total;
-			n++;
+			t.n++;
 		}
-		used = (uint16_t)(used + k);
 	}
-out_done:
-	rx_end(q, used, n, bytes, bad, too_long);
-	*n_rx = n;
+	rx_end(q, &t);
+	*n_rx = t.n;
 	return MEMIF_OK;
-
-out_fault:
-	return rx_fail(q);
 }
 
 int memif_rx_release(struct memif *m, uint8_t qid)
