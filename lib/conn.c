@@ -252,26 +252,51 @@ static const char *refusal_text(const struct memif__conn *cn,
 }
 
 /* Refuse the peer: DISCONNECT with a reason, then tear down. */
+/* The level of a refusal's log line and, when it repeats the previous one
+ * of @r, its count in @again (memif__log_repeat). */
+static enum memif_log_level repeated(struct memif__repeat *r,
+				     enum memif_log_level lvl, const char *why,
+				     const char *peer, char again[32])
+{
+	char key[MEMIF_REASON_MAX + MEMIF_NAME_MAX + 2];
+
+	snprintf(key, sizeof(key), "%s\n%s", why, peer);
+	lvl = memif__log_repeat(r, lvl, key);
+	again[0] = 0;
+	if (r->n > 1)
+		snprintf(again, 32, " (%u times in a row)", r->n);
+	return lvl;
+}
+
 static void reject(struct memif__ctx *c, struct memif__conn *cn,
 		   enum memif_fault f)
 {
 	const char *why = refusal_text(cn, f);
 	int code = memif__err_from_fault(f);
+	struct memif__repeat none = { 0 };
+	struct memif__repeat *rep = cn->m	 ? &cn->m->refused :
+				    cn->sock ? &cn->sock->refused :
+					       &none;
+	const char *peer = cn->is_master ? cn->peer_name :
+			   cn->m	 ? cn->m->remote_instance_name :
+					   "";
 	struct memif_msg msg;
+	char again[32];
+	enum memif_log_level lvl =
+		repeated(rep, MEMIF_LOG_WARN, why, peer, again);
 
 	if (!cn->is_master)
-		memif__log(MEMIF_LOG_WARN, cn->m, -1, code,
-			   "refusing master \"%s\": %s",
-			   cn->m ? cn->m->remote_instance_name : "", why);
+		memif__log(lvl, cn->m, -1, code, "refusing master \"%s\": %s%s",
+			   peer, why, again);
 	else if (cn->peer_name[0] || cn->mctx.phase != MEMIF_PHASE_M_WAIT_INIT)
-		memif__log(MEMIF_LOG_WARN, cn->m, -1, code,
-			   "%s: refusing slave \"%s\" (interface id %u): %s",
-			   cn->sock ? cn->sock->name : "", cn->peer_name,
-			   cn->init_id, why);
+		memif__log(lvl, cn->m, -1, code,
+			   "%s: refusing slave \"%s\" (interface id %u): %s%s",
+			   cn->sock ? cn->sock->name : "", peer, cn->init_id,
+			   why, again);
 	else
-		memif__log(MEMIF_LOG_WARN, NULL, -1, code,
-			   "%s: refusing a slave before its INIT: %s",
-			   cn->sock ? cn->sock->name : "", why);
+		memif__log(lvl, NULL, -1, code,
+			   "%s: refusing a slave before its INIT: %s%s",
+			   cn->sock ? cn->sock->name : "", why, again);
 	if (cn->m) {
 		if (cn->is_master)
 			note_refusal(cn->m, why, cn->peer_name);
@@ -288,13 +313,19 @@ static void reject(struct memif__ctx *c, struct memif__conn *cn,
  * interface id or too many rings): say so once per attempt. */
 static void log_silent_close(const struct memif__conn *cn, int err)
 {
+	const char *why = err ? strerror(-err) : "";
+	enum memif_log_level lvl;
+	char again[32];
+
 	if (!cn->m || cn->m->state != MEMIF__CONNECTING)
 		return;
-	memif__log(
-		MEMIF_LOG_WARN, cn->m, -1, MEMIF_ERR_DISCONNECTED,
-		"peer closed the connection during the handshake without "
-		"giving a reason (unknown interface id? too many rings?)%s%s",
-		err ? ": " : "", err ? strerror(-err) : "");
+	lvl = repeated(&cn->m->refused, MEMIF_LOG_WARN, "(closed)", why,
+		       again);
+	memif__log(lvl, cn->m, -1, MEMIF_ERR_DISCONNECTED,
+		   "peer closed the connection during the handshake without "
+		   "giving a reason (unknown interface id? too many "
+		   "rings?)%s%s%s",
+		   err ? ": " : "", why, again);
 }
 
 static void send_or_kill(struct memif__ctx *c, struct memif__conn *cn,
@@ -496,6 +527,7 @@ static void drop_spent_fds(struct memif *m)
 static void link_up(struct memif *m, struct memif__conn *cn)
 {
 	drop_spent_fds(m);
+	m->refused.n = 0;
 	m->state = MEMIF__CONNECTED;
 	m->connects++;
 	memif__cb_due(memif__ctx, m);
@@ -693,6 +725,8 @@ static void peer_disconnect(struct memif__ctx *c, struct memif__conn *cn,
 			    const struct memif_msg_disconnect *d)
 {
 	char reason[MEMIF_REASON_MAX];
+	enum memif_log_level lvl;
+	char again[32];
 	int code;
 
 	memif__msg_strcpy(reason, sizeof(reason), d->string, sizeof(d->string));
@@ -703,10 +737,12 @@ static void peer_disconnect(struct memif__ctx *c, struct memif__conn *cn,
 	}
 	memcpy(cn->m->remote_reason, reason, sizeof(reason));
 	code = memif__err_from_reason(reason);
-	memif__log(code == MEMIF_ERR_DISCONNECT ? MEMIF_LOG_INFO :
-						  MEMIF_LOG_WARN,
-		   cn->m, -1, code, "%s refused us: %s",
-		   cn->is_master ? "slave" : "master", reason);
+	lvl = repeated(&cn->m->refused,
+		       code == MEMIF_ERR_DISCONNECT ? MEMIF_LOG_INFO :
+						      MEMIF_LOG_WARN,
+		       reason, "(us)", again);
+	memif__log(lvl, cn->m, -1, code, "%s refused us: %s%s",
+		   cn->is_master ? "slave" : "master", reason, again);
 	memif__disconnect(c, cn->m, MEMIF_FAULT_NONE, code, false);
 }
 

@@ -65,6 +65,14 @@ struct memif__obj {
 	uint16_t gen;
 };
 
+/* The same refusal again and again (a peer retrying every 100 ms with the
+ * same bad setting): logged at its level the 1st, 10th, 100th, ... time in
+ * a row, at DEBUG in between. */
+struct memif__repeat {
+	uint32_t hash; /* of the last line's key */
+	uint32_t n; /* times in a row */
+};
+
 struct memif__socket {
 	char name[MEMIF_SOCKET_PATH_MAX]; /* as configured ("@x" or a path) */
 	struct sockaddr_un addr;
@@ -75,6 +83,7 @@ struct memif__socket {
 	int refs; /* master interfaces using it */
 	int n_pending; /* connections not yet bound by INIT ... */
 	struct memif__conn *pending; /* ... listed, newest first */
+	struct memif__repeat refused; /* slaves refused before binding one */
 	bool accept_more; /* backlog not drained on the last pass */
 	uint64_t accept_at_ns; /* ... and when an idle one may go (0: when
 				  the talking ones have been read) */
@@ -225,6 +234,7 @@ struct memif {
 	char remote_instance_name[MEMIF_NAME_MAX];
 	char remote_reason[MEMIF_REASON_MAX];
 	char local_reason[MEMIF_REASON_MAX];
+	struct memif__repeat refused; /* refusals either way since link-up */
 	char refusal_reason[MEMIF_REASON_MAX]; /* master: last peer refused */
 	char refusal_peer[MEMIF_NAME_MAX];
 	uint32_t peer_buffer_size; /* master: the slave's buffer size */
@@ -330,6 +340,10 @@ static inline uint16_t memif__rx_mode_ring_flags(enum memif_rx_mode mode)
 }
 
 /* ---- log.c ---- */
+/* memif__repeat's level for a line whose identity is @key. */
+enum memif_log_level memif__log_repeat(struct memif__repeat *r,
+				       enum memif_log_level lvl,
+				       const char *key);
 int memif__log_level_parse(const char *s);
 void memif__log(enum memif_log_level lvl, const struct memif *m, int qid,
 		int err, const char *fmt, ...)

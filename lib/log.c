@@ -108,6 +108,22 @@ static int effective_level(void)
 	return lvl;
 }
 
+enum memif_log_level memif__log_repeat(struct memif__repeat *r,
+				       enum memif_log_level lvl,
+				       const char *key)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	uint32_t n;
+
+	for (; *key; key++)
+		h = (h ^ (uint8_t)*key) * 16777619u;
+	r->n = h == r->hash && r->n ? r->n + 1 : 1;
+	r->hash = h;
+	for (n = r->n; n % 10 == 0; n /= 10)
+		;
+	return n == 1 ? lvl : MEMIF_LOG_DEBUG;
+}
+
 void memif__log(enum memif_log_level lvl, const struct memif *m, int qid,
 		int err, const char *fmt, ...)
 {
