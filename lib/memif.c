@@ -393,6 +393,33 @@ static void iface_free(struct memif *m)
 	free(m);
 }
 
+/* A master joins its socket (shared by every master on that path, made on
+ * first use); a slave notes where its master listens.  -errno. */
+static int iface_attach(struct memif__ctx *c, struct memif *m,
+			const struct memif_config *cfg)
+{
+	bool abstract;
+	int ret;
+
+	if (!m->is_master)
+		return memif__socket_addr(m->sock_name, &m->peer_addr,
+					  &m->peer_addrlen, &abstract);
+	ret = memif__socket_get(c, m, cfg);
+	if (ret == -EEXIST) {
+		config_error(cfg, MEMIF_ERR_INVAL_ARG,
+			     "interface id %u already exists on %s", m->id,
+			     m->sock_name);
+		return -EINVAL;
+	}
+	if (ret < 0)
+		config_error(cfg, memif__err_from_errno(ret), "socket %s: %s%s",
+			     m->sock_name, strerror(-ret),
+			     ret == -EADDRINUSE ?
+				     " (another master listens there)" :
+				     "");
+	return ret;
+}
+
 int memif_create_interface(const struct memif_config *cfg,
 			   const struct memif_callbacks *cb, struct memif **out)
 {
@@ -433,27 +460,7 @@ int memif_create_interface(const struct memif_config *cfg,
 		ret = -ENOMEM;
 		goto out_unlock;
 	}
-	if (m->is_master) {
-		ret = memif__socket_get(c, m, cfg);
-		if (ret == -EEXIST) {
-			config_error(cfg, MEMIF_ERR_INVAL_ARG,
-				     "interface id %u already exists on %s",
-				     m->id, m->sock_name);
-			ret = -EINVAL;
-		} else if (ret < 0) {
-			config_error(cfg, memif__err_from_errno(ret),
-				     "socket %s: %s%s", m->sock_name,
-				     strerror(-ret),
-				     ret == -EADDRINUSE ?
-					     " (another master listens there)" :
-					     "");
-		}
-	} else {
-		bool abstract;
-
-		ret = memif__socket_addr(m->sock_name, &m->peer_addr,
-					 &m->peer_addrlen, &abstract);
-	}
+	ret = iface_attach(c, m, cfg);
 	if (ret < 0) {
 		memif__obj_del(c, m->slot);
 		goto out_unlock;

@@ -265,6 +265,56 @@ static inline enum tx_fit tx_find(struct memif__queue *q, uint16_t start,
 	return TX_FITS;
 }
 
+/*
+ * Packets that fit one slot go in passes of up to TX_BATCH, as the in-place
+ * path does: find every slot, then copy, then describe.  Interleaving the
+ * three per packet made each descriptor store queue behind the copy's
+ * stores to a line still on its way from the peer.  Returns how many of
+ * @pkts went (*@used slots and *@bytes grow with them); it stops at the
+ * first packet that does not simply fit the next slot, and the general
+ * path decides what stopped it.
+ */
+static inline uint16_t tx_passes(struct memif__queue *q,
+				 const struct memif_tx_pkt *pkts,
+				 uint16_t n_pkts, uint16_t space,
+				 uint16_t *used, uint64_t *bytes)
+{
+	uint16_t sent = 0;
+
+	while (sent < n_pkts) {
+		uint8_t *dst[TX_BATCH];
+		uint16_t i, nb = 0, lim = n_pkts - sent;
+
+		if (lim > TX_BATCH)
+			lim = TX_BATCH;
+		if (lim > space - *used)
+			lim = (uint16_t)(space - *used);
+		for (; nb < lim; nb++) {
+			uint32_t cap, len = pkts[sent + nb].len;
+
+			dst[nb] = tx_slot(
+				q, (uint16_t)(q->cursor + *used + nb) & q->mask,
+				&cap);
+			if (memif__unlikely(!dst[nb] || len == 0 || len > cap ||
+					    len > q->max_packet))
+				break;
+		}
+		for (i = 0; i < nb; i++)
+			memmove(dst[i], pkts[sent + i].data,
+				pkts[sent + i].len);
+		for (i = 0; i < nb; i++) {
+			tx_desc(q, (uint16_t)(q->cursor + *used + i) & q->mask,
+				pkts[sent + i].len, 0);
+			*bytes += pkts[sent + i].len;
+		}
+		*used = (uint16_t)(*used + nb);
+		sent = (uint16_t)(sent + nb);
+		if (nb < lim || lim < TX_BATCH)
+			break;
+	}
+	return sent;
+}
+
 int memif_tx_burst(struct memif *m, uint8_t qid,
 		   const struct memif_tx_pkt *pkts, uint16_t n_pkts,
 		   uint16_t *n_sent)
@@ -277,43 +327,7 @@ int memif_tx_burst(struct memif *m, uint8_t qid,
 	ret = tx_begin(m, qid, pkts, n_pkts, n_sent, &q, &space);
 	if (ret || !q)
 		return ret;
-	/*
-	 * Packets that fit one slot go in passes of up to TX_BATCH, as the
-	 * in-place path does: find every slot, then copy, then describe.
-	 * Interleaving the three per packet made each descriptor store queue
-	 * behind the copy's stores to a line still on its way from the peer.
-	 */
-	while (sent < n_pkts) {
-		uint8_t *dst[TX_BATCH];
-		uint16_t i, nb = 0, lim = n_pkts - sent;
-
-		if (lim > TX_BATCH)
-			lim = TX_BATCH;
-		if (lim > space - used)
-			lim = (uint16_t)(space - used);
-		for (; nb < lim; nb++) {
-			uint32_t cap, len = pkts[sent + nb].len;
-
-			dst[nb] = tx_slot(
-				q, (uint16_t)(q->cursor + used + nb) & q->mask,
-				&cap);
-			if (memif__unlikely(!dst[nb] || len == 0 || len > cap ||
-					    len > q->max_packet))
-				break;
-		}
-		for (i = 0; i < nb; i++)
-			memmove(dst[i], pkts[sent + i].data,
-				pkts[sent + i].len);
-		for (i = 0; i < nb; i++) {
-			tx_desc(q, (uint16_t)(q->cursor + used + i) & q->mask,
-				pkts[sent + i].len, 0);
-			bytes += pkts[sent + i].len;
-		}
-		used = (uint16_t)(used + nb);
-		sent = (uint16_t)(sent + nb);
-		if (nb < lim || lim < TX_BATCH)
-			break; /* the general path decides what stopped us */
-	}
+	sent = tx_passes(q, pkts, n_pkts, space, &used, &bytes);
 	for (; sent < n_pkts; sent++) {
 		const uint8_t *src = pkts[sent].data;
 		uint32_t len = pkts[sent].len, k;
