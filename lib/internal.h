@@ -434,6 +434,9 @@ int memif__eventfd_check(int fd);
 bool memif__fd_is_eventfd(int fd);
 bool memif__fd_is_memory(int fd);
 
+/* ---- memif.c ---- */
+int memif__api_lock(const struct memif *m, bool arg_ok);
+
 /* ---- queue.c (the bursts: tx.c, rx.c over queue.h) ---- */
 int memif__queues_setup(struct memif *m);
 void memif__queues_quiesce(struct memif *m);

@@ -27,15 +27,11 @@ void memif__push_error(struct memif *m, int code)
 int memif_set_rx_mode(struct memif *m, uint8_t qid, enum memif_rx_mode mode)
 {
 	struct memif__ctx *c = memif__ctx;
-	int ret = MEMIF_OK;
+	int ret;
 
-	if (!m)
-		return MEMIF_ERR_NOCONN;
-	if (!memif__rx_mode_valid(mode))
-		return MEMIF_ERR_INVAL_ARG;
-	if (!c)
-		return MEMIF_ERR_NOT_INIT;
-	pthread_mutex_lock(&c->lock);
+	ret = memif__api_lock(m, memif__rx_mode_valid(mode));
+	if (ret)
+		return ret;
 	if (m->state != MEMIF__CONNECTED)
 		ret = MEMIF_ERR_DISCONNECTED;
 	else if (qid >= m->n_rxq)
@@ -66,13 +62,9 @@ int memif_get_interrupt_fd(struct memif *m, int *fd)
 	struct memif__ctx *c = memif__ctx;
 	int ret;
 
-	if (!m)
-		return MEMIF_ERR_NOCONN;
-	if (!fd)
-		return MEMIF_ERR_INVAL_ARG;
-	if (!c)
-		return MEMIF_ERR_NOT_INIT;
-	pthread_mutex_lock(&c->lock);
+	ret = memif__api_lock(m, fd != NULL);
+	if (ret)
+		return ret;
 	ret = lazy_eventfd(&m->intr_fd);
 	if (ret == MEMIF_OK && !m->dispatch) {
 		m->dispatch = true;
@@ -128,13 +120,9 @@ int memif_get_interrupt_error_fd(struct memif *m, int *fd)
 	bool fresh;
 	int ret;
 
-	if (!m)
-		return MEMIF_ERR_NOCONN;
-	if (!fd)
-		return MEMIF_ERR_INVAL_ARG;
-	if (!c)
-		return MEMIF_ERR_NOT_INIT;
-	pthread_mutex_lock(&c->lock);
+	ret = memif__api_lock(m, fd != NULL);
+	if (ret)
+		return ret;
 	fresh = m->err_fd < 0;
 	ret = lazy_eventfd(&m->err_fd);
 	/* Errors queued before the fd existed make it readable at once. */
@@ -148,15 +136,12 @@ int memif_get_interrupt_error_fd(struct memif *m, int *fd)
 int memif_read_interrupt_error(struct memif *m, int *err_code)
 {
 	struct memif__ctx *c = memif__ctx;
-	int ret = MEMIF_ERR_AGAIN;
+	int ret;
 
-	if (!m)
-		return MEMIF_ERR_NOCONN;
-	if (!err_code)
-		return MEMIF_ERR_INVAL_ARG;
-	if (!c)
-		return MEMIF_ERR_NOT_INIT;
-	pthread_mutex_lock(&c->lock);
+	ret = memif__api_lock(m, err_code != NULL);
+	if (ret)
+		return ret;
+	ret = MEMIF_ERR_AGAIN;
 	if (m->errq_len) {
 		*err_code = m->errq[m->errq_head];
 		m->errq_head = (m->errq_head + 1) % MEMIF__ERRQ_LEN;
@@ -172,15 +157,11 @@ int memif_read_interrupt_error(struct memif *m, int *err_code)
 int memif_get_queue_interrupt_fd(struct memif *m, uint8_t qid, int *fd)
 {
 	struct memif__ctx *c = memif__ctx;
-	int ret = MEMIF_OK;
+	int ret;
 
-	if (!m)
-		return MEMIF_ERR_NOCONN;
-	if (!fd)
-		return MEMIF_ERR_INVAL_ARG;
-	if (!c)
-		return MEMIF_ERR_NOT_INIT;
-	pthread_mutex_lock(&c->lock);
+	ret = memif__api_lock(m, fd != NULL);
+	if (ret)
+		return ret;
 	/* Valid from before on_connect until on_disconnect has returned. */
 	if (m->state != MEMIF__CONNECTED && !m->release_pending)
 		ret = MEMIF_ERR_DISCONNECTED;

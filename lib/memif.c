@@ -506,6 +506,21 @@ void memif__close_locked(struct memif__ctx *c, struct memif *m)
 	iface_free(m);
 }
 
+/* A public call's way in on @m: the checks each makes, in the order of the
+ * error table (no interface, a bad argument, no memif_init), then the lock,
+ * held when MEMIF_OK is returned. */
+int memif__api_lock(const struct memif *m, bool arg_ok)
+{
+	if (!m)
+		return MEMIF_ERR_NOCONN;
+	if (!arg_ok)
+		return MEMIF_ERR_INVAL_ARG;
+	if (!memif__ctx)
+		return MEMIF_ERR_NOT_INIT;
+	pthread_mutex_lock(&memif__ctx->lock);
+	return MEMIF_OK;
+}
+
 int memif_close(struct memif *m)
 {
 	struct memif__ctx *c = memif__ctx;
@@ -558,15 +573,12 @@ int memif_get_details(struct memif *m, struct memif_details *out)
 {
 	struct memif__ctx *c = memif__ctx;
 	unsigned i;
+	int ret;
 
-	if (!m)
-		return MEMIF_ERR_NOCONN;
-	if (!out)
-		return MEMIF_ERR_INVAL_ARG;
-	if (!c)
-		return MEMIF_ERR_NOT_INIT;
+	ret = memif__api_lock(m, out != NULL);
+	if (ret)
+		return ret;
 	memset(out, 0, sizeof(*out));
-	pthread_mutex_lock(&c->lock);
 	memcpy(out->if_name, m->if_name, sizeof(out->if_name));
 	memcpy(out->instance_name, m->instance_name,
 	       sizeof(out->instance_name));

@@ -157,9 +157,8 @@ def self_test(header, sources):
     """The check fails on a planted omission, both ways."""
     doc_cut = header.replace("(@out\n * NULL), MEMIF_ERR_NOT_INIT.", "(@out\n * NULL).", 1)
     assert doc_cut != header, "self-test: memif_get_details' Return: changed"
-    planted = [s.replace("\tif (!out)\n\t\treturn MEMIF_ERR_INVAL_ARG;\n\tif (!c)",
-                         "\tif (!out)\n\t\treturn MEMIF_ERR_INVAL_ARG;\n"
-                         "\tif (m->err_fd < 0)\n\t\treturn MEMIF_ERR_BAD_FD;\n\tif (!c)", 1)
+    lock = "\tret = memif__api_lock(m, out != NULL);\n\tif (ret)\n\t\treturn ret;\n"
+    planted = [s.replace(lock, lock + "\tif (m->err_fd < 0)\n\t\treturn MEMIF_ERR_BAD_FD;\n", 1)
                for s in sources]
     assert planted != sources, "self-test: memif_get_details' body changed"
     ok = True
