@@ -315,12 +315,59 @@ static inline uint16_t tx_passes(struct memif__queue *q,
 	return sent;
 }
 
+/* One packet of @len bytes, given as @n_segs pieces, copied in from the
+ * burst's next slot on (*@used slots filled so far of @space), chained
+ * when it needs several slots.  TX_FITS when it went. */
+static inline enum tx_fit tx_one(struct memif__queue *q,
+				 const struct memif_seg *segs, uint16_t n_segs,
+				 uint32_t len, uint16_t space, uint16_t *used)
+{
+	uint16_t start = (uint16_t)(q->cursor + *used);
+	uint8_t *dst = NULL;
+	enum tx_fit fit;
+	uint32_t k;
+
+	fit = tx_find(q, start, (uint16_t)(space - *used), len, &k, &dst);
+	if (fit != TX_FITS)
+		return fit;
+	if (memif__likely(k == 1 && n_segs == 1)) {
+		memmove(dst, segs[0].data, len);
+		tx_desc(q, start & q->mask, len, 0);
+	} else if (memif__unlikely(!tx_chain(q, start, k, segs, n_segs,
+					     len))) {
+		return TX_BAD;
+	}
+	*used = (uint16_t)(*used + k);
+	return TX_FITS;
+}
+
+/* A copying burst's end: @sent packets in @used slots published, and why
+ * it stopped early counted (@fit: TX_FITS when it did not stop for the
+ * ring). */
+static int tx_end(struct memif__queue *q, enum tx_fit fit, int ret,
+		  uint16_t used, uint16_t sent, uint64_t bytes,
+		  uint16_t *n_sent)
+{
+	if (fit == TX_FULL) {
+		memif__stat_add(&q->st.ring_full, 1);
+	} else if (memif__unlikely(fit == TX_BAD)) {
+		memif__stat_add(&q->st.drops_bad_desc, 1);
+		memif__q_fault(q);
+		ret = MEMIF_ERR_DISCONNECTED;
+	}
+	tx_finish(q, used, sent, bytes);
+	*n_sent = sent;
+	memif__q_leave(q);
+	return ret;
+}
+
 int memif_tx_burst(struct memif *m, uint8_t qid,
 		   const struct memif_tx_pkt *pkts, uint16_t n_pkts,
 		   uint16_t *n_sent)
 {
 	struct memif__queue *q;
-	uint16_t space, sent = 0, used = 0;
+	uint16_t space, sent, used = 0;
+	enum tx_fit fit = TX_FITS;
 	uint64_t bytes = 0;
 	int ret;
 
@@ -329,47 +376,18 @@ int memif_tx_burst(struct memif *m, uint8_t qid,
 		return ret;
 	sent = tx_passes(q, pkts, n_pkts, space, &used, &bytes);
 	for (; sent < n_pkts; sent++) {
-		const uint8_t *src = pkts[sent].data;
-		uint32_t len = pkts[sent].len, k;
-		uint16_t start = (uint16_t)(q->cursor + used);
-		uint8_t *dst = NULL;
-		enum tx_fit fit;
+		struct memif_seg whole = { pkts[sent].data, pkts[sent].len };
 
-		if (memif__unlikely(!tx_len_ok(q, len))) {
+		if (memif__unlikely(!tx_len_ok(q, whole.len))) {
 			ret = MEMIF_ERR_PKT_LEN;
 			break;
 		}
-		fit = tx_find(q, start, (uint16_t)(space - used), len, &k, &dst);
-		if (fit == TX_FULL)
-			goto out_full;
-		if (memif__unlikely(fit == TX_BAD))
-			goto out_bad;
-		if (memif__likely(k == 1)) {
-			memmove(dst, src, len);
-			tx_desc(q, start & q->mask, len, 0);
-		} else {
-			struct memif_seg whole = { src, len };
-
-			if (memif__unlikely(!tx_chain(q, start, k, &whole, 1,
-						      len)))
-				goto out_bad;
-		}
-		used = (uint16_t)(used + k);
-		bytes += len;
+		fit = tx_one(q, &whole, 1, whole.len, space, &used);
+		if (fit != TX_FITS)
+			break;
+		bytes += whole.len;
 	}
-	goto out_publish;
-out_bad:
-	memif__stat_add(&q->st.drops_bad_desc, 1);
-	memif__q_fault(q);
-	ret = MEMIF_ERR_DISCONNECTED;
-	goto out_publish;
-out_full:
-	memif__stat_add(&q->st.ring_full, 1);
-out_publish:
-	tx_finish(q, used, sent, bytes);
-	*n_sent = sent;
-	memif__q_leave(q);
-	return ret;
+	return tx_end(q, fit, ret, used, sent, bytes, n_sent);
 }
 
 /* The bytes of @p, or 0 when its pieces do not add up (NULL data with a
@@ -394,46 +412,28 @@ int memif_tx_burst_sg(struct memif *m, uint8_t qid,
 		      uint16_t *n_sent)
 {
 	struct memif__queue *q;
-	uint16_t space, sent = 0, used = 0;
+	uint16_t space, sent, used = 0;
+	enum tx_fit fit = TX_FITS;
 	uint64_t bytes = 0;
 	int ret;
 
 	ret = tx_begin(m, qid, pkts, n_pkts, n_sent, &q, &space);
 	if (ret || !q)
 		return ret;
-	for (; sent < n_pkts; sent++) {
-		uint32_t len = sg_total(&pkts[sent]), k;
-		uint16_t start = (uint16_t)(q->cursor + used);
-		uint8_t *dst;
-		enum tx_fit fit;
+	for (sent = 0; sent < n_pkts; sent++) {
+		uint32_t len = sg_total(&pkts[sent]);
 
 		if (memif__unlikely(!tx_len_ok(q, len))) {
 			ret = MEMIF_ERR_PKT_LEN;
 			break;
 		}
-		fit = tx_find(q, start, (uint16_t)(space - used), len, &k, &dst);
-		if (fit == TX_FULL) {
-			memif__stat_add(&q->st.ring_full, 1);
-			goto out_publish;
-		}
-		if (memif__unlikely(fit == TX_BAD))
-			goto out_bad;
-		if (memif__unlikely(!tx_chain(q, start, k, pkts[sent].segs,
-					      pkts[sent].n_segs, len)))
-			goto out_bad;
-		used = (uint16_t)(used + k);
+		fit = tx_one(q, pkts[sent].segs, pkts[sent].n_segs, len, space,
+			     &used);
+		if (fit != TX_FITS)
+			break;
 		bytes += len;
 	}
-	goto out_publish;
-out_bad:
-	memif__stat_add(&q->st.drops_bad_desc, 1);
-	memif__q_fault(q);
-	ret = MEMIF_ERR_DISCONNECTED;
-out_publish:
-	tx_finish(q, used, sent, bytes);
-	*n_sent = sent;
-	memif__q_leave(q);
-	return ret;
+	return tx_end(q, fit, ret, used, sent, bytes, n_sent);
 }
 
 int memif_tx_alloc(struct memif *m, uint8_t qid, struct memif_tx_buf *bufs,
