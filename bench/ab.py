@@ -29,6 +29,17 @@ CASES = {
     "ping-interrupt": (["--interrupt", "echo"], ["--interrupt", "ping"],
                        "mean"),
 }
+# Large frames, polling: 1,500 B in one buffer, 9,000 B chained over
+# 2,048 B buffers; the receiver reads the headers, or every byte (full).
+for _size in (1500, 9000):
+    for _fill in ("headers", "full"):
+        _f = ["--size", str(_size), "--fill", _fill]
+        CASES["s2m-%d-%s" % (_size, _fill)] = (_f + ["rx"], _f + ["tx"],
+                                               "mpps")
+        CASES["m2s-%d-%s" % (_size, _fill)] = (_f + ["tx"], _f + ["rx"],
+                                               "mpps")
+DEFAULT_CASES = ["s2m-64-polling", "m2s-64-polling", "s2m-64-interrupt",
+                 "m2s-64-interrupt", "ping-interrupt"]
 
 
 def run_pair(exe, case, seconds, tag):
@@ -59,7 +70,8 @@ def main():
     ap.add_argument("--b", required=True, help="memif-perf of build B (new)")
     ap.add_argument("--pairs", type=int, default=5)
     ap.add_argument("--seconds", type=int, default=3)
-    ap.add_argument("--cases", default=",".join(CASES))
+    ap.add_argument("--cases", default=",".join(DEFAULT_CASES),
+                    help="comma-separated, of: " + ", ".join(CASES))
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     cases = args.cases.split(",")
