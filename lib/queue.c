@@ -21,6 +21,23 @@
 
 #include "queue.h"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
+bool memif__have_prefetchw;
+
+/* Once, when the library is loaded (queue.h, memif__prefetch_w). */
+static void __attribute__((constructor)) detect_prefetchw(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	unsigned a, b, c, d;
+
+	if (__get_cpuid(0x80000001, &a, &b, &c, &d))
+		memif__have_prefetchw = c & bit_PRFCHW;
+#endif
+}
+
 /* ---- setup and teardown (control path) ---------------------------------- */
 
 static void queue_init(struct memif *m, struct memif__queue *q,

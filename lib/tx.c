@@ -86,17 +86,15 @@ static inline void prefetch_tx_bufs(struct memif__queue *q, uint16_t first,
 		uint16_t slot = (uint16_t)(first + i) & q->mask;
 
 		if (!q->is_master) {
-			__builtin_prefetch(q->region0 + q->buf_base_off +
-						   (uint64_t)slot * q->buf_size,
-					   1);
+			memif__prefetch_w(q->region0 + q->buf_base_off +
+					  (uint64_t)slot * q->buf_size);
 		} else {
 			struct memif_desc d = q->ring->desc[slot];
 
 			if (d.region < q->n_regions &&
 			    d.offset < q->regions[d.region].size)
-				__builtin_prefetch(q->regions[d.region].base +
-							   d.offset,
-						   1);
+				memif__prefetch_w(q->regions[d.region].base +
+						  d.offset);
 		}
 	}
 }
