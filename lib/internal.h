@@ -185,6 +185,8 @@ struct memif__queue {
 	uint16_t peer_cached; /* tx slave: last tail seen */
 	uint16_t held; /* rx: slots lent to the caller as views */
 	uint16_t reserved; /* tx: slots reserved by memif_tx_alloc */
+	uint16_t space_end; /* tx: end of the free slots the last burst saw
+			    (the peer's index it loaded) */
 	uint8_t rx_mode; /* enum memif_rx_mode; written by memif_set_rx_mode
 			    under the lock, read relaxed by the data thread */
 	bool fault;

@@ -62,6 +62,7 @@ static void queue_init(struct memif *m, struct memif__queue *q,
 	q->released = 0;
 	q->held = 0;
 	q->reserved = 0;
+	q->space_end = 0;
 	q->fault = false;
 	memset(&q->st, 0, sizeof(q->st));
 	if (!m->is_master)

@@ -48,6 +48,7 @@ static inline bool tx_space(struct memif__queue *q, uint16_t *space)
 	if (n > q->size)
 		return false;
 	*space = n;
+	q->space_end = (uint16_t)(q->cursor + n);
 	return true;
 }
 
@@ -129,21 +130,37 @@ static inline void tx_publish(struct memif__queue *q)
 		memif__store_release(&q->ring->head, q->cursor); /* R1 */
 }
 
+#define TX_BATCH 32
+
 /* Publish @slots filled slots (one release store, at most one signal) and
  * count @pkts packets of @bytes. */
 static inline void tx_finish(struct memif__queue *q, uint16_t slots,
 			     uint16_t pkts, uint64_t bytes)
 {
 	if (slots) {
+		uint16_t ahead;
+
 		q->cursor = (uint16_t)(q->cursor + slots);
 		tx_publish(q);
+		/*
+		 * The next burst's lines, asked for with ownership now, while
+		 * the fence below drains this burst's stores: their transfers
+		 * from the peer's core overlap it and whatever the caller
+		 * does until the next burst, whose stores then find them
+		 * owned.  Only slots the peer's index already gave us (the
+		 * load at this burst's start): the peer is done with them.
+		 * Prefetched just before the stores, or without ownership,
+		 * they did not help (bench/ab.py, issue 16's note).
+		 */
+		ahead = (uint16_t)(q->space_end - q->cursor);
+		if (ahead <= q->size)
+			prefetch_tx(q, ahead < TX_BATCH ? ahead : TX_BATCH);
 		tx_kick(q);
 	}
 	memif__stat_add(&q->st.packets, pkts);
 	memif__stat_add(&q->st.bytes, bytes);
 }
 
-#define TX_BATCH 32
 
 /*
  * Copy a packet of @total bytes, given as @n_segs pieces, into the @k slots
