@@ -154,7 +154,7 @@ int memif__queues_setup(struct memif *m)
 			 * initialised with our buffers when the region was
 			 * made). */
 			q->released = q->size;
-			memif__store_release(&q->ring->head, q->size); /* R1 */
+			memif__store_release(&q->ring->head, q->size); /* R1: A1 in tx_space */
 		}
 		memif__queue_set_rx_mode(q, m->rx_mode);
 	}

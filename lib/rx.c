@@ -23,7 +23,8 @@ static inline void rx_give_back(struct memif__queue *q)
 		return;
 	if (q->is_master) {
 		q->released = q->cursor;
-		memif__store_release(&q->ring->tail, q->released); /* R2 */
+		/* R2: A2 in tx.c tx_space */
+		memif__store_release(&q->ring->tail, q->released);
 	} else {
 		/* Refill with our own buffers; never trust what the master
 		 * left in region/offset. */
@@ -38,7 +39,8 @@ static inline void rx_give_back(struct memif__queue *q)
 					       (uint64_t)slot * q->buf_size);
 		}
 		q->released = (uint16_t)(q->released + q->held);
-		memif__store_release(&q->ring->head, q->released); /* R1 */
+		/* R1: A1 in tx.c tx_space */
+		memif__store_release(&q->ring->head, q->released);
 	}
 	q->held = 0;
 }
@@ -50,11 +52,13 @@ static inline bool rx_avail(struct memif__queue *q, uint16_t *avail)
 	uint16_t prod, n, limit;
 
 	if (q->is_master) {
-		prod = memif__load_acquire(&q->ring->head); /* A1 */
+		/* A1: R1 in tx.c tx_publish */
+		prod = memif__load_acquire(&q->ring->head);
 		limit = (uint16_t)(q->size -
 				   (uint16_t)(q->cursor - q->released));
 	} else {
-		prod = memif__load_acquire(&q->ring->tail); /* A2 */
+		/* A2: R2 in tx.c tx_publish */
+		prod = memif__load_acquire(&q->ring->tail);
 		limit = (uint16_t)(q->released - q->cursor);
 	}
 	n = (uint16_t)(prod - q->cursor);

@@ -33,14 +33,16 @@ static inline bool tx_space(struct memif__queue *q, uint16_t *space)
 	uint16_t n;
 
 	if (q->is_master) {
-		/* M2S: [tail, head) are empty buffers the slave lent us. */
-		n = (uint16_t)(memif__load_acquire(&q->ring->head) - /* A1 */
+		/* M2S: [tail, head) are empty buffers the slave lent us.
+		 * A1: R1 in rx.c rx_give_back (and queue.c setup). */
+		n = (uint16_t)(memif__load_acquire(&q->ring->head) -
 			       q->cursor);
 	} else {
-		/* S2M: N - (head - tail) slots are free. */
+		/* S2M: N - (head - tail) slots are free.
+		 * A2: R2 in rx.c rx_give_back. */
 		uint16_t used = (uint16_t)(q->cursor -
-					   memif__load_acquire(
-						   &q->ring->tail)); /* A2 */
+					   memif__load_acquire(&q->ring->tail));
+
 		n = (uint16_t)(q->size - used);
 		if (used > q->size)
 			return false;
@@ -124,10 +126,10 @@ static inline void tx_desc(struct memif__queue *q, uint16_t slot, uint32_t len,
 
 static inline void tx_publish(struct memif__queue *q)
 {
-	if (q->is_master)
-		memif__store_release(&q->ring->tail, q->cursor); /* R2 */
-	else
-		memif__store_release(&q->ring->head, q->cursor); /* R1 */
+	if (q->is_master) /* R2: A2 in rx.c rx_avail */
+		memif__store_release(&q->ring->tail, q->cursor);
+	else /* R1: A1 in rx.c rx_avail */
+		memif__store_release(&q->ring->head, q->cursor);
 }
 
 #define TX_BATCH 32
