@@ -1166,7 +1166,8 @@ static int run_case(const struct opts *o, unsigned n, enum layout layout,
 	/* Memory and fds, everything connected. */
 	if (call(&ms, CMD_MEM, 0, 0, &res->mem[0]) < 0 ||
 	    call(&sl, CMD_MEM, 0, 0, &res->mem[1]) < 0) {
-		fail(res, &r, "memory");
+		fail(res, res->mem[0].status ? &res->mem[0] : &res->mem[1],
+		     "memory");
 		goto out;
 	}
 
