@@ -7,7 +7,8 @@
  * interfaces of one side), scale-traffic.c its side of a traffic run,
  * scale-driver.c the driver and the measurements of one case,
  * scale-phases.c the traffic measurement, scale-report.c the table and
- * the JSON, scale-util.c the clock, /proc and socket helpers.
+ * the JSON, scale-util.c the /proc, socket and statistics helpers
+ * (bench-common.h the clock).
  */
 #ifndef MEMIF_SCALE_H
 #define MEMIF_SCALE_H
@@ -20,6 +21,8 @@
 #include <sys/types.h>
 
 #include <memif/memif.h>
+
+#include "bench-common.h"
 
 #define LOG2_RING 8
 #define IFACES_PER_SOCKET 16 /* the "many sockets" layout */
@@ -154,7 +157,6 @@ extern const unsigned traffic_ifaces[3];
 
 /* ---- scale-util.c: clock, /proc, sockets, statistics -------------------- */
 
-uint64_t now_ns(void);
 uint64_t thread_cpu_ns(void);
 void sleep_ms(unsigned ms);
 int count_fds(void);

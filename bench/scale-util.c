@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * memif-scale's helpers: the clocks, what /proc says about this process
+ * memif-scale's helpers: the thread cpu clock, what /proc says about this process
  * and the machine, whole-message send and receive on the driver's socket
  * pairs, the fd limit, and quantiles.
  */
@@ -13,14 +13,6 @@
 #include <time.h>
 
 #include "memif-scale.h"
-
-uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 void sleep_ms(unsigned ms)
 {
