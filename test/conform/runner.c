@@ -309,6 +309,122 @@ static unsigned count_selected(const struct cf_check *const *tables,
 	return n;
 }
 
+/* Start the IUT (@cmd given) and wait until it is ready, or check that
+ * the one given by --pid runs.  Return: 0, or -1 (said why). */
+static int start_iut(struct cf_run *r, struct cf_iut *iut, const char *cmd,
+		     struct cf_role_run *rr)
+{
+	int ret;
+
+	if (!cmd) {
+		if (r->pid && !cf_iut_alive(r)) {
+			fprintf(stderr, "memif-conform: no process %d\n",
+				(int)r->pid);
+			return -1;
+		}
+		return 0;
+	}
+	ret = cf_iut_init(r, iut);
+	if (ret == 0)
+		ret = cf_iut_start(r);
+	if (ret < 0) {
+		char tail[1024] = "";
+
+		if (r->iut)
+			cf_iut_tail(r, tail, sizeof(tail), TAIL_LINES);
+		fprintf(stderr,
+			"memif-conform: the IUT did not start (%s)%s\n"
+			"%s\n",
+			ret == -ECHILD ? "it ended" : strerror(-ret),
+			tail[0] ? "; its output ends:" : "", tail);
+		cf_iut_cleanup(r);
+		return -1;
+	}
+	rr->command = cf_iut_subst(r, cmd);
+	wait_ready(r);
+	return 0;
+}
+
+/* Every selected check of @tables (and every summary check) in turn, a
+ * line each on @out, until the IUT is gone for good.  Return: 0, or -1
+ * out of memory. */
+static int run_checks(struct cf_run *r, const struct cf_check *const *tables,
+		      const char *only, struct cf_role_run *rr, FILE *out)
+{
+	unsigned ti;
+
+	rr->res = calloc(count_selected(tables, only) + 1, sizeof(*rr->res));
+	if (!rr->res)
+		return -1;
+	for (ti = 0; ti < 2 && !r->iut_gone; ti++) {
+		for (const struct cf_check *t = tables[ti]; t->id; t++) {
+			struct cf_result_line *x = &rr->res[rr->n];
+
+			if (!selected(only, t->id) && !(t->flags & CF_SUMMARY))
+				continue;
+			if (r->o->verbose)
+				fprintf(stderr, "... %s\n", t->id);
+			x->c = t;
+			x->res = run_one(r, t);
+			x->note = dup_or_die(r->note[0] ? r->note : " ");
+			if (r->iut && !(t->flags & CF_SUMMARY)) {
+				r->iut_gone = false;
+				watch_iut(r, rr, x);
+			}
+			rr->count[x->res]++;
+			print_line(out, x);
+			rr->n++;
+			if (r->iut_gone)
+				break;
+		}
+	}
+	return 0;
+}
+
+/* The IUT we started: its starts, and how it takes a SIGTERM at the end
+ * (a sanitizer build exits non-zero on a leak), into @rr. */
+static void stop_iut(struct cf_run *r, const struct cf_iut *iut,
+		     struct cf_role_run *rr)
+{
+	rr->starts = iut->starts;
+	rr->once = iut->once;
+	if (!cf_iut_reap(r)) {
+		cf_iut_stop(r);
+		cf_iut_how_ended(r, rr->final, sizeof(rr->final));
+		if (WIFSIGNALED(iut->status) &&
+		    WTERMSIG(iut->status) == SIGTERM)
+			snprintf(rr->final, sizeof(rr->final),
+				 "ended by SIGTERM");
+		else if (WIFEXITED(iut->status))
+			snprintf(rr->final, sizeof(rr->final),
+				 "exited with status %d on SIGTERM",
+				 WEXITSTATUS(iut->status));
+	}
+	cf_iut_cleanup(r);
+}
+
+static void print_summary(FILE *out, const struct cf_opts *o,
+			  const struct cf_role_run *rr)
+{
+	if (rr->gone)
+		fprintf(out, "the IUT process is gone: the remaining checks "
+			     "were not run\n");
+	fprintf(out,
+		"memif-conform: role %s (IUT %s): %u passed, %u failed, %u not "
+		"applicable",
+		o->we_master ? "master" : "slave",
+		o->we_master ? "slave" : "master", rr->count[CF_PASS],
+		rr->count[CF_FAIL], rr->count[CF_NA]);
+	if (rr->starts)
+		fprintf(out,
+			"; %u crashes, %u hangs, %u exits, %u leaks; "
+			"IUT started %u times",
+			rr->kinds[CF_INC_CRASH], rr->kinds[CF_INC_HANG],
+			rr->kinds[CF_INC_EXIT], rr->leaks, rr->starts);
+	fprintf(out, "\n");
+	fflush(out);
+}
+
 int cf_run_role(const struct cf_opts *o, const char *only,
 		struct cf_role_run *rr)
 {
@@ -322,8 +438,6 @@ int cf_run_role(const struct cf_opts *o, const char *only,
 	struct cf_iut iut = { 0 };
 	const char *cmd = o->we_master ? o->iut_slave : o->iut_master;
 	FILE *out = o->json ? stderr : stdout;
-	unsigned ti;
-	int ret;
 
 	memset(rr, 0, sizeof(*rr));
 	rr->we_master = o->we_master;
@@ -336,99 +450,23 @@ int cf_run_role(const struct cf_opts *o, const char *only,
 			return -1;
 		}
 	}
-	if (cmd) {
-		ret = cf_iut_init(&r, &iut);
-		if (ret == 0)
-			ret = cf_iut_start(&r);
-		if (ret < 0) {
-			char tail[1024] = "";
-
-			if (r.iut)
-				cf_iut_tail(&r, tail, sizeof(tail), TAIL_LINES);
-			fprintf(stderr,
-				"memif-conform: the IUT did not start (%s)%s\n"
-				"%s\n",
-				ret == -ECHILD ? "it ended" : strerror(-ret),
-				tail[0] ? "; its output ends:" : "", tail);
-			cf_iut_cleanup(&r);
-			goto fail;
-		}
-		rr->command = cf_iut_subst(&r, cmd);
-		wait_ready(&r);
-	} else if (r.pid && !cf_iut_alive(&r)) {
-		fprintf(stderr, "memif-conform: no process %d\n", (int)r.pid);
+	if (start_iut(&r, &iut, cmd, rr) < 0)
 		goto fail;
-	}
 	settle(&r, true);
 	if (o->verbose && r.pid)
 		fprintf(stderr, "IUT %d baseline: %d fds, %d memfd maps\n",
 			(int)r.pid, r.base_fds, r.base_maps);
 	tables[0] = o->we_master ? cf_master_checks : cf_slave_checks;
 	tables[1] = cf_common_checks;
-	rr->res = calloc(count_selected(tables, only) + 1, sizeof(*rr->res));
-	if (!rr->res)
+	if (run_checks(&r, tables, only, rr, out) < 0)
 		goto fail;
-	for (ti = 0; ti < 2 && !r.iut_gone; ti++) {
-		for (const struct cf_check *t = tables[ti]; t->id; t++) {
-			struct cf_result_line *x = &rr->res[rr->n];
-
-			if (!selected(only, t->id) && !(t->flags & CF_SUMMARY))
-				continue;
-			if (o->verbose)
-				fprintf(stderr, "... %s\n", t->id);
-			x->c = t;
-			x->res = run_one(&r, t);
-			x->note = dup_or_die(r.note[0] ? r.note : " ");
-			if (r.iut && !(t->flags & CF_SUMMARY)) {
-				r.iut_gone = false;
-				watch_iut(&r, rr, x);
-			}
-			rr->count[x->res]++;
-			print_line(out, x);
-			rr->n++;
-			if (r.iut_gone)
-				break;
-		}
-	}
 	rr->gone = r.iut_gone;
 	rr->leaks = r.st.fd_leaks;
 	memcpy(rr->iut_name, r.iut_name, sizeof(rr->iut_name));
 	rr->iut_version = r.iut_version;
-	if (r.iut) {
-		rr->starts = iut.starts;
-		rr->once = iut.once;
-		/* How it takes a SIGTERM at the end is worth a line too
-		 * (a sanitizer build exits non-zero on a leak). */
-		if (!cf_iut_reap(&r)) {
-			cf_iut_stop(&r);
-			cf_iut_how_ended(&r, rr->final, sizeof(rr->final));
-			if (WIFSIGNALED(iut.status) &&
-			    WTERMSIG(iut.status) == SIGTERM)
-				snprintf(rr->final, sizeof(rr->final),
-					 "ended by SIGTERM");
-			else if (WIFEXITED(iut.status))
-				snprintf(rr->final, sizeof(rr->final),
-					 "exited with status %d on SIGTERM",
-					 WEXITSTATUS(iut.status));
-		}
-		cf_iut_cleanup(&r);
-	}
-	if (r.iut_gone)
-		fprintf(out, "the IUT process is gone: the remaining checks "
-			     "were not run\n");
-	fprintf(out,
-		"memif-conform: role %s (IUT %s): %u passed, %u failed, %u not "
-		"applicable",
-		o->we_master ? "master" : "slave",
-		o->we_master ? "slave" : "master", rr->count[CF_PASS],
-		rr->count[CF_FAIL], rr->count[CF_NA]);
-	if (rr->starts)
-		fprintf(out, "; %u crashes, %u hangs, %u exits, %u leaks; "
-			     "IUT started %u times",
-			rr->kinds[CF_INC_CRASH], rr->kinds[CF_INC_HANG],
-			rr->kinds[CF_INC_EXIT], rr->leaks, rr->starts);
-	fprintf(out, "\n");
-	fflush(out);
+	if (r.iut)
+		stop_iut(&r, &iut, rr);
+	print_summary(out, o, rr);
 	if (r.pending >= 0)
 		close(r.pending);
 	if (r.lfd >= 0) {
@@ -497,7 +535,8 @@ static void json_role(FILE *f, const struct cf_opts *o,
 	json_str(f, rr->we_master ? "slave" : "master");
 	fprintf(f, ", \"socket\": ");
 	json_str(f, o->socket);
-	fprintf(f, ", \"id\": %u, \"echo\": %s, \"pid\": %d, \"iut_gone\": %s,\n",
+	fprintf(f,
+		", \"id\": %u, \"echo\": %s, \"pid\": %d, \"iut_gone\": %s,\n",
 		o->id, o->echo ? "true" : "false", (int)o->pid,
 		rr->gone ? "true" : "false");
 	fprintf(f, "%s\"iut\": {\"name\": ", ind);
@@ -605,7 +644,8 @@ static void md_role(FILE *f, const struct cf_role_run *rr)
 			rr->we_master ? "INIT" : "HELLO", rr->iut_version >> 8,
 			rr->iut_version & 0xff);
 	} else {
-		fprintf(f, "(it sent no %s)\n", rr->we_master ? "INIT" : "HELLO");
+		fprintf(f, "(it sent no %s)\n",
+			rr->we_master ? "INIT" : "HELLO");
 	}
 	if (rr->command) {
 		fprintf(f, "- Started by memif-conform as: `");
@@ -614,8 +654,8 @@ static void md_role(FILE *f, const struct cf_role_run *rr)
 			rr->once ? " (it connects once per start: started "
 				   "again whenever a new connection was "
 				   "needed, so fd baselines could not be "
-				   "compared across those)"
-				 : "");
+				   "compared across those)" :
+				   "");
 		fprintf(f, "; at the end it %s\n",
 			rr->final[0] ? rr->final : "had already ended");
 	}
@@ -681,21 +721,25 @@ int cf_write_report(const char *path, const struct cf_opts *o,
 	strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", &tm);
 	fprintf(f, "# memif conformance report: ");
 	md_text(f, name ? name : "unnamed implementation");
-	fprintf(f, "\n\n- Date: %s\n- Tool: memif-conform %s; the checks are "
-		   "listed with their reasons in `memif-conform --checklist` "
-		   "(CHECKLIST.md)\n- Command: `",
+	fprintf(f,
+		"\n\n- Date: %s\n- Tool: memif-conform %s; the checks are "
+		"listed with their reasons in `memif-conform --checklist` "
+		"(CHECKLIST.md)\n- Command: `",
 		date, CF_VERSION);
 	md_text(f, argline);
 	fprintf(f, "`\n- Options: socket `");
 	md_text(f, o->socket);
-	fprintf(f, "`, interface id %u, %s, timeout %d ms, %u packets in the "
-		   "long data run\n",
-		o->id, o->echo ? "the IUT echoes (data-path checks run)"
-			       : "no echo (data-path checks not applicable)",
+	fprintf(f,
+		"`, interface id %u, %s, timeout %d ms, %u packets in the "
+		"long data run\n",
+		o->id,
+		o->echo ? "the IUT echoes (data-path checks run)" :
+			  "no echo (data-path checks not applicable)",
 		o->timeout_ms, o->packets);
-	fprintf(f, "- After every hostile check the IUT must still be alive, "
-		   "complete a fresh handshake%s and be back at its fd and "
-		   "memfd-mapping baseline.\n\n",
+	fprintf(f,
+		"- After every hostile check the IUT must still be alive, "
+		"complete a fresh handshake%s and be back at its fd and "
+		"memfd-mapping baseline.\n\n",
 		o->echo ? " and echo a packet" : "");
 	for (i = 0; i < n; i++)
 		md_role(f, &rr[i]);
