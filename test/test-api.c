@@ -1251,6 +1251,7 @@ START_TEST(api_cleanup_waits_for_running_callback)
 }
 END_TEST
 
+/* A flat list of test cases, one line each: long, but a table. */
 static Suite *api_suite(void)
 {
 	Suite *s = suite_create("api");

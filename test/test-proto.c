@@ -1858,6 +1858,7 @@ START_TEST(desc_check_accepts_own_layout_c45)
 }
 END_TEST
 
+/* A flat list of test cases, one line each: long, but a table. */
 static Suite *proto_suite(void)
 {
 	Suite *s = suite_create("proto");
