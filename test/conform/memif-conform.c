@@ -155,8 +155,9 @@ struct cli {
 	bool list, both;
 };
 
-/* One option @c (argument @arg).  Return: 0 go on, -1 usage error, 1 exit
- * now with *@status (--checklist, --version, --help). */
+/* One option @c (argument @arg): a flat switch, a case per option.
+ * Return: 0 go on, -1 usage error, 1 exit now with *@status (--checklist,
+ * --version, --help). */
 static int parse_opt(int c, char *arg, struct cf_opts *o, struct cli *cl,
 		     int *status)
 {
