@@ -95,7 +95,6 @@ With bsize=9216 (one buffer per frame) every check is strict.
 """
 
 import argparse
-import json
 import os
 import re
 import shutil
@@ -150,20 +149,11 @@ class MemifPerf:
             os.kill(self.p.pid, signal.SIGINT)
 
     def wait(self, timeout):
-        try:
-            self.p.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.p.pid, signal.SIGKILL)
-            self.p.wait()
+        if not testpmd.wait_or_kill(self.p, timeout):
             raise Fail("memif-perf did not finish within %d s" % timeout)
         self.fo.close()
         self.fe.close()
-        with open(self.out_path, "rb") as f:
-            data = f.read().decode(errors="replace").strip()
-        try:
-            self.res = json.loads(data.splitlines()[-1]) if data else None
-        except ValueError:
-            self.res = None
+        self.res = testpmd.last_json(self.out_path)
         return self.p.returncode
 
     def stderr(self):
