@@ -160,7 +160,6 @@ extern const unsigned traffic_ifaces[3];
 uint64_t thread_cpu_ns(void);
 void sleep_ms(unsigned ms);
 int count_fds(void);
-long status_field(const char *path, const char *key);
 double voluntary_switches(void);
 double cpu_seconds(void);
 int cpu_jiffies(unsigned long long *busy, unsigned long long *total);

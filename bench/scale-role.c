@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "memif-scale.h"
+#include "proc.h"
 
 struct role role;
 
@@ -76,7 +77,7 @@ static int role_setup(bool is_master, unsigned n, enum layout layout,
 		return -1;
 	}
 	role.mi0 = mallinfo2();
-	role.rss0_kb = status_field("/proc/self/status", "RssAnon");
+	role.rss0_kb = proc_status_field("/proc/self/status", "RssAnon");
 	role.fds0 = count_fds();
 	cfg.is_master = is_master;
 	cfg.reconnect_interval_ms = reconnect_ms;
@@ -128,7 +129,7 @@ static void do_wait_up(uint64_t connects, struct reply *r)
 static void do_mem(struct reply *r)
 {
 	struct mallinfo2 mi = mallinfo2();
-	long rss = status_field("/proc/self/status", "RssAnon");
+	long rss = proc_status_field("/proc/self/status", "RssAnon");
 
 	r->heap_b = ((double)mi.uordblks - (double)role.mi0.uordblks) / role.n;
 	r->rss_b = (double)(rss - role.rss0_kb) * 1024.0 / role.n;

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "memif-scale.h"
+#include "proc.h"
 
 void sleep_ms(unsigned ms)
 {
@@ -24,36 +25,9 @@ void sleep_ms(unsigned ms)
 
 int count_fds(void)
 {
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
+	int n = proc_count_fds("/proc/self/fd");
 
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1; /* the directory's own fd */
-}
-
-/* A "Key:   123 kB" line of /proc/self/status, or of a task's status. */
-long status_field(const char *path, const char *key)
-{
-	size_t klen = strlen(key);
-	char line[256];
-	long v = -1;
-	FILE *f = fopen(path, "re");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, klen) && line[klen] == ':') {
-			v = strtol(line + klen + 1, NULL, 10);
-			break;
-		}
-	fclose(f);
-	return v;
+	return n < 0 ? -1 : n - 1; /* the directory's own fd */
 }
 
 /* Voluntary context switches of every thread of this process. */
@@ -71,7 +45,8 @@ double voluntary_switches(void)
 			continue;
 		snprintf(path, sizeof(path), "/proc/self/task/%s/status",
 			 e->d_name);
-		sum += (double)status_field(path, "voluntary_ctxt_switches");
+		sum += (double)proc_status_field(path,
+						 "voluntary_ctxt_switches");
 	}
 	closedir(d);
 	return sum;

@@ -1,25 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /* Shared test helpers (see common.h). */
-#include <dirent.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "common.h"
+#include "proc.h"
 
 int test_count_fds(void)
 {
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
+	int n = proc_count_fds("/proc/self/fd");
 
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1;
+	return n < 0 ? -1 : n - 1; /* the directory's own fd */
 }
 
 const char *test_socket_name(const char *tag)

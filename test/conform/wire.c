@@ -5,7 +5,6 @@
  * IUT sends (C3-C5), classification of the IUT's reaction to bad input, and
  * the /proc view of the IUT process (fds, memfd mappings, liveness).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -19,6 +18,7 @@
 #include <unistd.h>
 
 #include "conform.h"
+#include "proc.h"
 
 /* ---- notes and time ------------------------------------------------------ */
 
@@ -344,8 +344,8 @@ static void remember_name(struct cf_run *r, const struct cf_rx *rx)
 		return;
 	}
 	for (i = 0; i < MEMIF_NAME_LEN && name[i]; i++)
-		r->iut_name[i] = name[i] >= 0x20 && name[i] < 0x7f ?
-					 (char)name[i] : '?';
+		r->iut_name[i] =
+			name[i] >= 0x20 && name[i] < 0x7f ? (char)name[i] : '?';
 	r->iut_name[i] = 0;
 }
 
@@ -586,19 +586,9 @@ bool cf_iut_alive(const struct cf_run *r)
 int cf_iut_fds(const struct cf_run *r)
 {
 	char path[64];
-	struct dirent *e;
-	DIR *d;
-	int n = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/fd", (int)r->pid);
-	d = opendir(path);
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
+	return proc_count_fds(path);
 }
 
 int cf_iut_memfd_maps(const struct cf_run *r)
