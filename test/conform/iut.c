@@ -58,10 +58,8 @@ static void parse_fault(void)
 	fault_len = (uint32_t)strtoul(strchr(f, ':') ? strchr(f, ':') + 1 : f,
 				      &end, 0);
 	if (fault == FAULT_NONE || *end) {
-		fprintf(stderr,
-			"MEMIF_CONFORM_IUT_FAULT: crash:LEN or "
-			"hang:LEN, not \"%s\"\n",
-			f);
+		fprintf(stderr, "MEMIF_CONFORM_IUT_FAULT: crash:LEN or "
+				"hang:LEN, not \"%s\"\n", f);
 		exit(2);
 	}
 }

@@ -535,8 +535,7 @@ static void json_role(FILE *f, const struct cf_opts *o,
 	json_str(f, rr->we_master ? "slave" : "master");
 	fprintf(f, ", \"socket\": ");
 	json_str(f, o->socket);
-	fprintf(f,
-		", \"id\": %u, \"echo\": %s, \"pid\": %d, \"iut_gone\": %s,\n",
+	fprintf(f, ", \"id\": %u, \"echo\": %s, \"pid\": %d, \"iut_gone\": %s,\n",
 		o->id, o->echo ? "true" : "false", (int)o->pid,
 		rr->gone ? "true" : "false");
 	fprintf(f, "%s\"iut\": {\"name\": ", ind);
@@ -644,8 +643,7 @@ static void md_role(FILE *f, const struct cf_role_run *rr)
 			rr->we_master ? "INIT" : "HELLO", rr->iut_version >> 8,
 			rr->iut_version & 0xff);
 	} else {
-		fprintf(f, "(it sent no %s)\n",
-			rr->we_master ? "INIT" : "HELLO");
+		fprintf(f, "(it sent no %s)\n", rr->we_master ? "INIT" : "HELLO");
 	}
 	if (rr->command) {
 		fprintf(f, "- Started by memif-conform as: `");
@@ -654,8 +652,8 @@ static void md_role(FILE *f, const struct cf_role_run *rr)
 			rr->once ? " (it connects once per start: started "
 				   "again whenever a new connection was "
 				   "needed, so fd baselines could not be "
-				   "compared across those)" :
-				   "");
+				   "compared across those)"
+				 : "");
 		fprintf(f, "; at the end it %s\n",
 			rr->final[0] ? rr->final : "had already ended");
 	}
@@ -721,25 +719,21 @@ int cf_write_report(const char *path, const struct cf_opts *o,
 	strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", &tm);
 	fprintf(f, "# memif conformance report: ");
 	md_text(f, name ? name : "unnamed implementation");
-	fprintf(f,
-		"\n\n- Date: %s\n- Tool: memif-conform %s; the checks are "
-		"listed with their reasons in `memif-conform --checklist` "
-		"(CHECKLIST.md)\n- Command: `",
+	fprintf(f, "\n\n- Date: %s\n- Tool: memif-conform %s; the checks are "
+		   "listed with their reasons in `memif-conform --checklist` "
+		   "(CHECKLIST.md)\n- Command: `",
 		date, CF_VERSION);
 	md_text(f, argline);
 	fprintf(f, "`\n- Options: socket `");
 	md_text(f, o->socket);
-	fprintf(f,
-		"`, interface id %u, %s, timeout %d ms, %u packets in the "
-		"long data run\n",
-		o->id,
-		o->echo ? "the IUT echoes (data-path checks run)" :
-			  "no echo (data-path checks not applicable)",
+	fprintf(f, "`, interface id %u, %s, timeout %d ms, %u packets in the "
+		   "long data run\n",
+		o->id, o->echo ? "the IUT echoes (data-path checks run)"
+			       : "no echo (data-path checks not applicable)",
 		o->timeout_ms, o->packets);
-	fprintf(f,
-		"- After every hostile check the IUT must still be alive, "
-		"complete a fresh handshake%s and be back at its fd and "
-		"memfd-mapping baseline.\n\n",
+	fprintf(f, "- After every hostile check the IUT must still be alive, "
+		   "complete a fresh handshake%s and be back at its fd and "
+		   "memfd-mapping baseline.\n\n",
 		o->echo ? " and echo a packet" : "");
 	for (i = 0; i < n; i++)
 		md_role(f, &rr[i]);

@@ -344,8 +344,8 @@ static void remember_name(struct cf_run *r, const struct cf_rx *rx)
 		return;
 	}
 	for (i = 0; i < MEMIF_NAME_LEN && name[i]; i++)
-		r->iut_name[i] =
-			name[i] >= 0x20 && name[i] < 0x7f ? (char)name[i] : '?';
+		r->iut_name[i] = name[i] >= 0x20 && name[i] < 0x7f ?
+					 (char)name[i] : '?';
 	r->iut_name[i] = 0;
 }
 
