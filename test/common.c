@@ -31,3 +31,15 @@ uint64_t test_now_ms(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
+
+int test_count_up(struct memif *m, void *ctx)
+{
+	__atomic_add_fetch((int *)ctx, 1, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+int test_count_down(struct memif *m, void *ctx)
+{
+	__atomic_sub_fetch((int *)ctx, 1, __ATOMIC_SEQ_CST);
+	return 0;
+}

@@ -29,6 +29,12 @@ uint64_t test_now_ms(void);
 		wu_ok_;                                               \
 	})
 
+/* Callbacks that count the interfaces up in the int that their ctx
+ * points to: on_connect adds one, on_disconnect takes one away. */
+struct memif;
+int test_count_up(struct memif *m, void *ctx);
+int test_count_down(struct memif *m, void *ctx);
+
 /* "@memif-test-<pid>-<tag>-<n>": a fresh abstract name per call. */
 const char *test_socket_name(const char *tag);
 

@@ -29,19 +29,9 @@ static struct memif *master;
 static int connected;
 static int fds_before;
 
-static int on_up(struct memif *m, void *ctx)
-{
-	__atomic_add_fetch(&connected, 1, __ATOMIC_SEQ_CST);
-	return 0;
-}
-
-static int on_down(struct memif *m, void *ctx)
-{
-	__atomic_sub_fetch(&connected, 1, __ATOMIC_SEQ_CST);
-	return 0;
-}
-
-static const struct memif_callbacks cbs = { on_up, on_down, NULL };
+/* @connected counts the interfaces up. */
+static const struct memif_callbacks cbs = { test_count_up, test_count_down,
+					    &connected };
 
 /* Every socket, memfd, eventfd and io_uring fd in the process is CLOEXEC
  * (a child the application forks must not keep a connection). */

@@ -36,19 +36,9 @@ static struct memif *master, *slave;
 static int up;
 static int fds_before;
 
-static int on_up(struct memif *m, void *ctx)
-{
-	__atomic_add_fetch(&up, 1, __ATOMIC_SEQ_CST);
-	return 0;
-}
-
-static int on_down(struct memif *m, void *ctx)
-{
-	__atomic_sub_fetch(&up, 1, __ATOMIC_SEQ_CST);
-	return 0;
-}
-
-static const struct memif_callbacks cbs = { on_up, on_down, NULL };
+/* @up counts the interfaces up. */
+static const struct memif_callbacks cbs = { test_count_up, test_count_down,
+					    &up };
 
 static void wait_up(int want)
 {
