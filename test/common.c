@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Shared test helpers (see common.h). */
 #include <stdio.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <memif/memif.h>
 
 #include "common.h"
 #include "proc.h"
@@ -42,4 +45,36 @@ int test_count_down(struct memif *m, void *ctx)
 {
 	__atomic_sub_fetch((int *)ctx, 1, __ATOMIC_SEQ_CST);
 	return 0;
+}
+
+unsigned test_drain(struct memif *m)
+{
+	struct memif_rx_pkt p[32];
+	unsigned total = 0;
+	uint16_t n;
+
+	do {
+		n = 0;
+		ck_assert_int_eq(memif_rx_burst(m, 0, p, 32, &n), MEMIF_OK);
+		total += n;
+	} while (n);
+	return total;
+}
+
+int test_lowest_free_fd(void)
+{
+	int fd = dup(0);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	return fd;
+}
+
+void test_set_nofile(unsigned long long cur)
+{
+	struct rlimit rl;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	rl.rlim_cur = (rlim_t)cur;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
 }

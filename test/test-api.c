@@ -192,50 +192,14 @@ static struct memif_details *details_of(struct memif *m)
 	return d;
 }
 
-/* Everything waiting on @m's queue 0: the number of packets. */
-static unsigned drain(struct memif *m)
-{
-	struct memif_rx_pkt p[32];
-	unsigned total = 0;
-	uint16_t n;
-
-	do {
-		n = 0;
-		ck_assert_int_eq(memif_rx_burst(m, 0, p, 32, &n), MEMIF_OK);
-		total += n;
-	} while (n);
-	return total;
-}
-
-static int lowest_free_fd(void)
-{
-	int fd = dup(0);
-
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	return fd;
-}
-
 /* Out of fds: the next open gets EMFILE.  Returns the old soft limit. */
 static rlim_t fds_exhaust(void)
 {
 	struct rlimit rl;
-	rlim_t old;
 
 	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
-	old = rl.rlim_cur;
-	rl.rlim_cur = (rlim_t)lowest_free_fd();
-	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
-	return old;
-}
-
-static void fds_restore(rlim_t cur)
-{
-	struct rlimit rl;
-
-	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
-	rl.rlim_cur = cur;
-	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	test_set_nofile((rlim_t)test_lowest_free_fd());
+	return rl.rlim_cur;
 }
 
 /* ---- library --------------------------------------------------------------- */
@@ -245,7 +209,7 @@ START_TEST(api_init_at_fd_limit_proc_file_limit)
 	rlim_t old = fds_exhaust();
 	int ret = memif_init("api");
 
-	fds_restore(old);
+	test_set_nofile(old);
 	ck_assert_int_eq(ret, MEMIF_ERR_PROC_FILE_LIMIT);
 	ck_assert_int_eq(test_count_fds(), fds_before);
 	/* Nothing half-initialised was left behind. */
@@ -671,7 +635,7 @@ START_TEST(api_create_at_fd_limit_proc_file_limit)
 	rlim_t old = fds_exhaust();
 
 	ret = memif_create_interface(&c, NULL, &m);
-	fds_restore(old);
+	test_set_nofile(old);
 	ck_assert_int_eq(ret, MEMIF_ERR_PROC_FILE_LIMIT);
 	ck_assert_ptr_null(m);
 	ck_assert_int_eq(test_count_fds(), before);
@@ -679,19 +643,16 @@ START_TEST(api_create_at_fd_limit_proc_file_limit)
 	 * error eventfds come when asked for, and asking at the limit fails
 	 * cleanly and can be retried. */
 	{
-		struct rlimit rl;
-		int fd = lowest_free_fd(), efd;
+		int fd = test_lowest_free_fd(), efd;
 
-		ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
-		rl.rlim_cur = (rlim_t)fd + 1;
-		ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+		test_set_nofile((rlim_t)fd + 1);
 		ret = memif_create_interface(&c, NULL, &m);
 		ck_assert_int_eq(ret, MEMIF_OK);
 		ret = memif_get_interrupt_fd(m, &efd);
 		ck_assert_int_eq(ret, MEMIF_ERR_PROC_FILE_LIMIT);
 		ret = memif_get_interrupt_error_fd(m, &efd);
 		ck_assert_int_eq(ret, MEMIF_ERR_PROC_FILE_LIMIT);
-		fds_restore(old);
+		test_set_nofile(old);
 		ck_assert_int_eq(test_count_fds(), before + 1);
 		ck_assert_int_eq(memif_get_interrupt_fd(m, &efd), MEMIF_OK);
 		ck_assert_int_eq(memif_get_interrupt_error_fd(m, &efd),
@@ -948,7 +909,7 @@ START_TEST(api_tx_burst_null_args)
 	n = 9;
 	ck_assert_int_eq(memif_tx_burst(NULL, 0, &p, 1, &n), MEMIF_ERR_NOCONN);
 	ck_assert_uint_eq(n, 0);
-	ck_assert_uint_eq(drain(ss.m), 0);
+	ck_assert_uint_eq(test_drain(ss.m), 0);
 }
 END_TEST
 
@@ -993,7 +954,7 @@ START_TEST(api_tx_burst_zero_length_pkt_len_after_sent)
 
 	ck_assert_int_eq(memif_tx_burst(ms.m, 0, p, 3, &n), MEMIF_ERR_PKT_LEN);
 	ck_assert_uint_eq(n, 1);
-	ck_assert_uint_eq(drain(ss.m), 1);
+	ck_assert_uint_eq(test_drain(ss.m), 1);
 }
 END_TEST
 
@@ -1063,10 +1024,10 @@ START_TEST(api_tx_commit_bad_lengths_pkt_len)
 	ck_assert_int_eq(memif_tx_commit(ms.m, 0, b, 2, &sent),
 			 MEMIF_ERR_PKT_LEN);
 	ck_assert_uint_eq(sent, 0);
-	ck_assert_uint_eq(drain(ss.m), 0);
+	ck_assert_uint_eq(test_drain(ss.m), 0);
 	ck_assert_int_eq(memif_tx_commit(ms.m, 0, b, 1, &sent), MEMIF_OK);
 	ck_assert_uint_eq(sent, 1);
-	ck_assert_uint_eq(drain(ss.m), 1);
+	ck_assert_uint_eq(test_drain(ss.m), 1);
 }
 END_TEST
 
