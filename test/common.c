@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Shared test helpers (see common.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -77,4 +78,15 @@ void test_set_nofile(unsigned long long cur)
 	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
 	rl.rlim_cur = (rlim_t)cur;
 	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+}
+
+bool test_linked(struct memif *m)
+{
+	struct memif_details *d = calloc(1, sizeof(*d));
+	bool up;
+
+	ck_assert_ptr_nonnull(d);
+	up = memif_get_details(m, d) == MEMIF_OK && d->has_link;
+	free(d);
+	return up;
 }

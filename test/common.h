@@ -39,6 +39,9 @@ int test_count_down(struct memif *m, void *ctx);
  * packets (each burst asserted MEMIF_OK). */
 unsigned test_drain(struct memif *m);
 
+/* Whether @m's details say its link is up. */
+bool test_linked(struct memif *m);
+
 /* The lowest fd number the next open would get. */
 int test_lowest_free_fd(void);
 

@@ -136,17 +136,6 @@ static void pair_create(const struct memif_callbacks *mcb,
 	ck_assert_int_eq(memif_create_interface(&sc, scb, &ss.m), MEMIF_OK);
 }
 
-static bool linked(struct memif *m)
-{
-	struct memif_details *d = calloc(1, sizeof(*d));
-	bool up;
-
-	ck_assert_ptr_nonnull(d);
-	up = memif_get_details(m, d) == MEMIF_OK && d->has_link;
-	free(d);
-	return up;
-}
-
 static void pair_setup(void)
 {
 	struct memif_callbacks mcb = { cb_up, cb_down, &ms };
@@ -1123,7 +1112,7 @@ START_TEST(api_no_callbacks_connects)
 	side_reset(&ms);
 	side_reset(&ss);
 	pair_create(NULL, &none);
-	ck_assert(WAIT_UNTIL(linked(ms.m) && linked(ss.m), CONNECT_MS));
+	ck_assert(WAIT_UNTIL(test_linked(ms.m) && test_linked(ss.m), CONNECT_MS));
 	d = details_of(ss.m);
 	ck_assert_uint_eq(d->connects, 1);
 	free(d);
@@ -1157,7 +1146,7 @@ START_TEST(api_callback_error_logged_and_ignored)
 	ms.ret = 7;
 	pair_create(&mcb, NULL);
 	ck_assert(WAIT_UNTIL(atomic_load(&cb_ret_logged), CONNECT_MS));
-	ck_assert(linked(ms.m) && linked(ss.m));
+	ck_assert(test_linked(ms.m) && test_linked(ss.m));
 	ck_assert_int_eq(memif_close(ss.m), MEMIF_OK);
 	ck_assert_int_eq(memif_close(ms.m), MEMIF_OK);
 	ck_assert_int_eq(atomic_load(&ms.down), 1);
