@@ -19,6 +19,7 @@
 
 #include "conform.h"
 #include "proc.h"
+#include "scm.h"
 
 /* ---- notes and time ------------------------------------------------------ */
 
@@ -178,21 +179,11 @@ int cf_send_raw(int fd, const void *buf, size_t len, const int *fds,
 	} cb;
 	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct cmsghdr *cm;
 	ssize_t n;
 
 	if (n_fds > CF_MAX_SEND_FDS)
 		return -EINVAL;
-	if (n_fds) {
-		memset(&cb, 0, sizeof(cb));
-		mh.msg_control = cb.b;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * n_fds);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int) * n_fds);
-		memcpy(CMSG_DATA(cm), fds, sizeof(int) * n_fds);
-	}
+	scm_put_fds(&mh, cb.b, fds, n_fds);
 	do {
 		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
 	} while (n < 0 && errno == EINTR);
