@@ -39,29 +39,6 @@ static void unpin_self(int cpu, const cpu_set_t *saved)
 		sched_setaffinity(0, sizeof(*saved), saved);
 }
 
-/*
- * A round over the interfaces that moved nothing (every ring empty for the
- * receiver, full for the sender) waits 1, 2, ... 64 PAUSEs before the next,
- * as memif-perf's polling loops do (bench/README.md): each look at an index
- * the peer is about to store to pulls its cache line over and makes the
- * peer's store wait, so a tight reload loop measures the contention it
- * makes.  Reset on progress.
- */
-static inline void idle_backoff(unsigned *level)
-{
-	unsigned i, n = 1u << *level;
-
-	for (i = 0; i < n; i++) {
-#if defined(__x86_64__) || defined(__i386__)
-		__builtin_ia32_pause();
-#elif defined(__aarch64__)
-		__asm__ __volatile__("yield" ::: "memory");
-#endif
-	}
-	if (*level < 6)
-		(*level)++;
-}
-
 static void set_polling(unsigned k, bool polling)
 {
 	unsigned i;
