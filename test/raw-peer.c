@@ -101,6 +101,20 @@ void send_msg(int fd, const struct memif_msg *m, int pass_fd)
 	raw_send(fd, m, MEMIF_MSG_SIZE, &pass_fd, pass_fd >= 0 ? 1 : 0);
 }
 
+void send_acked(int fd, const struct memif_msg *m, int pass_fd)
+{
+	send_msg(fd, m, pass_fd);
+	expect_type(fd, MEMIF_MSG_TYPE_ACK);
+}
+
+void add_ring_acked(int fd, bool s2m, uint32_t offset, int efd)
+{
+	struct memif_msg m;
+
+	memif__msg_build_add_ring(&m, s2m, 0, 0, offset, 4);
+	send_acked(fd, &m, efd);
+}
+
 void send_init(int fd, const char *secret, uint32_t id)
 {
 	struct memif_msg m;

@@ -297,8 +297,7 @@ START_TEST(shared_fd_semaphore_eventfd_refused_j6)
 	send_init(fd, SECRET, ID);
 	expect_type(fd, MEMIF_MSG_TYPE_ACK);
 	memif__msg_build_add_region(&m, 0, 65536);
-	send_msg(fd, &m, rfd);
-	expect_type(fd, MEMIF_MSG_TYPE_ACK);
+	send_acked(fd, &m, rfd);
 	memif__msg_build_add_ring(&m, true, 0, 0, 0, 4);
 	send_msg(fd, &m, e);
 	expect_disconnect(fd, "semaphore eventfd as ring interrupt fd");
