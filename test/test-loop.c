@@ -350,7 +350,8 @@ START_TEST(loop_pair_connects_and_passes_traffic)
 	usleep(100 * 1000);
 	ck_assert(!test_linked(ms.m) && !test_linked(ss.m));
 	ck_assert_int_eq(ms.up + ss.up, 0);
-	DRIVE_OK(ms.up == 1 && ss.up == 1 && test_linked(ms.m) && test_linked(ss.m),
+	DRIVE_OK(ms.up == 1 && ss.up == 1 && test_linked(ms.m) &&
+			 test_linked(ss.m),
 		 CONNECT_MS);
 	ck_assert(!ms.bad_thread && !ss.bad_thread);
 	ck_assert_int_eq(memif_get_details(ss.m, d), MEMIF_OK);
