@@ -317,26 +317,13 @@ START_TEST(api_callback_error_logged_and_ignored)
 }
 END_TEST
 
-static atomic_int go;
-
 /* memif_close from another thread while the interface's on_connect runs
  * returns only after the callback has. */
 START_TEST(api_close_waits_for_running_callback)
 {
-	struct memif_callbacks mcb = { cb_up, cb_down, &ms };
-
-	atomic_store(&go, 0);
-	snprintf(sock, sizeof(sock), "%s", test_socket_name("api-cbwait"));
-	side_reset(&ms);
-	side_reset(&ss);
-	ms.hold = &go;
-	pair_create(&mcb, NULL);
-	ck_assert(WAIT_UNTIL(atomic_load(&ms.entered), CONNECT_MS));
-	atomic_store(&go, 1);
+	pair_with_held_callback("api-cbwait");
 	ck_assert_int_eq(memif_close(ms.m), MEMIF_OK);
-	ck_assert_int_eq(atomic_load(&ms.left), 1);
-	ck_assert_int_eq(atomic_load(&ms.down), 1);
-	ck_assert_int_eq(atomic_load(&ms.overlap), 0);
+	assert_callback_finished();
 	ck_assert_int_eq(memif_close(ss.m), MEMIF_OK);
 }
 END_TEST

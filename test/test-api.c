@@ -454,27 +454,37 @@ END_TEST
 
 static atomic_int go;
 
-/* memif_cleanup while an interface's on_connect runs returns only after
- * the callback has, then closes the interface (memif_close does the same:
- * api_close_waits_for_running_callback in test-api-pair.c). */
-START_TEST(api_cleanup_waits_for_running_callback)
+void pair_with_held_callback(const char *tag)
 {
 	struct memif_callbacks mcb = { cb_up, cb_down, &ms };
 
 	atomic_store(&go, 0);
-	fds_before = test_count_fds();
-	ck_assert_int_eq(memif_init("test-api"), MEMIF_OK);
-	snprintf(sock, sizeof(sock), "%s", test_socket_name("api-clwait"));
+	snprintf(sock, sizeof(sock), "%s", test_socket_name(tag));
 	side_reset(&ms);
 	side_reset(&ss);
 	ms.hold = &go;
 	pair_create(&mcb, NULL);
 	ck_assert(WAIT_UNTIL(atomic_load(&ms.entered), CONNECT_MS));
 	atomic_store(&go, 1);
-	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
+}
+
+void assert_callback_finished(void)
+{
 	ck_assert_int_eq(atomic_load(&ms.left), 1);
 	ck_assert_int_eq(atomic_load(&ms.down), 1);
 	ck_assert_int_eq(atomic_load(&ms.overlap), 0);
+}
+
+/* memif_cleanup while an interface's on_connect runs returns only after
+ * the callback has, then closes the interface (memif_close does the same:
+ * api_close_waits_for_running_callback in test-api-pair.c). */
+START_TEST(api_cleanup_waits_for_running_callback)
+{
+	fds_before = test_count_fds();
+	ck_assert_int_eq(memif_init("test-api"), MEMIF_OK);
+	pair_with_held_callback("api-clwait");
+	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
+	assert_callback_finished();
 	ck_assert_int_eq(test_count_fds(), fds_before);
 }
 END_TEST

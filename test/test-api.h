@@ -48,6 +48,12 @@ struct memif *lone_slave(void);
 /* @m's details, to be freed by the caller. */
 struct memif_details *details_of(struct memif *m);
 
+/* A pair on a socket named after @tag whose master's on_connect is held
+ * until it has entered, then let go (it still sleeps 100 ms). */
+void pair_with_held_callback(const char *tag);
+/* That on_connect ran to its end, on_disconnect once, never overlapping. */
+void assert_callback_finished(void);
+
 /* The "pair" and "callbacks" test cases (test-api-pair.c). */
 void api_pair_tcases(Suite *s);
 
