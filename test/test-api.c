@@ -885,7 +885,6 @@ START_TEST(api_get_queue_interrupt_fd_not_connected_disconnected)
 }
 END_TEST
 
-/* A flat list of test cases, one line each: long, but a table. */
 static Suite *api_suite(void)
 {
 	Suite *s = suite_create("api");

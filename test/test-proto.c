@@ -890,7 +890,6 @@ START_TEST(msg_has_reason_for_every_fault_c66)
 }
 END_TEST
 
-/* A flat list of test cases, one line each: long, but a table. */
 static Suite *proto_suite(void)
 {
 	Suite *s = suite_create("proto");
