@@ -46,6 +46,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench-common.h"
+
 #define LINE 64
 #define PF_AHEAD (8 * LINE) /* software prefetch distance */
 
@@ -57,27 +59,6 @@ struct ctl {
 	_Atomic int stop; /* writer: no more slots after head */
 	_Alignas(LINE) uint64_t r_slots, r_bytes, r_corrupt, r_t0, r_t1;
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static void pin(int cpu)
-{
-	cpu_set_t set;
-
-	if (cpu < 0)
-		return;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		fprintf(stderr, "bench-floor: cannot pin to cpu %d: %s\n", cpu,
-			strerror(errno));
-}
 
 static bool g_pause = true;
 
@@ -220,7 +201,7 @@ static int probe(unsigned long n, int wcpu, int rcpu)
 	if (pid < 0)
 		return 2;
 	if (pid == 0) {
-		pin(rcpu);
+		pin("bench-floor", rcpu);
 		for (i = 1; i <= nb * 1000; i++) {
 			while (atomic_load_explicit(&pp->ping,
 						    memory_order_acquire) != i)
@@ -230,7 +211,7 @@ static int probe(unsigned long n, int wcpu, int rcpu)
 		}
 		_exit(0);
 	}
-	pin(wcpu);
+	pin("bench-floor", wcpu);
 	for (b = 0, i = 1; b < nb; b++) {
 		uint64_t t0 = now_ns();
 		unsigned long end = i + 1000;
@@ -261,7 +242,16 @@ static int probe(unsigned long n, int wcpu, int rcpu)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* The command line (the flags are g_prefetch, g_pause and g_offset). */
+struct args {
+	size_t size, slot;
+	unsigned long slots, burst, probe_n;
+	double seconds;
+	int wcpu, rcpu;
+};
+
+/* Return: 0 parsed, 1 --help printed, 2 usage error. */
+static int parse_args(int argc, char **argv, struct args *a)
 {
 	static const struct option lo[] = {
 		{ "size", required_argument, NULL, 's' },
@@ -278,36 +268,30 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	size_t size = 1500, slot = 2048, map_len;
-	unsigned long slots = 1024, burst = 32, probe_n = 0;
-	double seconds = 3;
-	int wcpu = 0, rcpu = 1, c, fd, st;
-	struct ctl *ctl;
-	uint8_t *ring;
-	pid_t pid;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
 		case 's':
-			size = strtoul(optarg, NULL, 0);
+			a->size = strtoul(optarg, NULL, 0);
 			break;
 		case 'b':
-			slot = strtoul(optarg, NULL, 0);
+			a->slot = strtoul(optarg, NULL, 0);
 			break;
 		case 'k':
-			slots = strtoul(optarg, NULL, 0);
+			a->slots = strtoul(optarg, NULL, 0);
 			break;
 		case 'u':
-			burst = strtoul(optarg, NULL, 0);
+			a->burst = strtoul(optarg, NULL, 0);
 			break;
 		case 't':
-			seconds = strtod(optarg, NULL);
+			a->seconds = strtod(optarg, NULL);
 			break;
 		case 'w':
-			wcpu = atoi(optarg);
+			a->wcpu = atoi(optarg);
 			break;
 		case 'r':
-			rcpu = atoi(optarg);
+			a->rcpu = atoi(optarg);
 			break;
 		case 'P':
 			g_prefetch = false;
@@ -316,175 +300,225 @@ int main(int argc, char **argv)
 			g_pause = false;
 			break;
 		case 'X':
-			probe_n = strtoul(optarg, NULL, 0);
+			a->probe_n = strtoul(optarg, NULL, 0);
 			break;
 		case 'O':
 			g_offset = strtoul(optarg, NULL, 0);
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			return 1;
 		default:
 			usage(stderr);
 			return 2;
 		}
 	}
-	if (probe_n)
-		return probe(probe_n, wcpu, rcpu);
-	if (g_offset + 8 > size) {
+	return 0;
+}
+
+/* Return: 0, or 2 (said why) when the ring cannot be built as asked. */
+static int check_args(const struct args *a)
+{
+	if (g_offset + 8 > a->size) {
 		fprintf(stderr, "bench-floor: --offset leaves no word\n");
 		return 2;
 	}
-	if (!size || size > slot || slot % LINE || !slots ||
-	    (slots & (slots - 1)) || !burst || burst > slots || seconds <= 0) {
+	if (!a->size || a->size > a->slot || a->slot % LINE || !a->slots ||
+	    (a->slots & (a->slots - 1)) || !a->burst || a->burst > a->slots ||
+	    a->seconds <= 0) {
 		fprintf(stderr,
 			"bench-floor: need 0 < size <= slot-size, "
 			"slot-size a multiple of 64, slots a power of two, "
 			"0 < burst <= slots, seconds > 0\n");
 		return 2;
 	}
+	return 0;
+}
 
-	map_len = sizeof(struct ctl) + (size_t)slots * slot;
+/* The control block and, a page after it, the ring, in one shared memfd
+ * mapping with every page faulted in; NULL (said why) on failure. */
+static struct ctl *map_ring(const struct args *a)
+{
+	size_t map_len = sizeof(struct ctl) + (size_t)a->slots * a->slot;
+	struct ctl *ctl;
+	int fd;
+
 	map_len = (map_len + 4095) & ~(size_t)4095;
 	fd = memfd_create("bench-floor", MFD_CLOEXEC);
 	if (fd < 0 || ftruncate(fd, (off_t)map_len)) {
 		perror("bench-floor: memfd");
-		return 2;
+		return NULL;
 	}
 	ctl = mmap(NULL, map_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (ctl == MAP_FAILED) {
 		perror("bench-floor: mmap");
-		return 2;
+		return NULL;
 	}
 	/* The ring starts on a page after the control block, like memif's
 	 * buffers after its rings. */
-	ring = (uint8_t *)ctl + 4096;
 	if (sizeof(struct ctl) > 4096)
-		return 2;
-	memset(ring, 0, (size_t)slots * slot); /* fault every page in now */
+		return NULL;
+	memset((uint8_t *)ctl + 4096, 0, (size_t)a->slots * a->slot);
+	return ctl;
+}
 
+/* The reader process: every slot checked, a burst at a time, until the
+ * writer stops and the ring is empty; its figures into @ctl. */
+static void reader(struct ctl *ctl, const uint8_t *ring, const struct args *a)
+{
+	const size_t size = a->size, slot = a->slot;
+	const unsigned long burst = a->burst;
+	uint64_t tail = 0, head, bytes = 0, corrupt = 0, t0 = 0;
+	uint64_t mask = a->slots - 1;
+
+	pin("bench-floor", a->rcpu);
+	atomic_fetch_add(&ctl->ready, 1);
+	while (!atomic_load_explicit(&ctl->go, memory_order_acquire))
+		relax();
+	for (;;) {
+		head = atomic_load_explicit(&ctl->head, memory_order_acquire);
+		if (head == tail) {
+			if (atomic_load_explicit(&ctl->stop,
+						 memory_order_acquire) &&
+			    atomic_load_explicit(&ctl->head,
+						 memory_order_acquire) == tail)
+				break;
+			relax();
+			continue;
+		}
+		if (!t0)
+			t0 = now_ns();
+		/* A burst at a time, each handed back at once, as a memif
+		 * receiver does. */
+		if (head - tail > burst)
+			head = tail + burst;
+		if (g_prefetch) {
+			uint64_t j;
+
+			for (j = tail; j != head; j++)
+				__builtin_prefetch(ring + (j & mask) * slot);
+		}
+		for (; tail != head; tail++) {
+			if (!(g_offset ? check_at : check)(
+				    ring + (tail & mask) * slot, size, tail))
+				corrupt++;
+			bytes += size;
+		}
+		atomic_store_explicit(&ctl->tail, tail, memory_order_release);
+	}
+	ctl->r_t1 = now_ns();
+	ctl->r_t0 = t0;
+	ctl->r_slots = tail;
+	ctl->r_bytes = bytes;
+	ctl->r_corrupt = corrupt;
+}
+
+/* The writer: fills what is free, a burst at a time, for a->seconds. */
+static void writer(struct ctl *ctl, uint8_t *ring, const struct args *a)
+{
+	const size_t size = a->size, slot = a->slot;
+	const unsigned long slots = a->slots, burst = a->burst;
+	uint64_t head = 0, tail = 0, end, n, i, mask = slots - 1;
+	unsigned int k = 0;
+
+	pin("bench-floor", a->wcpu);
+	atomic_fetch_add(&ctl->ready, 1);
+	while (atomic_load(&ctl->ready) < 2)
+		relax();
+	atomic_store_explicit(&ctl->go, 1, memory_order_release);
+	end = now_ns() + (uint64_t)(a->seconds * 1e9);
+	for (;;) {
+		/* Like memif_tx_alloc: take what is free, up to a burst,
+		 * looking at the reader's index again only when the cached
+		 * one leaves less than a burst. */
+		if (head - tail + burst > slots)
+			tail = atomic_load_explicit(&ctl->tail,
+						    memory_order_acquire);
+		n = slots - (head - tail);
+		if (n > burst)
+			n = burst;
+		if (!n) {
+			relax();
+			if ((++k & 255) == 0 && now_ns() >= end)
+				break;
+			continue;
+		}
+		if (g_prefetch) {
+			for (i = 0; i < n; i++)
+				__builtin_prefetch(
+					ring + ((head + i) & mask) * slot, 1);
+		}
+		for (i = 0; i < n; i++)
+			(g_offset ? fill_at :
+				    fill)(ring + ((head + i) & mask) * slot,
+					  size, head + i);
+		head += n;
+		atomic_store_explicit(&ctl->head, head, memory_order_release);
+		if ((++k & 15) == 0 && now_ns() >= end)
+			break;
+	}
+	atomic_store_explicit(&ctl->stop, 1, memory_order_release);
+}
+
+/* The JSON line; the exit status (1 when a slot was corrupt). */
+static int report(const struct ctl *ctl, const struct args *a)
+{
+	double secs = ctl->r_t1 > ctl->r_t0 ?
+			      (double)(ctl->r_t1 - ctl->r_t0) / 1e9 :
+			      0;
+	double pps = secs > 0 ? (double)ctl->r_slots / secs : 0;
+	double bps = secs > 0 ? (double)ctl->r_bytes / secs : 0;
+
+	printf("{\"size\":%zu,\"slot_size\":%zu,\"slots\":%lu,"
+	       "\"burst\":%lu,\"writer_cpu\":%d,\"reader_cpu\":%d,"
+	       "\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64
+	       ",\"seconds\":%.6f,\"mpps\":%.4f,\"gbps\":%.4f,"
+	       "\"gbytes_per_s\":%.4f,\"corrupt\":%" PRIu64 "}\n",
+	       a->size, a->slot, a->slots, a->burst, a->wcpu, a->rcpu,
+	       ctl->r_slots, ctl->r_bytes, secs, pps / 1e6, bps * 8 / 1e9,
+	       bps / 1e9, ctl->r_corrupt);
+	return ctl->r_corrupt ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct args a = { .size = 1500,
+			  .slot = 2048,
+			  .slots = 1024,
+			  .burst = 32,
+			  .seconds = 3,
+			  .wcpu = 0,
+			  .rcpu = 1 };
+	struct ctl *ctl;
+	uint8_t *ring;
+	pid_t pid;
+	int rc, st;
+
+	rc = parse_args(argc, argv, &a);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	if (a.probe_n)
+		return probe(a.probe_n, a.wcpu, a.rcpu);
+	rc = check_args(&a);
+	if (rc)
+		return rc;
+	ctl = map_ring(&a);
+	if (!ctl)
+		return 2;
+	ring = (uint8_t *)ctl + 4096;
 	pid = fork();
 	if (pid < 0) {
 		perror("bench-floor: fork");
 		return 2;
 	}
 	if (pid == 0) {
-		/* reader */
-		uint64_t tail = 0, head, bytes = 0, corrupt = 0, t0 = 0;
-		uint64_t mask = slots - 1;
-
-		pin(rcpu);
-		atomic_fetch_add(&ctl->ready, 1);
-		while (!atomic_load_explicit(&ctl->go, memory_order_acquire))
-			relax();
-		for (;;) {
-			head = atomic_load_explicit(&ctl->head,
-						    memory_order_acquire);
-			if (head == tail) {
-				if (atomic_load_explicit(
-					    &ctl->stop, memory_order_acquire) &&
-				    atomic_load_explicit(
-					    &ctl->head, memory_order_acquire) ==
-					    tail)
-					break;
-				relax();
-				continue;
-			}
-			if (!t0)
-				t0 = now_ns();
-			/* A burst at a time, each handed back at once, as a
-			 * memif receiver does. */
-			if (head - tail > burst)
-				head = tail + burst;
-			if (g_prefetch) {
-				uint64_t j;
-
-				for (j = tail; j != head; j++)
-					__builtin_prefetch(ring +
-							   (j & mask) * slot);
-			}
-			for (; tail != head; tail++) {
-				if (!(g_offset ? check_at : check)(
-					    ring + (tail & mask) * slot, size,
-					    tail))
-					corrupt++;
-				bytes += size;
-			}
-			atomic_store_explicit(&ctl->tail, tail,
-					      memory_order_release);
-		}
-		ctl->r_t1 = now_ns();
-		ctl->r_t0 = t0;
-		ctl->r_slots = tail;
-		ctl->r_bytes = bytes;
-		ctl->r_corrupt = corrupt;
+		reader(ctl, ring, &a);
 		_exit(0);
 	}
-
-	/* writer */
-	{
-		uint64_t head = 0, tail = 0, end, n, i, mask = slots - 1;
-		unsigned int k = 0;
-
-		pin(wcpu);
-		atomic_fetch_add(&ctl->ready, 1);
-		while (atomic_load(&ctl->ready) < 2)
-			relax();
-		atomic_store_explicit(&ctl->go, 1, memory_order_release);
-		end = now_ns() + (uint64_t)(seconds * 1e9);
-		for (;;) {
-			/* Like memif_tx_alloc: take what is free, up to a
-			 * burst, looking at the reader's index again only when
-			 * the cached one leaves less than a burst. */
-			if (head - tail + burst > slots)
-				tail = atomic_load_explicit(
-					&ctl->tail, memory_order_acquire);
-			n = slots - (head - tail);
-			if (n > burst)
-				n = burst;
-			if (!n) {
-				relax();
-				if ((++k & 255) == 0 && now_ns() >= end)
-					break;
-				continue;
-			}
-			if (g_prefetch) {
-				for (i = 0; i < n; i++)
-					__builtin_prefetch(ring + ((head + i) &
-								   mask) * slot,
-							   1);
-			}
-			for (i = 0; i < n; i++)
-				(g_offset ? fill_at : fill)(
-					ring + ((head + i) & mask) * slot, size,
-					head + i);
-			head += n;
-			atomic_store_explicit(&ctl->head, head,
-					      memory_order_release);
-			if ((++k & 15) == 0 && now_ns() >= end)
-				break;
-		}
-		atomic_store_explicit(&ctl->stop, 1, memory_order_release);
-	}
+	writer(ctl, ring, &a);
 	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st)) {
 		fprintf(stderr, "bench-floor: reader failed\n");
 		return 1;
 	}
-	{
-		double secs = ctl->r_t1 > ctl->r_t0 ?
-				      (double)(ctl->r_t1 - ctl->r_t0) / 1e9 :
-				      0;
-		double pps = secs > 0 ? (double)ctl->r_slots / secs : 0;
-		double bps = secs > 0 ? (double)ctl->r_bytes / secs : 0;
-
-		printf("{\"size\":%zu,\"slot_size\":%zu,\"slots\":%lu,"
-		       "\"burst\":%lu,\"writer_cpu\":%d,\"reader_cpu\":%d,"
-		       "\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64
-		       ",\"seconds\":%.6f,\"mpps\":%.4f,\"gbps\":%.4f,"
-		       "\"gbytes_per_s\":%.4f,\"corrupt\":%" PRIu64 "}\n",
-		       size, slot, slots, burst, wcpu, rcpu, ctl->r_slots,
-		       ctl->r_bytes, secs, pps / 1e6, bps * 8 / 1e9, bps / 1e9,
-		       ctl->r_corrupt);
-		return ctl->r_corrupt ? 1 : 0;
-	}
+	return report(ctl, &a);
 }

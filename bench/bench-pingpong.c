@@ -27,26 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static void pin(int cpu)
-{
-	cpu_set_t set;
-
-	if (cpu < 0)
-		return;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		fprintf(stderr, "bench-pingpong: cannot pin to cpu %d: %s\n",
-			cpu, strerror(errno));
-}
+#include "bench-common.h"
 
 static void die(const char *what)
 {
@@ -102,7 +83,13 @@ static uint64_t quantile(const uint64_t *s, size_t n, double q)
 	return s[i < n ? i : n - 1];
 }
 
-int main(int argc, char **argv)
+struct args {
+	unsigned long count, warmup;
+	int pcpu, ecpu;
+};
+
+/* Return: 0 parsed, 1 --help printed, 2 usage error. */
+static int parse_args(int argc, char **argv, struct args *a)
 {
 	static const struct option lo[] = {
 		{ "count", required_argument, NULL, 'n' },
@@ -112,38 +99,102 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	unsigned long count = 100000, warmup = 1000, i, total;
-	int pcpu = 1, ecpu = 0, c, to_echo, to_ping, st;
-	uint64_t *s, t0, sum = 0;
-	pid_t pid;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			count = strtoul(optarg, NULL, 0);
+			a->count = strtoul(optarg, NULL, 0);
 			break;
 		case 'w':
-			warmup = strtoul(optarg, NULL, 0);
+			a->warmup = strtoul(optarg, NULL, 0);
 			break;
 		case 'p':
-			pcpu = atoi(optarg);
+			a->pcpu = atoi(optarg);
 			break;
 		case 'e':
-			ecpu = atoi(optarg);
+			a->ecpu = atoi(optarg);
 			break;
 		case 'h':
 			printf("usage: bench-pingpong [--count N] [--warmup N] "
 			       "[--ping-cpu C] [--echo-cpu C]\n"
 			       "Eventfd + epoll_wait round trips between two "
 			       "processes; JSON on stdout.\n");
-			return 0;
+			return 1;
 		default:
 			return 2;
 		}
 	}
-	if (!count)
-		return 2;
-	total = count + warmup;
+	return a->count ? 0 : 2;
+}
+
+/* The echoer process: @total wake-ups on @to_echo, each answered on
+ * @to_ping. */
+static void echoer(const struct args *a, unsigned long total, int to_echo,
+		   int to_ping)
+{
+	unsigned long i;
+	int ep;
+
+	pin("bench-pingpong", a->ecpu);
+	ep = epoll_on(to_echo);
+	for (i = 0; i < total; i++) {
+		wait_fd(ep, to_echo);
+		kick(to_ping);
+	}
+}
+
+/* The pinger: @total round trips, the ones after the warm-up timed into a
+ * new array of a->count samples. */
+static uint64_t *pinger(const struct args *a, unsigned long total, int to_echo,
+			int to_ping)
+{
+	int ep = epoll_on(to_ping);
+	unsigned long i;
+	uint64_t *s, t0;
+
+	s = malloc(sizeof(*s) * a->count);
+	if (!s)
+		die("bench-pingpong: malloc");
+	for (i = 0; i < total; i++) {
+		t0 = now_ns();
+		kick(to_echo);
+		wait_fd(ep, to_ping);
+		if (i >= a->warmup)
+			s[i - a->warmup] = now_ns() - t0;
+	}
+	return s;
+}
+
+/* The JSON line over @a->count samples, which it sorts. */
+static void report(const struct args *a, uint64_t *s)
+{
+	unsigned long i, count = a->count;
+	uint64_t sum = 0;
+
+	for (i = 0; i < count; i++)
+		sum += s[i];
+	qsort(s, count, sizeof(*s), cmp_u64);
+	printf("{\"samples\":%lu,\"ping_cpu\":%d,\"echo_cpu\":%d,"
+	       "\"min\":%" PRIu64 ",\"p50\":%" PRIu64 ",\"p99\":%" PRIu64
+	       ",\"p999\":%" PRIu64 ",\"max\":%" PRIu64 ",\"mean\":%.1f}\n",
+	       count, a->pcpu, a->ecpu, s[0], quantile(s, count, 0.50),
+	       quantile(s, count, 0.99), quantile(s, count, 0.999),
+	       s[count - 1], (double)sum / (double)count);
+}
+
+int main(int argc, char **argv)
+{
+	struct args a = { .count = 100000, .warmup = 1000, .pcpu = 1 };
+	unsigned long total;
+	int to_echo, to_ping, st, rc;
+	uint64_t *s;
+	pid_t pid;
+
+	rc = parse_args(argc, argv, &a);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	total = a.count + a.warmup;
 	to_echo = eventfd(0, EFD_CLOEXEC);
 	to_ping = eventfd(0, EFD_CLOEXEC);
 	if (to_echo < 0 || to_ping < 0)
@@ -153,43 +204,14 @@ int main(int argc, char **argv)
 	if (pid < 0)
 		die("bench-pingpong: fork");
 	if (pid == 0) {
-		int ep;
-
-		pin(ecpu);
-		ep = epoll_on(to_echo);
-		for (i = 0; i < total; i++) {
-			wait_fd(ep, to_echo);
-			kick(to_ping);
-		}
+		echoer(&a, total, to_echo, to_ping);
 		_exit(0);
 	}
-
-	pin(pcpu);
-	{
-		int ep = epoll_on(to_ping);
-
-		s = malloc(sizeof(*s) * count);
-		if (!s)
-			die("bench-pingpong: malloc");
-		for (i = 0; i < total; i++) {
-			t0 = now_ns();
-			kick(to_echo);
-			wait_fd(ep, to_ping);
-			if (i >= warmup)
-				s[i - warmup] = now_ns() - t0;
-		}
-	}
+	pin("bench-pingpong", a.pcpu);
+	s = pinger(&a, total, to_echo, to_ping);
 	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
 		return 1;
-	for (i = 0; i < count; i++)
-		sum += s[i];
-	qsort(s, count, sizeof(*s), cmp_u64);
-	printf("{\"samples\":%lu,\"ping_cpu\":%d,\"echo_cpu\":%d,"
-	       "\"min\":%" PRIu64 ",\"p50\":%" PRIu64 ",\"p99\":%" PRIu64
-	       ",\"p999\":%" PRIu64 ",\"max\":%" PRIu64 ",\"mean\":%.1f}\n",
-	       count, pcpu, ecpu, s[0], quantile(s, count, 0.50),
-	       quantile(s, count, 0.99), quantile(s, count, 0.999),
-	       s[count - 1], (double)sum / (double)count);
+	report(&a, s);
 	free(s);
 	return 0;
 }

@@ -19,6 +19,7 @@
 
 #include <memif/memif.h>
 
+#include "bench-common.h"
 #include "perf-pkt.h"
 
 #define MAX_BURST 256
@@ -198,14 +199,6 @@ struct perf {
 
 #define STOP_SOFT 1 /* duration/count/signal: finish what is in flight */
 #define STOP_HARD 2 /* link gone: leave the data path now */
-
-static inline uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NSEC + (uint64_t)ts.tv_nsec;
-}
 
 static inline int stopping(const struct perf *p)
 {

@@ -16,6 +16,7 @@
 
 const char *const mode_names[MODE_NONE] = { "tx", "rx", "echo", "ping" };
 
+/* One string: the --help text, long because the options are many. */
 static void usage(FILE *f)
 {
 	fprintf(f,

@@ -85,31 +85,6 @@ fail:
 	w->err = MEMIF_ERR_SYSCALL;
 }
 
-/*
- * A polling loop that found nothing to do (ring empty, or full for the
- * sender) waits a little before it looks again, doubling up to 2^6 PAUSEs
- * while it stays idle (how long a PAUSE takes depends on the cpu).  Each look at an index the peer
- * is about to move pulls its cache line over and makes the peer's next
- * store wait for it; on a shared physical core a tight reload loop also
- * takes issue slots from the sibling.  Reset to 0 on progress.
- */
-static inline void idle_backoff(unsigned int *level)
-{
-	unsigned int i, n = 1u << *level;
-
-	for (i = 0; i < n; i++) {
-#if defined(__x86_64__) || defined(__i386__)
-		__builtin_ia32_pause();
-#elif defined(__aarch64__)
-		__asm__ __volatile__("yield" ::: "memory");
-#else
-		atomic_signal_fence(memory_order_seq_cst);
-#endif
-	}
-	if (*level < 6)
-		(*level)++;
-}
-
 /* Coarse receive window: called every few hundred bursts and before
  * sleeping, never per packet. */
 static void rx_clock(struct worker *w)

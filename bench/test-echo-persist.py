@@ -72,8 +72,85 @@ def clients(server_queues):
     ]
 
 
-def scenario(server_role):
+def run_peers(server, server_role, common, server_queues, problems, log):
+    """Each client in turn against the serving @server; the packets they
+    moved in all."""
     peer_role = "slave" if server_role == "master" else "master"
+    total = 0
+    for cname, args, packets, check in clients(server_queues):
+        ccmd = [EXE, "--" + peer_role] + common + args
+        log.append("peer %s: %s" % (cname, " ".join(ccmd)))
+        try:
+            r = subprocess.run(ccmd, capture_output=True, text=True,
+                               timeout=60)
+        except subprocess.TimeoutExpired:
+            problems.append("%s: no exit within 60 s" % cname)
+            break
+        if r.returncode != 0:
+            problems.append("%s: exit %d\n%s" % (cname, r.returncode,
+                                                 r.stderr))
+        try:
+            j = json.loads(r.stdout)
+            problems += ["%s: %s" % (cname, p) for p in check(j)]
+        except ValueError:
+            problems.append("%s: no JSON\n%s" % (cname, r.stderr))
+        total += packets
+        # The reflector noticed the peer go and is waiting again.
+        time.sleep(0.3)
+        if server.poll() is not None:
+            problems.append("the serving %s exited (%d) after %s"
+                            % (server_role, server.returncode, cname))
+            break
+        if problems:
+            break
+    return total
+
+
+def stop_server(server, problems, log):
+    """SIGTERM: the server must exit 0 within 5 s."""
+    if server.poll() is not None:
+        return
+    t0 = time.monotonic()
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=5)
+        log.append("SIGTERM: exit %d after %.2f s"
+                   % (server.returncode, time.monotonic() - t0))
+        if server.returncode != 0:
+            problems.append("SIGTERM: exit %d, want 0"
+                            % server.returncode)
+    except subprocess.TimeoutExpired:
+        problems.append("SIGTERM: still running after 5 s")
+
+
+def check_summary(so, se, total, problems):
+    """The server's summary: totals over the three connections."""
+    try:
+        j = json.loads(so)
+    except ValueError:
+        problems.append("the server printed no JSON summary")
+        return
+    rx, tx = j["rx"], j["tx"]
+    if j.get("sessions") != 3:
+        problems.append("summary: sessions %r, want 3"
+                        % j.get("sessions"))
+    if rx["packets"] != total or tx["packets"] != total:
+        problems.append("summary: rx %d, tx %d packets, want %d "
+                        "both (totals over the connections)"
+                        % (rx["packets"], tx["packets"], total))
+    # The raw frames carry no memif-perf framing: foreign to the
+    # reflector, echoed all the same.
+    if rx["foreign"] != TX or rx["corrupt"] or rx["loss"]:
+        problems.append("summary: foreign %d (want %d), corrupt "
+                        "%d, loss %d" % (rx["foreign"], TX,
+                                         rx["corrupt"], rx["loss"]))
+    gone = se.count("waiting for the next connection")
+    if gone != 3:
+        problems.append("%d 'waiting for the next connection' "
+                        "lines, want 3" % gone)
+
+
+def scenario(server_role):
     sock = "@memif-perf-persist-%d-%s" % (os.getpid(), server_role)
     common = ["--socket", sock, "--quiet", "--json", "--wait-timeout", "20"]
     # A slave decides the queues: the serving slave asks for 2 pairs, and
@@ -88,46 +165,10 @@ def scenario(server_role):
     name = "serve-as-" + server_role
     problems = []
     log = ["server: " + " ".join(cmd)]
-    total = 0
     try:
-        for cname, args, packets, check in clients(server_queues):
-            ccmd = [EXE, "--" + peer_role] + common + args
-            log.append("peer %s: %s" % (cname, " ".join(ccmd)))
-            try:
-                r = subprocess.run(ccmd, capture_output=True, text=True,
-                                   timeout=60)
-            except subprocess.TimeoutExpired:
-                problems.append("%s: no exit within 60 s" % cname)
-                break
-            if r.returncode != 0:
-                problems.append("%s: exit %d\n%s" % (cname, r.returncode,
-                                                     r.stderr))
-            try:
-                j = json.loads(r.stdout)
-                problems += ["%s: %s" % (cname, p) for p in check(j)]
-            except ValueError:
-                problems.append("%s: no JSON\n%s" % (cname, r.stderr))
-            total += packets
-            # The reflector noticed the peer go and is waiting again.
-            time.sleep(0.3)
-            if server.poll() is not None:
-                problems.append("the serving %s exited (%d) after %s"
-                                % (server_role, server.returncode, cname))
-                break
-            if problems:
-                break
-        if server.poll() is None:
-            t0 = time.monotonic()
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=5)
-                log.append("SIGTERM: exit %d after %.2f s"
-                           % (server.returncode, time.monotonic() - t0))
-                if server.returncode != 0:
-                    problems.append("SIGTERM: exit %d, want 0"
-                                    % server.returncode)
-            except subprocess.TimeoutExpired:
-                problems.append("SIGTERM: still running after 5 s")
+        total = run_peers(server, server_role, common, server_queues,
+                          problems, log)
+        stop_server(server, problems, log)
     finally:
         if server.poll() is None:
             server.kill()
@@ -136,30 +177,7 @@ def scenario(server_role):
     err.seek(0)
     so, se = out.read(), err.read()
     if not problems:
-        try:
-            j = json.loads(so)
-        except ValueError:
-            j = None
-            problems.append("the server printed no JSON summary")
-        if j is not None:
-            rx, tx = j["rx"], j["tx"]
-            if j.get("sessions") != 3:
-                problems.append("summary: sessions %r, want 3"
-                                % j.get("sessions"))
-            if rx["packets"] != total or tx["packets"] != total:
-                problems.append("summary: rx %d, tx %d packets, want %d "
-                                "both (totals over the connections)"
-                                % (rx["packets"], tx["packets"], total))
-            # The raw frames carry no memif-perf framing: foreign to the
-            # reflector, echoed all the same.
-            if rx["foreign"] != TX or rx["corrupt"] or rx["loss"]:
-                problems.append("summary: foreign %d (want %d), corrupt "
-                                "%d, loss %d" % (rx["foreign"], TX,
-                                                 rx["corrupt"], rx["loss"]))
-            gone = se.count("waiting for the next connection")
-            if gone != 3:
-                problems.append("%d 'waiting for the next connection' "
-                                "lines, want 3" % gone)
+        check_summary(so, se, total, problems)
     print("%-28s %s" % (name, "FAIL" if problems else "ok"))
     for line in log:
         print("  " + line)

@@ -179,6 +179,102 @@ def prose(lines):
     return out
 
 
+def split_comments(rest):
+    """@rest as ("code", text) and ("comment", text) runs, adjacent code
+    merged; a comment after code on the same line is part of the code."""
+    pos = 0
+    tokens = []
+    for m in re.finditer(r"/\*.*?\*/", rest, re.S):
+        before = rest[pos : m.start()]
+        tokens.append(("code", before))
+        line_start = rest.rfind("\n", 0, m.start()) + 1
+        if rest[line_start : m.start()].strip():
+            tokens.append(("code", m.group(0)))
+        else:
+            tokens.append(("comment", m.group(0)))
+        pos = m.end()
+    tokens.append(("code", rest[pos:]))
+    merged = []
+    for kind, val in tokens:
+        if merged and kind == "code" and merged[-1][0] == "code":
+            merged[-1] = ("code", merged[-1][1] + val)
+        else:
+            merged.append((kind, val))
+    return merged
+
+
+def code_block(val):
+    """Declarations as a literal block: no MEMIF_API, no include guards
+    and such (SKIP), no blank lines at the ends or twice in a row."""
+    lines = []
+    for l in val.split("\n"):
+        if SKIP.match(l.strip()):
+            continue
+        lines.append(l.replace("MEMIF_API ", ""))
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    clean = []
+    for l in lines:
+        if not l.strip() and clean and not clean[-1].strip():
+            continue
+        clean.append(l.expandtabs(8))
+    return literal(clean) if clean else []
+
+
+def function_doc(summary, lines):
+    """A function's description; "Return:" starts its own paragraph, in
+    bold."""
+    body, ret = [], []
+    for l in [summary] + lines:
+        if l.startswith("Return:") or ret:
+            ret.append(l)
+        else:
+            body.append(l)
+    out = prose(body)
+    if ret:
+        out.append(".PP")
+        out.append("\\fBReturn:\\fR " + inline(ret[0][len("Return:") :].strip()))
+        out.extend(inline(l) for l in ret[1:])
+    return out
+
+
+def api_section(merged):
+    """The header's runs in order: code as literal blocks, "---- x ----"
+    comments as subsections, a function's kernel-doc block as a subsection
+    with its prototype first."""
+    out = []
+    pending = None  # the declaration a function's block documents
+    for idx, (kind, val) in enumerate(merged):
+        if kind == "code":
+            if pending is not None:
+                val = val[pending:]
+                pending = None
+            out += code_block(val)
+            continue
+        lines = comment_text(val)
+        if not lines:
+            continue
+        sect = re.match(r"-+ (.*?) -+$", lines[0])
+        if sect and len(lines) == 1:
+            out.append('.SS "%s"' % esc(sect.group(1).capitalize()))
+            continue
+        fn = re.match(r"(\w+)\(\) - (.*)", lines[0]) if val.startswith("/**") else None
+        if not fn:
+            out += prose(lines)
+            continue
+        out.append('.SS "%s()"' % esc(fn.group(1)))
+        if idx + 1 < len(merged) and merged[idx + 1][0] == "code":
+            nxt = merged[idx + 1][1]
+            end = nxt.find(";") + 1
+            if end > 0:
+                out += code_block(nxt[:end])
+                pending = end
+        out += function_doc(fn.group(2), lines[1:])
+    return out
+
+
 def header(src, version):
     text = open(src, encoding="utf-8").read()
     top = re.match(r"/\* SPDX[^\n]*\*/\s*(/\*.*?\*/)", text, re.S)
@@ -203,87 +299,7 @@ def header(src, version):
         ".PP\nThe rest of this page is <memif/memif.h> in order: every "
         "declaration and every comment, one subsection per function."
     )
-    # Split into comments and code runs.
-    pos, code = 0, []
-    tokens = []
-    for m in re.finditer(r"/\*.*?\*/", rest, re.S):
-        before = rest[pos : m.start()]
-        tokens.append(("code", before))
-        # A comment after code on the same line is part of the code.
-        line_start = rest.rfind("\n", 0, m.start()) + 1
-        if rest[line_start : m.start()].strip():
-            tokens.append(("code", m.group(0)))
-        else:
-            tokens.append(("comment", m.group(0)))
-        pos = m.end()
-    tokens.append(("code", rest[pos:]))
-    # Merge adjacent code tokens.
-    merged = []
-    for kind, val in tokens:
-        if merged and kind == "code" and merged[-1][0] == "code":
-            merged[-1] = ("code", merged[-1][1] + val)
-        else:
-            merged.append((kind, val))
-
-    def emit_code(val):
-        lines = []
-        for l in val.split("\n"):
-            if SKIP.match(l.strip()):
-                continue
-            lines.append(l.replace("MEMIF_API ", ""))
-        while lines and not lines[0].strip():
-            lines.pop(0)
-        while lines and not lines[-1].strip():
-            lines.pop()
-        # collapse blank runs
-        clean = []
-        for l in lines:
-            if not l.strip() and clean and not clean[-1].strip():
-                continue
-            clean.append(l.expandtabs(8))
-        if clean:
-            out.extend(literal(clean))
-
-    pending = None  # the declaration a function's block documents
-    for idx, (kind, val) in enumerate(merged):
-        if kind == "code":
-            if pending is not None:
-                val = val[pending:]
-                pending = None
-            emit_code(val)
-            continue
-        lines = comment_text(val)
-        if not lines:
-            continue
-        sect = re.match(r"-+ (.*?) -+$", lines[0])
-        if sect and len(lines) == 1:
-            out.append('.SS "%s"' % esc(sect.group(1).capitalize()))
-            continue
-        fn = re.match(r"(\w+)\(\) - (.*)", lines[0]) if val.startswith("/**") else None
-        if fn:
-            out.append('.SS "%s()"' % esc(fn.group(1)))
-            # The prototype first, then its description.
-            if idx + 1 < len(merged) and merged[idx + 1][0] == "code":
-                nxt = merged[idx + 1][1]
-                end = nxt.find(";") + 1
-                if end > 0:
-                    emit_code(nxt[:end])
-                    pending = end
-            lines = [fn.group(2)] + lines[1:]
-            # "Return:" starts its own paragraph, in bold.
-            body, ret = [], []
-            for l in lines:
-                if l.startswith("Return:") or ret:
-                    ret.append(l)
-                else:
-                    body.append(l)
-            out += prose(body)
-            if ret:
-                out.append(".PP")
-                out.append("\\fBReturn:\\fR " + inline(ret[0][len("Return:") :].strip()))
-                out.extend(inline(l) for l in ret[1:])
-        else:
-            out += prose(lines)
+    out += api_section(split_comments(rest))
     out += [
         ".SH SEE ALSO",
         "\\fBmemif\\-perf\\fR(1), \\fBmemif\\-conform\\fR(1)",

@@ -270,6 +270,8 @@ static int on_disconnect(struct memif *m, void *ctx)
 	return 0;
 }
 
+/* The recipe itself, top to bottom (options, config, init, interface,
+ * run, cleanup): long, but kept whole so that it reads as one. */
 int main(int argc, char **argv)
 {
 	static struct app a = { .interval = 3.0 };

@@ -212,6 +212,8 @@ static bool open_pcap(struct app *a)
 	return true;
 }
 
+/* The recipe itself, top to bottom (options, config, init, interface,
+ * run, cleanup): long, but kept whole so that it reads as one. */
 int main(int argc, char **argv)
 {
 	static struct app a = { .ip = "192.168.1.1",

@@ -1,25 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /* Shared test helpers (see common.h). */
-#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <memif/memif.h>
+
 #include "common.h"
+#include "proc.h"
 
 int test_count_fds(void)
 {
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
+	int n = proc_count_fds("/proc/self/fd");
 
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1;
+	return n < 0 ? -1 : n - 1; /* the directory's own fd */
 }
 
 const char *test_socket_name(const char *tag)
@@ -38,4 +34,59 @@ uint64_t test_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+int test_count_up(struct memif *m, void *ctx)
+{
+	__atomic_add_fetch((int *)ctx, 1, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+int test_count_down(struct memif *m, void *ctx)
+{
+	__atomic_sub_fetch((int *)ctx, 1, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+unsigned test_drain(struct memif *m)
+{
+	struct memif_rx_pkt p[32];
+	unsigned total = 0;
+	uint16_t n;
+
+	do {
+		n = 0;
+		ck_assert_int_eq(memif_rx_burst(m, 0, p, 32, &n), MEMIF_OK);
+		total += n;
+	} while (n);
+	return total;
+}
+
+int test_lowest_free_fd(void)
+{
+	int fd = dup(0);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	return fd;
+}
+
+void test_set_nofile(unsigned long long cur)
+{
+	struct rlimit rl;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	rl.rlim_cur = (rlim_t)cur;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+}
+
+bool test_linked(struct memif *m)
+{
+	struct memif_details *d = calloc(1, sizeof(*d));
+	bool up;
+
+	ck_assert_ptr_nonnull(d);
+	up = memif_get_details(m, d) == MEMIF_OK && d->has_link;
+	free(d);
+	return up;
 }

@@ -29,6 +29,25 @@ uint64_t test_now_ms(void);
 		wu_ok_;                                               \
 	})
 
+/* Callbacks that count the interfaces up in the int that their ctx
+ * points to: on_connect adds one, on_disconnect takes one away. */
+struct memif;
+int test_count_up(struct memif *m, void *ctx);
+int test_count_down(struct memif *m, void *ctx);
+
+/* Everything waiting on @m's queue 0, received and dropped: the number of
+ * packets (each burst asserted MEMIF_OK). */
+unsigned test_drain(struct memif *m);
+
+/* Whether @m's details say its link is up. */
+bool test_linked(struct memif *m);
+
+/* The lowest fd number the next open would get. */
+int test_lowest_free_fd(void);
+
+/* Set the soft RLIMIT_NOFILE to @cur (asserted to succeed). */
+void test_set_nofile(unsigned long long cur);
+
 /* "@memif-test-<pid>-<tag>-<n>": a fresh abstract name per call. */
 const char *test_socket_name(const char *tag);
 

@@ -16,6 +16,7 @@
 #include "common.h"
 #include "internal.h"
 #include "raw-peer.h"
+#include "scm.h"
 
 int raw_connect(const char *name)
 {
@@ -53,19 +54,9 @@ void raw_send(int fd, const void *buf, size_t len, const int *fds,
 	} cb;
 	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct cmsghdr *cm;
 
 	ck_assert_uint_le(n_fds, RAW_MAX_FDS);
-	if (n_fds) {
-		memset(&cb, 0, sizeof(cb));
-		mh.msg_control = cb.b;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * n_fds);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int) * n_fds);
-		memcpy(CMSG_DATA(cm), fds, sizeof(int) * n_fds);
-	}
+	scm_put_fds(&mh, cb.b, fds, n_fds);
 	ck_assert_int_eq(sendmsg(fd, &mh, MSG_NOSIGNAL), (ssize_t)len);
 }
 
@@ -108,6 +99,20 @@ void expect_type(int fd, uint16_t type)
 void send_msg(int fd, const struct memif_msg *m, int pass_fd)
 {
 	raw_send(fd, m, MEMIF_MSG_SIZE, &pass_fd, pass_fd >= 0 ? 1 : 0);
+}
+
+void send_acked(int fd, const struct memif_msg *m, int pass_fd)
+{
+	send_msg(fd, m, pass_fd);
+	expect_type(fd, MEMIF_MSG_TYPE_ACK);
+}
+
+void add_ring_acked(int fd, bool s2m, uint32_t offset, int efd)
+{
+	struct memif_msg m;
+
+	memif__msg_build_add_ring(&m, s2m, 0, 0, offset, 4);
+	send_acked(fd, &m, efd);
 }
 
 void send_init(int fd, const char *secret, uint32_t id)

@@ -32,6 +32,11 @@ void expect_fds(int want);
 void expect_type(int fd, uint16_t type);
 void send_msg(int fd, const struct memif_msg *m, int pass_fd);
 void send_init(int fd, const char *secret, uint32_t id);
+/* Send @m (with @pass_fd; -1: none) and expect the master's ACK. */
+void send_acked(int fd, const struct memif_msg *m, int pass_fd);
+/* ADD_RING: @s2m ring 0 in region 0 at @offset, 16 slots, interrupt fd
+ * @efd; ACKed. */
+void add_ring_acked(int fd, bool s2m, uint32_t offset, int efd);
 /* A memfd region of @size bytes with ring cookies at 0 and 4096. */
 int make_region(size_t size, bool seal);
 

@@ -8,6 +8,8 @@
  * memif_init and memif_create_interface; the logger; callbacks that are
  * missing, return an error, or are still running when the interface or
  * the library is closed; and the one -errno -> MEMIF_ERR_* converter.
+ * This file has the fixtures and the suite; the calls on a connected pair
+ * and the callbacks are in test-api-pair.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,9 +27,7 @@
 
 #include "common.h"
 #include "internal.h"
-
-#define CONNECT_MS 5000
-
+#include "test-api.h"
 
 /* A handle no function may look into: only for calls that must refuse
  * before touching it (no library, so no interface can exist). */
@@ -37,18 +37,18 @@ static union {
 } not_a_handle;
 #define BOGUS ((struct memif *)&not_a_handle)
 
-static int fds_before;
+int fds_before;
 
 /* ---- fixtures ------------------------------------------------------------ */
 
-static void lib_setup(void)
+void lib_setup(void)
 {
 	fds_before = test_count_fds();
 	memif_set_log_level(MEMIF_LOG_ERROR);
 	ck_assert_int_eq(memif_init("test-api"), MEMIF_OK);
 }
 
-static void lib_teardown(void)
+void lib_teardown(void)
 {
 	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
 	ck_assert_int_eq(test_count_fds(), fds_before);
@@ -65,22 +65,10 @@ static void fds_teardown(void)
 	ck_assert_int_eq(test_count_fds(), fds_before);
 }
 
-/* A connected master and slave of this process: 1 queue each way, or
- * what the test asks for, 16-slot rings. */
-struct side {
-	struct memif *m;
-	atomic_int up, down;
-	/* on_connect's behaviour */
-	int ret; /* returned */
-	atomic_int entered, left; /* it started, it finished */
-	atomic_int *hold; /* wait until this is non-zero, then 100 ms */
-	atomic_int overlap; /* on_disconnect ran while on_connect did */
-};
+struct side ms, ss;
+char sock[64];
 
-static struct side ms, ss;
-static char sock[64];
-
-static int cb_up(struct memif *m, void *ctx)
+int cb_up(struct memif *m, void *ctx)
 {
 	struct side *s = ctx;
 
@@ -95,7 +83,7 @@ static int cb_up(struct memif *m, void *ctx)
 	return s->ret;
 }
 
-static int cb_down(struct memif *m, void *ctx)
+int cb_down(struct memif *m, void *ctx)
 {
 	struct side *s = ctx;
 
@@ -105,7 +93,7 @@ static int cb_down(struct memif *m, void *ctx)
 	return 0;
 }
 
-static void side_reset(struct side *s)
+void side_reset(struct side *s)
 {
 	s->m = NULL;
 	atomic_store(&s->up, 0);
@@ -127,8 +115,8 @@ static struct memif_config pair_cfg(bool master)
 				      .reconnect_interval_ms = 20 };
 }
 
-static void pair_create(const struct memif_callbacks *mcb,
-			const struct memif_callbacks *scb)
+void pair_create(const struct memif_callbacks *mcb,
+		 const struct memif_callbacks *scb)
 {
 	struct memif_config mc = pair_cfg(true), sc = pair_cfg(false);
 
@@ -136,18 +124,7 @@ static void pair_create(const struct memif_callbacks *mcb,
 	ck_assert_int_eq(memif_create_interface(&sc, scb, &ss.m), MEMIF_OK);
 }
 
-static bool linked(struct memif *m)
-{
-	struct memif_details *d = calloc(1, sizeof(*d));
-	bool up;
-
-	ck_assert_ptr_nonnull(d);
-	up = memif_get_details(m, d) == MEMIF_OK && d->has_link;
-	free(d);
-	return up;
-}
-
-static void pair_setup(void)
+void pair_setup(void)
 {
 	struct memif_callbacks mcb = { cb_up, cb_down, &ms };
 	struct memif_callbacks scb = { cb_up, cb_down, &ss };
@@ -163,7 +140,7 @@ static void pair_setup(void)
 		      "pair not connected");
 }
 
-static void pair_teardown(void)
+void pair_teardown(void)
 {
 	ck_assert_int_eq(memif_close(ss.m), MEMIF_OK);
 	ck_assert_int_eq(memif_close(ms.m), MEMIF_OK);
@@ -171,7 +148,7 @@ static void pair_teardown(void)
 }
 
 /* A slave that never connects: nothing listens on its socket. */
-static struct memif *lone_slave(void)
+struct memif *lone_slave(void)
 {
 	struct memif_config c = { .if_name = "api-lone",
 				  .socket_filename =
@@ -183,7 +160,7 @@ static struct memif *lone_slave(void)
 	return m;
 }
 
-static struct memif_details *details_of(struct memif *m)
+struct memif_details *details_of(struct memif *m)
 {
 	struct memif_details *d = calloc(1, sizeof(*d));
 
@@ -192,50 +169,14 @@ static struct memif_details *details_of(struct memif *m)
 	return d;
 }
 
-/* Everything waiting on @m's queue 0: the number of packets. */
-static unsigned drain(struct memif *m)
-{
-	struct memif_rx_pkt p[32];
-	unsigned total = 0;
-	uint16_t n;
-
-	do {
-		n = 0;
-		ck_assert_int_eq(memif_rx_burst(m, 0, p, 32, &n), MEMIF_OK);
-		total += n;
-	} while (n);
-	return total;
-}
-
-static int lowest_free_fd(void)
-{
-	int fd = dup(0);
-
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	return fd;
-}
-
 /* Out of fds: the next open gets EMFILE.  Returns the old soft limit. */
 static rlim_t fds_exhaust(void)
 {
 	struct rlimit rl;
-	rlim_t old;
 
 	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
-	old = rl.rlim_cur;
-	rl.rlim_cur = (rlim_t)lowest_free_fd();
-	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
-	return old;
-}
-
-static void fds_restore(rlim_t cur)
-{
-	struct rlimit rl;
-
-	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
-	rl.rlim_cur = cur;
-	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	test_set_nofile((rlim_t)test_lowest_free_fd());
+	return rl.rlim_cur;
 }
 
 /* ---- library --------------------------------------------------------------- */
@@ -245,7 +186,7 @@ START_TEST(api_init_at_fd_limit_proc_file_limit)
 	rlim_t old = fds_exhaust();
 	int ret = memif_init("api");
 
-	fds_restore(old);
+	test_set_nofile(old);
 	ck_assert_int_eq(ret, MEMIF_ERR_PROC_FILE_LIMIT);
 	ck_assert_int_eq(test_count_fds(), fds_before);
 	/* Nothing half-initialised was left behind. */
@@ -511,6 +452,43 @@ START_TEST(api_err_from_fault_none_and_internal)
 }
 END_TEST
 
+static atomic_int go;
+
+void pair_with_held_callback(const char *tag)
+{
+	struct memif_callbacks mcb = { cb_up, cb_down, &ms };
+
+	atomic_store(&go, 0);
+	snprintf(sock, sizeof(sock), "%s", test_socket_name(tag));
+	side_reset(&ms);
+	side_reset(&ss);
+	ms.hold = &go;
+	pair_create(&mcb, NULL);
+	ck_assert(WAIT_UNTIL(atomic_load(&ms.entered), CONNECT_MS));
+	atomic_store(&go, 1);
+}
+
+void assert_callback_finished(void)
+{
+	ck_assert_int_eq(atomic_load(&ms.left), 1);
+	ck_assert_int_eq(atomic_load(&ms.down), 1);
+	ck_assert_int_eq(atomic_load(&ms.overlap), 0);
+}
+
+/* memif_cleanup while an interface's on_connect runs returns only after
+ * the callback has, then closes the interface (memif_close does the same:
+ * api_close_waits_for_running_callback in test-api-pair.c). */
+START_TEST(api_cleanup_waits_for_running_callback)
+{
+	fds_before = test_count_fds();
+	ck_assert_int_eq(memif_init("test-api"), MEMIF_OK);
+	pair_with_held_callback("api-clwait");
+	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
+	assert_callback_finished();
+	ck_assert_int_eq(test_count_fds(), fds_before);
+}
+END_TEST
+
 /* ---- memif_create_interface --------------------------------------------------- */
 
 START_TEST(api_create_null_args_inval_arg)
@@ -671,7 +649,7 @@ START_TEST(api_create_at_fd_limit_proc_file_limit)
 	rlim_t old = fds_exhaust();
 
 	ret = memif_create_interface(&c, NULL, &m);
-	fds_restore(old);
+	test_set_nofile(old);
 	ck_assert_int_eq(ret, MEMIF_ERR_PROC_FILE_LIMIT);
 	ck_assert_ptr_null(m);
 	ck_assert_int_eq(test_count_fds(), before);
@@ -679,19 +657,16 @@ START_TEST(api_create_at_fd_limit_proc_file_limit)
 	 * error eventfds come when asked for, and asking at the limit fails
 	 * cleanly and can be retried. */
 	{
-		struct rlimit rl;
-		int fd = lowest_free_fd(), efd;
+		int fd = test_lowest_free_fd(), efd;
 
-		ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
-		rl.rlim_cur = (rlim_t)fd + 1;
-		ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+		test_set_nofile((rlim_t)fd + 1);
 		ret = memif_create_interface(&c, NULL, &m);
 		ck_assert_int_eq(ret, MEMIF_OK);
 		ret = memif_get_interrupt_fd(m, &efd);
 		ck_assert_int_eq(ret, MEMIF_ERR_PROC_FILE_LIMIT);
 		ret = memif_get_interrupt_error_fd(m, &efd);
 		ck_assert_int_eq(ret, MEMIF_ERR_PROC_FILE_LIMIT);
-		fds_restore(old);
+		test_set_nofile(old);
 		ck_assert_int_eq(test_count_fds(), before + 1);
 		ck_assert_int_eq(memif_get_interrupt_fd(m, &efd), MEMIF_OK);
 		ck_assert_int_eq(memif_get_interrupt_error_fd(m, &efd),
@@ -910,347 +885,6 @@ START_TEST(api_get_queue_interrupt_fd_not_connected_disconnected)
 }
 END_TEST
 
-/* ---- on a connected pair ------------------------------------------------------ */
-
-START_TEST(api_set_rx_mode_bad_qid)
-{
-	ck_assert_int_eq(memif_set_rx_mode(ms.m, 1, MEMIF_RX_MODE_POLLING),
-			 MEMIF_ERR_QID);
-	ck_assert_int_eq(memif_set_rx_mode(ms.m, 0, MEMIF_RX_MODE_POLLING),
-			 MEMIF_OK);
-}
-END_TEST
-
-START_TEST(api_get_queue_interrupt_fd_bad_qid)
-{
-	int fd = -7;
-
-	ck_assert_int_eq(memif_get_queue_interrupt_fd(ms.m, 1, &fd),
-			 MEMIF_ERR_QID);
-	ck_assert_int_eq(memif_get_queue_interrupt_fd(ms.m, 255, &fd),
-			 MEMIF_ERR_QID);
-	ck_assert_int_eq(fd, -7);
-	ck_assert_int_eq(memif_get_queue_interrupt_fd(ms.m, 0, &fd), MEMIF_OK);
-	ck_assert_int_ge(fd, 0);
-}
-END_TEST
-
-START_TEST(api_tx_burst_null_args)
-{
-	struct memif_tx_pkt p = { "abc", 3 };
-	uint16_t n = 9;
-
-	ck_assert_int_eq(memif_tx_burst(ms.m, 0, &p, 1, NULL),
-			 MEMIF_ERR_INVAL_ARG);
-	ck_assert_int_eq(memif_tx_burst(ms.m, 0, NULL, 1, &n),
-			 MEMIF_ERR_INVAL_ARG);
-	ck_assert_uint_eq(n, 0);
-	n = 9;
-	ck_assert_int_eq(memif_tx_burst(NULL, 0, &p, 1, &n), MEMIF_ERR_NOCONN);
-	ck_assert_uint_eq(n, 0);
-	ck_assert_uint_eq(drain(ss.m), 0);
-}
-END_TEST
-
-/* An empty burst is no error, whatever else is missing. */
-START_TEST(api_tx_burst_zero_packets_ok)
-{
-	uint16_t n = 9;
-
-	ck_assert_int_eq(memif_tx_burst(NULL, 0, NULL, 0, &n), MEMIF_OK);
-	ck_assert_uint_eq(n, 0);
-}
-END_TEST
-
-START_TEST(api_tx_burst_bad_qid)
-{
-	struct memif_tx_pkt p = { "abc", 3 };
-	uint16_t n = 9;
-
-	ck_assert_int_eq(memif_tx_burst(ms.m, 1, &p, 1, &n), MEMIF_ERR_QID);
-	ck_assert_uint_eq(n, 0);
-}
-END_TEST
-
-START_TEST(api_tx_burst_not_connected_disconnected)
-{
-	struct memif *m = lone_slave();
-	struct memif_tx_pkt p = { "abc", 3 };
-	uint16_t n = 9;
-
-	ck_assert_int_eq(memif_tx_burst(m, 0, &p, 1, &n),
-			 MEMIF_ERR_DISCONNECTED);
-	ck_assert_uint_eq(n, 0);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
-}
-END_TEST
-
-/* The packets before a bad length are sent; it and those after are not. */
-START_TEST(api_tx_burst_zero_length_pkt_len_after_sent)
-{
-	struct memif_tx_pkt p[3] = { { "abc", 3 }, { "", 0 }, { "def", 3 } };
-	uint16_t n = 9;
-
-	ck_assert_int_eq(memif_tx_burst(ms.m, 0, p, 3, &n), MEMIF_ERR_PKT_LEN);
-	ck_assert_uint_eq(n, 1);
-	ck_assert_uint_eq(drain(ss.m), 1);
-}
-END_TEST
-
-START_TEST(api_tx_alloc_null_args)
-{
-	struct memif_tx_buf b[2];
-	uint16_t n = 9;
-
-	ck_assert_int_eq(memif_tx_alloc(ms.m, 0, b, 2, NULL),
-			 MEMIF_ERR_INVAL_ARG);
-	ck_assert_int_eq(memif_tx_alloc(ms.m, 0, NULL, 2, &n),
-			 MEMIF_ERR_INVAL_ARG);
-	ck_assert_int_eq(memif_tx_alloc(NULL, 0, b, 2, &n), MEMIF_ERR_NOCONN);
-	ck_assert_uint_eq(n, 0);
-}
-END_TEST
-
-START_TEST(api_tx_alloc_bad_qid_and_not_connected)
-{
-	struct memif *m = lone_slave();
-	struct memif_tx_buf b[2];
-	uint16_t n = 9;
-
-	ck_assert_int_eq(memif_tx_alloc(ms.m, 1, b, 2, &n), MEMIF_ERR_QID);
-	ck_assert_uint_eq(n, 0);
-	ck_assert_int_eq(memif_tx_alloc(m, 0, b, 2, &n),
-			 MEMIF_ERR_DISCONNECTED);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
-}
-END_TEST
-
-START_TEST(api_tx_commit_null_args)
-{
-	struct memif_tx_buf b[2] = { { NULL, 0 }, { NULL, 0 } };
-	uint16_t n = 9;
-
-	ck_assert_int_eq(memif_tx_commit(ms.m, 0, b, 1, NULL),
-			 MEMIF_ERR_INVAL_ARG);
-	ck_assert_int_eq(memif_tx_commit(ms.m, 0, NULL, 1, &n),
-			 MEMIF_ERR_INVAL_ARG);
-	ck_assert_int_eq(memif_tx_commit(NULL, 0, b, 1, &n), MEMIF_ERR_NOCONN);
-	ck_assert_uint_eq(n, 0);
-}
-END_TEST
-
-/* More than was reserved, a length of 0, or more than a slot holds:
- * MEMIF_ERR_PKT_LEN and nothing published; then a good commit works. */
-START_TEST(api_tx_commit_bad_lengths_pkt_len)
-{
-	struct memif_tx_buf b[4];
-	uint16_t n = 0, sent = 9;
-	uint32_t cap;
-
-	ck_assert_int_eq(memif_tx_alloc(ms.m, 0, b, 2, &n), MEMIF_OK);
-	ck_assert_uint_eq(n, 2);
-	cap = b[0].len;
-	memcpy(b[0].data, "abc", 3);
-	b[0].len = 3;
-	b[1].len = 3;
-	b[2] = b[1]; /* a third, good in itself, but never reserved */
-	ck_assert_int_eq(memif_tx_commit(ms.m, 0, b, 3, &sent),
-			 MEMIF_ERR_PKT_LEN);
-	b[1].len = 0;
-	ck_assert_int_eq(memif_tx_commit(ms.m, 0, b, 2, &sent),
-			 MEMIF_ERR_PKT_LEN);
-	b[1].len = cap + 1;
-	ck_assert_int_eq(memif_tx_commit(ms.m, 0, b, 2, &sent),
-			 MEMIF_ERR_PKT_LEN);
-	ck_assert_uint_eq(sent, 0);
-	ck_assert_uint_eq(drain(ss.m), 0);
-	ck_assert_int_eq(memif_tx_commit(ms.m, 0, b, 1, &sent), MEMIF_OK);
-	ck_assert_uint_eq(sent, 1);
-	ck_assert_uint_eq(drain(ss.m), 1);
-}
-END_TEST
-
-START_TEST(api_tx_commit_bad_qid_and_not_connected)
-{
-	struct memif *m = lone_slave();
-	struct memif_tx_buf b[1] = { { NULL, 0 } };
-	uint16_t n = 9;
-
-	ck_assert_int_eq(memif_tx_commit(ms.m, 1, b, 0, &n), MEMIF_ERR_QID);
-	ck_assert_int_eq(memif_tx_commit(m, 0, b, 0, &n),
-			 MEMIF_ERR_DISCONNECTED);
-	ck_assert_uint_eq(n, 0);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
-}
-END_TEST
-
-START_TEST(api_rx_burst_null_args)
-{
-	struct memif_rx_pkt p[2];
-	uint16_t n = 9;
-
-	ck_assert_int_eq(memif_rx_burst(ms.m, 0, p, 2, NULL),
-			 MEMIF_ERR_INVAL_ARG);
-	ck_assert_int_eq(memif_rx_burst(ms.m, 0, NULL, 2, &n),
-			 MEMIF_ERR_INVAL_ARG);
-	ck_assert_int_eq(memif_rx_burst(NULL, 0, p, 2, &n), MEMIF_ERR_NOCONN);
-	ck_assert_uint_eq(n, 0);
-}
-END_TEST
-
-START_TEST(api_rx_burst_bad_qid_and_not_connected)
-{
-	struct memif *m = lone_slave();
-	struct memif_rx_pkt p[2];
-	uint16_t n = 9;
-
-	ck_assert_int_eq(memif_rx_burst(ms.m, 1, p, 2, &n), MEMIF_ERR_QID);
-	ck_assert_uint_eq(n, 0);
-	n = 9;
-	ck_assert_int_eq(memif_rx_burst(m, 0, p, 2, &n),
-			 MEMIF_ERR_DISCONNECTED);
-	ck_assert_uint_eq(n, 0);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
-}
-END_TEST
-
-START_TEST(api_rx_release_errors)
-{
-	struct memif *m = lone_slave();
-
-	ck_assert_int_eq(memif_rx_release(NULL, 0), MEMIF_ERR_NOCONN);
-	ck_assert_int_eq(memif_rx_release(ms.m, 1), MEMIF_ERR_QID);
-	ck_assert_int_eq(memif_rx_release(m, 0), MEMIF_ERR_DISCONNECTED);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
-}
-END_TEST
-
-/* memif_rx_release gives the burst's slots back at once: a full ring has
- * room again without another memif_rx_burst. */
-START_TEST(api_rx_release_frees_slots)
-{
-	struct memif_tx_pkt p = { "abc", 3 };
-	struct memif_rx_pkt r[16];
-	uint16_t n = 0, sent = 0, i;
-
-	for (i = 0; i < 16; i++) {
-		ck_assert_int_eq(memif_tx_burst(ss.m, 0, &p, 1, &sent),
-				 MEMIF_OK);
-		ck_assert_uint_eq(sent, 1);
-	}
-	ck_assert_int_eq(memif_tx_burst(ss.m, 0, &p, 1, &sent), MEMIF_OK);
-	ck_assert_uint_eq(sent, 0);
-	ck_assert_int_eq(memif_rx_burst(ms.m, 0, r, 16, &n), MEMIF_OK);
-	ck_assert_uint_eq(n, 16);
-	ck_assert_int_eq(memif_tx_burst(ss.m, 0, &p, 1, &sent), MEMIF_OK);
-	ck_assert_uint_eq(sent, 0); /* still lent to us */
-	ck_assert_int_eq(memif_rx_release(ms.m, 0), MEMIF_OK);
-	ck_assert_int_eq(memif_tx_burst(ss.m, 0, &p, 1, &sent), MEMIF_OK);
-	ck_assert_uint_eq(sent, 1);
-}
-END_TEST
-
-/* ---- callbacks ------------------------------------------------------------------ */
-
-/* No callbacks at all: the pair still connects. */
-START_TEST(api_no_callbacks_connects)
-{
-	struct memif_callbacks none = { NULL, NULL, NULL };
-	struct memif_details *d;
-
-	snprintf(sock, sizeof(sock), "%s", test_socket_name("api-nocb"));
-	side_reset(&ms);
-	side_reset(&ss);
-	pair_create(NULL, &none);
-	ck_assert(WAIT_UNTIL(linked(ms.m) && linked(ss.m), CONNECT_MS));
-	d = details_of(ss.m);
-	ck_assert_uint_eq(d->connects, 1);
-	free(d);
-	ck_assert_int_eq(memif_close(ss.m), MEMIF_OK);
-	ck_assert_int_eq(memif_close(ms.m), MEMIF_OK);
-}
-END_TEST
-
-static atomic_int cb_ret_logged;
-
-static void log_cb_ret(enum memif_log_level level, const char *if_name,
-		       int queue_id, int err_code, const char *msg, void *ctx)
-{
-	if (strstr(msg, "callback returned") && err_code == 7 && if_name &&
-	    !strcmp(if_name, "api-m"))
-		atomic_store(&cb_ret_logged, 1);
-}
-
-/* on_connect's error is logged (debug, with the code) and changes
- * nothing. */
-START_TEST(api_callback_error_logged_and_ignored)
-{
-	struct memif_callbacks mcb = { cb_up, cb_down, &ms };
-
-	atomic_store(&cb_ret_logged, 0);
-	memif_set_logger(log_cb_ret, NULL);
-	memif_set_log_level(MEMIF_LOG_DEBUG);
-	snprintf(sock, sizeof(sock), "%s", test_socket_name("api-cbret"));
-	side_reset(&ms);
-	side_reset(&ss);
-	ms.ret = 7;
-	pair_create(&mcb, NULL);
-	ck_assert(WAIT_UNTIL(atomic_load(&cb_ret_logged), CONNECT_MS));
-	ck_assert(linked(ms.m) && linked(ss.m));
-	ck_assert_int_eq(memif_close(ss.m), MEMIF_OK);
-	ck_assert_int_eq(memif_close(ms.m), MEMIF_OK);
-	ck_assert_int_eq(atomic_load(&ms.down), 1);
-	memif_set_logger(NULL, NULL);
-}
-END_TEST
-
-static atomic_int go;
-
-/* memif_close from another thread while the interface's on_connect runs
- * returns only after the callback has. */
-START_TEST(api_close_waits_for_running_callback)
-{
-	struct memif_callbacks mcb = { cb_up, cb_down, &ms };
-
-	atomic_store(&go, 0);
-	snprintf(sock, sizeof(sock), "%s", test_socket_name("api-cbwait"));
-	side_reset(&ms);
-	side_reset(&ss);
-	ms.hold = &go;
-	pair_create(&mcb, NULL);
-	ck_assert(WAIT_UNTIL(atomic_load(&ms.entered), CONNECT_MS));
-	atomic_store(&go, 1);
-	ck_assert_int_eq(memif_close(ms.m), MEMIF_OK);
-	ck_assert_int_eq(atomic_load(&ms.left), 1);
-	ck_assert_int_eq(atomic_load(&ms.down), 1);
-	ck_assert_int_eq(atomic_load(&ms.overlap), 0);
-	ck_assert_int_eq(memif_close(ss.m), MEMIF_OK);
-}
-END_TEST
-
-/* ... and so does memif_cleanup, which then closes the interface. */
-START_TEST(api_cleanup_waits_for_running_callback)
-{
-	struct memif_callbacks mcb = { cb_up, cb_down, &ms };
-
-	atomic_store(&go, 0);
-	fds_before = test_count_fds();
-	ck_assert_int_eq(memif_init("test-api"), MEMIF_OK);
-	snprintf(sock, sizeof(sock), "%s", test_socket_name("api-clwait"));
-	side_reset(&ms);
-	side_reset(&ss);
-	ms.hold = &go;
-	pair_create(&mcb, NULL);
-	ck_assert(WAIT_UNTIL(atomic_load(&ms.entered), CONNECT_MS));
-	atomic_store(&go, 1);
-	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
-	ck_assert_int_eq(atomic_load(&ms.left), 1);
-	ck_assert_int_eq(atomic_load(&ms.down), 1);
-	ck_assert_int_eq(atomic_load(&ms.overlap), 0);
-	ck_assert_int_eq(test_count_fds(), fds_before);
-}
-END_TEST
-
 static Suite *api_suite(void)
 {
 	Suite *s = suite_create("api");
@@ -1304,34 +938,7 @@ static Suite *api_suite(void)
 		       api_get_queue_interrupt_fd_not_connected_disconnected);
 	suite_add_tcase(s, tc);
 
-	tc = tcase_create("pair");
-	tcase_set_timeout(tc, 30);
-	tcase_add_checked_fixture(tc, pair_setup, pair_teardown);
-	tcase_add_test(tc, api_set_rx_mode_bad_qid);
-	tcase_add_test(tc, api_get_queue_interrupt_fd_bad_qid);
-	tcase_add_test(tc, api_tx_burst_null_args);
-	tcase_add_test(tc, api_tx_burst_zero_packets_ok);
-	tcase_add_test(tc, api_tx_burst_bad_qid);
-	tcase_add_test(tc, api_tx_burst_not_connected_disconnected);
-	tcase_add_test(tc, api_tx_burst_zero_length_pkt_len_after_sent);
-	tcase_add_test(tc, api_tx_alloc_null_args);
-	tcase_add_test(tc, api_tx_alloc_bad_qid_and_not_connected);
-	tcase_add_test(tc, api_tx_commit_null_args);
-	tcase_add_test(tc, api_tx_commit_bad_lengths_pkt_len);
-	tcase_add_test(tc, api_tx_commit_bad_qid_and_not_connected);
-	tcase_add_test(tc, api_rx_burst_null_args);
-	tcase_add_test(tc, api_rx_burst_bad_qid_and_not_connected);
-	tcase_add_test(tc, api_rx_release_errors);
-	tcase_add_test(tc, api_rx_release_frees_slots);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("callbacks");
-	tcase_set_timeout(tc, 30);
-	tcase_add_checked_fixture(tc, lib_setup, lib_teardown);
-	tcase_add_test(tc, api_no_callbacks_connects);
-	tcase_add_test(tc, api_callback_error_logged_and_ignored);
-	tcase_add_test(tc, api_close_waits_for_running_callback);
-	suite_add_tcase(s, tc);
+	api_pair_tcases(s);
 
 	return s;
 }

@@ -29,19 +29,9 @@ static struct memif *master;
 static int connected;
 static int fds_before;
 
-static int on_up(struct memif *m, void *ctx)
-{
-	__atomic_add_fetch(&connected, 1, __ATOMIC_SEQ_CST);
-	return 0;
-}
-
-static int on_down(struct memif *m, void *ctx)
-{
-	__atomic_sub_fetch(&connected, 1, __ATOMIC_SEQ_CST);
-	return 0;
-}
-
-static const struct memif_callbacks cbs = { on_up, on_down, NULL };
+/* @connected counts the interfaces up. */
+static const struct memif_callbacks cbs = { test_count_up, test_count_down,
+					    &connected };
 
 /* Every socket, memfd, eventfd and io_uring fd in the process is CLOEXEC
  * (a child the application forks must not keep a connection). */
@@ -286,8 +276,7 @@ START_TEST(conn_accepts_secret_with_garbage_after_nul_c20)
 	memif__msg_build_init(&m, 7, 0, "sesame", "raw");
 	memset(m.init.secret + 7, 0xa5, MEMIF_SECRET_LEN - 7);
 	memset(m.raw + 70, 0xa5, sizeof(m.raw) - 70); /* C6 */
-	send_msg(fd, &m, -1);
-	expect_type(fd, MEMIF_MSG_TYPE_ACK);
+	send_acked(fd, &m, -1);
 	close(fd);
 }
 END_TEST
@@ -417,33 +406,23 @@ START_TEST(conn_connect_checks_rings_and_cookies_c34_c35)
 
 	/* CONNECT with no M2S ring */
 	fd = raw_configured();
-	memif__msg_build_add_ring(&m, true, 0, 0, 0, 4);
-	send_msg(fd, &m, e);
-	expect_type(fd, MEMIF_MSG_TYPE_ACK);
+	add_ring_acked(fd, true, 0, e);
 	memif__msg_build_connect(&m, "raw");
 	send_msg(fd, &m, -1);
 	expect_disconnect(fd, "incomplete configuration");
 	close(fd);
 	/* a ring whose cookie is wrong (offset 1024 has none) */
 	fd = raw_configured();
-	memif__msg_build_add_ring(&m, true, 0, 0, 0, 4);
-	send_msg(fd, &m, e);
-	expect_type(fd, MEMIF_MSG_TYPE_ACK);
-	memif__msg_build_add_ring(&m, false, 0, 0, 1024, 4);
-	send_msg(fd, &m, e);
-	expect_type(fd, MEMIF_MSG_TYPE_ACK);
+	add_ring_acked(fd, true, 0, e);
+	add_ring_acked(fd, false, 1024, e);
 	memif__msg_build_connect(&m, "raw");
 	send_msg(fd, &m, -1);
 	expect_disconnect(fd, "wrong cookie");
 	close(fd);
 	/* and a good one connects; anything but DISCONNECT after is fatal */
 	fd = raw_configured();
-	memif__msg_build_add_ring(&m, true, 0, 0, 0, 4);
-	send_msg(fd, &m, e);
-	expect_type(fd, MEMIF_MSG_TYPE_ACK);
-	memif__msg_build_add_ring(&m, false, 0, 0, 4096, 4);
-	send_msg(fd, &m, e);
-	expect_type(fd, MEMIF_MSG_TYPE_ACK);
+	add_ring_acked(fd, true, 0, e);
+	add_ring_acked(fd, false, 4096, e);
 	memif__msg_build_connect(&m, "raw");
 	send_msg(fd, &m, -1);
 	expect_type(fd, MEMIF_MSG_TYPE_CONNECTED);
@@ -498,23 +477,17 @@ START_TEST(conn_survives_peer_vanishing_at_each_step_c38)
 			expect_type(fd, MEMIF_MSG_TYPE_ACK);
 		}
 		if (step >= 3) {
-			memif__msg_build_add_ring(&m, true, 0, 0, 0, 4);
-			send_msg(fd, &m, e);
-			expect_type(fd, MEMIF_MSG_TYPE_ACK);
+			add_ring_acked(fd, true, 0, e);
 		}
 		if (step >= 4) {
-			memif__msg_build_add_ring(&m, false, 0, 0, 4096, 4);
-			send_msg(fd, &m, e);
-			expect_type(fd, MEMIF_MSG_TYPE_ACK);
+			add_ring_acked(fd, false, 4096, e);
 			memif__msg_build_connect(&m, "raw");
 			send_msg(fd, &m, -1);
 			expect_type(fd, MEMIF_MSG_TYPE_CONNECTED);
 		}
 		close(fd);
 		/* the library releases everything the peer sent */
-		for (int i = 0; i < 200 && test_count_fds() != base; i++)
-			usleep(10000);
-		ck_assert_int_eq(test_count_fds(), base);
+		expect_fds(base);
 	}
 	close(e);
 }
@@ -543,14 +516,12 @@ START_TEST(conn_master_takes_the_rings_the_slave_asks_for_c36)
 								cookie)),
 				 4);
 	memif__msg_build_add_region(&m, 0, 65536);
-	send_msg(fd, &m, rfd);
-	expect_type(fd, MEMIF_MSG_TYPE_ACK);
+	send_acked(fd, &m, rfd);
 	/* 4 S2M rings (the master's RX), then 3 M2S rings */
 	for (i = 0; i < 7; i++) {
 		memif__msg_build_add_ring(&m, i < 4, (uint16_t)(i < 4 ? i : i - 4),
 					  0, (uint32_t)i * 4096, 4);
-		send_msg(fd, &m, e);
-		expect_type(fd, MEMIF_MSG_TYPE_ACK);
+		send_acked(fd, &m, e);
 	}
 	memif__msg_build_connect(&m, "raw");
 	send_msg(fd, &m, -1);

@@ -121,17 +121,6 @@ static int side_create(struct side *s, const struct memif_config *cfg)
 	return memif_create_interface(cfg, &cb, &s->m);
 }
 
-static bool linked(struct memif *m)
-{
-	struct memif_details *d = calloc(1, sizeof(*d));
-	bool up;
-
-	ck_assert_ptr_nonnull(d);
-	up = memif_get_details(m, d) == MEMIF_OK && d->has_link;
-	free(d);
-	return up;
-}
-
 /* Run the loop on this thread until @cond holds. */
 #define DRIVE_UNTIL(cond, ms)                                                 \
 	__extension__({                                                                    \
@@ -323,7 +312,7 @@ START_TEST(loop_process_events_in_callback_would_deadlock)
 	ck_assert_int_eq(ms.cl_ret_up, MEMIF_ERR_WOULD_DEADLOCK);
 	ck_assert_int_eq(ss.cl_ret_up, MEMIF_ERR_WOULD_DEADLOCK);
 	/* The refused calls changed nothing: the link is still up. */
-	ck_assert(linked(ms.m) && linked(ss.m));
+	ck_assert(test_linked(ms.m) && test_linked(ss.m));
 	/* on_disconnect: the slave's runs inside memif_close, the master's
 	 * inside memif_process_events. */
 	ck_assert_int_eq(memif_close(ss.m), MEMIF_OK);
@@ -359,9 +348,10 @@ START_TEST(loop_pair_connects_and_passes_traffic)
 	ck_assert_int_eq(side_create(&ss, &sc), MEMIF_OK);
 	/* Nothing happens without the loop: the handshake needs it. */
 	usleep(100 * 1000);
-	ck_assert(!linked(ms.m) && !linked(ss.m));
+	ck_assert(!test_linked(ms.m) && !test_linked(ss.m));
 	ck_assert_int_eq(ms.up + ss.up, 0);
-	DRIVE_OK(ms.up == 1 && ss.up == 1 && linked(ms.m) && linked(ss.m),
+	DRIVE_OK(ms.up == 1 && ss.up == 1 && test_linked(ms.m) &&
+			 test_linked(ss.m),
 		 CONNECT_MS);
 	ck_assert(!ms.bad_thread && !ss.bad_thread);
 	ck_assert_int_eq(memif_get_details(ss.m, d), MEMIF_OK);
@@ -496,14 +486,14 @@ START_TEST(loop_event_fd_pollable)
 	ck_assert_int_eq(side_create(&ss, &sc), MEMIF_OK);
 	t0 = now_ms();
 	POLL_DRIVE_UNTIL(efd, now_ms() - t0 > 300, 1000);
-	ck_assert(!linked(ss.m));
+	ck_assert(!test_linked(ss.m));
 
 	/* The master appears: the slave's next retry, the accept and the
 	 * whole handshake are all signalled through the fd. */
 	side_init(&ms);
 	ck_assert_int_eq(side_create(&ms, &mc), MEMIF_OK);
 	POLL_DRIVE_UNTIL(efd, ms.up == 1 && ss.up == 1, CONNECT_MS);
-	ck_assert(linked(ms.m) && linked(ss.m));
+	ck_assert(test_linked(ms.m) && test_linked(ss.m));
 
 	/* Another thread's management call wakes the loop. */
 	drain_events(efd);

@@ -137,21 +137,6 @@ static uint64_t rx_packets(struct memif *m)
 	return n;
 }
 
-/* Everything waiting on @m's queue 0: the number of packets. */
-static unsigned drain(struct memif *m)
-{
-	struct memif_rx_pkt p[32];
-	unsigned total = 0;
-	uint16_t n;
-
-	do {
-		n = 0;
-		ck_assert_int_eq(memif_rx_burst(m, 0, p, 32, &n), MEMIF_OK);
-		total += n;
-	} while (n);
-	return total;
-}
-
 static struct memif_packet_handle *handle_new(struct memif *m, uint8_t qid,
 					      uint16_t rx_count)
 {
@@ -454,7 +439,7 @@ START_TEST(packet_handle_write_full_ring_eof)
 		written++;
 	ck_assert_int_eq(ret, MEMIF_ERR_EOF);
 	ck_assert_uint_eq(written, RING_SLOTS);
-	ck_assert_uint_eq(drain(master), RING_SLOTS);
+	ck_assert_uint_eq(test_drain(master), RING_SLOTS);
 	/* Room again. */
 	ck_assert_int_eq(memif_packet_handle_write(h, "abc", 3), MEMIF_OK);
 	memif_packet_handle_free(h);
@@ -474,7 +459,7 @@ START_TEST(packet_handle_write_bad_length_pkt_len)
 			 MEMIF_ERR_PKT_LEN);
 	ck_assert_int_eq(memif_packet_handle_write(h, big, sizeof(big)),
 			 MEMIF_ERR_PKT_LEN);
-	ck_assert_uint_eq(drain(master), 0);
+	ck_assert_uint_eq(test_drain(master), 0);
 	memif_packet_handle_free(h);
 }
 END_TEST
@@ -487,7 +472,7 @@ START_TEST(packet_handle_write_null_args_inval_arg)
 			 MEMIF_ERR_INVAL_ARG);
 	ck_assert_int_eq(memif_packet_handle_write(h, NULL, 3),
 			 MEMIF_ERR_INVAL_ARG);
-	ck_assert_uint_eq(drain(master), 0);
+	ck_assert_uint_eq(test_drain(master), 0);
 	memif_packet_handle_free(h);
 }
 END_TEST
@@ -539,7 +524,7 @@ START_TEST(packet_handle_closed_write_eof)
 
 	memif_packet_handle_close(h);
 	ck_assert_int_eq(memif_packet_handle_write(h, "abc", 3), MEMIF_ERR_EOF);
-	ck_assert_uint_eq(drain(master), 0);
+	ck_assert_uint_eq(test_drain(master), 0);
 	memif_packet_handle_free(h);
 }
 END_TEST

@@ -31,19 +31,9 @@ static void sink(enum memif_log_level level, const char *if_name, int queue_id,
 		__atomic_add_fetch(&dropped, 1, __ATOMIC_SEQ_CST);
 }
 
-static int on_up(struct memif *m, void *ctx)
-{
-	__atomic_add_fetch(&up, 1, __ATOMIC_SEQ_CST);
-	return 0;
-}
-
-static int on_down(struct memif *m, void *ctx)
-{
-	__atomic_sub_fetch(&up, 1, __ATOMIC_SEQ_CST);
-	return 0;
-}
-
-static const struct memif_callbacks cbs = { on_up, on_down, NULL };
+/* @up counts the interfaces up. */
+static const struct memif_callbacks cbs = { test_count_up, test_count_down,
+					    &up };
 
 /* @n masters (ids 0..n-1) and @n slaves on one socket; slaves retry only
  * after 10 s, so one refused or dropped attempt fails the time bound. */

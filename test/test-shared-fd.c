@@ -36,19 +36,9 @@ static struct memif *master, *slave;
 static int up;
 static int fds_before;
 
-static int on_up(struct memif *m, void *ctx)
-{
-	__atomic_add_fetch(&up, 1, __ATOMIC_SEQ_CST);
-	return 0;
-}
-
-static int on_down(struct memif *m, void *ctx)
-{
-	__atomic_sub_fetch(&up, 1, __ATOMIC_SEQ_CST);
-	return 0;
-}
-
-static const struct memif_callbacks cbs = { on_up, on_down, NULL };
+/* @up counts the interfaces up. */
+static const struct memif_callbacks cbs = { test_count_up, test_count_down,
+					    &up };
 
 static void wait_up(int want)
 {
@@ -307,8 +297,7 @@ START_TEST(shared_fd_semaphore_eventfd_refused_j6)
 	send_init(fd, SECRET, ID);
 	expect_type(fd, MEMIF_MSG_TYPE_ACK);
 	memif__msg_build_add_region(&m, 0, 65536);
-	send_msg(fd, &m, rfd);
-	expect_type(fd, MEMIF_MSG_TYPE_ACK);
+	send_acked(fd, &m, rfd);
 	memif__msg_build_add_ring(&m, true, 0, 0, 0, 4);
 	send_msg(fd, &m, e);
 	expect_disconnect(fd, "semaphore eventfd as ring interrupt fd");

@@ -629,25 +629,6 @@ static void capture_log(enum memif_log_level level, const char *if_name,
 	}
 }
 
-/* The lowest fd number the next open would get. */
-static int lowest_free_fd(void)
-{
-	int fd = dup(0);
-
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	return fd;
-}
-
-static void set_nofile(rlim_t cur)
-{
-	struct rlimit rl;
-
-	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
-	rl.rlim_cur = cur;
-	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
-}
-
 /* The process is out of fds when a slave connects: the accept error is
  * logged, and the waiting connection is taken once fds are free again. */
 START_TEST(socket_accept_at_fd_limit_logged_and_recovered)
@@ -668,7 +649,7 @@ START_TEST(socket_accept_at_fd_limit_logged_and_recovered)
 	c1 = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	ck_assert_int_ge(c1, 0);
 	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &saved), 0);
-	set_nofile((rlim_t)lowest_free_fd());
+	test_set_nofile((rlim_t)test_lowest_free_fd());
 	{
 		struct sockaddr_un a;
 		int len = sun_fill(&a, name);
@@ -679,7 +660,7 @@ START_TEST(socket_accept_at_fd_limit_logged_and_recovered)
 	ck_assert_msg(WAIT_UNTIL(atomic_load(&logcap.accept_warnings) > 0,
 				 WAIT_MS),
 		      "no accept warning");
-	set_nofile(saved.rlim_cur);
+	test_set_nofile(saved.rlim_cur);
 	ck_assert_int_eq(atomic_load(&logcap.last_code),
 			 MEMIF_ERR_PROC_FILE_LIMIT);
 	/* The next connection wakes the listener, which takes both. */
@@ -730,10 +711,10 @@ START_TEST(socket_slave_reconnect_errors_reported_once_each)
 	ck_assert_int_eq(codes[0], MEMIF_ERR_CONNREFUSED);
 
 	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &saved), 0);
-	set_nofile((rlim_t)lowest_free_fd());
+	test_set_nofile((rlim_t)test_lowest_free_fd());
 	ck_assert(WAIT_UNTIL(read_errors(m, codes, &n) > 1, WAIT_MS));
 	usleep(50 * 1000); /* more attempts without an fd */
-	set_nofile(saved.rlim_cur);
+	test_set_nofile(saved.rlim_cur);
 	ck_assert(WAIT_UNTIL(read_errors(m, codes, &n) > 2, WAIT_MS));
 	usleep(50 * 1000);
 	ck_assert_int_eq(read_errors(m, codes, &n), 3);

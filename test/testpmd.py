@@ -13,6 +13,9 @@ test/interop/testpmd-interop.py and test/conform/run-dpdk.py.
                   DPDK's client connects once and never retries: our
                   master must listen before it starts
   kill_all()      what was started for a run, killed on the way out
+  wait_or_kill(), last_json()
+                  the memif-perf on the other side: waited for (killed if
+                  it hangs), its JSON summary read back
 
 Socket addresses are spelled as memif-perf spells them: "@name" is the
 abstract namespace (DPDK's `socket=name`, abstract by default), anything
@@ -23,6 +26,7 @@ sys.path from their own location (__file__), so it works from the source
 tree, from a build directory and from any working directory.
 """
 
+import json
 import os
 import re
 import shutil
@@ -144,6 +148,30 @@ def kill_all(procs):
             except subprocess.TimeoutExpired:
                 pass
     del procs[:]
+
+
+def wait_or_kill(p, timeout):
+    """Wait @timeout seconds for @p to end; if it does not, SIGKILL its
+    process group (it was started in a session of its own) and return
+    False."""
+    try:
+        p.wait(timeout=timeout)
+        return True
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.wait()
+        return False
+
+
+def last_json(path):
+    """The JSON object on the last line of the file @path (memif-perf
+    --json's summary), or None."""
+    with open(path, "rb") as f:
+        data = f.read().decode(errors="replace").strip()
+    try:
+        return json.loads(data.splitlines()[-1]) if data else None
+    except ValueError:
+        return None
 
 
 def remove_runtime_dir(prefix):

@@ -2,7 +2,6 @@
 """The two ends of a pair: memif-perf (its command line, its JSON summary)
 and testpmd (through test/testpmd.py)."""
 
-import json
 import os
 import re
 import signal
@@ -53,23 +52,15 @@ class MemifPerf:
 
     def wait(self, timeout):
         try:
-            self.p.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.p.pid, signal.SIGKILL)
-            self.p.wait()
-            raise RunError("%s did not finish within %d s" % (self.name,
-                                                              timeout))
+            if not testpmd.wait_or_kill(self.p, timeout):
+                raise RunError("%s did not finish within %d s"
+                               % (self.name, timeout))
         finally:
             self.fo.close()
             self.fe.close()
             reap(self.p)
         self.rc = self.p.returncode
-        with open(self.out, "rb") as f:
-            data = f.read().decode(errors="replace").strip()
-        try:
-            self.res = json.loads(data.splitlines()[-1]) if data else None
-        except ValueError:
-            self.res = None
+        self.res = testpmd.last_json(self.out)
         if self.res is None:
             raise RunError("%s printed no JSON (exit %s): %s"
                            % (self.name, self.rc, self.stderr_tail()))

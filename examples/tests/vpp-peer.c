@@ -389,15 +389,16 @@ static bool wait_link(double secs)
 	}
 }
 
-static int run(void)
-{
-	static struct frame got[16];
-	static uint8_t f[MAXF];
-	static const unsigned sizes[5] = { 0, 56, 200, 1000, 1472 };
-	uint32_t len;
-	int n, i, before = failures;
+/* Frames received and the frame being built, shared by the steps. */
+static struct frame got[16];
+static uint8_t f[MAXF];
 
-	/* 1. ARP request for the responder's address on queue 0 */
+/* 1. ARP request for the responder's address on queue 0 */
+static void step_arp(void)
+{
+	int n, before = failures;
+	uint32_t len;
+
 	len = build_arp(f, 1, their_ip);
 	send_frame(0, f, len);
 	n = collect(got, 16, 3000, true);
@@ -410,8 +411,14 @@ static int run(void)
 		printf("%s: ARP reply on q%d, %u bytes\n",
 		       failures == before ? "ok" : "BAD", got[0].q, got[0].len);
 	}
+}
 
-	/* 2. frames that must get no reply */
+/* 2. frames that must get no reply */
+static void step_not_for_us(void)
+{
+	uint32_t len;
+	int n, i;
+
 	len = build_arp(f, 1, other_ip); /* ARP for another address */
 	send_frame(1 % ntx, f, len);
 	len = build_arp(f, 2, their_ip); /* an ARP reply */
@@ -455,8 +462,15 @@ static int run(void)
 	} else {
 		printf("ok: no reply to 13 frames not for us\n");
 	}
+}
 
-	/* 3. five echo requests of different sizes on different queues */
+/* 3. five echo requests of different sizes on different queues */
+static void step_echoes(void)
+{
+	static const unsigned sizes[5] = { 0, 56, 200, 1000, 1472 };
+	uint32_t len;
+	int n, i, before;
+
 	for (i = 0; i < 5; i++) {
 		int q = i % ntx;
 
@@ -475,7 +489,15 @@ static int run(void)
 		       failures == before ? "ok" : "BAD", i + 1, sizes[i],
 		       got[0].q);
 	}
+}
 
+static int run(void)
+{
+	int n;
+
+	step_arp();
+	step_not_for_us();
+	step_echoes();
 	/* 4. nothing late */
 	n = collect(got, 16, 300, false);
 	if (n) {

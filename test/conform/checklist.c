@@ -91,6 +91,7 @@ static void md_table(FILE *f, const struct cf_check *t)
 	}
 }
 
+/* The CHECKLIST.md text with the three tables in it: long, but flat. */
 void cf_print_checklist(FILE *f)
 {
 	fputs("# memif-conform checklist\n"

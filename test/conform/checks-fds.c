@@ -371,16 +371,65 @@ static enum cf_result j5_tx(struct cf_run *r, struct cf_peer *p)
 	return res;
 }
 
+/* Signal @efd ten times, each time taking the count back before the IUT
+ * reads it: it wakes to an empty counter on a blocking fd.  Who read each
+ * signal into *@ours and *@theirs. */
+static void steal_signals(int efd, unsigned *ours, unsigned *theirs)
+{
+	uint64_t v;
+	unsigned i;
+
+	for (i = 0; i < 10; i++) {
+		v = 1;
+		if (write(efd, &v, sizeof(v)) < 0)
+			break;
+		if (efd_read_nb(efd, &v) == 1)
+			(*ours)++;
+		else
+			(*theirs)++;
+		cf_sleep_ms(20);
+	}
+}
+
+/* Four packets on queue 0 with no signal; the number echoed within
+ * 500 ms (*@sent: how many went). */
+static unsigned echo_unsignalled(struct cf_peer *p, unsigned *sent)
+{
+	uint8_t pkt[128], buf[2048];
+	unsigned i, got = 0;
+	uint64_t end;
+
+	for (i = 0; i < 4; i++) {
+		cf_pkt_fill(pkt, sizeof(pkt), p->seq++);
+		if (cf_tx_stage(p, 0, pkt, sizeof(pkt), 0) < 0)
+			break;
+		(*sent)++;
+	}
+	cf_tx_publish(p, 0);
+	end = cf_now_ms() + 500;
+	while (got < *sent && cf_now_ms() < end) {
+		uint32_t len, seq;
+		int e = cf_rx_one(p, 0, buf, sizeof(buf), &len);
+
+		if (e < 0)
+			break;
+		if (e == 1 && cf_pkt_check(buf, len, &seq))
+			got++;
+		else if (!e)
+			cf_sleep_ms(1);
+	}
+	return got;
+}
+
 /* J5.rx-nonblock on a connected, warm peer: our TX ring's eventfd (the IUT
  * reads it) made blocking, signalled and read back by us; then packets
  * without a signal, our close, and a fresh handshake.  Frees @p. */
 static enum cf_result j5_rx(struct cf_run *r, struct cf_peer *p)
 {
 	struct cf_ring *tx = cf_tx_ring(p, 0);
-	unsigned i, ours = 0, theirs = 0, sent = 0, got = 0;
-	uint8_t pkt[128], buf[2048];
+	unsigned ours = 0, theirs = 0, sent = 0, got;
 	enum cf_result res = CF_FAIL;
-	uint64_t v = 1, end, t0;
+	uint64_t v = 1, t0;
 	bool polls;
 	int keep, ret;
 
@@ -397,18 +446,7 @@ static enum cf_result j5_rx(struct cf_run *r, struct cf_peer *p)
 			close(keep);
 		return res;
 	}
-	/* Signal, and take the count back before the IUT reads it: it wakes
-	 * to an empty counter on a blocking fd. */
-	for (i = 0; i < 10; i++) {
-		v = 1;
-		if (write(tx->efd, &v, sizeof(v)) < 0)
-			break;
-		if (efd_read_nb(tx->efd, &v) == 1)
-			ours++;
-		else
-			theirs++;
-		cf_sleep_ms(20);
-	}
+	steal_signals(tx->efd, &ours, &theirs);
 	cf_note(r,
 		"the IUT %s; 10 signals on its blocking eventfd, %u taken "
 		"back by us, %u read by the IUT",
@@ -418,25 +456,7 @@ static enum cf_result j5_rx(struct cf_run *r, struct cf_peer *p)
 	cf_sleep_ms(300);
 	/* Packets without a signal: an IUT that polls, or wakes on its own,
 	 * echoes them; one stuck in a read of the eventfd does not. */
-	for (i = 0; i < 4; i++) {
-		cf_pkt_fill(pkt, sizeof(pkt), p->seq++);
-		if (cf_tx_stage(p, 0, pkt, sizeof(pkt), 0) < 0)
-			break;
-		sent++;
-	}
-	cf_tx_publish(p, 0);
-	end = cf_now_ms() + 500;
-	while (got < sent && cf_now_ms() < end) {
-		uint32_t len, seq;
-		int e = cf_rx_one(p, 0, buf, sizeof(buf), &len);
-
-		if (e < 0)
-			break;
-		if (e == 1 && cf_pkt_check(buf, len, &seq))
-			got++;
-		else if (!e)
-			cf_sleep_ms(1);
-	}
+	got = echo_unsignalled(p, &sent);
 	cf_note(r, "%u of %u packets sent without a signal echoed", got, sent);
 	/* Our close: the IUT must tear down and serve a fresh handshake. */
 	cf_peer_free(p);

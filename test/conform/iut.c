@@ -168,7 +168,10 @@ static void usage(void)
 	exit(2);
 }
 
-int main(int argc, char **argv)
+/* The options into @cfg; the second interface's id into *@id2 (-1:
+ * none).  Exits through usage() on an error. */
+static void parse_args(int argc, char **argv, struct memif_config *cfg,
+		       long *id2)
 {
 	static const struct option lo[] = {
 		{ "role", required_argument, NULL, 'r' },
@@ -186,53 +189,49 @@ int main(int argc, char **argv)
 		{ "once", no_argument, NULL, 'O' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct memif_config cfg = { .if_name = "iut" };
-	struct memif_callbacks cb[MAX_PORTS];
-	unsigned n_ports = 1, i, q;
 	bool interrupt = false;
-	long id2 = -1;
-	int c, ret;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			if (strcmp(optarg, "master") && strcmp(optarg, "slave"))
 				usage();
-			cfg.is_master = !strcmp(optarg, "master");
+			cfg->is_master = !strcmp(optarg, "master");
 			break;
 		case 's':
-			cfg.socket_filename = optarg;
+			cfg->socket_filename = optarg;
 			break;
 		case 'i':
-			cfg.conn_id = (uint32_t)strtoul(optarg, NULL, 0);
+			cfg->conn_id = (uint32_t)strtoul(optarg, NULL, 0);
 			break;
 		case 'I':
-			id2 = strtol(optarg, NULL, 0);
+			*id2 = strtol(optarg, NULL, 0);
 			break;
 		case 'S':
-			cfg.secret = optarg;
+			cfg->secret = optarg;
 			break;
 		case 'q':
-			cfg.num_rx_queues = (uint8_t)atoi(optarg);
-			cfg.num_tx_queues = cfg.num_rx_queues;
+			cfg->num_rx_queues = (uint8_t)atoi(optarg);
+			cfg->num_tx_queues = cfg->num_rx_queues;
 			break;
 		case 'l':
-			cfg.log2_ring_size = (uint8_t)atoi(optarg);
+			cfg->log2_ring_size = (uint8_t)atoi(optarg);
 			break;
 		case 'b':
-			cfg.buffer_size = (uint16_t)atoi(optarg);
+			cfg->buffer_size = (uint16_t)atoi(optarg);
 			break;
 		case 'n':
 			interrupt = true;
 			break;
 		case 'R':
-			cfg.reconnect_interval_ms = (uint32_t)atoi(optarg);
+			cfg->reconnect_interval_ms = (uint32_t)atoi(optarg);
 			break;
 		case 'H':
-			cfg.handshake_timeout_ms = (uint32_t)atoi(optarg);
+			cfg->handshake_timeout_ms = (uint32_t)atoi(optarg);
 			break;
 		case 'U':
-			cfg.allow_unsealed_regions = true;
+			cfg->allow_unsealed_regions = true;
 			break;
 		case 'O':
 			once = true;
@@ -241,11 +240,77 @@ int main(int argc, char **argv)
 			usage();
 		}
 	}
-	if (!cfg.socket_filename || optind != argc)
+	if (!cfg->socket_filename || optind != argc)
 		usage();
-	cfg.rx_mode = interrupt ? MEMIF_RX_MODE_INTERRUPT :
-				  MEMIF_RX_MODE_POLLING;
-	once = once && !cfg.is_master;
+	cfg->rx_mode = interrupt ? MEMIF_RX_MODE_INTERRUPT :
+				   MEMIF_RX_MODE_POLLING;
+	once = once && !cfg->is_master;
+}
+
+/* One port's turn: echo each RX queue once; in interrupt mode, each
+ * queue's interrupt fd into @pf.  Returns the packets echoed. */
+static unsigned serve_port(struct port *pt, enum memif_rx_mode rx_mode,
+			   struct pollfd *pf, unsigned *n_pf)
+{
+	unsigned did = 0, q;
+
+	/* --once: never again (memif_close from the thread that owns the
+	 * interface, outside any callback). */
+	if (pt->m && __atomic_load_n(&pt->gone, __ATOMIC_SEQ_CST)) {
+		if (memif_close(pt->m) != MEMIF_OK)
+			fprintf(stderr, "memif_close failed\n");
+		pt->m = NULL;
+	}
+	if (!pt->m)
+		return 0;
+	__atomic_store_n(&pt->busy, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&pt->up, __ATOMIC_SEQ_CST)) {
+		for (q = 0; q < pt->n_rxq; q++) {
+			int fd;
+
+			did += echo_queue(pt, q);
+			if (rx_mode == MEMIF_RX_MODE_INTERRUPT &&
+			    memif_get_queue_interrupt_fd(pt->m, (uint8_t)q,
+							 &fd) == MEMIF_OK)
+				pf[(*n_pf)++] =
+					(struct pollfd){ fd, POLLIN, 0 };
+		}
+	}
+	__atomic_store_n(&pt->busy, 0, __ATOMIC_SEQ_CST);
+	return did;
+}
+
+/* Echo on every port until SIGTERM; sleep on the interrupt fds, or
+ * briefly, when a round moved nothing. */
+static void serve(unsigned n_ports, enum memif_rx_mode rx_mode)
+{
+	unsigned i;
+
+	while (!stop) {
+		struct pollfd pf[2 * 255];
+		unsigned did = 0, n_pf = 0;
+
+		for (i = 0; i < n_ports; i++)
+			did += serve_port(&ports[i], rx_mode, pf, &n_pf);
+		if (did)
+			continue;
+		if (n_pf)
+			/* Level-triggered; a closed fd just ends the wait. */
+			poll(pf, n_pf, 10);
+		else
+			usleep(50);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct memif_config cfg = { .if_name = "iut" };
+	struct memif_callbacks cb[MAX_PORTS];
+	unsigned n_ports = 1, i;
+	long id2 = -1;
+	int ret;
+
+	parse_args(argc, argv, &cfg, &id2);
 	parse_fault();
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
@@ -273,49 +338,7 @@ int main(int argc, char **argv)
 	}
 	printf("pid %d\n", (int)getpid());
 	fflush(stdout);
-
-	while (!stop) {
-		struct pollfd pf[2 * 255];
-		unsigned did = 0, n_pf = 0;
-
-		for (i = 0; i < n_ports; i++) {
-			struct port *pt = &ports[i];
-
-			/* --once: never again (memif_close from the thread
-			 * that owns the interface, outside any callback). */
-			if (pt->m && __atomic_load_n(&pt->gone, __ATOMIC_SEQ_CST)) {
-				if (memif_close(pt->m) != MEMIF_OK)
-					fprintf(stderr, "memif_close failed\n");
-				pt->m = NULL;
-			}
-			if (!pt->m)
-				continue;
-			__atomic_store_n(&pt->busy, 1, __ATOMIC_SEQ_CST);
-			if (__atomic_load_n(&pt->up, __ATOMIC_SEQ_CST)) {
-				for (q = 0; q < pt->n_rxq; q++) {
-					int fd;
-
-					did += echo_queue(pt, q);
-					if (cfg.rx_mode ==
-						    MEMIF_RX_MODE_INTERRUPT &&
-					    memif_get_queue_interrupt_fd(
-						    pt->m, (uint8_t)q, &fd) ==
-						    MEMIF_OK)
-						pf[n_pf++] = (struct pollfd){
-							fd, POLLIN, 0
-						};
-				}
-			}
-			__atomic_store_n(&pt->busy, 0, __ATOMIC_SEQ_CST);
-		}
-		if (did)
-			continue;
-		if (n_pf)
-			/* Level-triggered; a closed fd just ends the wait. */
-			poll(pf, n_pf, 10);
-		else
-			usleep(50);
-	}
+	serve(n_ports, cfg.rx_mode);
 	for (i = 0; i < n_ports; i++)
 		if (ports[i].m && memif_close(ports[i].m) != MEMIF_OK)
 			fprintf(stderr, "memif_close failed\n");

@@ -149,7 +149,123 @@ static char *shell_join(int argc, char **argv)
 	return out;
 }
 
-int main(int argc, char **argv)
+/* What the command line says besides struct cf_opts. */
+struct cli {
+	const char *role, *only, *iut, *report;
+	bool list, both;
+};
+
+/* One option @c (argument @arg): a flat switch, a case per option.
+ * Return: 0 go on, -1 usage error, 1 exit now with *@status (--checklist,
+ * --version, --help). */
+static int parse_opt(int c, char *arg, struct cf_opts *o, struct cli *cl,
+		     int *status)
+{
+	uint32_t v;
+
+	switch (c) {
+	case 'r':
+		cl->role = arg;
+		break;
+	case 's':
+		o->socket = arg;
+		break;
+	case 'i':
+	case 'I':
+		if (parse_u32(arg, &v) < 0)
+			return -1;
+		if (c == 'i') {
+			o->id = v;
+		} else {
+			o->id2 = v;
+			o->has_id2 = true;
+		}
+		break;
+	case 'S':
+		o->secret = arg[0] ? arg : NULL;
+		if (strlen(arg) >= MEMIF_SECRET_LEN)
+			return -1;
+		break;
+	case 'm':
+		if (!strcmp(arg, "ethernet"))
+			o->mode = MEMIF_INTERFACE_MODE_ETHERNET;
+		else if (!strcmp(arg, "ip"))
+			o->mode = MEMIF_INTERFACE_MODE_IP;
+		else if (!strcmp(arg, "punt"))
+			o->mode = MEMIF_INTERFACE_MODE_PUNT_INJECT;
+		else
+			return -1;
+		break;
+	case 'e':
+		o->echo = true;
+		break;
+	case 'p':
+		if (parse_u32(arg, &v) < 0 || !v)
+			return -1;
+		o->pid = (pid_t)v;
+		break;
+	case 't':
+		if (parse_u32(arg, &v) < 0 || v < 100 || v > 600000)
+			return -1;
+		o->timeout_ms = (int)v;
+		break;
+	case 'n':
+		if (parse_u32(arg, &v) < 0 || !v)
+			return -1;
+		o->packets = v;
+		break;
+	case 'k':
+		o->kick = arg;
+		break;
+	case 'U':
+		cl->iut = arg;
+		break;
+	case 'M':
+		o->iut_master = arg;
+		break;
+	case 'L':
+		o->iut_slave = arg;
+		break;
+	case 'G':
+		o->iut_log = arg;
+		break;
+	case 'R':
+		cl->report = arg;
+		break;
+	case 'l':
+		cl->list = true;
+		break;
+	case 'C':
+		/* A short write would leave a truncated CHECKLIST.md. */
+		cf_print_checklist(stdout);
+		*status = fflush(stdout) || ferror(stdout) ? EXIT_USAGE : 0;
+		return 1;
+	case 'o':
+		cl->only = arg;
+		break;
+	case 'j':
+		o->json = true;
+		break;
+	case 'v':
+		o->verbose = true;
+		break;
+	case 'V':
+		printf("memif-conform %s\n", CF_VERSION);
+		*status = 0;
+		return 1;
+	case 'h':
+		usage(stdout);
+		*status = 0;
+		return 1;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+/* The options.  Return: as parse_opt. */
+static int parse_args(int argc, char **argv, struct cf_opts *o, struct cli *cl,
+		      int *status)
 {
 	static const struct option lo[] = {
 		{ "role", required_argument, NULL, 'r' },
@@ -177,160 +293,119 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cf_opts o = { .timeout_ms = 5000, .packets = 70000 };
-	const char *role = NULL, *only = NULL, *iut = NULL, *report = NULL;
-	struct cf_role_run runs[2];
-	char *trailing = NULL, *argline;
-	unsigned n_runs = 0, fails = 0, i;
-	bool list = false, both, gone = false;
-	uint32_t v;
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "vh", lo, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			role = optarg;
-			break;
-		case 's':
-			o.socket = optarg;
-			break;
-		case 'i':
-		case 'I':
-			if (parse_u32(optarg, &v) < 0)
-				goto out_usage;
-			if (c == 'i') {
-				o.id = v;
-			} else {
-				o.id2 = v;
-				o.has_id2 = true;
-			}
-			break;
-		case 'S':
-			o.secret = optarg[0] ? optarg : NULL;
-			if (strlen(optarg) >= MEMIF_SECRET_LEN)
-				goto out_usage;
-			break;
-		case 'm':
-			if (!strcmp(optarg, "ethernet"))
-				o.mode = MEMIF_INTERFACE_MODE_ETHERNET;
-			else if (!strcmp(optarg, "ip"))
-				o.mode = MEMIF_INTERFACE_MODE_IP;
-			else if (!strcmp(optarg, "punt"))
-				o.mode = MEMIF_INTERFACE_MODE_PUNT_INJECT;
-			else
-				goto out_usage;
-			break;
-		case 'e':
-			o.echo = true;
-			break;
-		case 'p':
-			if (parse_u32(optarg, &v) < 0 || !v)
-				goto out_usage;
-			o.pid = (pid_t)v;
-			break;
-		case 't':
-			if (parse_u32(optarg, &v) < 0 || v < 100 || v > 600000)
-				goto out_usage;
-			o.timeout_ms = (int)v;
-			break;
-		case 'n':
-			if (parse_u32(optarg, &v) < 0 || !v)
-				goto out_usage;
-			o.packets = v;
-			break;
-		case 'k':
-			o.kick = optarg;
-			break;
-		case 'U':
-			iut = optarg;
-			break;
-		case 'M':
-			o.iut_master = optarg;
-			break;
-		case 'L':
-			o.iut_slave = optarg;
-			break;
-		case 'G':
-			o.iut_log = optarg;
-			break;
-		case 'R':
-			report = optarg;
-			break;
-		case 'l':
-			list = true;
-			break;
-		case 'C':
-			/* A short write would leave a truncated CHECKLIST.md. */
-			cf_print_checklist(stdout);
-			if (fflush(stdout) || ferror(stdout))
-				return EXIT_USAGE;
-			return 0;
-		case 'o':
-			only = optarg;
-			break;
-		case 'j':
-			o.json = true;
-			break;
-		case 'v':
-			o.verbose = true;
-			break;
-		case 'V':
-			printf("memif-conform %s\n", CF_VERSION);
-			return 0;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			goto out_usage;
-		}
+		ret = parse_opt(c, optarg, o, cl, status);
+		if (ret)
+			return ret;
 	}
-	both = role && !strcmp(role, "both");
-	if (role && !both && strcmp(role, "master") && strcmp(role, "slave"))
-		goto out_usage;
-	o.we_master = role && !strcmp(role, "master");
-	if (list) {
-		cf_list_checks(stdout, role);
-		return 0;
-	}
-	if (!role || !o.socket)
-		goto out_usage;
-	/* The IUT: --iut for the one role it plays, or the words after "--",
-	 * or one command per role. */
+	cl->both = cl->role && !strcmp(cl->role, "both");
+	if (cl->role && !cl->both && strcmp(cl->role, "master") &&
+	    strcmp(cl->role, "slave"))
+		return -1;
+	o->we_master = cl->role && !strcmp(cl->role, "master");
+	return 0;
+}
+
+/*
+ * The IUT: --iut for the one role it plays, or the words after "--"
+ * (joined into *@trailing, which the caller frees), or one command per
+ * role.  Return: 0, or -1 usage error.
+ */
+static int pick_iut(int argc, char **argv, struct cf_opts *o, struct cli *cl,
+		    char **trailing)
+{
+	if (!cl->role || !o->socket)
+		return -1;
 	if (optind < argc) {
-		if (iut)
-			goto out_usage;
-		trailing = shell_join(argc - optind, argv + optind);
-		iut = trailing;
+		if (cl->iut)
+			return -1;
+		*trailing = shell_join(argc - optind, argv + optind);
+		cl->iut = *trailing;
 	}
-	if (iut) {
-		if (both || o.iut_master || o.iut_slave)
-			goto out_usage;
-		if (o.we_master)
-			o.iut_slave = iut;
+	if (cl->iut) {
+		if (cl->both || o->iut_master || o->iut_slave)
+			return -1;
+		if (o->we_master)
+			o->iut_slave = cl->iut;
 		else
-			o.iut_master = iut;
+			o->iut_master = cl->iut;
 	}
-	if (both && (!o.iut_master || !o.iut_slave)) {
+	if (cl->both && (!o->iut_master || !o->iut_slave)) {
 		fprintf(stderr, "memif-conform: --role both needs --iut-master "
 				"and --iut-slave\n");
-		goto out_usage;
+		return -1;
 	}
-	if ((o.iut_master || o.iut_slave) && o.pid) {
+	if ((o->iut_master || o->iut_slave) && o->pid) {
 		fprintf(stderr, "memif-conform: --pid is for an IUT you run "
 				"yourself; with --iut we know its pid\n");
-		goto out_usage;
+		return -1;
 	}
-	signal(SIGPIPE, SIG_IGN);
-	for (i = 0; i < (both ? 2u : 1u) && !gone; i++) {
-		if (both)
-			o.we_master = i == 1; /* the IUT as master first */
-		ret = cf_run_role(&o, only, &runs[n_runs]);
-		if (ret < 0)
+	return 0;
+}
+
+/* Run the role, or both (the IUT as master first), into @runs, until
+ * the IUT is gone for good.  Returns the number of runs. */
+static unsigned run_roles(struct cf_opts *o, const struct cli *cl,
+			  struct cf_role_run runs[2], unsigned *fails,
+			  bool *gone)
+{
+	unsigned n_runs = 0, i;
+
+	for (i = 0; i < (cl->both ? 2u : 1u) && !*gone; i++) {
+		if (cl->both)
+			o->we_master = i == 1;
+		if (cf_run_role(o, cl->only, &runs[n_runs]) < 0)
 			break;
-		fails += runs[n_runs].count[CF_FAIL];
-		gone = runs[n_runs].gone;
+		*fails += runs[n_runs].count[CF_FAIL];
+		*gone = runs[n_runs].gone;
 		n_runs++;
 	}
+	return n_runs;
+}
+
+/* --report: the Markdown report, with the command line as given. */
+static void write_report(const char *report, int argc, char **argv,
+			 const struct cf_opts *o,
+			 const struct cf_role_run *runs, unsigned n_runs)
+{
+	char *argline = shell_join(argc, argv);
+	int ret = argline ? cf_write_report(report, o, argline, runs, n_runs) :
+			    -ENOMEM;
+
+	free(argline);
+	if (ret < 0)
+		fprintf(stderr, "memif-conform: report %s: %s\n", report,
+			strerror(-ret));
+	else
+		fprintf(o->json ? stderr : stdout,
+			"memif-conform: report written to %s\n", report);
+}
+
+int main(int argc, char **argv)
+{
+	struct cf_opts o = { .timeout_ms = 5000, .packets = 70000 };
+	struct cli cl = { 0 };
+	struct cf_role_run runs[2];
+	char *trailing = NULL;
+	unsigned n_runs, fails = 0, i;
+	bool gone = false;
+	int ret, status;
+
+	ret = parse_args(argc, argv, &o, &cl, &status);
+	if (ret > 0)
+		return status;
+	if (ret < 0)
+		goto out_usage;
+	if (cl.list) {
+		cf_list_checks(stdout, cl.role);
+		return 0;
+	}
+	if (pick_iut(argc, argv, &o, &cl, &trailing) < 0)
+		goto out_usage;
+	signal(SIGPIPE, SIG_IGN);
+	n_runs = run_roles(&o, &cl, runs, &fails, &gone);
 	if (!n_runs) {
 		free(trailing);
 		return EXIT_USAGE;
@@ -338,30 +413,19 @@ int main(int argc, char **argv)
 	if (o.json)
 		cf_print_json(stdout, &o, runs, n_runs);
 	fflush(stdout);
-	if (report) {
-		argline = shell_join(argc, argv);
-		ret = argline ? cf_write_report(report, &o, argline, runs,
-						n_runs)
-			      : -ENOMEM;
-		free(argline);
-		if (ret < 0)
-			fprintf(stderr, "memif-conform: report %s: %s\n",
-				report, strerror(-ret));
-		else
-			fprintf(o.json ? stderr : stdout,
-				"memif-conform: report written to %s\n",
-				report);
-	}
+	if (cl.report)
+		write_report(cl.report, argc, argv, &o, runs, n_runs);
 	for (i = 0; i < n_runs; i++)
 		cf_role_run_free(&runs[i]);
 	free(trailing);
 	if (gone)
 		return EXIT_IUT_GONE;
-	if (n_runs < (both ? 2u : 1u))
+	if (n_runs < (cl.both ? 2u : 1u))
 		return EXIT_USAGE;
 	return fails ? 1 : 0;
 
 out_usage:
+	free(trailing);
 	usage(stderr);
 	return EXIT_USAGE;
 }

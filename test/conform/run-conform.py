@@ -78,7 +78,7 @@ def iut_takes_allow_unsealed(iut):
     return ok
 
 
-def main():
+def parse_args():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--conform", required=True)
     ap.add_argument("--iut", required=True)
@@ -90,13 +90,10 @@ def main():
     ap.add_argument("--interrupt", action="store_true")
     ap.add_argument("--packets", type=int, default=70000)
     ap.add_argument("--rss-tolerance-mib", type=int, default=0)
-    args = ap.parse_args()
+    return ap.parse_args()
 
-    if not iut_takes_allow_unsealed(args.iut):
-        print("result: FAILED")
-        return 1
-    iut_role = "slave" if args.role == "master" else "master"
-    sock = f"@memif-conform-{os.getpid()}-{args.role}"
+
+def iut_command(args, iut_role, sock):
     queues = args.queues or (3 if iut_role == "slave" else 2)
     log2 = args.log2 or (14 if iut_role == "slave" else 10)
     cmd = [args.iut, "--role", iut_role, "--socket", sock, "--id", "7",
@@ -108,6 +105,98 @@ def main():
         cmd += ["--id2", "8"]
     if args.interrupt:
         cmd += ["--interrupt"]
+    return cmd
+
+
+def conform_command(args, iut_role, sock, pid):
+    ccmd = [args.conform, "--role", args.role, "--socket", sock, "--id", "7",
+            "--pid", str(pid), "--echo", "--json", "--timeout", "5000",
+            "--packets", str(args.packets)]
+    if args.secret:
+        ccmd += ["--secret", args.secret]
+    if iut_role == "master":
+        ccmd += ["--id2", "8"]
+    if args.only:
+        ccmd += ["--only", args.only]
+    return ccmd
+
+
+def report_ok(run):
+    """memif-conform's JSON report: no FAIL, and exit status 0."""
+    ok = True
+    try:
+        report = json.loads(run.stdout)
+        s = report["summary"]
+        print(f"summary: {s['pass']} passed, {s['fail']} failed, "
+              f"{s['na']} not applicable")
+        fails = [c["id"] for c in report["checks"] if c["result"] == "FAIL"]
+        if fails:
+            print("FAILED checks:", " ".join(fails))
+            ok = False
+    except (ValueError, KeyError) as e:
+        print("no JSON report:", e)
+        ok = False
+    if run.returncode != 0:
+        ok = False
+    return ok
+
+
+def iut_after_ok(iut, pid, fds0, rss0, tol):
+    """The IUT after the run: alive, fds and RSS back at their baseline,
+    exits 0 on SIGTERM."""
+    if iut.poll() is not None:
+        print(f"IUT died with status {iut.returncode}")
+        return False
+    ok = True
+    # An IUT slave may be between reconnect attempts: let it settle.
+    fds1 = settle_fds(pid, fds0)
+    rss1 = proc_rss_kib(pid)
+    print(f"IUT pid {pid}: {fds1} fds, RSS {rss1} KiB after "
+          f"(before: {fds0} fds, {rss0} KiB; tolerance {tol} KiB)")
+    # More fds than before is a leak.  Fewer is not: the "before"
+    # sample can catch an IUT slave holding the socket of a connect
+    # attempt, which it closes while it waits for the next one.
+    if fds1 > fds0:
+        print("IUT fd count not back at baseline")
+        ok = False
+    if rss1 - rss0 > tol:
+        print("IUT RSS grew beyond the tolerance")
+        ok = False
+    iut.send_signal(signal.SIGTERM)
+    try:
+        rc = iut.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        iut.kill()
+        rc = iut.wait()
+        print("IUT did not exit on SIGTERM")
+        ok = False
+    if rc != 0:
+        print(f"IUT exited with status {rc}")
+        ok = False
+    return ok
+
+
+def stderr_ok(errlog):
+    """No sanitizer report in the IUT's stderr; its tail shown."""
+    errlog.seek(0)
+    err = errlog.read()
+    ok = not any(m in err for m in SANITIZER_MARKS)
+    if not ok:
+        print("sanitizer report in the IUT's stderr:")
+    if err.strip():
+        print("--- IUT stderr (last 60 lines) ---")
+        print("\n".join(err.splitlines()[-60:]))
+    return ok
+
+
+def main():
+    args = parse_args()
+    if not iut_takes_allow_unsealed(args.iut):
+        print("result: FAILED")
+        return 1
+    iut_role = "slave" if args.role == "master" else "master"
+    sock = f"@memif-conform-{os.getpid()}-{args.role}"
+    cmd = iut_command(args, iut_role, sock)
     env = dict(os.environ)
     # A small quarantine keeps ASan's RSS meaningful across teardowns.
     env.setdefault("ASAN_OPTIONS", "")
@@ -129,15 +218,7 @@ def main():
     fds0, rss0 = proc_fds(pid), proc_rss_kib(pid)
     print(f"IUT pid {pid}: {fds0} fds, RSS {rss0} KiB before", flush=True)
 
-    ccmd = [args.conform, "--role", args.role, "--socket", sock, "--id", "7",
-            "--pid", str(pid), "--echo", "--json", "--timeout", "5000",
-            "--packets", str(args.packets)]
-    if args.secret:
-        ccmd += ["--secret", args.secret]
-    if iut_role == "master":
-        ccmd += ["--id2", "8"]
-    if args.only:
-        ccmd += ["--only", args.only]
+    ccmd = conform_command(args, iut_role, sock, pid)
     print("run:", " ".join(ccmd), flush=True)
     t0 = time.time()
     run = subprocess.run(ccmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -145,62 +226,10 @@ def main():
     sys.stdout.write(run.stderr)
     print(f"memif-conform exited {run.returncode} after "
           f"{time.time() - t0:.1f} s", flush=True)
-    ok = True
-    try:
-        report = json.loads(run.stdout)
-        s = report["summary"]
-        print(f"summary: {s['pass']} passed, {s['fail']} failed, "
-              f"{s['na']} not applicable")
-        fails = [c["id"] for c in report["checks"] if c["result"] == "FAIL"]
-        if fails:
-            print("FAILED checks:", " ".join(fails))
-            ok = False
-    except (ValueError, KeyError) as e:
-        print("no JSON report:", e)
-        ok = False
-    if run.returncode != 0:
-        ok = False
-
-    alive = iut.poll() is None
-    if not alive:
-        print(f"IUT died with status {iut.returncode}")
-        ok = False
-    else:
-        # An IUT slave may be between reconnect attempts: let it settle.
-        fds1 = settle_fds(pid, fds0)
-        rss1 = proc_rss_kib(pid)
-        tol = args.rss_tolerance_mib * 1024 or (
-            65536 if asan else 16384)
-        print(f"IUT pid {pid}: {fds1} fds, RSS {rss1} KiB after "
-              f"(before: {fds0} fds, {rss0} KiB; tolerance {tol} KiB)")
-        # More fds than before is a leak.  Fewer is not: the "before"
-        # sample can catch an IUT slave holding the socket of a connect
-        # attempt, which it closes while it waits for the next one.
-        if fds1 > fds0:
-            print("IUT fd count not back at baseline")
-            ok = False
-        if rss1 - rss0 > tol:
-            print("IUT RSS grew beyond the tolerance")
-            ok = False
-        iut.send_signal(signal.SIGTERM)
-        try:
-            rc = iut.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            iut.kill()
-            rc = iut.wait()
-            print("IUT did not exit on SIGTERM")
-            ok = False
-        if rc != 0:
-            print(f"IUT exited with status {rc}")
-            ok = False
-    errlog.seek(0)
-    err = errlog.read()
-    if any(m in err for m in SANITIZER_MARKS):
-        print("sanitizer report in the IUT's stderr:")
-        ok = False
-    if err.strip():
-        print("--- IUT stderr (last 60 lines) ---")
-        print("\n".join(err.splitlines()[-60:]))
+    tol = args.rss_tolerance_mib * 1024 or (65536 if asan else 16384)
+    ok = report_ok(run)
+    ok = iut_after_ok(iut, pid, fds0, rss0, tol) and ok
+    ok = stderr_ok(errlog) and ok
     print("result:", "OK" if ok else "FAILED")
     return 0 if ok else 1
 

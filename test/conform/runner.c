@@ -309,6 +309,122 @@ static unsigned count_selected(const struct cf_check *const *tables,
 	return n;
 }
 
+/* Start the IUT (@cmd given) and wait until it is ready, or check that
+ * the one given by --pid runs.  Return: 0, or -1 (said why). */
+static int start_iut(struct cf_run *r, struct cf_iut *iut, const char *cmd,
+		     struct cf_role_run *rr)
+{
+	int ret;
+
+	if (!cmd) {
+		if (r->pid && !cf_iut_alive(r)) {
+			fprintf(stderr, "memif-conform: no process %d\n",
+				(int)r->pid);
+			return -1;
+		}
+		return 0;
+	}
+	ret = cf_iut_init(r, iut);
+	if (ret == 0)
+		ret = cf_iut_start(r);
+	if (ret < 0) {
+		char tail[1024] = "";
+
+		if (r->iut)
+			cf_iut_tail(r, tail, sizeof(tail), TAIL_LINES);
+		fprintf(stderr,
+			"memif-conform: the IUT did not start (%s)%s\n"
+			"%s\n",
+			ret == -ECHILD ? "it ended" : strerror(-ret),
+			tail[0] ? "; its output ends:" : "", tail);
+		cf_iut_cleanup(r);
+		return -1;
+	}
+	rr->command = cf_iut_subst(r, cmd);
+	wait_ready(r);
+	return 0;
+}
+
+/* Every selected check of @tables (and every summary check) in turn, a
+ * line each on @out, until the IUT is gone for good.  Return: 0, or -1
+ * out of memory. */
+static int run_checks(struct cf_run *r, const struct cf_check *const *tables,
+		      const char *only, struct cf_role_run *rr, FILE *out)
+{
+	unsigned ti;
+
+	rr->res = calloc(count_selected(tables, only) + 1, sizeof(*rr->res));
+	if (!rr->res)
+		return -1;
+	for (ti = 0; ti < 2 && !r->iut_gone; ti++) {
+		for (const struct cf_check *t = tables[ti]; t->id; t++) {
+			struct cf_result_line *x = &rr->res[rr->n];
+
+			if (!selected(only, t->id) && !(t->flags & CF_SUMMARY))
+				continue;
+			if (r->o->verbose)
+				fprintf(stderr, "... %s\n", t->id);
+			x->c = t;
+			x->res = run_one(r, t);
+			x->note = dup_or_die(r->note[0] ? r->note : " ");
+			if (r->iut && !(t->flags & CF_SUMMARY)) {
+				r->iut_gone = false;
+				watch_iut(r, rr, x);
+			}
+			rr->count[x->res]++;
+			print_line(out, x);
+			rr->n++;
+			if (r->iut_gone)
+				break;
+		}
+	}
+	return 0;
+}
+
+/* The IUT we started: its starts, and how it takes a SIGTERM at the end
+ * (a sanitizer build exits non-zero on a leak), into @rr. */
+static void stop_iut(struct cf_run *r, const struct cf_iut *iut,
+		     struct cf_role_run *rr)
+{
+	rr->starts = iut->starts;
+	rr->once = iut->once;
+	if (!cf_iut_reap(r)) {
+		cf_iut_stop(r);
+		cf_iut_how_ended(r, rr->final, sizeof(rr->final));
+		if (WIFSIGNALED(iut->status) &&
+		    WTERMSIG(iut->status) == SIGTERM)
+			snprintf(rr->final, sizeof(rr->final),
+				 "ended by SIGTERM");
+		else if (WIFEXITED(iut->status))
+			snprintf(rr->final, sizeof(rr->final),
+				 "exited with status %d on SIGTERM",
+				 WEXITSTATUS(iut->status));
+	}
+	cf_iut_cleanup(r);
+}
+
+static void print_summary(FILE *out, const struct cf_opts *o,
+			  const struct cf_role_run *rr)
+{
+	if (rr->gone)
+		fprintf(out, "the IUT process is gone: the remaining checks "
+			     "were not run\n");
+	fprintf(out,
+		"memif-conform: role %s (IUT %s): %u passed, %u failed, %u not "
+		"applicable",
+		o->we_master ? "master" : "slave",
+		o->we_master ? "slave" : "master", rr->count[CF_PASS],
+		rr->count[CF_FAIL], rr->count[CF_NA]);
+	if (rr->starts)
+		fprintf(out,
+			"; %u crashes, %u hangs, %u exits, %u leaks; "
+			"IUT started %u times",
+			rr->kinds[CF_INC_CRASH], rr->kinds[CF_INC_HANG],
+			rr->kinds[CF_INC_EXIT], rr->leaks, rr->starts);
+	fprintf(out, "\n");
+	fflush(out);
+}
+
 int cf_run_role(const struct cf_opts *o, const char *only,
 		struct cf_role_run *rr)
 {
@@ -322,8 +438,6 @@ int cf_run_role(const struct cf_opts *o, const char *only,
 	struct cf_iut iut = { 0 };
 	const char *cmd = o->we_master ? o->iut_slave : o->iut_master;
 	FILE *out = o->json ? stderr : stdout;
-	unsigned ti;
-	int ret;
 
 	memset(rr, 0, sizeof(*rr));
 	rr->we_master = o->we_master;
@@ -336,99 +450,23 @@ int cf_run_role(const struct cf_opts *o, const char *only,
 			return -1;
 		}
 	}
-	if (cmd) {
-		ret = cf_iut_init(&r, &iut);
-		if (ret == 0)
-			ret = cf_iut_start(&r);
-		if (ret < 0) {
-			char tail[1024] = "";
-
-			if (r.iut)
-				cf_iut_tail(&r, tail, sizeof(tail), TAIL_LINES);
-			fprintf(stderr,
-				"memif-conform: the IUT did not start (%s)%s\n"
-				"%s\n",
-				ret == -ECHILD ? "it ended" : strerror(-ret),
-				tail[0] ? "; its output ends:" : "", tail);
-			cf_iut_cleanup(&r);
-			goto fail;
-		}
-		rr->command = cf_iut_subst(&r, cmd);
-		wait_ready(&r);
-	} else if (r.pid && !cf_iut_alive(&r)) {
-		fprintf(stderr, "memif-conform: no process %d\n", (int)r.pid);
+	if (start_iut(&r, &iut, cmd, rr) < 0)
 		goto fail;
-	}
 	settle(&r, true);
 	if (o->verbose && r.pid)
 		fprintf(stderr, "IUT %d baseline: %d fds, %d memfd maps\n",
 			(int)r.pid, r.base_fds, r.base_maps);
 	tables[0] = o->we_master ? cf_master_checks : cf_slave_checks;
 	tables[1] = cf_common_checks;
-	rr->res = calloc(count_selected(tables, only) + 1, sizeof(*rr->res));
-	if (!rr->res)
+	if (run_checks(&r, tables, only, rr, out) < 0)
 		goto fail;
-	for (ti = 0; ti < 2 && !r.iut_gone; ti++) {
-		for (const struct cf_check *t = tables[ti]; t->id; t++) {
-			struct cf_result_line *x = &rr->res[rr->n];
-
-			if (!selected(only, t->id) && !(t->flags & CF_SUMMARY))
-				continue;
-			if (o->verbose)
-				fprintf(stderr, "... %s\n", t->id);
-			x->c = t;
-			x->res = run_one(&r, t);
-			x->note = dup_or_die(r.note[0] ? r.note : " ");
-			if (r.iut && !(t->flags & CF_SUMMARY)) {
-				r.iut_gone = false;
-				watch_iut(&r, rr, x);
-			}
-			rr->count[x->res]++;
-			print_line(out, x);
-			rr->n++;
-			if (r.iut_gone)
-				break;
-		}
-	}
 	rr->gone = r.iut_gone;
 	rr->leaks = r.st.fd_leaks;
 	memcpy(rr->iut_name, r.iut_name, sizeof(rr->iut_name));
 	rr->iut_version = r.iut_version;
-	if (r.iut) {
-		rr->starts = iut.starts;
-		rr->once = iut.once;
-		/* How it takes a SIGTERM at the end is worth a line too
-		 * (a sanitizer build exits non-zero on a leak). */
-		if (!cf_iut_reap(&r)) {
-			cf_iut_stop(&r);
-			cf_iut_how_ended(&r, rr->final, sizeof(rr->final));
-			if (WIFSIGNALED(iut.status) &&
-			    WTERMSIG(iut.status) == SIGTERM)
-				snprintf(rr->final, sizeof(rr->final),
-					 "ended by SIGTERM");
-			else if (WIFEXITED(iut.status))
-				snprintf(rr->final, sizeof(rr->final),
-					 "exited with status %d on SIGTERM",
-					 WEXITSTATUS(iut.status));
-		}
-		cf_iut_cleanup(&r);
-	}
-	if (r.iut_gone)
-		fprintf(out, "the IUT process is gone: the remaining checks "
-			     "were not run\n");
-	fprintf(out,
-		"memif-conform: role %s (IUT %s): %u passed, %u failed, %u not "
-		"applicable",
-		o->we_master ? "master" : "slave",
-		o->we_master ? "slave" : "master", rr->count[CF_PASS],
-		rr->count[CF_FAIL], rr->count[CF_NA]);
-	if (rr->starts)
-		fprintf(out, "; %u crashes, %u hangs, %u exits, %u leaks; "
-			     "IUT started %u times",
-			rr->kinds[CF_INC_CRASH], rr->kinds[CF_INC_HANG],
-			rr->kinds[CF_INC_EXIT], rr->leaks, rr->starts);
-	fprintf(out, "\n");
-	fflush(out);
+	if (r.iut)
+		stop_iut(&r, &iut, rr);
+	print_summary(out, o, rr);
 	if (r.pending >= 0)
 		close(r.pending);
 	if (r.lfd >= 0) {

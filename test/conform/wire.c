@@ -5,7 +5,6 @@
  * IUT sends (C3-C5), classification of the IUT's reaction to bad input, and
  * the /proc view of the IUT process (fds, memfd mappings, liveness).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -19,6 +18,8 @@
 #include <unistd.h>
 
 #include "conform.h"
+#include "proc.h"
+#include "scm.h"
 
 /* ---- notes and time ------------------------------------------------------ */
 
@@ -178,21 +179,11 @@ int cf_send_raw(int fd, const void *buf, size_t len, const int *fds,
 	} cb;
 	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct cmsghdr *cm;
 	ssize_t n;
 
 	if (n_fds > CF_MAX_SEND_FDS)
 		return -EINVAL;
-	if (n_fds) {
-		memset(&cb, 0, sizeof(cb));
-		mh.msg_control = cb.b;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * n_fds);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int) * n_fds);
-		memcpy(CMSG_DATA(cm), fds, sizeof(int) * n_fds);
-	}
+	scm_put_fds(&mh, cb.b, fds, n_fds);
 	do {
 		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
 	} while (n < 0 && errno == EINTR);
@@ -586,19 +577,9 @@ bool cf_iut_alive(const struct cf_run *r)
 int cf_iut_fds(const struct cf_run *r)
 {
 	char path[64];
-	struct dirent *e;
-	DIR *d;
-	int n = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/fd", (int)r->pid);
-	d = opendir(path);
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
+	return proc_count_fds(path);
 }
 
 int cf_iut_memfd_maps(const struct cf_run *r)

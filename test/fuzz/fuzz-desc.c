@@ -35,34 +35,13 @@
 #include "memif_proto.h"
 #include "msg.h"
 
+#include "fuzz.h"
+
 #define HDR_SIZE 80
 #define REC_SIZE 17
 #define MAX_REGIONS 8
 #define MAX_RECORDS 256
 #define REAL_MAX 65536
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)              \
-	do {                     \
-		if (!(cond))     \
-			abort(); \
-	} while (0)
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) | (uint32_t)get16(p + 2) << 16;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
 
 /* PROTOCOL.md plus memif-native's length limit, in this order. */
 static enum memif_fault desc_ref(const struct memif_desc *d,

@@ -36,31 +36,10 @@
 #include "memif_proto.h"
 #include "msg.h"
 
+#include "fuzz.h"
+
 #define HDR_SIZE 72
 #define MAX_REGIONS 4
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)              \
-	do {                     \
-		if (!(cond))     \
-			abort(); \
-	} while (0)
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
 
 /* PROTOCOL.md, written independently of proto/msg.c. */
 static bool spec_accepts(unsigned phase, uint16_t type)

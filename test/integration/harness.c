@@ -241,3 +241,10 @@ void master_with_slave(struct side *s, struct worker *w, struct peer_cfg *pc,
 	worker_do(w, WORKER_CONNECTED, 0, NULL);
 	WAIT_OK(side_connected(s), CONNECT_MS);
 }
+
+void side_close_finish(struct side *s, struct worker *w)
+{
+	ck_assert_int_eq(memif_close(s->m), MEMIF_OK);
+	worker_finish(w);
+	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
+}

@@ -250,5 +250,8 @@ struct memif_config local_cfg(const struct peer_cfg *peer,
 void master_with_slave(struct side *s, struct worker *w, struct peer_cfg *pc,
 		       const char *sock, enum memif_rx_mode mode,
 		       const struct traffic *t);
+/* The end of a test against a worker: close @s's interface, let the
+ * worker finish, clean the library up (each asserted). */
+void side_close_finish(struct side *s, struct worker *w);
 
 #endif /* MEMIF_TEST_INTEGRATION_HARNESS_H */

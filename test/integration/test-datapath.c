@@ -163,9 +163,7 @@ START_TEST(integration_polling_slave_never_signalled_from_on_connect_c63)
 		      "slave on %u of 100 queue connections (first in "
 		      "connection %u): MASK_INT was not yet set",
 		      signalled, first);
-	ck_assert_int_eq(memif_close(s.m), MEMIF_OK);
-	worker_finish(&w);
-	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
+	side_close_finish(&s, &w);
 	free(d);
 }
 END_TEST

@@ -502,9 +502,7 @@ START_TEST(integration_rx_mode_switches_polling_edge_level_edge)
 	WAIT_OK(rx_count(s.m, 1) == 1, WAKE_MS);
 	ck_assert_uint_eq(worker_signals(&w, 1), sig);
 
-	ck_assert_int_eq(memif_close(s.m), MEMIF_OK);
-	worker_finish(&w);
-	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
+	side_close_finish(&s, &w);
 }
 END_TEST
 

@@ -100,9 +100,7 @@ START_TEST(integration_interrupt_fd_reports_queue_ids)
 	expect_interrupts(s.m, ifd, 1u << 1);
 	drain_one(s.m, 1);
 
-	ck_assert_int_eq(memif_close(s.m), MEMIF_OK);
-	worker_finish(&w);
-	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
+	side_close_finish(&s, &w);
 }
 END_TEST
 

@@ -325,9 +325,7 @@ START_TEST(integration_worker_cycles_no_fd_growth_c68)
 	}
 	fprintf(stderr, "worker cycles: master fds idle=%d connected=%d\n",
 		fds_idle, fds_up);
-	ck_assert_int_eq(memif_close(s.m), MEMIF_OK);
-	worker_finish(&w);
-	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
+	side_close_finish(&s, &w);
 }
 END_TEST
 

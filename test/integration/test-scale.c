@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "proc.h"
 
 #define N_IFS 256
 #define LOG2_RING 4
@@ -271,20 +272,7 @@ static bool recv_all_ifs(struct memif **ms, uint32_t round, uint32_t dir,
 
 static long status_kb(const char *key)
 {
-	size_t klen = strlen(key);
-	char line[256];
-	long v = -1;
-	FILE *f = fopen("/proc/self/status", "re");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, klen) && line[klen] == ':') {
-			v = strtol(line + klen + 1, NULL, 10);
-			break;
-		}
-	fclose(f);
-	return v;
+	return proc_status_field("/proc/self/status", key);
 }
 
 /* One message from the control socket: its size, or -1 (errno).  EINTR is

@@ -95,7 +95,6 @@ With bsize=9216 (one buffer per frame) every check is strict.
 """
 
 import argparse
-import json
 import os
 import re
 import shutil
@@ -150,20 +149,11 @@ class MemifPerf:
             os.kill(self.p.pid, signal.SIGINT)
 
     def wait(self, timeout):
-        try:
-            self.p.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.p.pid, signal.SIGKILL)
-            self.p.wait()
+        if not testpmd.wait_or_kill(self.p, timeout):
             raise Fail("memif-perf did not finish within %d s" % timeout)
         self.fo.close()
         self.fe.close()
-        with open(self.out_path, "rb") as f:
-            data = f.read().decode(errors="replace").strip()
-        try:
-            self.res = json.loads(data.splitlines()[-1]) if data else None
-        except ValueError:
-            self.res = None
+        self.res = testpmd.last_json(self.out_path)
         return self.p.returncode
 
     def stderr(self):
@@ -277,140 +267,151 @@ def check_refusal(tp, mp):
         raise Fail("; ".join(errs))
 
 
-def run(a):
-    exe = testpmd.find()
-    if not exe:
-        msg = "dpdk-testpmd not found (Debian: apt install dpdk)"
-        if testpmd.in_ci():
-            say("FAIL: %s; the interop suite requires it in CI" % msg)
-            return 1
-        say("SKIP: " + msg)
-        return SKIP
-    if not os.access(a.memif_perf, os.X_OK):
-        say("FAIL: memif-perf not executable: %s" % a.memif_perf)
+class Case:
+    """One case: its plan (queues, socket, testpmd's and memif-perf's
+    command lines), the two processes, and what they reported."""
+
+    def __init__(self, a, exe):
+        self.a = a
+        self.spp = -(-a.size // a.bsize)  # memif buffers per frame
+        # DPDK's ring overrun (see the top) is in its copy-mode TX only.
+        self.dpdk_sends_chains = (self.spp > 1 and
+                                  a.case in ("txonly", "io") and
+                                  not a.zero_copy)
+        self.queues = self._queues()
+        self.in_ring = self.queues * ((1 << RING_LOG2) // self.spp)
+        # A zero-copy client refills its RX ring only when 32 or more
+        # slots are free: up to 31 stay unlent.
+        self.in_ring_min = (self.queues *
+                            (((1 << RING_LOG2) - 31) // self.spp)
+                            if a.zero_copy else self.in_ring)
+        cpus = sorted(os.sched_getaffinity(0))
+        self.tp_cpu = cpus[0]
+        self.our_cpu = cpus[1] if len(cpus) > 1 else cpus[0]
+        self.tmpdir = tempfile.mkdtemp(prefix="memif-interop-")
+        self.tag = "memif-interop-%d" % os.getpid()
+        if a.role == "server":
+            self.our_sock = os.path.join(self.tmpdir, "memif.sock")
+        else:
+            # No socket-abstract: its default (yes) is what is being
+            # tested.
+            self.our_sock = "@%s-%s-%d" % (self.tag, a.case, a.size)
+        self.fwd = {"txonly": "txonly", "rxonly": "rxonly", "io": "io",
+                    "ping": "macswap"}[a.case]
+        self.tp_cmd = self._testpmd_command(exe)
+        self.mp_mode = {"txonly": "rx", "rxonly": "tx", "io": "tx",
+                        "ping": "ping"}[a.case]
+        self.mp_argv = self._memif_perf_argv()
+        self.tp = self.mp = None
+        self.st = self.cut_short = None
+        self.tp_rc = self.mp_rc = None
+        self.faulted = False
+        self.notes = []
+
+    def _queues(self):
+        a = self.a
+        if a.queues:
+            return a.queues
+        if a.case in ("io", "ping") or self.dpdk_sends_chains:
+            # io/ping: two queue pairs for coverage; DPDK sending chains:
+            # its per-stream counters survive the disconnect its bug
+            # provokes.
+            return 2
         return 1
 
-    spp = -(-a.size // a.bsize)  # memif buffers per frame
-    chain = spp > 1
-    # DPDK's ring overrun (see the top) is in its copy-mode TX only.
-    dpdk_sends_chains = (chain and a.case in ("txonly", "io") and
-                         not a.zero_copy)
-    if a.queues:
-        queues = a.queues
-    elif a.case in ("io", "ping") or dpdk_sends_chains:
-        # io/ping: two queue pairs for coverage; DPDK sending chains: its
-        # per-stream counters survive the disconnect its bug provokes.
-        queues = 2
-    else:
-        queues = 1
-    in_ring = queues * ((1 << RING_LOG2) // spp)
-    # A zero-copy client refills its RX ring only when 32 or more slots
-    # are free: up to 31 stay unlent.
-    in_ring_min = (queues * (((1 << RING_LOG2) - 31) // spp)
-                   if a.zero_copy else in_ring)
-
-    cpus = sorted(os.sched_getaffinity(0))
-    tp_cpu = cpus[0]
-    our_cpu = cpus[1] if len(cpus) > 1 else cpus[0]
-
-    tmpdir = tempfile.mkdtemp(prefix="memif-interop-")
-    tag = "memif-interop-%d" % os.getpid()
-    if a.role == "server":
-        our_sock = os.path.join(tmpdir, "memif.sock")
-    else:
-        # No socket-abstract: its default (yes) is what is being tested.
-        our_sock = "@%s-%s-%d" % (tag, a.case, a.size)
-
-    fwd = {"txonly": "txonly", "rxonly": "rxonly", "io": "io",
-           "ping": "macswap"}[a.case]
-    huge_mb = 0
-    if not a.zero_copy:
-        eal_mem = ["--no-huge", "-m", "1024"]
-    elif a.memory == "nohuge":
-        # Zero-copy needs one file per memseg list; --no-huge puts the
-        # memory in one memfd, but only says so to the PMD if asked.
-        eal_mem = ["--no-huge", "--single-file-segments", "-m", "1024"]
-    else:
+    def _eal_memory(self):
+        """testpmd's EAL memory arguments, and the MiB of hugepages they
+        take (0: none)."""
+        a = self.a
+        if not a.zero_copy:
+            return ["--no-huge", "-m", "1024"], 0
+        if a.memory == "nohuge":
+            # Zero-copy needs one file per memseg list; --no-huge puts the
+            # memory in one memfd, but only says so to the PMD if asked.
+            return ["--no-huge", "--single-file-segments", "-m", "1024"], 0
         # In-memory hugepages are MFD_HUGETLB memfds: no hugetlbfs mount
         # needed, no files left behind.
         huge_mb = 256 if a.bsize <= 2048 else 512
-        eal_mem = ["--in-memory", "--single-file-segments", "-m",
-                   str(huge_mb)]
-    port = testpmd.vdev(a.role, our_sock, bsize=a.bsize, rsize=RING_LOG2,
-                        zero_copy=a.zero_copy)
-    tp_cmd = testpmd.command(
-        exe, port, tag, testpmd.app_args(fwd, size=a.size, bsize=a.bsize,
-                                         queues=queues),
-        cpu=tp_cpu, memory=eal_mem, telemetry=False,
-        log_level="pmd.net.memif:info")
+        return ["--in-memory", "--single-file-segments", "-m",
+                str(huge_mb)], huge_mb
 
-    mp_mode = {"txonly": "rx", "rxonly": "tx", "io": "tx",
-               "ping": "ping"}[a.case]
-    # No --duration limit: our SIGINT stops it once testpmd has stopped.
-    mp_argv = [a.memif_perf, "--slave" if a.role == "server" else "--master",
-               "--socket", our_sock, "--queues", str(queues),
-               "--ring-log2", str(RING_LOG2), "--buffer-size", str(a.bsize),
-               "--size", str(a.size), "--" + a.rx_mode,
-               "--cpu", ",".join([str(our_cpu)] * queues),
-               "--wait-timeout", "20", "--duration", "0",
-               "--json", "--quiet", "-v", mp_mode]
-    if a.zero_copy and not a.expect_refusal:
-        mp_argv[-1:-1] = ["--allow-unsealed"]
-    if a.case in ("io", "ping"):
-        # Every byte of what comes back is checked, not just the headers.
-        mp_argv[-1:-1] = ["--fill", "full"]
+    def _testpmd_command(self, exe):
+        a = self.a
+        eal_mem, self.huge_mb = self._eal_memory()
+        port = testpmd.vdev(a.role, self.our_sock, bsize=a.bsize,
+                            rsize=RING_LOG2, zero_copy=a.zero_copy)
+        return testpmd.command(
+            exe, port, self.tag,
+            testpmd.app_args(self.fwd, size=a.size, bsize=a.bsize,
+                             queues=self.queues),
+            cpu=self.tp_cpu, memory=eal_mem, telemetry=False,
+            log_level="pmd.net.memif:info")
 
-    if a.expect_refusal:
-        say("case: testpmd client zero-copy (memory: %s) -> memif-perf "
-            "master without --allow-unsealed: must be refused"
-            % a.memory)
-    else:
-        say("case: testpmd %s%s %s <-> memif-perf %s %s; %d-byte frames, "
-            "%d-byte buffers (%d per frame), %d queue pair(s), memif-perf "
-            "receives by %s"
-            % (a.role, " zero-copy (memory: %s)" % a.memory
-               if a.zero_copy else "", fwd,
-               "slave" if a.role == "server" else "master",
-               mp_mode, a.size, a.bsize, spp, queues, a.rx_mode))
-    say("testpmd:    " + " ".join(tp_cmd))
-    say("memif-perf: " + " ".join(mp_argv))
+    def _memif_perf_argv(self):
+        a = self.a
+        # No --duration limit: our SIGINT stops it once testpmd has
+        # stopped.
+        argv = [a.memif_perf,
+                "--slave" if a.role == "server" else "--master",
+                "--socket", self.our_sock, "--queues", str(self.queues),
+                "--ring-log2", str(RING_LOG2), "--buffer-size", str(a.bsize),
+                "--size", str(a.size), "--" + a.rx_mode,
+                "--cpu", ",".join([str(self.our_cpu)] * self.queues),
+                "--wait-timeout", "20", "--duration", "0",
+                "--json", "--quiet", "-v", self.mp_mode]
+        if a.zero_copy and not a.expect_refusal:
+            argv[-1:-1] = ["--allow-unsealed"]
+        if a.case in ("io", "ping"):
+            # Every byte of what comes back is checked, not just the
+            # headers.
+            argv[-1:-1] = ["--fill", "full"]
+        return argv
 
-    undo_huge = None
-    if huge_mb:
-        undo_huge, why = reserve_hugepages(huge_mb // 2 + 8)
-        if why:
-            if testpmd.in_ci():
-                say("FAIL: %s; this case needs them in CI" % why)
-                return 1
-            say("SKIP: " + why)
-            return SKIP
-
-    tp = mp = None
-    verdict = 1
-    notes = []
-    try:
-        # Start order: DPDK's client connects once, so our master first;
-        # our slave retries, so after testpmd as server.
-        if a.role == "client":
-            mp = MemifPerf(mp_argv, tmpdir)
-            if not testpmd.wait_listening(our_sock, 10):
-                raise Fail("memif-perf is not listening on %s" % our_sock)
-        tp = testpmd.TestPmd(tp_cmd, os.path.join(tmpdir, "testpmd.log"),
-                             procs=procs, error=Fail, prefix=tag)
-        tp.ready(60)
+    def describe(self):
+        a = self.a
         if a.expect_refusal:
-            check_refusal(tp, mp)
-            verdict = 0
-            say("PASS")
-            return verdict
-        if a.case == "io":
-            tp.cmd("set fwd io retry")
-        if a.role == "server":
-            mp = MemifPerf(mp_argv, tmpdir)
-        tp.wait_link_up(20)
+            say("case: testpmd client zero-copy (memory: %s) -> memif-perf "
+                "master without --allow-unsealed: must be refused"
+                % a.memory)
+        else:
+            say("case: testpmd %s%s %s <-> memif-perf %s %s; %d-byte "
+                "frames, %d-byte buffers (%d per frame), %d queue pair(s), "
+                "memif-perf receives by %s"
+                % (a.role, " zero-copy (memory: %s)" % a.memory
+                   if a.zero_copy else "", self.fwd,
+                   "slave" if a.role == "server" else "master",
+                   self.mp_mode, a.size, a.bsize, self.spp, self.queues,
+                   a.rx_mode))
+        say("testpmd:    " + " ".join(self.tp_cmd))
+        say("memif-perf: " + " ".join(self.mp_argv))
 
-        st = cut_short = None
-        tp_rc = mp_rc = None
+    def start(self):
+        """Start order: DPDK's client connects once, so our master first;
+        our slave retries, so after testpmd as server.  For a refusal,
+        up to testpmd's prompt; otherwise until the link is up."""
+        a = self.a
+        if a.role == "client":
+            self.mp = MemifPerf(self.mp_argv, self.tmpdir)
+            if not testpmd.wait_listening(self.our_sock, 10):
+                raise Fail("memif-perf is not listening on %s"
+                           % self.our_sock)
+        self.tp = testpmd.TestPmd(self.tp_cmd,
+                                  os.path.join(self.tmpdir, "testpmd.log"),
+                                  procs=procs, error=Fail, prefix=self.tag)
+        self.tp.ready(60)
+        if a.expect_refusal:
+            return
+        if a.case == "io":
+            self.tp.cmd("set fwd io retry")
+        if a.role == "server":
+            self.mp = MemifPerf(self.mp_argv, self.tmpdir)
+        self.tp.wait_link_up(20)
+
+    def forward(self):
+        """Forward for --seconds, then stop in the order the top explains:
+        testpmd stops (its counters read), memif-perf ends, testpmd
+        quits."""
+        a, tp, mp = self.a, self.tp, self.mp
         try:
             tp.cmd("start")
             time.sleep(a.seconds)
@@ -418,56 +419,71 @@ def run(a):
                 raise Fail("memif-perf ended while testpmd was forwarding "
                            "(status %s)" % mp.p.poll())
             # testpmd stops first, its counters read while the link is up.
-            st = tp.stop_stats(queues, timeout=30)
+            self.st = tp.stop_stats(self.queues, timeout=30)
             # Let our side drain its RX rings (txonly), or (rxonly, io,
             # ping) keep transmitting until its TX rings are full -- give a
             # thread that shares its cpu time to get there.
             time.sleep(1.0 if a.case == "txonly" else 0.3)
-            # Then memif-perf ends first (SIGINT: soft stop, summary, close)
-            # so that testpmd, stopped, sees the disconnect and quits with
-            # no peer left that could reconnect while it tears down.
+            # Then memif-perf ends first (SIGINT: soft stop, summary,
+            # close) so that testpmd, stopped, sees the disconnect and
+            # quits with no peer left that could reconnect while it tears
+            # down.
             mp.interrupt()
-            mp_rc = mp.wait(30)
-            tp_rc = tp.quit()
+            self.mp_rc = mp.wait(30)
+            self.tp_rc = tp.quit()
         except Fail as e:
             # DPDK's ring overrun (see the top) ends the run early: judged
             # below, after collecting what is left.  Anything else fails.
-            if not dpdk_sends_chains:
+            if not self.dpdk_sends_chains:
                 raise
-            cut_short = e
-            if st is None and tp.alive():
-                try:
-                    st = tp.stop_stats(queues, timeout=10)
-                except Fail:
-                    pass
-            if mp_rc is None:
-                mp.interrupt()
-                mp_rc = mp.wait(30)
-            if tp.alive():
-                try:
-                    tp.quit(timeout=10)
-                except Fail:
-                    pass
-            tp_rc = tp.p.poll()
+            self.cut_short = e
+            self._collect_cut_short()
+        self._settle()
 
-        r = mp.res
+    def _collect_cut_short(self):
+        tp, mp = self.tp, self.mp
+        if self.st is None and tp.alive():
+            try:
+                self.st = tp.stop_stats(self.queues, timeout=10)
+            except Fail:
+                pass
+        if self.mp_rc is None:
+            mp.interrupt()
+            self.mp_rc = mp.wait(30)
+        if tp.alive():
+            try:
+                tp.quit(timeout=10)
+            except Fail:
+                pass
+        self.tp_rc = tp.p.poll()
+
+    def _settle(self):
+        """Whether DPDK's overrun was seen; a run cut short passes on only
+        if it was."""
+        r = self.mp.res
         # Our library's verdict on DPDK's overrun reaches testpmd as the
-        # DISCONNECT reason -- unless memif-perf, whose receive call already
-        # failed, closes first: then the reason sent is "interface
+        # DISCONNECT reason -- unless memif-perf, whose receive call
+        # already failed, closes first: then the reason sent is "interface
         # deleted", and the fault shows only in our bad-descriptor count.
-        faulted = bool(FAULT_RE.search(tp.text()) or
-                       (r and r["library"].get("rx_drops_bad_desc", 0)))
-        if cut_short and not (dpdk_sends_chains and faulted):
-            raise cut_short
-        if cut_short:
-            notes.append("run cut short: %s" % cut_short)
+        self.faulted = bool(FAULT_RE.search(self.tp.text()) or
+                            (r and r["library"].get("rx_drops_bad_desc", 0)))
+        if self.cut_short and not (self.dpdk_sends_chains and self.faulted):
+            raise self.cut_short
+        if self.cut_short:
+            self.notes.append("run cut short: %s" % self.cut_short)
+
+    def report(self):
+        """Print both sides' counters; Fail if memif-perf printed none."""
+        st, r = self.st, self.mp.res
         if st:
             say("testpmd:    rx %d  tx %d  tx-dropped %d  (%s); exit %s"
-                % (st["rx"], st["tx"], st["dropped"], st["source"], tp_rc))
+                % (st["rx"], st["tx"], st["dropped"], st["source"],
+                   self.tp_rc))
         else:
-            say("testpmd:    no counters; exit %s" % tp_rc)
+            say("testpmd:    no counters; exit %s" % self.tp_rc)
         if r is None:
-            raise Fail("memif-perf printed no JSON summary (exit %s)" % mp_rc)
+            raise Fail("memif-perf printed no JSON summary (exit %s)"
+                       % self.mp_rc)
         rx, tx, lat = r["rx"], r["tx"], r["latency_ns"]
         lib = r.get("library", {})
         say("memif-perf: tx %d (%.3f Mpps)  rx %d (%.3f Mpps)  rx-bytes %d  "
@@ -475,153 +491,184 @@ def run(a):
             "exit %d"
             % (tx["packets"], tx.get("mpps", 0.0), rx["packets"],
                rx.get("mpps", 0.0), rx["bytes"], rx["loss"], rx["reorder"],
-               rx["corrupt"], rx["foreign"], rx["misqueued"], mp_rc))
+               rx["corrupt"], rx["foreign"], rx["misqueued"], self.mp_rc))
         say("            library: rx drops bad-desc %d too-long %d; "
             "rx interrupts %d" % (lib.get("rx_drops_bad_desc", 0),
                                   lib.get("rx_drops_too_long", 0),
                                   lib.get("interrupts_rx", 0)))
-        if a.case == "ping":
+        if self.a.case == "ping":
             say("            ping: %d replies, %d timeouts; p50 %d ns, p99 "
                 "%d ns" % (lat["samples"], lat["timeouts"], lat["p50"],
                            lat["p99"]))
 
+    def judge(self):
+        """The failed checks (empty: pass); notes into self.notes."""
         errs = []
 
         def check(cond, what):
             if not cond:
                 errs.append(what)
 
+        r = self.mp.res
         check(r["connected"], "memif-perf never connected")
-        san = re.findall(r"^.*(?:runtime error:|Sanitizer).*$", mp.stderr(),
-                         re.M)
+        san = re.findall(r"^.*(?:runtime error:|Sanitizer).*$",
+                         self.mp.stderr(), re.M)
         check(not san, "sanitizer report from memif-perf: %s"
               % "; ".join(san[:3]))
-        if dpdk_sends_chains and faulted:
-            notes.append(
-                "KNOWN DPDK 22.11 BUG: its copy-mode TX of frames spanning "
-                "several memif buffers overran the ring (wrote slots it had "
-                "not been given); memif-native saw the producer index out of "
-                "range and disconnected (%s). The counts are not "
-                "deterministic:" % (
-                    "testpmd logged our reason, \"ring index out of range\""
-                    if FAULT_RE.search(tp.text()) else
-                    "%d bad-descriptor drops counted; testpmd was told "
-                    "\"interface deleted\" as memif-perf closed first"
-                    % r["library"].get("rx_drops_bad_desc", 0)))
-            if a.case == "txonly":
-                notes.append(
-                    "  testpmd sent %s; we received %d frames, %d bytes "
-                    "(%d if all were %d bytes): %s not received"
-                    % ("?" if not st else st["tx"], rx["packets"],
-                       rx["bytes"], rx["packets"] * a.size, a.size,
-                       "?" if not st else st["tx"] - rx["packets"]))
-            else:
-                notes.append(
-                    "  we sent %d; testpmd received %s, returned %s, "
-                    "dropped %s; we got %d back (%d corrupt, %d foreign, "
-                    "%d reordered)"
-                    % (tx["packets"], "?" if not st else st["rx"],
-                       "?" if not st else st["tx"],
-                       "?" if not st else st["dropped"], rx["packets"],
-                       rx["corrupt"], rx["foreign"], rx["reorder"]))
-            if tp_rc not in (0, None):
-                notes.append(
-                    "  testpmd then exited with status %s (-11: SIGSEGV; it "
-                    "unmaps the regions on a DISCONNECT while its lcore is "
-                    "still forwarding)" % tp_rc)
+        if self.dpdk_sends_chains and self.faulted:
+            self._note_overrun()
             # What stays deterministic: our side noticed, survived and
             # ended normally (1 = it counted corrupt frames or loss).
-            check(mp_rc in (0, 1), "memif-perf exit status %d" % mp_rc)
+            check(self.mp_rc in (0, 1),
+                  "memif-perf exit status %d" % self.mp_rc)
+            return errs
+        self._check_exact(check)
+        if self.dpdk_sends_chains:
+            self.notes.append("DPDK sent chained frames and this run "
+                              "stayed exact (its ring overrun did not "
+                              "trigger)")
+        return errs
+
+    def _note_overrun(self):
+        """What a run that met DPDK's overrun saw, as notes."""
+        a, st, r, tp_rc = self.a, self.st, self.mp.res, self.tp_rc
+        rx, tx = r["rx"], r["tx"]
+        self.notes.append(
+            "KNOWN DPDK 22.11 BUG: its copy-mode TX of frames spanning "
+            "several memif buffers overran the ring (wrote slots it had "
+            "not been given); memif-native saw the producer index out of "
+            "range and disconnected (%s). The counts are not "
+            "deterministic:" % (
+                "testpmd logged our reason, \"ring index out of range\""
+                if FAULT_RE.search(self.tp.text()) else
+                "%d bad-descriptor drops counted; testpmd was told "
+                "\"interface deleted\" as memif-perf closed first"
+                % r["library"].get("rx_drops_bad_desc", 0)))
+        if a.case == "txonly":
+            self.notes.append(
+                "  testpmd sent %s; we received %d frames, %d bytes "
+                "(%d if all were %d bytes): %s not received"
+                % ("?" if not st else st["tx"], rx["packets"],
+                   rx["bytes"], rx["packets"] * a.size, a.size,
+                   "?" if not st else st["tx"] - rx["packets"]))
         else:
-            check(tp_rc == 0, "testpmd exit status %s" % tp_rc)
-            check(mp_rc == 0, "memif-perf exit status %d" % mp_rc)
-            check(rx["corrupt"] == 0, "%d corrupted frames" % rx["corrupt"])
-            check(lib.get("rx_drops_bad_desc", 0) == 0 and
-                  lib.get("rx_drops_too_long", 0) == 0,
-                  "our library dropped frames with bad descriptors")
-            if a.case == "txonly":
-                check(st["tx"] > 0, "testpmd sent nothing")
-                check(rx["packets"] == st["tx"],
-                      "testpmd sent %d, memif-perf received %d"
-                      % (st["tx"], rx["packets"]))
-                check(rx["bytes"] == rx["packets"] * a.size,
-                      "received %d bytes in %d frames of %d"
-                      % (rx["bytes"], rx["packets"], a.size))
-                check(rx["foreign"] == rx["packets"],
-                      "%d of testpmd's frames parsed as memif-perf's"
-                      % (rx["packets"] - rx["foreign"]))
-            if a.case in ("rxonly", "io"):
-                check(st["rx"] > 0, "testpmd received nothing")
-                left = tx["packets"] - st["rx"]
-                if in_ring_min != in_ring:
-                    say("            %d frames left in our TX ring(s) "
-                        "(zero-copy: %d..%d)" % (left, in_ring_min, in_ring))
-                check(in_ring_min <= left <= in_ring,
-                      "memif-perf sent %d, testpmd received %d: %d left in "
-                      "the full ring(s), not %s"
-                      % (tx["packets"], st["rx"], left,
-                         in_ring if in_ring_min == in_ring else
-                         "%d..%d" % (in_ring_min, in_ring)))
-            if a.case == "rxonly":
-                check(st["tx"] == 0 and st["dropped"] == 0,
-                      "testpmd rxonly transmitted")
-                check(rx["packets"] == 0, "memif-perf received %d"
-                      % rx["packets"])
-            if a.case == "io":
-                check(rx["packets"] == st["tx"],
-                      "testpmd returned %d, memif-perf received %d"
-                      % (st["tx"], rx["packets"]))
-                check(st["tx"] + st["dropped"] == st["rx"],
-                      "testpmd: tx %d + dropped %d != rx %d"
-                      % (st["tx"], st["dropped"], st["rx"]))
-                check(rx["packets"] > 0, "nothing came back")
-                check(rx["foreign"] == 0 and rx["misqueued"] == 0,
-                      "returned frames: %d foreign, %d on the wrong queue"
-                      % (rx["foreign"], rx["misqueued"]))
-                check(rx["bytes"] == rx["packets"] * a.size,
-                      "returned %d bytes in %d frames of %d"
-                      % (rx["bytes"], rx["packets"], a.size))
-                check(rx["reorder"] == 0, "%d reordered" % rx["reorder"])
-                check(rx["loss"] <= st["dropped"],
-                      "memif-perf counts %d lost, testpmd dropped only %d"
-                      % (rx["loss"], st["dropped"]))
-                if st["dropped"]:
-                    notes.append(
-                        "testpmd could not return %d of %d frames (%.2f%%): "
-                        "our RX ring was full and io retry gave up"
-                        % (st["dropped"], st["rx"],
-                           100.0 * st["dropped"] / max(st["rx"], 1)))
-            if a.case == "ping":
-                check(st["rx"] > 0, "testpmd received no ping")
-                check(st["tx"] == st["rx"] and st["dropped"] == 0,
-                      "testpmd macswap: rx %d tx %d dropped %d"
-                      % (st["rx"], st["tx"], st["dropped"]))
-                check(lat["samples"] == st["tx"] and
-                      rx["packets"] == st["tx"],
-                      "testpmd returned %d pings, memif-perf received %d, "
-                      "%d valid replies"
-                      % (st["tx"], rx["packets"], lat["samples"]))
-                check(rx["foreign"] == 0 and rx["misqueued"] == 0,
-                      "replies: %d foreign, %d on the wrong queue"
-                      % (rx["foreign"], rx["misqueued"]))
-                # The pings sent after testpmd stopped sit in the ring and
-                # time out; no other may.
-                check(lat["timeouts"] == tx["packets"] - st["rx"],
-                      "%d timeouts, but %d pings never reached testpmd"
-                      % (lat["timeouts"], tx["packets"] - st["rx"]))
-            if dpdk_sends_chains:
-                notes.append("DPDK sent chained frames and this run stayed "
-                             "exact (its ring overrun did not trigger)")
-        for n in notes:
-            say("NOTE: " + n)
-        if errs:
-            raise Fail("; ".join(errs))
-        verdict = 0
-        say("PASS")
-    except Fail as e:
-        say("FAIL: %s" % e)
-        verdict = 1
-    finally:
+            self.notes.append(
+                "  we sent %d; testpmd received %s, returned %s, "
+                "dropped %s; we got %d back (%d corrupt, %d foreign, "
+                "%d reordered)"
+                % (tx["packets"], "?" if not st else st["rx"],
+                   "?" if not st else st["tx"],
+                   "?" if not st else st["dropped"], rx["packets"],
+                   rx["corrupt"], rx["foreign"], rx["reorder"]))
+        if tp_rc not in (0, None):
+            self.notes.append(
+                "  testpmd then exited with status %s (-11: SIGSEGV; it "
+                "unmaps the regions on a DISCONNECT while its lcore is "
+                "still forwarding)" % tp_rc)
+
+    def _check_exact(self, check):
+        """The exact counts of a run DPDK's overrun did not disturb."""
+        a, r = self.a, self.mp.res
+        rx, lib = r["rx"], r.get("library", {})
+        check(self.tp_rc == 0, "testpmd exit status %s" % self.tp_rc)
+        check(self.mp_rc == 0, "memif-perf exit status %d" % self.mp_rc)
+        check(rx["corrupt"] == 0, "%d corrupted frames" % rx["corrupt"])
+        check(lib.get("rx_drops_bad_desc", 0) == 0 and
+              lib.get("rx_drops_too_long", 0) == 0,
+              "our library dropped frames with bad descriptors")
+        if a.case == "txonly":
+            self._check_txonly(check)
+        if a.case in ("rxonly", "io"):
+            self._check_our_tx(check)
+        if a.case == "rxonly":
+            check(self.st["tx"] == 0 and self.st["dropped"] == 0,
+                  "testpmd rxonly transmitted")
+            check(rx["packets"] == 0, "memif-perf received %d"
+                  % rx["packets"])
+        if a.case == "io":
+            self._check_io(check)
+        if a.case == "ping":
+            self._check_ping(check)
+
+    def _check_txonly(self, check):
+        st, rx, size = self.st, self.mp.res["rx"], self.a.size
+        check(st["tx"] > 0, "testpmd sent nothing")
+        check(rx["packets"] == st["tx"],
+              "testpmd sent %d, memif-perf received %d"
+              % (st["tx"], rx["packets"]))
+        check(rx["bytes"] == rx["packets"] * size,
+              "received %d bytes in %d frames of %d"
+              % (rx["bytes"], rx["packets"], size))
+        check(rx["foreign"] == rx["packets"],
+              "%d of testpmd's frames parsed as memif-perf's"
+              % (rx["packets"] - rx["foreign"]))
+
+    def _check_our_tx(self, check):
+        """We sent what testpmd received plus what fills our TX rings."""
+        st, tx = self.st, self.mp.res["tx"]
+        in_ring, in_ring_min = self.in_ring, self.in_ring_min
+        check(st["rx"] > 0, "testpmd received nothing")
+        left = tx["packets"] - st["rx"]
+        if in_ring_min != in_ring:
+            say("            %d frames left in our TX ring(s) "
+                "(zero-copy: %d..%d)" % (left, in_ring_min, in_ring))
+        check(in_ring_min <= left <= in_ring,
+              "memif-perf sent %d, testpmd received %d: %d left in "
+              "the full ring(s), not %s"
+              % (tx["packets"], st["rx"], left,
+                 in_ring if in_ring_min == in_ring else
+                 "%d..%d" % (in_ring_min, in_ring)))
+
+    def _check_io(self, check):
+        st, rx, size = self.st, self.mp.res["rx"], self.a.size
+        check(rx["packets"] == st["tx"],
+              "testpmd returned %d, memif-perf received %d"
+              % (st["tx"], rx["packets"]))
+        check(st["tx"] + st["dropped"] == st["rx"],
+              "testpmd: tx %d + dropped %d != rx %d"
+              % (st["tx"], st["dropped"], st["rx"]))
+        check(rx["packets"] > 0, "nothing came back")
+        check(rx["foreign"] == 0 and rx["misqueued"] == 0,
+              "returned frames: %d foreign, %d on the wrong queue"
+              % (rx["foreign"], rx["misqueued"]))
+        check(rx["bytes"] == rx["packets"] * size,
+              "returned %d bytes in %d frames of %d"
+              % (rx["bytes"], rx["packets"], size))
+        check(rx["reorder"] == 0, "%d reordered" % rx["reorder"])
+        check(rx["loss"] <= st["dropped"],
+              "memif-perf counts %d lost, testpmd dropped only %d"
+              % (rx["loss"], st["dropped"]))
+        if st["dropped"]:
+            self.notes.append(
+                "testpmd could not return %d of %d frames (%.2f%%): "
+                "our RX ring was full and io retry gave up"
+                % (st["dropped"], st["rx"],
+                   100.0 * st["dropped"] / max(st["rx"], 1)))
+
+    def _check_ping(self, check):
+        st, r = self.st, self.mp.res
+        rx, tx, lat = r["rx"], r["tx"], r["latency_ns"]
+        check(st["rx"] > 0, "testpmd received no ping")
+        check(st["tx"] == st["rx"] and st["dropped"] == 0,
+              "testpmd macswap: rx %d tx %d dropped %d"
+              % (st["rx"], st["tx"], st["dropped"]))
+        check(lat["samples"] == st["tx"] and
+              rx["packets"] == st["tx"],
+              "testpmd returned %d pings, memif-perf received %d, "
+              "%d valid replies"
+              % (st["tx"], rx["packets"], lat["samples"]))
+        check(rx["foreign"] == 0 and rx["misqueued"] == 0,
+              "replies: %d foreign, %d on the wrong queue"
+              % (rx["foreign"], rx["misqueued"]))
+        # The pings sent after testpmd stopped sit in the ring and time
+        # out; no other may.
+        check(lat["timeouts"] == tx["packets"] - st["rx"],
+              "%d timeouts, but %d pings never reached testpmd"
+              % (lat["timeouts"], tx["packets"] - st["rx"]))
+
+    def finish(self, verdict):
+        """Kill what is left; on failure, show both sides' last words."""
+        tp, mp = self.tp, self.mp
         testpmd.kill_all(procs)
         if verdict:
             if tp:
@@ -635,11 +682,75 @@ def run(a):
                     pass
         if tp:
             tp.log.close()
-        shutil.rmtree(tmpdir, ignore_errors=True)
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
+
+
+def find_peers(a):
+    """testpmd's path, or (None, exit status) when the case cannot run."""
+    exe = testpmd.find()
+    if not exe:
+        msg = "dpdk-testpmd not found (Debian: apt install dpdk)"
+        if testpmd.in_ci():
+            say("FAIL: %s; the interop suite requires it in CI" % msg)
+            return None, 1
+        say("SKIP: " + msg)
+        return None, SKIP
+    if not os.access(a.memif_perf, os.X_OK):
+        say("FAIL: memif-perf not executable: %s" % a.memif_perf)
+        return None, 1
+    return exe, None
+
+
+def hugepages_for(c):
+    """Reserve the case's hugepages.  Returns (undo or None, None), or
+    (None, exit status) when they cannot be had."""
+    if not c.huge_mb:
+        return None, None
+    undo, why = reserve_hugepages(c.huge_mb // 2 + 8)
+    if not why:
+        return undo, None
+    if testpmd.in_ci():
+        say("FAIL: %s; this case needs them in CI" % why)
+        return None, 1
+    say("SKIP: " + why)
+    return None, SKIP
+
+
+def run(a):
+    exe, rc = find_peers(a)
+    if not exe:
+        return rc
+    c = Case(a, exe)
+    c.describe()
+    undo_huge, rc = hugepages_for(c)
+    if rc is not None:
+        return rc
+    verdict = 1
+    try:
+        c.start()
+        if a.expect_refusal:
+            check_refusal(c.tp, c.mp)
+            verdict = 0
+            say("PASS")
+            return verdict
+        c.forward()
+        c.report()
+        errs = c.judge()
+        for n in c.notes:
+            say("NOTE: " + n)
+        if errs:
+            raise Fail("; ".join(errs))
+        verdict = 0
+        say("PASS")
+    except Fail as e:
+        say("FAIL: %s" % e)
+        verdict = 1
+    finally:
+        c.finish(verdict)
         if undo_huge:
             undo_huge()
         # Also when testpmd was killed, not quit.
-        testpmd.remove_runtime_dir(tag)
+        testpmd.remove_runtime_dir(c.tag)
     return verdict
 
 

@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The public API on a connected pair (bursts, the zero-copy calls, rx
+ * modes, details) and the callbacks: missing, returning an error, or still
+ * running when the interface or the library is closed.  Fixtures and names
+ * as in test-api.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "internal.h"
+#include "test-api.h"
+
+/* ---- on a connected pair ------------------------------------------------------ */
+
+START_TEST(api_set_rx_mode_bad_qid)
+{
+	ck_assert_int_eq(memif_set_rx_mode(ms.m, 1, MEMIF_RX_MODE_POLLING),
+			 MEMIF_ERR_QID);
+	ck_assert_int_eq(memif_set_rx_mode(ms.m, 0, MEMIF_RX_MODE_POLLING),
+			 MEMIF_OK);
+}
+END_TEST
+
+START_TEST(api_get_queue_interrupt_fd_bad_qid)
+{
+	int fd = -7;
+
+	ck_assert_int_eq(memif_get_queue_interrupt_fd(ms.m, 1, &fd),
+			 MEMIF_ERR_QID);
+	ck_assert_int_eq(memif_get_queue_interrupt_fd(ms.m, 255, &fd),
+			 MEMIF_ERR_QID);
+	ck_assert_int_eq(fd, -7);
+	ck_assert_int_eq(memif_get_queue_interrupt_fd(ms.m, 0, &fd), MEMIF_OK);
+	ck_assert_int_ge(fd, 0);
+}
+END_TEST
+
+START_TEST(api_tx_burst_null_args)
+{
+	struct memif_tx_pkt p = { "abc", 3 };
+	uint16_t n = 9;
+
+	ck_assert_int_eq(memif_tx_burst(ms.m, 0, &p, 1, NULL),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_tx_burst(ms.m, 0, NULL, 1, &n),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_uint_eq(n, 0);
+	n = 9;
+	ck_assert_int_eq(memif_tx_burst(NULL, 0, &p, 1, &n), MEMIF_ERR_NOCONN);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_uint_eq(test_drain(ss.m), 0);
+}
+END_TEST
+
+/* An empty burst is no error, whatever else is missing. */
+START_TEST(api_tx_burst_zero_packets_ok)
+{
+	uint16_t n = 9;
+
+	ck_assert_int_eq(memif_tx_burst(NULL, 0, NULL, 0, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 0);
+}
+END_TEST
+
+START_TEST(api_tx_burst_bad_qid)
+{
+	struct memif_tx_pkt p = { "abc", 3 };
+	uint16_t n = 9;
+
+	ck_assert_int_eq(memif_tx_burst(ms.m, 1, &p, 1, &n), MEMIF_ERR_QID);
+	ck_assert_uint_eq(n, 0);
+}
+END_TEST
+
+START_TEST(api_tx_burst_not_connected_disconnected)
+{
+	struct memif *m = lone_slave();
+	struct memif_tx_pkt p = { "abc", 3 };
+	uint16_t n = 9;
+
+	ck_assert_int_eq(memif_tx_burst(m, 0, &p, 1, &n),
+			 MEMIF_ERR_DISCONNECTED);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+/* The packets before a bad length are sent; it and those after are not. */
+START_TEST(api_tx_burst_zero_length_pkt_len_after_sent)
+{
+	struct memif_tx_pkt p[3] = { { "abc", 3 }, { "", 0 }, { "def", 3 } };
+	uint16_t n = 9;
+
+	ck_assert_int_eq(memif_tx_burst(ms.m, 0, p, 3, &n), MEMIF_ERR_PKT_LEN);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(test_drain(ss.m), 1);
+}
+END_TEST
+
+START_TEST(api_tx_alloc_null_args)
+{
+	struct memif_tx_buf b[2];
+	uint16_t n = 9;
+
+	ck_assert_int_eq(memif_tx_alloc(ms.m, 0, b, 2, NULL),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_tx_alloc(ms.m, 0, NULL, 2, &n),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_tx_alloc(NULL, 0, b, 2, &n), MEMIF_ERR_NOCONN);
+	ck_assert_uint_eq(n, 0);
+}
+END_TEST
+
+START_TEST(api_tx_alloc_bad_qid_and_not_connected)
+{
+	struct memif *m = lone_slave();
+	struct memif_tx_buf b[2];
+	uint16_t n = 9;
+
+	ck_assert_int_eq(memif_tx_alloc(ms.m, 1, b, 2, &n), MEMIF_ERR_QID);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(memif_tx_alloc(m, 0, b, 2, &n),
+			 MEMIF_ERR_DISCONNECTED);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+START_TEST(api_tx_commit_null_args)
+{
+	struct memif_tx_buf b[2] = { { NULL, 0 }, { NULL, 0 } };
+	uint16_t n = 9;
+
+	ck_assert_int_eq(memif_tx_commit(ms.m, 0, b, 1, NULL),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_tx_commit(ms.m, 0, NULL, 1, &n),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_tx_commit(NULL, 0, b, 1, &n), MEMIF_ERR_NOCONN);
+	ck_assert_uint_eq(n, 0);
+}
+END_TEST
+
+/* More than was reserved, a length of 0, or more than a slot holds:
+ * MEMIF_ERR_PKT_LEN and nothing published; then a good commit works. */
+START_TEST(api_tx_commit_bad_lengths_pkt_len)
+{
+	struct memif_tx_buf b[4];
+	uint16_t n = 0, sent = 9;
+	uint32_t cap;
+
+	ck_assert_int_eq(memif_tx_alloc(ms.m, 0, b, 2, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 2);
+	cap = b[0].len;
+	memcpy(b[0].data, "abc", 3);
+	b[0].len = 3;
+	b[1].len = 3;
+	b[2] = b[1]; /* a third, good in itself, but never reserved */
+	ck_assert_int_eq(memif_tx_commit(ms.m, 0, b, 3, &sent),
+			 MEMIF_ERR_PKT_LEN);
+	b[1].len = 0;
+	ck_assert_int_eq(memif_tx_commit(ms.m, 0, b, 2, &sent),
+			 MEMIF_ERR_PKT_LEN);
+	b[1].len = cap + 1;
+	ck_assert_int_eq(memif_tx_commit(ms.m, 0, b, 2, &sent),
+			 MEMIF_ERR_PKT_LEN);
+	ck_assert_uint_eq(sent, 0);
+	ck_assert_uint_eq(test_drain(ss.m), 0);
+	ck_assert_int_eq(memif_tx_commit(ms.m, 0, b, 1, &sent), MEMIF_OK);
+	ck_assert_uint_eq(sent, 1);
+	ck_assert_uint_eq(test_drain(ss.m), 1);
+}
+END_TEST
+
+START_TEST(api_tx_commit_bad_qid_and_not_connected)
+{
+	struct memif *m = lone_slave();
+	struct memif_tx_buf b[1] = { { NULL, 0 } };
+	uint16_t n = 9;
+
+	ck_assert_int_eq(memif_tx_commit(ms.m, 1, b, 0, &n), MEMIF_ERR_QID);
+	ck_assert_int_eq(memif_tx_commit(m, 0, b, 0, &n),
+			 MEMIF_ERR_DISCONNECTED);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+START_TEST(api_rx_burst_null_args)
+{
+	struct memif_rx_pkt p[2];
+	uint16_t n = 9;
+
+	ck_assert_int_eq(memif_rx_burst(ms.m, 0, p, 2, NULL),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_rx_burst(ms.m, 0, NULL, 2, &n),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_rx_burst(NULL, 0, p, 2, &n), MEMIF_ERR_NOCONN);
+	ck_assert_uint_eq(n, 0);
+}
+END_TEST
+
+START_TEST(api_rx_burst_bad_qid_and_not_connected)
+{
+	struct memif *m = lone_slave();
+	struct memif_rx_pkt p[2];
+	uint16_t n = 9;
+
+	ck_assert_int_eq(memif_rx_burst(ms.m, 1, p, 2, &n), MEMIF_ERR_QID);
+	ck_assert_uint_eq(n, 0);
+	n = 9;
+	ck_assert_int_eq(memif_rx_burst(m, 0, p, 2, &n),
+			 MEMIF_ERR_DISCONNECTED);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+START_TEST(api_rx_release_errors)
+{
+	struct memif *m = lone_slave();
+
+	ck_assert_int_eq(memif_rx_release(NULL, 0), MEMIF_ERR_NOCONN);
+	ck_assert_int_eq(memif_rx_release(ms.m, 1), MEMIF_ERR_QID);
+	ck_assert_int_eq(memif_rx_release(m, 0), MEMIF_ERR_DISCONNECTED);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+END_TEST
+
+/* memif_rx_release gives the burst's slots back at once: a full ring has
+ * room again without another memif_rx_burst. */
+START_TEST(api_rx_release_frees_slots)
+{
+	struct memif_tx_pkt p = { "abc", 3 };
+	struct memif_rx_pkt r[16];
+	uint16_t n = 0, sent = 0, i;
+
+	for (i = 0; i < 16; i++) {
+		ck_assert_int_eq(memif_tx_burst(ss.m, 0, &p, 1, &sent),
+				 MEMIF_OK);
+		ck_assert_uint_eq(sent, 1);
+	}
+	ck_assert_int_eq(memif_tx_burst(ss.m, 0, &p, 1, &sent), MEMIF_OK);
+	ck_assert_uint_eq(sent, 0);
+	ck_assert_int_eq(memif_rx_burst(ms.m, 0, r, 16, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 16);
+	ck_assert_int_eq(memif_tx_burst(ss.m, 0, &p, 1, &sent), MEMIF_OK);
+	ck_assert_uint_eq(sent, 0); /* still lent to us */
+	ck_assert_int_eq(memif_rx_release(ms.m, 0), MEMIF_OK);
+	ck_assert_int_eq(memif_tx_burst(ss.m, 0, &p, 1, &sent), MEMIF_OK);
+	ck_assert_uint_eq(sent, 1);
+}
+END_TEST
+
+/* ---- callbacks ------------------------------------------------------------------ */
+
+/* No callbacks at all: the pair still connects. */
+START_TEST(api_no_callbacks_connects)
+{
+	struct memif_callbacks none = { NULL, NULL, NULL };
+	struct memif_details *d;
+
+	snprintf(sock, sizeof(sock), "%s", test_socket_name("api-nocb"));
+	side_reset(&ms);
+	side_reset(&ss);
+	pair_create(NULL, &none);
+	ck_assert(
+		WAIT_UNTIL(test_linked(ms.m) && test_linked(ss.m), CONNECT_MS));
+	d = details_of(ss.m);
+	ck_assert_uint_eq(d->connects, 1);
+	free(d);
+	ck_assert_int_eq(memif_close(ss.m), MEMIF_OK);
+	ck_assert_int_eq(memif_close(ms.m), MEMIF_OK);
+}
+END_TEST
+
+static atomic_int cb_ret_logged;
+
+static void log_cb_ret(enum memif_log_level level, const char *if_name,
+		       int queue_id, int err_code, const char *msg, void *ctx)
+{
+	if (strstr(msg, "callback returned") && err_code == 7 && if_name &&
+	    !strcmp(if_name, "api-m"))
+		atomic_store(&cb_ret_logged, 1);
+}
+
+/* on_connect's error is logged (debug, with the code) and changes
+ * nothing. */
+START_TEST(api_callback_error_logged_and_ignored)
+{
+	struct memif_callbacks mcb = { cb_up, cb_down, &ms };
+
+	atomic_store(&cb_ret_logged, 0);
+	memif_set_logger(log_cb_ret, NULL);
+	memif_set_log_level(MEMIF_LOG_DEBUG);
+	snprintf(sock, sizeof(sock), "%s", test_socket_name("api-cbret"));
+	side_reset(&ms);
+	side_reset(&ss);
+	ms.ret = 7;
+	pair_create(&mcb, NULL);
+	ck_assert(WAIT_UNTIL(atomic_load(&cb_ret_logged), CONNECT_MS));
+	ck_assert(test_linked(ms.m) && test_linked(ss.m));
+	ck_assert_int_eq(memif_close(ss.m), MEMIF_OK);
+	ck_assert_int_eq(memif_close(ms.m), MEMIF_OK);
+	ck_assert_int_eq(atomic_load(&ms.down), 1);
+	memif_set_logger(NULL, NULL);
+}
+END_TEST
+
+/* memif_close from another thread while the interface's on_connect runs
+ * returns only after the callback has. */
+START_TEST(api_close_waits_for_running_callback)
+{
+	pair_with_held_callback("api-cbwait");
+	ck_assert_int_eq(memif_close(ms.m), MEMIF_OK);
+	assert_callback_finished();
+	ck_assert_int_eq(memif_close(ss.m), MEMIF_OK);
+}
+END_TEST
+
+void api_pair_tcases(Suite *s)
+{
+	TCase *tc;
+
+	tc = tcase_create("pair");
+	tcase_set_timeout(tc, 30);
+	tcase_add_checked_fixture(tc, pair_setup, pair_teardown);
+	tcase_add_test(tc, api_set_rx_mode_bad_qid);
+	tcase_add_test(tc, api_get_queue_interrupt_fd_bad_qid);
+	tcase_add_test(tc, api_tx_burst_null_args);
+	tcase_add_test(tc, api_tx_burst_zero_packets_ok);
+	tcase_add_test(tc, api_tx_burst_bad_qid);
+	tcase_add_test(tc, api_tx_burst_not_connected_disconnected);
+	tcase_add_test(tc, api_tx_burst_zero_length_pkt_len_after_sent);
+	tcase_add_test(tc, api_tx_alloc_null_args);
+	tcase_add_test(tc, api_tx_alloc_bad_qid_and_not_connected);
+	tcase_add_test(tc, api_tx_commit_null_args);
+	tcase_add_test(tc, api_tx_commit_bad_lengths_pkt_len);
+	tcase_add_test(tc, api_tx_commit_bad_qid_and_not_connected);
+	tcase_add_test(tc, api_rx_burst_null_args);
+	tcase_add_test(tc, api_rx_burst_bad_qid_and_not_connected);
+	tcase_add_test(tc, api_rx_release_errors);
+	tcase_add_test(tc, api_rx_release_frees_slots);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("callbacks");
+	tcase_set_timeout(tc, 30);
+	tcase_add_checked_fixture(tc, lib_setup, lib_teardown);
+	tcase_add_test(tc, api_no_callbacks_connects);
+	tcase_add_test(tc, api_callback_error_logged_and_ignored);
+	tcase_add_test(tc, api_close_waits_for_running_callback);
+	suite_add_tcase(s, tc);
+}
