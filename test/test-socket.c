@@ -97,7 +97,9 @@ static int sun_fill(struct sockaddr_un *a, const char *name)
 		return (int)(offsetof(struct sockaddr_un, sun_path) +
 			     strlen(name));
 	}
-	snprintf(a->sun_path, sizeof(a->sun_path), "%s", name);
+	/* Cut to sun_path, as a caller's too-long path would be. */
+	memcpy(a->sun_path, name,
+	       strnlen(name, sizeof(a->sun_path) - 1));
 	return (int)sizeof(*a);
 }
 
