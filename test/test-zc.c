@@ -203,6 +203,58 @@ START_TEST(zc_pool_bad_arguments_refused)
 }
 END_TEST
 
+/* The page size the kernel maps @addr with, in KiB (/proc/self/smaps). */
+static unsigned long page_kib(const void *addr)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512];
+	bool in = false;
+	unsigned long kib = 0;
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
+			in = (uintptr_t)addr >= lo && (uintptr_t)addr < hi;
+		else if (in && sscanf(line, "KernelPageSize: %lu kB", &kib) == 1)
+			break;
+	}
+	fclose(f);
+	return kib;
+}
+
+/* memif_config.hugepages' rules, whatever the kernel's pool holds now
+ * (test-hugepages, which sizes it, may run at the same time): PREFER
+ * always gets a pool, on the pages its info says; REQUIRE gets 2 MiB
+ * pages or MEMIF_ERR_NOMEM. */
+START_TEST(zc_pool_on_hugepages_or_not)
+{
+	struct memif_pool_config pc = { .n_buffers = 1000,
+					.hugepages = MEMIF_HUGEPAGES_PREFER };
+	struct memif_pool_info pi;
+	struct memif_pool *p;
+	int rc;
+
+	ck_assert_int_eq(memif_pool_create(&pc, &p), MEMIF_OK);
+	ck_assert_int_eq(memif_pool_get_info(p, &pi), MEMIF_OK);
+	ck_assert_uint_eq(pi.size, 1000 * 2048);
+	ck_assert(pi.sealed);
+	ck_assert_uint_eq(page_kib(pi.base), pi.hugepages ? 2048 : 4);
+	memif_pool_destroy(p);
+	pc.hugepages = MEMIF_HUGEPAGES_REQUIRE;
+	rc = memif_pool_create(&pc, &p);
+	if (rc == MEMIF_OK) {
+		ck_assert_int_eq(memif_pool_get_info(p, &pi), MEMIF_OK);
+		ck_assert(pi.hugepages);
+		ck_assert_uint_eq(page_kib(pi.base), 2048);
+		memif_pool_destroy(p);
+	} else {
+		ck_assert_int_eq(rc, MEMIF_ERR_NOMEM);
+	}
+}
+END_TEST
+
 START_TEST(zc_config_refusals)
 {
 	struct memif_pool *p = pool_new(16, 2048), *null_pool = NULL;
@@ -939,6 +991,7 @@ static Suite *zc_suite(void)
 	tcase_add_test(tp, zc_pool_create_and_destroy_leave_no_fd);
 	tcase_add_test(tp, zc_pool_unsealable_fd_is_taken_unsealed);
 	tcase_add_test(tp, zc_pool_bad_arguments_refused);
+	tcase_add_test(tp, zc_pool_on_hugepages_or_not);
 	tcase_add_test(tp, zc_config_refusals);
 	tcase_add_test(tp, zc_pools_announced_as_regions);
 	suite_add_tcase(s, tp);
