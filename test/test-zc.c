@@ -939,6 +939,51 @@ START_TEST(zc_master_allowing_fewer_regions_is_refused)
 }
 END_TEST
 
+/* A pool in the application's own file that cannot be sealed: our master
+ * refuses it as it refuses any unsealed region, naming the option; with
+ * allow_unsealed_regions it takes it and traffic flows. */
+START_TEST(zc_master_takes_an_unsealed_pool_only_if_allowed)
+{
+	struct memif_config mc = { .if_name = "m", .is_master = true };
+	struct memif_config sc = { .if_name = "s", .n_pools = 1,
+				   .reconnect_interval_ms = 100 };
+	int mfd = memfd_create("app pool", MFD_CLOEXEC); /* no sealing */
+	struct memif_buf b = { NULL, 80, 0 };
+	struct memif_pool *p;
+	struct memif *m, *s;
+	uint16_t n;
+
+	ck_assert_int_eq(ftruncate(mfd, 16 * 1024), 0);
+	ck_assert_int_eq(memif_pool_create_fd(mfd, 16 * 1024, 1024, &p),
+			 MEMIF_OK);
+	close(mfd);
+	sc.pools = &p;
+	mc.socket_filename = sc.socket_filename = test_socket_name("zc");
+	ck_assert_int_eq(memif_create_interface(&mc, NULL, &m), MEMIF_OK);
+	ck_assert_int_eq(memif_create_interface(&sc, NULL, &s), MEMIF_OK);
+	ck_assert_msg(WAIT_UNTIL(memif_get_details(m, dm) == MEMIF_OK &&
+					 dm->last_refusal_reason[0],
+				 3000),
+		      "not refused");
+	ck_assert_str_eq(dm->last_refusal_reason,
+			 "region 1 not sealed: master needs "
+			 "allow_unsealed_regions");
+	ck_assert(!linked(m, s));
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	mc.allow_unsealed_regions = true;
+	ck_assert_int_eq(memif_create_interface(&mc, NULL, &m), MEMIF_OK);
+	ck_assert_msg(WAIT_UNTIL(linked(m, s), 5000), "no link");
+	b.data = pbuf(p, 3);
+	fill(b.data, 80, 11);
+	ck_assert_int_eq(memif_tx_burst_zc(s, 0, &b, 1, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 1);
+	master_gets(m, 80, 11);
+	ck_assert_int_eq(memif_close(s), MEMIF_OK);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	memif_pool_destroy(p);
+}
+END_TEST
+
 /* Our master checks a pool descriptor like any other: a slave that points
  * past its pool, or at a region it never announced, is caught. */
 START_TEST(zc_master_catches_a_lying_slave)
@@ -1012,6 +1057,7 @@ static Suite *zc_suite(void)
 	tcase_set_timeout(tm, 30);
 	tcase_add_test(tm, zc_master_allowing_fewer_regions_is_refused);
 	tcase_add_test(tm, zc_master_catches_a_lying_slave);
+	tcase_add_test(tm, zc_master_takes_an_unsealed_pool_only_if_allowed);
 	suite_add_tcase(s, tm);
 	return s;
 }
