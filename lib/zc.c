@@ -695,12 +695,70 @@ static inline bool zc_rx_avail(struct memif__queue *q, uint16_t *avail)
 	return true;
 }
 
+/* As rx.c's rx_begin: how much the master filled, and in level interrupt
+ * mode, when nothing, clear the eventfd and look again
+ * (tag-ring-wakeup).  False when the master's tail lies. */
+static inline bool zc_rx_begin(struct memif__queue *q, uint16_t *avail)
+{
+	if (memif__unlikely(!zc_rx_avail(q, avail)))
+		return false;
+	if (*avail == 0 && __atomic_load_n(&q->rx_mode, __ATOMIC_RELAXED) ==
+				   MEMIF_RX_MODE_INTERRUPT) {
+		if (memif__os_eventfd_clear(q->efd) > 0)
+			memif__stat_add(&q->st.interrupts, 1);
+		return zc_rx_avail(q, avail);
+	}
+	return true;
+}
+
+/*
+ * The packet from position @first, at most @left slots published: each
+ * descriptor read once, its buffer (our record, the master's length)
+ * written to @out while @room lasts; *@k slots, *@total bytes, *@broken
+ * when a length is 0 or over the room lent.  False while incomplete.
+ */
+static inline bool zc_rx_walk(struct memif__queue *q, uint16_t first,
+			      uint16_t left, struct memif_buf *out,
+			      uint16_t room, uint16_t *k, uint32_t *total,
+			      bool *broken)
+{
+	bool next;
+
+	*k = 0;
+	*total = 0;
+	*broken = false;
+	do {
+		uint16_t slot = (uint16_t)(first + *k) & q->mask;
+		const struct memif_buf *r = &q->zc_rec[slot];
+		struct memif_desc d;
+
+		if (*k >= left)
+			return false;
+		d = q->ring->desc[slot]; /* snapshot */
+		/* Only the length is the master's to write, and only up to
+		 * the room we lent. */
+		if (d.length == 0 || d.length > r->len)
+			*broken = true;
+		next = d.flags & MEMIF_DESC_FLAG_NEXT;
+		if (*k < room) {
+			out[*k].data = r->data;
+			out[*k].len = d.length;
+			out[*k].flags = next ? MEMIF_BUF_FLAG_NEXT : 0;
+		}
+		*total += d.length;
+		(*k)++;
+	} while (next);
+	return true;
+}
+
 int memif_rx_burst_zc(struct memif *m, uint8_t qid, struct memif_buf *bufs,
 		      uint16_t max, uint16_t *n_rx)
 {
 	struct memif__queue *q;
-	uint16_t avail, used = 0, n = 0, rel0;
+	uint16_t avail, used = 0, n = 0, rel0, k, i;
 	uint64_t bytes = 0, pkts = 0, bad = 0, too_long = 0;
+	uint32_t total;
+	bool broken;
 	int ret;
 
 	if (!n_rx || (!bufs && max))
@@ -709,60 +767,28 @@ int memif_rx_burst_zc(struct memif *m, uint8_t qid, struct memif_buf *bufs,
 	ret = zc_enter(m, qid, true, &q);
 	if (ret)
 		return ret;
-	if (memif__unlikely(!zc_rx_avail(q, &avail)))
+	if (memif__unlikely(!zc_rx_begin(q, &avail)))
 		return zc_fail(q);
-	if (avail == 0 && __atomic_load_n(&q->rx_mode, __ATOMIC_RELAXED) ==
-				  MEMIF_RX_MODE_INTERRUPT) {
-		/* As rx.c: clear, then look again (tag-ring-wakeup). */
-		if (memif__os_eventfd_clear(q->efd) > 0)
-			memif__stat_add(&q->st.interrupts, 1);
-		if (memif__unlikely(!zc_rx_avail(q, &avail)))
-			return zc_fail(q);
-	}
 	rel0 = q->released;
 	while (used < avail && n < max) {
-		uint16_t first = (uint16_t)(q->cursor + used), k = 0, i;
-		uint32_t total = 0;
-		bool next = false, broken = false;
+		uint16_t first = (uint16_t)(q->cursor + used);
 
-		/* One walk: each descriptor read once, the buffers written
-		 * out while they fit; taken only if the packet is whole. */
-		do {
-			uint16_t slot = (uint16_t)(first + k) & q->mask;
-			const struct memif_buf *r = &q->zc_rec[slot];
-			struct memif_desc d;
-
-			if (used + k >= avail)
-				break;
-			d = q->ring->desc[slot]; /* snapshot */
-			/* Only the length is the master's to write, and
-			 * only up to the room we lent. */
-			if (d.length == 0 || d.length > r->len)
-				broken = true;
-			next = d.flags & MEMIF_DESC_FLAG_NEXT;
-			if (n + k < max) {
-				bufs[n + k].data = r->data;
-				bufs[n + k].len = d.length;
-				bufs[n + k].flags = next ? MEMIF_BUF_FLAG_NEXT :
-							   0;
-			}
-			total += d.length;
-			k++;
-		} while (next);
-		if (next) {
+		if (!zc_rx_walk(q, first, (uint16_t)(avail - used), bufs + n,
+				(uint16_t)(max - n), &k, &total, &broken)) {
 			/* Incomplete: wait for the rest, unless it fills
 			 * the whole ring (it never can complete). */
 			if (used == 0 && avail == q->size)
 				return zc_fail(q);
 			break;
 		}
-		if (broken) {
-			bad++;
-			zc_relend(m, q, first, k);
-		} else if (k > max - n) {
-			if (k <= max)
-				break; /* a call of its own */
-			too_long++;
+		if (!broken && k > max - n && k <= max)
+			break; /* it fits a call of its own */
+		if (broken || k > max - n) {
+			/* Dropped: its buffers go back onto the ring. */
+			if (broken)
+				bad++;
+			else
+				too_long++;
 			zc_relend(m, q, first, k);
 		} else {
 			for (i = 0; i < k; i++)
