@@ -246,8 +246,8 @@ static int zc_rx(struct worker *w, uint16_t *n_pkts)
 	rc = zc_refill(w);
 	if (rc)
 		return rc;
-	rc = memif_rx_burst_zc(w->p->m, w->qid, w->zrx, (uint16_t)w->p->o->burst,
-			       &nb);
+	rc = memif_rx_burst_zc(w->p->m, w->qid, w->zrx,
+			       (uint16_t)w->p->o->burst, &nb);
 	if (rc)
 		return rc;
 	for (k = 0; k < nb; k++) {
@@ -992,8 +992,7 @@ static int zc_setup(struct worker *w, unsigned int i)
 		return -1;
 	for (j = 0; j < p->zc_per_q; j++)
 		w->zfree[w->zn++] =
-			p->zc_base +
-			((uint64_t)i * p->zc_per_q + j) * p->zc_bs;
+			p->zc_base + ((uint64_t)i * p->zc_per_q + j) * p->zc_bs;
 	return 0;
 }
 

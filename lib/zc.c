@@ -365,8 +365,7 @@ int memif__zc_queues_setup(struct memif *m)
 }
 
 /* Every record of @q, oldest first from position @from, to the orphans. */
-static void orphan_queue(struct memif *m, struct memif__queue *q,
-			 uint16_t from)
+static void orphan_queue(struct memif *m, struct memif__queue *q, uint16_t from)
 {
 	uint32_t i;
 
@@ -476,7 +475,8 @@ static inline bool zc_tail(struct memif__queue *q, uint16_t *tail)
 		return false;
 	if (!q->zc_held)
 		q->zc_done = t;
-	else if ((uint16_t)(t - q->zc_done) > (uint16_t)(q->cursor - q->zc_done))
+	else if ((uint16_t)(t - q->zc_done) >
+		 (uint16_t)(q->cursor - q->zc_done))
 		return false;
 	*tail = t;
 	return true;

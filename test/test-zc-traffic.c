@@ -90,7 +90,8 @@ static void *slave_thread(void *arg)
 				off += part;
 				out[nb].data = b;
 				out[nb].len = part;
-				out[nb].flags = off < len ? MEMIF_BUF_FLAG_NEXT : 0;
+				out[nb].flags =
+					off < len ? MEMIF_BUF_FLAG_NEXT : 0;
 				nb++;
 			}
 			seq++;
@@ -125,7 +126,8 @@ static void *slave_thread(void *arg)
 				off += in[k].len;
 				stack[top++] = in[k].data;
 				if (!(in[k].flags & MEMIF_BUF_FLAG_NEXT)) {
-					if (off != len_of(sd->received, 104729)) {
+					if (off !=
+					    len_of(sd->received, 104729)) {
 						sd->err = "slave: bad length";
 						return NULL;
 					}
@@ -205,10 +207,13 @@ START_TEST(zc_traffic_both_ways_every_byte)
 {
 	struct memif_pool_config pc = { .n_buffers = N_BUFS,
 					.buffer_size = BS };
-	struct memif_config mc = { .if_name = "m", .is_master = true,
+	struct memif_config mc = { .if_name = "m",
+				   .is_master = true,
 				   .rx_mode = MEMIF_RX_MODE_POLLING };
-	struct memif_config sc = { .if_name = "s", .n_pools = 1,
-				   .zero_copy_rx = true, .log2_ring_size = 8,
+	struct memif_config sc = { .if_name = "s",
+				   .n_pools = 1,
+				   .zero_copy_rx = true,
+				   .log2_ring_size = 8,
 				   .rx_mode = MEMIF_RX_MODE_POLLING };
 	struct memif_pool_info pi;
 	struct memif_buf back[64];

@@ -74,10 +74,13 @@ static void pair_up(struct memif **mp, struct memif **sp,
 		    struct memif_pool *const *pools, uint16_t n_pools,
 		    bool zc_rx, uint8_t log2)
 {
-	struct memif_config mc = { .if_name = "m", .is_master = true,
+	struct memif_config mc = { .if_name = "m",
+				   .is_master = true,
 				   .rx_mode = MEMIF_RX_MODE_POLLING };
-	struct memif_config sc = { .if_name = "s", .pools = pools,
-				   .n_pools = n_pools, .zero_copy_rx = zc_rx,
+	struct memif_config sc = { .if_name = "s",
+				   .pools = pools,
+				   .n_pools = n_pools,
+				   .zero_copy_rx = zc_rx,
 				   .log2_ring_size = log2,
 				   .rx_mode = MEMIF_RX_MODE_POLLING };
 
@@ -217,7 +220,8 @@ static unsigned long page_kib(const void *addr)
 
 		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
 			in = (uintptr_t)addr >= lo && (uintptr_t)addr < hi;
-		else if (in && sscanf(line, "KernelPageSize: %lu kB", &kib) == 1)
+		else if (in &&
+			 sscanf(line, "KernelPageSize: %lu kB", &kib) == 1)
 			break;
 	}
 	fclose(f);
@@ -358,7 +362,8 @@ START_TEST(zc_tx_completes_in_order)
 		      "not all received");
 	ck_assert(check(r[0].data, 60, 0));
 	/* the pool buffer itself, in the master's mapping of region 1 */
-	ck_assert_ptr_eq(r[0].data, m->views[1].base + (b[0].data - pbuf(p, 0)));
+	ck_assert_ptr_eq(r[0].data,
+			 m->views[1].base + (b[0].data - pbuf(p, 0)));
 	ck_assert(check(r[3].data, 712, 3));
 	ck_assert(check(r[5].data, 99, 7));
 	/* The master still holds the views. */
@@ -540,7 +545,8 @@ END_TEST
 START_TEST(zc_rx_bounds_the_masters_length)
 {
 	struct memif_pool *p = pool_new(8, 256);
-	struct memif_buf lend[2] = { { NULL, 100, 0 }, { NULL, 256, 0 } }, got[4];
+	struct memif_buf lend[2] = { { NULL, 100, 0 }, { NULL, 256, 0 } },
+			 got[4];
 	struct memif_tx_pkt tp;
 	uint8_t pkt[100];
 	struct memif *m, *s;
@@ -604,21 +610,20 @@ START_TEST(zc_forward_between_interfaces_without_copy)
 	tp.len = 1000;
 	ck_assert_int_eq(memif_tx_burst(m1, 0, &tp, 1, &n), MEMIF_OK);
 	n = 0;
-	ck_assert(WAIT_UNTIL(memif_rx_burst_zc(s1, 0, got, 4, &n) ==
-					     MEMIF_OK &&
+	ck_assert(WAIT_UNTIL(memif_rx_burst_zc(s1, 0, got, 4, &n) == MEMIF_OK &&
 				     n == 1,
 			     2000));
 	ck_assert_ptr_eq(got[0].data, lend[0].data);
 	ck_assert_int_eq(memif_tx_burst_zc(s2, 0, got, 1, &n), MEMIF_OK);
 	ck_assert_uint_eq(n, 1);
 	n = 0;
-	ck_assert(WAIT_UNTIL(memif_rx_burst(m2, 0, &r, 1, &n) == MEMIF_OK &&
-				     n == 1,
-			     2000));
+	ck_assert(WAIT_UNTIL(
+		memif_rx_burst(m2, 0, &r, 1, &n) == MEMIF_OK && n == 1, 2000));
 	ck_assert_uint_eq(r.len, 1000);
 	ck_assert(check(r.data, 1000, 42));
 	/* The master of the second link reads the pool buffer itself. */
-	ck_assert_ptr_eq(r.data, m2->views[1].base + (got[0].data - pbuf(p, 0)));
+	ck_assert_ptr_eq(r.data,
+			 m2->views[1].base + (got[0].data - pbuf(p, 0)));
 	ck_assert_int_eq(memif_rx_release(m2, 0), MEMIF_OK);
 	ck_assert_int_eq(memif_tx_complete(s2, 0, done, 4, &n), MEMIF_OK);
 	ck_assert_uint_eq(n, 1);
@@ -653,8 +658,11 @@ START_TEST(zc_disconnect_returns_every_buffer)
 {
 	struct memif_pool *p = pool_new(64, 2048);
 	struct memif_config mc = { .if_name = "m", .is_master = true };
-	struct memif_config sc = { .if_name = "s", .pools = &p, .n_pools = 1,
-				   .zero_copy_rx = true, .log2_ring_size = 4,
+	struct memif_config sc = { .if_name = "s",
+				   .pools = &p,
+				   .n_pools = 1,
+				   .zero_copy_rx = true,
+				   .log2_ring_size = 4,
 				   .reconnect_interval_ms = 100 };
 	struct memif_callbacks cb = { .on_disconnect = on_down };
 	struct memif_buf b[16], back[64];
@@ -675,9 +683,8 @@ START_TEST(zc_disconnect_returns_every_buffer)
 	ck_assert_int_eq(memif_tx_burst_zc(s, 0, b, 10, &n), MEMIF_OK);
 	ck_assert_uint_eq(n, 10);
 	/* The master takes 3 and releases them, completed: 7 in flight. */
-	ck_assert(WAIT_UNTIL(memif_rx_burst(m, 0, r, 3, &n) == MEMIF_OK &&
-				     n == 3,
-			     2000));
+	ck_assert(WAIT_UNTIL(
+		memif_rx_burst(m, 0, r, 3, &n) == MEMIF_OK && n == 3, 2000));
 	ck_assert_int_eq(memif_rx_release(m, 0), MEMIF_OK);
 	ck_assert_int_eq(memif_tx_complete(s, 0, back, 2, &n), MEMIF_OK);
 	ck_assert_uint_eq(n, 2);
@@ -733,9 +740,8 @@ START_TEST(zc_disconnect_returns_every_buffer)
 	ck_assert(WAIT_UNTIL(linked(m, s), 5000));
 	fill(b[0].data, 100, 9);
 	b[0].len = 100;
-	ck_assert(WAIT_UNTIL(memif_tx_burst_zc(s, 0, b, 1, &n) == MEMIF_OK &&
-				     n == 1,
-			     2000));
+	ck_assert(WAIT_UNTIL(
+		memif_tx_burst_zc(s, 0, b, 1, &n) == MEMIF_OK && n == 1, 2000));
 	master_gets(m, 100, 9);
 	ck_assert_int_eq(memif_close(s), MEMIF_OK);
 	ck_assert_int_eq(memif_close(m), MEMIF_OK);
@@ -808,9 +814,8 @@ START_TEST(zc_invalid_inputs_refused)
 	ck_assert_int_eq(memif_tx_burst_zc(s, 0, b, 1, &n), MEMIF_ERR_PKT_LEN);
 	ck_assert_uint_eq(n, 0);
 	/* The master got exactly the two good packets. */
-	ck_assert(WAIT_UNTIL(memif_rx_burst(m, 0, &r, 1, &n) == MEMIF_OK &&
-				     n == 1,
-			     2000));
+	ck_assert(WAIT_UNTIL(
+		memif_rx_burst(m, 0, &r, 1, &n) == MEMIF_OK && n == 1, 2000));
 	ck_assert_int_eq(memif_rx_burst(m, 0, &r, 1, &n), MEMIF_OK);
 	ck_assert_uint_eq(n, 1);
 	ck_assert_uint_eq(r.len, 24);
@@ -872,7 +877,9 @@ END_TEST
 START_TEST(zc_master_allowing_fewer_regions_is_refused)
 {
 	struct memif_pool *p = pool_new(8, 2048);
-	struct memif_config sc = { .if_name = "s", .pools = &p, .n_pools = 1,
+	struct memif_config sc = { .if_name = "s",
+				   .pools = &p,
+				   .n_pools = 1,
 				   .reconnect_interval_ms = 100 };
 	const char *name = test_socket_name("zc-raw");
 	struct sockaddr_un a;
@@ -911,7 +918,8 @@ START_TEST(zc_master_allowing_fewer_regions_is_refused)
 			uint8_t b[CMSG_SPACE(sizeof(int))];
 		} cbuf;
 		struct iovec iov = { &msg, sizeof(msg) };
-		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+		struct msghdr mh = { .msg_iov = &iov,
+				     .msg_iovlen = 1,
 				     .msg_control = cbuf.b,
 				     .msg_controllen = sizeof(cbuf.b) };
 		struct cmsghdr *cm;
@@ -945,7 +953,8 @@ END_TEST
 START_TEST(zc_master_takes_an_unsealed_pool_only_if_allowed)
 {
 	struct memif_config mc = { .if_name = "m", .is_master = true };
-	struct memif_config sc = { .if_name = "s", .n_pools = 1,
+	struct memif_config sc = { .if_name = "s",
+				   .n_pools = 1,
 				   .reconnect_interval_ms = 100 };
 	int mfd = memfd_create("app pool", MFD_CLOEXEC); /* no sealing */
 	struct memif_buf b = { NULL, 80, 0 };
