@@ -469,7 +469,8 @@ static inline void zc_kick(struct memif__queue *q)
  */
 static inline bool zc_tail(struct memif__queue *q, uint16_t *tail)
 {
-	uint16_t t = memif__load_acquire(&q->ring->tail); /* A2 */
+	/* A2: R2 in rx.c rx_give_back (the master has read the slots) */
+	uint16_t t = memif__load_acquire(&q->ring->tail);
 
 	if ((uint16_t)(q->cursor - t) > q->size)
 		return false;
@@ -571,7 +572,8 @@ int memif_tx_burst_zc(struct memif *m, uint8_t qid,
 out_publish:
 	if (used) {
 		q->cursor = (uint16_t)(q->cursor + used);
-		memif__store_release(&q->ring->head, q->cursor); /* R1 */
+		/* R1: A1 in rx.c rx_avail (the master's receive) */
+		memif__store_release(&q->ring->head, q->cursor);
 		zc_kick(q);
 	}
 	memif__stat_add(&q->st.packets, pkts);
@@ -650,7 +652,8 @@ int memif_rx_refill(struct memif *m, uint8_t qid, const struct memif_buf *bufs,
 	if (i) {
 		q->released = (uint16_t)(q->released + i);
 		q->zc_held = (uint16_t)(q->zc_held + i);
-		memif__store_release(&q->ring->head, q->released); /* R1 */
+		/* R1: A1 in tx.c tx_space (the master's transmit) */
+		memif__store_release(&q->ring->head, q->released);
 	}
 	*n_done = i;
 	memif__q_leave(q);
@@ -686,8 +689,9 @@ static void zc_relend(const struct memif *m, struct memif__queue *q,
  * the master's tail is out of what we lent. */
 static inline bool zc_rx_avail(struct memif__queue *q, uint16_t *avail)
 {
-	uint16_t n = (uint16_t)(memif__load_acquire(&q->ring->tail) - /* A2 */
-				q->cursor);
+	/* A2: R2 in tx.c tx_publish (the master has filled the slots) */
+	uint16_t n =
+		(uint16_t)(memif__load_acquire(&q->ring->tail) - q->cursor);
 
 	if (n > (uint16_t)(q->released - q->cursor))
 		return false;
@@ -802,8 +806,8 @@ int memif_rx_burst_zc(struct memif *m, uint8_t qid, struct memif_buf *bufs,
 		used = (uint16_t)(used + k);
 	}
 	q->cursor = (uint16_t)(q->cursor + used);
-	if (q->released != rel0)
-		memif__store_release(&q->ring->head, q->released); /* R1 */
+	if (q->released != rel0) /* R1: A1 in tx.c tx_space */
+		memif__store_release(&q->ring->head, q->released);
 	memif__stat_add(&q->st.packets, pkts);
 	memif__stat_add(&q->st.bytes, bytes);
 	memif__stat_add(&q->st.drops_bad_desc, bad);
