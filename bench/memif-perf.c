@@ -590,6 +590,47 @@ static void lib_error(const char *call, int rc)
 		rc == MEMIF_ERR_SYSCALL ? strerror(memif_errno()) : "");
 }
 
+/* --zero-copy: the slave's pool, a slice per queue it asks for: each
+ * worker lends a ring's worth and keeps a ring's worth and two bursts to
+ * send from; buffers of a power of two that holds a frame whole. */
+static int create_pool(struct perf *p)
+{
+	const struct opts *o = p->o;
+	struct memif_pool_config pc = { 0 };
+	struct memif_pool_info pi;
+	uint64_t total;
+	int rc;
+
+	p->zc_bs = 2048;
+	while (p->zc_bs < o->size)
+		p->zc_bs <<= 1;
+	p->zc_per_q = 2 * (1u << o->ring_log2) + 2 * MAX_BURST;
+	total = (uint64_t)p->zc_per_q * o->queues;
+	if (total * p->zc_bs > (1ull << 32)) {
+		fprintf(stderr, "memif-perf: --zero-copy: a pool of %" PRIu64
+			" buffers of %u bytes is over 4 GiB (fewer queues or a "
+			"smaller ring)\n", total, p->zc_bs);
+		return MEMIF_ERR_INVAL_ARG;
+	}
+	p->zc_total = (uint32_t)total;
+	pc.n_buffers = p->zc_total;
+	pc.buffer_size = p->zc_bs;
+	pc.hugepages = o->hugepages ? MEMIF_HUGEPAGES_REQUIRE :
+				      MEMIF_HUGEPAGES_NO;
+	rc = memif_pool_create(&pc, &p->pool);
+	if (rc) {
+		lib_error("memif_pool_create", rc);
+		return rc;
+	}
+	rc = memif_pool_get_info(p->pool, &pi);
+	if (rc) {
+		lib_error("memif_pool_get_info", rc);
+		return rc;
+	}
+	p->zc_base = pi.base;
+	return MEMIF_OK;
+}
+
 /* The interface the options describe, with the callbacks above. */
 static int create_interface(struct perf *p)
 {
@@ -619,6 +660,14 @@ static int create_interface(struct perf *p)
 	cb.on_connect = on_connect;
 	cb.on_disconnect = on_disconnect;
 	cb.ctx = p;
+	if (o->zero_copy) {
+		rc = create_pool(p);
+		if (rc)
+			return rc;
+		cfg.pools = &p->pool;
+		cfg.n_pools = 1;
+		cfg.zero_copy_rx = true;
+	}
 	rc = memif_create_interface(&cfg, &cb, &p->m);
 	if (rc)
 		lib_error("memif_create_interface", rc);
@@ -716,6 +765,8 @@ int run(const struct opts *o, struct result *res)
 		fprintf(stderr, "memif-perf: memif_close: %s\n",
 			memif_strerror(rc));
 out_cleanup:
+	memif_pool_destroy(p->pool);
+	p->pool = NULL;
 	rc = memif_cleanup();
 	if (rc && !o->silent)
 		fprintf(stderr, "memif-perf: memif_cleanup: %s\n",

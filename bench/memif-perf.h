@@ -54,6 +54,8 @@ struct opts {
 	bool allow_unsealed; /* master: accept unsealed peer regions */
 	bool hugepages; /* slave: region on 2 MiB pages, required */
 	bool rx_pieces; /* memif_rx_burst_sg (echo: memif_tx_burst_sg) */
+	bool zero_copy; /* slave: a pool of its own (memif_tx_burst_zc,
+			   memif_rx_burst_zc) */
 	int cpus[MAX_CPUS];
 	unsigned int ncpus;
 	double duration; /* seconds, 0 = no limit */
@@ -136,6 +138,13 @@ struct worker {
 	const uint8_t *vdata[MAX_PIECES]; /* one packet's, for the verify */
 	uint32_t vlen[MAX_PIECES];
 	struct memif_tx_buf txb[MAX_BURST];
+	/* --zero-copy: the pool buffers this worker may use (a stack), and
+	 * the buffers of a burst */
+	uint8_t **zfree;
+	uint32_t zn;
+	struct memif_buf zb[MAX_BURST]; /* tx: built; tx_complete: back */
+	struct memif_buf zrx[MAX_PIECES]; /* received (echo: sent back) */
+	uint16_t zrx_n;
 	struct perf_hist hist;
 } __attribute__((aligned(64)));
 
@@ -190,6 +199,11 @@ struct perf {
 	unsigned int sessions; /* connections served */
 	struct result tot;
 	struct perf_hist *hist;
+	/* --zero-copy: the slave's pool, --queues slices of zc_per_q
+	 * buffers of zc_bs bytes, one per worker */
+	struct memif_pool *pool;
+	uint8_t *zc_base;
+	uint32_t zc_bs, zc_per_q, zc_total;
 	struct qsum *qs; /* MEMIF_MAX_QUEUES + 1 entries */
 	unsigned int nqs; /* the most workers a session had */
 	/* Sessions with a library snapshot, and those whose last one was

@@ -19,7 +19,7 @@ const char *const mode_names[MODE_NONE] = { "tx", "rx", "echo", "ping" };
 /* One string: the --help text, long because the options are many. */
 static void usage(FILE *f)
 {
-	fprintf(f,
+	fputs(
 "usage: memif-perf [options] tx|rx|echo|ping\n"
 "       memif-perf              (no arguments: demo, both ends, ~10 s)\n"
 "\n"
@@ -40,10 +40,20 @@ static void usage(FILE *f)
 "  --buffer-size N         slot size in bytes (default 2048; the slave's\n"
 "                          decides)\n"
 "  --allow-unsealed        accept the peer's unsealed regions (VPP/DPDK zero-copy slaves); trusts the peer not to shrink them\n"
-"  --hugepages             slave: the region on 2 MiB hugepages, or no\n"
-"                          connection (vm.nr_hugepages)\n"
+"  --hugepages             slave: the region (and the --zero-copy pool) on\n"
+"                          2 MiB hugepages, or no connection\n"
+"                          (vm.nr_hugepages)\n"
+"  --zero-copy             slave, tx/rx/echo: send from and receive into a\n"
+"                          buffer pool of its own, announced to the master\n"
+"                          as a region (memif_tx_burst_zc, memif_rx_burst_zc):\n"
+"                          no copy on this side; echo sends the received\n"
+"                          buffers back.  Not with --tx-path inplace or\n"
+"                          --rx-path pieces; the master is unchanged\n"
 "  --wait-timeout S        give up if not connected after S s (default 10,\n"
-"                          0 = forever; serve mode: the first peer only)\n"
+"                          0 = forever; serve mode: the first peer only)\n",
+		f);
+	/* In parts: C11 promises only 4,095 characters in one string. */
+	fputs(
 "Traffic:\n"
 "  --mode MODE             tx, rx, echo or ping (or as the last argument)\n"
 "  --size N                frame bytes, 64..65535 (default 64); larger than\n"
@@ -87,8 +97,7 @@ static void usage(FILE *f)
 "  -v, --verbose           library log at INFO (-vv: DEBUG)\n"
 "  -h, --help              this text\n"
 "  --version               print the version and exit\n"
-"\n");
-	/* Two strings: C11 promises only 4,095 characters in one. */
+"\n", f);
 	fputs(
 "Each generated frame carries a per-queue sequence number and a checksum;\n"
 "receivers report loss, reordering and corruption, and frames without the\n"
@@ -207,6 +216,7 @@ enum {
 	OPT_TXPATH,
 	OPT_RXPATH,
 	OPT_HUGEPAGES,
+	OPT_ZEROCOPY,
 	OPT_FILL,
 	OPT_CPU,
 	OPT_RAW,
@@ -238,6 +248,7 @@ static const struct option long_opts[] = {
 	{ "tx-path", required_argument, NULL, OPT_TXPATH },
 	{ "rx-path", required_argument, NULL, OPT_RXPATH },
 	{ "hugepages", no_argument, NULL, OPT_HUGEPAGES },
+	{ "zero-copy", no_argument, NULL, OPT_ZEROCOPY },
 	{ "fill", required_argument, NULL, OPT_FILL },
 	{ "cpu", required_argument, NULL, OPT_CPU },
 	{ "raw", no_argument, NULL, OPT_RAW },
@@ -323,6 +334,9 @@ static int opt_connection(int c, const char *arg, struct opts *o)
 		break;
 	case OPT_HUGEPAGES:
 		o->hugepages = true;
+		break;
+	case OPT_ZEROCOPY:
+		o->zero_copy = true;
 		break;
 	case OPT_WAIT:
 		if (!parse_secs(arg, &o->wait_timeout))
@@ -465,6 +479,13 @@ int opts_parse(int argc, char **argv, struct opts *o)
 	if (!mode_set) {
 		fprintf(stderr, "memif-perf: which mode? tx, rx, echo or ping "
 			"(see --help; no arguments at all runs the demo)\n");
+		return 2;
+	}
+	if (o->zero_copy && (o->master || o->mode == MODE_PING ||
+			     o->inplace || o->rx_pieces)) {
+		fprintf(stderr, "memif-perf: --zero-copy is for a slave in tx, "
+			"rx or echo mode, without --tx-path inplace and "
+			"--rx-path pieces\n");
 		return 2;
 	}
 	/* With --count and no explicit --duration, the count decides. */

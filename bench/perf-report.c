@@ -239,7 +239,10 @@ void print_summary(FILE *f, const struct perf *p, const struct result *r)
 		o->interrupt ? "interrupt" :
 		o->spin	     ? "polling (idle spin)" :
 			       "polling",
-		o->inplace ? "in-place" : "copy", o->full ? "full" : "headers",
+		o->zero_copy ? "zero-copy" :
+		o->inplace   ? "in-place" :
+			       "copy",
+		o->full ? "full" : "headers",
 		o->burst);
 	fprintf(f,
 		"shm:     negotiated %u rx / %u tx queues, ring %u, buffer "
@@ -330,7 +333,8 @@ void print_json(FILE *f, const struct perf *p, const struct result *r)
 		o->id, o->queues, o->size, o->burst, o->ring_log2,
 		o->buffer_size,
 		o->edge ? "edge" : o->interrupt ? "interrupt" : "polling",
-		o->spin ? "spin" : "pause", o->inplace ? "inplace" : "copy",
+		o->spin ? "spin" : "pause",
+		o->zero_copy ? "zero-copy" : o->inplace ? "inplace" : "copy",
 		o->full ? "full" : "headers", o->raw ? "true" : "false");
 	fprintf(f, "\"rx_path\":\"%s\",\"hugepages\":%s,",
 		o->rx_pieces ? "pieces" : "whole",

@@ -4,13 +4,15 @@
 sockets and check their --json summaries: packets moved, no loss, no
 corruption, both exit statuses 0.
 
-usage: perf-smoke.py path/to/memif-perf [smoke|queues|args]
+usage: perf-smoke.py path/to/memif-perf [smoke|queues|args|zero-copy]
 
   smoke   (default) both directions, copy and in-place, chained buffers,
           polling, interrupt and edge, echo/ping
   queues  the workers follow the negotiated queue counts: a master with
           --queues 1 serves a slave that asks for 4; --json reports them
   args    option parsing: --allow-unsealed is accepted and documented
+  zero-copy  a --zero-copy slave sends from, receives into and echoes
+          from its own pool, every byte checked; the option's limits
 """
 import json
 import os
@@ -278,14 +280,93 @@ def group_smoke():
              ping_check(2000))
 
 
+def zero_copy(role):
+    """The slave ran --zero-copy (its JSON says so), the master did not."""
+    def check(master, slave):
+        p = []
+        if slave.get("tx_path") != "zero-copy":
+            p.append("slave: tx_path %r, want zero-copy"
+                     % slave.get("tx_path"))
+        if master.get("tx_path") != "copy":
+            p.append("master: tx_path %r, want copy" % master.get("tx_path"))
+        return p
+    return check
+
+
+def echo_back(echo_role):
+    """The echo sent back everything it received, and what came back to
+    the sender was everything it sent, intact."""
+    def check(master, slave):
+        e, s = (master, slave) if echo_role == "master" else (slave, master)
+        p = []
+        if e["rx"]["packets"] == 0:
+            p.append("the echo received nothing")
+        if e["tx"]["packets"] != e["rx"]["packets"]:
+            p.append("echo received %d, sent back %d"
+                     % (e["rx"]["packets"], e["tx"]["packets"]))
+        if s["rx"]["packets"] != s["tx"]["packets"]:
+            p.append("sender sent %d, got back %d"
+                     % (s["tx"]["packets"], s["rx"]["packets"]))
+        for j, who in ((e, "echo"), (s, "sender")):
+            for k in ("loss", "corrupt", "foreign"):
+                if j["rx"][k]:
+                    p.append("%s: %s %d" % (who, k, j["rx"][k]))
+        return p
+    return check
+
+
+def group_zero_copy():
+    run_pair("s2m-1500-zc-full",
+             ["rx", "--fill", "full", "--count", "100000"],
+             ["tx", "--zero-copy", "--size", "1500", "--fill", "full",
+              "--count", "100000"],
+             all_of(zero_copy("slave"), flow("slave", 100000)))
+    run_pair("m2s-9000-zc-full-irq",
+             ["tx", "--size", "9000", "--fill", "full", "--count", "20000"],
+             ["rx", "--zero-copy", "--interrupt", "--count", "20000"],
+             all_of(zero_copy("slave"), flow("master", 20000)))
+    # The slave sends back the very buffers it received.
+    run_pair("echo-zc-slave",
+             ["tx", "--fill", "full", "--count", "50000"],
+             ["echo", "--zero-copy", "--duration", "30"],
+             all_of(zero_copy("slave"), echo_back("slave")))
+    run_pair("tx-zc-echo-master-9000",
+             ["echo", "--duration", "30"],
+             ["tx", "--zero-copy", "--size", "9000", "--fill", "full",
+              "--count", "20000"],
+             all_of(zero_copy("slave"), echo_back("master")))
+    problems = []
+    for args, want in ((["--help"], 0),
+                       (["--master", "--zero-copy", "rx"], 2),
+                       (["--slave", "--zero-copy", "ping"], 2),
+                       (["--slave", "--zero-copy", "--tx-path", "inplace",
+                         "tx"], 2),
+                       (["--slave", "--zero-copy", "--rx-path", "pieces",
+                         "rx"], 2)):
+        r = subprocess.run([EXE] + args, capture_output=True, text=True,
+                           timeout=20)
+        if r.returncode != want:
+            problems.append("%s: exit %d, want %d"
+                            % (" ".join(args), r.returncode, want))
+        if args == ["--help"] and "--zero-copy" not in r.stdout:
+            problems.append("--zero-copy not in --help")
+    print("%-28s %s" % ("args-zero-copy", "FAIL" if problems else "ok"))
+    for pr in problems:
+        print("  problem: " + pr)
+    if problems:
+        failures.append("args-zero-copy")
+
+
 if GROUP == "smoke":
     group_smoke()
+elif GROUP == "zero-copy":
+    group_zero_copy()
 elif GROUP == "queues":
     group_queues()
 elif GROUP == "args":
     check_args()
 else:
-    print("unknown group %r (smoke, queues, args)" % GROUP)
+    print("unknown group %r (smoke, queues, args, zero-copy)" % GROUP)
     sys.exit(2)
 
 if failures:

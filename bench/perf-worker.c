@@ -115,7 +115,7 @@ static enum perf_verdict verify_pieces(struct worker *w, uint16_t i, bool raw,
 static void rx_account(struct worker *w, const struct memif_rx_pkt *pk,
 		       uint16_t n)
 {
-	bool pieces = w->p->o->rx_pieces;
+	bool pieces = w->p->o->rx_pieces || w->p->o->zero_copy;
 	uint64_t bytes = 0, expect = w->expect, loss = w->loss;
 	uint64_t reorder = w->reorder, corrupt = w->corrupt;
 	uint64_t foreign = w->foreign, misq = w->misqueued;
@@ -173,6 +173,85 @@ static void rx_account(struct worker *w, const struct memif_rx_pkt *pk,
 	w->misqueued = misq;
 }
 
+/* --zero-copy: sent buffers the master is done with are ours again. */
+static int zc_complete(struct worker *w, uint8_t txq)
+{
+	uint16_t n, k;
+	int rc;
+
+	do {
+		rc = memif_tx_complete(w->p->m, txq, w->zb, MAX_BURST, &n);
+		if (rc)
+			return rc;
+		for (k = 0; k < n; k++)
+			w->zfree[w->zn++] = w->zb[k].data;
+	} while (n == MAX_BURST);
+	return MEMIF_OK;
+}
+
+/* --zero-copy: lend free buffers to the RX ring, keeping a burst's worth
+ * to send from (tx mode). */
+static int zc_refill(struct worker *w)
+{
+	struct memif_buf lend[MAX_BURST];
+	uint32_t keep = w->p->o->mode == MODE_TX ? w->p->o->burst : 0;
+	uint16_t n = 0, k, done;
+	int rc;
+
+	while (n < MAX_BURST && w->zn > keep) {
+		lend[n].data = w->zfree[--w->zn];
+		lend[n].len = w->p->zc_bs;
+		lend[n].flags = 0;
+		n++;
+	}
+	rc = memif_rx_refill(w->p->m, w->qid, lend, n, &done);
+	for (k = done; k < n; k++)
+		w->zfree[w->zn++] = lend[k].data;
+	return rc;
+}
+
+/* --zero-copy receive: refill, then take the filled buffers (w->zrx) as
+ * packets of pieces, for rx_account.  Echo keeps them to send back; the
+ * other modes free them at once.  Return: packets, or the error. */
+static int zc_rx(struct worker *w, uint16_t *n_pkts)
+{
+	uint16_t nb = 0, k, s0 = 0, n = 0;
+	int rc;
+
+	rc = zc_refill(w);
+	if (rc)
+		return rc;
+	rc = memif_rx_burst_zc(w->p->m, w->qid, w->zrx,
+			       (uint16_t)w->p->o->burst, &nb);
+	if (rc)
+		return rc;
+	for (k = 0; k < nb; k++) {
+		w->segs[k].data = w->zrx[k].data;
+		w->segs[k].len = w->zrx[k].len;
+		if (w->zrx[k].flags & MEMIF_BUF_FLAG_NEXT)
+			continue;
+		w->rsg[n].segs = &w->segs[s0];
+		w->rsg[n].n_segs = (uint16_t)(k + 1 - s0);
+		w->rsg[n].len = 0;
+		for (; s0 <= k; s0++)
+			w->rsg[n].len += w->segs[s0].len;
+		n++;
+	}
+	w->zrx_n = nb;
+	*n_pkts = n;
+	return MEMIF_OK;
+}
+
+/* The received buffers that are not sent back: free again. */
+static void zc_rx_free(struct worker *w)
+{
+	uint16_t k;
+
+	for (k = 0; k < w->zrx_n; k++)
+		w->zfree[w->zn++] = w->zrx[k].data;
+	w->zrx_n = 0;
+}
+
 /* One non-blocking receive; returns the number of packets or -1 when the
  * worker must end (error recorded). */
 static int rx_once(struct worker *w)
@@ -180,7 +259,9 @@ static int rx_once(struct worker *w)
 	uint16_t n = 0;
 	int rc;
 
-	if (w->p->o->rx_pieces)
+	if (w->p->o->zero_copy)
+		rc = zc_rx(w, &n);
+	else if (w->p->o->rx_pieces)
 		rc = memif_rx_burst_sg(w->p->m, w->qid, w->rsg,
 				       (uint16_t)w->p->o->burst, w->segs,
 				       MAX_PIECES, &n);
@@ -201,6 +282,8 @@ static int rx_once(struct worker *w)
 		w->rx_nonempty++;
 		rx_account(w, w->rxp, n);
 	}
+	if (w->p->o->zero_copy && w->p->o->mode != MODE_ECHO)
+		zc_rx_free(w);
 	return n;
 }
 
@@ -251,6 +334,48 @@ static int tx_inplace(struct worker *w)
 	}
 	if (got) {
 		rc = memif_tx_commit(m, w->qid, w->txb, got, &k);
+		if (tx_failed(w, rc))
+			return -1;
+	}
+	w->tx_seq += k;
+	return k;
+}
+
+/* --zero-copy: build the burst in free pool buffers and send them as they
+ * are; what did not go is free again and its numbers are sent next time.
+ * Return: as tx_inplace(). */
+static int tx_zc(struct worker *w)
+{
+	uint16_t n, k = 0, i;
+	int rc;
+
+	rc = zc_complete(w, w->qid);
+	if (tx_failed(w, rc))
+		return -1;
+	n = tx_want(w);
+	if (!n)
+		return -1;
+	/* With an RX ring (a reflector may answer), half a ring's worth
+	 * stays to lend to it: sending all would starve the replies, and
+	 * the replies hold up the completions. */
+	if (w->has_rx && w->zn <= w->p->neg.ring_size / 2)
+		return 0;
+	if (w->has_rx && n > w->zn - w->p->neg.ring_size / 2)
+		n = (uint16_t)(w->zn - w->p->neg.ring_size / 2);
+	if (n > w->zn)
+		n = (uint16_t)w->zn;
+	for (i = 0; i < n; i++) {
+		uint8_t *b = w->zfree[--w->zn];
+
+		perf_build(&w->tmpl, b, w->tx_seq + i, 0, 0);
+		w->zb[i].data = b;
+		w->zb[i].len = w->p->o->size;
+		w->zb[i].flags = 0;
+	}
+	if (n) {
+		rc = memif_tx_burst_zc(w->p->m, w->qid, w->zb, n, &k);
+		for (i = k; i < n; i++)
+			w->zfree[w->zn++] = w->zb[i].data;
 		if (tx_failed(w, rc))
 			return -1;
 	}
@@ -331,7 +456,9 @@ static void run_tx(struct worker *w)
 
 	w->tx_t0 = now_ns();
 	while (!stopping(p)) {
-		k = o->inplace ? tx_inplace(w) : tx_copy(w, &pend_off, &pend_n);
+		k = o->zero_copy ? tx_zc(w) :
+		    o->inplace	 ? tx_inplace(w) :
+				   tx_copy(w, &pend_off, &pend_n);
 		if (k < 0)
 			break;
 		if (k) {
@@ -386,6 +513,42 @@ static void run_rx(struct worker *w)
 	publish(w);
 }
 
+/* --zero-copy echo: the received buffers themselves go back, chains as
+ * they came; each is free again once the master has read it. */
+static bool echo_send_zc(struct worker *w)
+{
+	struct perf *p = w->p;
+	uint16_t off = 0, sent, k;
+	int rc;
+
+	while (off < w->zrx_n) {
+		rc = zc_complete(w, w->txq);
+		if (tx_failed(w, rc))
+			break;
+		sent = 0;
+		rc = memif_tx_burst_zc(p->m, w->txq, w->zrx + off,
+				       (uint16_t)(w->zrx_n - off), &sent);
+		if (tx_failed(w, rc))
+			break;
+		for (k = off; k < off + sent; k++) {
+			w->tx_bytes += w->zrx[k].len;
+			if (!(w->zrx[k].flags & MEMIF_BUF_FLAG_NEXT))
+				w->tx_pkts++;
+		}
+		off += sent;
+		if (!sent) {
+			w->ring_full++;
+			if (stopping(p))
+				break;
+		}
+	}
+	/* What could not go is free again. */
+	for (k = off; k < w->zrx_n; k++)
+		w->zfree[w->zn++] = w->zrx[k].data;
+	w->zrx_n = 0;
+	return off == k;
+}
+
 /* Send back the @n packets just received, in order, on TX queue w->txq:
  * the same queue, or that modulo the TX count when the peer asked for
  * fewer TX than RX queues. */
@@ -397,6 +560,8 @@ static bool echo_send(struct worker *w, uint16_t n)
 	uint8_t txq = w->txq;
 	int rc;
 
+	if (p->o->zero_copy)
+		return echo_send_zc(w);
 	for (k = 0; k < n; k++) {
 		w->etx[k].data = w->rxp[k].data;
 		w->etx[k].len = w->rxp[k].len;
@@ -706,7 +871,7 @@ void *worker_main(void *arg)
 		close(w->epfd);
 	w->epfd = -1;
 	/* Hand the last burst's slots back before leaving the data path. */
-	if (w->rx_pkts && stopping(p) != STOP_HARD) {
+	if (w->rx_pkts && stopping(p) != STOP_HARD && !p->o->zero_copy) {
 		rc = memif_rx_release(p->m, w->qid);
 		(void)rc; /* the link may be going: nothing to do about it */
 	}
@@ -780,6 +945,32 @@ unsigned int plan_workers(const struct perf *p)
 	return n;
 }
 
+/* --zero-copy: worker @i's slice of the pool, all free (a connection
+ * before this one held some: they are reclaimed from the library here;
+ * the stack can take the whole pool, as buffers completed on a shared TX
+ * queue may come from another slice). */
+static int zc_setup(struct worker *w, unsigned int i)
+{
+	struct perf *p = w->p;
+	struct memif_buf back[64];
+	uint32_t j;
+	uint16_t n;
+
+	do {
+		if (memif_zc_reclaim(p->m, back, 64, &n))
+			break;
+	} while (n);
+	if (i >= p->zc_total / p->zc_per_q)
+		return -1;
+	w->zfree = malloc(sizeof(*w->zfree) * p->zc_total);
+	if (!w->zfree)
+		return -1;
+	for (j = 0; j < p->zc_per_q; j++)
+		w->zfree[w->zn++] =
+			p->zc_base + ((uint64_t)i * p->zc_per_q + j) * p->zc_bs;
+	return 0;
+}
+
 /* One worker per planned queue; p->nq is set once p->w exists. */
 int setup_workers(struct perf *p, unsigned int nq)
 {
@@ -826,6 +1017,8 @@ int setup_workers(struct perf *p, unsigned int nq)
 		if (!w->stage)
 			return -1;
 		memset(w->stage, 0, w->stride * o->burst);
+		if (o->zero_copy && zc_setup(w, i))
+			return -1;
 		for (j = 0; j < o->burst; j++) {
 			w->txp[j].data = w->stage + j * w->stride;
 			w->txp[j].len = o->size;
@@ -841,8 +1034,10 @@ void free_workers(struct perf *p)
 	unsigned int i;
 
 	if (p->w) {
-		for (i = 0; i < p->nq; i++)
+		for (i = 0; i < p->nq; i++) {
 			free(p->w[i].stage);
+			free(p->w[i].zfree);
+		}
 	}
 	free(p->w);
 	p->w = NULL;

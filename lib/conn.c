@@ -567,7 +567,7 @@ static enum memif_fault master_connect(struct memif__ctx *c,
 
 static int queue_msgs(struct memif *m, struct memif__conn *cn)
 {
-	unsigned n = 3 + m->n_s2m + m->n_m2s, k = 0, i;
+	unsigned n = 3 + m->n_pools + m->n_s2m + m->n_m2s, k = 0, i;
 	const struct memif_layout *l = &m->layout;
 
 	cn->txq = calloc(n, sizeof(*cn->txq));
@@ -579,6 +579,11 @@ static int queue_msgs(struct memif *m, struct memif__conn *cn)
 	cn->txq_fd[k++] = -1;
 	memif__msg_build_add_region(&cn->txq[k], 0, l->region_size);
 	cn->txq_fd[k++] = m->regions[0].fd;
+	for (i = 0; i < m->n_pools; i++) { /* zc.c: regions 1..n_pools */
+		memif__msg_build_add_region(&cn->txq[k], (uint16_t)(i + 1),
+					    m->zc_pools[i].size);
+		cn->txq_fd[k++] = m->zc_pools[i].pool->fd;
+	}
 	for (i = 0; i < m->n_s2m; i++) {
 		memif__msg_build_add_ring(&cn->txq[k], true, (uint16_t)i, 0,
 					  m->s2m[i].offset, l->log2_ring_size);
@@ -617,7 +622,9 @@ static enum memif_fault slave_hello(struct memif__ctx *c,
 	if (!memif__layout_init(&m->layout, (uint16_t)n_s2m, (uint16_t)n_m2s,
 				log2, m->buffer_size))
 		return MEMIF_FAULT_HELLO_LIMITS;
-	if (memif__region_create(m) < 0 ||
+	if (!memif__zc_regions_fit(m, h->max_region, cn->why, sizeof(cn->why)))
+		return MEMIF_FAULT_TOO_MANY_REGIONS;
+	if (memif__region_create(m) < 0 || memif__zc_regions(m) < 0 ||
 	    memif__rings_reserve(m, true, n_s2m) < 0 ||
 	    memif__rings_reserve(m, false, n_m2s) < 0)
 		return MEMIF_FAULT_INTERNAL;
@@ -666,8 +673,11 @@ static void slave_ack(struct memif__ctx *c, struct memif__conn *cn)
 			 * signalled for what the master sends on connect
 			 * (both interrupt modes leave MASK_INT clear). */
 			memif__write_once(&r->flags, rx_flags);
-			memif__store_release(&r->head,
-					     (uint16_t)(1u << m->m2s[i].log2));
+			/* zero_copy_rx: the application lends (zc.c) */
+			if (!m->zc_rx)
+				memif__store_release(
+					&r->head,
+					(uint16_t)(1u << m->m2s[i].log2));
 		}
 		cn->mctx.phase = MEMIF_PHASE_S_WAIT_CONNECTED;
 	}

@@ -193,6 +193,14 @@ struct memif__queue {
 	uint8_t *reasm; /* chained-packet reassembly buffer */
 	uint32_t reasm_cap;
 	struct memif__qstats st;
+	/* ---- zero-copy (zc.c): a slave's queue when it has pools ---- */
+	struct memif_buf *zc_rec; /* per slot: the application's buffer
+				     there (tx: as sent; rx: as lent), or
+				     data NULL; our record, never the ring */
+	uint16_t zc_cap; /* entries of zc_rec (the ring's size) */
+	uint16_t zc_held; /* records in zc_rec */
+	uint16_t zc_done; /* tx: completions handed back up to here */
+	bool zc_rx; /* rx: the ring holds application buffers only */
 	char pad[64];
 };
 
@@ -220,6 +228,19 @@ struct memif {
 	bool allow_unsealed;
 	uint8_t hugepages; /* enum memif_hugepages */
 	bool huge_fallback_logged;
+	/* zero-copy (zc.c), slave: pools as regions 1..n_pools, fixed from
+	 * create to close; buffers held for connections that went, until
+	 * memif_zc_reclaim (under the library lock) */
+	struct memif__zc_pool {
+		struct memif_pool *pool;
+		uint8_t *base;
+		uint64_t size;
+		uint32_t mask; /* buffer_size - 1 */
+	} *zc_pools;
+	uint16_t n_pools;
+	bool zc_rx;
+	struct memif_buf *zc_orphans;
+	uint32_t n_orphans, cap_orphans;
 	void *user_data;
 	struct memif_callbacks cb;
 	char sock_name[MEMIF_SOCKET_PATH_MAX];
@@ -446,6 +467,27 @@ void memif__queues_release(struct memif *m);
 void memif__queues_free(struct memif *m);
 void memif__queue_set_rx_mode(struct memif__queue *q, enum memif_rx_mode mode);
 
+/* ---- zc.c (zero-copy with the application's pools) ---- */
+struct memif_pool {
+	uint32_t refs; /* the application's, and one per interface */
+	uint8_t *base;
+	uint64_t size; /* n_buffers * buffer_size */
+	uint64_t map_size; /* what is mapped (whole hugepages) */
+	int fd;
+	uint32_t buffer_size;
+	uint32_t n_buffers;
+	bool huge;
+	bool sealed;
+};
+const char *memif__zc_config_error(const struct memif_config *cfg);
+int memif__zc_attach(struct memif *m, const struct memif_config *cfg);
+void memif__zc_free(struct memif *m);
+bool memif__zc_regions_fit(const struct memif *m, uint16_t max_region,
+			   char *why, size_t why_len);
+int memif__zc_regions(struct memif *m);
+int memif__zc_queues_setup(struct memif *m);
+void memif__zc_orphan(struct memif *m);
+
 /* ---- os.c ---- */
 int memif__os_socket(void);
 int memif__os_socketpair(int sv[2]);
@@ -460,6 +502,7 @@ int memif__os_eventfd(void);
 int memif__os_memfd(const char *name);
 int memif__os_memfd_huge(const char *name); /* 2 MiB pages */
 int memif__os_close(int fd);
+int memif__os_dup(int fd); /* F_DUPFD_CLOEXEC */
 int memif__os_eventfd_signal(int fd);
 int memif__os_eventfd_clear(int fd);
 int memif__os_signal_init(struct io_uring *r, int efd);

@@ -273,6 +273,7 @@ config_error(const struct memif_config *cfg, int code, const char *fmt, ...)
 
 static int check_config(const struct memif_config *cfg)
 {
+	const char *why;
 	size_t n;
 
 	if ((unsigned)cfg->mode > MEMIF_IF_MODE_PUNT_INJECT)
@@ -317,6 +318,9 @@ static int check_config(const struct memif_config *cfg)
 		return config_error(cfg, MEMIF_ERR_INVAL_ARG,
 				    "hugepages %u: one of enum memif_hugepages",
 				    (unsigned)cfg->hugepages);
+	why = memif__zc_config_error(cfg);
+	if (why)
+		return config_error(cfg, MEMIF_ERR_INVAL_ARG, "%s", why);
 	n = cfg->secret ? strlen(cfg->secret) : 0;
 	if (n >= MEMIF_SECRET_MAX)
 		return config_error(cfg, MEMIF_ERR_INVAL_ARG,
@@ -389,6 +393,7 @@ static void iface_free(struct memif *m)
 {
 	memif__os_close(m->intr_fd);
 	memif__os_close(m->err_fd);
+	memif__zc_free(m);
 	memif__queues_free(m);
 	free(m);
 }
@@ -438,6 +443,10 @@ int memif_create_interface(const struct memif_config *cfg,
 	m = iface_alloc(c, cfg, cb);
 	if (!m)
 		return MEMIF_ERR_NOMEM;
+	if (memif__zc_attach(m, cfg) < 0) {
+		iface_free(m);
+		return MEMIF_ERR_NOMEM;
+	}
 	/* A slave refuses at once a layout that could never fit 4 GiB. */
 	if (!m->is_master &&
 	    !memif__layout_init(&l, m->cfg_tx_queues, m->cfg_rx_queues,

@@ -106,6 +106,11 @@ int memif__os_memfd_size(int fd, uint64_t size)
 	return ret_errno(fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK));
 }
 
+int memif__os_dup(int fd)
+{
+	return ret_errno(fcntl(fd, F_DUPFD_CLOEXEC, 0));
+}
+
 int memif__os_mmap_shared(int fd, uint64_t size, void **base)
 {
 	void *p;

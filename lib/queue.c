@@ -149,10 +149,11 @@ int memif__queues_setup(struct memif *m)
 		if (m->is_master) {
 			/* LM and DPDK masters reset too; nothing flowed yet. */
 			memif__store_release(&q->ring->tail, 0);
-		} else {
+		} else if (!m->zc_rx) {
 			/* Hand every M2S slot to the master (descriptors were
 			 * initialised with our buffers when the region was
-			 * made). */
+			 * made).  zero_copy_rx: the application lends its
+			 * own (zc.c). */
 			q->released = q->size;
 			memif__store_release(&q->ring->head, q->size); /* R1: A1 in tx_space */
 		}
@@ -170,6 +171,8 @@ int memif__queues_setup(struct memif *m)
 		if (m->is_master)
 			memif__store_release(&q->ring->tail, 0);
 	}
+	if (memif__zc_queues_setup(m) < 0)
+		return -ENOMEM;
 	for (i = 0; i < n_rx; i++)
 		memif__store_release(&m->rxq[i]->gate, MEMIF__GATE_OPEN);
 	for (i = 0; i < n_tx; i++)
@@ -217,6 +220,7 @@ void memif__queues_quiesce(struct memif *m)
 		gate_close(m->rxq[i]);
 	for (i = 0; i < m->alloc_txq; i++)
 		gate_close(m->txq[i]);
+	memif__zc_orphan(m); /* what the application gets back */
 }
 
 void memif__queues_release(struct memif *m)

@@ -153,6 +153,8 @@ static inline int rx_open(struct memif *m, uint8_t qid, uint16_t max_pkts,
 
 	if (!m)
 		return MEMIF_ERR_NOCONN;
+	if (memif__unlikely(m->zc_rx)) /* its buffers: memif_rx_burst_zc */
+		return MEMIF_ERR_UNSUPPORTED;
 	ret = memif__q_enter(m, qid, true, q);
 	if (ret)
 		return ret;
@@ -346,6 +348,8 @@ int memif_rx_release(struct memif *m, uint8_t qid)
 
 	if (!m)
 		return MEMIF_ERR_NOCONN;
+	if (memif__unlikely(m->zc_rx)) /* its buffers: memif_rx_burst_zc */
+		return MEMIF_ERR_UNSUPPORTED;
 	ret = memif__q_enter(m, qid, true, &q);
 	if (ret)
 		return ret;

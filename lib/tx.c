@@ -43,9 +43,13 @@ static inline bool tx_space(struct memif__queue *q, uint16_t *space)
 		uint16_t used = (uint16_t)(q->cursor -
 					   memif__load_acquire(&q->ring->tail));
 
-		n = (uint16_t)(q->size - used);
 		if (used > q->size)
 			return false;
+		/* Slots whose buffers memif_tx_complete has not handed
+		 * back yet stay taken (zc.c). */
+		if (q->zc_held)
+			used = (uint16_t)(q->cursor - q->zc_done);
+		n = (uint16_t)(q->size - used);
 	}
 	if (n > q->size)
 		return false;

@@ -173,6 +173,7 @@ enum memif_rx_mode {
 
 struct memif; /* an interface (Memif) */
 struct memif_packet_handle; /* MemifPacketHandle */
+struct memif_pool; /* application buffers shared as a region (zero-copy) */
 
 /* on_connect / on_disconnect (ConnUpdateCallback).  The return value is
  * logged when non-zero and otherwise ignored, as in Go. */
@@ -236,6 +237,16 @@ struct memif_config {
 	/* slave: where its region (rings and buffers) lives; enum
 	 * memif_hugepages, 0 -> normal pages. */
 	uint8_t hugepages;
+	/* slave, zero-copy (see "zero-copy" below): buffer pools announced
+	 * to the master as regions 1..n_pools, in this order, after region
+	 * 0.  Each holds a reference to its pool until memif_close().  A
+	 * master refuses them (MEMIF_ERR_INVAL_ARG). */
+	struct memif_pool *const *pools;
+	uint16_t n_pools;
+	/* slave with pools: the M2S rings carry the application's buffers
+	 * only (memif_rx_refill, memif_rx_burst_zc) and start empty; the
+	 * copying receives refuse this interface (MEMIF_ERR_UNSUPPORTED). */
+	bool zero_copy_rx;
 };
 
 /*
@@ -463,7 +474,8 @@ MEMIF_API MEMIF_MUST_CHECK int memif_process_events(int timeout_ms);
  * Return: MEMIF_OK or one of MEMIF_ERR_NOT_INIT, MEMIF_ERR_INVAL_ARG (bad
  * mode, rx mode, log2 > 14 is MEMIF_ERR_MAX_RING, secret > 23 chars, path
  * > 107 chars, a queue count over 256, an owner without set_socket_owner,
- * duplicate id and role on the socket, layout over 4 GiB),
+ * duplicate id and role on the socket, layout over 4 GiB, pools on a
+ * master, a NULL or repeated pool, zero_copy_rx without pools),
  * MEMIF_ERR_NOMEM, MEMIF_ERR_ACCES, MEMIF_ERR_NO_FILE, MEMIF_ERR_SYSCALL (e.g.
  * a live listener already owns the path: errno EADDRINUSE),
  * MEMIF_ERR_FILE_NOT_SOCK, MEMIF_ERR_PROC_FILE_LIMIT, MEMIF_ERR_FILE_LIMIT.
@@ -633,7 +645,8 @@ memif_tx_burst_sg(struct memif *m, uint8_t qid, const struct memif_pkt_sg *pkts,
  * polling mode it makes no syscall: it never reads the eventfd.
  * Return: MEMIF_OK (*@n_rx may be 0) or MEMIF_ERR_QID,
  * MEMIF_ERR_DISCONNECTED, MEMIF_ERR_AGAIN, MEMIF_ERR_NOCONN (@m NULL),
- * MEMIF_ERR_INVAL_ARG (@n_rx NULL, or @pkts NULL with @max_pkts > 0).
+ * MEMIF_ERR_INVAL_ARG (@n_rx NULL, or @pkts NULL with @max_pkts > 0),
+ * MEMIF_ERR_UNSUPPORTED (a zero_copy_rx interface: memif_rx_burst_zc).
  * Data-path thread of @qid.
  */
 MEMIF_API MEMIF_MUST_CHECK int memif_rx_burst(struct memif *m, uint8_t qid,
@@ -656,7 +669,8 @@ MEMIF_API MEMIF_MUST_CHECK int memif_rx_burst(struct memif *m, uint8_t qid,
  * Return: MEMIF_OK (*@n_rx may be 0) or MEMIF_ERR_QID,
  * MEMIF_ERR_DISCONNECTED, MEMIF_ERR_AGAIN, MEMIF_ERR_NOCONN (@m NULL),
  * MEMIF_ERR_INVAL_ARG (@n_rx NULL, or @max_pkts > 0 with @pkts NULL,
- * @segs NULL or @max_segs 0).  Data-path thread of @qid.
+ * @segs NULL or @max_segs 0), MEMIF_ERR_UNSUPPORTED (a zero_copy_rx
+ * interface).  Data-path thread of @qid.
  */
 MEMIF_API MEMIF_MUST_CHECK int
 memif_rx_burst_sg(struct memif *m, uint8_t qid, struct memif_pkt_sg *pkts,
@@ -667,7 +681,8 @@ memif_rx_burst_sg(struct memif *m, uint8_t qid, struct memif_pkt_sg *pkts,
  * memif_rx_release() - return the last burst's slots to the ring now; its
  * views become invalid.
  * Return: MEMIF_OK or MEMIF_ERR_QID, MEMIF_ERR_DISCONNECTED, MEMIF_ERR_AGAIN,
- * MEMIF_ERR_NOCONN (@m NULL).
+ * MEMIF_ERR_NOCONN (@m NULL), MEMIF_ERR_UNSUPPORTED (a zero_copy_rx
+ * interface).
  */
 MEMIF_API MEMIF_MUST_CHECK int memif_rx_release(struct memif *m, uint8_t qid);
 
@@ -697,6 +712,228 @@ MEMIF_API MEMIF_MUST_CHECK int memif_tx_alloc(struct memif *m, uint8_t qid,
 MEMIF_API MEMIF_MUST_CHECK int memif_tx_commit(struct memif *m, uint8_t qid,
 					       const struct memif_tx_buf *bufs,
 					       uint16_t n, uint16_t *n_sent);
+
+/* ---- zero-copy with the application's own memory (slave) -------------- */
+
+/*
+ * A pool is memory shared with the master as one extra region: an array
+ * of n_buffers buffers of buffer_size bytes (a power of two) from base.
+ * A slave lists its pools in memif_config.pools; then it can
+ *  - transmit packets that sit in pool buffers without a copy
+ *    (memif_tx_burst_zc), and get each buffer back, in order, once the
+ *    master has released its slot (memif_tx_complete);
+ *  - lend pool buffers to the M2S rings (memif_rx_refill, with
+ *    memif_config.zero_copy_rx) and receive packets in them
+ *    (memif_rx_burst_zc): a received buffer is the application's.
+ * Two interfaces with the same pool can forward a buffer received on one
+ * out of the other without a copy.
+ *
+ * The master gets read and write access to the whole pool, as it does to
+ * region 0: put nothing in a pool that the peer may not see.  A buffer is
+ * either the application's or the library's: from memif_tx_burst_zc or
+ * memif_rx_refill on, until memif_tx_complete, memif_rx_burst_zc or
+ * memif_zc_reclaim hands it back, the application must not touch it (the
+ * master may be reading or writing it).  A buffer given twice is the
+ * application's bug: the library does not look for it.
+ *
+ * A buffer is named by a pointer into a pool and a length: the bytes
+ * [data, data + len) must lie inside one buffer of a pool attached to the
+ * interface (not across two buffers).  The descriptors our slave writes
+ * name the pool's region and offset; what the master writes back is never
+ * trusted: the library keeps its own record of which buffer sits in which
+ * slot, and bounds a received length by the buffer it lent.  Our master
+ * (like any master) checks every descriptor against the regions it
+ * mapped, so a pool needs no trust from it.
+ *
+ * When the connection goes down, every buffer the library held for it
+ * (sent and not yet completed, lent and not yet received) waits for
+ * memif_zc_reclaim(); nothing is lost.  After memif_close() every buffer
+ * the interface held is the application's again without a call.
+ *
+ * Threads: memif_tx_burst_zc and memif_tx_complete are the data path of
+ * their TX queue, memif_rx_refill and memif_rx_burst_zc of their RX queue
+ * (one thread per queue, as for the other bursts).  Pools and
+ * memif_zc_reclaim are thread-safe.
+ */
+
+/* memif_buf.flags: the packet goes on in the next buffer (a chain). */
+#define MEMIF_BUF_FLAG_NEXT 1u
+
+/* One buffer of a pool: @len bytes at @data (for memif_rx_refill: the
+ * room the master may fill). */
+struct memif_buf {
+	uint8_t *data;
+	uint32_t len;
+	uint16_t flags; /* MEMIF_BUF_FLAG_NEXT */
+};
+
+/* memif_pool_create().  Zero values are defaults. */
+struct memif_pool_config {
+	uint32_t n_buffers; /* at least 1 */
+	uint32_t buffer_size; /* 0 -> 2048; a power of two, 64..65536 */
+	/* enum memif_hugepages, with memif_config.hugepages' rules: PREFER
+	 * falls back to normal pages with a WARN line, REQUIRE fails with
+	 * MEMIF_ERR_NOMEM.  The size is rounded up to whole 2 MiB pages. */
+	uint8_t hugepages;
+};
+
+/* memif_pool_get_info() */
+struct memif_pool_info {
+	uint8_t *base; /* buffer i is at base + i * buffer_size */
+	uint64_t size; /* n_buffers * buffer_size: the region announced */
+	uint32_t buffer_size;
+	uint32_t n_buffers;
+	bool hugepages; /* on 2 MiB pages */
+	bool sealed; /* sealed against shrinking: masters need no
+			allow_unsealed_regions for it */
+};
+
+/**
+ * memif_pool_create() - a pool of @cfg->n_buffers buffers in a sealed
+ * memory file the library creates (CLOEXEC), mapped here and, once
+ * attached, in every master the slave connects to.  The memory starts
+ * zeroed.  The caller owns *@out until memif_pool_destroy().  Does not need
+ * memif_init().
+ * Return: MEMIF_OK or MEMIF_ERR_INVAL_ARG (@cfg or @out NULL, no buffers,
+ * a buffer size that is not a power of two in 64..65536, more than 4 GiB
+ * in all, an unknown hugepages value), MEMIF_ERR_NOMEM (also: hugepages
+ * required and too few free), MEMIF_ERR_PROC_FILE_LIMIT,
+ * MEMIF_ERR_FILE_LIMIT, MEMIF_ERR_SYSCALL.  Any thread.
+ */
+MEMIF_API MEMIF_MUST_CHECK int
+memif_pool_create(const struct memif_pool_config *cfg, struct memif_pool **out);
+
+/**
+ * memif_pool_create_fd() - a pool in the application's own memory file
+ * @fd (a memfd, or a file on hugetlbfs), of @size bytes from offset 0, cut
+ * into buffers of @buffer_size bytes (a power of two, 64..65536; a tail
+ * shorter than a buffer is not used).  The library keeps its own duplicate
+ * of @fd (CLOEXEC); the caller keeps @fd.  If the file allows sealing the
+ * library seals it against shrinking (then any master takes it); if not,
+ * a master must allow unsealed regions (allow_unsealed_regions), and the
+ * master could shrink the file under the application (SIGBUS): this
+ * trusts the master.
+ * Return: MEMIF_OK or MEMIF_ERR_BAD_FD (@fd negative or not a memory file),
+ * MEMIF_ERR_INVAL_ARG (@out NULL, a bad buffer size, @size under one buffer
+ * or over 4 GiB, the file shorter than @size), MEMIF_ERR_NOMEM,
+ * MEMIF_ERR_PROC_FILE_LIMIT, MEMIF_ERR_FILE_LIMIT, MEMIF_ERR_SYSCALL.
+ * Any thread.
+ */
+MEMIF_API MEMIF_MUST_CHECK int memif_pool_create_fd(int fd, uint64_t size,
+						    uint32_t buffer_size,
+						    struct memif_pool **out);
+
+/**
+ * memif_pool_get_info() - where @p's buffers are.
+ * Return: MEMIF_OK or MEMIF_ERR_INVAL_ARG (@p or @out NULL).  Any thread.
+ */
+MEMIF_API MEMIF_MUST_CHECK int
+memif_pool_get_info(const struct memif_pool *p, struct memif_pool_info *out);
+
+/**
+ * memif_pool_destroy() - drop the caller's reference to @p (NULL: no-op).
+ * The memory and the file go with the last interface that lists it
+ * (memif_close); @p is invalid for the caller after the call.
+ */
+MEMIF_API void memif_pool_destroy(struct memif_pool *p);
+
+/**
+ * memif_tx_burst_zc() - transmit packets that sit in pool buffers on TX
+ * queue @qid, without a copy.  @bufs holds @n_bufs buffers; a packet is
+ * its buffers up to one without MEMIF_BUF_FLAG_NEXT (at most the ring's
+ * slots, at most max_packet_size bytes).  Whole packets only; stops at the
+ * first that does not fit, and *@n_sent says how many buffers went (0 =
+ * ring full: complete some, retry).  Those buffers are the library's until
+ * memif_tx_complete() returns them.  Publishes once and signals the peer
+ * at most once per call.  The slots of sent buffers stay taken, also for
+ * memif_tx_burst on the same queue, until memif_tx_complete hands them
+ * back.
+ * Return: MEMIF_OK or MEMIF_ERR_INVAL_ARG (@n_sent NULL, @bufs NULL with
+ * @n_bufs > 0, or a buffer with NULL data, outside the pools of this
+ * interface or across a buffer's end), MEMIF_ERR_PKT_LEN (a buffer of
+ * length 0, a packet longer than max_packet_size or than the ring, a last
+ * buffer with MEMIF_BUF_FLAG_NEXT); for those two the packets before the
+ * bad one are sent and it and the rest stay the application's.
+ * MEMIF_ERR_UNSUPPORTED (a master, or no pools), MEMIF_ERR_QID,
+ * MEMIF_ERR_DISCONNECTED, MEMIF_ERR_AGAIN (queue busy in another thread),
+ * MEMIF_ERR_NOCONN (@m NULL).  Data-path thread of @qid.
+ */
+MEMIF_API MEMIF_MUST_CHECK int memif_tx_burst_zc(struct memif *m, uint8_t qid,
+						 const struct memif_buf *bufs,
+						 uint16_t n_bufs,
+						 uint16_t *n_sent);
+
+/**
+ * memif_tx_complete() - hand back, in the order they were sent, up to @max
+ * buffers of TX queue @qid whose slots the master has released (it
+ * advanced tail past them): each is as given to memif_tx_burst_zc (data,
+ * len, flags) and the application's again.  *@n_done may be 0.
+ * Return: MEMIF_OK or MEMIF_ERR_INVAL_ARG (@n_done NULL, @bufs NULL with
+ * @max > 0), MEMIF_ERR_UNSUPPORTED (a master, or no pools), MEMIF_ERR_QID,
+ * MEMIF_ERR_DISCONNECTED (then memif_zc_reclaim() has them),
+ * MEMIF_ERR_AGAIN, MEMIF_ERR_NOCONN (@m NULL).  Data-path thread of @qid.
+ */
+MEMIF_API MEMIF_MUST_CHECK int memif_tx_complete(struct memif *m, uint8_t qid,
+						 struct memif_buf *bufs,
+						 uint16_t max,
+						 uint16_t *n_done);
+
+/**
+ * memif_rx_refill() - lend up to @n pool buffers to RX queue @qid (an
+ * interface with zero_copy_rx), for the master to fill: @bufs[i].len is
+ * the room (flags are ignored).  The M2S ring starts empty at each
+ * connect: nothing arrives before the first refill.  *@n_done says how
+ * many were taken (fewer when the ring is full); the rest stay the
+ * application's.  One release store per call, no signal.  Give one
+ * fresh buffer for each one received to keep the ring full, as VPP's
+ * zero-copy input does.
+ * Return: MEMIF_OK or MEMIF_ERR_INVAL_ARG (@n_done NULL, @bufs NULL with
+ * @n > 0, or a buffer with NULL data, outside the pools of this interface
+ * or across a buffer's end; the buffers before it are taken),
+ * MEMIF_ERR_PKT_LEN (a length of 0; likewise), MEMIF_ERR_UNSUPPORTED (not
+ * a zero_copy_rx slave), MEMIF_ERR_QID, MEMIF_ERR_DISCONNECTED,
+ * MEMIF_ERR_AGAIN, MEMIF_ERR_NOCONN (@m NULL).  Data-path thread of @qid.
+ */
+MEMIF_API MEMIF_MUST_CHECK int memif_rx_refill(struct memif *m, uint8_t qid,
+					       const struct memif_buf *bufs,
+					       uint16_t n, uint16_t *n_done);
+
+/**
+ * memif_rx_burst_zc() - receive up to @max buffers from RX queue @qid (an
+ * interface with zero_copy_rx): each is a buffer the application lent
+ * with memif_rx_refill, data as lent, len as the master wrote it, flags
+ * MEMIF_BUF_FLAG_NEXT when the packet goes on in the next one.  Each
+ * returned buffer is the application's: keep it, forward it
+ * (memif_tx_burst_zc on an interface with the same pool) or lend it again.
+ * Whole packets only: a chain that does not fit what is left of @bufs
+ * waits for the next call.  The length the master wrote must be 1..the
+ * room lent: a slot that breaks that (or a chain with such a slot, or
+ * one with more buffers than @max) is dropped and counted
+ * (drops_bad_desc, drops_too_long), and its buffers go back onto the
+ * ring, so none is lost.  Interrupts as memif_rx_burst.
+ * Return: MEMIF_OK (*@n_rx may be 0) or MEMIF_ERR_INVAL_ARG (@n_rx NULL, or
+ * @bufs NULL with @max > 0), MEMIF_ERR_UNSUPPORTED (not a zero_copy_rx
+ * slave), MEMIF_ERR_QID, MEMIF_ERR_DISCONNECTED, MEMIF_ERR_AGAIN,
+ * MEMIF_ERR_NOCONN (@m NULL).  Data-path thread of @qid.
+ */
+MEMIF_API MEMIF_MUST_CHECK int memif_rx_burst_zc(struct memif *m, uint8_t qid,
+						 struct memif_buf *bufs,
+						 uint16_t max, uint16_t *n_rx);
+
+/**
+ * memif_zc_reclaim() - after a disconnect, hand back up to @max of the
+ * buffers the library held for the connection that went (sent and not
+ * completed, lent and not received), in no particular order.  Call it
+ * until *@n is 0 (from on_disconnect, or after a data-path call returned
+ * MEMIF_ERR_DISCONNECTED); buffers of several connections add up until
+ * reclaimed.
+ * Return: MEMIF_OK or MEMIF_ERR_INVAL_ARG (@n NULL, @bufs NULL with @max >
+ * 0), MEMIF_ERR_NOCONN (@m NULL), MEMIF_ERR_NOT_INIT.  Thread-safe;
+ * allowed inside callbacks.
+ */
+MEMIF_API MEMIF_MUST_CHECK int memif_zc_reclaim(struct memif *m,
+						struct memif_buf *bufs,
+						uint16_t max, uint16_t *n);
 
 /* ---- packet handle (NewPacketHandle) ------------------------------------ */
 

@@ -10,6 +10,7 @@ or 77 (skip: no dpdk-testpmd and not in CI).
                      [--rx-mode polling|interrupt] [--queues N]
                      [--zero-copy [--expect-refusal]
                       [--memory nohuge|hugepages]]
+                     [--slave-zero-copy]
 
 --role is testpmd's: "server" (memif master; memif-perf --slave; filesystem
 socket, which DPDK needs spelled socket-abstract=no) or "client" (memif
@@ -58,6 +59,14 @@ when testpmd stops: what sits in our full TX ring is between
 frames per queue.  Its zero-copy TX (one descriptor per mbuf segment, each
 chain checked against the free slots) does not have the copy-mode overrun
 described at the end, so chained frames from DPDK are checked strictly.
+
+Our zero-copy slave (--slave-zero-copy, --role server, txonly, rxonly or
+io): memif-perf --slave --zero-copy sends from and receives into a pool of
+its own, announced as region 1 (sealed: testpmd maps it as it maps region
+0).  Its pool buffers hold a frame whole (a power of two >= the frame), so
+it sends one descriptor per frame and its full TX ring holds ring_size
+frames; DPDK still writes its chains into the buffers we lend, one mbuf
+segment each.  Counts and checks are as below.
 
 Stop order.  testpmd always stops forwarding ("stop", which also prints its
 counters) before either side disconnects, for two reasons found here:
@@ -279,7 +288,9 @@ class Case:
                                   a.case in ("txonly", "io") and
                                   not a.zero_copy)
         self.queues = self._queues()
-        self.in_ring = self.queues * ((1 << RING_LOG2) // self.spp)
+        # Our zero-copy TX: one pool buffer per frame.
+        self.in_ring = self.queues * ((1 << RING_LOG2) //
+                                      (1 if a.slave_zero_copy else self.spp))
         # A zero-copy client refills its RX ring only when 32 or more
         # slots are free: up to 31 stay unlent.
         self.in_ring_min = (self.queues *
@@ -361,6 +372,8 @@ class Case:
                 "--json", "--quiet", "-v", self.mp_mode]
         if a.zero_copy and not a.expect_refusal:
             argv[-1:-1] = ["--allow-unsealed"]
+        if a.slave_zero_copy:
+            argv[-1:-1] = ["--zero-copy"]
         if a.case in ("io", "ping"):
             # Every byte of what comes back is checked, not just the
             # headers.
@@ -374,12 +387,13 @@ class Case:
                 "master without --allow-unsealed: must be refused"
                 % a.memory)
         else:
-            say("case: testpmd %s%s %s <-> memif-perf %s %s; %d-byte "
+            say("case: testpmd %s%s %s <-> memif-perf %s%s %s; %d-byte "
                 "frames, %d-byte buffers (%d per frame), %d queue pair(s), "
                 "memif-perf receives by %s"
                 % (a.role, " zero-copy (memory: %s)" % a.memory
                    if a.zero_copy else "", self.fwd,
                    "slave" if a.role == "server" else "master",
+                   " zero-copy" if a.slave_zero_copy else "",
                    self.mp_mode, a.size, a.bsize, self.spp, self.queues,
                    a.rx_mode))
         say("testpmd:    " + " ".join(self.tp_cmd))
@@ -782,7 +796,14 @@ def main():
                     default="nohuge",
                     help="with --zero-copy: testpmd's memory (default "
                     "nohuge: a memfd)")
+    ap.add_argument("--slave-zero-copy", action="store_true",
+                    help="testpmd server against memif-perf --slave "
+                    "--zero-copy (its own pool as region 1)")
     a = ap.parse_args()
+    if a.slave_zero_copy and (a.role != "server" or a.zero_copy or
+                              a.case not in ("txonly", "rxonly", "io")):
+        ap.error("--slave-zero-copy needs --role server, no --zero-copy, "
+                 "and --case txonly, rxonly or io")
     if a.zero_copy and a.role != "client":
         ap.error("--zero-copy needs --role client (DPDK's server ignores "
                  "zero-copy=yes)")

@@ -1,0 +1,1074 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Zero-copy with the application's own memory (a slave's pools): pools
+ * made and released without a leaked fd, announced as extra regions,
+ * transmit from pool buffers with completion in order, receive into lent
+ * pool buffers with a swap, forwarding a received buffer out of a second
+ * interface on the same pool, every buffer back after a disconnect, every
+ * invalid application input refused, a master that allows fewer regions,
+ * and our master still catching a slave that lies about a pool buffer.
+ * Master and slave are both ours, in this process, over real sockets.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "internal.h"
+#include "raw-peer.h"
+#include "ring-pair.h"
+
+static int fds_before;
+static struct memif_details *dm, *ds;
+
+static void setup(void)
+{
+	memif_set_log_level(MEMIF_LOG_ERROR);
+	fds_before = test_count_fds();
+	dm = calloc(1, sizeof(*dm));
+	ds = calloc(1, sizeof(*ds));
+	ck_assert(dm && ds);
+	ck_assert_int_eq(memif_init("test-zc"), MEMIF_OK);
+}
+
+static void teardown(void)
+{
+	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
+	free(dm);
+	free(ds);
+	ck_assert_int_eq(test_count_fds(), fds_before);
+}
+
+static bool linked(struct memif *m, struct memif *s)
+{
+	ck_assert_int_eq(memif_get_details(m, dm), MEMIF_OK);
+	ck_assert_int_eq(memif_get_details(s, ds), MEMIF_OK);
+	return dm->has_link && ds->has_link;
+}
+
+static struct memif_pool *pool_new(uint32_t n, uint32_t bs)
+{
+	struct memif_pool_config pc = { .n_buffers = n, .buffer_size = bs };
+	struct memif_pool *p = NULL;
+
+	ck_assert_int_eq(memif_pool_create(&pc, &p), MEMIF_OK);
+	ck_assert_ptr_nonnull(p);
+	return p;
+}
+
+/* Buffer @i of @p. */
+static uint8_t *pbuf(struct memif_pool *p, uint32_t i)
+{
+	struct memif_pool_info pi;
+
+	ck_assert_int_eq(memif_pool_get_info(p, &pi), MEMIF_OK);
+	ck_assert_uint_lt(i, pi.n_buffers);
+	return pi.base + (uint64_t)i * pi.buffer_size;
+}
+
+/* A master on a fresh socket, and a slave with @pools on it; linked. */
+static void pair_up(struct memif **mp, struct memif **sp,
+		    struct memif_pool *const *pools, uint16_t n_pools,
+		    bool zc_rx, uint8_t log2)
+{
+	struct memif_config mc = { .if_name = "m",
+				   .is_master = true,
+				   .rx_mode = MEMIF_RX_MODE_POLLING };
+	struct memif_config sc = { .if_name = "s",
+				   .pools = pools,
+				   .n_pools = n_pools,
+				   .zero_copy_rx = zc_rx,
+				   .log2_ring_size = log2,
+				   .rx_mode = MEMIF_RX_MODE_POLLING };
+
+	mc.socket_filename = sc.socket_filename = test_socket_name("zc");
+	ck_assert_int_eq(memif_create_interface(&mc, NULL, mp), MEMIF_OK);
+	ck_assert_int_eq(memif_create_interface(&sc, NULL, sp), MEMIF_OK);
+	ck_assert_msg(WAIT_UNTIL(linked(*mp, *sp), 5000), "no link");
+}
+
+/* Receive exactly one packet on @m (copy path), of @len bytes @seed. */
+static void master_gets(struct memif *m, uint32_t len, uint32_t seed)
+{
+	struct memif_rx_pkt r;
+	uint16_t n = 0;
+
+	ck_assert_msg(WAIT_UNTIL(memif_rx_burst(m, 0, &r, 1, &n) == MEMIF_OK &&
+					 n == 1,
+				 2000),
+		      "nothing received");
+	ck_assert_uint_eq(r.len, len);
+	ck_assert(check(r.data, len, seed));
+}
+
+/* ---- pools -------------------------------------------------------------- */
+
+START_TEST(zc_pool_create_and_destroy_leave_no_fd)
+{
+	struct memif_pool_config pc = { .n_buffers = 64 };
+	struct memif_pool_info pi;
+	struct memif_pool *p, *q;
+	int base = test_count_fds(), mfd;
+
+	ck_assert_int_eq(memif_pool_create(&pc, &p), MEMIF_OK);
+	ck_assert_int_eq(memif_pool_get_info(p, &pi), MEMIF_OK);
+	ck_assert_uint_eq(pi.buffer_size, 2048);
+	ck_assert_uint_eq(pi.n_buffers, 64);
+	ck_assert_uint_eq(pi.size, 64 * 2048);
+	ck_assert(pi.sealed);
+	ck_assert(!pi.hugepages);
+	ck_assert_int_eq(pi.base[pi.size - 1], 0);
+	pi.base[pi.size - 1] = 1; /* writable, all of it */
+	ck_assert_int_eq(test_count_fds(), base + 1);
+	/* The application's own memfd: the library keeps a duplicate. */
+	mfd = memfd_create("app pool", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	ck_assert_int_ge(mfd, 0);
+	ck_assert_int_eq(ftruncate(mfd, 10000), 0);
+	ck_assert_int_eq(memif_pool_create_fd(mfd, 10000, 4096, &q), MEMIF_OK);
+	ck_assert_int_eq(memif_pool_get_info(q, &pi), MEMIF_OK);
+	ck_assert_uint_eq(pi.n_buffers, 2); /* the 1808-byte tail unused */
+	ck_assert_uint_eq(pi.size, 8192);
+	ck_assert(pi.sealed); /* it allowed sealing: sealed */
+	ck_assert(fcntl(mfd, F_GET_SEALS) & F_SEAL_SHRINK);
+	ck_assert(fcntl(mfd, F_GETFD) & FD_CLOEXEC);
+	ck_assert_int_eq(test_count_fds(), base + 3);
+	memif_pool_destroy(q);
+	ck_assert_int_eq(close(mfd), 0);
+	memif_pool_destroy(p);
+	memif_pool_destroy(NULL);
+	ck_assert_int_eq(test_count_fds(), base);
+}
+END_TEST
+
+START_TEST(zc_pool_unsealable_fd_is_taken_unsealed)
+{
+	struct memif_pool_info pi;
+	struct memif_pool *p;
+	int mfd = memfd_create("app pool", MFD_CLOEXEC); /* no sealing */
+
+	ck_assert_int_eq(ftruncate(mfd, 4096), 0);
+	ck_assert_int_eq(memif_pool_create_fd(mfd, 4096, 2048, &p), MEMIF_OK);
+	ck_assert_int_eq(memif_pool_get_info(p, &pi), MEMIF_OK);
+	ck_assert(!pi.sealed);
+	memif_pool_destroy(p);
+	close(mfd);
+}
+END_TEST
+
+START_TEST(zc_pool_bad_arguments_refused)
+{
+	struct memif_pool_config pc = { .n_buffers = 8 };
+	struct memif_pool *p = (struct memif_pool *)&pc;
+	int base = test_count_fds(), mfd, pfd[2];
+
+	ck_assert_int_eq(memif_pool_create(NULL, &p), MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_pool_create(&pc, NULL), MEMIF_ERR_INVAL_ARG);
+	pc.n_buffers = 0;
+	ck_assert_int_eq(memif_pool_create(&pc, &p), MEMIF_ERR_INVAL_ARG);
+	ck_assert_ptr_null(p);
+	pc.n_buffers = 8;
+	pc.buffer_size = 1000; /* not a power of two */
+	ck_assert_int_eq(memif_pool_create(&pc, &p), MEMIF_ERR_INVAL_ARG);
+	pc.buffer_size = 32;
+	ck_assert_int_eq(memif_pool_create(&pc, &p), MEMIF_ERR_INVAL_ARG);
+	pc.buffer_size = 131072;
+	ck_assert_int_eq(memif_pool_create(&pc, &p), MEMIF_ERR_INVAL_ARG);
+	pc.buffer_size = 65536;
+	pc.n_buffers = 65537; /* 4 GiB + 64 KiB */
+	ck_assert_int_eq(memif_pool_create(&pc, &p), MEMIF_ERR_INVAL_ARG);
+	pc.n_buffers = 8;
+	pc.hugepages = 3;
+	ck_assert_int_eq(memif_pool_create(&pc, &p), MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_pool_get_info(NULL, NULL), MEMIF_ERR_INVAL_ARG);
+
+	mfd = memfd_create("app pool", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	ck_assert_int_eq(ftruncate(mfd, 8192), 0);
+	ck_assert_int_eq(memif_pool_create_fd(-1, 8192, 2048, &p),
+			 MEMIF_ERR_BAD_FD);
+	ck_assert_int_eq(pipe2(pfd, O_CLOEXEC), 0);
+	ck_assert_int_eq(memif_pool_create_fd(pfd[0], 8192, 2048, &p),
+			 MEMIF_ERR_BAD_FD);
+	ck_assert_int_eq(memif_pool_create_fd(mfd, 16384, 2048, &p),
+			 MEMIF_ERR_INVAL_ARG); /* file shorter */
+	ck_assert_int_eq(memif_pool_create_fd(mfd, 1024, 2048, &p),
+			 MEMIF_ERR_INVAL_ARG); /* under one buffer */
+	ck_assert_int_eq(memif_pool_create_fd(mfd, 8192, 3000, &p),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_pool_create_fd(mfd, 8192, 2048, NULL),
+			 MEMIF_ERR_INVAL_ARG);
+	close(pfd[0]);
+	close(pfd[1]);
+	close(mfd);
+	ck_assert_int_eq(test_count_fds(), base);
+}
+END_TEST
+
+/* The page size the kernel maps @addr with, in KiB (/proc/self/smaps). */
+static unsigned long page_kib(const void *addr)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512];
+	bool in = false;
+	unsigned long kib = 0;
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
+			in = (uintptr_t)addr >= lo && (uintptr_t)addr < hi;
+		else if (in &&
+			 sscanf(line, "KernelPageSize: %lu kB", &kib) == 1)
+			break;
+	}
+	fclose(f);
+	return kib;
+}
+
+/* memif_config.hugepages' rules, whatever the kernel's pool holds now
+ * (test-hugepages, which sizes it, may run at the same time): PREFER
+ * always gets a pool, on the pages its info says; REQUIRE gets 2 MiB
+ * pages or MEMIF_ERR_NOMEM. */
+START_TEST(zc_pool_on_hugepages_or_not)
+{
+	struct memif_pool_config pc = { .n_buffers = 1000,
+					.hugepages = MEMIF_HUGEPAGES_PREFER };
+	struct memif_pool_info pi;
+	struct memif_pool *p;
+	int rc;
+
+	ck_assert_int_eq(memif_pool_create(&pc, &p), MEMIF_OK);
+	ck_assert_int_eq(memif_pool_get_info(p, &pi), MEMIF_OK);
+	ck_assert_uint_eq(pi.size, 1000 * 2048);
+	ck_assert(pi.sealed);
+	ck_assert_uint_eq(page_kib(pi.base), pi.hugepages ? 2048 : 4);
+	memif_pool_destroy(p);
+	pc.hugepages = MEMIF_HUGEPAGES_REQUIRE;
+	rc = memif_pool_create(&pc, &p);
+	if (rc == MEMIF_OK) {
+		ck_assert_int_eq(memif_pool_get_info(p, &pi), MEMIF_OK);
+		ck_assert(pi.hugepages);
+		ck_assert_uint_eq(page_kib(pi.base), 2048);
+		memif_pool_destroy(p);
+	} else {
+		ck_assert_int_eq(rc, MEMIF_ERR_NOMEM);
+	}
+}
+END_TEST
+
+START_TEST(zc_config_refusals)
+{
+	struct memif_pool *p = pool_new(16, 2048), *null_pool = NULL;
+	struct memif_pool *twice[2] = { p, p };
+	struct memif_config c = { .if_name = "x", .pools = &p, .n_pools = 1 };
+	struct memif *m = NULL;
+
+	c.socket_filename = test_socket_name("zc");
+	c.is_master = true;
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
+			 MEMIF_ERR_INVAL_ARG);
+	c.is_master = false;
+	c.pools = NULL;
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
+			 MEMIF_ERR_INVAL_ARG);
+	c.pools = &null_pool;
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
+			 MEMIF_ERR_INVAL_ARG);
+	c.pools = twice;
+	c.n_pools = 2;
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
+			 MEMIF_ERR_INVAL_ARG);
+	c.pools = NULL;
+	c.n_pools = 0;
+	c.zero_copy_rx = true;
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_ptr_null(m);
+	memif_pool_destroy(p);
+}
+END_TEST
+
+/* Two pools become regions 1 and 2 on the master; a pool destroyed by the
+ * application stays mapped while an interface lists it. */
+START_TEST(zc_pools_announced_as_regions)
+{
+	struct memif_pool *pools[2] = { pool_new(16, 2048), pool_new(8, 4096) };
+	struct memif_buf b = { NULL, 100, 0 };
+	struct memif *m, *s;
+	int base = test_count_fds();
+	uint16_t n;
+
+	pair_up(&m, &s, pools, 2, false, 6);
+	ck_assert_uint_eq(m->n_regions, 3);
+	ck_assert_uint_eq(m->views[1].size, 16 * 2048);
+	ck_assert_uint_eq(m->views[2].size, 8 * 4096);
+	ck_assert_uint_eq(s->n_regions, 3);
+	b.data = pbuf(pools[1], 7);
+	memif_pool_destroy(pools[1]);
+	fill(b.data, 100, 7);
+	ck_assert_int_eq(memif_tx_burst_zc(s, 0, &b, 1, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 1);
+	master_gets(m, 100, 7);
+	ck_assert_int_eq(memif_close(s), MEMIF_OK);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	memif_pool_destroy(pools[0]);
+	/* The two pool files, the socket and the rest: all gone. */
+	ck_assert_msg(WAIT_UNTIL(test_count_fds() == base - 2, 2000),
+		      "%d fds, want %d", test_count_fds(), base - 2);
+}
+END_TEST
+
+/* ---- transmit ----------------------------------------------------------- */
+
+/* Packets straight out of pool buffers, a chain among them; each buffer
+ * comes back once the master has released its slot, in order. */
+START_TEST(zc_tx_completes_in_order)
+{
+	struct memif_pool *p = pool_new(64, 256);
+	struct memif_buf b[8], done[8];
+	static const uint32_t len[8] = { 60, 256, 1, 200, 256, 256, 40, 99 };
+	struct memif_rx_pkt r[8];
+	struct memif *m, *s;
+	uint16_t n, i;
+
+	pair_up(&m, &s, &p, 1, false, 4);
+	for (i = 0; i < 8; i++) {
+		b[i].data = pbuf(p, 10 + i * 3);
+		b[i].len = len[i];
+		b[i].flags = 0;
+		fill(b[i].data, len[i], i);
+	}
+	/* buffers 3, 4, 5 are one 712-byte packet, pattern 3 */
+	fill(b[3].data, 200, 3);
+	b[3].flags = b[4].flags = MEMIF_BUF_FLAG_NEXT;
+	{
+		uint8_t whole[712];
+
+		fill(whole, 712, 3);
+		memcpy(b[4].data, whole + 200, 256);
+		memcpy(b[5].data, whole + 456, 256);
+	}
+	ck_assert_int_eq(memif_tx_burst_zc(s, 0, b, 8, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 8);
+	/* Nothing released yet: nothing completes. */
+	ck_assert_int_eq(memif_tx_complete(s, 0, done, 8, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_msg(WAIT_UNTIL(memif_rx_burst(m, 0, r, 8, &n) == MEMIF_OK &&
+					 n == 6,
+				 2000),
+		      "not all received");
+	ck_assert(check(r[0].data, 60, 0));
+	/* the pool buffer itself, in the master's mapping of region 1 */
+	ck_assert_ptr_eq(r[0].data,
+			 m->views[1].base + (b[0].data - pbuf(p, 0)));
+	ck_assert(check(r[3].data, 712, 3));
+	ck_assert(check(r[5].data, 99, 7));
+	/* The master still holds the views. */
+	ck_assert_int_eq(memif_tx_complete(s, 0, done, 8, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(memif_rx_release(m, 0), MEMIF_OK);
+	/* Three, then the other five: in the order sent, as given. */
+	ck_assert_int_eq(memif_tx_complete(s, 0, done, 3, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(memif_tx_complete(s, 0, done + 3, 8, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 5);
+	for (i = 0; i < 8; i++) {
+		ck_assert_ptr_eq(done[i].data, b[i].data);
+		ck_assert_uint_eq(done[i].len, b[i].len);
+		ck_assert_uint_eq(done[i].flags, b[i].flags);
+	}
+	ck_assert_int_eq(memif_tx_complete(s, 0, done, 8, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(memif_close(s), MEMIF_OK);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	memif_pool_destroy(p);
+}
+END_TEST
+
+/* A ring of 16 slots: the 17th buffer waits; slots are free again only
+ * when their buffers completed, also for memif_tx_burst on that queue;
+ * many rounds cross the index wrap. */
+START_TEST(zc_tx_ring_full_mixed_with_copy_and_wrap)
+{
+	struct memif_pool *p = pool_new(64, 2048);
+	struct memif_buf b[20], done[32];
+	struct memif_rx_pkt r[32];
+	struct memif_tx_pkt cp = { NULL, 33 };
+	uint8_t copied[33];
+	struct memif *m, *s;
+	uint16_t n, i, got;
+	unsigned round;
+
+	pair_up(&m, &s, &p, 1, false, 4);
+	for (i = 0; i < 20; i++) {
+		b[i].data = pbuf(p, i);
+		b[i].len = 64;
+		b[i].flags = 0;
+		fill(b[i].data, 64, i);
+	}
+	ck_assert_int_eq(memif_tx_burst_zc(s, 0, b, 20, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 16);
+	ck_assert_int_eq(memif_tx_burst_zc(s, 0, b + 16, 4, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 0);
+	/* The master reads and releases all 16, but until they complete
+	 * the copy path finds no room either. */
+	ck_assert_msg(WAIT_UNTIL(memif_rx_burst(m, 0, r, 32, &n) == MEMIF_OK &&
+					 n == 16,
+				 2000),
+		      "not all received");
+	ck_assert_int_eq(memif_rx_release(m, 0), MEMIF_OK);
+	fill(copied, 33, 99);
+	cp.data = copied;
+	ck_assert_int_eq(memif_tx_burst(s, 0, &cp, 1, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(memif_tx_complete(s, 0, done, 32, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 16);
+	for (i = 0; i < 16; i++)
+		ck_assert_ptr_eq(done[i].data, b[i].data);
+	/* Copy and zero-copy interleaved, 22,000 rounds: over 65,536 slots,
+	 * the 16-bit indexes wrap. */
+	for (round = 0; round < 22000; round++) {
+		struct memif_buf one = { pbuf(p, round % 64), 64 + round % 100,
+					 0 };
+
+		fill(one.data, one.len, round);
+		ck_assert_int_eq(memif_tx_burst_zc(s, 0, &one, 1, &n),
+				 MEMIF_OK);
+		ck_assert_uint_eq(n, 1);
+		fill(copied, 33, round + 1000);
+		ck_assert_int_eq(memif_tx_burst(s, 0, &cp, 1, &n), MEMIF_OK);
+		ck_assert_uint_eq(n, 1);
+		ck_assert_int_eq(memif_tx_burst_zc(s, 0, &one, 1, &n),
+				 MEMIF_OK);
+		ck_assert_uint_eq(n, 1); /* the same buffer again: allowed */
+		got = 0;
+		ck_assert(WAIT_UNTIL(memif_rx_burst(m, 0, r, 32, &got) ==
+						     MEMIF_OK &&
+					     got == 3,
+				     2000));
+		ck_assert(check(r[0].data, one.len, round));
+		ck_assert(check(r[1].data, 33, round + 1000));
+		ck_assert(check(r[2].data, one.len, round));
+		ck_assert_int_eq(memif_rx_release(m, 0), MEMIF_OK);
+		ck_assert_int_eq(memif_tx_complete(s, 0, done, 32, &n),
+				 MEMIF_OK);
+		ck_assert_uint_eq(n, 2);
+		ck_assert_ptr_eq(done[0].data, one.data);
+		ck_assert_ptr_eq(done[1].data, one.data);
+	}
+	ck_assert_int_eq(memif_close(s), MEMIF_OK);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	memif_pool_destroy(p);
+}
+END_TEST
+
+/* ---- receive ------------------------------------------------------------ */
+
+/* The M2S ring starts empty; lent pool buffers come back filled, each the
+ * application's, and are swapped for fresh ones; chains come as several
+ * buffers.  Many rounds cross the wrap; every byte is checked. */
+START_TEST(zc_rx_swap_every_byte)
+{
+	struct memif_pool *p = pool_new(64, 512);
+	struct memif_buf lend[64], got[32];
+	static uint8_t pkt[1400], joined[1400];
+	struct memif_tx_pkt tp = { pkt, 0 };
+	uint32_t free_top = 0, i, round;
+	uint8_t *free_list[64];
+	struct memif *m, *s;
+	uint16_t n;
+
+	pair_up(&m, &s, &p, 1, true, 4);
+	/* Before a refill the master has nowhere to write. */
+	tp.len = 10;
+	fill(pkt, 10, 1);
+	ck_assert_int_eq(memif_tx_burst(m, 0, &tp, 1, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 0);
+	for (i = 0; i < 64; i++)
+		free_list[free_top++] = pbuf(p, i);
+	for (i = 0; i < 20; i++) {
+		lend[i].data = free_list[--free_top];
+		lend[i].len = 512;
+	}
+	ck_assert_int_eq(memif_rx_refill(s, 0, lend, 20, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 16); /* the ring's 16 slots */
+	free_top += 4; /* the last four stay ours */
+	/* 40,000 packets of 1 to 3 buffers: the 16-bit indexes wrap. */
+	for (round = 0; round < 40000; round++) {
+		uint32_t len = 1 + (round * 97) % 1400, off = 0;
+		uint16_t k;
+
+		tp.len = len;
+		fill(pkt, len, round);
+		ck_assert_int_eq(memif_tx_burst(m, 0, &tp, 1, &n), MEMIF_OK);
+		ck_assert_uint_eq(n, 1);
+		n = 0;
+		ck_assert(WAIT_UNTIL(memif_rx_burst_zc(s, 0, got, 32, &n) ==
+						     MEMIF_OK &&
+					     n > 0,
+				     2000));
+		ck_assert_uint_eq(n, (len + 511) / 512);
+		for (k = 0; k < n; k++) {
+			uint64_t at = (uint64_t)(got[k].data - pbuf(p, 0));
+
+			ck_assert_uint_lt(at, 64 * 512); /* in the pool */
+			ck_assert_uint_eq(at % 512, 0);
+			ck_assert_uint_eq(got[k].flags,
+					  k + 1 < n ? MEMIF_BUF_FLAG_NEXT : 0);
+			memcpy(joined + off, got[k].data, got[k].len);
+			off += got[k].len;
+			free_list[free_top++] = got[k].data;
+		}
+		ck_assert_uint_eq(off, len);
+		ck_assert(check(joined, len, round));
+		/* A fresh buffer for each one received. */
+		for (k = 0; k < n; k++) {
+			lend[k].data = free_list[--free_top];
+			lend[k].len = 512;
+		}
+		ck_assert_int_eq(memif_rx_refill(s, 0, lend, n, &k), MEMIF_OK);
+		ck_assert_uint_eq(k, n);
+	}
+	/* Nothing lost: 16 lent, 48 ours. */
+	ck_assert_uint_eq(free_top, 48);
+	ck_assert_int_eq(memif_close(s), MEMIF_OK);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	memif_pool_destroy(p);
+}
+END_TEST
+
+/* A master that writes a length over the room lent: dropped, counted, and
+ * the buffer goes back onto the ring (lost to nobody). */
+START_TEST(zc_rx_bounds_the_masters_length)
+{
+	struct memif_pool *p = pool_new(8, 256);
+	struct memif_buf lend[2] = { { NULL, 100, 0 }, { NULL, 256, 0 } },
+			 got[4];
+	struct memif_tx_pkt tp;
+	uint8_t pkt[100];
+	struct memif *m, *s;
+	struct memif_desc *d;
+	uint16_t n;
+
+	pair_up(&m, &s, &p, 1, true, 4);
+	lend[0].data = pbuf(p, 0);
+	lend[1].data = pbuf(p, 1);
+	ck_assert_int_eq(memif_rx_refill(s, 0, lend, 2, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 2);
+	fill(pkt, 100, 5);
+	tp.data = pkt;
+	tp.len = 100;
+	ck_assert_int_eq(memif_tx_burst(m, 0, &tp, 1, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 1);
+	/* The master lies: 101 bytes in a buffer of 100. */
+	d = &s->rxq[0]->ring->desc[0];
+	d->length = 101;
+	ck_assert_int_eq(memif_rx_burst_zc(s, 0, got, 4, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(memif_get_details(s, ds), MEMIF_OK);
+	ck_assert_uint_eq(ds->rx_queues[0].drops_bad_desc, 1);
+	/* Buffer 0 went back on the ring, after buffer 1: it is filled
+	 * second, and comes back as the application lent it. */
+	ck_assert_int_eq(memif_tx_burst(m, 0, &tp, 1, &n), MEMIF_OK);
+	ck_assert_int_eq(memif_tx_burst(m, 0, &tp, 1, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(memif_rx_burst_zc(s, 0, got, 4, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_ptr_eq(got[0].data, lend[1].data);
+	ck_assert_ptr_eq(got[1].data, lend[0].data);
+	ck_assert(check(got[1].data, 100, 5));
+	ck_assert_int_eq(memif_close(s), MEMIF_OK);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	memif_pool_destroy(p);
+}
+END_TEST
+
+/* A buffer received on one interface goes out of another on the same
+ * pool: the very same bytes in memory, no copy. */
+START_TEST(zc_forward_between_interfaces_without_copy)
+{
+	struct memif_pool *p = pool_new(32, 2048);
+	struct memif *m1, *s1, *m2, *s2;
+	struct memif_buf lend[8], got[4], done[4];
+	struct memif_tx_pkt tp;
+	struct memif_rx_pkt r;
+	uint8_t pkt[1000];
+	uint16_t n, i;
+
+	pair_up(&m1, &s1, &p, 1, true, 4);
+	pair_up(&m2, &s2, &p, 1, false, 4);
+	for (i = 0; i < 8; i++) {
+		lend[i].data = pbuf(p, i);
+		lend[i].len = 2048;
+	}
+	ck_assert_int_eq(memif_rx_refill(s1, 0, lend, 8, &n), MEMIF_OK);
+	fill(pkt, 1000, 42);
+	tp.data = pkt;
+	tp.len = 1000;
+	ck_assert_int_eq(memif_tx_burst(m1, 0, &tp, 1, &n), MEMIF_OK);
+	n = 0;
+	ck_assert(WAIT_UNTIL(memif_rx_burst_zc(s1, 0, got, 4, &n) == MEMIF_OK &&
+				     n == 1,
+			     2000));
+	ck_assert_ptr_eq(got[0].data, lend[0].data);
+	ck_assert_int_eq(memif_tx_burst_zc(s2, 0, got, 1, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 1);
+	n = 0;
+	ck_assert(WAIT_UNTIL(
+		memif_rx_burst(m2, 0, &r, 1, &n) == MEMIF_OK && n == 1, 2000));
+	ck_assert_uint_eq(r.len, 1000);
+	ck_assert(check(r.data, 1000, 42));
+	/* The master of the second link reads the pool buffer itself. */
+	ck_assert_ptr_eq(r.data,
+			 m2->views[1].base + (got[0].data - pbuf(p, 0)));
+	ck_assert_int_eq(memif_rx_release(m2, 0), MEMIF_OK);
+	ck_assert_int_eq(memif_tx_complete(s2, 0, done, 4, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_ptr_eq(done[0].data, lend[0].data);
+	ck_assert_int_eq(memif_close(s1), MEMIF_OK);
+	ck_assert_int_eq(memif_close(m1), MEMIF_OK);
+	ck_assert_int_eq(memif_close(s2), MEMIF_OK);
+	ck_assert_int_eq(memif_close(m2), MEMIF_OK);
+	memif_pool_destroy(p);
+}
+END_TEST
+
+/* ---- disconnect ----------------------------------------------------------- */
+
+static int reclaimed_in_cb;
+
+static int on_down(struct memif *m, void *ctx)
+{
+	struct memif_buf b[64];
+	uint16_t n;
+
+	(void)ctx;
+	if (memif_zc_reclaim(m, b, 64, &n) == MEMIF_OK)
+		__atomic_store_n(&reclaimed_in_cb, n, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+/* Sent and not completed, lent and not received: every buffer comes back
+ * through memif_zc_reclaim once the master is gone, in on_disconnect or
+ * later, and a reconnect starts clean. */
+START_TEST(zc_disconnect_returns_every_buffer)
+{
+	struct memif_pool *p = pool_new(64, 2048);
+	struct memif_config mc = { .if_name = "m", .is_master = true };
+	struct memif_config sc = { .if_name = "s",
+				   .pools = &p,
+				   .n_pools = 1,
+				   .zero_copy_rx = true,
+				   .log2_ring_size = 4,
+				   .reconnect_interval_ms = 100 };
+	struct memif_callbacks cb = { .on_disconnect = on_down };
+	struct memif_buf b[16], back[64];
+	bool seen[64] = { false };
+	struct memif_rx_pkt r[4];
+	struct memif *m, *s;
+	uint16_t n, i, total = 0;
+
+	mc.socket_filename = sc.socket_filename = test_socket_name("zc");
+	ck_assert_int_eq(memif_create_interface(&mc, NULL, &m), MEMIF_OK);
+	ck_assert_int_eq(memif_create_interface(&sc, NULL, &s), MEMIF_OK);
+	ck_assert(WAIT_UNTIL(linked(m, s), 5000));
+	for (i = 0; i < 10; i++) {
+		b[i].data = pbuf(p, i);
+		b[i].len = 100;
+		b[i].flags = 0;
+	}
+	ck_assert_int_eq(memif_tx_burst_zc(s, 0, b, 10, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 10);
+	/* The master takes 3 and releases them, completed: 7 in flight. */
+	ck_assert(WAIT_UNTIL(
+		memif_rx_burst(m, 0, r, 3, &n) == MEMIF_OK && n == 3, 2000));
+	ck_assert_int_eq(memif_rx_release(m, 0), MEMIF_OK);
+	ck_assert_int_eq(memif_tx_complete(s, 0, back, 2, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 2);
+	for (i = 0; i < 16; i++) {
+		b[i].data = pbuf(p, 20 + i);
+		b[i].len = 2048;
+	}
+	ck_assert_int_eq(memif_rx_refill(s, 0, b, 16, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 16);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	/* (max 0: the wait takes no buffer the master released) */
+	ck_assert(WAIT_UNTIL(memif_tx_complete(s, 0, back, 0, &n) ==
+				     MEMIF_ERR_DISCONNECTED,
+			     3000));
+	/* The 8 sent and not completed (one of them released by the
+	 * master, but not taken) and the 16 lent. */
+	ck_assert_int_eq(memif_zc_reclaim(s, back, 5, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 5);
+	total = n;
+	ck_assert_int_eq(memif_zc_reclaim(s, back + 5, 59, &n), MEMIF_OK);
+	total += n;
+	ck_assert_uint_eq(total, 8 + 16);
+	for (i = 0; i < total; i++) {
+		uint32_t k = (uint32_t)(back[i].data - pbuf(p, 0)) / 2048;
+
+		ck_assert_uint_lt(k, 64);
+		ck_assert(!seen[k]);
+		seen[k] = true;
+	}
+	for (i = 2; i < 10; i++)
+		ck_assert(seen[i]);
+	for (i = 20; i < 36; i++)
+		ck_assert(seen[i]);
+	ck_assert_int_eq(memif_zc_reclaim(s, back, 64, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(memif_close(s), MEMIF_OK);
+
+	/* With on_disconnect: reclaimed inside it. */
+	reclaimed_in_cb = -1;
+	mc.socket_filename = sc.socket_filename = test_socket_name("zc");
+	ck_assert_int_eq(memif_create_interface(&mc, NULL, &m), MEMIF_OK);
+	ck_assert_int_eq(memif_create_interface(&sc, &cb, &s), MEMIF_OK);
+	ck_assert(WAIT_UNTIL(linked(m, s), 5000));
+	ck_assert_int_eq(memif_tx_burst_zc(s, 0, b, 4, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	ck_assert(WAIT_UNTIL(__atomic_load_n(&reclaimed_in_cb,
+					     __ATOMIC_SEQ_CST) == 4,
+			     3000));
+	/* The master comes back: a clean start, traffic flows. */
+	mc.socket_filename = sc.socket_filename;
+	ck_assert_int_eq(memif_create_interface(&mc, NULL, &m), MEMIF_OK);
+	ck_assert(WAIT_UNTIL(linked(m, s), 5000));
+	fill(b[0].data, 100, 9);
+	b[0].len = 100;
+	ck_assert(WAIT_UNTIL(
+		memif_tx_burst_zc(s, 0, b, 1, &n) == MEMIF_OK && n == 1, 2000));
+	master_gets(m, 100, 9);
+	ck_assert_int_eq(memif_close(s), MEMIF_OK);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	memif_pool_destroy(p);
+}
+END_TEST
+
+/* ---- what the application may get wrong ------------------------------- */
+
+START_TEST(zc_invalid_inputs_refused)
+{
+	struct memif_pool *p = pool_new(16, 1024), *other = pool_new(4, 1024);
+	struct memif_config plain = { .if_name = "plain" };
+	uint8_t *heap = malloc(1024);
+	struct memif_buf b[4], ok = { NULL, 64, 0 };
+	struct memif_rx_pkt r;
+	struct memif *m, *s, *np;
+	uint16_t n = 77;
+
+	pair_up(&m, &s, &p, 1, false, 4);
+	ok.data = pbuf(p, 1);
+	/* NULL arguments */
+	ck_assert_int_eq(memif_tx_burst_zc(s, 0, &ok, 1, NULL),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_tx_burst_zc(s, 0, NULL, 1, &n),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_tx_burst_zc(NULL, 0, &ok, 1, &n),
+			 MEMIF_ERR_NOCONN);
+	ck_assert_int_eq(memif_tx_complete(s, 0, NULL, 1, &n),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_zc_reclaim(s, NULL, 1, &n), MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_zc_reclaim(NULL, b, 1, &n), MEMIF_ERR_NOCONN);
+	ck_assert_int_eq(memif_tx_burst_zc(s, 9, &ok, 1, &n), MEMIF_ERR_QID);
+	/* Each bad buffer after a good packet: the good one goes. */
+	b[0] = ok;
+	b[1] = ok;
+	b[1].data = heap; /* outside every pool */
+	ck_assert_int_eq(memif_tx_burst_zc(s, 0, b, 2, &n),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_uint_eq(n, 1);
+	b[0].data = pbuf(other, 0); /* a pool not attached here */
+	ck_assert_int_eq(memif_tx_burst_zc(s, 0, b, 1, &n),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_uint_eq(n, 0);
+	b[0] = ok;
+	b[0].data = NULL;
+	ck_assert_int_eq(memif_tx_burst_zc(s, 0, b, 1, &n),
+			 MEMIF_ERR_INVAL_ARG);
+	b[0] = ok;
+	b[0].len = 0;
+	ck_assert_int_eq(memif_tx_burst_zc(s, 0, b, 1, &n), MEMIF_ERR_PKT_LEN);
+	b[0] = ok;
+	b[0].len = 1025; /* more than a buffer */
+	ck_assert_int_eq(memif_tx_burst_zc(s, 0, b, 1, &n),
+			 MEMIF_ERR_INVAL_ARG);
+	b[0].data = pbuf(p, 1) + 1000;
+	b[0].len = 25; /* across the end of buffer 1 */
+	ck_assert_int_eq(memif_tx_burst_zc(s, 0, b, 1, &n),
+			 MEMIF_ERR_INVAL_ARG);
+	b[0].len = 24; /* up to it: fine */
+	ck_assert_int_eq(memif_tx_burst_zc(s, 0, b, 1, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 1);
+	b[0] = ok;
+	b[0].data = pbuf(p, 15) + 1023;
+	b[0].len = 2; /* past the end of the pool */
+	ck_assert_int_eq(memif_tx_burst_zc(s, 0, b, 1, &n),
+			 MEMIF_ERR_INVAL_ARG);
+	b[0] = ok;
+	b[0].flags = MEMIF_BUF_FLAG_NEXT; /* a chain with no end */
+	ck_assert_int_eq(memif_tx_burst_zc(s, 0, b, 1, &n), MEMIF_ERR_PKT_LEN);
+	ck_assert_uint_eq(n, 0);
+	/* The master got exactly the two good packets. */
+	ck_assert(WAIT_UNTIL(
+		memif_rx_burst(m, 0, &r, 1, &n) == MEMIF_OK && n == 1, 2000));
+	ck_assert_int_eq(memif_rx_burst(m, 0, &r, 1, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(r.len, 24);
+	ck_assert_int_eq(memif_rx_burst(m, 0, &r, 1, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 0);
+	/* Wrong role, no pools, no zero_copy_rx. */
+	ck_assert_int_eq(memif_tx_burst_zc(m, 0, &ok, 1, &n),
+			 MEMIF_ERR_UNSUPPORTED);
+	ck_assert_int_eq(memif_tx_complete(m, 0, b, 4, &n),
+			 MEMIF_ERR_UNSUPPORTED);
+	ck_assert_int_eq(memif_rx_refill(m, 0, &ok, 1, &n),
+			 MEMIF_ERR_UNSUPPORTED);
+	ck_assert_int_eq(memif_rx_burst_zc(m, 0, b, 4, &n),
+			 MEMIF_ERR_UNSUPPORTED);
+	ck_assert_int_eq(memif_rx_refill(s, 0, &ok, 1, &n),
+			 MEMIF_ERR_UNSUPPORTED);
+	ck_assert_int_eq(memif_rx_burst_zc(s, 0, b, 4, &n),
+			 MEMIF_ERR_UNSUPPORTED);
+	plain.socket_filename = test_socket_name("zc");
+	ck_assert_int_eq(memif_create_interface(&plain, NULL, &np), MEMIF_OK);
+	ck_assert_int_eq(memif_tx_burst_zc(np, 0, &ok, 1, &n),
+			 MEMIF_ERR_UNSUPPORTED);
+	ck_assert_int_eq(memif_close(np), MEMIF_OK);
+	ck_assert_int_eq(memif_close(s), MEMIF_OK);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+
+	/* A zero_copy_rx slave: its receive checks the same, and the
+	 * copying receives refuse it. */
+	pair_up(&m, &s, &p, 1, true, 4);
+	b[0] = ok;
+	b[0].data = heap;
+	ck_assert_int_eq(memif_rx_refill(s, 0, b, 1, &n), MEMIF_ERR_INVAL_ARG);
+	ck_assert_uint_eq(n, 0);
+	b[0] = ok;
+	b[1] = ok;
+	b[1].len = 0;
+	ck_assert_int_eq(memif_rx_refill(s, 0, b, 2, &n), MEMIF_ERR_PKT_LEN);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(memif_rx_refill(s, 0, NULL, 2, &n),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_rx_burst_zc(s, 0, NULL, 2, &n),
+			 MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_rx_burst(s, 0, &r, 1, &n),
+			 MEMIF_ERR_UNSUPPORTED);
+	ck_assert_int_eq(memif_rx_release(s, 0), MEMIF_ERR_UNSUPPORTED);
+	ck_assert_int_eq(memif_close(s), MEMIF_OK);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	free(heap);
+	memif_pool_destroy(p);
+	memif_pool_destroy(other);
+}
+END_TEST
+
+/* ---- the master's side ---------------------------------------------------- */
+
+/* A master advertising max_region 0 cannot take a pool: the slave says so,
+ * naming both numbers; with max_region 1 it announces region 0, then the
+ * pool, with the pool's size and fd. */
+START_TEST(zc_master_allowing_fewer_regions_is_refused)
+{
+	struct memif_pool *p = pool_new(8, 2048);
+	struct memif_config sc = { .if_name = "s",
+				   .pools = &p,
+				   .n_pools = 1,
+				   .reconnect_interval_ms = 100 };
+	const char *name = test_socket_name("zc-raw");
+	struct sockaddr_un a;
+	struct memif_msg msg;
+	struct memif *s;
+	socklen_t len;
+	bool abs;
+	int lfd, fd, efd, code = 0, k;
+
+	lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	ck_assert_int_eq(memif__socket_addr(name, &a, &len, &abs), 0);
+	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&a, len), 0);
+	ck_assert_int_eq(listen(lfd, 4), 0);
+	sc.socket_filename = name;
+	ck_assert_int_eq(memif_create_interface(&sc, NULL, &s), MEMIF_OK);
+	ck_assert_int_eq(memif_get_interrupt_error_fd(s, &efd), MEMIF_OK);
+	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	memif__msg_build_hello(&msg, "raw", 0, 255, 255, 14);
+	send_msg(fd, &msg, -1);
+	expect_disconnect(fd, "master allows 1 regions, slave needs 2 "
+			      "(region 0 and 1 pools)");
+	close(fd);
+	ck_assert(WAIT_UNTIL(memif_read_interrupt_error(s, &code) == MEMIF_OK,
+			     2000));
+	ck_assert_int_eq(code, MEMIF_ERR_MAXREG);
+	/* It retries; a master allowing two regions gets both. */
+	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	memif__msg_build_hello(&msg, "raw", 1, 255, 255, 14);
+	send_msg(fd, &msg, -1);
+	expect_type(fd, MEMIF_MSG_TYPE_INIT);
+	for (k = 0; k < 2; k++) {
+		union {
+			struct cmsghdr al;
+			uint8_t b[CMSG_SPACE(sizeof(int))];
+		} cbuf;
+		struct iovec iov = { &msg, sizeof(msg) };
+		struct msghdr mh = { .msg_iov = &iov,
+				     .msg_iovlen = 1,
+				     .msg_control = cbuf.b,
+				     .msg_controllen = sizeof(cbuf.b) };
+		struct cmsghdr *cm;
+		int rfd = -1;
+
+		memif__msg_build_ack(&msg);
+		send_msg(fd, &msg, -1);
+		ck_assert_int_eq(recvmsg(fd, &mh, MSG_CMSG_CLOEXEC), 128);
+		ck_assert_uint_eq(msg.type, MEMIF_MSG_TYPE_ADD_REGION);
+		ck_assert_uint_eq(msg.add_region.index, k);
+		cm = CMSG_FIRSTHDR(&mh);
+		ck_assert_ptr_nonnull(cm);
+		memcpy(&rfd, CMSG_DATA(cm), sizeof(int));
+		ck_assert_int_ge(rfd, 0);
+		if (k == 1) {
+			ck_assert_uint_eq(msg.add_region.size, 8 * 2048);
+			ck_assert(fcntl(rfd, F_GET_SEALS) & F_SEAL_SHRINK);
+		}
+		close(rfd);
+	}
+	close(fd);
+	ck_assert_int_eq(memif_close(s), MEMIF_OK);
+	close(lfd);
+	memif_pool_destroy(p);
+}
+END_TEST
+
+/* A pool in the application's own file that cannot be sealed: our master
+ * refuses it as it refuses any unsealed region, naming the option; with
+ * allow_unsealed_regions it takes it and traffic flows. */
+START_TEST(zc_master_takes_an_unsealed_pool_only_if_allowed)
+{
+	struct memif_config mc = { .if_name = "m", .is_master = true };
+	struct memif_config sc = { .if_name = "s",
+				   .n_pools = 1,
+				   .reconnect_interval_ms = 100 };
+	int mfd = memfd_create("app pool", MFD_CLOEXEC); /* no sealing */
+	struct memif_buf b = { NULL, 80, 0 };
+	struct memif_pool *p;
+	struct memif *m, *s;
+	uint16_t n;
+
+	ck_assert_int_eq(ftruncate(mfd, 16 * 1024), 0);
+	ck_assert_int_eq(memif_pool_create_fd(mfd, 16 * 1024, 1024, &p),
+			 MEMIF_OK);
+	close(mfd);
+	sc.pools = &p;
+	mc.socket_filename = sc.socket_filename = test_socket_name("zc");
+	ck_assert_int_eq(memif_create_interface(&mc, NULL, &m), MEMIF_OK);
+	ck_assert_int_eq(memif_create_interface(&sc, NULL, &s), MEMIF_OK);
+	ck_assert_msg(WAIT_UNTIL(memif_get_details(m, dm) == MEMIF_OK &&
+					 dm->last_refusal_reason[0],
+				 3000),
+		      "not refused");
+	ck_assert_str_eq(dm->last_refusal_reason,
+			 "region 1 not sealed: master needs "
+			 "allow_unsealed_regions");
+	ck_assert(!linked(m, s));
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	mc.allow_unsealed_regions = true;
+	ck_assert_int_eq(memif_create_interface(&mc, NULL, &m), MEMIF_OK);
+	ck_assert_msg(WAIT_UNTIL(linked(m, s), 5000), "no link");
+	b.data = pbuf(p, 3);
+	fill(b.data, 80, 11);
+	ck_assert_int_eq(memif_tx_burst_zc(s, 0, &b, 1, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 1);
+	master_gets(m, 80, 11);
+	ck_assert_int_eq(memif_close(s), MEMIF_OK);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	memif_pool_destroy(p);
+}
+END_TEST
+
+/* Our master checks a pool descriptor like any other: a slave that points
+ * past its pool, or at a region it never announced, is caught. */
+START_TEST(zc_master_catches_a_lying_slave)
+{
+	struct memif_pool *p = pool_new(8, 2048);
+	struct memif_buf b = { NULL, 100, 0 };
+	struct memif_rx_pkt r;
+	struct memif *m, *s;
+	struct memif_desc *d;
+	uint16_t n;
+
+	pair_up(&m, &s, &p, 1, false, 4);
+	b.data = pbuf(p, 7);
+	fill(b.data, 100, 3);
+	/* Three packets; then their descriptors lie before the master
+	 * looks (we are the slave, the ring is ours to write). */
+	{
+		struct memif_buf three[3] = { b, b, b };
+
+		ck_assert_int_eq(memif_tx_burst_zc(s, 0, three, 3, &n),
+				 MEMIF_OK);
+		ck_assert_uint_eq(n, 3);
+	}
+	d = s->txq[0]->ring->desc;
+	ck_assert_uint_eq(d[0].region, 1);
+	ck_assert_uint_eq(d[0].offset, 7 * 2048);
+	d[0].offset = 8 * 2048 - 50; /* runs past the pool */
+	d[1].region = 2; /* never announced */
+	ck_assert_int_eq(memif_rx_burst(m, 0, &r, 1, &n), MEMIF_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert(check(r.data, 100, 3)); /* the third, honest one */
+	ck_assert_int_eq(memif_get_details(m, dm), MEMIF_OK);
+	ck_assert_uint_eq(dm->rx_queues[0].drops_bad_desc, 2);
+	ck_assert_int_eq(memif_close(s), MEMIF_OK);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	memif_pool_destroy(p);
+}
+END_TEST
+
+static Suite *zc_suite(void)
+{
+	Suite *s = suite_create("zc");
+	TCase *tp = tcase_create("pools");
+	TCase *tt = tcase_create("transmit");
+	TCase *tr = tcase_create("receive");
+	TCase *tm = tcase_create("master");
+
+	tcase_add_checked_fixture(tp, setup, teardown);
+	tcase_set_timeout(tp, 30);
+	tcase_add_test(tp, zc_pool_create_and_destroy_leave_no_fd);
+	tcase_add_test(tp, zc_pool_unsealable_fd_is_taken_unsealed);
+	tcase_add_test(tp, zc_pool_bad_arguments_refused);
+	tcase_add_test(tp, zc_pool_on_hugepages_or_not);
+	tcase_add_test(tp, zc_config_refusals);
+	tcase_add_test(tp, zc_pools_announced_as_regions);
+	suite_add_tcase(s, tp);
+	tcase_add_checked_fixture(tt, setup, teardown);
+	tcase_set_timeout(tt, 30);
+	tcase_add_test(tt, zc_tx_completes_in_order);
+	tcase_add_test(tt, zc_tx_ring_full_mixed_with_copy_and_wrap);
+	tcase_add_test(tt, zc_disconnect_returns_every_buffer);
+	tcase_add_test(tt, zc_invalid_inputs_refused);
+	suite_add_tcase(s, tt);
+	tcase_add_checked_fixture(tr, setup, teardown);
+	tcase_set_timeout(tr, 30);
+	tcase_add_test(tr, zc_rx_swap_every_byte);
+	tcase_add_test(tr, zc_rx_bounds_the_masters_length);
+	tcase_add_test(tr, zc_forward_between_interfaces_without_copy);
+	suite_add_tcase(s, tr);
+	tcase_add_checked_fixture(tm, setup, teardown);
+	tcase_set_timeout(tm, 30);
+	tcase_add_test(tm, zc_master_allowing_fewer_regions_is_refused);
+	tcase_add_test(tm, zc_master_catches_a_lying_slave);
+	tcase_add_test(tm, zc_master_takes_an_unsealed_pool_only_if_allowed);
+	suite_add_tcase(s, tm);
+	return s;
+}
+
+MEMIF_TEST_MAIN(zc_suite)
