@@ -51,6 +51,18 @@ static inline void memif__stat_add(uint64_t *p, uint64_t v)
 		memif__write_once(p, memif__read_once(p) + v);
 }
 
+/* Signal the peer once per transmit burst unless it masks interrupts. */
+static inline void memif__tx_kick(struct memif__queue *q)
+{
+	/* tag-ring-wakeup: the index store must be ordered before the flags
+	 * load; release alone does not order a later load. */
+	memif__fence();
+	if (!(memif__read_once(&q->ring->flags) & MEMIF_RING_FLAG_MASK_INT)) {
+		if (memif__os_signal(&q->kick) == 0)
+			memif__stat_add(&q->st.interrupts, 1);
+	}
+}
+
 /*
  * A line we are going to store to, asked for with ownership.  GCC emits
  * PREFETCHW for __builtin_prefetch(p, 1) only when told the CPU has it

@@ -14,18 +14,6 @@
 
 #include "queue.h"
 
-/* Signal the peer once per burst unless it masks interrupts. */
-static inline void tx_kick(struct memif__queue *q)
-{
-	/* tag-ring-wakeup: the index store must be ordered before the flags
-	 * load; release alone does not order a later load. */
-	memif__fence();
-	if (!(memif__read_once(&q->ring->flags) & MEMIF_RING_FLAG_MASK_INT)) {
-		if (memif__os_signal(&q->kick) == 0)
-			memif__stat_add(&q->st.interrupts, 1);
-	}
-}
-
 /* Slots available to the transmitter; false when the peer's index is out
  * of range. */
 static inline bool tx_space(struct memif__queue *q, uint16_t *space)
@@ -161,7 +149,7 @@ static inline void tx_finish(struct memif__queue *q, uint16_t slots,
 		ahead = (uint16_t)(q->space_end - q->cursor);
 		if (ahead <= q->size)
 			prefetch_tx(q, ahead < TX_BATCH ? ahead : TX_BATCH);
-		tx_kick(q);
+		memif__tx_kick(q);
 	}
 	memif__stat_add(&q->st.packets, pkts);
 	memif__stat_add(&q->st.bytes, bytes);

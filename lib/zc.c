@@ -452,17 +452,6 @@ static inline int zc_check(const struct memif *m, const struct memif_buf *b,
 	return memif__likely(*region) ? MEMIF_OK : MEMIF_ERR_INVAL_ARG;
 }
 
-/* Signal the peer once per burst unless it masks interrupts (as tx.c). */
-static inline void zc_kick(struct memif__queue *q)
-{
-	/* tag-ring-wakeup: the index store before the flags load. */
-	memif__fence();
-	if (!(memif__read_once(&q->ring->flags) & MEMIF_RING_FLAG_MASK_INT)) {
-		if (memif__os_signal(&q->kick) == 0)
-			memif__stat_add(&q->st.interrupts, 1);
-	}
-}
-
 /*
  * The master's tail, checked: at most a ring behind our head, and not
  * behind the completions already handed back.  False when it lies.
@@ -503,6 +492,20 @@ static int zc_fail(struct memif__queue *q)
 	return MEMIF_ERR_DISCONNECTED;
 }
 
+/* A zero-copy transmit's way in: queue @qid entered, and the master's tail
+ * checked in *@tail. */
+static int zc_tx_open(struct memif *m, uint8_t qid, struct memif__queue **q,
+		      uint16_t *tail)
+{
+	int ret = zc_enter(m, qid, false, q);
+
+	if (ret)
+		return ret;
+	if (memif__unlikely(!zc_tail(*q, tail)))
+		return zc_fail(*q);
+	return MEMIF_OK;
+}
+
 int memif_tx_burst_zc(struct memif *m, uint8_t qid,
 		      const struct memif_buf *bufs, uint16_t n_bufs,
 		      uint16_t *n_sent)
@@ -515,11 +518,9 @@ int memif_tx_burst_zc(struct memif *m, uint8_t qid,
 	if (!n_sent || (!bufs && n_bufs))
 		return MEMIF_ERR_INVAL_ARG;
 	*n_sent = 0;
-	ret = zc_enter(m, qid, false, &q);
+	ret = zc_tx_open(m, qid, &q, &tail);
 	if (ret)
 		return ret;
-	if (memif__unlikely(!zc_tail(q, &tail)))
-		return zc_fail(q);
 	/* Slots stay taken until their buffers were handed back. */
 	space = (uint16_t)(q->size - (uint16_t)(q->cursor - q->zc_done));
 	while (sent < n_bufs) {
@@ -574,7 +575,7 @@ out_publish:
 		q->cursor = (uint16_t)(q->cursor + used);
 		/* R1: A1 in rx.c rx_avail (the master's receive) */
 		memif__store_release(&q->ring->head, q->cursor);
-		zc_kick(q);
+		memif__tx_kick(q);
 	}
 	memif__stat_add(&q->st.packets, pkts);
 	memif__stat_add(&q->st.bytes, bytes);
@@ -593,11 +594,9 @@ int memif_tx_complete(struct memif *m, uint8_t qid, struct memif_buf *bufs,
 	if (!n_done || (!bufs && max))
 		return MEMIF_ERR_INVAL_ARG;
 	*n_done = 0;
-	ret = zc_enter(m, qid, false, &q);
+	ret = zc_tx_open(m, qid, &q, &tail);
 	if (ret)
 		return ret;
-	if (memif__unlikely(!zc_tail(q, &tail)))
-		return zc_fail(q);
 	for (pos = q->zc_done; pos != tail; pos++) {
 		struct memif_buf *r = &q->zc_rec[pos & q->mask];
 
