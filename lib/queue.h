@@ -51,6 +51,16 @@ static inline void memif__stat_add(uint64_t *p, uint64_t v)
 		memif__write_once(p, memif__read_once(p) + v);
 }
 
+/* The peer broke the ring during a burst: the queue is faulted (the
+ * connection goes) and left; what the burst returns. */
+static inline int memif__q_fail(struct memif__queue *q)
+{
+	memif__stat_add(&q->st.drops_bad_desc, 1);
+	memif__q_fault(q);
+	memif__q_leave(q);
+	return MEMIF_ERR_DISCONNECTED;
+}
+
 /* Signal the peer once per transmit burst unless it masks interrupts. */
 static inline void memif__tx_kick(struct memif__queue *q)
 {

@@ -135,14 +135,6 @@ static inline void rx_end(struct memif__queue *q, const struct rx_tally *t)
 	memif__q_leave(q);
 }
 
-/* The peer broke the ring: the queue is faulted (the connection goes). */
-static int rx_fail(struct memif__queue *q)
-{
-	memif__stat_add(&q->st.drops_bad_desc, 1);
-	memif__q_fault(q);
-	memif__q_leave(q);
-	return MEMIF_ERR_DISCONNECTED;
-}
 
 /* A receive's way in: queue @qid entered, the previous burst's slots
  * given back and *@avail slots published beyond the cursor. */
@@ -159,7 +151,7 @@ static inline int rx_open(struct memif *m, uint8_t qid, uint16_t max_pkts,
 	if (ret)
 		return ret;
 	if (memif__unlikely(!rx_begin(*q, max_pkts, avail)))
-		return rx_fail(*q);
+		return memif__q_fail(*q);
 	return MEMIF_OK;
 }
 
@@ -276,7 +268,7 @@ int memif_rx_burst(struct memif *m, uint8_t qid, struct memif_rx_pkt *pkts,
 				       .max_segs = UINT32_MAX };
 		w = rx_walk(q, t.used, avail, &to, &k, &total, &drop);
 		if (w == RX_WALK_FAULT)
-			return rx_fail(q);
+			return memif__q_fail(q);
 		if (w != RX_WALK_DONE)
 			break;
 		if (rx_count(&t, k, total, drop)) {
@@ -323,7 +315,7 @@ int memif_rx_burst_sg(struct memif *m, uint8_t qid, struct memif_pkt_sg *pkts,
 
 		w = rx_walk(q, t.used, avail, &to, &k, &total, &drop);
 		if (w == RX_WALK_FAULT)
-			return rx_fail(q);
+			return memif__q_fail(q);
 		if (w != RX_WALK_DONE)
 			break;
 		if (rx_count(&t, k, total, drop)) {

@@ -484,13 +484,6 @@ static inline int zc_enter(struct memif *m, uint8_t qid, bool rx,
 	return memif__q_enter(m, qid, rx, q);
 }
 
-static int zc_fail(struct memif__queue *q)
-{
-	memif__stat_add(&q->st.drops_bad_desc, 1);
-	memif__q_fault(q);
-	memif__q_leave(q);
-	return MEMIF_ERR_DISCONNECTED;
-}
 
 /* A zero-copy transmit's way in: queue @qid entered, and the master's tail
  * checked in *@tail. */
@@ -502,7 +495,7 @@ static int zc_tx_open(struct memif *m, uint8_t qid, struct memif__queue **q,
 	if (ret)
 		return ret;
 	if (memif__unlikely(!zc_tail(*q, tail)))
-		return zc_fail(*q);
+		return memif__q_fail(*q);
 	return MEMIF_OK;
 }
 
@@ -771,7 +764,7 @@ int memif_rx_burst_zc(struct memif *m, uint8_t qid, struct memif_buf *bufs,
 	if (ret)
 		return ret;
 	if (memif__unlikely(!zc_rx_begin(q, &avail)))
-		return zc_fail(q);
+		return memif__q_fail(q);
 	rel0 = q->released;
 	while (used < avail && n < max) {
 		uint16_t first = (uint16_t)(q->cursor + used);
@@ -781,7 +774,7 @@ int memif_rx_burst_zc(struct memif *m, uint8_t qid, struct memif_buf *bufs,
 			/* Incomplete: wait for the rest, unless it fills
 			 * the whole ring (it never can complete). */
 			if (used == 0 && avail == q->size)
-				return zc_fail(q);
+				return memif__q_fail(q);
 			break;
 		}
 		if (!broken && k > max - n && k <= max)
