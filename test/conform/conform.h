@@ -34,6 +34,10 @@
 #define CF_NOTE_LEN 1024
 /* An IUT we start has this long to listen or connect (testpmd: seconds). */
 #define CF_START_WAIT_MS 30000
+/* The IUT's fd baseline is taken once its fds and memfd mappings have not
+ * changed for CF_QUIET_MS (at most CF_QUIET_MAX_MS after asking). */
+#define CF_QUIET_MS 300
+#define CF_QUIET_MAX_MS 3000
 #define CF_CMD_LEN 4096 /* an --iut or --kick command after substitution */
 
 /* The five shared-memory accesses, as in lib/ring.h; the partner of every
@@ -295,6 +299,7 @@ uint64_t cf_iut_cpu_ticks(const struct cf_run *r);
 /* Wait until the IUT's fds and memfd mappings are back at the reference
  * values; notes and counts the outcome for C68.  True without --pid. */
 bool cf_iut_at_baseline(struct cf_run *r, int wait_ms);
+/* Take the reference values once the IUT's fds and mappings are steady. */
 void cf_iut_set_baseline(struct cf_run *r);
 
 /* ---- the IUT started by us (launch.c) ------------------------------------ */

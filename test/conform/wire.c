@@ -638,12 +638,36 @@ uint64_t cf_iut_cpu_ticks(const struct cf_run *r)
 	return ut + st;
 }
 
+/* The reference state is what the IUT holds once it has been quiet for
+ * CF_QUIET_MS, not what it holds the moment its first connection arrives.
+ * An IUT may open an fd for good a moment after that: memif-perf connects
+ * from inside memif_create_interface, then makes its error eventfd
+ * (memif_get_interrupt_error_fd).  Sampled in between, the baseline lacked
+ * it, and the first hostile check was blamed for it as a leak, or not,
+ * depending on which thread won. */
 void cf_iut_set_baseline(struct cf_run *r)
 {
+	uint64_t now = cf_now_ms(), end = now + CF_QUIET_MAX_MS;
+	uint64_t quiet = now + CF_QUIET_MS;
+	int fds, maps, f, m;
+
 	if (!r->pid)
 		return;
-	r->base_fds = cf_iut_fds(r);
-	r->base_maps = cf_iut_memfd_maps(r);
+	fds = cf_iut_fds(r);
+	maps = cf_iut_memfd_maps(r);
+	while ((now = cf_now_ms()) < quiet && now < end &&
+	       cf_iut_alive(r)) {
+		cf_sleep_ms(10);
+		f = cf_iut_fds(r);
+		m = cf_iut_memfd_maps(r);
+		if (f != fds || m != maps) {
+			fds = f;
+			maps = m;
+			quiet = cf_now_ms() + CF_QUIET_MS;
+		}
+	}
+	r->base_fds = fds;
+	r->base_maps = maps;
 }
 
 bool cf_iut_at_baseline(struct cf_run *r, int wait_ms)
