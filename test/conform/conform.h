@@ -28,6 +28,7 @@
 #define CF_VERSION MEMIF_NATIVE_VERSION_STRING
 
 #define CF_MAX_FDS 8
+#define CF_FD_KINDS 6 /* socket, eventfd, memfd, pipe, file, other */
 #define CF_MAX_SEND_FDS 253 /* SCM_MAX_FD: what one sendmsg can pass */
 #define CF_MAX_RINGS 256
 #define CF_MAX_REGIONS 16
@@ -140,6 +141,7 @@ struct cf_run {
 	bool no_count; /* a close here is not a rejection (C66) */
 	int base_fds; /* IUT fds in the reference state; -1 unknown */
 	int base_maps; /* IUT memfd mappings in the reference state */
+	int base_kinds[CF_FD_KINDS]; /* base_fds by kind (cf_iut_fds) */
 	bool iut_gone;
 	bool stuck; /* the liveness handshake after this check failed */
 	pid_t pid; /* the IUT's process; 0: no /proc checks */
@@ -291,7 +293,9 @@ bool cf_silent(struct cf_run *r, int fd, int ms);
 /* ---- the IUT process (wire.c) -------------------------------------------- */
 
 bool cf_iut_alive(const struct cf_run *r);
-int cf_iut_fds(const struct cf_run *r);
+/* The IUT's open fds; with @kinds (CF_FD_KINDS of them), also how many of
+ * each kind: socket, eventfd, memfd, pipe, file, other. */
+int cf_iut_fds(const struct cf_run *r, int *kinds);
 int cf_iut_memfd_maps(const struct cf_run *r);
 /* The IUT's CPU time so far (user + system), in clock ticks; 0 without
  * --pid. */

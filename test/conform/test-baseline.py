@@ -90,8 +90,8 @@ def leak(exe, iut_exe, role):
     c7 = (checks or {}).get("C7", {})
     c68 = (checks or {}).get("C68", {})
     check(c7.get("result") == "FAIL" and "IUT holds" in
-          c7.get("reaction", ""),
-          f"leaking IUT {iut_role}: C7 FAIL for the leak: "
+          c7.get("reaction", "") and " file)" in c7.get("reaction", ""),
+          f"leaking IUT {iut_role}: C7 FAIL for the leak, its kind named: "
           f"{c7.get('reaction')!r}")
     check(c68.get("result") == "FAIL" and "C7" in c68.get("reaction", ""),
           f"leaking IUT {iut_role}: C68 FAIL naming C7: "

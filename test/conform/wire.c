@@ -583,22 +583,69 @@ bool cf_iut_alive(const struct cf_run *r)
 	return alive;
 }
 
-int cf_iut_fds(const struct cf_run *r)
+static const char *const fd_kind_names[CF_FD_KINDS] = {
+	"socket", "eventfd", "memfd", "pipe", "file", "other",
+};
+
+/* What an fd is, from its link in /proc/PID/fd. */
+static int fd_kind(const char *link)
 {
-	char path[64];
+	if (!strncmp(link, "socket:", 7))
+		return 0;
+	if (!strcmp(link, "anon_inode:[eventfd]"))
+		return 1;
+	if (!strncmp(link, "/memfd:", 7))
+		return 2;
+	if (!strncmp(link, "pipe:", 5))
+		return 3;
+	if (link[0] == '/')
+		return 4;
+	return 5;
+}
+
+int cf_iut_fds(const struct cf_run *r, int *kinds)
+{
+	char path[64], link[256];
 	struct dirent *e;
+	ssize_t len;
 	DIR *d;
 	int n = 0;
 
+	if (kinds)
+		memset(kinds, 0, CF_FD_KINDS * sizeof(*kinds));
 	snprintf(path, sizeof(path), "/proc/%d/fd", (int)r->pid);
 	d = opendir(path);
 	if (!d)
 		return -1;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		n++;
+		if (!kinds)
+			continue;
+		len = readlinkat(dirfd(d), e->d_name, link, sizeof(link) - 1);
+		if (len < 0)
+			len = 0; /* closed meanwhile */
+		link[len] = 0;
+		kinds[fd_kind(link)]++;
+	}
 	closedir(d);
 	return n;
+}
+
+/* ", +1 socket, -1 eventfd": how the kinds of fds differ from the
+ * baseline's. */
+static void kinds_diff(const struct cf_run *r, const int *kinds, char *buf,
+		       size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (int k = 0; k < CF_FD_KINDS && n < size; k++)
+		if (kinds[k] != r->base_kinds[k])
+			n += (size_t)snprintf(buf + n, size - n, ", %+d %s",
+					      kinds[k] - r->base_kinds[k],
+					      fd_kind_names[k]);
 }
 
 int cf_iut_memfd_maps(const struct cf_run *r)
@@ -649,20 +696,22 @@ void cf_iut_set_baseline(struct cf_run *r)
 {
 	uint64_t now = cf_now_ms(), end = now + CF_QUIET_MAX_MS;
 	uint64_t quiet = now + CF_QUIET_MS;
-	int fds, maps, f, m;
+	int fds, maps, f, m, kinds[CF_FD_KINDS];
 
 	if (!r->pid)
 		return;
-	fds = cf_iut_fds(r);
+	fds = cf_iut_fds(r, r->base_kinds);
 	maps = cf_iut_memfd_maps(r);
 	while ((now = cf_now_ms()) < quiet && now < end &&
 	       cf_iut_alive(r)) {
 		cf_sleep_ms(10);
-		f = cf_iut_fds(r);
+		f = cf_iut_fds(r, kinds);
 		m = cf_iut_memfd_maps(r);
-		if (f != fds || m != maps) {
+		if (f != fds || m != maps ||
+		    memcmp(kinds, r->base_kinds, sizeof(kinds))) {
 			fds = f;
 			maps = m;
+			memcpy(r->base_kinds, kinds, sizeof(kinds));
 			quiet = cf_now_ms() + CF_QUIET_MS;
 		}
 	}
@@ -673,7 +722,8 @@ void cf_iut_set_baseline(struct cf_run *r)
 bool cf_iut_at_baseline(struct cf_run *r, int wait_ms)
 {
 	uint64_t end = cf_now_ms() + (uint64_t)wait_ms;
-	int fds = -1, maps = -1;
+	int fds = -1, maps = -1, kinds[CF_FD_KINDS];
+	char diff[128];
 	size_t n;
 
 	if (!r->pid || r->base_fds < 0)
@@ -684,8 +734,17 @@ bool cf_iut_at_baseline(struct cf_run *r, int wait_ms)
 			cf_note(r, "the IUT process is gone");
 			return false;
 		}
-		fds = cf_iut_fds(r);
+		fds = cf_iut_fds(r, kinds);
 		maps = cf_iut_memfd_maps(r);
+		/* No fd at all, not even its socket: a process on its way
+		 * out (its files are closed before it is a zombie), not an
+		 * IUT that freed more than it had. */
+		if (fds == 0) {
+			if (cf_now_ms() >= end)
+				break;
+			cf_sleep_ms(10);
+			continue;
+		}
 		if (fds == r->base_fds && maps == r->base_maps) {
 			cf_note(r, "fds %d, memfd maps %d: at baseline", fds,
 				maps);
@@ -699,20 +758,28 @@ bool cf_iut_at_baseline(struct cf_run *r, int wait_ms)
 				fds, maps, r->base_fds, r->base_maps);
 			r->base_fds = fds;
 			r->base_maps = maps;
+			memcpy(r->base_kinds, kinds, sizeof(kinds));
 			return true;
 		}
 		if (cf_now_ms() >= end || !cf_iut_alive(r))
 			break;
 		cf_sleep_ms(10);
 	}
+	if (fds <= 0 || !cf_iut_alive(r)) {
+		cf_note(r, "the IUT process is gone");
+		return false;
+	}
+	kinds_diff(r, kinds, diff, sizeof(diff));
 	cf_note(r,
-		"IUT holds %d fds (baseline %d) and %d memfd maps "
+		"IUT holds %d fds (baseline %d%s%s) and %d memfd maps "
 		"(baseline %d)",
-		fds, r->base_fds, maps, r->base_maps);
+		fds, r->base_fds, diff[0] ? ": " : "", diff[0] ? diff + 2 : "",
+		maps, r->base_maps);
 	/* Judge the next check by its own leaks, not by this one's. */
 	if (fds >= 0 && maps >= 0) {
 		r->base_fds = fds;
 		r->base_maps = maps;
+		memcpy(r->base_kinds, kinds, sizeof(kinds));
 	}
 	r->st.fd_leaks++;
 	n = strlen(r->st.leak_ids);
