@@ -31,7 +31,13 @@ static void vnote(struct cf_run *r, const char *fmt, va_list ap)
 
 	if (n + 3 >= sizeof(r->note))
 		return;
-	if (n) {
+	/* "expected ACK, got" and "CONNECT:" lead into the reaction that
+	 * follows: "expected ACK, got DISCONNECT ...", not "got; DISCONNECT". */
+	if (n && (r->note[n - 1] == ':' ||
+		  (n >= 4 && !strcmp(r->note + n - 4, " got")))) {
+		r->note[n++] = ' ';
+		r->note[n] = 0;
+	} else if (n) {
 		r->note[n++] = ';';
 		r->note[n++] = ' ';
 		r->note[n] = 0;
