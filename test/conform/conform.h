@@ -139,6 +139,9 @@ struct cf_run {
 	bool pending_measured;
 	bool no_kick; /* the current check measures the IUT's own retry */
 	bool no_count; /* a close here is not a rejection (C66) */
+	/* The current check's rejections, silent ones, and silent ones
+	 * listed in st.silent_ids: taken back if the IUT died (C66). */
+	unsigned cur_rejects, cur_silent, cur_listed;
 	int base_fds; /* IUT fds in the reference state; -1 unknown */
 	int base_maps; /* IUT memfd mappings in the reference state */
 	int base_kinds[CF_FD_KINDS]; /* base_fds by kind (cf_iut_fds) */
@@ -303,6 +306,9 @@ uint64_t cf_iut_cpu_ticks(const struct cf_run *r);
 /* Wait until the IUT's fds and memfd mappings are back at the reference
  * values; notes and counts the outcome for C68.  True without --pid. */
 bool cf_iut_at_baseline(struct cf_run *r, int wait_ms);
+/* The IUT died during the current check: its closes were no rejections,
+ * take them out of C66's count. */
+void cf_uncount_rejects(struct cf_run *r);
 /* Take the reference values once the IUT's fds and mappings are steady. */
 void cf_iut_set_baseline(struct cf_run *r);
 

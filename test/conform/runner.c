@@ -139,6 +139,7 @@ static enum cf_result run_one(struct cf_run *r, const struct cf_check *c)
 	r->cur = c;
 	r->no_kick = false;
 	r->no_count = false;
+	r->cur_rejects = r->cur_silent = r->cur_listed = 0;
 	r->stuck = false;
 	if ((c->flags & CF_ECHO) && !o->echo)
 		return cf_na(r, "needs an IUT that echoes (--echo)");
@@ -246,6 +247,8 @@ static void watch_iut(struct cf_run *r, struct cf_role_run *rr,
 	if (cf_iut_reap(r)) {
 		cf_iut_how_ended(r, what, sizeof(what));
 		kind = WIFSIGNALED(r->iut->status) ? CF_INC_CRASH : CF_INC_EXIT;
+		/* The close we saw was its death, not a rejection. */
+		cf_uncount_rejects(r);
 	} else {
 		/* Alive, but wedged.  Stop it; one that dies of a signal of
 		 * its own meanwhile crashed after all. */
@@ -255,6 +258,7 @@ static void watch_iut(struct cf_run *r, struct cf_role_run *rr,
 		    WTERMSIG(r->iut->status) != SIGKILL) {
 			cf_iut_how_ended(r, what, sizeof(what));
 			kind = CF_INC_CRASH;
+			cf_uncount_rejects(r);
 		} else {
 			snprintf(what, sizeof(what),
 				 "hung: alive, but no fresh handshake "

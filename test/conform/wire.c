@@ -466,12 +466,29 @@ static void count_reject(struct cf_run *r, bool with_disc)
 	if (r->no_count)
 		return;
 	r->st.rejects++;
+	r->cur_rejects++;
 	if (with_disc)
 		return;
 	r->st.rejects_silent++;
-	if (n + 24 < sizeof(r->st.silent_ids))
+	r->cur_silent++;
+	if (n + 24 < sizeof(r->st.silent_ids)) {
 		snprintf(r->st.silent_ids + n, sizeof(r->st.silent_ids) - n,
 			 "%s%s", n ? " " : "", r->cur ? r->cur->id : "?");
+		r->cur_listed++;
+	}
+}
+
+void cf_uncount_rejects(struct cf_run *r)
+{
+	char *sp;
+
+	r->st.rejects -= r->cur_rejects;
+	r->st.rejects_silent -= r->cur_silent;
+	for (; r->cur_listed; r->cur_listed--) {
+		sp = strrchr(r->st.silent_ids, ' ');
+		*(sp ? sp : r->st.silent_ids) = 0;
+	}
+	r->cur_rejects = r->cur_silent = 0;
 }
 
 bool cf_rx_refused(const struct cf_rx *rx)
