@@ -103,19 +103,26 @@ static void settle(struct cf_run *r, bool set)
 		cf_iut_set_baseline(r);
 }
 
+/* FAIL: the IUT died during the check (said once in the note). */
+static enum cf_result died(struct cf_run *r)
+{
+	r->iut_gone = true;
+	if (strstr(r->note, "the IUT process died"))
+		return CF_FAIL;
+	return cf_fail(r, "the IUT process died");
+}
+
 static enum cf_result post_hostile(struct cf_run *r, enum cf_result res)
 {
 	if (!cf_iut_alive(r)) {
-		r->iut_gone = true;
-		return cf_fail(r, "the IUT process died");
+		return died(r);
 	}
 	if (cf_liveness(r) < 0) {
 		res = CF_FAIL;
 		r->stuck = true;
 	}
 	if (!cf_iut_alive(r)) {
-		r->iut_gone = true;
-		return cf_fail(r, "the IUT process died");
+		return died(r);
 	}
 	settle(r, false);
 	if (!(r->o->we_master && r->pending < 0) &&
@@ -124,8 +131,7 @@ static enum cf_result post_hostile(struct cf_run *r, enum cf_result res)
 	/* A crash a moment after the teardown belongs to this check. */
 	cf_sleep_ms(r->pid ? 50 : 0);
 	if (!cf_iut_alive(r)) {
-		r->iut_gone = true;
-		return cf_fail(r, "the IUT process died");
+		return died(r);
 	}
 	return res;
 }

@@ -754,7 +754,7 @@ bool cf_iut_at_baseline(struct cf_run *r, int wait_ms)
 	r->st.fd_checks++;
 	for (;;) {
 		if (!cf_iut_alive(r)) {
-			cf_note(r, "the IUT process is gone");
+			cf_note(r, "the IUT process died");
 			return false;
 		}
 		fds = cf_iut_fds(r, kinds);
@@ -789,7 +789,7 @@ bool cf_iut_at_baseline(struct cf_run *r, int wait_ms)
 		cf_sleep_ms(10);
 	}
 	if (fds <= 0 || !cf_iut_alive(r)) {
-		cf_note(r, "the IUT process is gone");
+		cf_note(r, "the IUT process died");
 		return false;
 	}
 	kinds_diff(r, kinds, diff, sizeof(diff));
