@@ -156,6 +156,12 @@ static void spawn(struct cf_run *r, const char *cmd)
 		if (dup2(iut->in_fd, 0) < 0 || dup2(iut->log_fd, 1) < 0 ||
 		    dup2(iut->log_fd, 2) < 0)
 			_exit(126);
+		/* Nothing else from whoever ran us (a pipe of its shell, a
+		 * test harness's fds): the IUT's fd baseline and what it
+		 * holds open are its own. */
+		if (close_range(3, ~0u, 0) < 0)
+			for (int fd = 3; fd < 1024; fd++)
+				close(fd);
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
