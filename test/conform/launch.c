@@ -198,6 +198,16 @@ int cf_iut_start(struct cf_run *r)
 			cf_sleep_ms(10);
 		remove_stale_socket(r->o->socket);
 	}
+	if (r->o->we_master) {
+		/* Connections still waiting on our listener came from the
+		 * previous start, which is gone: the new one's first
+		 * connection is not to be confused with them (a HELLO to a
+		 * dead peer fails with EPIPE and sinks the next check). */
+		int fd;
+
+		while ((fd = cf_accept(r->lfd, 0)) >= 0)
+			close(fd);
+	}
 	spawn(r, full);
 	free(full);
 	if (!r->pid)
