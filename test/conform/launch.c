@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,10 +137,25 @@ static void remove_stale_socket(const char *name)
 		unlink(name);
 }
 
+/* Input for the previous start that it never read (a --kick typed just
+ * before it died) would be the new one's first commands: testpmd read
+ * "port stop 0" and dropped the connection we had just accepted. */
+static void drain_stdin(struct cf_iut *iut)
+{
+	struct pollfd pf = { .fd = iut->in_fd, .events = POLLIN };
+	char buf[512];
+
+	while (poll(&pf, 1, 0) == 1 && (pf.revents & POLLIN) &&
+	       read(iut->in_fd, buf, sizeof(buf)) > 0)
+		;
+}
+
 static void spawn(struct cf_run *r, const char *cmd)
 {
 	struct cf_iut *iut = r->iut;
 	pid_t pid;
+
+	drain_stdin(iut);
 
 	iut->log_start = lseek(iut->log_fd, 0, SEEK_END);
 	dprintf(iut->log_fd, "--- memif-conform: IUT start %u: %s\n",
