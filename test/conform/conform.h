@@ -35,6 +35,7 @@
 #define CF_NOTE_LEN 1024
 /* An IUT we start has this long to listen or connect (testpmd: seconds). */
 #define CF_START_WAIT_MS 30000
+#define CF_START_TRIES 3 /* starts of an IUT that dies while starting */
 /* The IUT's fd baseline is taken once its fds and memfd mappings have not
  * changed for CF_QUIET_MS (at most CF_QUIET_MAX_MS after asking). */
 #define CF_QUIET_MS 300

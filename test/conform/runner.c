@@ -203,31 +203,49 @@ static void wait_ready(struct cf_run *r)
 	cf_sleep_ms(200);
 }
 
-/* Start the IUT again after @x ended or wedged it; false when it does not
- * come up (the rest of the run is then not possible). */
-static bool restart(struct cf_run *r)
+/* Start the IUT again after a check ended or wedged it; false when it does
+ * not come up (the rest of the run is then not possible).  One that dies
+ * while starting (testpmd, when a probing handshake of wait_ready closes
+ * at the wrong moment) is started again, up to CF_START_TRIES times, and
+ * @again says so: it belongs to the check that needed the restart, not to
+ * the next one, which would be FAIL without having run. */
+static bool restart(struct cf_run *r, char *again, size_t size)
 {
-	char tail[1024];
-	int ret;
+	char tail[1024], how[64];
+	size_t n = 0;
+	int ret, tries;
 
-	if (r->pending >= 0) {
-		close(r->pending);
-		r->pending = -1;
+	again[0] = 0;
+	for (tries = 1;; tries++) {
+		if (r->pending >= 0) {
+			close(r->pending);
+			r->pending = -1;
+		}
+		cf_iut_stop(r);
+		r->base_fds = -1;
+		ret = cf_iut_start(r);
+		if (ret < 0) {
+			cf_iut_tail(r, tail, sizeof(tail), TAIL_LINES);
+			fprintf(stderr,
+				"memif-conform: the IUT did not start again "
+				"(%s); its output ends:\n%s\n",
+				ret == -ECHILD ? "it ended" : strerror(-ret),
+				tail);
+			return false;
+		}
+		wait_ready(r);
+		settle(r, true);
+		if (cf_iut_alive(r) || tries == CF_START_TRIES)
+			return true;
+		cf_iut_how_ended(r, how, sizeof(how));
+		if (n < size)
+			n += (size_t)snprintf(again + n, size - n,
+					      "; started again, it %s while "
+					      "starting", how);
+		if (r->o->verbose)
+			fprintf(stderr, "  the IUT %s while starting: starting "
+				"it again\n", how);
 	}
-	cf_iut_stop(r);
-	r->base_fds = -1;
-	ret = cf_iut_start(r);
-	if (ret < 0) {
-		cf_iut_tail(r, tail, sizeof(tail), TAIL_LINES);
-		fprintf(stderr,
-			"memif-conform: the IUT did not start again (%s); its "
-			"output ends:\n%s\n",
-			ret == -ECHILD ? "it ended" : strerror(-ret), tail);
-		return false;
-	}
-	wait_ready(r);
-	settle(r, true);
-	return true;
 }
 
 /* After check @x with an IUT we started: did it end, or stop answering? */
@@ -235,7 +253,7 @@ static void watch_iut(struct cf_run *r, struct cf_role_run *rr,
 		      struct cf_result_line *x)
 {
 	struct cf_incident *in;
-	char what[CF_NOTE_LEN], tail[1024];
+	char what[CF_NOTE_LEN], tail[1024], again[256];
 	enum cf_incident_kind kind;
 	size_t len;
 
@@ -272,6 +290,13 @@ static void watch_iut(struct cf_run *r, struct cf_role_run *rr,
 			kind = CF_INC_HANG;
 		}
 	}
+	if (r->o->verbose)
+		fprintf(stderr, "  the IUT %s during %s: starting it again\n",
+			what, x->c->id);
+	r->iut_gone = !restart(r, again, sizeof(again));
+	/* What happened while starting it again belongs to this check. */
+	if (strlen(what) + strlen(again) < sizeof(what))
+		strcat(what, again);
 	x->res = CF_FAIL;
 	len = strlen(x->note);
 	if (!strstr(x->note, what)) {
@@ -291,10 +316,6 @@ static void watch_iut(struct cf_run *r, struct cf_role_run *rr,
 		in->tail = dup_or_die(tail);
 	}
 	rr->kinds[kind]++;
-	if (r->o->verbose)
-		fprintf(stderr, "  the IUT %s during %s: starting it again\n",
-			what, x->c->id);
-	r->iut_gone = !restart(r);
 }
 
 /* ---- one role ------------------------------------------------------------ */
