@@ -28,12 +28,18 @@
 #define CF_VERSION MEMIF_NATIVE_VERSION_STRING
 
 #define CF_MAX_FDS 8
+#define CF_FD_KINDS 6 /* socket, eventfd, memfd, pipe, file, other */
 #define CF_MAX_SEND_FDS 253 /* SCM_MAX_FD: what one sendmsg can pass */
 #define CF_MAX_RINGS 256
 #define CF_MAX_REGIONS 16
 #define CF_NOTE_LEN 1024
 /* An IUT we start has this long to listen or connect (testpmd: seconds). */
 #define CF_START_WAIT_MS 30000
+#define CF_START_TRIES 3 /* starts of an IUT that dies while starting */
+/* The IUT's fd baseline is taken once its fds and memfd mappings have not
+ * changed for CF_QUIET_MS (at most CF_QUIET_MAX_MS after asking). */
+#define CF_QUIET_MS 300
+#define CF_QUIET_MAX_MS 3000
 #define CF_CMD_LEN 4096 /* an --iut or --kick command after substitution */
 
 /* The five shared-memory accesses, as in lib/ring.h; the partner of every
@@ -134,8 +140,12 @@ struct cf_run {
 	bool pending_measured;
 	bool no_kick; /* the current check measures the IUT's own retry */
 	bool no_count; /* a close here is not a rejection (C66) */
+	/* The current check's rejections, silent ones, and silent ones
+	 * listed in st.silent_ids: taken back if the IUT died (C66). */
+	unsigned cur_rejects, cur_silent, cur_listed;
 	int base_fds; /* IUT fds in the reference state; -1 unknown */
 	int base_maps; /* IUT memfd mappings in the reference state */
+	int base_kinds[CF_FD_KINDS]; /* base_fds by kind (cf_iut_fds) */
 	bool iut_gone;
 	bool stuck; /* the liveness handshake after this check failed */
 	pid_t pid; /* the IUT's process; 0: no /proc checks */
@@ -287,7 +297,9 @@ bool cf_silent(struct cf_run *r, int fd, int ms);
 /* ---- the IUT process (wire.c) -------------------------------------------- */
 
 bool cf_iut_alive(const struct cf_run *r);
-int cf_iut_fds(const struct cf_run *r);
+/* The IUT's open fds; with @kinds (CF_FD_KINDS of them), also how many of
+ * each kind: socket, eventfd, memfd, pipe, file, other. */
+int cf_iut_fds(const struct cf_run *r, int *kinds);
 int cf_iut_memfd_maps(const struct cf_run *r);
 /* The IUT's CPU time so far (user + system), in clock ticks; 0 without
  * --pid. */
@@ -295,6 +307,10 @@ uint64_t cf_iut_cpu_ticks(const struct cf_run *r);
 /* Wait until the IUT's fds and memfd mappings are back at the reference
  * values; notes and counts the outcome for C68.  True without --pid. */
 bool cf_iut_at_baseline(struct cf_run *r, int wait_ms);
+/* The IUT died during the current check: its closes were no rejections,
+ * take them out of C66's count. */
+void cf_uncount_rejects(struct cf_run *r);
+/* Take the reference values once the IUT's fds and mappings are steady. */
 void cf_iut_set_baseline(struct cf_run *r);
 
 /* ---- the IUT started by us (launch.c) ------------------------------------ */

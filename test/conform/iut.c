@@ -13,9 +13,12 @@
  * For the tests of memif-conform's --iut, it can misbehave on purpose:
  * --once makes a slave that connects only once (as DPDK's client does), and
  * MEMIF_CONFORM_IUT_FAULT=crash:LEN or hang:LEN crashes (SIGSEGV) or
- * wedges its data path on the first received packet of LEN bytes.
+ * wedges its data path on the first received packet of LEN bytes, and
+ * leak:N keeps N fds open for good at every disconnect (an fd leak that
+ * memif-conform's baseline must catch).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <sched.h>
@@ -41,7 +44,7 @@ struct port {
 static struct port ports[MAX_PORTS];
 static volatile sig_atomic_t stop;
 static bool once;
-static enum { FAULT_NONE, FAULT_CRASH, FAULT_HANG } fault;
+static enum { FAULT_NONE, FAULT_CRASH, FAULT_HANG, FAULT_LEAK } fault;
 static uint32_t fault_len;
 
 static void parse_fault(void)
@@ -55,11 +58,13 @@ static void parse_fault(void)
 		fault = FAULT_CRASH;
 	else if (!strncmp(f, "hang:", 5))
 		fault = FAULT_HANG;
+	else if (!strncmp(f, "leak:", 5))
+		fault = FAULT_LEAK;
 	fault_len = (uint32_t)strtoul(strchr(f, ':') ? strchr(f, ':') + 1 : f,
 				      &end, 0);
 	if (fault == FAULT_NONE || *end) {
-		fprintf(stderr, "MEMIF_CONFORM_IUT_FAULT: crash:LEN or "
-				"hang:LEN, not \"%s\"\n", f);
+		fprintf(stderr, "MEMIF_CONFORM_IUT_FAULT: crash:LEN, "
+				"hang:LEN or leak:N, not \"%s\"\n", f);
 		exit(2);
 	}
 }
@@ -67,7 +72,7 @@ static void parse_fault(void)
 /* The planted faults.  Said on stderr first, so the report can quote it. */
 static void misbehave(uint32_t len)
 {
-	if (fault == FAULT_NONE || len != fault_len)
+	if ((fault != FAULT_CRASH && fault != FAULT_HANG) || len != fault_len)
 		return;
 	fprintf(stderr, "memif-conform-iut: planted %s on a %u-byte packet\n",
 		fault == FAULT_CRASH ? "crash" : "hang", len);
@@ -109,6 +114,10 @@ static int on_disconnect(struct memif *m, void *ctx)
 	__atomic_store_n(&pt->up, 0, __ATOMIC_SEQ_CST);
 	if (once)
 		__atomic_store_n(&pt->gone, 1, __ATOMIC_SEQ_CST);
+	/* The planted leak: fds nobody will close. */
+	for (uint32_t i = 0; fault == FAULT_LEAK && i < fault_len; i++)
+		if (open("/dev/null", O_RDONLY | O_CLOEXEC) < 0)
+			break;
 	while (__atomic_load_n(&pt->busy, __ATOMIC_SEQ_CST))
 		sched_yield();
 	return 0;
@@ -164,7 +173,9 @@ static void usage(void)
 		"  --once            as a slave, connect only once (then stay "
 		"idle until SIGTERM)\n"
 		"  MEMIF_CONFORM_IUT_FAULT=crash:LEN|hang:LEN  crash or hang on "
-		"the first packet of LEN bytes\n");
+		"the first packet of LEN bytes\n"
+		"  MEMIF_CONFORM_IUT_FAULT=leak:N  leak N fds at every "
+		"disconnect\n");
 	exit(2);
 }
 

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,10 +137,25 @@ static void remove_stale_socket(const char *name)
 		unlink(name);
 }
 
+/* Input for the previous start that it never read (a --kick typed just
+ * before it died) would be the new one's first commands: testpmd read
+ * "port stop 0" and dropped the connection we had just accepted. */
+static void drain_stdin(struct cf_iut *iut)
+{
+	struct pollfd pf = { .fd = iut->in_fd, .events = POLLIN };
+	char buf[512];
+
+	while (poll(&pf, 1, 0) == 1 && (pf.revents & POLLIN) &&
+	       read(iut->in_fd, buf, sizeof(buf)) > 0)
+		;
+}
+
 static void spawn(struct cf_run *r, const char *cmd)
 {
 	struct cf_iut *iut = r->iut;
 	pid_t pid;
+
+	drain_stdin(iut);
 
 	iut->log_start = lseek(iut->log_fd, 0, SEEK_END);
 	dprintf(iut->log_fd, "--- memif-conform: IUT start %u: %s\n",
@@ -156,6 +172,12 @@ static void spawn(struct cf_run *r, const char *cmd)
 		if (dup2(iut->in_fd, 0) < 0 || dup2(iut->log_fd, 1) < 0 ||
 		    dup2(iut->log_fd, 2) < 0)
 			_exit(126);
+		/* Nothing else from whoever ran us (a pipe of its shell, a
+		 * test harness's fds): the IUT's fd baseline and what it
+		 * holds open are its own. */
+		if (close_range(3, ~0u, 0) < 0)
+			for (int fd = 3; fd < 1024; fd++)
+				close(fd);
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
@@ -191,6 +213,16 @@ int cf_iut_start(struct cf_run *r)
 		while (listening(r->o->socket) && cf_now_ms() < end)
 			cf_sleep_ms(10);
 		remove_stale_socket(r->o->socket);
+	}
+	if (r->o->we_master) {
+		/* Connections still waiting on our listener came from the
+		 * previous start, which is gone: the new one's first
+		 * connection is not to be confused with them (a HELLO to a
+		 * dead peer fails with EPIPE and sinks the next check). */
+		int fd;
+
+		while ((fd = cf_accept(r->lfd, 0)) >= 0)
+			close(fd);
 	}
 	spawn(r, full);
 	free(full);

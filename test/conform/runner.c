@@ -103,19 +103,26 @@ static void settle(struct cf_run *r, bool set)
 		cf_iut_set_baseline(r);
 }
 
+/* FAIL: the IUT died during the check (said once in the note). */
+static enum cf_result died(struct cf_run *r)
+{
+	r->iut_gone = true;
+	if (strstr(r->note, "the IUT process died"))
+		return CF_FAIL;
+	return cf_fail(r, "the IUT process died");
+}
+
 static enum cf_result post_hostile(struct cf_run *r, enum cf_result res)
 {
 	if (!cf_iut_alive(r)) {
-		r->iut_gone = true;
-		return cf_fail(r, "the IUT process died");
+		return died(r);
 	}
 	if (cf_liveness(r) < 0) {
 		res = CF_FAIL;
 		r->stuck = true;
 	}
 	if (!cf_iut_alive(r)) {
-		r->iut_gone = true;
-		return cf_fail(r, "the IUT process died");
+		return died(r);
 	}
 	settle(r, false);
 	if (!(r->o->we_master && r->pending < 0) &&
@@ -124,8 +131,7 @@ static enum cf_result post_hostile(struct cf_run *r, enum cf_result res)
 	/* A crash a moment after the teardown belongs to this check. */
 	cf_sleep_ms(r->pid ? 50 : 0);
 	if (!cf_iut_alive(r)) {
-		r->iut_gone = true;
-		return cf_fail(r, "the IUT process died");
+		return died(r);
 	}
 	return res;
 }
@@ -139,6 +145,7 @@ static enum cf_result run_one(struct cf_run *r, const struct cf_check *c)
 	r->cur = c;
 	r->no_kick = false;
 	r->no_count = false;
+	r->cur_rejects = r->cur_silent = r->cur_listed = 0;
 	r->stuck = false;
 	if ((c->flags & CF_ECHO) && !o->echo)
 		return cf_na(r, "needs an IUT that echoes (--echo)");
@@ -196,31 +203,49 @@ static void wait_ready(struct cf_run *r)
 	cf_sleep_ms(200);
 }
 
-/* Start the IUT again after @x ended or wedged it; false when it does not
- * come up (the rest of the run is then not possible). */
-static bool restart(struct cf_run *r)
+/* Start the IUT again after a check ended or wedged it; false when it does
+ * not come up (the rest of the run is then not possible).  One that dies
+ * while starting (testpmd, when a probing handshake of wait_ready closes
+ * at the wrong moment) is started again, up to CF_START_TRIES times, and
+ * @again says so: it belongs to the check that needed the restart, not to
+ * the next one, which would be FAIL without having run. */
+static bool restart(struct cf_run *r, char *again, size_t size)
 {
-	char tail[1024];
-	int ret;
+	char tail[1024], how[64];
+	size_t n = 0;
+	int ret, tries;
 
-	if (r->pending >= 0) {
-		close(r->pending);
-		r->pending = -1;
+	again[0] = 0;
+	for (tries = 1;; tries++) {
+		if (r->pending >= 0) {
+			close(r->pending);
+			r->pending = -1;
+		}
+		cf_iut_stop(r);
+		r->base_fds = -1;
+		ret = cf_iut_start(r);
+		if (ret < 0) {
+			cf_iut_tail(r, tail, sizeof(tail), TAIL_LINES);
+			fprintf(stderr,
+				"memif-conform: the IUT did not start again "
+				"(%s); its output ends:\n%s\n",
+				ret == -ECHILD ? "it ended" : strerror(-ret),
+				tail);
+			return false;
+		}
+		wait_ready(r);
+		settle(r, true);
+		if (cf_iut_alive(r) || tries == CF_START_TRIES)
+			return true;
+		cf_iut_how_ended(r, how, sizeof(how));
+		if (n < size)
+			n += (size_t)snprintf(again + n, size - n,
+					      "; started again, it %s while "
+					      "starting", how);
+		if (r->o->verbose)
+			fprintf(stderr, "  the IUT %s while starting: starting "
+				"it again\n", how);
 	}
-	cf_iut_stop(r);
-	r->base_fds = -1;
-	ret = cf_iut_start(r);
-	if (ret < 0) {
-		cf_iut_tail(r, tail, sizeof(tail), TAIL_LINES);
-		fprintf(stderr,
-			"memif-conform: the IUT did not start again (%s); its "
-			"output ends:\n%s\n",
-			ret == -ECHILD ? "it ended" : strerror(-ret), tail);
-		return false;
-	}
-	wait_ready(r);
-	settle(r, true);
-	return true;
 }
 
 /* After check @x with an IUT we started: did it end, or stop answering? */
@@ -228,7 +253,7 @@ static void watch_iut(struct cf_run *r, struct cf_role_run *rr,
 		      struct cf_result_line *x)
 {
 	struct cf_incident *in;
-	char what[CF_NOTE_LEN], tail[1024];
+	char what[CF_NOTE_LEN], tail[1024], again[256];
 	enum cf_incident_kind kind;
 	size_t len;
 
@@ -246,6 +271,8 @@ static void watch_iut(struct cf_run *r, struct cf_role_run *rr,
 	if (cf_iut_reap(r)) {
 		cf_iut_how_ended(r, what, sizeof(what));
 		kind = WIFSIGNALED(r->iut->status) ? CF_INC_CRASH : CF_INC_EXIT;
+		/* The close we saw was its death, not a rejection. */
+		cf_uncount_rejects(r);
 	} else {
 		/* Alive, but wedged.  Stop it; one that dies of a signal of
 		 * its own meanwhile crashed after all. */
@@ -255,6 +282,7 @@ static void watch_iut(struct cf_run *r, struct cf_role_run *rr,
 		    WTERMSIG(r->iut->status) != SIGKILL) {
 			cf_iut_how_ended(r, what, sizeof(what));
 			kind = CF_INC_CRASH;
+			cf_uncount_rejects(r);
 		} else {
 			snprintf(what, sizeof(what),
 				 "hung: alive, but no fresh handshake "
@@ -262,6 +290,13 @@ static void watch_iut(struct cf_run *r, struct cf_role_run *rr,
 			kind = CF_INC_HANG;
 		}
 	}
+	if (r->o->verbose)
+		fprintf(stderr, "  the IUT %s during %s: starting it again\n",
+			what, x->c->id);
+	r->iut_gone = !restart(r, again, sizeof(again));
+	/* What happened while starting it again belongs to this check. */
+	if (strlen(what) + strlen(again) < sizeof(what))
+		strcat(what, again);
 	x->res = CF_FAIL;
 	len = strlen(x->note);
 	if (!strstr(x->note, what)) {
@@ -281,10 +316,6 @@ static void watch_iut(struct cf_run *r, struct cf_role_run *rr,
 		in->tail = dup_or_die(tail);
 	}
 	rr->kinds[kind]++;
-	if (r->o->verbose)
-		fprintf(stderr, "  the IUT %s during %s: starting it again\n",
-			what, x->c->id);
-	r->iut_gone = !restart(r);
 }
 
 /* ---- one role ------------------------------------------------------------ */

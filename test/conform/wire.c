@@ -5,6 +5,7 @@
  * IUT sends (C3-C5), classification of the IUT's reaction to bad input, and
  * the /proc view of the IUT process (fds, memfd mappings, liveness).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -32,7 +33,13 @@ static void vnote(struct cf_run *r, const char *fmt, va_list ap)
 
 	if (n + 3 >= sizeof(r->note))
 		return;
-	if (n) {
+	/* "expected ACK, got" and "CONNECT:" lead into the reaction that
+	 * follows: "expected ACK, got DISCONNECT ...", not "got; DISCONNECT". */
+	if (n && (r->note[n - 1] == ':' ||
+		  (n >= 4 && !strcmp(r->note + n - 4, " got")))) {
+		r->note[n++] = ' ';
+		r->note[n] = 0;
+	} else if (n) {
 		r->note[n++] = ';';
 		r->note[n++] = ' ';
 		r->note[n] = 0;
@@ -451,12 +458,29 @@ static void count_reject(struct cf_run *r, bool with_disc)
 	if (r->no_count)
 		return;
 	r->st.rejects++;
+	r->cur_rejects++;
 	if (with_disc)
 		return;
 	r->st.rejects_silent++;
-	if (n + 24 < sizeof(r->st.silent_ids))
+	r->cur_silent++;
+	if (n + 24 < sizeof(r->st.silent_ids)) {
 		snprintf(r->st.silent_ids + n, sizeof(r->st.silent_ids) - n,
 			 "%s%s", n ? " " : "", r->cur ? r->cur->id : "?");
+		r->cur_listed++;
+	}
+}
+
+void cf_uncount_rejects(struct cf_run *r)
+{
+	char *sp;
+
+	r->st.rejects -= r->cur_rejects;
+	r->st.rejects_silent -= r->cur_silent;
+	for (; r->cur_listed; r->cur_listed--) {
+		sp = strrchr(r->st.silent_ids, ' ');
+		*(sp ? sp : r->st.silent_ids) = 0;
+	}
+	r->cur_rejects = r->cur_silent = 0;
 }
 
 bool cf_rx_refused(const struct cf_rx *rx)
@@ -574,12 +598,69 @@ bool cf_iut_alive(const struct cf_run *r)
 	return alive;
 }
 
-int cf_iut_fds(const struct cf_run *r)
-{
-	char path[64];
+static const char *const fd_kind_names[CF_FD_KINDS] = {
+	"socket", "eventfd", "memfd", "pipe", "file", "other",
+};
 
+/* What an fd is, from its link in /proc/PID/fd. */
+static int fd_kind(const char *link)
+{
+	if (!strncmp(link, "socket:", 7))
+		return 0;
+	if (!strcmp(link, "anon_inode:[eventfd]"))
+		return 1;
+	if (!strncmp(link, "/memfd:", 7))
+		return 2;
+	if (!strncmp(link, "pipe:", 5))
+		return 3;
+	if (link[0] == '/')
+		return 4;
+	return 5;
+}
+
+int cf_iut_fds(const struct cf_run *r, int *kinds)
+{
+	char path[64], link[256];
+	struct dirent *e;
+	ssize_t len;
+	DIR *d;
+	int n = 0;
+
+	if (kinds)
+		memset(kinds, 0, CF_FD_KINDS * sizeof(*kinds));
 	snprintf(path, sizeof(path), "/proc/%d/fd", (int)r->pid);
-	return proc_count_fds(path);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		n++;
+		if (!kinds)
+			continue;
+		len = readlinkat(dirfd(d), e->d_name, link, sizeof(link) - 1);
+		if (len < 0)
+			len = 0; /* closed meanwhile */
+		link[len] = 0;
+		kinds[fd_kind(link)]++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* ", +1 socket, -1 eventfd": how the kinds of fds differ from the
+ * baseline's. */
+static void kinds_diff(const struct cf_run *r, const int *kinds, char *buf,
+		       size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (int k = 0; k < CF_FD_KINDS && n < size; k++)
+		if (kinds[k] != r->base_kinds[k])
+			n += (size_t)snprintf(buf + n, size - n, ", %+d %s",
+					      kinds[k] - r->base_kinds[k],
+					      fd_kind_names[k]);
 }
 
 int cf_iut_memfd_maps(const struct cf_run *r)
@@ -619,18 +700,45 @@ uint64_t cf_iut_cpu_ticks(const struct cf_run *r)
 	return ut + st;
 }
 
+/* The reference state is what the IUT holds once it has been quiet for
+ * CF_QUIET_MS, not what it holds the moment its first connection arrives.
+ * An IUT may open an fd for good a moment after that: memif-perf connects
+ * from inside memif_create_interface, then makes its error eventfd
+ * (memif_get_interrupt_error_fd).  Sampled in between, the baseline lacked
+ * it, and the first hostile check was blamed for it as a leak, or not,
+ * depending on which thread won. */
 void cf_iut_set_baseline(struct cf_run *r)
 {
+	uint64_t now = cf_now_ms(), end = now + CF_QUIET_MAX_MS;
+	uint64_t quiet = now + CF_QUIET_MS;
+	int fds, maps, f, m, kinds[CF_FD_KINDS];
+
 	if (!r->pid)
 		return;
-	r->base_fds = cf_iut_fds(r);
-	r->base_maps = cf_iut_memfd_maps(r);
+	fds = cf_iut_fds(r, r->base_kinds);
+	maps = cf_iut_memfd_maps(r);
+	while ((now = cf_now_ms()) < quiet && now < end &&
+	       cf_iut_alive(r)) {
+		cf_sleep_ms(10);
+		f = cf_iut_fds(r, kinds);
+		m = cf_iut_memfd_maps(r);
+		if (f != fds || m != maps ||
+		    memcmp(kinds, r->base_kinds, sizeof(kinds))) {
+			fds = f;
+			maps = m;
+			memcpy(r->base_kinds, kinds, sizeof(kinds));
+			quiet = cf_now_ms() + CF_QUIET_MS;
+		}
+	}
+	r->base_fds = fds;
+	r->base_maps = maps;
 }
 
 bool cf_iut_at_baseline(struct cf_run *r, int wait_ms)
 {
 	uint64_t end = cf_now_ms() + (uint64_t)wait_ms;
-	int fds = -1, maps = -1;
+	int fds = -1, maps = -1, kinds[CF_FD_KINDS];
+	char diff[128];
 	size_t n;
 
 	if (!r->pid || r->base_fds < 0)
@@ -638,11 +746,20 @@ bool cf_iut_at_baseline(struct cf_run *r, int wait_ms)
 	r->st.fd_checks++;
 	for (;;) {
 		if (!cf_iut_alive(r)) {
-			cf_note(r, "the IUT process is gone");
+			cf_note(r, "the IUT process died");
 			return false;
 		}
-		fds = cf_iut_fds(r);
+		fds = cf_iut_fds(r, kinds);
 		maps = cf_iut_memfd_maps(r);
+		/* No fd at all, not even its socket: a process on its way
+		 * out (its files are closed before it is a zombie), not an
+		 * IUT that freed more than it had. */
+		if (fds == 0) {
+			if (cf_now_ms() >= end)
+				break;
+			cf_sleep_ms(10);
+			continue;
+		}
 		if (fds == r->base_fds && maps == r->base_maps) {
 			cf_note(r, "fds %d, memfd maps %d: at baseline", fds,
 				maps);
@@ -656,20 +773,28 @@ bool cf_iut_at_baseline(struct cf_run *r, int wait_ms)
 				fds, maps, r->base_fds, r->base_maps);
 			r->base_fds = fds;
 			r->base_maps = maps;
+			memcpy(r->base_kinds, kinds, sizeof(kinds));
 			return true;
 		}
 		if (cf_now_ms() >= end || !cf_iut_alive(r))
 			break;
 		cf_sleep_ms(10);
 	}
+	if (fds <= 0 || !cf_iut_alive(r)) {
+		cf_note(r, "the IUT process died");
+		return false;
+	}
+	kinds_diff(r, kinds, diff, sizeof(diff));
 	cf_note(r,
-		"IUT holds %d fds (baseline %d) and %d memfd maps "
+		"IUT holds %d fds (baseline %d%s%s) and %d memfd maps "
 		"(baseline %d)",
-		fds, r->base_fds, maps, r->base_maps);
+		fds, r->base_fds, diff[0] ? ": " : "", diff[0] ? diff + 2 : "",
+		maps, r->base_maps);
 	/* Judge the next check by its own leaks, not by this one's. */
 	if (fds >= 0 && maps >= 0) {
 		r->base_fds = fds;
 		r->base_maps = maps;
+		memcpy(r->base_kinds, kinds, sizeof(kinds));
 	}
 	r->st.fd_leaks++;
 	n = strlen(r->st.leak_ids);
