@@ -19,7 +19,6 @@
 #include <unistd.h>
 
 #include "conform.h"
-#include "proc.h"
 #include "scm.h"
 
 /* ---- notes and time ------------------------------------------------------ */
