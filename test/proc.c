@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* /proc readers (see proc.h). */
 #include <dirent.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,4 +40,25 @@ long proc_status_field(const char *path, const char *key)
 		}
 	fclose(f);
 	return v;
+}
+
+unsigned long proc_page_kib(const void *addr)
+{
+	FILE *f = fopen("/proc/self/smaps", "re");
+	char line[512];
+	bool in = false;
+	unsigned long kib = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
+			in = (uintptr_t)addr >= lo && (uintptr_t)addr < hi;
+		else if (in && sscanf(line, "KernelPageSize: %lu kB", &kib) == 1)
+			break;
+	}
+	fclose(f);
+	return kib;
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "proc.h"
 #include "internal.h"
 
 #define POOL "/proc/sys/vm/nr_hugepages"
@@ -85,27 +86,6 @@ static bool linked(struct memif *m, struct memif *s)
 	return dm->has_link && ds->has_link;
 }
 
-/* The page size the kernel maps @addr with, in KiB (/proc/self/smaps). */
-static unsigned long page_kib(const void *addr)
-{
-	FILE *f = fopen("/proc/self/smaps", "r");
-	char line[512];
-	bool in = false;
-	unsigned long kib = 0;
-
-	ck_assert_ptr_nonnull(f);
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long lo, hi;
-
-		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
-			in = (uintptr_t)addr >= lo && (uintptr_t)addr < hi;
-		else if (in && sscanf(line, "KernelPageSize: %lu kB", &kib) == 1)
-			break;
-	}
-	fclose(f);
-	return kib;
-}
-
 /* A master with defaults and a slave with @huge; a packet each way. */
 static void pair_up(uint8_t huge, struct memif **mp, struct memif **sp)
 {
@@ -138,8 +118,8 @@ START_TEST(hugepages_required_and_granted)
 	 * to whole 2 MiB pages, mapped with them on both sides. */
 	ck_assert_uint_eq(s->regions[0].size % (2u << 20), 0);
 	ck_assert_uint_gt(s->regions[0].size, 16u << 20);
-	ck_assert_uint_eq(page_kib(s->regions[0].base), 2048);
-	ck_assert_uint_eq(page_kib(m->regions[0].base), 2048);
+	ck_assert_uint_eq(proc_page_kib(s->regions[0].base), 2048);
+	ck_assert_uint_eq(proc_page_kib(m->regions[0].base), 2048);
 	ck_assert_int_eq(warned + errored, 0);
 	memif_close(s);
 	memif_close(m);
@@ -154,7 +134,7 @@ START_TEST(hugepages_preferred_fall_back_once)
 
 	ck_assert_int_eq(pool_set(0), 0);
 	pair_up(MEMIF_HUGEPAGES_PREFER, &m, &s);
-	ck_assert_uint_eq(page_kib(s->regions[0].base), 4);
+	ck_assert_uint_eq(proc_page_kib(s->regions[0].base), 4);
 	ck_assert_int_eq(warned, 1);
 	/* The master goes and comes back: a new region, no second WARN. */
 	memif_close(m);
@@ -201,7 +181,7 @@ START_TEST(hugepages_required_but_none_no_connection)
 	/* Pages come: the next attempt gets them. */
 	ck_assert_int_ge(pool_set(16), 10);
 	ck_assert_msg(WAIT_UNTIL(linked(m, s), 5000), "no link with pages");
-	ck_assert_uint_eq(page_kib(s->regions[0].base), 2048);
+	ck_assert_uint_eq(proc_page_kib(s->regions[0].base), 2048);
 	memif_close(s);
 	memif_close(m);
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "proc.h"
 #include "internal.h"
 #include "raw-peer.h"
 #include "ring-pair.h"
@@ -206,28 +207,6 @@ START_TEST(zc_pool_bad_arguments_refused)
 }
 END_TEST
 
-/* The page size the kernel maps @addr with, in KiB (/proc/self/smaps). */
-static unsigned long page_kib(const void *addr)
-{
-	FILE *f = fopen("/proc/self/smaps", "r");
-	char line[512];
-	bool in = false;
-	unsigned long kib = 0;
-
-	ck_assert_ptr_nonnull(f);
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long lo, hi;
-
-		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
-			in = (uintptr_t)addr >= lo && (uintptr_t)addr < hi;
-		else if (in &&
-			 sscanf(line, "KernelPageSize: %lu kB", &kib) == 1)
-			break;
-	}
-	fclose(f);
-	return kib;
-}
-
 /* memif_config.hugepages' rules, whatever the kernel's pool holds now
  * (test-hugepages, which sizes it, may run at the same time): PREFER
  * always gets a pool, on the pages its info says; REQUIRE gets 2 MiB
@@ -244,14 +223,14 @@ START_TEST(zc_pool_on_hugepages_or_not)
 	ck_assert_int_eq(memif_pool_get_info(p, &pi), MEMIF_OK);
 	ck_assert_uint_eq(pi.size, 1000 * 2048);
 	ck_assert(pi.sealed);
-	ck_assert_uint_eq(page_kib(pi.base), pi.hugepages ? 2048 : 4);
+	ck_assert_uint_eq(proc_page_kib(pi.base), pi.hugepages ? 2048 : 4);
 	memif_pool_destroy(p);
 	pc.hugepages = MEMIF_HUGEPAGES_REQUIRE;
 	rc = memif_pool_create(&pc, &p);
 	if (rc == MEMIF_OK) {
 		ck_assert_int_eq(memif_pool_get_info(p, &pi), MEMIF_OK);
 		ck_assert(pi.hugepages);
-		ck_assert_uint_eq(page_kib(pi.base), 2048);
+		ck_assert_uint_eq(proc_page_kib(pi.base), 2048);
 		memif_pool_destroy(p);
 	} else {
 		ck_assert_int_eq(rc, MEMIF_ERR_NOMEM);
