@@ -251,7 +251,6 @@ static const char *refusal_text(const struct memif__conn *cn,
 	return cn->why[0] ? cn->why : memif__fault_reason(f);
 }
 
-/* Refuse the peer: DISCONNECT with a reason, then tear down. */
 /* The level of a refusal's log line and, when it repeats the previous one
  * of @r, its count in @again (memif__log_repeat). */
 static enum memif_log_level repeated(struct memif__repeat *r,
@@ -268,6 +267,7 @@ static enum memif_log_level repeated(struct memif__repeat *r,
 	return lvl;
 }
 
+/* Refuse the peer: DISCONNECT with a reason, then tear down. */
 static void reject(struct memif__ctx *c, struct memif__conn *cn,
 		   enum memif_fault f)
 {
