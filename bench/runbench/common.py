@@ -24,6 +24,8 @@ class Settings:
         self.perf_events = None  # perf stat events counted per packet,
         #                          when they work
         self.mp_extra = []       # --mp-extra: more memif-perf arguments
+        self.hugepages = False   # 2 MiB pages reserved: the hugepage rows
+        self.hugepages_msg = ""
         self.verbose = False
 
 

@@ -43,6 +43,45 @@ def build(a):
                    stdout=subprocess.DEVNULL)
 
 
+NR_HUGEPAGES = "/proc/sys/vm/nr_hugepages"
+
+
+def free_hugepages():
+    with open("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages") as f:
+        return int(f.read())
+
+
+def reserve_hugepages(want):
+    """At least @want free 2 MiB pages in the kernel's pool, raising
+    vm.nr_hugepages if need be.  Return: (ok, what was done, the value to
+    put back at the end or None)."""
+    try:
+        with open(NR_HUGEPAGES) as f:
+            before = int(f.read())
+        free_before = free_hugepages()
+        if free_before >= want:
+            return True, "%d free 2 MiB pages" % free_before, None
+        with open(NR_HUGEPAGES, "w") as f:
+            f.write(str(before + want - free_before))
+        free = free_hugepages()
+    except (OSError, ValueError) as e:
+        return False, "no hugepages (%s)" % e, None
+    if free < want:
+        restore_hugepages(before)
+        return False, ("the kernel gave only %d of %d 2 MiB pages" %
+                       (free, want)), None
+    return True, ("vm.nr_hugepages raised from %d to %d for the run, put "
+                  "back after" % (before, before + want - free_before)), before
+
+
+def restore_hugepages(value):
+    try:
+        with open(NR_HUGEPAGES, "w") as f:
+            f.write(str(value))
+    except OSError as e:
+        log("could not put vm.nr_hugepages back to %d: %s" % (value, e))
+
+
 def cpu_model():
     try:
         with open("/proc/cpuinfo") as f:

@@ -16,7 +16,8 @@ import types
 
 from . import HERE, ROOT
 from .common import SIZES, S, RunError, kill_all, log
-from .host import Tools, build, cpu_seconds, loadavg
+from .host import (Tools, build, cpu_seconds, loadavg, reserve_hugepages,
+                   restore_hugepages)
 from .perfstat import perf_stat_works, syscalls_per_rt
 from .results import write_results
 from .runner import make_groups, run_all
@@ -45,6 +46,11 @@ def parse_args():
                     "matches (hdr-64-s2m, full-1500-m2s, latency, ...)")
     ap.add_argument("--no-chains", action="store_true",
                     help="skip the chained-buffer rows at 9000 B")
+    ap.add_argument("--no-hugepages", action="store_true",
+                    help="skip the rows on 2 MiB pages (DPDK's zero-copy "
+                    "client, ours with --hugepages); otherwise the run "
+                    "raises vm.nr_hugepages as far as it needs and puts "
+                    "it back at the end")
     ap.add_argument("--no-syscalls", action="store_true",
                     help="skip the syscall count (perf stat on syscall "
                     "tracepoints)")
@@ -130,11 +136,37 @@ def count_syscalls(a, t, tmp):
     return sc, sc_err
 
 
+# 2 MiB pages the hugepage rows need at once: DPDK's zero-copy client takes
+# 1 GiB; our slave at ring 2^14 and 9000 B about 850 MB (region and pool).
+HUGEPAGES = 600
+
+
+def hugepages(a):
+    """S.hugepages: whether the hugepage rows run.  Return: the
+    vm.nr_hugepages value to put back at the end, or None."""
+    if a.no_hugepages:
+        S.hugepages_msg = "not used (--no-hugepages)"
+        return None
+    ok, S.hugepages_msg, restore = reserve_hugepages(HUGEPAGES)
+    S.hugepages = ok
+    log("hugepages: %s" % S.hugepages_msg)
+    return restore
+
+
 def main():
     a = parse_args()
     cmdline = "bench/run-bench.py " + " ".join(shlex.quote(x)
                                                 for x in sys.argv[1:])
     t, tmp, pstat_msg = setup(a)
+    restore = hugepages(a)
+    try:
+        run(a, t, tmp, pstat_msg, cmdline)
+    finally:
+        if restore is not None:
+            restore_hugepages(restore)
+
+
+def run(a, t, tmp, pstat_msg, cmdline):
     r = types.SimpleNamespace(a=a, t=t, tmp=tmp, cmdline=cmdline,
                               pstat_msg=pstat_msg, sc_counts=sc_counts(a))
     r.started = datetime.datetime.now().astimezone()

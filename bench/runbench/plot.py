@@ -17,6 +17,8 @@ def plot(groups, t, path, tmp):
               ("inplace", "headers", "ours in-place (headers)", 3),
               ("ours2dpdk", "headers", "ours -> DPDK (headers)", 4),
               ("dpdk2ours", "headers", "DPDK -> ours (headers)", 5),
+              ("zc", "headers", "ours zero-copy slave (headers)", 9),
+              ("dpdk_zc", "headers", "DPDK zero-copy client (headers)", 10),
               ("floor", "full", "floor, write+read (full)", 6),
               ("copy", "full", "ours copy (full payload)", 7),
               ("inplace", "full", "ours in-place (full payload)", 8)]

@@ -4,7 +4,7 @@ the median of per-pair ratios, the goals and their verdicts."""
 
 import statistics
 
-from .common import DIR_LABEL, DIRS, S
+from .common import DIR_LABEL, DIRS, SIZES, S
 
 
 def vals(g, key, field=None):
@@ -58,12 +58,15 @@ def failures(g, key):
     return "%d/%d failed" % (len(errs), len(g.err[key])) if errs else ""
 
 
-def tput_table(groups, fill):
+def tput_table(groups, fill, kind="tput", base="DPDK->DPDK"):
+    """The rows of every group of @kind and @fill; @base names what the
+    ratio column divides by."""
     rows = []
     if fill == "headers":
         rows.append("| size | direction | pair (sender -> receiver) | buffers "
                     "| Mpps median | Mpps min-max | Gbps median | ratio / "
-                    "DPDK->DPDK (median of per-pair) | our side idle | notes |")
+                    "%s (median of per-pair) | our side idle | notes |"
+                    % base)
         rows.append("|---:|---|---|---|---:|---:|---:|---:|---:|---|")
     else:
         rows.append("| size | direction | pair (writer -> reader) | buffers "
@@ -71,7 +74,7 @@ def tput_table(groups, fill):
                     "floor (median of per-pair) | notes |")
         rows.append("|---:|---|---|---|---:|---:|---:|---:|---|")
     for g in groups:
-        if g.kind != "tput" or g.fill != fill:
+        if g.kind != kind or g.fill != fill:
             continue
         for c in g.cfgs:
             notes = []
@@ -300,10 +303,66 @@ def goals_wakeups(sc):
     return out
 
 
+def pair_goal(g, key, base, goal, ok):
+    """Like ratio_goal, against @base's run of the same repetition."""
+    if not g or key not in g.res or base not in g.res:
+        return None
+    rs = ratios(g, key, base)
+    if not rs:
+        return None
+    m = statistics.median(rs)
+    return (goal, "%.2fx (%s)" % (m, fmt_range(min(rs), max(rs))),
+            verdict(ok(m)))
+
+
+def goals_zc(groups):
+    """Issue 15: zero-copy at 9000 B >= 3x DPDK's copy mode and >= its
+    zero-copy client; hugepages better than 4 KiB pages at ring 2^14."""
+    out = []
+    for d in DIRS:
+        g = find(groups, "hdr-9000-%s" % d)
+        for key, what in (("zc", "4 KiB pages"), ("zc_huge", "hugepages"),
+                          ("zc_inplace", "master in place, 4 KiB pages")):
+            out.append(pair_goal(g, key, "dpdk", "9000 B %s, zero-copy (%s)"
+                                 ": >= 3x DPDK->DPDK copy (issue 15)"
+                                 % (DIR_LABEL[d], what), lambda m: m >= 3))
+            out.append(pair_goal(g, key, "dpdk_zc", "9000 B %s, zero-copy "
+                                 "(%s): >= DPDK's zero-copy client, same "
+                                 "repetition (issue 15)"
+                                 % (DIR_LABEL[d], what), lambda m: m >= 1))
+        p = find(groups, "pages-9000-%s" % d)
+        for key, base, what in (("copy_huge", "copy", "copy"),
+                                ("zc_huge", "zc", "zero-copy")):
+            out.append(pair_goal(p, key, base, "9000 B %s, ring 2^14, %s: "
+                                 "2 MiB pages measurably faster than 4 KiB "
+                                 "(>= 1.05x; issue 15)"
+                                 % (DIR_LABEL[d], what), lambda m: m >= 1.05))
+    return out
+
+
+def goals_floor(groups):
+    """Issue 16: the whole payload at >= 80% of the floor, every cell."""
+    out = []
+    for size in SIZES:
+        for d in DIRS:
+            g = find(groups, "full-%d-%s" % (size, d))
+            if not g:
+                continue
+            out += [ratio_goal(g, key, "%d B full payload %s, %s: >= 80%% "
+                               "of the floor's GB/s (issue 16)"
+                               % (size, DIR_LABEL[d], key),
+                               lambda m: "%.0f%%" % (100 * m),
+                               lambda m: m >= 0.8)
+                    for key in ("copy", "inplace")]
+    return out
+
+
 def goals(groups, sc):
-    """(goal, measured, verdict) lines for the issue's goals."""
+    """(goal, measured, verdict) lines for the issues' goals: issue 3's
+    unless the line names another."""
     out = (goals_64(groups) + goals_large(groups) + goal_mixed(groups) +
-           goals_latency(groups) + goals_wakeups(sc))
+           goals_latency(groups) + goals_wakeups(sc) + goals_zc(groups) +
+           goals_floor(groups))
     return [x for x in out if x]
 
 
@@ -361,7 +420,7 @@ def cpu_table(groups):
         "%s %s/pkt" % (side, e) for side in ("tx", "rx") for e in evs) + " |"
     rows = [head, "|---:|---|---|" + "---:|" * (2 * len(evs))]
     for g in groups:
-        if g.kind != "tput":
+        if g.kind not in ("tput", "pages"):
             continue
         for c in g.cfgs:
             cpus = [r.get("cpu") for r in g.res[c.key] if r and r.get("cpu")]

@@ -9,7 +9,7 @@ import time
 
 import testpmd
 
-from .common import DIRS, RunError, kill_all, log
+from .common import DIRS, S, RunError, kill_all, log
 from .runs import (bsize_for, probe, run_dpdk, run_floor, run_mixed,
                    run_ours, run_ping, run_pingpong)
 
@@ -41,30 +41,74 @@ def ours_cfgs(t, a, tmp, d, size, fill, b):
                 "memif-perf tx", "memif-perf rx", "bsize %d" % b)]
 
 
+ZC = ("--zero-copy",)
+HUGE = ("--hugepages",)
+PIECES = ("--rx-path", "pieces")
+
+
+def zc_cfgs(t, a, tmp, d, size, fill, b):
+    """Our slave sending from / receiving into its own pool (memif-perf
+    --zero-copy), on 4 KiB pages and, when the host has them, on
+    hugepages."""
+    cf = [Cfg("zc", "ours -> ours, zero-copy",
+              lambda: run_ours(t, a, tmp, d, size, "copy", fill, b, ZC),
+              "memif-perf tx", "memif-perf rx",
+              "bsize %d, slave's pool" % b)]
+    if d == "m2s":
+        # the master sends: built in place, no copy on either side
+        cf.append(Cfg("zc_inplace", "ours -> ours, in-place -> zero-copy",
+                      lambda: run_ours(t, a, tmp, d, size, "inplace", fill,
+                                       b, ZC),
+                      "memif-perf tx --tx-path inplace", "memif-perf rx",
+                      "bsize %d, slave's pool" % b))
+    if S.hugepages:
+        cf.append(Cfg("zc_huge", "ours -> ours, zero-copy, hugepages",
+                      lambda: run_ours(t, a, tmp, d, size, "copy", fill, b,
+                                       ZC + HUGE),
+                      "memif-perf tx", "memif-perf rx",
+                      "bsize %d, slave's pool, 2 MiB pages" % b))
+    return cf
+
+
+def chain_cfgs(t, a, tmp, d, size, fill):
+    """A frame in 2048-byte buffers: received whole (reassembled) and as
+    its segments (memif_rx_burst_sg, no copy)."""
+    info = "bsize 2048, %d buffers/frame" % len(testpmd.segments(size, 2048))
+    return [Cfg("copy_chain", "ours -> ours, copy, chained",
+                lambda: run_ours(t, a, tmp, d, size, "copy", fill, 2048),
+                "memif-perf tx", "memif-perf rx", info),
+            Cfg("sg_chain", "ours -> ours, copy, chained, segments",
+                lambda: run_ours(t, a, tmp, d, size, "copy", fill, 2048,
+                                 rx_extra=PIECES),
+                "memif-perf tx", "memif-perf rx --rx-path pieces", info)]
+
+
 def hdr_group(t, a, tmp, d, size):
-    """Headers only, against DPDK -> DPDK: our two paths, the mixed pairs,
-    and above 2048 B the chained rows unless --no-chains."""
+    """Headers only, against DPDK -> DPDK: our two paths, zero-copy, the
+    mixed pairs, DPDK's zero-copy client where hugepages allow it, and
+    above 2048 B the chained rows unless --no-chains."""
     b = bsize_for(size)
     cf = ([Cfg("dpdk", "DPDK -> DPDK",
                lambda: run_dpdk(t, a, tmp, d, size, b),
                "testpmd txonly", "testpmd rxonly", "bsize %d" % b)] +
           ours_cfgs(t, a, tmp, d, size, "headers", b) +
+          zc_cfgs(t, a, tmp, d, size, "headers", b) +
           [Cfg("ours2dpdk", "ours -> DPDK",
                lambda: run_mixed(t, a, tmp, d, size, True),
                "memif-perf tx", "testpmd rxonly", "bsize %d" % b),
            Cfg("dpdk2ours", "DPDK -> ours",
                lambda: run_mixed(t, a, tmp, d, size, False),
                "testpmd txonly", "memif-perf rx", "bsize %d" % b)])
+    if S.hugepages:
+        cf.append(Cfg("dpdk_zc", "DPDK -> DPDK, client zero-copy",
+                      lambda: run_dpdk(t, a, tmp, d, size, b, True),
+                      "testpmd txonly", "testpmd rxonly",
+                      "bsize %d, client's mbufs, 2 MiB pages" % b))
     if size > 2048 and not a.no_chains:
-        info = ("bsize 2048, %d buffers/frame"
-                % len(testpmd.segments(size, 2048)))
-        cf += [Cfg("copy_chain", "ours -> ours, copy, chained",
-                   lambda: run_ours(t, a, tmp, d, size, "copy", "headers",
-                                    2048),
-                   "memif-perf tx", "memif-perf rx", info),
-               Cfg("dpdk_chain", "DPDK -> DPDK, chained",
-                   lambda: run_dpdk(t, a, tmp, d, size, 2048),
-                   "testpmd txonly", "testpmd rxonly", info)]
+        cf += chain_cfgs(t, a, tmp, d, size, "headers")
+        cf.append(Cfg("dpdk_chain", "DPDK -> DPDK, chained",
+                      lambda: run_dpdk(t, a, tmp, d, size, 2048),
+                      "testpmd txonly", "testpmd rxonly", cf[-1].info))
     return Group("hdr-%d-%s" % (size, d), "tput", d, size, "headers", cf,
                  "dpdk", "mpps")
 
@@ -75,9 +119,38 @@ def full_group(t, a, tmp, d, size):
     cf = ([Cfg("floor", "floor (bench-floor)",
                lambda: run_floor(t, a, tmp, d, size),
                "writer", "reader", "slot %d" % b)] +
-          ours_cfgs(t, a, tmp, d, size, "full", b))
+          ours_cfgs(t, a, tmp, d, size, "full", b) +
+          [c for c in zc_cfgs(t, a, tmp, d, size, "full", b)
+           if c.key != "zc_huge"])
+    if size > 2048 and not a.no_chains:
+        cf += chain_cfgs(t, a, tmp, d, size, "full")
     return Group("full-%d-%s" % (size, d), "tput", d, size, "full", cf,
                  "floor", "gBps")
+
+
+BIG_RING = 14
+
+
+def pages_group(t, a, tmp, d, size):
+    """4 KiB pages against 2 MiB pages for the slave's region (and pool),
+    with a ring of 2^14 slots: the buffers span 150 MB, far more than the
+    TLB covers with 4 KiB pages."""
+    b = bsize_for(size)
+
+    def cfg(key, label, extra, info):
+        return Cfg(key, label,
+                   lambda: run_ours(t, a, tmp, d, size, "copy", "headers", b,
+                                    extra, ring_log2=BIG_RING),
+                   "memif-perf tx", "memif-perf rx",
+                   "bsize %d, ring 2^%d, %s" % (b, BIG_RING, info))
+    cf = [cfg("copy", "ours -> ours, copy", (), "4 KiB pages"),
+          cfg("copy_huge", "ours -> ours, copy, hugepages", HUGE,
+              "2 MiB pages"),
+          cfg("zc", "ours -> ours, zero-copy", ZC, "4 KiB pages"),
+          cfg("zc_huge", "ours -> ours, zero-copy, hugepages", ZC + HUGE,
+              "2 MiB pages")]
+    return Group("pages-%d-%s" % (size, d), "pages", d, size, "headers", cf,
+                 "copy", "mpps")
 
 
 def latency_group(t, a, tmp):
@@ -105,6 +178,9 @@ def make_groups(t, a, tmp):
               for size in a.sizes for d in DIRS]
     groups += [full_group(t, a, tmp, d, size)
                for size in a.sizes if size in a.full_sizes for d in DIRS]
+    if S.hugepages and not a.quick:
+        groups += [pages_group(t, a, tmp, d, size)
+                   for size in a.sizes if size > 2048 for d in DIRS]
     groups.append(latency_group(t, a, tmp))
     if a.only:
         rx = re.compile(a.only)

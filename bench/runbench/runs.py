@@ -47,27 +47,35 @@ def measure_tp(t, a, tmp, tp, which, others=None):
     return rate, n, pa.result(rate), rx_frame
 
 
-def run_ours(t, a, tmp, direction, size, path, fill, bsize):
+def run_ours(t, a, tmp, direction, size, path, fill, bsize, slave_extra=(),
+             rx_extra=(), ring_log2=RING_LOG2):
+    """memif-perf tx -> memif-perf rx; @slave_extra: more arguments for the
+    slave (--zero-copy, --hugepages), @rx_extra for the receiver (--rx-path
+    pieces)."""
     tx_role, rx_role, tx_cpu, rx_cpu = roles_for(direction)
     sock = "@mnbench-%d-%d" % (os.getpid(), next_id())
     notes = []
+    kw = {"ring_log2": ring_log2}
+    tx_kw = dict(kw, extra=slave_extra if tx_role == "slave" else ())
+    rx_kw = dict(kw, extra=tuple(rx_extra) +
+                 tuple(slave_extra if rx_role == "slave" else ()))
     # The master starts first (it listens); the receiver runs until the
     # sender's --duration ends and it disconnects.
     dur = a.seconds + a.warmup
     if rx_role == "master":
         rx = MemifPerf(t, tmp, "rx", "master", "rx", sock, rx_cpu, size,
-                       bsize, fill=fill, duration=0)
+                       bsize, fill=fill, duration=0, **rx_kw)
         if not testpmd.wait_listening(sock, 10):
             raise RunError("memif-perf master not listening")
         tx = MemifPerf(t, tmp, "tx", "slave", "tx", sock, tx_cpu, size,
-                       bsize, path=path, fill=fill, duration=dur)
+                       bsize, path=path, fill=fill, duration=dur, **tx_kw)
     else:
         tx = MemifPerf(t, tmp, "tx", "master", "tx", sock, tx_cpu, size,
-                       bsize, path=path, fill=fill, duration=dur)
+                       bsize, path=path, fill=fill, duration=dur, **tx_kw)
         if not testpmd.wait_listening(sock, 10):
             raise RunError("memif-perf master not listening")
         rx = MemifPerf(t, tmp, "rx", "slave", "rx", sock, rx_cpu, size,
-                       bsize, fill=fill, duration=0)
+                       bsize, fill=fill, duration=0, **rx_kw)
     pa = None
     if S.perf_events:
         time.sleep(a.warmup + 0.2)
@@ -87,8 +95,9 @@ def run_ours(t, a, tmp, direction, size, path, fill, bsize):
             "cpu": pa.result(r["mpps"] * 1e6) if pa else {}}
 
 
-def run_dpdk(t, a, tmp, direction, size, bsize):
-    """testpmd txonly -> testpmd rxonly; server (master) on cpus[0]."""
+def run_dpdk(t, a, tmp, direction, size, bsize, zero_copy=False):
+    """testpmd txonly -> testpmd rxonly; server (master) on cpus[0];
+    @zero_copy: the client lends its mbufs (zero-copy=yes)."""
     sock = os.path.join(tmp, "dpdk-%d.sock" % next_id())
     c0, c1 = S.cpus
     srv_fwd, cli_fwd = (("rxonly", "txonly") if direction == "s2m"
@@ -99,7 +108,7 @@ def run_dpdk(t, a, tmp, direction, size, bsize):
     try:
         srv.ready()
         cli = start_testpmd(t, tmp, "testpmd-client", "client", c1, sock,
-                            bsize, cli_fwd, size)
+                            bsize, cli_fwd, size, zero_copy=zero_copy)
         cli.ready()
         wait_links([srv, cli])
         rxp, txp = (srv, cli) if direction == "s2m" else (cli, srv)
