@@ -15,13 +15,13 @@
 static inline int memif__q_enter(struct memif *m, uint8_t qid, bool rx,
 				 struct memif__queue **out)
 {
-	uint16_t n = memif__load_acquire(rx ? &m->n_rxq : &m->n_txq);
+	uint16_t n = memif__load_acquire(rx ? &m->dp.n_rxq : &m->dp.n_txq);
 	struct memif__queue *q;
 	uint32_t v = MEMIF__GATE_OPEN;
 
 	if (memif__unlikely(qid >= n))
 		return n ? MEMIF_ERR_QID : MEMIF_ERR_DISCONNECTED;
-	q = rx ? m->rxq[qid] : m->txq[qid];
+	q = rx ? m->dp.rxq[qid] : m->dp.txq[qid];
 	if (memif__unlikely(!__atomic_compare_exchange_n(
 		    &q->gate, &v, MEMIF__GATE_BUSY, false, __ATOMIC_ACQUIRE,
 		    __ATOMIC_RELAXED)))

@@ -145,7 +145,7 @@ static inline int rx_open(struct memif *m, uint8_t qid, uint16_t max_pkts,
 
 	if (!m)
 		return MEMIF_ERR_NOCONN;
-	if (memif__unlikely(m->zc_rx)) /* its buffers: memif_rx_burst_zc */
+	if (memif__unlikely(m->dp.zc_rx)) /* its buffers: memif_rx_burst_zc */
 		return MEMIF_ERR_UNSUPPORTED;
 	ret = memif__q_enter(m, qid, true, q);
 	if (ret)
@@ -340,7 +340,7 @@ int memif_rx_release(struct memif *m, uint8_t qid)
 
 	if (!m)
 		return MEMIF_ERR_NOCONN;
-	if (memif__unlikely(m->zc_rx)) /* its buffers: memif_rx_burst_zc */
+	if (memif__unlikely(m->dp.zc_rx)) /* its buffers: memif_rx_burst_zc */
 		return MEMIF_ERR_UNSUPPORTED;
 	ret = memif__q_enter(m, qid, true, &q);
 	if (ret)
