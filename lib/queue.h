@@ -10,6 +10,10 @@
 
 #include "internal.h"
 
+/* For a helper two bursts share whose arguments are constants at each call:
+ * inlined whatever its size, so each burst keeps its own code. */
+#define memif__always_inline inline __attribute__((always_inline))
+
 /* A burst's way in: the queue @qid of the given direction with its gate
  * taken (tag-gate in queue.c), or the error the caller returns. */
 static inline int memif__q_enter(struct memif *m, uint8_t qid, bool rx,
