@@ -39,6 +39,17 @@ static inline int memif__q_enter(struct memif *m, uint8_t qid, bool rx,
 	return MEMIF_OK;
 }
 
+/* A burst's arguments, checked as every burst checks them: @n_out is
+ * required, and zeroed; @arr is required when @n asks for entries. */
+static inline bool memif__burst_args(const void *arr, uint16_t n,
+				     uint16_t *n_out)
+{
+	if (!n_out || (!arr && n))
+		return false;
+	*n_out = 0;
+	return true;
+}
+
 static inline void memif__q_leave(struct memif__queue *q)
 {
 	memif__store_release(&q->gate, MEMIF__GATE_OPEN);

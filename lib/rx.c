@@ -232,9 +232,8 @@ int memif_rx_burst(struct memif *m, uint8_t qid, struct memif_rx_pkt *pkts,
 	uint32_t reasm_used = 0;
 	int ret;
 
-	if (!n_rx || (!pkts && max_pkts))
+	if (!memif__burst_args(pkts, max_pkts, n_rx))
 		return MEMIF_ERR_INVAL_ARG;
-	*n_rx = 0;
 	ret = rx_open(m, qid, max_pkts, &q, &avail);
 	if (ret)
 		return ret;

@@ -451,6 +451,18 @@ int memif_tx_burst_sg(struct memif *m, uint8_t qid,
 	return tx_copy(m, qid, NULL, pkts, true, n_pkts, n_sent);
 }
 
+/* The way into memif_tx_alloc and memif_tx_commit: the arguments checked
+ * (memif__burst_args), then queue @qid entered. */
+static inline int tx_enter(struct memif *m, uint8_t qid, const void *bufs,
+			   uint16_t n, uint16_t *n_out, struct memif__queue **q)
+{
+	if (!memif__burst_args(bufs, n, n_out))
+		return MEMIF_ERR_INVAL_ARG;
+	if (!m)
+		return MEMIF_ERR_NOCONN;
+	return memif__q_enter(m, qid, false, q);
+}
+
 int memif_tx_alloc(struct memif *m, uint8_t qid, struct memif_tx_buf *bufs,
 		   uint16_t n_bufs, uint16_t *n_alloc)
 {
@@ -458,12 +470,7 @@ int memif_tx_alloc(struct memif *m, uint8_t qid, struct memif_tx_buf *bufs,
 	uint16_t space, i;
 	int ret;
 
-	if (!n_alloc || (!bufs && n_bufs))
-		return MEMIF_ERR_INVAL_ARG;
-	*n_alloc = 0;
-	if (!m)
-		return MEMIF_ERR_NOCONN;
-	ret = memif__q_enter(m, qid, false, &q);
+	ret = tx_enter(m, qid, bufs, n_bufs, n_alloc, &q);
 	if (ret)
 		return ret;
 	q->reserved = 0;
@@ -505,12 +512,7 @@ int memif_tx_commit(struct memif *m, uint8_t qid,
 	uint16_t i;
 	int ret;
 
-	if (!n_sent || (!bufs && n))
-		return MEMIF_ERR_INVAL_ARG;
-	*n_sent = 0;
-	if (!m)
-		return MEMIF_ERR_NOCONN;
-	ret = memif__q_enter(m, qid, false, &q);
+	ret = tx_enter(m, qid, bufs, n, n_sent, &q);
 	if (ret)
 		return ret;
 	if (n > q->reserved) {

@@ -472,11 +472,14 @@ static inline bool zc_tail(struct memif__queue *q, uint16_t *tail)
 	return true;
 }
 
-/* A zero-copy call's way in: a slave with pools (@rx: and zero_copy_rx),
- * queue entered. */
+/* A zero-copy call's way in: the arguments checked (memif__burst_args),
+ * a slave with pools (@rx: and zero_copy_rx), queue entered. */
 static inline int zc_enter(struct memif *m, uint8_t qid, bool rx,
+			   const void *bufs, uint16_t n, uint16_t *n_out,
 			   struct memif__queue **q)
 {
+	if (!memif__burst_args(bufs, n, n_out))
+		return MEMIF_ERR_INVAL_ARG;
 	if (!m)
 		return MEMIF_ERR_NOCONN;
 	if (m->cfg.is_master || !m->dp.n_pools || (rx && !m->dp.zc_rx))
@@ -484,13 +487,13 @@ static inline int zc_enter(struct memif *m, uint8_t qid, bool rx,
 	return memif__q_enter(m, qid, rx, q);
 }
 
-
-/* A zero-copy transmit's way in: queue @qid entered, and the master's tail
+/* A zero-copy transmit's way in: as zc_enter, and the master's tail
  * checked in *@tail. */
-static int zc_tx_open(struct memif *m, uint8_t qid, struct memif__queue **q,
+static int zc_tx_open(struct memif *m, uint8_t qid, const void *bufs,
+		      uint16_t n, uint16_t *n_out, struct memif__queue **q,
 		      uint16_t *tail)
 {
-	int ret = zc_enter(m, qid, false, q);
+	int ret = zc_enter(m, qid, false, bufs, n, n_out, q);
 
 	if (ret)
 		return ret;
@@ -508,10 +511,7 @@ int memif_tx_burst_zc(struct memif *m, uint8_t qid,
 	uint64_t bytes = 0;
 	int ret;
 
-	if (!n_sent || (!bufs && n_bufs))
-		return MEMIF_ERR_INVAL_ARG;
-	*n_sent = 0;
-	ret = zc_tx_open(m, qid, &q, &tail);
+	ret = zc_tx_open(m, qid, bufs, n_bufs, n_sent, &q, &tail);
 	if (ret)
 		return ret;
 	/* Slots stay taken until their buffers were handed back. */
@@ -584,10 +584,7 @@ int memif_tx_complete(struct memif *m, uint8_t qid, struct memif_buf *bufs,
 	uint16_t tail, pos, n = 0;
 	int ret;
 
-	if (!n_done || (!bufs && max))
-		return MEMIF_ERR_INVAL_ARG;
-	*n_done = 0;
-	ret = zc_tx_open(m, qid, &q, &tail);
+	ret = zc_tx_open(m, qid, bufs, max, n_done, &q, &tail);
 	if (ret)
 		return ret;
 	for (pos = q->zc_done; pos != tail; pos++) {
@@ -614,10 +611,7 @@ int memif_rx_refill(struct memif *m, uint8_t qid, const struct memif_buf *bufs,
 	uint16_t room, i;
 	int ret;
 
-	if (!n_done || (!bufs && n))
-		return MEMIF_ERR_INVAL_ARG;
-	*n_done = 0;
-	ret = zc_enter(m, qid, true, &q);
+	ret = zc_enter(m, qid, true, bufs, n, n_done, &q);
 	if (ret)
 		return ret;
 	/* [cursor, released) is lent; the rest of the ring is ours. */
@@ -757,10 +751,7 @@ int memif_rx_burst_zc(struct memif *m, uint8_t qid, struct memif_buf *bufs,
 	bool broken;
 	int ret;
 
-	if (!n_rx || (!bufs && max))
-		return MEMIF_ERR_INVAL_ARG;
-	*n_rx = 0;
-	ret = zc_enter(m, qid, true, &q);
+	ret = zc_enter(m, qid, true, bufs, max, n_rx, &q);
 	if (ret)
 		return ret;
 	if (memif__unlikely(!zc_rx_begin(q, &avail)))
