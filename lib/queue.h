@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the transmit (tx.c) and receive (rx.c) bursts share: entering and
- * leaving a queue through its gate, the fault that hands a broken ring to
- * the event loop, the per-queue counters and the descriptor prefetch.
- * Hot path: everything here is inline but the cold fault.
+ * What the transmit (tx.c), receive (rx.c) and zero-copy (zc.c) bursts
+ * share: the argument check, entering and leaving a queue through its gate,
+ * the fault that hands a broken ring to the event loop, the per-queue
+ * counters, the level-mode eventfd clear, the transmit kick and the
+ * descriptor prefetch.  Hot path: everything here is inline but the cold
+ * fault.
  */
 #ifndef MEMIF_QUEUE_H
 #define MEMIF_QUEUE_H
@@ -74,6 +76,24 @@ static inline int memif__q_fail(struct memif__queue *q)
 	memif__q_fault(q);
 	memif__q_leave(q);
 	return MEMIF_ERR_DISCONNECTED;
+}
+
+/*
+ * A receive that found nothing published, in level interrupt mode: the
+ * eventfd is cleared and true returned, and the caller looks at the ring
+ * again.  Clear first, then look again: a signal that lands between the
+ * two is never consumed without its data being seen.  Edge mode never
+ * reads the eventfd: its waiter is woken by every write, read or not
+ * (ring.h, tag-ring-wakeup).
+ */
+static inline bool memif__rx_level_clear(struct memif__queue *q, uint16_t avail)
+{
+	if (avail != 0 || __atomic_load_n(&q->rx_mode, __ATOMIC_RELAXED) !=
+				  MEMIF_RX_MODE_INTERRUPT)
+		return false;
+	if (memif__os_eventfd_clear(q->efd) > 0)
+		memif__stat_add(&q->st.interrupts, 1);
+	return true;
 }
 
 /* Signal the peer once per transmit burst unless it masks interrupts. */

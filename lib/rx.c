@@ -79,18 +79,9 @@ static inline bool rx_begin(struct memif__queue *q, uint16_t max_pkts,
 	rx_give_back(q);
 	if (memif__unlikely(!rx_avail(q, avail)))
 		return false;
-	if (*avail == 0 && __atomic_load_n(&q->rx_mode, __ATOMIC_RELAXED) ==
-				   MEMIF_RX_MODE_INTERRUPT) {
-		/* Level interrupt mode only.  Clear first, then look again: a
-		 * signal that lands between the two is never consumed without
-		 * its data being seen.  Edge mode never reads the eventfd: its
-		 * waiter is woken by every write, read or not (ring.h,
-		 * tag-ring-wakeup). */
-		if (memif__os_eventfd_clear(q->efd) > 0)
-			memif__stat_add(&q->st.interrupts, 1);
-		if (memif__unlikely(!rx_avail(q, avail)))
-			return false;
-	}
+	if (memif__rx_level_clear(q, *avail) &&
+	    memif__unlikely(!rx_avail(q, avail)))
+		return false;
 	/* A slave refills these descriptors when it gives them back. */
 	memif__prefetch_descs(q, q->cursor,
 			      *avail < max_pkts ? *avail : max_pkts,

@@ -692,12 +692,8 @@ static inline bool zc_rx_begin(struct memif__queue *q, uint16_t *avail)
 {
 	if (memif__unlikely(!zc_rx_avail(q, avail)))
 		return false;
-	if (*avail == 0 && __atomic_load_n(&q->rx_mode, __ATOMIC_RELAXED) ==
-				   MEMIF_RX_MODE_INTERRUPT) {
-		if (memif__os_eventfd_clear(q->efd) > 0)
-			memif__stat_add(&q->st.interrupts, 1);
+	if (memif__rx_level_clear(q, *avail))
 		return zc_rx_avail(q, avail);
-	}
 	return true;
 }
 
