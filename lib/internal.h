@@ -502,6 +502,12 @@ bool memif__fd_is_memory(int fd);
 /* ---- memif.c ---- */
 int memif__api_lock(const struct memif *m, bool arg_ok);
 
+/* The way out of a public call that memif__api_lock let in. */
+static inline void memif__api_unlock(void)
+{
+	pthread_mutex_unlock(&memif__ctx->lock);
+}
+
 /* ---- queue.c (the bursts: tx.c, rx.c over queue.h) ---- */
 int memif__queues_setup(struct memif *m);
 void memif__queues_quiesce(struct memif *m);

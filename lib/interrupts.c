@@ -26,7 +26,6 @@ void memif__push_error(struct memif *m, int code)
 
 int memif_set_rx_mode(struct memif *m, uint8_t qid, enum memif_rx_mode mode)
 {
-	struct memif__ctx *c = memif__ctx;
 	int ret;
 
 	ret = memif__api_lock(m, memif__rx_mode_valid(mode));
@@ -38,7 +37,7 @@ int memif_set_rx_mode(struct memif *m, uint8_t qid, enum memif_rx_mode mode)
 		ret = MEMIF_ERR_QID;
 	else
 		memif__queue_set_rx_mode(m->dp.rxq[qid], mode);
-	pthread_mutex_unlock(&c->lock);
+	memif__api_unlock();
 	return ret;
 }
 
@@ -72,7 +71,7 @@ int memif_get_interrupt_fd(struct memif *m, int *fd)
 		memif__loop_wake(c);
 	}
 	*fd = m->irq.intr_fd;
-	pthread_mutex_unlock(&c->lock);
+	memif__api_unlock();
 	return ret;
 }
 
@@ -117,7 +116,6 @@ int memif_read_interrupt(struct memif *m, uint8_t *qid)
 
 int memif_get_interrupt_error_fd(struct memif *m, int *fd)
 {
-	struct memif__ctx *c = memif__ctx;
 	bool fresh;
 	int ret;
 
@@ -130,13 +128,12 @@ int memif_get_interrupt_error_fd(struct memif *m, int *fd)
 	if (ret == MEMIF_OK && fresh && m->irq.errq_len)
 		memif__os_eventfd_signal(m->irq.err_fd);
 	*fd = m->irq.err_fd;
-	pthread_mutex_unlock(&c->lock);
+	memif__api_unlock();
 	return ret;
 }
 
 int memif_read_interrupt_error(struct memif *m, int *err_code)
 {
-	struct memif__ctx *c = memif__ctx;
 	int ret;
 
 	ret = memif__api_lock(m, err_code != NULL);
@@ -151,13 +148,12 @@ int memif_read_interrupt_error(struct memif *m, int *err_code)
 	}
 	if (!m->irq.errq_len && m->irq.err_fd >= 0)
 		memif__os_eventfd_clear(m->irq.err_fd);
-	pthread_mutex_unlock(&c->lock);
+	memif__api_unlock();
 	return ret;
 }
 
 int memif_get_queue_interrupt_fd(struct memif *m, uint8_t qid, int *fd)
 {
-	struct memif__ctx *c = memif__ctx;
 	int ret;
 
 	ret = memif__api_lock(m, fd != NULL);
@@ -170,6 +166,6 @@ int memif_get_queue_interrupt_fd(struct memif *m, uint8_t qid, int *fd)
 		ret = MEMIF_ERR_QID;
 	else
 		*fd = m->dp.rxq[qid]->efd;
-	pthread_mutex_unlock(&c->lock);
+	memif__api_unlock();
 	return ret;
 }

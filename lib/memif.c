@@ -583,7 +583,6 @@ static void queue_details(const struct memif *m, const struct memif__queue *q,
 
 int memif_get_details(struct memif *m, struct memif_details *out)
 {
-	struct memif__ctx *c = memif__ctx;
 	unsigned i;
 	int ret;
 
@@ -624,6 +623,6 @@ int memif_get_details(struct memif *m, struct memif_details *out)
 		queue_details(m, m->dp.rxq[i], &out->rx_queues[i]);
 	for (i = 0; i < m->dp.det_txq && i <= MEMIF_MAX_QUEUES; i++)
 		queue_details(m, m->dp.txq[i], &out->tx_queues[i]);
-	pthread_mutex_unlock(&c->lock);
+	memif__api_unlock();
 	return MEMIF_OK;
 }

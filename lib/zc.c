@@ -410,7 +410,7 @@ int memif_zc_reclaim(struct memif *m, struct memif_buf *bufs, uint16_t max,
 		return ret;
 	while (k < max && m->zc.n_orphans)
 		bufs[k++] = m->zc.orphans[--m->zc.n_orphans];
-	pthread_mutex_unlock(&memif__ctx->lock);
+	memif__api_unlock();
 	*n = k;
 	return MEMIF_OK;
 }
