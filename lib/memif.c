@@ -581,6 +581,14 @@ static void queue_details(const struct memif *m, const struct memif__queue *q,
 	d->interrupts = memif__read_once(&q->st.interrupts);
 }
 
+/* The array @src into the array @dst, which is as large (checked when
+ * compiled): the names and reasons memif_get_details hands out. */
+#define memif__copy_array(dst, src)                                           \
+	do {                                                                  \
+		_Static_assert(sizeof(dst) == sizeof(src), #dst " vs " #src); \
+		memcpy((dst), (src), sizeof(dst));                            \
+	} while (0)
+
 int memif_get_details(struct memif *m, struct memif_details *out)
 {
 	unsigned i;
@@ -590,28 +598,21 @@ int memif_get_details(struct memif *m, struct memif_details *out)
 	if (ret)
 		return ret;
 	memset(out, 0, sizeof(*out));
-	memcpy(out->if_name, m->cfg.if_name, sizeof(out->if_name));
-	memcpy(out->instance_name, m->cfg.instance_name,
-	       sizeof(out->instance_name));
+	memif__copy_array(out->if_name, m->cfg.if_name);
+	memif__copy_array(out->instance_name, m->cfg.instance_name);
 	out->conn_id = m->cfg.id;
-	memcpy(out->socket_filename, m->cfg.sock_name,
-	       sizeof(out->socket_filename));
-	memcpy(out->secret, m->cfg.secret, sizeof(out->secret));
+	memif__copy_array(out->socket_filename, m->cfg.sock_name);
+	memif__copy_array(out->secret, m->cfg.secret);
 	out->is_master = m->cfg.is_master;
 	out->mode = (enum memif_if_mode)m->cfg.mode;
-	memcpy(out->app_name, m->cfg.app_name, sizeof(out->app_name));
-	memcpy(out->remote_if_name, m->conn.remote_if_name,
-	       sizeof(out->remote_if_name));
-	memcpy(out->remote_instance_name, m->conn.remote_instance_name,
-	       sizeof(out->remote_instance_name));
-	memcpy(out->remote_disconnect_reason, m->conn.remote_reason,
-	       sizeof(out->remote_disconnect_reason));
-	memcpy(out->local_disconnect_reason, m->conn.local_reason,
-	       sizeof(out->local_disconnect_reason));
-	memcpy(out->last_refusal_reason, m->conn.refusal_reason,
-	       sizeof(out->last_refusal_reason));
-	memcpy(out->last_refusal_peer, m->conn.refusal_peer,
-	       sizeof(out->last_refusal_peer));
+	memif__copy_array(out->app_name, m->cfg.app_name);
+	memif__copy_array(out->remote_if_name, m->conn.remote_if_name);
+	memif__copy_array(out->remote_instance_name,
+			  m->conn.remote_instance_name);
+	memif__copy_array(out->remote_disconnect_reason, m->conn.remote_reason);
+	memif__copy_array(out->local_disconnect_reason, m->conn.local_reason);
+	memif__copy_array(out->last_refusal_reason, m->conn.refusal_reason);
+	memif__copy_array(out->last_refusal_peer, m->conn.refusal_peer);
 	out->has_link = m->conn.state == MEMIF__CONNECTED;
 	out->connecting = m->conn.state == MEMIF__CONNECTING;
 	out->connects = m->conn.connects;
