@@ -90,10 +90,10 @@ void memif__conn_set_unbound_deadline(struct memif__ctx *c,
 
 	if (!s->handshake_ms) /* the shortest one was closed: look again */
 		for (i = 0; i < s->by_id_cap; i++)
-			for (m = s->by_id[i]; m; m = m->id_next)
+			for (m = s->by_id[i]; m; m = m->sock.id_next)
 				if (!s->handshake_ms ||
-				    m->handshake_ms < s->handshake_ms)
-					s->handshake_ms = m->handshake_ms;
+				    m->cfg.handshake_ms < s->handshake_ms)
+					s->handshake_ms = m->cfg.handshake_ms;
 	if (s->handshake_ms && s->handshake_ms < ms)
 		ms = s->handshake_ms;
 	cn->deadline_ns = memif__ns_after_ms(ms);
@@ -135,8 +135,8 @@ void memif__conn_kill(struct memif__ctx *c, struct memif__conn *cn)
 	if (cn->dead)
 		return;
 	cn->dead = true;
-	if (cn->m && cn->m->conn == cn)
-		cn->m->conn = NULL;
+	if (cn->m && cn->m->conn.cn == cn)
+		cn->m->conn.cn = NULL;
 	memif__socket_pending_del(cn);
 	cn->m = NULL;
 	shutdown(cn->fd, SHUT_RDWR);
@@ -241,8 +241,10 @@ static void conn_drain(struct memif__ctx *c, int fd)
 /* A master interface keeps its last refusal for memif_get_details. */
 static void note_refusal(struct memif *m, const char *reason, const char *peer)
 {
-	snprintf(m->refusal_reason, sizeof(m->refusal_reason), "%s", reason);
-	snprintf(m->refusal_peer, sizeof(m->refusal_peer), "%s", peer);
+	snprintf(m->conn.refusal_reason, sizeof(m->conn.refusal_reason), "%s",
+		 reason);
+	snprintf(m->conn.refusal_peer, sizeof(m->conn.refusal_peer), "%s",
+		 peer);
 }
 
 static const char *refusal_text(const struct memif__conn *cn,
@@ -274,11 +276,11 @@ static void reject(struct memif__ctx *c, struct memif__conn *cn,
 	const char *why = refusal_text(cn, f);
 	int code = memif__err_from_fault(f);
 	struct memif__repeat none = { 0 };
-	struct memif__repeat *rep = cn->m	 ? &cn->m->refused :
+	struct memif__repeat *rep = cn->m    ? &cn->m->conn.refused :
 				    cn->sock ? &cn->sock->refused :
 					       &none;
 	const char *peer = cn->is_master ? cn->peer_name :
-			   cn->m	 ? cn->m->remote_instance_name :
+			   cn->m	 ? cn->m->conn.remote_instance_name :
 					   "";
 	struct memif_msg msg;
 	char again[32];
@@ -317,9 +319,9 @@ static void log_silent_close(const struct memif__conn *cn, int err)
 	enum memif_log_level lvl;
 	char again[32];
 
-	if (!cn->m || cn->m->state != MEMIF__CONNECTING)
+	if (!cn->m || cn->m->conn.state != MEMIF__CONNECTING)
 		return;
-	lvl = repeated(&cn->m->refused, MEMIF_LOG_WARN, "(closed)", why,
+	lvl = repeated(&cn->m->conn.refused, MEMIF_LOG_WARN, "(closed)", why,
 		       again);
 	memif__log(lvl, cn->m, -1, MEMIF_ERR_DISCONNECTED,
 		   "peer closed the connection during the handshake without "
@@ -369,14 +371,14 @@ static enum memif_fault master_init(struct memif__ctx *c,
 	if (!m || m->closing)
 		return MEMIF_FAULT_ID;
 	f = MEMIF_FAULT_NONE;
-	if (m->conn || m->state != MEMIF__IDLE || m->up_notified)
+	if (m->conn.cn || m->conn.state != MEMIF__IDLE || m->conn.up_notified)
 		f = MEMIF_FAULT_ALREADY_CONNECTED;
-	else if (init->mode != m->mode)
+	else if (init->mode != m->cfg.mode)
 		f = MEMIF_FAULT_MODE;
-	else if (m->secret[0]) {
+	else if (m->cfg.secret[0]) {
 		uint8_t want[MEMIF_SECRET_LEN] = { 0 };
 
-		memcpy(want, m->secret, strlen(m->secret));
+		memcpy(want, m->cfg.secret, strlen(m->cfg.secret));
 		if (!init->secret[0])
 			f = MEMIF_FAULT_SECRET_REQUIRED;
 		else if (!memif__secret_equal(want, init->secret))
@@ -387,16 +389,16 @@ static enum memif_fault master_init(struct memif__ctx *c,
 		return f;
 	}
 	cn->m = m;
-	m->conn = cn;
-	m->state = MEMIF__CONNECTING;
+	m->conn.cn = cn;
+	m->conn.state = MEMIF__CONNECTING;
 	memif__socket_pending_del(cn);
-	cn->deadline_ns = memif__ns_after_ms(m->handshake_ms);
+	cn->deadline_ns = memif__ns_after_ms(m->cfg.handshake_ms);
 	memif__timer_note(c, cn->deadline_ns);
-	memif__msg_strcpy(m->remote_instance_name,
-			  sizeof(m->remote_instance_name), init->name,
+	memif__msg_strcpy(m->conn.remote_instance_name,
+			  sizeof(m->conn.remote_instance_name), init->name,
 			  sizeof(init->name));
-	m->remote_if_name[0] = 0;
-	m->remote_reason[0] = 0;
+	m->conn.remote_if_name[0] = 0;
+	m->conn.remote_reason[0] = 0;
 	cn->mctx.phase = MEMIF_PHASE_M_CONFIG;
 	send_ack(c, cn);
 	return MEMIF_FAULT_NONE;
@@ -411,7 +413,8 @@ static enum memif_fault master_add_region(struct memif__ctx *c,
 	enum memif_fault f = MEMIF_FAULT_NONE;
 	struct memif__region *r;
 
-	if (memif__region_check_fd(*fd, ar->size, m->allow_unsealed, &f) < 0) {
+	if (memif__region_check_fd(*fd, ar->size, m->cfg.allow_unsealed, &f) <
+	    0) {
 		if (f == MEMIF_FAULT_REGION_UNSEALED) {
 			snprintf(cn->why, sizeof(cn->why),
 				 "region %u not sealed: master needs "
@@ -431,15 +434,15 @@ static enum memif_fault master_add_region(struct memif__ctx *c,
 	/* The decoder takes regions in order: index is the next one. */
 	if (memif__regions_reserve(m, ar->index + 1u) < 0)
 		return MEMIF_FAULT_INTERNAL;
-	r = &m->regions[ar->index];
+	r = &m->shm.regions[ar->index];
 	r->fd = *fd;
 	*fd = -1;
 	r->size = ar->size;
 	if (memif__region_map(r) < 0)
 		return MEMIF_FAULT_MMAP;
-	m->views[ar->index].base = r->base;
-	m->views[ar->index].size = r->size;
-	m->n_regions = ar->index + 1;
+	m->shm.views[ar->index].base = r->base;
+	m->shm.views[ar->index].size = r->size;
+	m->shm.n_regions = ar->index + 1;
 	cn->region_size[ar->index] = ar->size;
 	cn->mctx.n_regions = ar->index + 1;
 	send_ack(c, cn);
@@ -462,18 +465,18 @@ static enum memif_fault master_add_ring(struct memif__ctx *c,
 	/* Rings come in order too (memif__msg_decode). */
 	if (memif__rings_reserve(m, s2m, ar->index + 1u) < 0)
 		return MEMIF_FAULT_INTERNAL;
-	ri = s2m ? &m->s2m[ar->index] : &m->m2s[ar->index];
+	ri = s2m ? &m->shm.s2m[ar->index] : &m->shm.m2s[ar->index];
 	ri->efd = *fd;
 	*fd = -1;
 	ri->region = ar->region;
 	ri->offset = ar->offset;
 	ri->log2 = ar->log2_ring_size;
 	if (s2m) {
-		m->n_s2m = ar->index + 1;
-		cn->mctx.n_s2m_rings = m->n_s2m;
+		m->shm.n_s2m = ar->index + 1;
+		cn->mctx.n_s2m_rings = m->shm.n_s2m;
 	} else {
-		m->n_m2s = ar->index + 1;
-		cn->mctx.n_m2s_rings = m->n_m2s;
+		m->shm.n_m2s = ar->index + 1;
+		cn->mctx.n_m2s_rings = m->shm.n_m2s;
 	}
 	send_ack(c, cn);
 	return MEMIF_FAULT_NONE;
@@ -482,19 +485,20 @@ static enum memif_fault master_add_ring(struct memif__ctx *c,
 static struct memif_ring *ring_at(struct memif *m,
 				  const struct memif__ring_info *ri)
 {
-	return (struct memif_ring *)(m->regions[ri->region].base + ri->offset);
+	return (struct memif_ring *)(m->shm.regions[ri->region].base +
+				     ri->offset);
 }
 
 static bool cookies_ok(struct memif *m)
 {
 	unsigned i;
 
-	for (i = 0; i < m->n_s2m; i++)
-		if (memif__read_once(&ring_at(m, &m->s2m[i])->cookie) !=
+	for (i = 0; i < m->shm.n_s2m; i++)
+		if (memif__read_once(&ring_at(m, &m->shm.s2m[i])->cookie) !=
 		    MEMIF_COOKIE)
 			return false;
-	for (i = 0; i < m->n_m2s; i++)
-		if (memif__read_once(&ring_at(m, &m->m2s[i])->cookie) !=
+	for (i = 0; i < m->shm.n_m2s; i++)
+		if (memif__read_once(&ring_at(m, &m->shm.m2s[i])->cookie) !=
 		    MEMIF_COOKIE)
 			return false;
 	return true;
@@ -509,35 +513,36 @@ static bool cookies_ok(struct memif *m)
  */
 static void drop_spent_fds(struct memif *m)
 {
-	struct memif__ring_info *tx_ri = m->is_master ? m->m2s : m->s2m;
+	struct memif__ring_info *tx_ri = m->cfg.is_master ? m->shm.m2s :
+							    m->shm.s2m;
 	unsigned i;
 
-	for (i = 0; i < m->n_regions; i++) {
+	for (i = 0; i < m->shm.n_regions; i++) {
 		/* Memory files close at once (memif__region_check_fd). */
-		memif__os_close(m->regions[i].fd);
-		m->regions[i].fd = -1;
+		memif__os_close(m->shm.regions[i].fd);
+		m->shm.regions[i].fd = -1;
 	}
-	for (i = 0; i < m->n_txq; i++) {
+	for (i = 0; i < m->dp.n_txq; i++) {
 		memif__os_close(tx_ri[i].efd);
 		tx_ri[i].efd = -1;
-		m->txq[i]->efd = -1;
+		m->dp.txq[i]->efd = -1;
 	}
 }
 
 static void link_up(struct memif *m, struct memif__conn *cn)
 {
 	drop_spent_fds(m);
-	m->refused.n = 0;
-	m->state = MEMIF__CONNECTED;
-	m->connects++;
+	m->conn.refused.n = 0;
+	m->conn.state = MEMIF__CONNECTED;
+	m->conn.connects++;
 	memif__cb_due(memif__ctx, m);
-	if (m->dispatch)
+	if (m->irq.dispatch)
 		memif__arm_qpolls(memif__ctx, m);
 	cn->deadline_ns = 0;
 	memif__log(MEMIF_LOG_INFO, m, -1, 0,
 		   "connected to %s/%s: %u rx, %u tx queues",
-		   m->remote_instance_name, m->remote_if_name, m->n_rxq,
-		   m->n_txq);
+		   m->conn.remote_instance_name, m->conn.remote_if_name,
+		   m->dp.n_rxq, m->dp.n_txq);
 }
 
 static enum memif_fault master_connect(struct memif__ctx *c,
@@ -549,15 +554,16 @@ static enum memif_fault master_connect(struct memif__ctx *c,
 
 	if (!cookies_ok(m))
 		return MEMIF_FAULT_COOKIE;
-	memif__msg_strcpy(m->remote_if_name, sizeof(m->remote_if_name),
-			  cm->if_name, sizeof(cm->if_name));
+	memif__msg_strcpy(m->conn.remote_if_name,
+			  sizeof(m->conn.remote_if_name), cm->if_name,
+			  sizeof(cm->if_name));
 	/* For details only: the slave lends its buffers whole. */
-	m->peer_buffer_size =
-		memif__read_once(&ring_at(m, &m->m2s[0])->desc[0].length);
+	m->conn.peer_buffer_size =
+		memif__read_once(&ring_at(m, &m->shm.m2s[0])->desc[0].length);
 	if (memif__queues_setup(m) < 0)
 		return MEMIF_FAULT_INTERNAL;
 	cn->mctx.phase = MEMIF_PHASE_M_CONNECTED;
-	memif__msg_build_connected(&msg, m->if_name);
+	memif__msg_build_connected(&msg, m->cfg.if_name);
 	link_up(m, cn);
 	send_or_kill(c, cn, &msg, -1);
 	return MEMIF_FAULT_NONE;
@@ -567,34 +573,36 @@ static enum memif_fault master_connect(struct memif__ctx *c,
 
 static int queue_msgs(struct memif *m, struct memif__conn *cn)
 {
-	unsigned n = 3 + m->n_pools + m->n_s2m + m->n_m2s, k = 0, i;
-	const struct memif_layout *l = &m->layout;
+	unsigned n = 3 + m->dp.n_pools + m->shm.n_s2m + m->shm.n_m2s, k = 0, i;
+	const struct memif_layout *l = &m->shm.layout;
 
 	cn->txq = calloc(n, sizeof(*cn->txq));
 	cn->txq_fd = calloc(n, sizeof(*cn->txq_fd));
 	if (!cn->txq || !cn->txq_fd)
 		return -ENOMEM;
-	memif__msg_build_init(&cn->txq[k], m->id, m->mode, m->secret,
-			      m->instance_name);
+	memif__msg_build_init(&cn->txq[k], m->cfg.id, m->cfg.mode,
+			      m->cfg.secret, m->cfg.instance_name);
 	cn->txq_fd[k++] = -1;
 	memif__msg_build_add_region(&cn->txq[k], 0, l->region_size);
-	cn->txq_fd[k++] = m->regions[0].fd;
-	for (i = 0; i < m->n_pools; i++) { /* zc.c: regions 1..n_pools */
+	cn->txq_fd[k++] = m->shm.regions[0].fd;
+	for (i = 0; i < m->dp.n_pools; i++) { /* zc.c: regions 1..n_pools */
 		memif__msg_build_add_region(&cn->txq[k], (uint16_t)(i + 1),
-					    m->zc_pools[i].size);
-		cn->txq_fd[k++] = m->zc_pools[i].pool->fd;
+					    m->dp.pools[i].size);
+		cn->txq_fd[k++] = m->dp.pools[i].pool->fd;
 	}
-	for (i = 0; i < m->n_s2m; i++) {
+	for (i = 0; i < m->shm.n_s2m; i++) {
 		memif__msg_build_add_ring(&cn->txq[k], true, (uint16_t)i, 0,
-					  m->s2m[i].offset, l->log2_ring_size);
-		cn->txq_fd[k++] = m->s2m[i].efd;
+					  m->shm.s2m[i].offset,
+					  l->log2_ring_size);
+		cn->txq_fd[k++] = m->shm.s2m[i].efd;
 	}
-	for (i = 0; i < m->n_m2s; i++) {
+	for (i = 0; i < m->shm.n_m2s; i++) {
 		memif__msg_build_add_ring(&cn->txq[k], false, (uint16_t)i, 0,
-					  m->m2s[i].offset, l->log2_ring_size);
-		cn->txq_fd[k++] = m->m2s[i].efd;
+					  m->shm.m2s[i].offset,
+					  l->log2_ring_size);
+		cn->txq_fd[k++] = m->shm.m2s[i].efd;
 	}
-	memif__msg_build_connect(&cn->txq[k], m->if_name);
+	memif__msg_build_connect(&cn->txq[k], m->cfg.if_name);
 	cn->txq_fd[k++] = -1;
 	cn->txq_len = k;
 	return 0;
@@ -607,20 +615,20 @@ static enum memif_fault slave_hello(struct memif__ctx *c,
 	struct memif *m = cn->m;
 	uint32_t n_s2m = (uint32_t)h->max_s2m_ring + 1;
 	uint32_t n_m2s = (uint32_t)h->max_m2s_ring + 1;
-	uint8_t log2 = m->log2_ring_size;
+	uint8_t log2 = m->cfg.log2_ring_size;
 	unsigned i;
 
-	if (n_s2m > m->cfg_tx_queues)
-		n_s2m = m->cfg_tx_queues;
-	if (n_m2s > m->cfg_rx_queues)
-		n_m2s = m->cfg_rx_queues;
+	if (n_s2m > m->cfg.tx_queues)
+		n_s2m = m->cfg.tx_queues;
+	if (n_m2s > m->cfg.rx_queues)
+		n_m2s = m->cfg.rx_queues;
 	if (h->max_log2_ring_size < log2)
 		log2 = h->max_log2_ring_size;
-	memif__msg_strcpy(m->remote_instance_name,
-			  sizeof(m->remote_instance_name), h->name,
+	memif__msg_strcpy(m->conn.remote_instance_name,
+			  sizeof(m->conn.remote_instance_name), h->name,
 			  sizeof(h->name));
-	if (!memif__layout_init(&m->layout, (uint16_t)n_s2m, (uint16_t)n_m2s,
-				log2, m->buffer_size))
+	if (!memif__layout_init(&m->shm.layout, (uint16_t)n_s2m,
+				(uint16_t)n_m2s, log2, m->cfg.buffer_size))
 		return MEMIF_FAULT_HELLO_LIMITS;
 	if (!memif__zc_regions_fit(m, h->max_region, cn->why, sizeof(cn->why)))
 		return MEMIF_FAULT_TOO_MANY_REGIONS;
@@ -628,16 +636,18 @@ static enum memif_fault slave_hello(struct memif__ctx *c,
 	    memif__rings_reserve(m, true, n_s2m) < 0 ||
 	    memif__rings_reserve(m, false, n_m2s) < 0)
 		return MEMIF_FAULT_INTERNAL;
-	m->n_s2m = (uint16_t)n_s2m;
-	m->n_m2s = (uint16_t)n_m2s;
+	m->shm.n_s2m = (uint16_t)n_s2m;
+	m->shm.n_m2s = (uint16_t)n_m2s;
 	for (i = 0; i < n_s2m + n_m2s; i++) {
 		bool s2m = i < n_s2m;
 		unsigned idx = s2m ? i : i - n_s2m;
-		struct memif__ring_info *ri = s2m ? &m->s2m[idx] : &m->m2s[idx];
+		struct memif__ring_info *ri = s2m ? &m->shm.s2m[idx] :
+						    &m->shm.m2s[idx];
 
 		ri->region = 0;
 		ri->offset = (uint32_t)memif__layout_ring_offset(
-			&m->layout, s2m ? MEMIF_RING_S2M : MEMIF_RING_M2S, idx);
+			&m->shm.layout, s2m ? MEMIF_RING_S2M : MEMIF_RING_M2S,
+			idx);
 		ri->log2 = log2;
 		ri->efd = memif__os_eventfd();
 		if (ri->efd < 0)
@@ -659,25 +669,25 @@ static void slave_ack(struct memif__ctx *c, struct memif__conn *cn)
 		return; /* the decoder only accepts ACK while one is owed */
 	if (cn->txq[k].type == MEMIF_MSG_TYPE_CONNECT) {
 		struct memif *m = cn->m;
-		uint16_t rx_flags = memif__rx_mode_ring_flags(m->rx_mode);
+		uint16_t rx_flags = memif__rx_mode_ring_flags(m->cfg.rx_mode);
 		unsigned i;
 
 		/* Lend every M2S buffer now (every ADD_RING went out with
 		 * head 0, as the spec wants), so a master can send from its
 		 * on_connect.  Masters that reset head at CONNECT (LM, DPDK)
 		 * get it again when CONNECTED arrives (memif__queues_setup). */
-		for (i = 0; i < m->n_m2s; i++) {
-			struct memif_ring *r = ring_at(m, &m->m2s[i]);
+		for (i = 0; i < m->shm.n_m2s; i++) {
+			struct memif_ring *r = ring_at(m, &m->shm.m2s[i]);
 
 			/* Our RX mode first: a polling slave must not be
 			 * signalled for what the master sends on connect
 			 * (both interrupt modes leave MASK_INT clear). */
 			memif__write_once(&r->flags, rx_flags);
 			/* zero_copy_rx: the application lends (zc.c) */
-			if (!m->zc_rx)
+			if (!m->dp.zc_rx)
 				memif__store_release(
 					&r->head,
-					(uint16_t)(1u << m->m2s[i].log2));
+					(uint16_t)(1u << m->shm.m2s[i].log2));
 		}
 		cn->mctx.phase = MEMIF_PHASE_S_WAIT_CONNECTED;
 	}
@@ -692,8 +702,9 @@ static enum memif_fault slave_connected(struct memif__ctx *c,
 
 	if (!cookies_ok(m))
 		return MEMIF_FAULT_COOKIE;
-	memif__msg_strcpy(m->remote_if_name, sizeof(m->remote_if_name),
-			  cm->if_name, sizeof(cm->if_name));
+	memif__msg_strcpy(m->conn.remote_if_name,
+			  sizeof(m->conn.remote_if_name), cm->if_name,
+			  sizeof(cm->if_name));
 	if (memif__queues_setup(m) < 0)
 		return MEMIF_FAULT_INTERNAL;
 	cn->mctx.phase = MEMIF_PHASE_S_CONNECTED;
@@ -745,9 +756,9 @@ static void peer_disconnect(struct memif__ctx *c, struct memif__conn *cn,
 		memif__conn_kill(c, cn);
 		return;
 	}
-	memcpy(cn->m->remote_reason, reason, sizeof(reason));
+	memcpy(cn->m->conn.remote_reason, reason, sizeof(reason));
 	code = memif__err_from_reason(reason);
-	lvl = repeated(&cn->m->refused,
+	lvl = repeated(&cn->m->conn.refused,
 		       code == MEMIF_ERR_DISCONNECT ? MEMIF_LOG_INFO :
 						      MEMIF_LOG_WARN,
 		       reason, "(us)", again);
@@ -814,17 +825,17 @@ static void release_conn_state(struct memif *m)
 
 	memif__queues_release(m);
 	memif__regions_release(m);
-	for (i = 0; i < m->cap_s2m; i++)
-		memif__os_close(m->s2m[i].efd);
-	for (i = 0; i < m->cap_m2s; i++)
-		memif__os_close(m->m2s[i].efd);
-	free(m->s2m);
-	free(m->m2s);
-	m->s2m = m->m2s = NULL;
-	m->cap_s2m = m->cap_m2s = 0;
-	m->n_s2m = 0;
-	m->n_m2s = 0;
-	m->release_pending = false;
+	for (i = 0; i < m->shm.cap_s2m; i++)
+		memif__os_close(m->shm.s2m[i].efd);
+	for (i = 0; i < m->shm.cap_m2s; i++)
+		memif__os_close(m->shm.m2s[i].efd);
+	free(m->shm.s2m);
+	free(m->shm.m2s);
+	m->shm.s2m = m->shm.m2s = NULL;
+	m->shm.cap_s2m = m->shm.cap_m2s = 0;
+	m->shm.n_s2m = 0;
+	m->shm.n_m2s = 0;
+	m->conn.release_pending = false;
 }
 
 void memif__release_conn_state(struct memif *m)
@@ -836,11 +847,11 @@ static bool ring_faulted(const struct memif *m)
 {
 	unsigned i;
 
-	for (i = 0; i < m->n_rxq; i++)
-		if (__atomic_load_n(&m->rxq[i]->fault, __ATOMIC_RELAXED))
+	for (i = 0; i < m->dp.n_rxq; i++)
+		if (__atomic_load_n(&m->dp.rxq[i]->fault, __ATOMIC_RELAXED))
 			return true;
-	for (i = 0; i < m->n_txq; i++)
-		if (__atomic_load_n(&m->txq[i]->fault, __ATOMIC_RELAXED))
+	for (i = 0; i < m->dp.n_txq; i++)
+		if (__atomic_load_n(&m->dp.txq[i]->fault, __ATOMIC_RELAXED))
 			return true;
 	return false;
 }
@@ -848,7 +859,7 @@ static bool ring_faulted(const struct memif *m)
 void memif__disconnect(struct memif__ctx *c, struct memif *m,
 		       enum memif_fault reason, int err_code, bool send_disc)
 {
-	struct memif__conn *cn = m->conn;
+	struct memif__conn *cn = m->conn.cn;
 
 	if (cn) {
 		if (send_disc) {
@@ -863,29 +874,30 @@ void memif__disconnect(struct memif__ctx *c, struct memif *m,
 				    "interface deleted" :
 				    refusal_text(cn, reason);
 
-			snprintf(m->local_reason, sizeof(m->local_reason), "%s",
-				 r);
+			snprintf(m->conn.local_reason,
+				 sizeof(m->conn.local_reason), "%s", r);
 			memif__msg_build_disconnect(&msg, 0, r);
 			memif__send_msg(cn->fd, &msg, -1);
 		}
 		memif__conn_kill(c, cn);
 	}
-	m->conn = NULL;
+	m->conn.cn = NULL;
 	if (err_code && !m->closing)
 		memif__push_error(m, err_code);
 	memif__cancel_qpolls(c, m);
 	memif__queues_quiesce(m);
 	/* Views and queue fds stay valid until on_disconnect has returned. */
-	if (m->up_notified) {
-		m->release_pending = true;
+	if (m->conn.up_notified) {
+		m->conn.release_pending = true;
 		memif__cb_due(c, m);
 	} else {
 		release_conn_state(m);
 	}
-	m->state = MEMIF__IDLE;
-	if (!m->is_master && !m->closing) {
-		m->next_attempt_ns = memif__ns_after_ms(m->reconnect_ms);
-		memif__timer_note(c, m->next_attempt_ns);
+	m->conn.state = MEMIF__IDLE;
+	if (!m->cfg.is_master && !m->closing) {
+		m->conn.next_attempt_ns =
+			memif__ns_after_ms(m->cfg.reconnect_ms);
+		memif__timer_note(c, m->conn.next_attempt_ns);
 	}
 }
 
@@ -905,13 +917,13 @@ void memif__slave_try_connect(struct memif__ctx *c, struct memif *m)
 	struct memif__conn *cn;
 	int fd, err = 0;
 
-	m->next_attempt_ns = 0;
+	m->conn.next_attempt_ns = 0;
 	fd = memif__os_socket();
 	if (fd < 0) {
 		err = fd;
 		goto out_retry;
 	}
-	err = memif__os_connect(fd, &m->peer_addr, m->peer_addrlen);
+	err = memif__os_connect(fd, &m->sock.peer_addr, m->sock.peer_addrlen);
 	if (err < 0) {
 		memif__os_close(fd);
 		goto out_retry;
@@ -923,12 +935,12 @@ void memif__slave_try_connect(struct memif__ctx *c, struct memif *m)
 		goto out_retry;
 	}
 	cn->m = m;
-	cn->deadline_ns = memif__ns_after_ms(m->handshake_ms);
+	cn->deadline_ns = memif__ns_after_ms(m->cfg.handshake_ms);
 	memif__timer_note(c, cn->deadline_ns);
-	m->conn = cn;
-	m->state = MEMIF__CONNECTING;
-	m->remote_reason[0] = 0;
-	m->last_connect_err = 0;
+	m->conn.cn = cn;
+	m->conn.state = MEMIF__CONNECTING;
+	m->conn.remote_reason[0] = 0;
+	m->conn.last_connect_err = 0;
 	memif__conn_arm_recv(c, cn);
 	return;
 
@@ -936,31 +948,33 @@ out_retry:
 	/* Report a failing reconnect once per distinct error, not every 2 s.
 	 * A missing socket file and a file nobody listens on are told apart:
 	 * the first is usually a wrong path, the second a master that went. */
-	if (err != m->last_connect_err) {
-		m->last_connect_err = err;
+	if (err != m->conn.last_connect_err) {
+		m->conn.last_connect_err = err;
 		if (err == -ENOENT)
 			memif__log(MEMIF_LOG_WARN, m, -1, MEMIF_ERR_NO_FILE,
 				   "%s does not exist (is the master running, "
 				   "is the path right?); retrying every %u ms",
-				   m->sock_name, m->reconnect_ms);
+				   m->cfg.sock_name, m->cfg.reconnect_ms);
 		else if (err == -ECONNREFUSED)
 			/* INFO: a slave started before its master is usual */
 			memif__log(MEMIF_LOG_INFO, m, -1, MEMIF_ERR_CONNREFUSED,
 				   "%s: connection refused (no master listens "
 				   "on it); retrying every %u ms",
-				   m->sock_name, m->reconnect_ms);
+				   m->cfg.sock_name, m->cfg.reconnect_ms);
 		else
 			memif__log(MEMIF_LOG_WARN, m, -1,
 				   memif__err_from_errno(err),
 				   "%s: connect: %s; retrying every %u ms",
-				   m->sock_name, strerror(-err),
-				   m->reconnect_ms);
+				   m->cfg.sock_name, strerror(-err),
+				   m->cfg.reconnect_ms);
 		memif__push_error(m, memif__err_from_errno(err));
 	}
 	/* A full backlog (EAGAIN) clears in milliseconds: retry soon. */
-	m->next_attempt_ns = memif__ns_after_ms(
-		err == -EAGAIN && m->reconnect_ms > 20 ? 20 : m->reconnect_ms);
-	memif__timer_note(c, m->next_attempt_ns);
+	m->conn.next_attempt_ns =
+		memif__ns_after_ms(err == -EAGAIN && m->cfg.reconnect_ms > 20 ?
+					   20 :
+					   m->cfg.reconnect_ms);
+	memif__timer_note(c, m->conn.next_attempt_ns);
 }
 
 void memif__check_dp_faults(struct memif__ctx *c)
@@ -969,7 +983,7 @@ void memif__check_dp_faults(struct memif__ctx *c)
 
 	for (m = c->ifaces; m; m = next) {
 		next = m->next;
-		if (m->state == MEMIF__CONNECTED && ring_faulted(m))
+		if (m->conn.state == MEMIF__CONNECTED && ring_faulted(m))
 			memif__disconnect(c, m, MEMIF_FAULT_RING_INDEXES,
 					  MEMIF_ERR_MFMSG, true);
 	}

@@ -89,8 +89,8 @@ struct memif__socket {
 				  the talking ones have been read) */
 	bool created_file; /* we bound the path: unlink on close */
 	uint64_t file_dev, file_ino; /* ... only if it is still ours */
-	/* Master interfaces by id (chained through memif.id_next): INIT and
-	 * memif_create_interface find one without a walk over all. */
+	/* Master interfaces by id (chained through memif.sock.id_next):
+	 * INIT and memif_create_interface find one without a walk over all. */
 	struct memif **by_id;
 	uint32_t by_id_cap, by_id_n;
 	uint32_t handshake_ms; /* shortest of its interfaces', 0: recompute */
@@ -210,107 +210,149 @@ enum memif__state {
 	MEMIF__CONNECTED,
 };
 
+/*
+ * An interface.  Everything in it is written under memif__ctx->lock (the
+ * library lock) unless its group says otherwise; each group names what it
+ * holds and who writes it.
+ */
 struct memif {
-	uint32_t slot;
-	/* configuration, defaults applied */
-	char if_name[MEMIF_NAME_MAX];
-	char instance_name[MEMIF_NAME_MAX];
-	char app_name[MEMIF_NAME_MAX];
-	char secret[MEMIF_SECRET_MAX];
-	uint32_t id;
-	bool is_master;
-	uint8_t mode;
-	uint16_t cfg_rx_queues, cfg_tx_queues; /* 1..256 */
-	uint32_t buffer_size;
-	uint8_t log2_ring_size;
-	enum memif_rx_mode rx_mode;
-	uint32_t reconnect_ms, handshake_ms, max_packet;
-	bool allow_unsealed;
-	uint8_t hugepages; /* enum memif_hugepages */
-	bool huge_fallback_logged;
-	/* zero-copy (zc.c), slave: pools as regions 1..n_pools, fixed from
-	 * create to close; buffers held for connections that went, until
-	 * memif_zc_reclaim (under the library lock) */
-	struct memif__zc_pool {
-		struct memif_pool *pool;
-		uint8_t *base;
-		uint64_t size;
-		uint32_t mask; /* buffer_size - 1 */
-	} *zc_pools;
-	uint16_t n_pools;
-	bool zc_rx;
-	struct memif_buf *zc_orphans;
-	uint32_t n_orphans, cap_orphans;
-	void *user_data;
-	struct memif_callbacks cb;
-	char sock_name[MEMIF_SOCKET_PATH_MAX];
-	struct memif__socket *sock; /* master: shared listener */
-	struct sockaddr_un peer_addr; /* slave: where to connect */
-	socklen_t peer_addrlen;
+	uint32_t slot; /* in the object table (memif__obj_add) */
+	bool closing; /* memif__close_locked has begun: nothing new starts */
+	/* on memif__ctx->ifaces; pprev: unlinked in O(1) */
+	struct memif *next, **pprev;
 
-	/* connection */
-	enum memif__state state;
-	struct memif__conn *conn;
-	uint64_t next_attempt_ns; /* slave reconnect timer; 0 = none */
-	int last_connect_err;
-	char remote_if_name[MEMIF_NAME_MAX];
-	char remote_instance_name[MEMIF_NAME_MAX];
-	char remote_reason[MEMIF_REASON_MAX];
-	char local_reason[MEMIF_REASON_MAX];
-	struct memif__repeat refused; /* refusals either way since link-up */
-	char refusal_reason[MEMIF_REASON_MAX]; /* master: last peer refused */
-	char refusal_peer[MEMIF_NAME_MAX];
-	uint32_t peer_buffer_size; /* master: the slave's buffer size */
-	uint32_t connects;
-	bool up_notified; /* on_connect ran: on_disconnect owed */
-	bool release_pending; /* shared memory kept for on_disconnect */
+	/* What the application asked for, defaults applied: written by
+	 * memif_create_interface, read-only after. */
+	struct memif__cfg {
+		char if_name[MEMIF_NAME_MAX];
+		char instance_name[MEMIF_NAME_MAX];
+		char app_name[MEMIF_NAME_MAX];
+		char secret[MEMIF_SECRET_MAX];
+		char sock_name[MEMIF_SOCKET_PATH_MAX];
+		uint32_t id;
+		bool is_master;
+		uint8_t mode;
+		uint16_t rx_queues, tx_queues; /* 1..256 */
+		uint32_t buffer_size;
+		uint8_t log2_ring_size;
+		enum memif_rx_mode rx_mode;
+		uint32_t reconnect_ms, handshake_ms, max_packet;
+		bool allow_unsealed;
+		uint8_t hugepages; /* enum memif_hugepages */
+		void *user_data;
+	} cfg;
 
-	/* shared memory of the live (or forming) connection: as many
-	 * entries as the connection negotiated (memif__regions_reserve),
-	 * freed with it, so an idle interface holds no 256-entry tables */
-	struct memif__region *regions;
-	struct memif_region_view *views;
-	uint16_t n_regions, cap_regions;
-	struct memif_layout layout; /* slave */
-	/* rings collected during the handshake (master) or created (slave) */
-	struct memif__ring_info {
-		uint16_t region;
-		uint32_t offset;
-		uint8_t log2;
-		int efd;
-	} *s2m, *m2s; /* cap_s2m, cap_m2s entries (memif__rings_reserve) */
-	uint16_t n_s2m, n_m2s;
-	uint16_t cap_s2m, cap_m2s;
+	/* The application's callbacks, and a call into one (memif.c call_cb:
+	 * the event loop's thread, which drops the lock during the call). */
+	struct memif__cb {
+		struct memif_callbacks fn; /* copied at create */
+		bool running; /* a callback of this interface is running ... */
+		pthread_t thread; /* ... on this thread */
+		bool close_pending; /* memif_close from inside its callback */
+		struct memif *next; /* on memif__ctx->cb_list ... */
+		bool listed; /* ... while this is set */
+	} cb;
 
-	/* data path: queues are allocated at the first connection that needs
-	 * them and kept until close, so a late burst never touches freed
-	 * memory; n_rxq/n_txq are published after the queues are set up */
-	struct memif__queue *rxq[MEMIF_MAX_QUEUES + 1];
-	struct memif__queue *txq[MEMIF_MAX_QUEUES + 1];
-	uint16_t n_rxq, n_txq;
-	uint16_t alloc_rxq, alloc_txq; /* queues allocated so far, kept until
-					  the interface is closed */
-	uint16_t det_rxq, det_txq; /* queues of the last connection, for
-				     details after it went down */
+	/* Where the control channel comes from (socket.c): set at create;
+	 * id_next also moves when the listener's table grows or loses one. */
+	struct memif__sock {
+		struct memif__socket *listener; /* master: shared listener */
+		struct memif *id_next; /* master: its listener's by_id chain */
+		struct sockaddr_un peer_addr; /* slave: where to connect */
+		socklen_t peer_addrlen;
+	} sock;
 
-	/* interrupt fds */
-	int intr_fd;
-	bool dispatch; /* io_uring polls on RX eventfds wanted */
-	uint64_t qpolls_armed[4]; /* RX queues whose poll is in flight */
-	uint64_t pending[4]; /* queue ids with interrupts */
-	int err_fd;
-	int errq[MEMIF__ERRQ_LEN];
-	unsigned errq_head, errq_len;
+	/* The link and its handshake (conn.c: the event loop, and memif_close
+	 * through memif__disconnect): state, the control connection, what the
+	 * peer said, why the link went. */
+	struct memif__link {
+		enum memif__state state;
+		struct memif__conn *cn;
+		uint64_t next_attempt_ns; /* slave reconnect timer; 0 = none */
+		int last_connect_err;
+		char remote_if_name[MEMIF_NAME_MAX];
+		char remote_instance_name[MEMIF_NAME_MAX];
+		char remote_reason[MEMIF_REASON_MAX];
+		char local_reason[MEMIF_REASON_MAX];
+		struct memif__repeat refused; /* refusals either way since
+						 link-up */
+		char refusal_reason[MEMIF_REASON_MAX]; /* master: last peer
+							  refused */
+		char refusal_peer[MEMIF_NAME_MAX];
+		uint32_t peer_buffer_size; /* master: the slave's buffer size */
+		uint32_t connects;
+		bool up_notified; /* on_connect ran: on_disconnect owed */
+		bool release_pending; /* shared memory kept for on_disconnect */
+	} conn;
 
-	/* callbacks */
-	pthread_t cb_thread;
-	bool in_callback;
-	bool close_pending;
-	bool closing;
-	struct memif *next, **pprev; /* pprev: unlinked in O(1) */
-	struct memif *id_next; /* master: its socket's by_id chain */
-	struct memif *cb_next; /* on the list of callbacks due */
-	bool cb_listed;
+	/* Shared memory of the live (or forming) connection (region.c): as
+	 * many entries as the connection negotiated (memif__regions_reserve),
+	 * freed with it, so an idle interface holds no 256-entry tables. */
+	struct memif__shm {
+		struct memif__region *regions;
+		struct memif_region_view *views;
+		uint16_t n_regions, cap_regions;
+		struct memif_layout layout; /* slave */
+		/* rings collected during the handshake (master) or created
+		 * (slave) */
+		struct memif__ring_info {
+			uint16_t region;
+			uint32_t offset;
+			uint8_t log2;
+			int efd;
+		} *s2m, *m2s; /* cap_s2m, cap_m2s entries
+				 (memif__rings_reserve) */
+		uint16_t n_s2m, n_m2s;
+		uint16_t cap_s2m, cap_m2s;
+		bool huge_fallback_logged; /* no hugepages: said once */
+	} shm;
+
+	/* Zero-copy (zc.c), slave: buffers held for connections that went,
+	 * until memif_zc_reclaim.  The pools are in dp. */
+	struct memif__zc {
+		struct memif_buf *orphans;
+		uint32_t n_orphans, cap_orphans;
+	} zc;
+
+	/* What the bursts read of the interface (queue.h memif__q_enter,
+	 * rx.c, zc.c), kept together: queues are allocated at the first
+	 * connection that needs them and kept until close, so a late burst
+	 * never touches freed memory; n_rxq/n_txq are published (release)
+	 * after the queues are set up and read by the data threads with
+	 * acquire.  The zero-copy pools (slave) are regions 1..n_pools, fixed
+	 * from create to close. */
+	struct memif__dp {
+		uint16_t n_rxq, n_txq;
+		bool zc_rx; /* zero_copy_rx: rx bursts are memif_rx_burst_zc */
+		uint16_t n_pools;
+		struct memif__zc_pool {
+			struct memif_pool *pool;
+			uint8_t *base;
+			uint64_t size;
+			uint32_t mask; /* buffer_size - 1 */
+		} *pools;
+		struct memif__queue *rxq[MEMIF_MAX_QUEUES + 1];
+		struct memif__queue *txq[MEMIF_MAX_QUEUES + 1];
+		uint16_t alloc_rxq, alloc_txq; /* queues allocated so far, kept
+						  until the interface is
+						  closed */
+		uint16_t det_rxq, det_txq; /* queues of the last connection,
+					     for details after it went down */
+	} dp;
+
+	/* The application's waits (interrupts.c): the interrupt fd and the
+	 * error fd, made under the lock at the first request and published
+	 * (release); pending is set by the event loop and taken by any thread
+	 * (atomics). */
+	struct memif__irq {
+		int intr_fd;
+		bool dispatch; /* io_uring polls on RX eventfds wanted */
+		uint64_t qpolls_armed[4]; /* RX queues with a poll in flight */
+		uint64_t pending[4]; /* queue ids with interrupts */
+		int err_fd;
+		int errq[MEMIF__ERRQ_LEN];
+		unsigned errq_head, errq_len;
+	} irq;
 };
 
 struct memif__ctx {
@@ -459,6 +501,12 @@ bool memif__fd_is_memory(int fd);
 
 /* ---- memif.c ---- */
 int memif__api_lock(const struct memif *m, bool arg_ok);
+
+/* The way out of a public call that memif__api_lock let in. */
+static inline void memif__api_unlock(void)
+{
+	pthread_mutex_unlock(&memif__ctx->lock);
+}
 
 /* ---- queue.c (the bursts: tx.c, rx.c over queue.h) ---- */
 int memif__queues_setup(struct memif *m);

@@ -138,7 +138,8 @@ void memif__log(enum memif_log_level lvl, const struct memif *m, int qid,
 	va_end(ap);
 	s = __atomic_load_n(&log_sink, __ATOMIC_ACQUIRE);
 	if (s)
-		s->fn(lvl, m ? m->if_name : NULL, qid, err, buf, s->ctx);
+		s->fn(lvl, m ? m->cfg.if_name : NULL, qid, err, buf, s->ctx);
 	else
-		default_log(lvl, m ? m->if_name : NULL, qid, err, buf, NULL);
+		default_log(lvl, m ? m->cfg.if_name : NULL, qid, err, buf,
+			    NULL);
 }

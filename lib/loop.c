@@ -254,8 +254,8 @@ static uint64_t next_deadline(struct memif__ctx *c)
 	struct memif *m;
 
 	for (m = c->ifaces; m; m = m->next)
-		if (m->next_attempt_ns && m->next_attempt_ns < d)
-			d = m->next_attempt_ns;
+		if (m->conn.next_attempt_ns && m->conn.next_attempt_ns < d)
+			d = m->conn.next_attempt_ns;
 	for (cn = c->conns; cn; cn = cn->next)
 		if (!cn->dead && cn->deadline_ns && cn->deadline_ns < d)
 			d = cn->deadline_ns;
@@ -306,8 +306,9 @@ static void run_timers(struct memif__ctx *c)
 	/* What the actions below set lowers it again (memif__timer_note). */
 	c->timer_next = UINT64_MAX;
 	for (m = c->ifaces; m; m = m->next)
-		if (!m->is_master && m->next_attempt_ns &&
-		    m->next_attempt_ns <= now && m->state == MEMIF__IDLE)
+		if (!m->cfg.is_master && m->conn.next_attempt_ns &&
+		    m->conn.next_attempt_ns <= now &&
+		    m->conn.state == MEMIF__IDLE)
 			memif__slave_try_connect(c, m);
 	memif__conn_timeouts(c, now);
 	rest = next_deadline(c);
@@ -322,21 +323,21 @@ void memif__arm_qpolls(struct memif__ctx *c, struct memif *m)
 {
 	unsigned i;
 
-	for (i = 0; i < m->n_rxq; i++) {
+	for (i = 0; i < m->dp.n_rxq; i++) {
 		uint64_t bit = 1ull << (i & 63);
 		struct io_uring_sqe *sqe;
 
-		if (m->qpolls_armed[i >> 6] & bit)
+		if (m->irq.qpolls_armed[i >> 6] & bit)
 			continue;
 		sqe = memif__sqe(c);
 		if (!sqe)
 			break;
-		io_uring_prep_poll_multishot(sqe, m->rxq[i]->efd, POLLIN);
+		io_uring_prep_poll_multishot(sqe, m->dp.rxq[i]->efd, POLLIN);
 		io_uring_sqe_set_data64(
 			sqe,
 			memif__op_pack(MEMIF__OP_QPOLL, i,
 				       memif__obj_gen(c, m->slot), m->slot));
-		m->qpolls_armed[i >> 6] |= bit;
+		m->irq.qpolls_armed[i >> 6] |= bit;
 	}
 	memif__loop_submit(c);
 }
@@ -345,13 +346,13 @@ void memif__cancel_qpolls(struct memif__ctx *c, struct memif *m)
 {
 	unsigned i;
 
-	for (i = 0; i < m->n_rxq; i++)
-		if (m->qpolls_armed[i >> 6] & (1ull << (i & 63)))
+	for (i = 0; i < m->dp.n_rxq; i++)
+		if (m->irq.qpolls_armed[i >> 6] & (1ull << (i & 63)))
 			memif__loop_cancel(
 				c, memif__op_pack(MEMIF__OP_QPOLL, i,
 						  memif__obj_gen(c, m->slot),
 						  m->slot));
-	memset(m->qpolls_armed, 0, sizeof(m->qpolls_armed));
+	memset(m->irq.qpolls_armed, 0, sizeof(m->irq.qpolls_armed));
 }
 
 static void on_qpoll(struct memif__ctx *c, uint64_t ud, int res, unsigned flags)
@@ -367,15 +368,15 @@ static void on_qpoll(struct memif__ctx *c, uint64_t ud, int res, unsigned flags)
 	 * peer posts through an io_uring (EPOLL_URING_WAKE): re-armed before
 	 * the loop sleeps, this queue only. */
 	if (!(flags & IORING_CQE_F_MORE)) {
-		m->qpolls_armed[qid >> 6] &= ~(1ull << (qid & 63));
-		if (m->dispatch && m->state == MEMIF__CONNECTED)
+		m->irq.qpolls_armed[qid >> 6] &= ~(1ull << (qid & 63));
+		if (m->irq.dispatch && m->conn.state == MEMIF__CONNECTED)
 			memif__arm_qpolls(c, m);
 	}
-	if (res < 0 || qid >= m->n_rxq)
+	if (res < 0 || qid >= m->dp.n_rxq)
 		return;
-	__atomic_fetch_or(&m->pending[qid >> 6], 1ull << (qid & 63),
+	__atomic_fetch_or(&m->irq.pending[qid >> 6], 1ull << (qid & 63),
 			  __ATOMIC_RELEASE);
-	memif__os_eventfd_signal(m->intr_fd);
+	memif__os_eventfd_signal(m->irq.intr_fd);
 }
 
 static void handle_cqe(struct memif__ctx *c, struct io_uring_cqe *cqe)
@@ -438,7 +439,8 @@ static void before_sleep(struct memif__ctx *c)
 	if (c->qpolls_dirty) {
 		c->qpolls_dirty = false;
 		for (m = c->ifaces; m; m = m->next)
-			if (m->dispatch && m->state == MEMIF__CONNECTED)
+			if (m->irq.dispatch &&
+			    m->conn.state == MEMIF__CONNECTED)
 				memif__arm_qpolls(c, m);
 	}
 	arm_wake(c);

@@ -103,7 +103,7 @@ int memif_cleanup(void)
 	}
 	while (c->ifaces) {
 		/* The event thread may be inside this interface's callback. */
-		while (c->ifaces->in_callback)
+		while (c->ifaces->cb.running)
 			pthread_cond_wait(&c->cond, &c->lock);
 		memif__close_locked(c, c->ifaces);
 	}
@@ -168,14 +168,14 @@ static void call_cb(struct memif__ctx *c, struct memif *m,
 {
 	int ret;
 
-	m->in_callback = true;
-	m->cb_thread = pthread_self();
+	m->cb.running = true;
+	m->cb.thread = pthread_self();
 	pthread_mutex_unlock(&c->lock);
 	in_callback_depth++;
-	ret = fn ? fn(m, m->cb.ctx) : 0;
+	ret = fn ? fn(m, m->cb.fn.ctx) : 0;
 	in_callback_depth--;
 	pthread_mutex_lock(&c->lock);
-	m->in_callback = false;
+	m->cb.running = false;
 	pthread_cond_broadcast(&c->cond);
 	if (ret)
 		memif__log(MEMIF_LOG_DEBUG, m, -1, ret, "callback returned %d",
@@ -185,8 +185,8 @@ static void call_cb(struct memif__ctx *c, struct memif *m,
 /* The on_disconnect owed for @m, then the shared memory it kept alive. */
 static void finish_down(struct memif__ctx *c, struct memif *m)
 {
-	m->up_notified = false;
-	call_cb(c, m, m->cb.on_disconnect);
+	m->conn.up_notified = false;
+	call_cb(c, m, m->cb.fn.on_disconnect);
 	memif__release_conn_state(m);
 }
 
@@ -195,10 +195,10 @@ static void finish_down(struct memif__ctx *c, struct memif *m)
 void memif__cb_due(struct memif__ctx *c, struct memif *m)
 {
 	c->cb_due = true;
-	if (m->cb_listed)
+	if (m->cb.listed)
 		return;
-	m->cb_listed = true;
-	m->cb_next = c->cb_list;
+	m->cb.listed = true;
+	m->cb.next = c->cb_list;
 	c->cb_list = m;
 }
 
@@ -206,14 +206,14 @@ static void cb_unlist(struct memif__ctx *c, struct memif *m)
 {
 	struct memif **pp;
 
-	if (!m->cb_listed)
+	if (!m->cb.listed)
 		return;
-	for (pp = &c->cb_list; *pp; pp = &(*pp)->cb_next)
+	for (pp = &c->cb_list; *pp; pp = &(*pp)->cb.next)
 		if (*pp == m) {
-			*pp = m->cb_next;
+			*pp = m->cb.next;
 			break;
 		}
-	m->cb_listed = false;
+	m->cb.listed = false;
 }
 
 void memif__run_callbacks(struct memif__ctx *c)
@@ -222,18 +222,18 @@ void memif__run_callbacks(struct memif__ctx *c)
 
 	c->cb_due = false;
 	while ((m = c->cb_list)) {
-		c->cb_list = m->cb_next;
-		m->cb_listed = false;
+		c->cb_list = m->cb.next;
+		m->cb.listed = false;
 		/* Everything @m owes, in order; the lock is dropped for each
 		 * callback, but @m stays: memif_close waits for it. */
-		while (!m->in_callback && !m->closing) {
-			if (m->release_pending) {
+		while (!m->cb.running && !m->closing) {
+			if (m->conn.release_pending) {
 				finish_down(c, m);
-			} else if (m->state == MEMIF__CONNECTED &&
-				   !m->up_notified) {
-				m->up_notified = true;
-				call_cb(c, m, m->cb.on_connect);
-			} else if (m->close_pending) {
+			} else if (m->conn.state == MEMIF__CONNECTED &&
+				   !m->conn.up_notified) {
+				m->conn.up_notified = true;
+				call_cb(c, m, m->cb.fn.on_connect);
+			} else if (m->cb.close_pending) {
 				memif__close_locked(c, m);
 				break;
 			} else {
@@ -347,52 +347,54 @@ static struct memif *iface_alloc(struct memif__ctx *c,
 
 	if (!m)
 		return NULL;
-	m->intr_fd = -1;
-	m->err_fd = -1;
-	copy_name(m->if_name, sizeof(m->if_name), cfg->if_name, false);
-	copy_name(m->app_name, sizeof(m->app_name), cfg->app_name, false);
+	m->irq.intr_fd = -1;
+	m->irq.err_fd = -1;
+	copy_name(m->cfg.if_name, sizeof(m->cfg.if_name), cfg->if_name, false);
+	copy_name(m->cfg.app_name, sizeof(m->cfg.app_name), cfg->app_name,
+		  false);
 	if (cfg->instance_name && cfg->instance_name[0])
-		copy_name(m->instance_name, sizeof(m->instance_name),
+		copy_name(m->cfg.instance_name, sizeof(m->cfg.instance_name),
 			  cfg->instance_name, false);
 	else if (cfg->app_name && cfg->app_name[0])
-		copy_name(m->instance_name, sizeof(m->instance_name),
+		copy_name(m->cfg.instance_name, sizeof(m->cfg.instance_name),
 			  cfg->app_name, false);
 	else
-		copy_name(m->instance_name, sizeof(m->instance_name),
+		copy_name(m->cfg.instance_name, sizeof(m->cfg.instance_name),
 			  c->app_name, false);
-	copy_name(m->secret, sizeof(m->secret), cfg->secret, false);
-	copy_name(m->sock_name, sizeof(m->sock_name),
+	copy_name(m->cfg.secret, sizeof(m->cfg.secret), cfg->secret, false);
+	copy_name(m->cfg.sock_name, sizeof(m->cfg.sock_name),
 		  cfg->socket_filename && cfg->socket_filename[0] ?
 			  cfg->socket_filename :
 			  MEMIF_DEFAULT_SOCKET,
 		  false);
-	m->id = cfg->conn_id;
-	m->is_master = cfg->is_master;
-	m->mode = (uint8_t)cfg->mode;
-	m->cfg_rx_queues = cfg->num_rx_queues ? cfg->num_rx_queues : 1;
-	m->cfg_tx_queues = cfg->num_tx_queues ? cfg->num_tx_queues : 1;
-	m->buffer_size = cfg->buffer_size ? cfg->buffer_size :
-					    MEMIF_DEFAULT_BUFFER_SIZE;
-	m->log2_ring_size = cfg->log2_ring_size ? cfg->log2_ring_size :
-						  MEMIF_DEFAULT_LOG2_RING_SIZE;
-	m->rx_mode = cfg->rx_mode;
-	m->reconnect_ms =
+	m->cfg.id = cfg->conn_id;
+	m->cfg.is_master = cfg->is_master;
+	m->cfg.mode = (uint8_t)cfg->mode;
+	m->cfg.rx_queues = cfg->num_rx_queues ? cfg->num_rx_queues : 1;
+	m->cfg.tx_queues = cfg->num_tx_queues ? cfg->num_tx_queues : 1;
+	m->cfg.buffer_size = cfg->buffer_size ? cfg->buffer_size :
+						MEMIF_DEFAULT_BUFFER_SIZE;
+	m->cfg.log2_ring_size = cfg->log2_ring_size ?
+					cfg->log2_ring_size :
+					MEMIF_DEFAULT_LOG2_RING_SIZE;
+	m->cfg.rx_mode = cfg->rx_mode;
+	m->cfg.reconnect_ms =
 		cfg->reconnect_interval_ms ? cfg->reconnect_interval_ms : 2000;
-	m->handshake_ms =
+	m->cfg.handshake_ms =
 		cfg->handshake_timeout_ms ? cfg->handshake_timeout_ms : 5000;
-	m->max_packet = cfg->max_packet_size ? cfg->max_packet_size : 65535;
-	m->allow_unsealed = cfg->allow_unsealed_regions;
-	m->hugepages = cfg->hugepages;
-	m->user_data = cfg->user_data;
+	m->cfg.max_packet = cfg->max_packet_size ? cfg->max_packet_size : 65535;
+	m->cfg.allow_unsealed = cfg->allow_unsealed_regions;
+	m->cfg.hugepages = cfg->hugepages;
+	m->cfg.user_data = cfg->user_data;
 	if (cb)
-		m->cb = *cb;
+		m->cb.fn = *cb;
 	return m;
 }
 
 static void iface_free(struct memif *m)
 {
-	memif__os_close(m->intr_fd);
-	memif__os_close(m->err_fd);
+	memif__os_close(m->irq.intr_fd);
+	memif__os_close(m->irq.err_fd);
 	memif__zc_free(m);
 	memif__queues_free(m);
 	free(m);
@@ -406,19 +408,19 @@ static int iface_attach(struct memif__ctx *c, struct memif *m,
 	bool abstract;
 	int ret;
 
-	if (!m->is_master)
-		return memif__socket_addr(m->sock_name, &m->peer_addr,
-					  &m->peer_addrlen, &abstract);
+	if (!m->cfg.is_master)
+		return memif__socket_addr(m->cfg.sock_name, &m->sock.peer_addr,
+					  &m->sock.peer_addrlen, &abstract);
 	ret = memif__socket_get(c, m, cfg);
 	if (ret == -EEXIST) {
 		config_error(cfg, MEMIF_ERR_INVAL_ARG,
-			     "interface id %u already exists on %s", m->id,
-			     m->sock_name);
+			     "interface id %u already exists on %s", m->cfg.id,
+			     m->cfg.sock_name);
 		return -EINVAL;
 	}
 	if (ret < 0)
 		config_error(cfg, memif__err_from_errno(ret), "socket %s: %s%s",
-			     m->sock_name, strerror(-ret),
+			     m->cfg.sock_name, strerror(-ret),
 			     ret == -EADDRINUSE ?
 				     " (another master listens there)" :
 				     "");
@@ -448,16 +450,16 @@ int memif_create_interface(const struct memif_config *cfg,
 		return MEMIF_ERR_NOMEM;
 	}
 	/* A slave refuses at once a layout that could never fit 4 GiB. */
-	if (!m->is_master &&
-	    !memif__layout_init(&l, m->cfg_tx_queues, m->cfg_rx_queues,
-				m->log2_ring_size, m->buffer_size)) {
+	if (!m->cfg.is_master &&
+	    !memif__layout_init(&l, m->cfg.tx_queues, m->cfg.rx_queues,
+				m->cfg.log2_ring_size, m->cfg.buffer_size)) {
 		config_error(cfg, MEMIF_ERR_INVAL_ARG,
 			     "%u + %u queues of 2^%u slots of %u bytes need "
 			     "a region over 4 GiB",
-			     (unsigned)m->cfg_tx_queues,
-			     (unsigned)m->cfg_rx_queues,
-			     (unsigned)m->log2_ring_size,
-			     (unsigned)m->buffer_size);
+			     (unsigned)m->cfg.tx_queues,
+			     (unsigned)m->cfg.rx_queues,
+			     (unsigned)m->cfg.log2_ring_size,
+			     (unsigned)m->cfg.buffer_size);
 		iface_free(m);
 		return MEMIF_ERR_INVAL_ARG;
 	}
@@ -479,7 +481,7 @@ int memif_create_interface(const struct memif_config *cfg,
 		m->next->pprev = &m->next;
 	m->pprev = &c->ifaces;
 	c->ifaces = m;
-	if (!m->is_master)
+	if (!m->cfg.is_master)
 		memif__slave_try_connect(c, m);
 	memif__loop_submit(c);
 	memif__loop_wake(c);
@@ -497,20 +499,20 @@ out_unlock:
 void memif__close_locked(struct memif__ctx *c, struct memif *m)
 {
 	m->closing = true;
-	m->close_pending = false;
-	if (m->sock)
-		memif__socket_unbind(m->sock, m);
-	if (m->conn || m->state != MEMIF__IDLE)
+	m->cb.close_pending = false;
+	if (m->sock.listener)
+		memif__socket_unbind(m->sock.listener, m);
+	if (m->conn.cn || m->conn.state != MEMIF__IDLE)
 		memif__disconnect(c, m, MEMIF_FAULT_NONE, 0, true);
-	if (m->release_pending)
+	if (m->conn.release_pending)
 		finish_down(c, m);
 	cb_unlist(c, m);
 	*m->pprev = m->next;
 	if (m->next)
 		m->next->pprev = m->pprev;
 	memif__obj_del(c, m->slot);
-	if (m->sock)
-		memif__socket_put(c, m->sock);
+	if (m->sock.listener)
+		memif__socket_put(c, m->sock.listener);
 	memif__loop_submit(c);
 	iface_free(m);
 }
@@ -539,13 +541,13 @@ int memif_close(struct memif *m)
 	if (!c)
 		return MEMIF_ERR_NOT_INIT;
 	pthread_mutex_lock(&c->lock);
-	if (m->in_callback && pthread_equal(m->cb_thread, pthread_self())) {
+	if (m->cb.running && pthread_equal(m->cb.thread, pthread_self())) {
 		/* Closing oneself from one's own callback: after it returns. */
-		m->close_pending = true;
+		m->cb.close_pending = true;
 		pthread_mutex_unlock(&c->lock);
 		return MEMIF_OK;
 	}
-	while (m->in_callback)
+	while (m->cb.running)
 		pthread_cond_wait(&c->cond, &c->lock);
 	memif__close_locked(c, m);
 	memif__loop_wake(c);
@@ -555,7 +557,7 @@ int memif_close(struct memif *m)
 
 void *memif_get_user_data(const struct memif *m)
 {
-	return m ? m->user_data : NULL;
+	return m ? m->cfg.user_data : NULL;
 }
 
 static void queue_details(const struct memif *m, const struct memif__queue *q,
@@ -563,7 +565,8 @@ static void queue_details(const struct memif *m, const struct memif__queue *q,
 {
 	d->queue_id = q->qid;
 	d->ring_size = q->size;
-	d->buffer_size = m->is_master ? m->peer_buffer_size : q->buf_size;
+	d->buffer_size = m->cfg.is_master ? m->conn.peer_buffer_size :
+					    q->buf_size;
 	if (q->ring) {
 		d->flags = memif__read_once(&q->ring->flags);
 		d->head = memif__read_once(&q->ring->head);
@@ -578,9 +581,16 @@ static void queue_details(const struct memif *m, const struct memif__queue *q,
 	d->interrupts = memif__read_once(&q->st.interrupts);
 }
 
+/* The array @src into the array @dst, which is as large (checked when
+ * compiled): the names and reasons memif_get_details hands out. */
+#define memif__copy_array(dst, src)                                           \
+	do {                                                                  \
+		_Static_assert(sizeof(dst) == sizeof(src), #dst " vs " #src); \
+		memcpy((dst), (src), sizeof(dst));                            \
+	} while (0)
+
 int memif_get_details(struct memif *m, struct memif_details *out)
 {
-	struct memif__ctx *c = memif__ctx;
 	unsigned i;
 	int ret;
 
@@ -588,39 +598,32 @@ int memif_get_details(struct memif *m, struct memif_details *out)
 	if (ret)
 		return ret;
 	memset(out, 0, sizeof(*out));
-	memcpy(out->if_name, m->if_name, sizeof(out->if_name));
-	memcpy(out->instance_name, m->instance_name,
-	       sizeof(out->instance_name));
-	out->conn_id = m->id;
-	memcpy(out->socket_filename, m->sock_name,
-	       sizeof(out->socket_filename));
-	memcpy(out->secret, m->secret, sizeof(out->secret));
-	out->is_master = m->is_master;
-	out->mode = (enum memif_if_mode)m->mode;
-	memcpy(out->app_name, m->app_name, sizeof(out->app_name));
-	memcpy(out->remote_if_name, m->remote_if_name,
-	       sizeof(out->remote_if_name));
-	memcpy(out->remote_instance_name, m->remote_instance_name,
-	       sizeof(out->remote_instance_name));
-	memcpy(out->remote_disconnect_reason, m->remote_reason,
-	       sizeof(out->remote_disconnect_reason));
-	memcpy(out->local_disconnect_reason, m->local_reason,
-	       sizeof(out->local_disconnect_reason));
-	memcpy(out->last_refusal_reason, m->refusal_reason,
-	       sizeof(out->last_refusal_reason));
-	memcpy(out->last_refusal_peer, m->refusal_peer,
-	       sizeof(out->last_refusal_peer));
-	out->has_link = m->state == MEMIF__CONNECTED;
-	out->connecting = m->state == MEMIF__CONNECTING;
-	out->connects = m->connects;
+	memif__copy_array(out->if_name, m->cfg.if_name);
+	memif__copy_array(out->instance_name, m->cfg.instance_name);
+	out->conn_id = m->cfg.id;
+	memif__copy_array(out->socket_filename, m->cfg.sock_name);
+	memif__copy_array(out->secret, m->cfg.secret);
+	out->is_master = m->cfg.is_master;
+	out->mode = (enum memif_if_mode)m->cfg.mode;
+	memif__copy_array(out->app_name, m->cfg.app_name);
+	memif__copy_array(out->remote_if_name, m->conn.remote_if_name);
+	memif__copy_array(out->remote_instance_name,
+			  m->conn.remote_instance_name);
+	memif__copy_array(out->remote_disconnect_reason, m->conn.remote_reason);
+	memif__copy_array(out->local_disconnect_reason, m->conn.local_reason);
+	memif__copy_array(out->last_refusal_reason, m->conn.refusal_reason);
+	memif__copy_array(out->last_refusal_peer, m->conn.refusal_peer);
+	out->has_link = m->conn.state == MEMIF__CONNECTED;
+	out->connecting = m->conn.state == MEMIF__CONNECTING;
+	out->connects = m->conn.connects;
 	/* Counters of the last connection stay readable after it went down
 	 * (in on_disconnect and later), until the next connection. */
-	out->num_rx_queues = m->det_rxq;
-	out->num_tx_queues = m->det_txq;
-	for (i = 0; i < m->det_rxq && i <= MEMIF_MAX_QUEUES; i++)
-		queue_details(m, m->rxq[i], &out->rx_queues[i]);
-	for (i = 0; i < m->det_txq && i <= MEMIF_MAX_QUEUES; i++)
-		queue_details(m, m->txq[i], &out->tx_queues[i]);
-	pthread_mutex_unlock(&c->lock);
+	out->num_rx_queues = m->dp.det_rxq;
+	out->num_tx_queues = m->dp.det_txq;
+	for (i = 0; i < m->dp.det_rxq && i <= MEMIF_MAX_QUEUES; i++)
+		queue_details(m, m->dp.rxq[i], &out->rx_queues[i]);
+	for (i = 0; i < m->dp.det_txq && i <= MEMIF_MAX_QUEUES; i++)
+		queue_details(m, m->dp.txq[i], &out->tx_queues[i]);
+	memif__api_unlock();
 	return MEMIF_OK;
 }

@@ -44,19 +44,19 @@ static void queue_init(struct memif *m, struct memif__queue *q,
 		       const struct memif__ring_info *ri, bool is_rx,
 		       unsigned qid)
 {
-	q->ring =
-		(struct memif_ring *)(m->regions[ri->region].base + ri->offset);
+	q->ring = (struct memif_ring *)(m->shm.regions[ri->region].base +
+					ri->offset);
 	q->size = (uint16_t)(1u << ri->log2);
 	q->mask = q->size - 1;
-	q->is_master = m->is_master;
+	q->is_master = m->cfg.is_master;
 	q->qid = (uint8_t)qid;
 	q->efd = ri->efd;
-	q->regions = m->views;
-	q->n_regions = m->n_regions;
-	q->max_frag = m->is_master ? m->max_packet : m->buffer_size;
-	q->max_packet = m->max_packet;
-	q->buf_size = m->buffer_size;
-	q->region0 = m->regions[0].base;
+	q->regions = m->shm.views;
+	q->n_regions = m->shm.n_regions;
+	q->max_frag = m->cfg.is_master ? m->cfg.max_packet : m->cfg.buffer_size;
+	q->max_packet = m->cfg.max_packet;
+	q->buf_size = m->cfg.buffer_size;
+	q->region0 = m->shm.regions[0].base;
 	q->m = m;
 	q->cursor = 0;
 	q->released = 0;
@@ -65,9 +65,9 @@ static void queue_init(struct memif *m, struct memif__queue *q,
 	q->space_end = 0;
 	q->fault = false;
 	memset(&q->st, 0, sizeof(q->st));
-	if (!m->is_master)
+	if (!m->cfg.is_master)
 		q->buf_base_off = memif__layout_buffer_offset(
-			&m->layout, is_rx ? MEMIF_RING_M2S : MEMIF_RING_S2M,
+			&m->shm.layout, is_rx ? MEMIF_RING_M2S : MEMIF_RING_S2M,
 			qid, 0);
 }
 
@@ -113,29 +113,31 @@ void memif__queues_free(struct memif *m)
 {
 	unsigned i;
 
-	for (i = 0; i < m->alloc_rxq; i++)
-		free(m->rxq[i]);
-	for (i = 0; i < m->alloc_txq; i++)
-		free(m->txq[i]);
-	m->alloc_rxq = m->alloc_txq = 0;
+	for (i = 0; i < m->dp.alloc_rxq; i++)
+		free(m->dp.rxq[i]);
+	for (i = 0; i < m->dp.alloc_txq; i++)
+		free(m->dp.txq[i]);
+	m->dp.alloc_rxq = m->dp.alloc_txq = 0;
 }
 
 int memif__queues_setup(struct memif *m)
 {
-	const struct memif__ring_info *rx_ri = m->is_master ? m->s2m : m->m2s;
-	const struct memif__ring_info *tx_ri = m->is_master ? m->m2s : m->s2m;
-	uint16_t n_rx = m->is_master ? m->n_s2m : m->n_m2s;
-	uint16_t n_tx = m->is_master ? m->n_m2s : m->n_s2m;
+	const struct memif__ring_info *rx_ri = m->cfg.is_master ? m->shm.s2m :
+								  m->shm.m2s;
+	const struct memif__ring_info *tx_ri = m->cfg.is_master ? m->shm.m2s :
+								  m->shm.s2m;
+	uint16_t n_rx = m->cfg.is_master ? m->shm.n_s2m : m->shm.n_m2s;
+	uint16_t n_tx = m->cfg.is_master ? m->shm.n_m2s : m->shm.n_s2m;
 	unsigned i;
 
-	if (queues_alloc(m->rxq, &m->alloc_rxq, n_rx) < 0 ||
-	    queues_alloc(m->txq, &m->alloc_txq, n_tx) < 0)
+	if (queues_alloc(m->dp.rxq, &m->dp.alloc_rxq, n_rx) < 0 ||
+	    queues_alloc(m->dp.txq, &m->dp.alloc_txq, n_tx) < 0)
 		return -ENOMEM;
 	for (i = 0; i < n_rx; i++) {
-		struct memif__queue *q = m->rxq[i];
+		struct memif__queue *q = m->dp.rxq[i];
 
 		queue_init(m, q, &rx_ri[i], true, i);
-		q->reasm_cap = m->max_packet;
+		q->reasm_cap = m->cfg.max_packet;
 		/* Mapped, not malloc'ed: its pages cost memory only once a
 		 * chained packet arrives, and an idle interface stays small
 		 * (64 KiB of heap per queue otherwise). */
@@ -146,10 +148,10 @@ int memif__queues_setup(struct memif *m)
 			q->reasm = NULL;
 			return -ENOMEM;
 		}
-		if (m->is_master) {
+		if (m->cfg.is_master) {
 			/* LM and DPDK masters reset too; nothing flowed yet. */
 			memif__store_release(&q->ring->tail, 0);
-		} else if (!m->zc_rx) {
+		} else if (!m->dp.zc_rx) {
 			/* Hand every M2S slot to the master (descriptors were
 			 * initialised with our buffers when the region was
 			 * made).  zero_copy_rx: the application lends its
@@ -157,10 +159,10 @@ int memif__queues_setup(struct memif *m)
 			q->released = q->size;
 			memif__store_release(&q->ring->head, q->size); /* R1: A1 in tx_space */
 		}
-		memif__queue_set_rx_mode(q, m->rx_mode);
+		memif__queue_set_rx_mode(q, m->cfg.rx_mode);
 	}
 	for (i = 0; i < n_tx; i++) {
-		struct memif__queue *q = m->txq[i];
+		struct memif__queue *q = m->dp.txq[i];
 		int ret;
 
 		queue_init(m, q, &tx_ri[i], false, i);
@@ -168,19 +170,19 @@ int memif__queues_setup(struct memif *m)
 		if (ret < 0)
 			return ret;
 		q->kick_ready = true;
-		if (m->is_master)
+		if (m->cfg.is_master)
 			memif__store_release(&q->ring->tail, 0);
 	}
 	if (memif__zc_queues_setup(m) < 0)
 		return -ENOMEM;
 	for (i = 0; i < n_rx; i++)
-		memif__store_release(&m->rxq[i]->gate, MEMIF__GATE_OPEN);
+		memif__store_release(&m->dp.rxq[i]->gate, MEMIF__GATE_OPEN);
 	for (i = 0; i < n_tx; i++)
-		memif__store_release(&m->txq[i]->gate, MEMIF__GATE_OPEN);
-	memif__store_release(&m->n_rxq, n_rx);
-	memif__store_release(&m->n_txq, n_tx);
-	m->det_rxq = n_rx;
-	m->det_txq = n_tx;
+		memif__store_release(&m->dp.txq[i]->gate, MEMIF__GATE_OPEN);
+	memif__store_release(&m->dp.n_rxq, n_rx);
+	memif__store_release(&m->dp.n_txq, n_tx);
+	m->dp.det_rxq = n_rx;
+	m->dp.det_txq = n_tx;
 	return 0;
 }
 
@@ -214,12 +216,12 @@ void memif__queues_quiesce(struct memif *m)
 {
 	unsigned i;
 
-	memif__store_release(&m->n_rxq, 0);
-	memif__store_release(&m->n_txq, 0);
-	for (i = 0; i < m->alloc_rxq; i++)
-		gate_close(m->rxq[i]);
-	for (i = 0; i < m->alloc_txq; i++)
-		gate_close(m->txq[i]);
+	memif__store_release(&m->dp.n_rxq, 0);
+	memif__store_release(&m->dp.n_txq, 0);
+	for (i = 0; i < m->dp.alloc_rxq; i++)
+		gate_close(m->dp.rxq[i]);
+	for (i = 0; i < m->dp.alloc_txq; i++)
+		gate_close(m->dp.txq[i]);
 	memif__zc_orphan(m); /* what the application gets back */
 }
 
@@ -227,17 +229,17 @@ void memif__queues_release(struct memif *m)
 {
 	unsigned i;
 
-	for (i = 0; i < m->alloc_rxq; i++) {
-		if (m->rxq[i]->reasm)
-			munmap(m->rxq[i]->reasm, m->rxq[i]->reasm_cap);
-		m->rxq[i]->reasm = NULL;
-		m->rxq[i]->ring = NULL;
+	for (i = 0; i < m->dp.alloc_rxq; i++) {
+		if (m->dp.rxq[i]->reasm)
+			munmap(m->dp.rxq[i]->reasm, m->dp.rxq[i]->reasm_cap);
+		m->dp.rxq[i]->reasm = NULL;
+		m->dp.rxq[i]->ring = NULL;
 	}
-	for (i = 0; i < m->alloc_txq; i++) {
-		m->txq[i]->ring = NULL;
-		if (m->txq[i]->kick_ready)
-			memif__os_signal_fini(&m->txq[i]->kick);
-		m->txq[i]->kick_ready = false;
+	for (i = 0; i < m->dp.alloc_txq; i++) {
+		m->dp.txq[i]->ring = NULL;
+		if (m->dp.txq[i]->kick_ready)
+			memif__os_signal_fini(&m->dp.txq[i]->kick);
+		m->dp.txq[i]->kick_ready = false;
 	}
 }
 

@@ -1,27 +1,33 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the transmit (tx.c) and receive (rx.c) bursts share: entering and
- * leaving a queue through its gate, the fault that hands a broken ring to
- * the event loop, the per-queue counters and the descriptor prefetch.
- * Hot path: everything here is inline but the cold fault.
+ * What the transmit (tx.c), receive (rx.c) and zero-copy (zc.c) bursts
+ * share: the argument check, entering and leaving a queue through its gate,
+ * the fault that hands a broken ring to the event loop, the per-queue
+ * counters, the level-mode eventfd clear, the transmit kick and the
+ * descriptor prefetch.  Hot path: everything here is inline but the cold
+ * fault.
  */
 #ifndef MEMIF_QUEUE_H
 #define MEMIF_QUEUE_H
 
 #include "internal.h"
 
+/* For a helper two bursts share whose arguments are constants at each call:
+ * inlined whatever its size, so each burst keeps its own code. */
+#define memif__always_inline inline __attribute__((always_inline))
+
 /* A burst's way in: the queue @qid of the given direction with its gate
  * taken (tag-gate in queue.c), or the error the caller returns. */
 static inline int memif__q_enter(struct memif *m, uint8_t qid, bool rx,
 				 struct memif__queue **out)
 {
-	uint16_t n = memif__load_acquire(rx ? &m->n_rxq : &m->n_txq);
+	uint16_t n = memif__load_acquire(rx ? &m->dp.n_rxq : &m->dp.n_txq);
 	struct memif__queue *q;
 	uint32_t v = MEMIF__GATE_OPEN;
 
 	if (memif__unlikely(qid >= n))
 		return n ? MEMIF_ERR_QID : MEMIF_ERR_DISCONNECTED;
-	q = rx ? m->rxq[qid] : m->txq[qid];
+	q = rx ? m->dp.rxq[qid] : m->dp.txq[qid];
 	if (memif__unlikely(!__atomic_compare_exchange_n(
 		    &q->gate, &v, MEMIF__GATE_BUSY, false, __ATOMIC_ACQUIRE,
 		    __ATOMIC_RELAXED)))
@@ -33,6 +39,17 @@ static inline int memif__q_enter(struct memif *m, uint8_t qid, bool rx,
 	}
 	*out = q;
 	return MEMIF_OK;
+}
+
+/* A burst's arguments, checked as every burst checks them: @n_out is
+ * required, and zeroed; @arr is required when @n asks for entries. */
+static inline bool memif__burst_args(const void *arr, uint16_t n,
+				     uint16_t *n_out)
+{
+	if (!n_out || (!arr && n))
+		return false;
+	*n_out = 0;
+	return true;
 }
 
 static inline void memif__q_leave(struct memif__queue *q)
@@ -59,6 +76,24 @@ static inline int memif__q_fail(struct memif__queue *q)
 	memif__q_fault(q);
 	memif__q_leave(q);
 	return MEMIF_ERR_DISCONNECTED;
+}
+
+/*
+ * A receive that found nothing published, in level interrupt mode: the
+ * eventfd is cleared and true returned, and the caller looks at the ring
+ * again.  Clear first, then look again: a signal that lands between the
+ * two is never consumed without its data being seen.  Edge mode never
+ * reads the eventfd: its waiter is woken by every write, read or not
+ * (ring.h, tag-ring-wakeup).
+ */
+static inline bool memif__rx_level_clear(struct memif__queue *q, uint16_t avail)
+{
+	if (avail != 0 || __atomic_load_n(&q->rx_mode, __ATOMIC_RELAXED) !=
+				  MEMIF_RX_MODE_INTERRUPT)
+		return false;
+	if (memif__os_eventfd_clear(q->efd) > 0)
+		memif__stat_add(&q->st.interrupts, 1);
+	return true;
 }
 
 /* Signal the peer once per transmit burst unless it masks interrupts. */

@@ -29,9 +29,9 @@ int memif__region_map(struct memif__region *r)
 
 static void ring_init(struct memif *m, unsigned type, unsigned index)
 {
-	const struct memif_layout *l = &m->layout;
+	const struct memif_layout *l = &m->shm.layout;
 	struct memif_ring *ring =
-		(struct memif_ring *)(m->regions[0].base +
+		(struct memif_ring *)(m->shm.regions[0].base +
 				      memif__layout_ring_offset(l, type,
 								index));
 	uint32_t n = 1u << l->log2_ring_size, j;
@@ -54,30 +54,30 @@ int memif__regions_reserve(struct memif *m, unsigned n)
 	struct memif_region_view *v;
 	unsigned i;
 
-	if (n <= m->cap_regions)
+	if (n <= m->shm.cap_regions)
 		return 0;
-	r = realloc(m->regions, n * sizeof(*r));
+	r = realloc(m->shm.regions, n * sizeof(*r));
 	if (!r)
 		return -ENOMEM;
-	m->regions = r;
-	v = realloc(m->views, n * sizeof(*v));
+	m->shm.regions = r;
+	v = realloc(m->shm.views, n * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	m->views = v;
-	for (i = m->cap_regions; i < n; i++) {
+	m->shm.views = v;
+	for (i = m->shm.cap_regions; i < n; i++) {
 		memset(&r[i], 0, sizeof(r[i]));
 		memset(&v[i], 0, sizeof(v[i]));
 		r[i].fd = -1;
 	}
-	m->cap_regions = (uint16_t)n;
+	m->shm.cap_regions = (uint16_t)n;
 	return 0;
 }
 
 /* Room for rings [0, @n) of one direction; new entries hold no eventfd. */
 int memif__rings_reserve(struct memif *m, bool s2m, unsigned n)
 {
-	struct memif__ring_info **arr = s2m ? &m->s2m : &m->m2s;
-	uint16_t *cap = s2m ? &m->cap_s2m : &m->cap_m2s;
+	struct memif__ring_info **arr = s2m ? &m->shm.s2m : &m->shm.m2s;
+	uint16_t *cap = s2m ? &m->shm.cap_s2m : &m->shm.cap_m2s;
 	struct memif__ring_info *ri;
 	unsigned i;
 
@@ -105,7 +105,7 @@ static int region_file(struct memif *m, struct memif__region *r, uint64_t size,
 	char name[64];
 	int fd, ret;
 
-	snprintf(name, sizeof(name), "memif %.31s region 0", m->if_name);
+	snprintf(name, sizeof(name), "memif %.31s region 0", m->cfg.if_name);
 	fd = huge ? memif__os_memfd_huge(name) : memif__os_memfd(name);
 	if (fd < 0)
 		return fd;
@@ -129,16 +129,16 @@ static int region_file(struct memif *m, struct memif__region *r, uint64_t size,
 /* Region 0 where m->hugepages asks for it. */
 static int region_place(struct memif *m, struct memif__region *r)
 {
-	uint64_t size = m->layout.region_size;
+	uint64_t size = m->shm.layout.region_size;
 	uint64_t huge = (size + HUGE_2M - 1) & ~(HUGE_2M - 1);
 	int ret;
 
-	if (m->hugepages == MEMIF_HUGEPAGES_NO)
+	if (m->cfg.hugepages == MEMIF_HUGEPAGES_NO)
 		return region_file(m, r, size, false);
 	ret = region_file(m, r, huge, true);
 	if (ret == 0)
 		return 0;
-	if (m->hugepages == MEMIF_HUGEPAGES_REQUIRE) {
+	if (m->cfg.hugepages == MEMIF_HUGEPAGES_REQUIRE) {
 		memif__log(MEMIF_LOG_ERROR, m, -1, MEMIF_ERR_NOMEM,
 			   "region of %llu MiB needs %llu free 2 MiB hugepages "
 			   "(vm.nr_hugepages): %s",
@@ -146,8 +146,8 @@ static int region_place(struct memif *m, struct memif__region *r)
 			   (unsigned long long)(huge / HUGE_2M), strerror(-ret));
 		return ret;
 	}
-	if (!m->huge_fallback_logged) {
-		m->huge_fallback_logged = true;
+	if (!m->shm.huge_fallback_logged) {
+		m->shm.huge_fallback_logged = true;
 		memif__log(MEMIF_LOG_WARN, m, -1, 0,
 			   "no %llu free 2 MiB hugepages (%s): region on "
 			   "normal pages",
@@ -165,16 +165,16 @@ int memif__region_create(struct memif *m)
 	ret = memif__regions_reserve(m, 1);
 	if (ret < 0)
 		return ret;
-	r = &m->regions[0];
+	r = &m->shm.regions[0];
 	ret = region_place(m, r);
 	if (ret < 0)
 		return ret;
-	m->n_regions = 1;
-	m->views[0].base = r->base;
-	m->views[0].size = r->size;
-	for (i = 0; i < m->layout.n_s2m; i++)
+	m->shm.n_regions = 1;
+	m->shm.views[0].base = r->base;
+	m->shm.views[0].size = r->size;
+	for (i = 0; i < m->shm.layout.n_s2m; i++)
 		ring_init(m, MEMIF_RING_S2M, i);
-	for (i = 0; i < m->layout.n_m2s; i++)
+	for (i = 0; i < m->shm.layout.n_m2s; i++)
 		ring_init(m, MEMIF_RING_M2S, i);
 	return 0;
 }
@@ -211,19 +211,19 @@ void memif__regions_release(struct memif *m)
 {
 	unsigned i;
 
-	for (i = 0; i < m->cap_regions; i++) {
-		struct memif__region *r = &m->regions[i];
+	for (i = 0; i < m->shm.cap_regions; i++) {
+		struct memif__region *r = &m->shm.regions[i];
 
 		if (r->base)
 			munmap(r->base, (size_t)r->size);
 		memif__os_close(r->fd);
 	}
-	free(m->regions);
-	free(m->views);
-	m->regions = NULL;
-	m->views = NULL;
-	m->cap_regions = 0;
-	m->n_regions = 0;
+	free(m->shm.regions);
+	free(m->shm.views);
+	m->shm.regions = NULL;
+	m->shm.views = NULL;
+	m->shm.cap_regions = 0;
+	m->shm.n_regions = 0;
 }
 
 /* What /proc/self/fd/N points to.  d_path() names an anon inode

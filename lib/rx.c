@@ -79,18 +79,9 @@ static inline bool rx_begin(struct memif__queue *q, uint16_t max_pkts,
 	rx_give_back(q);
 	if (memif__unlikely(!rx_avail(q, avail)))
 		return false;
-	if (*avail == 0 && __atomic_load_n(&q->rx_mode, __ATOMIC_RELAXED) ==
-				   MEMIF_RX_MODE_INTERRUPT) {
-		/* Level interrupt mode only.  Clear first, then look again: a
-		 * signal that lands between the two is never consumed without
-		 * its data being seen.  Edge mode never reads the eventfd: its
-		 * waiter is woken by every write, read or not (ring.h,
-		 * tag-ring-wakeup). */
-		if (memif__os_eventfd_clear(q->efd) > 0)
-			memif__stat_add(&q->st.interrupts, 1);
-		if (memif__unlikely(!rx_avail(q, avail)))
-			return false;
-	}
+	if (memif__rx_level_clear(q, *avail) &&
+	    memif__unlikely(!rx_avail(q, avail)))
+		return false;
 	/* A slave refills these descriptors when it gives them back. */
 	memif__prefetch_descs(q, q->cursor,
 			      *avail < max_pkts ? *avail : max_pkts,
@@ -123,19 +114,6 @@ static inline bool rx_count(struct rx_tally *t, uint16_t k, uint32_t total,
 	return true;
 }
 
-/* A receive's end: what @t took is lent out, what it counted is added. */
-static inline void rx_end(struct memif__queue *q, const struct rx_tally *t)
-{
-	q->cursor = (uint16_t)(q->cursor + t->used);
-	q->held = t->used;
-	memif__stat_add(&q->st.packets, t->n);
-	memif__stat_add(&q->st.bytes, t->bytes);
-	memif__stat_add(&q->st.drops_bad_desc, t->bad);
-	memif__stat_add(&q->st.drops_too_long, t->too_long);
-	memif__q_leave(q);
-}
-
-
 /* A receive's way in: queue @qid entered, the previous burst's slots
  * given back and *@avail slots published beyond the cursor. */
 static inline int rx_open(struct memif *m, uint8_t qid, uint16_t max_pkts,
@@ -145,7 +123,7 @@ static inline int rx_open(struct memif *m, uint8_t qid, uint16_t max_pkts,
 
 	if (!m)
 		return MEMIF_ERR_NOCONN;
-	if (memif__unlikely(m->zc_rx)) /* its buffers: memif_rx_burst_zc */
+	if (memif__unlikely(m->dp.zc_rx)) /* its buffers: memif_rx_burst_zc */
 		return MEMIF_ERR_UNSUPPORTED;
 	ret = memif__q_enter(m, qid, true, q);
 	if (ret)
@@ -170,6 +148,7 @@ enum rx_walk {
 	RX_WALK_LATER, /* it fits a call of its own: leave it */
 	RX_WALK_WAIT, /* incomplete chain: wait for the rest */
 	RX_WALK_FAULT, /* incomplete, and it fills the ring: it never can be */
+	RX_WALK_DROPPED, /* rx_take: walked, dropped whole and counted */
 };
 
 /*
@@ -223,18 +202,51 @@ static inline enum rx_walk rx_walk(struct memif__queue *q, uint16_t used,
 	return avail == q->size && used == 0 ? RX_WALK_FAULT : RX_WALK_WAIT;
 }
 
+/* A chain walked (rx_walk) and counted in @t: RX_WALK_DONE when it is to
+ * be delivered, RX_WALK_DROPPED when it is not, or what stopped the walk. */
+static inline enum rx_walk rx_take(struct memif__queue *q, struct rx_tally *t,
+				   uint16_t avail, const struct rx_sink *to,
+				   uint16_t *k, uint32_t *total)
+{
+	unsigned drop;
+	enum rx_walk w = rx_walk(q, t->used, avail, to, k, total, &drop);
+
+	if (w == RX_WALK_DONE && !rx_count(t, *k, *total, drop))
+		return RX_WALK_DROPPED;
+	return w;
+}
+
+/* A receive's end, after walking stopped at @w: what @t took is lent out,
+ * what it counted is added, *@n_rx delivered; or, when the peer broke the
+ * ring, the fault.  What the burst returns. */
+static inline int rx_end(struct memif__queue *q, const struct rx_tally *t,
+			 enum rx_walk w, uint16_t *n_rx)
+{
+	if (memif__unlikely(w == RX_WALK_FAULT))
+		return memif__q_fail(q);
+	q->cursor = (uint16_t)(q->cursor + t->used);
+	q->held = t->used;
+	memif__stat_add(&q->st.packets, t->n);
+	memif__stat_add(&q->st.bytes, t->bytes);
+	memif__stat_add(&q->st.drops_bad_desc, t->bad);
+	memif__stat_add(&q->st.drops_too_long, t->too_long);
+	memif__q_leave(q);
+	*n_rx = t->n;
+	return MEMIF_OK;
+}
+
 int memif_rx_burst(struct memif *m, uint8_t qid, struct memif_rx_pkt *pkts,
 		   uint16_t max_pkts, uint16_t *n_rx)
 {
 	struct memif__queue *q;
 	struct rx_tally t = { 0 };
+	enum rx_walk w = RX_WALK_DONE;
 	uint16_t avail;
 	uint32_t reasm_used = 0;
 	int ret;
 
-	if (!n_rx || (!pkts && max_pkts))
+	if (!memif__burst_args(pkts, max_pkts, n_rx))
 		return MEMIF_ERR_INVAL_ARG;
-	*n_rx = 0;
 	ret = rx_open(m, qid, max_pkts, &q, &avail);
 	if (ret)
 		return ret;
@@ -242,7 +254,6 @@ int memif_rx_burst(struct memif *m, uint8_t qid, struct memif_rx_pkt *pkts,
 		uint16_t slot = (uint16_t)(q->cursor + t.used) & q->mask;
 		struct memif_desc d = q->ring->desc[slot]; /* one snapshot */
 		struct rx_sink to;
-		enum rx_walk w;
 		uint32_t total;
 		uint16_t k;
 		unsigned drop;
@@ -266,21 +277,17 @@ int memif_rx_burst(struct memif *m, uint8_t qid, struct memif_rx_pkt *pkts,
 		to = (struct rx_sink){ .buf = q->reasm + reasm_used,
 				       .room = q->reasm_cap - reasm_used,
 				       .max_segs = UINT32_MAX };
-		w = rx_walk(q, t.used, avail, &to, &k, &total, &drop);
-		if (w == RX_WALK_FAULT)
-			return memif__q_fail(q);
+		w = rx_take(q, &t, avail, &to, &k, &total);
+		if (w == RX_WALK_DROPPED)
+			continue;
 		if (w != RX_WALK_DONE)
 			break;
-		if (rx_count(&t, k, total, drop)) {
-			pkts[t.n].data = q->reasm + reasm_used;
-			pkts[t.n].len = total;
-			reasm_used += total;
-			t.n++;
-		}
+		pkts[t.n].data = q->reasm + reasm_used;
+		pkts[t.n].len = total;
+		reasm_used += total;
+		t.n++;
 	}
-	rx_end(q, &t);
-	*n_rx = t.n;
-	return MEMIF_OK;
+	return rx_end(q, &t, w, n_rx);
 }
 
 /*
@@ -295,6 +302,7 @@ int memif_rx_burst_sg(struct memif *m, uint8_t qid, struct memif_pkt_sg *pkts,
 {
 	struct memif__queue *q;
 	struct rx_tally t = { 0 };
+	enum rx_walk w = RX_WALK_DONE;
 	uint16_t avail, s = 0;
 	int ret;
 
@@ -308,29 +316,23 @@ int memif_rx_burst_sg(struct memif *m, uint8_t qid, struct memif_pkt_sg *pkts,
 		struct rx_sink to = { .segs = &segs[s],
 				      .room = (uint32_t)(max_segs - s),
 				      .max_segs = max_segs };
-		enum rx_walk w;
 		uint32_t total;
 		uint16_t k;
-		unsigned drop;
 
-		w = rx_walk(q, t.used, avail, &to, &k, &total, &drop);
-		if (w == RX_WALK_FAULT)
-			return memif__q_fail(q);
+		w = rx_take(q, &t, avail, &to, &k, &total);
+		if (w == RX_WALK_DROPPED)
+			continue;
 		if (w != RX_WALK_DONE)
 			break;
-		if (rx_count(&t, k, total, drop)) {
-			/* The application reads its headers next. */
-			__builtin_prefetch(segs[s].data, 0);
-			pkts[t.n].segs = &segs[s];
-			pkts[t.n].n_segs = k;
-			pkts[t.n].len = total;
-			s = (uint16_t)(s + k);
-			t.n++;
-		}
+		/* The application reads its headers next. */
+		__builtin_prefetch(segs[s].data, 0);
+		pkts[t.n].segs = &segs[s];
+		pkts[t.n].n_segs = k;
+		pkts[t.n].len = total;
+		s = (uint16_t)(s + k);
+		t.n++;
 	}
-	rx_end(q, &t);
-	*n_rx = t.n;
-	return MEMIF_OK;
+	return rx_end(q, &t, w, n_rx);
 }
 
 int memif_rx_release(struct memif *m, uint8_t qid)
@@ -340,7 +342,7 @@ int memif_rx_release(struct memif *m, uint8_t qid)
 
 	if (!m)
 		return MEMIF_ERR_NOCONN;
-	if (memif__unlikely(m->zc_rx)) /* its buffers: memif_rx_burst_zc */
+	if (memif__unlikely(m->dp.zc_rx)) /* its buffers: memif_rx_burst_zc */
 		return MEMIF_ERR_UNSUPPORTED;
 	ret = memif__q_enter(m, qid, true, &q);
 	if (ret)

@@ -147,8 +147,8 @@ struct memif *memif__socket_find(struct memif__socket *s, uint32_t id)
 
 	if (!s->by_id_cap)
 		return NULL;
-	for (m = s->by_id[id_hash(id, s->by_id_cap)]; m; m = m->id_next)
-		if (m->id == id)
+	for (m = s->by_id[id_hash(id, s->by_id_cap)]; m; m = m->sock.id_next)
+		if (m->cfg.id == id)
 			return m;
 	return NULL;
 }
@@ -168,20 +168,20 @@ static int id_insert(struct memif__socket *s, struct memif *m)
 			while (s->by_id[i]) {
 				struct memif *o = s->by_id[i];
 
-				s->by_id[i] = o->id_next;
-				o->id_next = t[id_hash(o->id, cap)];
-				t[id_hash(o->id, cap)] = o;
+				s->by_id[i] = o->sock.id_next;
+				o->sock.id_next = t[id_hash(o->cfg.id, cap)];
+				t[id_hash(o->cfg.id, cap)] = o;
 			}
 		free(s->by_id);
 		s->by_id = t;
 		s->by_id_cap = cap;
 	}
-	i = id_hash(m->id, s->by_id_cap);
-	m->id_next = s->by_id[i];
+	i = id_hash(m->cfg.id, s->by_id_cap);
+	m->sock.id_next = s->by_id[i];
 	s->by_id[i] = m;
 	s->by_id_n++;
-	if (!s->handshake_ms || m->handshake_ms < s->handshake_ms)
-		s->handshake_ms = m->handshake_ms;
+	if (!s->handshake_ms || m->cfg.handshake_ms < s->handshake_ms)
+		s->handshake_ms = m->cfg.handshake_ms;
 	return 0;
 }
 
@@ -191,14 +191,14 @@ void memif__socket_unbind(struct memif__socket *s, struct memif *m)
 
 	if (!s->by_id_cap)
 		return;
-	for (pp = &s->by_id[id_hash(m->id, s->by_id_cap)]; *pp;
-	     pp = &(*pp)->id_next)
+	for (pp = &s->by_id[id_hash(m->cfg.id, s->by_id_cap)]; *pp;
+	     pp = &(*pp)->sock.id_next)
 		if (*pp == m) {
-			*pp = m->id_next;
+			*pp = m->sock.id_next;
 			s->by_id_n--;
 			/* Maybe the shortest timeout went: found again when
 			 * next needed (memif__conn_set_unbound_deadline). */
-			if (m->handshake_ms <= s->handshake_ms)
+			if (m->cfg.handshake_ms <= s->handshake_ms)
 				s->handshake_ms = 0;
 			return;
 		}
@@ -211,21 +211,21 @@ int memif__socket_get(struct memif__ctx *c, struct memif *m,
 	int ret;
 
 	for (s = c->sockets; s; s = s->next)
-		if (!strcmp(s->name, m->sock_name))
+		if (!strcmp(s->name, m->cfg.sock_name))
 			break;
 	if (s) {
-		if (memif__socket_find(s, m->id))
+		if (memif__socket_find(s, m->cfg.id))
 			return -EEXIST;
 		if (id_insert(s, m) < 0)
 			return -ENOMEM;
 		s->refs++;
-		m->sock = s;
+		m->sock.listener = s;
 		return 0;
 	}
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	strcpy(s->name, m->sock_name);
+	strcpy(s->name, m->cfg.sock_name);
 	s->fd = -1;
 	ret = memif__socket_addr(s->name, &s->addr, &s->addrlen, &s->abstract);
 	if (ret == 0)
@@ -246,7 +246,7 @@ int memif__socket_get(struct memif__ctx *c, struct memif *m,
 	s->refs = 1;
 	s->next = c->sockets;
 	c->sockets = s;
-	m->sock = s;
+	m->sock.listener = s;
 	listener_arm(c, s);
 	return 0;
 }

@@ -370,35 +370,6 @@ static int tx_end(struct memif__queue *q, enum tx_fit fit, int ret,
 	return ret;
 }
 
-int memif_tx_burst(struct memif *m, uint8_t qid,
-		   const struct memif_tx_pkt *pkts, uint16_t n_pkts,
-		   uint16_t *n_sent)
-{
-	struct memif__queue *q;
-	uint16_t space, sent, used = 0;
-	enum tx_fit fit = TX_FITS;
-	uint64_t bytes = 0;
-	int ret;
-
-	ret = tx_begin(m, qid, pkts, n_pkts, n_sent, &q, &space);
-	if (ret || !q)
-		return ret;
-	sent = tx_passes(q, pkts, n_pkts, space, &used, &bytes);
-	for (; sent < n_pkts; sent++) {
-		struct memif_seg whole = { pkts[sent].data, pkts[sent].len };
-
-		if (memif__unlikely(!tx_len_ok(q, whole.len))) {
-			ret = MEMIF_ERR_PKT_LEN;
-			break;
-		}
-		fit = tx_one(q, &whole, 1, whole.len, space, &used);
-		if (fit != TX_FITS)
-			break;
-		bytes += whole.len;
-	}
-	return tx_end(q, fit, ret, used, sent, bytes, n_sent);
-}
-
 /* The bytes of @p, or 0 when its pieces do not add up (NULL data with a
  * length, or more than UINT32_MAX). */
 static uint32_t sg_total(const struct memif_pkt_sg *p)
@@ -416,33 +387,80 @@ static uint32_t sg_total(const struct memif_pkt_sg *p)
 	return total > UINT32_MAX ? 0 : (uint32_t)total;
 }
 
-int memif_tx_burst_sg(struct memif *m, uint8_t qid,
-		      const struct memif_pkt_sg *pkts, uint16_t n_pkts,
-		      uint16_t *n_sent)
+/*
+ * A copying burst of @n_pkts packets: whole ones from @pkts, or with
+ * @gather, each gathered from its pieces in @sg.  Always inlined, with
+ * @gather a constant, so each of the two bursts has its own loop.
+ */
+static memif__always_inline int tx_copy(struct memif *m, uint8_t qid,
+					const struct memif_tx_pkt *pkts,
+					const struct memif_pkt_sg *sg,
+					bool gather, uint16_t n_pkts,
+					uint16_t *n_sent)
 {
 	struct memif__queue *q;
-	uint16_t space, sent, used = 0;
+	uint16_t space, sent = 0, used = 0;
 	enum tx_fit fit = TX_FITS;
 	uint64_t bytes = 0;
 	int ret;
 
-	ret = tx_begin(m, qid, pkts, n_pkts, n_sent, &q, &space);
+	ret = tx_begin(m, qid, gather ? sg != NULL : pkts != NULL, n_pkts,
+		       n_sent, &q, &space);
 	if (ret || !q)
 		return ret;
-	for (sent = 0; sent < n_pkts; sent++) {
-		uint32_t len = sg_total(&pkts[sent]);
+	if (!gather)
+		sent = tx_passes(q, pkts, n_pkts, space, &used, &bytes);
+	for (; sent < n_pkts; sent++) {
+		struct memif_seg whole = { NULL, 0 };
+		const struct memif_seg *segs = &whole;
+		uint16_t n_segs = 1;
+		uint32_t len;
 
+		if (!gather) {
+			whole.data = pkts[sent].data;
+			whole.len = pkts[sent].len;
+			len = whole.len;
+		} else {
+			segs = sg[sent].segs;
+			n_segs = sg[sent].n_segs;
+			len = sg_total(&sg[sent]);
+		}
 		if (memif__unlikely(!tx_len_ok(q, len))) {
 			ret = MEMIF_ERR_PKT_LEN;
 			break;
 		}
-		fit = tx_one(q, pkts[sent].segs, pkts[sent].n_segs, len, space,
-			     &used);
+		fit = tx_one(q, segs, n_segs, len, space, &used);
 		if (fit != TX_FITS)
 			break;
 		bytes += len;
 	}
 	return tx_end(q, fit, ret, used, sent, bytes, n_sent);
+}
+
+int memif_tx_burst(struct memif *m, uint8_t qid,
+		   const struct memif_tx_pkt *pkts, uint16_t n_pkts,
+		   uint16_t *n_sent)
+{
+	return tx_copy(m, qid, pkts, NULL, false, n_pkts, n_sent);
+}
+
+int memif_tx_burst_sg(struct memif *m, uint8_t qid,
+		      const struct memif_pkt_sg *pkts, uint16_t n_pkts,
+		      uint16_t *n_sent)
+{
+	return tx_copy(m, qid, NULL, pkts, true, n_pkts, n_sent);
+}
+
+/* The way into memif_tx_alloc and memif_tx_commit: the arguments checked
+ * (memif__burst_args), then queue @qid entered. */
+static inline int tx_enter(struct memif *m, uint8_t qid, const void *bufs,
+			   uint16_t n, uint16_t *n_out, struct memif__queue **q)
+{
+	if (!memif__burst_args(bufs, n, n_out))
+		return MEMIF_ERR_INVAL_ARG;
+	if (!m)
+		return MEMIF_ERR_NOCONN;
+	return memif__q_enter(m, qid, false, q);
 }
 
 int memif_tx_alloc(struct memif *m, uint8_t qid, struct memif_tx_buf *bufs,
@@ -452,12 +470,7 @@ int memif_tx_alloc(struct memif *m, uint8_t qid, struct memif_tx_buf *bufs,
 	uint16_t space, i;
 	int ret;
 
-	if (!n_alloc || (!bufs && n_bufs))
-		return MEMIF_ERR_INVAL_ARG;
-	*n_alloc = 0;
-	if (!m)
-		return MEMIF_ERR_NOCONN;
-	ret = memif__q_enter(m, qid, false, &q);
+	ret = tx_enter(m, qid, bufs, n_bufs, n_alloc, &q);
 	if (ret)
 		return ret;
 	q->reserved = 0;
@@ -499,12 +512,7 @@ int memif_tx_commit(struct memif *m, uint8_t qid,
 	uint16_t i;
 	int ret;
 
-	if (!n_sent || (!bufs && n))
-		return MEMIF_ERR_INVAL_ARG;
-	*n_sent = 0;
-	if (!m)
-		return MEMIF_ERR_NOCONN;
-	ret = memif__q_enter(m, qid, false, &q);
+	ret = tx_enter(m, qid, bufs, n, n_sent, &q);
 	if (ret)
 		return ret;
 	if (n > q->reserved) {

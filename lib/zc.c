@@ -243,20 +243,20 @@ int memif__zc_attach(struct memif *m, const struct memif_config *cfg)
 
 	if (!cfg->n_pools)
 		return 0;
-	m->zc_pools = calloc(cfg->n_pools, sizeof(*m->zc_pools));
-	if (!m->zc_pools)
+	m->dp.pools = calloc(cfg->n_pools, sizeof(*m->dp.pools));
+	if (!m->dp.pools)
 		return -ENOMEM;
 	for (i = 0; i < cfg->n_pools; i++) {
 		struct memif_pool *p = cfg->pools[i];
 
 		pool_get(p);
-		m->zc_pools[i].pool = p;
-		m->zc_pools[i].base = p->base;
-		m->zc_pools[i].size = p->size;
-		m->zc_pools[i].mask = p->buffer_size - 1;
+		m->dp.pools[i].pool = p;
+		m->dp.pools[i].base = p->base;
+		m->dp.pools[i].size = p->size;
+		m->dp.pools[i].mask = p->buffer_size - 1;
 	}
-	m->n_pools = cfg->n_pools;
-	m->zc_rx = cfg->zero_copy_rx;
+	m->dp.n_pools = cfg->n_pools;
+	m->dp.zc_rx = cfg->zero_copy_rx;
 	return 0;
 }
 
@@ -264,29 +264,29 @@ void memif__zc_free(struct memif *m)
 {
 	unsigned i;
 
-	for (i = 0; i < m->alloc_rxq; i++)
-		free(m->rxq[i]->zc_rec);
-	for (i = 0; i < m->alloc_txq; i++)
-		free(m->txq[i]->zc_rec);
-	for (i = 0; i < m->n_pools; i++)
-		pool_put(m->zc_pools[i].pool);
-	free(m->zc_pools);
-	free(m->zc_orphans);
-	m->zc_pools = NULL;
-	m->zc_orphans = NULL;
-	m->n_pools = 0;
+	for (i = 0; i < m->dp.alloc_rxq; i++)
+		free(m->dp.rxq[i]->zc_rec);
+	for (i = 0; i < m->dp.alloc_txq; i++)
+		free(m->dp.txq[i]->zc_rec);
+	for (i = 0; i < m->dp.n_pools; i++)
+		pool_put(m->dp.pools[i].pool);
+	free(m->dp.pools);
+	free(m->zc.orphans);
+	m->dp.pools = NULL;
+	m->zc.orphans = NULL;
+	m->dp.n_pools = 0;
 }
 
 bool memif__zc_regions_fit(const struct memif *m, uint16_t max_region,
 			   char *why, size_t why_len)
 {
-	if (m->n_pools <= max_region)
+	if (m->dp.n_pools <= max_region)
 		return true;
 	snprintf(why, why_len,
 		 "master allows %u regions, slave needs %u (region 0 and %u "
 		 "pools)",
-		 (unsigned)max_region + 1, (unsigned)m->n_pools + 1,
-		 (unsigned)m->n_pools);
+		 (unsigned)max_region + 1, (unsigned)m->dp.n_pools + 1,
+		 (unsigned)m->dp.n_pools);
 	return false;
 }
 
@@ -297,17 +297,17 @@ int memif__zc_regions(struct memif *m)
 	unsigned i;
 	int ret;
 
-	if (!m->n_pools)
+	if (!m->dp.n_pools)
 		return 0;
-	ret = memif__regions_reserve(m, 1u + m->n_pools);
+	ret = memif__regions_reserve(m, 1u + m->dp.n_pools);
 	if (ret < 0)
 		return ret;
-	for (i = 0; i < m->n_pools; i++) {
-		m->regions[i + 1].size = m->zc_pools[i].size;
-		m->views[i + 1].base = m->zc_pools[i].base;
-		m->views[i + 1].size = m->zc_pools[i].size;
+	for (i = 0; i < m->dp.n_pools; i++) {
+		m->shm.regions[i + 1].size = m->dp.pools[i].size;
+		m->shm.views[i + 1].base = m->dp.pools[i].base;
+		m->shm.views[i + 1].size = m->dp.pools[i].size;
 	}
-	m->n_regions = (uint16_t)(1u + m->n_pools);
+	m->shm.n_regions = (uint16_t)(1u + m->dp.n_pools);
 	return 0;
 }
 
@@ -333,33 +333,33 @@ static int rec_setup(struct memif__queue *q)
  * must not allocate). */
 int memif__zc_queues_setup(struct memif *m)
 {
-	uint64_t need = m->n_orphans;
+	uint64_t need = m->zc.n_orphans;
 	unsigned i;
 
-	if (m->is_master || !m->n_pools)
+	if (m->cfg.is_master || !m->dp.n_pools)
 		return 0;
-	for (i = 0; i < m->n_s2m; i++) {
-		if (rec_setup(m->txq[i]) < 0)
+	for (i = 0; i < m->shm.n_s2m; i++) {
+		if (rec_setup(m->dp.txq[i]) < 0)
 			return -ENOMEM;
-		m->txq[i]->zc_rx = false;
-		need += m->txq[i]->size;
+		m->dp.txq[i]->zc_rx = false;
+		need += m->dp.txq[i]->size;
 	}
-	for (i = 0; i < m->n_m2s; i++) {
-		if (rec_setup(m->rxq[i]) < 0)
+	for (i = 0; i < m->shm.n_m2s; i++) {
+		if (rec_setup(m->dp.rxq[i]) < 0)
 			return -ENOMEM;
-		m->rxq[i]->zc_rx = m->zc_rx;
-		need += m->rxq[i]->size;
+		m->dp.rxq[i]->zc_rx = m->dp.zc_rx;
+		need += m->dp.rxq[i]->size;
 	}
-	if (need > m->cap_orphans) {
+	if (need > m->zc.cap_orphans) {
 		struct memif_buf *o;
 
 		if (need > UINT32_MAX)
 			return -ENOMEM;
-		o = realloc(m->zc_orphans, need * sizeof(*o));
+		o = realloc(m->zc.orphans, need * sizeof(*o));
 		if (!o)
 			return -ENOMEM;
-		m->zc_orphans = o;
-		m->cap_orphans = (uint32_t)need;
+		m->zc.orphans = o;
+		m->zc.cap_orphans = (uint32_t)need;
 	}
 	return 0;
 }
@@ -377,8 +377,8 @@ static void orphan_queue(struct memif *m, struct memif__queue *q, uint16_t from)
 
 		if (!r->data)
 			continue;
-		if (m->n_orphans < m->cap_orphans)
-			m->zc_orphans[m->n_orphans++] = *r;
+		if (m->zc.n_orphans < m->zc.cap_orphans)
+			m->zc.orphans[m->zc.n_orphans++] = *r;
 		r->data = NULL;
 	}
 	q->zc_held = 0;
@@ -389,12 +389,12 @@ void memif__zc_orphan(struct memif *m)
 {
 	unsigned i;
 
-	if (m->is_master || !m->n_pools)
+	if (m->cfg.is_master || !m->dp.n_pools)
 		return;
-	for (i = 0; i < m->alloc_txq; i++)
-		orphan_queue(m, m->txq[i], m->txq[i]->zc_done);
-	for (i = 0; i < m->alloc_rxq; i++)
-		orphan_queue(m, m->rxq[i], m->rxq[i]->cursor);
+	for (i = 0; i < m->dp.alloc_txq; i++)
+		orphan_queue(m, m->dp.txq[i], m->dp.txq[i]->zc_done);
+	for (i = 0; i < m->dp.alloc_rxq; i++)
+		orphan_queue(m, m->dp.rxq[i], m->dp.rxq[i]->cursor);
 }
 
 int memif_zc_reclaim(struct memif *m, struct memif_buf *bufs, uint16_t max,
@@ -408,9 +408,9 @@ int memif_zc_reclaim(struct memif *m, struct memif_buf *bufs, uint16_t max,
 	ret = memif__api_lock(m, n && (bufs || !max));
 	if (ret)
 		return ret;
-	while (k < max && m->n_orphans)
-		bufs[k++] = m->zc_orphans[--m->n_orphans];
-	pthread_mutex_unlock(&memif__ctx->lock);
+	while (k < max && m->zc.n_orphans)
+		bufs[k++] = m->zc.orphans[--m->zc.n_orphans];
+	memif__api_unlock();
 	*n = k;
 	return MEMIF_OK;
 }
@@ -426,8 +426,8 @@ static inline uint16_t zc_find(const struct memif *m, const uint8_t *data,
 {
 	uint16_t i;
 
-	for (i = 0; i < m->n_pools; i++) {
-		const struct memif__zc_pool *p = &m->zc_pools[i];
+	for (i = 0; i < m->dp.n_pools; i++) {
+		const struct memif__zc_pool *p = &m->dp.pools[i];
 		uint64_t o = (uintptr_t)data - (uintptr_t)p->base;
 
 		if (o < p->size) {
@@ -472,25 +472,28 @@ static inline bool zc_tail(struct memif__queue *q, uint16_t *tail)
 	return true;
 }
 
-/* A zero-copy call's way in: a slave with pools (@rx: and zero_copy_rx),
- * queue entered. */
+/* A zero-copy call's way in: the arguments checked (memif__burst_args),
+ * a slave with pools (@rx: and zero_copy_rx), queue entered. */
 static inline int zc_enter(struct memif *m, uint8_t qid, bool rx,
+			   const void *bufs, uint16_t n, uint16_t *n_out,
 			   struct memif__queue **q)
 {
+	if (!memif__burst_args(bufs, n, n_out))
+		return MEMIF_ERR_INVAL_ARG;
 	if (!m)
 		return MEMIF_ERR_NOCONN;
-	if (m->is_master || !m->n_pools || (rx && !m->zc_rx))
+	if (m->cfg.is_master || !m->dp.n_pools || (rx && !m->dp.zc_rx))
 		return MEMIF_ERR_UNSUPPORTED;
 	return memif__q_enter(m, qid, rx, q);
 }
 
-
-/* A zero-copy transmit's way in: queue @qid entered, and the master's tail
+/* A zero-copy transmit's way in: as zc_enter, and the master's tail
  * checked in *@tail. */
-static int zc_tx_open(struct memif *m, uint8_t qid, struct memif__queue **q,
+static int zc_tx_open(struct memif *m, uint8_t qid, const void *bufs,
+		      uint16_t n, uint16_t *n_out, struct memif__queue **q,
 		      uint16_t *tail)
 {
-	int ret = zc_enter(m, qid, false, q);
+	int ret = zc_enter(m, qid, false, bufs, n, n_out, q);
 
 	if (ret)
 		return ret;
@@ -508,10 +511,7 @@ int memif_tx_burst_zc(struct memif *m, uint8_t qid,
 	uint64_t bytes = 0;
 	int ret;
 
-	if (!n_sent || (!bufs && n_bufs))
-		return MEMIF_ERR_INVAL_ARG;
-	*n_sent = 0;
-	ret = zc_tx_open(m, qid, &q, &tail);
+	ret = zc_tx_open(m, qid, bufs, n_bufs, n_sent, &q, &tail);
 	if (ret)
 		return ret;
 	/* Slots stay taken until their buffers were handed back. */
@@ -584,10 +584,7 @@ int memif_tx_complete(struct memif *m, uint8_t qid, struct memif_buf *bufs,
 	uint16_t tail, pos, n = 0;
 	int ret;
 
-	if (!n_done || (!bufs && max))
-		return MEMIF_ERR_INVAL_ARG;
-	*n_done = 0;
-	ret = zc_tx_open(m, qid, &q, &tail);
+	ret = zc_tx_open(m, qid, bufs, max, n_done, &q, &tail);
 	if (ret)
 		return ret;
 	for (pos = q->zc_done; pos != tail; pos++) {
@@ -614,10 +611,7 @@ int memif_rx_refill(struct memif *m, uint8_t qid, const struct memif_buf *bufs,
 	uint16_t room, i;
 	int ret;
 
-	if (!n_done || (!bufs && n))
-		return MEMIF_ERR_INVAL_ARG;
-	*n_done = 0;
-	ret = zc_enter(m, qid, true, &q);
+	ret = zc_enter(m, qid, true, bufs, n, n_done, &q);
 	if (ret)
 		return ret;
 	/* [cursor, released) is lent; the rest of the ring is ours. */
@@ -698,12 +692,8 @@ static inline bool zc_rx_begin(struct memif__queue *q, uint16_t *avail)
 {
 	if (memif__unlikely(!zc_rx_avail(q, avail)))
 		return false;
-	if (*avail == 0 && __atomic_load_n(&q->rx_mode, __ATOMIC_RELAXED) ==
-				   MEMIF_RX_MODE_INTERRUPT) {
-		if (memif__os_eventfd_clear(q->efd) > 0)
-			memif__stat_add(&q->st.interrupts, 1);
+	if (memif__rx_level_clear(q, *avail))
 		return zc_rx_avail(q, avail);
-	}
 	return true;
 }
 
@@ -757,10 +747,7 @@ int memif_rx_burst_zc(struct memif *m, uint8_t qid, struct memif_buf *bufs,
 	bool broken;
 	int ret;
 
-	if (!n_rx || (!bufs && max))
-		return MEMIF_ERR_INVAL_ARG;
-	*n_rx = 0;
-	ret = zc_enter(m, qid, true, &q);
+	ret = zc_enter(m, qid, true, bufs, max, n_rx, &q);
 	if (ret)
 		return ret;
 	if (memif__unlikely(!zc_rx_begin(q, &avail)))

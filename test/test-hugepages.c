@@ -116,10 +116,10 @@ START_TEST(hugepages_required_and_granted)
 	pair_up(MEMIF_HUGEPAGES_REQUIRE, &m, &s);
 	/* 2^12 slots of 2048 B each way: 16 MiB and the rings (9 pages)
 	 * to whole 2 MiB pages, mapped with them on both sides. */
-	ck_assert_uint_eq(s->regions[0].size % (2u << 20), 0);
-	ck_assert_uint_gt(s->regions[0].size, 16u << 20);
-	ck_assert_uint_eq(proc_page_kib(s->regions[0].base), 2048);
-	ck_assert_uint_eq(proc_page_kib(m->regions[0].base), 2048);
+	ck_assert_uint_eq(s->shm.regions[0].size % (2u << 20), 0);
+	ck_assert_uint_gt(s->shm.regions[0].size, 16u << 20);
+	ck_assert_uint_eq(proc_page_kib(s->shm.regions[0].base), 2048);
+	ck_assert_uint_eq(proc_page_kib(m->shm.regions[0].base), 2048);
 	ck_assert_int_eq(warned + errored, 0);
 	memif_close(s);
 	memif_close(m);
@@ -134,7 +134,7 @@ START_TEST(hugepages_preferred_fall_back_once)
 
 	ck_assert_int_eq(pool_set(0), 0);
 	pair_up(MEMIF_HUGEPAGES_PREFER, &m, &s);
-	ck_assert_uint_eq(proc_page_kib(s->regions[0].base), 4);
+	ck_assert_uint_eq(proc_page_kib(s->shm.regions[0].base), 4);
 	ck_assert_int_eq(warned, 1);
 	/* The master goes and comes back: a new region, no second WARN. */
 	memif_close(m);
@@ -181,7 +181,7 @@ START_TEST(hugepages_required_but_none_no_connection)
 	/* Pages come: the next attempt gets them. */
 	ck_assert_int_ge(pool_set(16), 10);
 	ck_assert_msg(WAIT_UNTIL(linked(m, s), 5000), "no link with pages");
-	ck_assert_uint_eq(proc_page_kib(s->regions[0].base), 2048);
+	ck_assert_uint_eq(proc_page_kib(s->shm.regions[0].base), 2048);
 	memif_close(s);
 	memif_close(m);
 }

@@ -68,7 +68,7 @@ START_TEST(ring_wraps_from_0xfff0_both_directions)
 		roundtrip(p.s, p.m, 7, 64, (uint32_t)i);
 		roundtrip(p.m, p.s, 7, 100, (uint32_t)i);
 	}
-	ck_assert_uint_lt(p.s->txq[0]->cursor, 0xfff0);
+	ck_assert_uint_lt(p.s->dp.txq[0]->cursor, 0xfff0);
 	pair_fini(&p);
 }
 END_TEST
@@ -97,7 +97,7 @@ START_TEST(ring_empty_full_and_full_minus_one_s2m)
 	ck_assert_uint_eq(sent, 1); /* exactly full: the second does not fit */
 	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 1, &sent), MEMIF_OK);
 	ck_assert_uint_eq(sent, 0);
-	ck_assert_uint_eq(p.s->txq[0]->st.ring_full, 2);
+	ck_assert_uint_eq(p.s->dp.txq[0]->st.ring_full, 2);
 	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 32, &got), MEMIF_OK);
 	ck_assert_uint_eq(got, 16);
 	/* Views still held: the slave cannot reuse the slots yet. */
@@ -136,8 +136,8 @@ START_TEST(ring_m2s_master_fills_only_refilled_slots)
 	ck_assert_int_eq(memif_tx_burst(p.m, 0, pk, 20, &sent), MEMIF_OK);
 	ck_assert_uint_eq(sent, 10);
 	/* The slave never writes tail, the master never writes head. */
-	ck_assert_uint_eq((uint16_t)(p.s->rxq[0]->ring->head -
-				     p.s->rxq[0]->ring->tail) <= 16,
+	ck_assert_uint_eq((uint16_t)(p.s->dp.rxq[0]->ring->head -
+				     p.s->dp.rxq[0]->ring->tail) <= 16,
 			  1);
 	pair_fini(&p);
 }
@@ -194,7 +194,7 @@ START_TEST(ring_chain_is_all_or_nothing)
 	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 1, &sent), MEMIF_OK);
 	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk + 1, 1, &sent), MEMIF_OK);
 	ck_assert_uint_eq(sent, 0);
-	ck_assert_uint_eq((uint16_t)(p.s->txq[0]->ring->head), 12);
+	ck_assert_uint_eq((uint16_t)(p.s->dp.txq[0]->ring->head), 12);
 	pair_fini(&p);
 }
 END_TEST
@@ -222,7 +222,7 @@ START_TEST(ring_incomplete_chain_waits_then_completes_c56)
 	struct pair p;
 
 	pair_init(&p, 4, 256);
-	r = p.s->txq[0]->ring;
+	r = p.s->dp.txq[0]->ring;
 	/* Hand-made S2M chain: publish the first fragment only. */
 	r->desc[0].flags = MEMIF_DESC_FLAG_NEXT;
 	r->desc[0].length = 100;
@@ -231,7 +231,7 @@ START_TEST(ring_incomplete_chain_waits_then_completes_c56)
 	memif__store_release(&r->head, 1);
 	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got), MEMIF_OK);
 	ck_assert_uint_eq(got, 0);
-	ck_assert_uint_eq(p.m->rxq[0]->cursor, 0);
+	ck_assert_uint_eq(p.m->dp.rxq[0]->cursor, 0);
 	memif__store_release(&r->head, 2);
 	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got), MEMIF_OK);
 	ck_assert_uint_eq(got, 1);
@@ -249,7 +249,7 @@ START_TEST(ring_full_of_incomplete_chain_is_fatal_c56)
 	int i;
 
 	pair_init(&p, 2, 256);
-	r = p.s->txq[0]->ring;
+	r = p.s->dp.txq[0]->ring;
 	for (i = 0; i < 4; i++) {
 		r->desc[i].flags = MEMIF_DESC_FLAG_NEXT;
 		r->desc[i].length = 10;
@@ -257,7 +257,7 @@ START_TEST(ring_full_of_incomplete_chain_is_fatal_c56)
 	memif__store_release(&r->head, 4);
 	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got),
 			 MEMIF_ERR_DISCONNECTED);
-	ck_assert(p.m->rxq[0]->fault);
+	ck_assert(p.m->dp.rxq[0]->fault);
 	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got),
 			 MEMIF_ERR_DISCONNECTED);
 	pair_fini(&p);
@@ -271,7 +271,7 @@ START_TEST(ring_head_beyond_ring_size_is_fatal_c59)
 	struct pair p;
 
 	pair_init(&p, 4, 256);
-	memif__store_release(&p.s->txq[0]->ring->head, 17);
+	memif__store_release(&p.s->dp.txq[0]->ring->head, 17);
 	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got),
 			 MEMIF_ERR_DISCONNECTED);
 	pair_fini(&p);
@@ -287,7 +287,7 @@ START_TEST(ring_tail_beyond_head_is_fatal_c59)
 
 	pair_init(&p, 4, 256);
 	/* The master claims to have released slots never sent. */
-	memif__store_release(&p.s->txq[0]->ring->tail, 5);
+	memif__store_release(&p.s->dp.txq[0]->ring->tail, 5);
 	ck_assert_int_eq(memif_tx_burst(p.s, 0, &pk, 1, &sent),
 			 MEMIF_ERR_DISCONNECTED);
 	pair_fini(&p);
@@ -302,7 +302,7 @@ START_TEST(ring_bad_descriptors_are_dropped_and_counted_c57)
 	struct pair p;
 
 	pair_init(&p, 3, 256);
-	r = p.s->txq[0]->ring;
+	r = p.s->dp.txq[0]->ring;
 	r->desc[0] = (struct memif_desc){ .region = 1, .length = 10 };
 	r->desc[1] = (struct memif_desc){ .length = 16, .offset = 0xfffffff8u };
 	r->desc[2] = (struct memif_desc){ .length = 0, .offset = 0 };
@@ -311,16 +311,16 @@ START_TEST(ring_bad_descriptors_are_dropped_and_counted_c57)
 					  .offset = 4096,
 					  .flags = 0xfffe }; /* C60 */
 	r->desc[5] = (struct memif_desc){
-		.length = 8, .offset = (uint32_t)p.s->regions[0].size - 8
+		.length = 8, .offset = (uint32_t)p.s->shm.regions[0].size - 8
 	};
 	memif__store_release(&r->head, 6);
 	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 8, &got), MEMIF_OK);
 	ck_assert_uint_eq(got, 2);
 	ck_assert_uint_eq(rp[0].len, 20);
 	ck_assert_uint_eq(rp[1].len, 8);
-	ck_assert_uint_eq(p.m->rxq[0]->st.drops_bad_desc, 4);
+	ck_assert_uint_eq(p.m->dp.rxq[0]->st.drops_bad_desc, 4);
 	/* The slots of dropped packets are released too. */
-	ck_assert_uint_eq(p.m->rxq[0]->cursor, 6);
+	ck_assert_uint_eq(p.m->dp.rxq[0]->cursor, 6);
 	pair_fini(&p);
 }
 END_TEST
@@ -334,11 +334,12 @@ START_TEST(ring_master_tx_checks_slave_buffers_c58)
 
 	pair_init(&p, 4, 256);
 	/* The slave lends a buffer that ends past its region. */
-	p.s->rxq[0]->ring->desc[0].offset = (uint32_t)p.s->regions[0].size - 16;
+	p.s->dp.rxq[0]->ring->desc[0].offset =
+		(uint32_t)p.s->shm.regions[0].size - 16;
 	ck_assert_int_eq(memif_tx_burst(p.m, 0, &pk, 1, &sent),
 			 MEMIF_ERR_DISCONNECTED);
 	ck_assert_uint_eq(sent, 0);
-	ck_assert_uint_eq(p.m->txq[0]->st.drops_bad_desc, 1);
+	ck_assert_uint_eq(p.m->dp.txq[0]->st.drops_bad_desc, 1);
 	pair_fini(&p);
 }
 END_TEST
@@ -398,20 +399,20 @@ START_TEST(ring_interrupt_signal_only_when_unmasked_c62)
 	pair_init(&p, 4, 256);
 	/* Master polls (MASK_INT set at setup): no signal, counter stays 0. */
 	ck_assert_int_eq(memif_tx_burst(p.s, 0, &pk, 1, &sent), MEMIF_OK);
-	ck_assert_int_eq(read(p.m->rxq[0]->efd, &v, 8), -1);
-	ck_assert_uint_eq(p.s->txq[0]->st.interrupts, 0);
-	memif__queue_set_rx_mode(p.m->rxq[0], MEMIF_RX_MODE_INTERRUPT);
+	ck_assert_int_eq(read(p.m->dp.rxq[0]->efd, &v, 8), -1);
+	ck_assert_uint_eq(p.s->dp.txq[0]->st.interrupts, 0);
+	memif__queue_set_rx_mode(p.m->dp.rxq[0], MEMIF_RX_MODE_INTERRUPT);
 	ck_assert_int_eq(memif_tx_burst(p.s, 0, &pk, 1, &sent), MEMIF_OK);
 	ck_assert_int_eq(memif_tx_burst(p.s, 0, &pk, 1, &sent), MEMIF_OK);
-	ck_assert_uint_eq(p.s->txq[0]->st.interrupts, 2);
+	ck_assert_uint_eq(p.s->dp.txq[0]->st.interrupts, 2);
 	/* Interrupt-mode rx clears the eventfd only when the ring is empty,
 	 * then looks again. */
 	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got), MEMIF_OK);
 	ck_assert_uint_eq(got, 3);
 	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got), MEMIF_OK);
 	ck_assert_uint_eq(got, 0);
-	ck_assert_int_eq(read(p.m->rxq[0]->efd, &v, 8), -1);
-	ck_assert_uint_eq(p.m->rxq[0]->st.interrupts, 1);
+	ck_assert_int_eq(read(p.m->dp.rxq[0]->efd, &v, 8), -1);
+	ck_assert_uint_eq(p.m->dp.rxq[0]->st.interrupts, 1);
 	pair_fini(&p);
 }
 END_TEST
@@ -431,9 +432,9 @@ START_TEST(ring_edge_mode_never_reads_eventfd)
 	int i;
 
 	pair_init(&p, 4, 256);
-	memif__queue_set_rx_mode(p.m->rxq[0], MEMIF_RX_MODE_INTERRUPT_EDGE);
-	ck_assert_uint_eq(p.m->rxq[0]->ring->flags & MEMIF_RING_FLAG_MASK_INT,
-			  0);
+	memif__queue_set_rx_mode(p.m->dp.rxq[0], MEMIF_RX_MODE_INTERRUPT_EDGE);
+	ck_assert_uint_eq(
+		p.m->dp.rxq[0]->ring->flags & MEMIF_RING_FLAG_MASK_INT, 0);
 	for (i = 0; i < 3; i++) {
 		ck_assert_int_eq(memif_tx_burst(p.s, 0, &pk, 1, &sent),
 				 MEMIF_OK);
@@ -442,23 +443,23 @@ START_TEST(ring_edge_mode_never_reads_eventfd)
 		ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got), MEMIF_OK);
 		ck_assert_uint_eq(got, 0);
 	}
-	ck_assert_uint_eq(p.s->txq[0]->st.interrupts, 3);
-	ck_assert_uint_eq(p.m->rxq[0]->st.interrupts, 0);
+	ck_assert_uint_eq(p.s->dp.txq[0]->st.interrupts, 3);
+	ck_assert_uint_eq(p.m->dp.rxq[0]->st.interrupts, 0);
 	/* Three empty bursts left the counter alone. */
-	memif__queue_set_rx_mode(p.m->rxq[0], MEMIF_RX_MODE_INTERRUPT);
+	memif__queue_set_rx_mode(p.m->dp.rxq[0], MEMIF_RX_MODE_INTERRUPT);
 	ck_assert_int_eq(memif_tx_burst(p.s, 0, &pk, 1, &sent), MEMIF_OK);
 	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got), MEMIF_OK);
 	ck_assert_uint_eq(got, 1);
 	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got), MEMIF_OK);
 	ck_assert_uint_eq(got, 0);
 	/* Level mode cleared all four signals in one read. */
-	ck_assert_int_eq(read(p.m->rxq[0]->efd, &v, 8), -1);
-	ck_assert_uint_eq(p.m->rxq[0]->st.interrupts, 1);
-	memif__queue_set_rx_mode(p.m->rxq[0], MEMIF_RX_MODE_INTERRUPT_EDGE);
+	ck_assert_int_eq(read(p.m->dp.rxq[0]->efd, &v, 8), -1);
+	ck_assert_uint_eq(p.m->dp.rxq[0]->st.interrupts, 1);
+	memif__queue_set_rx_mode(p.m->dp.rxq[0], MEMIF_RX_MODE_INTERRUPT_EDGE);
 	ck_assert_int_eq(memif_tx_burst(p.s, 0, &pk, 1, &sent), MEMIF_OK);
 	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got), MEMIF_OK);
 	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got), MEMIF_OK);
-	ck_assert_int_eq(read(p.m->rxq[0]->efd, &v, 8), 8);
+	ck_assert_int_eq(read(p.m->dp.rxq[0]->efd, &v, 8), 8);
 	ck_assert_uint_eq(v, 1);
 	pair_fini(&p);
 }

@@ -78,11 +78,11 @@ START_TEST(sg_chain_is_its_slots_without_a_copy)
 	ck_assert(check_sg(&pkts[1], 2));
 	/* Every piece lies in the shared region, none in the reassembly
 	 * buffer. */
-	lo = p.m->regions[0].base;
-	hi = lo + p.m->regions[0].size;
+	lo = p.m->shm.regions[0].base;
+	hi = lo + p.m->shm.regions[0].size;
 	for (i = 0; i < 4; i++)
 		ck_assert(segs[i].data >= lo && segs[i].data + segs[i].len <= hi);
-	ck_assert_uint_eq(p.m->rxq[0]->st.packets, 2);
+	ck_assert_uint_eq(p.m->dp.rxq[0]->st.packets, 2);
 	ck_assert_int_eq(memif_rx_release(p.m, 0), MEMIF_OK);
 	pair_fini(&p);
 }
@@ -116,7 +116,7 @@ START_TEST(sg_pieces_that_do_not_fit_wait_or_drop)
 	ck_assert_uint_eq(got, 1);
 	ck_assert_uint_eq(pkts[0].len, 10);
 	ck_assert(check_sg(&pkts[0], 4));
-	ck_assert_uint_eq(p.m->rxq[0]->st.drops_too_long, 1);
+	ck_assert_uint_eq(p.m->dp.rxq[0]->st.drops_too_long, 1);
 	pair_fini(&p);
 }
 END_TEST
@@ -133,23 +133,23 @@ START_TEST(sg_bad_or_too_long_chain_dropped_whole_c57)
 
 	pair_init(&p, 4, BUF);
 	send_one(&p, 600, 1);
-	r = p.s->txq[0]->ring;
+	r = p.s->dp.txq[0]->ring;
 	r->desc[1].offset = 0xfffffff0u; /* the middle slot points outside */
 	send_one(&p, 20, 2);
 	ck_assert_int_eq(memif_rx_burst_sg(p.m, 0, pkts, 4, segs, 16, &got),
 			 MEMIF_OK);
 	ck_assert_uint_eq(got, 1);
 	ck_assert(check_sg(&pkts[0], 2));
-	ck_assert_uint_eq(p.m->rxq[0]->st.drops_bad_desc, 1);
+	ck_assert_uint_eq(p.m->dp.rxq[0]->st.drops_bad_desc, 1);
 	/* Over max_packet_size on the receiving side. */
-	p.m->rxq[0]->reasm_cap = 500;
+	p.m->dp.rxq[0]->reasm_cap = 500;
 	send_one(&p, 600, 3);
 	send_one(&p, 30, 4);
 	ck_assert_int_eq(memif_rx_burst_sg(p.m, 0, pkts, 4, segs, 16, &got),
 			 MEMIF_OK);
 	ck_assert_uint_eq(got, 1);
 	ck_assert(check_sg(&pkts[0], 4));
-	ck_assert_uint_eq(p.m->rxq[0]->st.drops_too_long, 1);
+	ck_assert_uint_eq(p.m->dp.rxq[0]->st.drops_too_long, 1);
 	pair_fini(&p);
 }
 END_TEST
@@ -166,7 +166,7 @@ START_TEST(sg_incomplete_chain_waits_c56)
 	pair_init(&p, 4, BUF);
 	send_one(&p, 600, 1);
 	/* Show the master only the first two of the three slots. */
-	r = p.s->txq[0]->ring;
+	r = p.s->dp.txq[0]->ring;
 	head = r->head;
 	memif__store_release(&r->head, (uint16_t)(head - 1));
 	ck_assert_int_eq(memif_rx_burst_sg(p.m, 0, pkts, 2, segs, 8, &got),
@@ -277,7 +277,7 @@ START_TEST(sg_tx_refuses_what_a_receiver_would_drop)
 			 MEMIF_ERR_PKT_LEN);
 	ck_assert_uint_eq(sent, 0);
 	/* Only the one good packet reached the ring. */
-	ck_assert_uint_eq(p.s->txq[0]->st.packets, 1);
+	ck_assert_uint_eq(p.s->dp.txq[0]->st.packets, 1);
 	ck_assert_int_eq(memif_tx_burst_sg(p.s, 0, NULL, 1, &sent),
 			 MEMIF_ERR_INVAL_ARG);
 	ck_assert_int_eq(memif_tx_burst_sg(p.s, 0, pk, 1, NULL),
@@ -302,7 +302,7 @@ START_TEST(sg_tx_stops_at_a_full_ring)
 		pk[i] = (struct memif_pkt_sg){ &piece, 1, 0 };
 	ck_assert_int_eq(memif_tx_burst_sg(p.s, 0, pk, 8, &sent), MEMIF_OK);
 	ck_assert_uint_eq(sent, 2);
-	ck_assert_uint_eq(p.s->txq[0]->cursor, 6);
+	ck_assert_uint_eq(p.s->dp.txq[0]->cursor, 6);
 	pair_fini(&p);
 }
 END_TEST

@@ -475,7 +475,7 @@ static void forward_overlapping(struct memif *fwd, struct memif *peer,
 	uint8_t pkt[256], want[256];
 	struct memif_tx_pkt tp = { .data = pkt, .len = sizeof(pkt) };
 	struct memif_rx_pkt v, back[4];
-	struct memif__queue *tq = fwd->txq[0];
+	struct memif__queue *tq = fwd->dp.txq[0];
 	uint16_t n = 0, sent = 0, slot;
 	unsigned i;
 
@@ -497,7 +497,7 @@ static void forward_overlapping(struct memif *fwd, struct memif *peer,
 		struct memif_desc *d = &tq->ring->desc[slot];
 
 		d->region = 0;
-		d->offset = (uint32_t)(v.data - fwd->views[0].base) + 16;
+		d->offset = (uint32_t)(v.data - fwd->shm.views[0].base) + 16;
 		d->length = (uint32_t)sizeof(pkt);
 	} else {
 		/* The master wrote the M2S descriptor we received: it may

@@ -281,10 +281,10 @@ START_TEST(zc_pools_announced_as_regions)
 	uint16_t n;
 
 	pair_up(&m, &s, pools, 2, false, 6);
-	ck_assert_uint_eq(m->n_regions, 3);
-	ck_assert_uint_eq(m->views[1].size, 16 * 2048);
-	ck_assert_uint_eq(m->views[2].size, 8 * 4096);
-	ck_assert_uint_eq(s->n_regions, 3);
+	ck_assert_uint_eq(m->shm.n_regions, 3);
+	ck_assert_uint_eq(m->shm.views[1].size, 16 * 2048);
+	ck_assert_uint_eq(m->shm.views[2].size, 8 * 4096);
+	ck_assert_uint_eq(s->shm.n_regions, 3);
 	b.data = pbuf(pools[1], 7);
 	memif_pool_destroy(pools[1]);
 	fill(b.data, 100, 7);
@@ -342,7 +342,7 @@ START_TEST(zc_tx_completes_in_order)
 	ck_assert(check(r[0].data, 60, 0));
 	/* the pool buffer itself, in the master's mapping of region 1 */
 	ck_assert_ptr_eq(r[0].data,
-			 m->views[1].base + (b[0].data - pbuf(p, 0)));
+			 m->shm.views[1].base + (b[0].data - pbuf(p, 0)));
 	ck_assert(check(r[3].data, 712, 3));
 	ck_assert(check(r[5].data, 99, 7));
 	/* The master still holds the views. */
@@ -543,7 +543,7 @@ START_TEST(zc_rx_bounds_the_masters_length)
 	ck_assert_int_eq(memif_tx_burst(m, 0, &tp, 1, &n), MEMIF_OK);
 	ck_assert_uint_eq(n, 1);
 	/* The master lies: 101 bytes in a buffer of 100. */
-	d = &s->rxq[0]->ring->desc[0];
+	d = &s->dp.rxq[0]->ring->desc[0];
 	d->length = 101;
 	ck_assert_int_eq(memif_rx_burst_zc(s, 0, got, 4, &n), MEMIF_OK);
 	ck_assert_uint_eq(n, 0);
@@ -602,7 +602,7 @@ START_TEST(zc_forward_between_interfaces_without_copy)
 	ck_assert(check(r.data, 1000, 42));
 	/* The master of the second link reads the pool buffer itself. */
 	ck_assert_ptr_eq(r.data,
-			 m2->views[1].base + (got[0].data - pbuf(p, 0)));
+			 m2->shm.views[1].base + (got[0].data - pbuf(p, 0)));
 	ck_assert_int_eq(memif_rx_release(m2, 0), MEMIF_OK);
 	ck_assert_int_eq(memif_tx_complete(s2, 0, done, 4, &n), MEMIF_OK);
 	ck_assert_uint_eq(n, 1);
@@ -995,7 +995,7 @@ START_TEST(zc_master_catches_a_lying_slave)
 				 MEMIF_OK);
 		ck_assert_uint_eq(n, 3);
 	}
-	d = s->txq[0]->ring->desc;
+	d = s->dp.txq[0]->ring->desc;
 	ck_assert_uint_eq(d[0].region, 1);
 	ck_assert_uint_eq(d[0].offset, 7 * 2048);
 	d[0].offset = 8 * 2048 - 50; /* runs past the pool */
