@@ -182,7 +182,6 @@ struct memif__queue {
 	/* ---- data-thread state ---- */
 	uint16_t cursor; /* next slot to consume (rx) or fill (tx) */
 	uint16_t released; /* rx: consumed and given back */
-	uint16_t peer_cached; /* tx slave: last tail seen */
 	uint16_t held; /* rx: slots lent to the caller as views */
 	uint16_t reserved; /* tx: slots reserved by memif_tx_alloc */
 	uint16_t space_end; /* tx: end of the free slots the last burst saw
