@@ -90,3 +90,18 @@ bool test_linked(struct memif *m)
 	free(d);
 	return up;
 }
+
+TCase *test_add_case(Suite *s, const char *name, double timeout, SFun setup,
+		     SFun teardown, const TTest *const *tests)
+{
+	TCase *tc = tcase_create(name);
+
+	if (timeout > 0)
+		tcase_set_timeout(tc, timeout);
+	if (setup || teardown)
+		tcase_add_checked_fixture(tc, setup, teardown);
+	for (; *tests; tests++)
+		tcase_add_test(tc, *tests);
+	suite_add_tcase(s, tc);
+	return tc;
+}
