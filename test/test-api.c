@@ -885,62 +885,39 @@ START_TEST(api_get_queue_interrupt_fd_not_connected_disconnected)
 }
 END_TEST
 
-static Suite *api_suite(void)
-{
-	Suite *s = suite_create("api");
-	TCase *tc;
-
-	tc = tcase_create("library");
-	tcase_set_timeout(tc, 30);
-	tcase_add_checked_fixture(tc, fds_setup, fds_teardown);
-	tcase_add_test(tc, api_init_at_fd_limit_proc_file_limit);
-	tcase_add_test(tc, api_calls_without_init_not_init);
-	tcase_add_test(tc, api_process_events_second_thread_would_deadlock);
-	tcase_add_test(tc, api_logger_receives_messages_at_level);
-	tcase_add_test(tc, api_logger_replaced_then_default_stderr);
-	tcase_add_test(tc, api_log_level_env_digits_and_names);
-	tcase_add_test(tc, api_version_matches_header);
-	tcase_add_test(tc, api_err_from_errno_maps_table);
-	tcase_add_test(tc, api_errno_is_per_thread);
-	tcase_add_test(tc, api_err_from_fault_none_and_internal);
-	tcase_add_test(tc, api_cleanup_waits_for_running_callback);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("create");
-	tcase_set_timeout(tc, 30);
-	tcase_add_checked_fixture(tc, lib_setup, lib_teardown);
-	tcase_add_test(tc, api_create_null_args_inval_arg);
-	tcase_add_test(tc, api_create_bad_modes_inval_arg);
-	tcase_add_test(tc, api_create_log2_above_14_max_ring);
-	tcase_add_test(tc, api_create_queues_over_256_inval_arg);
-	tcase_add_test(tc, api_create_secret_over_23_chars_inval_arg);
-	tcase_add_test(tc, api_create_socket_path_over_107_chars_inval_arg);
-	tcase_add_test(tc, api_create_lone_at_socket_inval_arg);
-	tcase_add_test(tc, api_create_slave_layout_over_4gib_inval_arg);
-	tcase_add_test(tc, api_create_at_fd_limit_proc_file_limit);
-	tcase_add_test(tc, api_create_instance_name_defaults);
-	tcase_add_test(tc, api_create_long_if_name_truncated);
-	tcase_add_test(tc, api_create_default_socket_path);
-	tcase_add_test(tc, api_user_data_returned);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("handles");
-	tcase_set_timeout(tc, 30);
-	tcase_add_checked_fixture(tc, lib_setup, lib_teardown);
-	tcase_add_test(tc, api_close_null_noconn);
-	tcase_add_test(tc, api_get_details_null_args);
-	tcase_add_test(tc, api_set_rx_mode_null_and_bad_mode);
-	tcase_add_test(tc, api_set_rx_mode_not_connected_disconnected);
-	tcase_add_test(tc, api_interrupt_fd_calls_null_args);
-	tcase_add_test(tc, api_read_interrupt_none_pending_again);
-	tcase_add_test(tc, api_read_interrupt_error_empty_again);
-	tcase_add_test(tc,
-		       api_get_queue_interrupt_fd_not_connected_disconnected);
-	suite_add_tcase(s, tc);
-
-	api_pair_tcases(s);
-
-	return s;
-}
+TEST_SUITE(api_suite, "api",
+	   TEST_CASE("library", 30, fds_setup, fds_teardown,
+		     api_init_at_fd_limit_proc_file_limit,
+		     api_calls_without_init_not_init,
+		     api_process_events_second_thread_would_deadlock,
+		     api_logger_receives_messages_at_level,
+		     api_logger_replaced_then_default_stderr,
+		     api_log_level_env_digits_and_names,
+		     api_version_matches_header, api_err_from_errno_maps_table,
+		     api_errno_is_per_thread,
+		     api_err_from_fault_none_and_internal,
+		     api_cleanup_waits_for_running_callback),
+	   TEST_CASE("create", 30, lib_setup, lib_teardown,
+		     api_create_null_args_inval_arg,
+		     api_create_bad_modes_inval_arg,
+		     api_create_log2_above_14_max_ring,
+		     api_create_queues_over_256_inval_arg,
+		     api_create_secret_over_23_chars_inval_arg,
+		     api_create_socket_path_over_107_chars_inval_arg,
+		     api_create_lone_at_socket_inval_arg,
+		     api_create_slave_layout_over_4gib_inval_arg,
+		     api_create_at_fd_limit_proc_file_limit,
+		     api_create_instance_name_defaults,
+		     api_create_long_if_name_truncated,
+		     api_create_default_socket_path, api_user_data_returned),
+	   TEST_CASE("handles", 30, lib_setup, lib_teardown,
+		     api_close_null_noconn, api_get_details_null_args,
+		     api_set_rx_mode_null_and_bad_mode,
+		     api_set_rx_mode_not_connected_disconnected,
+		     api_interrupt_fd_calls_null_args,
+		     api_read_interrupt_none_pending_again,
+		     api_read_interrupt_error_empty_again,
+		     api_get_queue_interrupt_fd_not_connected_disconnected),
+	   api_pair_tcases(suite))
 
 MEMIF_TEST_MAIN(api_suite)

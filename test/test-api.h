@@ -55,6 +55,6 @@ void pair_with_held_callback(const char *tag);
 void assert_callback_finished(void);
 
 /* The "pair" and "callbacks" test cases (test-api-pair.c). */
-void api_pair_tcases(Suite *s);
+void api_pair_tcases(Suite *suite);
 
 #endif /* MEMIF_TEST_API_H */

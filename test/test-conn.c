@@ -660,32 +660,22 @@ START_TEST(conn_slave_rejects_incompatible_hello_c43)
 }
 END_TEST
 
-static Suite *conn_suite(void)
-{
-	Suite *s = suite_create("conn");
-	TCase *tc = tcase_create("master");
-
-	tcase_set_timeout(tc, 60);
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, conn_rejects_hello_before_init_c22);
-	tcase_add_test(tc, conn_closes_fd_of_region_before_init_c22);
-	tcase_add_test(tc, conn_rejects_short_and_long_datagrams_c8_c9);
-	tcase_add_test(tc, conn_rejects_unknown_type_c10);
-	tcase_add_test(tc, conn_closes_extra_fds_c11);
-	tcase_add_test(tc, conn_rejects_bad_init_c16_c17_c19_c20);
-	tcase_add_test(tc, conn_accepts_secret_with_garbage_after_nul_c20);
-	tcase_add_test(tc, conn_refuses_second_slave_for_busy_id_c18);
-	tcase_add_test(tc, conn_rejects_bad_regions_c23_c26_e4_e5);
-	tcase_add_test(tc, conn_rejects_bad_rings_c27_c33_f2);
-	tcase_add_test(tc, conn_connect_checks_rings_and_cookies_c34_c35);
-	tcase_add_test(tc, conn_drops_stalled_handshake_c39);
-	tcase_add_test(tc, conn_survives_peer_vanishing_at_each_step_c38);
-	tcase_add_test(tc, conn_master_takes_the_rings_the_slave_asks_for_c36);
-	tcase_add_test(
-		tc, conn_slave_follows_hello_maxima_and_order_c42_c44_c45_c46);
-	tcase_add_test(tc, conn_slave_rejects_incompatible_hello_c43);
-	suite_add_tcase(s, tc);
-	return s;
-}
+TEST_SUITE(conn_suite, "conn",
+	   TEST_CASE("master", 60, setup, teardown,
+		     conn_rejects_hello_before_init_c22,
+		     conn_closes_fd_of_region_before_init_c22,
+		     conn_rejects_short_and_long_datagrams_c8_c9,
+		     conn_rejects_unknown_type_c10, conn_closes_extra_fds_c11,
+		     conn_rejects_bad_init_c16_c17_c19_c20,
+		     conn_accepts_secret_with_garbage_after_nul_c20,
+		     conn_refuses_second_slave_for_busy_id_c18,
+		     conn_rejects_bad_regions_c23_c26_e4_e5,
+		     conn_rejects_bad_rings_c27_c33_f2,
+		     conn_connect_checks_rings_and_cookies_c34_c35,
+		     conn_drops_stalled_handshake_c39,
+		     conn_survives_peer_vanishing_at_each_step_c38,
+		     conn_master_takes_the_rings_the_slave_asks_for_c36,
+		     conn_slave_follows_hello_maxima_and_order_c42_c44_c45_c46,
+		     conn_slave_rejects_incompatible_hello_c43))
 
 MEMIF_TEST_MAIN(conn_suite)

@@ -365,22 +365,13 @@ START_TEST(diagnosis_oversize_tx_refused_and_master_buffer_size)
 }
 END_TEST
 
-static Suite *diagnosis_suite(void)
-{
-	Suite *s = suite_create("diagnosis");
-	TCase *tc = tcase_create("diagnosis");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, diagnosis_invalid_config_names_field_and_limit);
-	tcase_add_test(tc, diagnosis_address_in_use_is_said);
-	tcase_add_test(tc, diagnosis_missing_socket_file_told_from_refused);
-	tcase_add_test(tc, diagnosis_silent_close_during_handshake);
-	tcase_add_test(tc, diagnosis_unsealed_region_names_the_option);
-	tcase_add_test(tc,
-		       diagnosis_oversize_tx_refused_and_master_buffer_size);
-	suite_add_tcase(s, tc);
-	return s;
-}
+TEST_SUITE(diagnosis_suite, "diagnosis",
+	   TEST_CASE("diagnosis", 30, setup, teardown,
+		     diagnosis_invalid_config_names_field_and_limit,
+		     diagnosis_address_in_use_is_said,
+		     diagnosis_missing_socket_file_told_from_refused,
+		     diagnosis_silent_close_during_handshake,
+		     diagnosis_unsealed_region_names_the_option,
+		     diagnosis_oversize_tx_refused_and_master_buffer_size))
 
 MEMIF_TEST_MAIN(diagnosis_suite)

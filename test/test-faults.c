@@ -846,31 +846,16 @@ START_TEST(faults_10000_cycles_slave)
 }
 END_TEST
 
-static Suite *faults_suite(void)
-{
-	Suite *s = suite_create("faults");
-	TCase *tc = tcase_create("kill");
-
-	tcase_set_timeout(tc, 120);
-	tcase_add_checked_fixture(tc, setup, NULL);
-	tcase_add_test(tc, faults_master_survives_slave_killed_mid_handshake);
-	tcase_add_test(tc, faults_slave_survives_master_killed_mid_handshake);
-	tcase_add_test(tc, faults_master_survives_slave_killed_mid_traffic);
-	tcase_add_test(tc, faults_slave_survives_master_killed_mid_traffic);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("environment");
-	tcase_set_timeout(tc, 60);
-	tcase_add_checked_fixture(tc, setup, NULL);
-	tcase_add_test(tc, faults_socket_file_removed_under_live_master);
-	tcase_add_test(tc, faults_low_nofile_fails_cleanly_and_recovers);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("cycles");
-	tcase_set_timeout(tc, 180);
-	tcase_add_checked_fixture(tc, setup, NULL);
-	tcase_add_test(tc, faults_10000_cycles_master);
-	tcase_add_test(tc, faults_10000_cycles_slave);
-	suite_add_tcase(s, tc);
-	return s;
-}
+TEST_SUITE(faults_suite, "faults",
+	   TEST_CASE("kill", 120, setup, NULL,
+		     faults_master_survives_slave_killed_mid_handshake,
+		     faults_slave_survives_master_killed_mid_handshake,
+		     faults_master_survives_slave_killed_mid_traffic,
+		     faults_slave_survives_master_killed_mid_traffic),
+	   TEST_CASE("environment", 60, setup, NULL,
+		     faults_socket_file_removed_under_live_master,
+		     faults_low_nofile_fails_cleanly_and_recovers),
+	   TEST_CASE("cycles", 180, setup, NULL, faults_10000_cycles_master,
+		     faults_10000_cycles_slave))
 
 MEMIF_TEST_MAIN(faults_suite)

@@ -667,37 +667,16 @@ START_TEST(loop_strerror_same_pointer_across_threads)
 }
 END_TEST
 
-static Suite *loop_suite(void)
-{
-	Suite *s = suite_create("loop");
-	TCase *tc;
-
-	tc = tcase_create("state");
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, loop_init_twice_already_init);
-	tcase_add_test(tc, loop_cleanup_without_init_not_init);
-	tcase_add_test(tc, loop_init_ex_starts_no_thread);
-	tcase_add_test(tc, loop_process_events_in_callback_would_deadlock);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("pair");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, loop_pair_connects_and_passes_traffic);
-	tcase_add_test(tc, loop_cleanup_closes_open_pair);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("eventfd");
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, loop_event_fd_pollable);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("strerror");
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, loop_strerror_every_code);
-	tcase_add_test(tc, loop_strerror_same_pointer_across_threads);
-	suite_add_tcase(s, tc);
-
-	return s;
-}
+TEST_SUITE(loop_suite, "loop",
+	   TEST_CASE("state", 30, NULL, NULL, loop_init_twice_already_init,
+		     loop_cleanup_without_init_not_init,
+		     loop_init_ex_starts_no_thread,
+		     loop_process_events_in_callback_would_deadlock),
+	   TEST_CASE("pair", 60, NULL, NULL,
+		     loop_pair_connects_and_passes_traffic,
+		     loop_cleanup_closes_open_pair),
+	   TEST_CASE("eventfd", 30, NULL, NULL, loop_event_fd_pollable),
+	   TEST_CASE("strerror", 30, NULL, NULL, loop_strerror_every_code,
+		     loop_strerror_same_pointer_across_threads))
 
 MEMIF_TEST_MAIN(loop_suite)

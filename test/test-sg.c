@@ -335,23 +335,15 @@ START_TEST(sg_rx_argument_checks)
 }
 END_TEST
 
-static Suite *sg_suite(void)
-{
-	Suite *s = suite_create("sg");
-	TCase *tc = tcase_create("sg");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, sg_chain_is_its_slots_without_a_copy);
-	tcase_add_test(tc, sg_pieces_that_do_not_fit_wait_or_drop);
-	tcase_add_test(tc, sg_bad_or_too_long_chain_dropped_whole_c57);
-	tcase_add_test(tc, sg_incomplete_chain_waits_c56);
-	tcase_add_test(tc, sg_tx_joins_pieces_into_one_packet);
-	tcase_add_test(tc, sg_forward_received_pieces_without_flattening);
-	tcase_add_test(tc, sg_tx_refuses_what_a_receiver_would_drop);
-	tcase_add_test(tc, sg_tx_stops_at_a_full_ring);
-	tcase_add_test(tc, sg_rx_argument_checks);
-	suite_add_tcase(s, tc);
-	return s;
-}
+TEST_SUITE(sg_suite, "sg",
+	   TEST_CASE("sg", 0, setup, teardown,
+		     sg_chain_is_its_slots_without_a_copy,
+		     sg_pieces_that_do_not_fit_wait_or_drop,
+		     sg_bad_or_too_long_chain_dropped_whole_c57,
+		     sg_incomplete_chain_waits_c56,
+		     sg_tx_joins_pieces_into_one_packet,
+		     sg_forward_received_pieces_without_flattening,
+		     sg_tx_refuses_what_a_receiver_would_drop,
+		     sg_tx_stops_at_a_full_ring, sg_rx_argument_checks))
 
 MEMIF_TEST_MAIN(sg_suite)

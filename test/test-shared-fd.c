@@ -534,30 +534,18 @@ START_TEST(shared_fd_overlapping_forward_copies_exactly_j10)
 }
 END_TEST
 
-static Suite *shared_fd_suite(void)
-{
-	Suite *s = suite_create("shared-fd");
-	TCase *tc = tcase_create("hostile peer");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, shared_fd_tx_signal_never_blocks_j5);
-	tcase_add_test(tc, shared_fd_rx_clear_never_blocks_j5);
-	tcase_add_test(tc, shared_fd_signal_keeps_a_multishot_poll_armed);
-	tcase_add_test(tc, shared_fd_semaphore_eventfd_refused_j6);
-	tcase_add_test(tc, shared_fd_zero_length_datagram_refused_j8);
-	tcase_add_test(tc, shared_fd_overlapping_forward_copies_exactly_j10);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("own loop");
-	tcase_add_checked_fixture(tc, setup_own_loop, teardown);
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, shared_fd_lingering_stray_socket_closed_off_loop_j7);
-	tcase_add_test(
-		tc,
-		shared_fd_fds_queued_on_a_dead_connection_closed_off_loop_j7);
-	tcase_add_test(tc, shared_fd_every_fd_of_a_datagram_received_j9);
-	suite_add_tcase(s, tc);
-	return s;
-}
+TEST_SUITE(
+	shared_fd_suite, "shared-fd",
+	TEST_CASE("hostile peer", 30, setup, teardown,
+		  shared_fd_tx_signal_never_blocks_j5,
+		  shared_fd_rx_clear_never_blocks_j5,
+		  shared_fd_signal_keeps_a_multishot_poll_armed,
+		  shared_fd_semaphore_eventfd_refused_j6,
+		  shared_fd_zero_length_datagram_refused_j8,
+		  shared_fd_overlapping_forward_copies_exactly_j10),
+	TEST_CASE("own loop", 30, setup_own_loop, teardown,
+		  shared_fd_lingering_stray_socket_closed_off_loop_j7,
+		  shared_fd_fds_queued_on_a_dead_connection_closed_off_loop_j7,
+		  shared_fd_every_fd_of_a_datagram_received_j9))
 
 MEMIF_TEST_MAIN(shared_fd_suite)

@@ -140,19 +140,10 @@ START_TEST(integration_no_disconnect_without_connect)
 }
 END_TEST
 
-static Suite *integration_callbacks_suite(void)
-{
-	Suite *s = suite_create("integration-callbacks");
-	TCase *tc;
-
-	tc = tcase_create("callbacks");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, integration_close_in_on_connect_is_deferred);
-	tcase_add_test(tc, integration_cleanup_in_callback_would_deadlock);
-	tcase_add_test(tc, integration_no_disconnect_without_connect);
-	suite_add_tcase(s, tc);
-
-	return s;
-}
+TEST_SUITE(integration_callbacks_suite, "integration-callbacks",
+	   TEST_CASE("callbacks", 60, NULL, NULL,
+		     integration_close_in_on_connect_is_deferred,
+		     integration_cleanup_in_callback_would_deadlock,
+		     integration_no_disconnect_without_connect))
 
 MEMIF_TEST_MAIN(integration_callbacks_suite)

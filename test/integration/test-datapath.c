@@ -202,31 +202,17 @@ START_TEST(integration_chain_boundaries_c55)
 }
 END_TEST
 
-static Suite *integration_datapath_suite(void)
-{
-	Suite *s = suite_create("integration-datapath");
-	TCase *tc;
-
-	tc = tcase_create("queues");
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, integration_one_queue_interrupt_c63);
-	tcase_add_test(tc, integration_eight_queues_interrupt_c63);
-	tcase_add_test(tc, integration_one_queue_polling_c62);
-	tcase_add_test(tc, integration_eight_queues_polling_c62);
-	tcase_add_test(tc, integration_eight_queues_small_rings);
-	tcase_add_test(
-		tc,
-		integration_polling_slave_never_signalled_from_on_connect_c63);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("large");
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, integration_9000_byte_packets_c55);
-	tcase_add_test(tc, integration_65535_byte_packets_c52_c55);
-	tcase_add_test(tc, integration_chain_boundaries_c55);
-	suite_add_tcase(s, tc);
-
-	return s;
-}
+TEST_SUITE(
+	integration_datapath_suite, "integration-datapath",
+	TEST_CASE("queues", 120, NULL, NULL,
+		  integration_one_queue_interrupt_c63,
+		  integration_eight_queues_interrupt_c63,
+		  integration_one_queue_polling_c62,
+		  integration_eight_queues_polling_c62,
+		  integration_eight_queues_small_rings,
+		  integration_polling_slave_never_signalled_from_on_connect_c63),
+	TEST_CASE("large", 120, NULL, NULL, integration_9000_byte_packets_c55,
+		  integration_65535_byte_packets_c52_c55,
+		  integration_chain_boundaries_c55))
 
 MEMIF_TEST_MAIN(integration_datapath_suite)

@@ -506,22 +506,11 @@ START_TEST(integration_rx_mode_switches_polling_edge_level_edge)
 }
 END_TEST
 
-static Suite *integration_edge_suite(void)
-{
-	Suite *s = suite_create("integration-edge");
-	TCase *tc;
-
-	tc = tcase_create("edge");
-	tcase_set_timeout(tc, 300);
-	tcase_add_test(
-		tc,
-		integration_edge_mode_loses_no_wakeup_and_never_reads_eventfd);
-	tcase_add_test(tc, integration_level_mode_clears_eventfd_contrast);
-	tcase_add_test(tc,
-		       integration_rx_mode_switches_polling_edge_level_edge);
-	suite_add_tcase(s, tc);
-
-	return s;
-}
+TEST_SUITE(
+	integration_edge_suite, "integration-edge",
+	TEST_CASE("edge", 300, NULL, NULL,
+		  integration_edge_mode_loses_no_wakeup_and_never_reads_eventfd,
+		  integration_level_mode_clears_eventfd_contrast,
+		  integration_rx_mode_switches_polling_edge_level_edge))
 
 MEMIF_TEST_MAIN(integration_edge_suite)

@@ -237,24 +237,12 @@ START_TEST(integration_two_interfaces_one_socket_c40)
 }
 END_TEST
 
-static Suite *integration_handshake_suite(void)
-{
-	Suite *s = suite_create("integration-handshake");
-	TCase *tc;
-
-	tc = tcase_create("order");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, integration_master_first_connects_c41);
-	tcase_add_test(tc, integration_slave_first_retries_c47);
-	tcase_add_test(tc, integration_slave_first_in_test_process_c47);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("sharing");
-	tcase_set_timeout(tc, 90);
-	tcase_add_test(tc, integration_two_interfaces_one_socket_c40);
-	suite_add_tcase(s, tc);
-
-	return s;
-}
+TEST_SUITE(integration_handshake_suite, "integration-handshake",
+	   TEST_CASE("order", 60, NULL, NULL,
+		     integration_master_first_connects_c41,
+		     integration_slave_first_retries_c47,
+		     integration_slave_first_in_test_process_c47),
+	   TEST_CASE("sharing", 90, NULL, NULL,
+		     integration_two_interfaces_one_socket_c40))
 
 MEMIF_TEST_MAIN(integration_handshake_suite)

@@ -104,17 +104,8 @@ START_TEST(integration_interrupt_fd_reports_queue_ids)
 }
 END_TEST
 
-static Suite *integration_interrupts_suite(void)
-{
-	Suite *s = suite_create("integration-interrupts");
-	TCase *tc;
-
-	tc = tcase_create("interrupts");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, integration_interrupt_fd_reports_queue_ids);
-	suite_add_tcase(s, tc);
-
-	return s;
-}
+TEST_SUITE(integration_interrupts_suite, "integration-interrupts",
+	   TEST_CASE("interrupts", 60, NULL, NULL,
+		     integration_interrupt_fd_reports_queue_ids))
 
 MEMIF_TEST_MAIN(integration_interrupts_suite)

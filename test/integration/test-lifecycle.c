@@ -329,25 +329,12 @@ START_TEST(integration_worker_cycles_no_fd_growth_c68)
 }
 END_TEST
 
-static Suite *integration_lifecycle_suite(void)
-{
-	Suite *s = suite_create("integration-lifecycle");
-	TCase *tc;
-
-	tc = tcase_create("restart");
-	tcase_set_timeout(tc, 90);
-	tcase_add_test(tc,
-		       integration_slave_reconnects_after_master_restart_c51);
-	tcase_add_test(tc, integration_master_accepts_restarted_slave_c38);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("cycles");
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, integration_1000_cycles_no_fd_growth_c68);
-	tcase_add_test(tc, integration_worker_cycles_no_fd_growth_c68);
-	suite_add_tcase(s, tc);
-
-	return s;
-}
+TEST_SUITE(integration_lifecycle_suite, "integration-lifecycle",
+	   TEST_CASE("restart", 90, NULL, NULL,
+		     integration_slave_reconnects_after_master_restart_c51,
+		     integration_master_accepts_restarted_slave_c38),
+	   TEST_CASE("cycles", 120, NULL, NULL,
+		     integration_1000_cycles_no_fd_growth_c68,
+		     integration_worker_cycles_no_fd_growth_c68))
 
 MEMIF_TEST_MAIN(integration_lifecycle_suite)

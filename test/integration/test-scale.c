@@ -579,23 +579,14 @@ START_TEST(integration_scale_256_slaves_outlive_their_masters)
 }
 END_TEST
 
-static Suite *scale_suite(void)
-{
-	Suite *s = suite_create("integration-scale");
-	TCase *tc = tcase_create("two processes");
-
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, integration_scale_256_masters_outlive_their_slaves);
-	tcase_add_test(tc, integration_scale_256_slaves_outlive_their_masters);
-	suite_add_tcase(s, tc);
-	return s;
-}
+TEST_SUITE(scale_suite, "integration-scale",
+	   TEST_CASE("two processes", 60, NULL, NULL,
+		     integration_scale_256_masters_outlive_their_slaves,
+		     integration_scale_256_slaves_outlive_their_masters))
 
 int main(int argc, char **argv)
 {
 	const char *tun = getenv("GLIBC_TUNABLES");
-	SRunner *sr;
-	int failed;
 
 	if (argc == 4 && !strcmp(argv[1], "--peer"))
 		return peer_main(!strcmp(argv[2], "master"), argv[3],
@@ -610,9 +601,5 @@ int main(int argc, char **argv)
 		perror("test-integration-scale: re-exec without tcache");
 		return EXIT_FAILURE;
 	}
-	sr = srunner_create(scale_suite());
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run_suite(scale_suite());
 }
