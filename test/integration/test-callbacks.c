@@ -73,12 +73,8 @@ START_TEST(integration_cleanup_in_callback_would_deadlock)
 	struct side s;
 	struct memif_config cfg;
 
-	peer_one(&pc, "integ-slave", test_socket_name("cbclean"), false, 1,
-		 MEMIF_RX_MODE_INTERRUPT, NULL);
-	worker_start(&w, "slave", &pc);
-	ck_assert_int_eq(memif_init("integ-master"), MEMIF_OK);
-	cfg = local_cfg(&pc, "master-if");
-	side_reset(&s);
+	cfg = master_for_slave(&s, &w, &pc, test_socket_name("cbclean"), 1,
+			       MEMIF_RX_MODE_INTERRUPT, NULL);
 	s.cleanup_in_cb = true;
 	ck_assert_int_eq(side_create(&s, &cfg), MEMIF_OK);
 	worker_do(&w, WORKER_INIT, 0, NULL);

@@ -131,12 +131,8 @@ START_TEST(integration_polling_slave_never_signalled_from_on_connect_c63)
 	unsigned q, signalled = 0, first = 0;
 	int i;
 
-	peer_one(&pc, "integ-slave", test_socket_name("pollcb"), false, 2,
-		 MEMIF_RX_MODE_POLLING, NULL);
-	worker_start(&w, "slave", &pc);
-	ck_assert_int_eq(memif_init("integ-master"), MEMIF_OK);
-	cfg = local_cfg(&pc, "master-if");
-	side_reset(&s);
+	cfg = master_for_slave(&s, &w, &pc, test_socket_name("pollcb"), 2,
+			       MEMIF_RX_MODE_POLLING, NULL);
 	s.tx_in_cb = 2;
 	ck_assert_int_eq(side_create(&s, &cfg), MEMIF_OK);
 	worker_do(&w, WORKER_INIT, 0, NULL);

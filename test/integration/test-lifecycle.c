@@ -296,12 +296,8 @@ START_TEST(integration_worker_cycles_no_fd_growth_c68)
 	struct memif_config cfg;
 	int fds_idle, fds_up = -1, i;
 
-	peer_one(&pc, "integ-slave", test_socket_name("wcycles"), false, 2,
-		 MEMIF_RX_MODE_INTERRUPT, NULL);
-	worker_start(&w, "slave", &pc);
-	ck_assert_int_eq(memif_init("integ-master"), MEMIF_OK);
-	cfg = local_cfg(&pc, "master-if");
-	side_reset(&s);
+	cfg = master_for_slave(&s, &w, &pc, test_socket_name("wcycles"), 2,
+			       MEMIF_RX_MODE_INTERRUPT, NULL);
 	ck_assert_int_eq(side_create(&s, &cfg), MEMIF_OK);
 	fds_idle = test_count_fds();
 	worker_do(&w, WORKER_INIT, 0, NULL);
