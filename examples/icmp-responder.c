@@ -45,7 +45,6 @@ struct app {
 	unsigned long queues;
 	struct ex_responder r;
 	struct ex_workers ws;
-	int connected;
 	int done;
 	/* a TX queue is shared when there are more RX than TX queues */
 	pthread_mutex_t tx_lock[MEMIF_MAX_QUEUES];
@@ -101,14 +100,8 @@ static void *queue_thread(void *arg)
 			       sent, nout, memif_strerror(err), err);
 			pthread_mutex_unlock(&ex_print_lock);
 		}
-		if (a->c.count &&
-		    !__atomic_load_n(&a->done, __ATOMIC_RELAXED) &&
-		    __atomic_load_n(&a->r.arp_replies, __ATOMIC_RELAXED) +
-				    __atomic_load_n(&a->r.echo_replies,
-						    __ATOMIC_RELAXED) >=
-			    a->c.count &&
-		    !__atomic_exchange_n(&a->done, 1, __ATOMIC_RELAXED))
-			ex_kick();
+		if (a->c.count && ex_responder_replies(&a->r) >= a->c.count)
+			ex_done(&a->done);
 	}
 	free(buf);
 	return NULL;
@@ -117,18 +110,10 @@ static void *queue_thread(void *arg)
 static int on_connect(struct memif *m, void *ctx)
 {
 	struct app *a = ctx;
-	int err;
 
 	ex_print_details(m, &a->c);
 	/* a thread per RX queue; replies go out on q % the TX count */
-	err = ex_workers_start(&a->ws, m, a, queue_thread, EX_Q_RX);
-	if (err) {
-		ex_perror("starting queue threads", err);
-		return err;
-	}
-	__atomic_store_n(&a->connected, 1, __ATOMIC_RELAXED);
-	ex_kick();
-	return 0;
+	return ex_workers_start(&a->ws, m, a, queue_thread, EX_Q_RX);
 }
 
 static int on_disconnect(struct memif *m, void *ctx)
@@ -136,9 +121,7 @@ static int on_disconnect(struct memif *m, void *ctx)
 	struct app *a = ctx;
 
 	ex_workers_stop(&a->ws);
-	__atomic_store_n(&a->connected, 0, __ATOMIC_RELAXED);
 	printf("%s: disconnected\n", EX_IF_NAME);
-	ex_kick();
 	return 0;
 }
 
@@ -209,7 +192,7 @@ int main(int argc, char **argv)
 	       cfg.app_name, a.c.slave ? "slave" : "master", a.c.socket, a.ip,
 	       a.mac);
 
-	status = ex_run(m, &a.c, &a.done, &a.connected);
+	status = ex_run(m, &a.c, &a.done, &a.ws);
 
 	err = memif_close(m);
 	if (err)

@@ -47,7 +47,6 @@ struct app {
 	unsigned long queues;
 	struct ex_responder r;
 	struct ex_workers ws;
-	int connected;
 	int done;
 	pthread_mutex_t pcap_lock;
 	pcap_t *pcap;
@@ -145,14 +144,8 @@ static void *queue_thread(void *arg)
 			clock_gettime(CLOCK_REALTIME, &now);
 			dump(a, &now, o, rlen[i]);
 		}
-		if (a->c.count &&
-		    !__atomic_load_n(&a->done, __ATOMIC_RELAXED) &&
-		    __atomic_load_n(&a->r.arp_replies, __ATOMIC_RELAXED) +
-				    __atomic_load_n(&a->r.echo_replies,
-						    __ATOMIC_RELAXED) >=
-			    a->c.count &&
-		    !__atomic_exchange_n(&a->done, 1, __ATOMIC_RELAXED))
-			ex_kick();
+		if (a->c.count && ex_responder_replies(&a->r) >= a->c.count)
+			ex_done(&a->done);
 	}
 	memif_packet_handle_free(h);
 	free(buf);
@@ -167,10 +160,8 @@ static int on_connect(struct memif *m, void *ctx)
 	ex_print_details(m, &a->c);
 	/* one handle per queue id, RX and TX: only ids that have both */
 	err = ex_workers_start(&a->ws, m, a, queue_thread, EX_Q_BOTH);
-	if (err) {
-		ex_perror("starting queue threads", err);
+	if (err)
 		return err;
-	}
 	if (a->ws.num_rx > a->ws.num_tx) {
 		pthread_mutex_lock(&ex_print_lock);
 		printf("  rx queues %u..%u have no TX queue of the same id: "
@@ -178,8 +169,6 @@ static int on_connect(struct memif *m, void *ctx)
 		       a->ws.num_tx, a->ws.num_rx - 1u);
 		pthread_mutex_unlock(&ex_print_lock);
 	}
-	__atomic_store_n(&a->connected, 1, __ATOMIC_RELAXED);
-	ex_kick();
 	return 0;
 }
 
@@ -189,9 +178,7 @@ static int on_disconnect(struct memif *m, void *ctx)
 
 	/* the threads free their handles before they return */
 	ex_workers_stop(&a->ws);
-	__atomic_store_n(&a->connected, 0, __ATOMIC_RELAXED);
 	printf("%s: disconnected\n", EX_IF_NAME);
-	ex_kick();
 	return 0;
 }
 
@@ -285,7 +272,7 @@ int main(int argc, char **argv)
 	       a.mac, a.pcap_file ? ", capturing to " : "",
 	       a.pcap_file ? a.pcap_file : "");
 
-	status = ex_run(m, &a.c, &a.done, &a.connected);
+	status = ex_run(m, &a.c, &a.done, &a.ws);
 
 	err = memif_close(m);
 	if (err)
