@@ -200,6 +200,48 @@ static int settle_fds(int want)
 	return n;
 }
 
+/*
+ * 500 cycles against one interface that stays: the other side (the
+ * master's when @master_cycles, else the slave's) is created, connects,
+ * passes a ping and closes, and both sides see it go down.  Then the one
+ * that stayed closes.  The fd count afterwards, settled towards @fds_init.
+ */
+static int cycles(struct side *ms, const struct memif_config *mc,
+		  struct side *ss, const struct memif_config *sc,
+		  bool master_cycles, int fds_init)
+{
+	struct side *cyc = master_cycles ? ms : ss;
+	struct side *stay = master_cycles ? ss : ms;
+	const char *cn = master_cycles ? "master" : "slave";
+	const char *sn = master_cycles ? "slave" : "master";
+	char err[ERRSZ];
+	int i, ret;
+
+	side_reset(stay);
+	ck_assert_int_eq(side_create(stay, master_cycles ? sc : mc), MEMIF_OK);
+	for (i = 0; i < 500; i++) {
+		side_reset(cyc);
+		ret = side_create(cyc, master_cycles ? mc : sc);
+		ck_assert_msg(ret == MEMIF_OK,
+			      "cycle %d: %s create: %s (errno %d)", i, cn,
+			      memif_strerror(ret), memif_errno());
+		ck_assert_msg(WAIT_UNTIL(side_connected(cyc) &&
+						 ld(&stay->up) == i + 1,
+					 CONNECT_MS),
+			      "cycle %d: %s up %d, %s up %d", i, cn,
+			      ld(&cyc->up), sn, ld(&stay->up));
+		ck_assert_msg(ping_pair(ms->m, ss->m, err), "cycle %d: %s", i,
+			      err);
+		ck_assert_int_eq(memif_close(cyc->m), MEMIF_OK);
+		ck_assert_int_eq(ld(&cyc->down), 1);
+		ck_assert_msg(WAIT_UNTIL(ld(&stay->down) == i + 1, CONNECT_MS),
+			      "cycle %d: %s down %d", i, sn, ld(&stay->down));
+	}
+	ck_assert_int_eq(memif_close(stay->m), MEMIF_OK);
+	ck_assert_int_eq(ld(&stay->bad_order), 0);
+	return settle_fds(fds_init);
+}
+
 START_TEST(integration_1000_cycles_no_fd_growth_c68)
 {
 	struct memif_config mc = { .if_name = "cyc-master",
@@ -210,9 +252,8 @@ START_TEST(integration_1000_cycles_no_fd_growth_c68)
 				   .reconnect_interval_ms = 1,
 				   .log2_ring_size = 6 };
 	struct side ms, ss;
-	char err[ERRSZ];
 	char sock[64];
-	int fds0, fds_init, fds_a, fds_b, fds_end, i;
+	int fds0, fds_init, fds_a, fds_b, fds_end;
 	uint64_t t0 = test_now_ms();
 
 	snprintf(sock, sizeof(sock), "%s", test_socket_name("cycles"));
@@ -224,54 +265,10 @@ START_TEST(integration_1000_cycles_no_fd_growth_c68)
 	fds_init = test_count_fds();
 
 	/* 500 cycles: the slave closes and is created again. */
-	side_reset(&ms);
-	ck_assert_int_eq(side_create(&ms, &mc), MEMIF_OK);
-	for (i = 0; i < 500; i++) {
-		side_reset(&ss);
-		ck_assert_int_eq(side_create(&ss, &sc), MEMIF_OK);
-		ck_assert_msg(WAIT_UNTIL(side_connected(&ss) &&
-						 ld(&ms.up) == i + 1,
-					 CONNECT_MS),
-			      "cycle %d: slave up %d, master up %d", i,
-			      ld(&ss.up), ld(&ms.up));
-		ck_assert_msg(ping_pair(ms.m, ss.m, err), "cycle %d: %s", i,
-			      err);
-		ck_assert_int_eq(memif_close(ss.m), MEMIF_OK);
-		ck_assert_int_eq(ld(&ss.down), 1);
-		ck_assert_msg(WAIT_UNTIL(ld(&ms.down) == i + 1, CONNECT_MS),
-			      "cycle %d: master down %d", i, ld(&ms.down));
-	}
-	ck_assert_int_eq(memif_close(ms.m), MEMIF_OK);
-	ck_assert_int_eq(ld(&ms.bad_order), 0);
-	fds_a = settle_fds(fds_init);
-
+	fds_a = cycles(&ms, &mc, &ss, &sc, false, fds_init);
 	/* 500 cycles: the master closes and is created again; one slave
 	 * reconnects every time. */
-	side_reset(&ss);
-	ck_assert_int_eq(side_create(&ss, &sc), MEMIF_OK);
-	for (i = 0; i < 500; i++) {
-		int ret;
-
-		side_reset(&ms);
-		ret = side_create(&ms, &mc);
-		ck_assert_msg(ret == MEMIF_OK,
-			      "cycle %d: master create: %s (errno %d)", i,
-			      memif_strerror(ret), memif_errno());
-		ck_assert_msg(WAIT_UNTIL(side_connected(&ms) &&
-						 ld(&ss.up) == i + 1,
-					 CONNECT_MS),
-			      "cycle %d: master up %d, slave up %d", i,
-			      ld(&ms.up), ld(&ss.up));
-		ck_assert_msg(ping_pair(ms.m, ss.m, err), "cycle %d: %s", i,
-			      err);
-		ck_assert_int_eq(memif_close(ms.m), MEMIF_OK);
-		ck_assert_int_eq(ld(&ms.down), 1);
-		ck_assert_msg(WAIT_UNTIL(ld(&ss.down) == i + 1, CONNECT_MS),
-			      "cycle %d: slave down %d", i, ld(&ss.down));
-	}
-	ck_assert_int_eq(memif_close(ss.m), MEMIF_OK);
-	ck_assert_int_eq(ld(&ss.bad_order), 0);
-	fds_b = settle_fds(fds_init);
+	fds_b = cycles(&ms, &mc, &ss, &sc, true, fds_init);
 	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
 	fds_end = test_count_fds();
 	fprintf(stderr,
