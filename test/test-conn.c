@@ -399,32 +399,36 @@ START_TEST(conn_rejects_bad_rings_c27_c33_f2)
 }
 END_TEST
 
+/* A configured slave that adds its S2M ring at offset 0 and, unless
+ * @m2s_offset is 0, its M2S ring at @m2s_offset, then sends CONNECT. */
+static int raw_connecting(int e, uint32_t m2s_offset)
+{
+	struct memif_msg m;
+	int fd = raw_configured();
+
+	add_ring_acked(fd, true, 0, e);
+	if (m2s_offset)
+		add_ring_acked(fd, false, m2s_offset, e);
+	memif__msg_build_connect(&m, "raw");
+	send_msg(fd, &m, -1);
+	return fd;
+}
+
 START_TEST(conn_connect_checks_rings_and_cookies_c34_c35)
 {
 	struct memif_msg m;
 	int fd, e = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 
 	/* CONNECT with no M2S ring */
-	fd = raw_configured();
-	add_ring_acked(fd, true, 0, e);
-	memif__msg_build_connect(&m, "raw");
-	send_msg(fd, &m, -1);
+	fd = raw_connecting(e, 0);
 	expect_disconnect(fd, "incomplete configuration");
 	close(fd);
 	/* a ring whose cookie is wrong (offset 1024 has none) */
-	fd = raw_configured();
-	add_ring_acked(fd, true, 0, e);
-	add_ring_acked(fd, false, 1024, e);
-	memif__msg_build_connect(&m, "raw");
-	send_msg(fd, &m, -1);
+	fd = raw_connecting(e, 1024);
 	expect_disconnect(fd, "wrong cookie");
 	close(fd);
 	/* and a good one connects; anything but DISCONNECT after is fatal */
-	fd = raw_configured();
-	add_ring_acked(fd, true, 0, e);
-	add_ring_acked(fd, false, 4096, e);
-	memif__msg_build_connect(&m, "raw");
-	send_msg(fd, &m, -1);
+	fd = raw_connecting(e, 4096);
 	expect_type(fd, MEMIF_MSG_TYPE_CONNECTED);
 	memif__msg_build_connect(&m, "raw"); /* C37 */
 	send_msg(fd, &m, -1);
