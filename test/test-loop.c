@@ -76,16 +76,25 @@ struct side {
 	int cl_ret_up, cl_ret_down; /* memif_cleanup */
 };
 
+/* What both callbacks check and try: the thread and handle they are
+ * called with, and (with call_forbidden) the two calls that would
+ * deadlock from a callback, their returns into *@pe_ret and *@cl_ret. */
+static void in_callback(struct side *s, struct memif *m, int *pe_ret,
+			int *cl_ret)
+{
+	if (!pthread_equal(pthread_self(), s->owner) || m != s->m)
+		s->bad_thread = true;
+	if (s->call_forbidden) {
+		*pe_ret = memif_process_events(0);
+		*cl_ret = memif_cleanup();
+	}
+}
+
 static int cb_up(struct memif *m, void *ctx)
 {
 	struct side *s = ctx;
 
-	if (!pthread_equal(pthread_self(), s->owner) || m != s->m)
-		s->bad_thread = true;
-	if (s->call_forbidden) {
-		s->pe_ret_up = memif_process_events(0);
-		s->cl_ret_up = memif_cleanup();
-	}
+	in_callback(s, m, &s->pe_ret_up, &s->cl_ret_up);
 	s->up++;
 	return 0;
 }
@@ -94,14 +103,9 @@ static int cb_down(struct memif *m, void *ctx)
 {
 	struct side *s = ctx;
 
-	if (!pthread_equal(pthread_self(), s->owner) || m != s->m)
-		s->bad_thread = true;
 	if (s->down >= s->up)
 		s->bad_order = true;
-	if (s->call_forbidden) {
-		s->pe_ret_down = memif_process_events(0);
-		s->cl_ret_down = memif_cleanup();
-	}
+	in_callback(s, m, &s->pe_ret_down, &s->cl_ret_down);
 	s->down++;
 	return 0;
 }
