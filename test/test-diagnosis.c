@@ -188,6 +188,19 @@ START_TEST(diagnosis_address_in_use_is_said)
 }
 END_TEST
 
+/* A slave created with @cfg: its first error is @code, and @text is
+ * logged once. */
+static void slave_fails_with(const struct memif_config *cfg, int code,
+			     const char *text)
+{
+	struct memif *m;
+
+	ck_assert_int_eq(memif_create_interface(cfg, NULL, &m), MEMIF_OK);
+	ck_assert_int_eq(first_error(m), code);
+	ck_assert_int_eq(logged(text), 1);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+
 /* A socket path that does not exist is a wrong path or a master not
  * started; a socket file nobody listens on is a master that went. */
 START_TEST(diagnosis_missing_socket_file_told_from_refused)
@@ -196,30 +209,22 @@ START_TEST(diagnosis_missing_socket_file_told_from_refused)
 	struct memif_config cfg = { .if_name = "s",
 				    .reconnect_interval_ms = 50 };
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	struct memif *m;
 	int fd;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/memif.sock", dir);
 	cfg.socket_filename = path;
-	ck_assert_int_eq(memif_create_interface(&cfg, NULL, &m), MEMIF_OK);
-	ck_assert_int_eq(first_error(m), MEMIF_ERR_NO_FILE);
-	ck_assert_int_eq(logged("does not exist (is the master running, is "
-				"the path right?)"),
-			 1);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	slave_fails_with(&cfg, MEMIF_ERR_NO_FILE,
+			 "does not exist (is the master running, is the path "
+			 "right?)");
 	/* a stale socket file: bound, then its listener gone */
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
 	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
 	close(fd);
 	log_reset();
-	ck_assert_int_eq(memif_create_interface(&cfg, NULL, &m), MEMIF_OK);
-	ck_assert_int_eq(first_error(m), MEMIF_ERR_CONNREFUSED);
-	ck_assert_int_eq(logged("connection refused (no master listens on "
-				"it)"),
-			 1);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	slave_fails_with(&cfg, MEMIF_ERR_CONNREFUSED,
+			 "connection refused (no master listens on it)");
 	unlink(path);
 	rmdir(dir);
 }
