@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Shared test helpers (see common.h). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -26,6 +27,20 @@ const char *test_socket_name(const char *tag)
 	snprintf(buf, sizeof(buf), "@memif-test-%d-%s-%d", (int)getpid(), tag,
 		 seq++);
 	return buf;
+}
+
+static int lib_fds_before;
+
+void test_lib_setup(void)
+{
+	lib_fds_before = test_count_fds();
+	ck_assert_int_eq(memif_init(program_invocation_short_name), MEMIF_OK);
+}
+
+void test_lib_teardown(void)
+{
+	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
+	ck_assert_int_eq(test_count_fds(), lib_fds_before);
 }
 
 uint64_t test_now_ms(void)

@@ -51,6 +51,11 @@ void test_set_nofile(unsigned long long cur);
 /* "@memif-test-<pid>-<tag>-<n>": a fresh abstract name per call. */
 const char *test_socket_name(const char *tag);
 
+/* A checked fixture: memif_init under the program's name; then
+ * memif_cleanup, and no fd left open that was not open before. */
+void test_lib_setup(void);
+void test_lib_teardown(void);
+
 /* Add to @s the test case @name: a timeout of @timeout seconds (0 keeps
  * CK_DEFAULT_TIMEOUT), the checked fixture @setup/@teardown (either may be
  * NULL) and @tests, a NULL-ended list.  The case, for more additions. */

@@ -13,20 +13,6 @@
 
 #define BUF 256 /* slave buffer size: a 600-byte packet is 3 slots */
 
-static int fds_before;
-
-static void setup(void)
-{
-	fds_before = test_count_fds();
-	ck_assert_int_eq(memif_init("test-sg"), MEMIF_OK);
-}
-
-static void teardown(void)
-{
-	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
-	ck_assert_int_eq(test_count_fds(), fds_before);
-}
-
 /* Send one packet of @len bytes, pattern @seed, slave to master. */
 static void send_one(struct pair *p, uint32_t len, uint32_t seed)
 {
@@ -336,7 +322,7 @@ START_TEST(sg_rx_argument_checks)
 END_TEST
 
 TEST_SUITE(sg_suite, "sg",
-	   TEST_CASE("sg", 0, setup, teardown,
+	   TEST_CASE("sg", 0, test_lib_setup, test_lib_teardown,
 		     sg_chain_is_its_slots_without_a_copy,
 		     sg_pieces_that_do_not_fit_wait_or_drop,
 		     sg_bad_or_too_long_chain_dropped_whole_c57,
