@@ -29,6 +29,17 @@ const char *test_socket_name(const char *tag)
 	return buf;
 }
 
+struct memif *test_lone_slave(void)
+{
+	struct memif_config c = { .if_name = "lone",
+				  .socket_filename = test_socket_name("nobody"),
+				  .reconnect_interval_ms = 60000 };
+	struct memif *m;
+
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
+	return m;
+}
+
 static int lib_fds_before;
 
 void test_lib_setup(void)

@@ -51,6 +51,9 @@ void test_set_nofile(unsigned long long cur);
 /* "@memif-test-<pid>-<tag>-<n>": a fresh abstract name per call. */
 const char *test_socket_name(const char *tag);
 
+/* A slave that never connects: nothing listens on its socket. */
+struct memif *test_lone_slave(void);
+
 /* A checked fixture: memif_init under the program's name; then
  * memif_cleanup, and no fd left open that was not open before. */
 void test_lib_setup(void);

@@ -86,7 +86,7 @@ END_TEST
 
 START_TEST(api_tx_burst_not_connected_disconnected)
 {
-	struct memif *m = lone_slave();
+	struct memif *m = test_lone_slave();
 	struct memif_tx_pkt p = { "abc", 3 };
 	uint16_t n = 9;
 
@@ -125,7 +125,7 @@ END_TEST
 
 START_TEST(api_tx_alloc_bad_qid_and_not_connected)
 {
-	struct memif *m = lone_slave();
+	struct memif *m = test_lone_slave();
 	struct memif_tx_buf b[2];
 	uint16_t n = 9;
 
@@ -184,7 +184,7 @@ END_TEST
 
 START_TEST(api_tx_commit_bad_qid_and_not_connected)
 {
-	struct memif *m = lone_slave();
+	struct memif *m = test_lone_slave();
 	struct memif_tx_buf b[1] = { { NULL, 0 } };
 	uint16_t n = 9;
 
@@ -212,7 +212,7 @@ END_TEST
 
 START_TEST(api_rx_burst_bad_qid_and_not_connected)
 {
-	struct memif *m = lone_slave();
+	struct memif *m = test_lone_slave();
 	struct memif_rx_pkt p[2];
 	uint16_t n = 9;
 
@@ -228,7 +228,7 @@ END_TEST
 
 START_TEST(api_rx_release_errors)
 {
-	struct memif *m = lone_slave();
+	struct memif *m = test_lone_slave();
 
 	ck_assert_int_eq(memif_rx_release(NULL, 0), MEMIF_ERR_NOCONN);
 	ck_assert_int_eq(memif_rx_release(ms.m, 1), MEMIF_ERR_QID);

@@ -147,19 +147,6 @@ void pair_teardown(void)
 	lib_teardown();
 }
 
-/* A slave that never connects: nothing listens on its socket. */
-struct memif *lone_slave(void)
-{
-	struct memif_config c = { .if_name = "api-lone",
-				  .socket_filename =
-					  test_socket_name("api-nobody"),
-				  .reconnect_interval_ms = 60000 };
-	struct memif *m;
-
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
-	return m;
-}
-
 struct memif_details *details_of(struct memif *m)
 {
 	struct memif_details *d = calloc(1, sizeof(*d));
@@ -773,7 +760,7 @@ END_TEST
 
 START_TEST(api_get_details_null_args)
 {
-	struct memif *m = lone_slave();
+	struct memif *m = test_lone_slave();
 	struct memif_details *d = calloc(1, sizeof(*d));
 
 	ck_assert_ptr_nonnull(d);
@@ -786,7 +773,7 @@ END_TEST
 
 START_TEST(api_set_rx_mode_null_and_bad_mode)
 {
-	struct memif *m = lone_slave();
+	struct memif *m = test_lone_slave();
 
 	ck_assert_int_eq(memif_set_rx_mode(NULL, 0, MEMIF_RX_MODE_POLLING),
 			 MEMIF_ERR_NOCONN);
@@ -800,7 +787,7 @@ END_TEST
 
 START_TEST(api_set_rx_mode_not_connected_disconnected)
 {
-	struct memif *m = lone_slave();
+	struct memif *m = test_lone_slave();
 
 	ck_assert_int_eq(memif_set_rx_mode(m, 0, MEMIF_RX_MODE_POLLING),
 			 MEMIF_ERR_DISCONNECTED);
@@ -810,7 +797,7 @@ END_TEST
 
 START_TEST(api_interrupt_fd_calls_null_args)
 {
-	struct memif *m = lone_slave();
+	struct memif *m = test_lone_slave();
 	int fd = -7, code = -7;
 	uint8_t qid = 7;
 
@@ -840,7 +827,7 @@ END_TEST
 /* Nothing pending: AGAIN, and the interrupt fd is not readable. */
 START_TEST(api_read_interrupt_none_pending_again)
 {
-	struct memif *m = lone_slave();
+	struct memif *m = test_lone_slave();
 	struct pollfd p = { .events = POLLIN };
 	uint8_t qid = 7;
 
@@ -857,7 +844,7 @@ END_TEST
  * empty (AGAIN) and its fd no longer readable. */
 START_TEST(api_read_interrupt_error_empty_again)
 {
-	struct memif *m = lone_slave();
+	struct memif *m = test_lone_slave();
 	struct pollfd p = { .events = POLLIN };
 	int code = -7;
 
@@ -875,7 +862,7 @@ END_TEST
 
 START_TEST(api_get_queue_interrupt_fd_not_connected_disconnected)
 {
-	struct memif *m = lone_slave();
+	struct memif *m = test_lone_slave();
 	int fd = -7;
 
 	ck_assert_int_eq(memif_get_queue_interrupt_fd(m, 0, &fd),

@@ -43,8 +43,6 @@ void side_reset(struct side *s);
 /* The pair's master and slave interfaces, with these callbacks. */
 void pair_create(const struct memif_callbacks *mcb,
 		 const struct memif_callbacks *scb);
-/* A slave that never connects: nothing listens on its socket. */
-struct memif *lone_slave(void);
 /* @m's details, to be freed by the caller. */
 struct memif_details *details_of(struct memif *m);
 

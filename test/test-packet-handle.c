@@ -148,19 +148,6 @@ static struct memif_packet_handle *handle_new(struct memif *m, uint8_t qid,
 	return h;
 }
 
-/* A slave that never connects: nothing listens on its socket. */
-static struct memif *lone_slave(void)
-{
-	struct memif_config c = { .if_name = "ph-lone",
-				  .socket_filename =
-					  test_socket_name("ph-nobody"),
-				  .reconnect_interval_ms = 60000 };
-	struct memif *m;
-
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
-	return m;
-}
-
 /* ---- creation -------------------------------------------------------------- */
 
 START_TEST(packet_handle_new_null_iface_noconn)
@@ -397,7 +384,7 @@ END_TEST
 
 START_TEST(packet_handle_read_not_connected_disconnected)
 {
-	struct memif *m = lone_slave();
+	struct memif *m = test_lone_slave();
 	struct memif_packet_handle *h = handle_new(m, 0, 1);
 	const uint8_t *data;
 	uint32_t len;
@@ -488,7 +475,7 @@ END_TEST
 
 START_TEST(packet_handle_write_not_connected_disconnected)
 {
-	struct memif *m = lone_slave();
+	struct memif *m = test_lone_slave();
 	struct memif_packet_handle *h = handle_new(m, 0, 1);
 
 	ck_assert_int_eq(memif_packet_handle_write(h, "abc", 3),
