@@ -249,6 +249,18 @@ void master_with_slave(struct side *s, struct worker *w, struct peer_cfg *pc,
 	WAIT_OK(side_connected(s), CONNECT_MS);
 }
 
+void traffic_with_worker(struct worker *w, uint8_t iface, struct side *s,
+			 const struct traffic *t, bool is_master, unsigned nq,
+			 bool polling)
+{
+	char err[ERRSZ];
+
+	worker_send(w, WORKER_TRAFFIC, iface);
+	ck_assert_msg(run_traffic(s, t, is_master, iface, nq, polling, err),
+		      "%s", err);
+	worker_expect(w, WORKER_TRAFFIC, NULL, REPLY_MS);
+}
+
 void side_close_finish(struct side *s, struct worker *w)
 {
 	ck_assert_int_eq(memif_close(s->m), MEMIF_OK);

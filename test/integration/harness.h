@@ -257,6 +257,11 @@ struct memif_config master_for_slave(struct side *s, struct worker *w,
 void master_with_slave(struct side *s, struct worker *w, struct peer_cfg *pc,
 		       const char *sock, enum memif_rx_mode mode,
 		       const struct traffic *t);
+/* A round of traffic between worker @w's interface @iface and @s here:
+ * run_traffic on both sides, each asserted. */
+void traffic_with_worker(struct worker *w, uint8_t iface, struct side *s,
+			 const struct traffic *t, bool is_master, unsigned nq,
+			 bool polling);
 /* The end of a test against a worker: close @s's interface, let the
  * worker finish, clean the library up (each asserted). */
 void side_close_finish(struct side *s, struct worker *w);

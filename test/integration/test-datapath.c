@@ -22,7 +22,6 @@ static void traffic_case(unsigned nq, enum memif_rx_mode mode,
 	struct peer_cfg pc;
 	struct side s;
 	struct memif_config cfg;
-	char err[ERRSZ];
 	bool polling = mode == MEMIF_RX_MODE_POLLING;
 	unsigned q;
 
@@ -59,11 +58,7 @@ static void traffic_case(unsigned nq, enum memif_rx_mode mode,
 							      &fd),
 				 MEMIF_ERR_QID);
 	}
-	worker_send(&w, WORKER_TRAFFIC, 0);
-	ck_assert_msg(run_traffic(&s, t, !worker_is_master, 0, nq, polling,
-				  err),
-		      "%s", err);
-	worker_expect(&w, WORKER_TRAFFIC, NULL, REPLY_MS);
+	traffic_with_worker(&w, 0, &s, t, !worker_is_master, nq, polling);
 	worker_finish(&w);
 	WAIT_OK(ld(&s.down) == 1, CONNECT_MS);
 	ck_assert_int_eq(memif_close(s.m), MEMIF_OK);

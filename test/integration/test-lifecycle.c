@@ -18,7 +18,7 @@ START_TEST(integration_slave_reconnects_after_master_restart_c51)
 	struct peer_cfg pc;
 	struct side s;
 	struct memif_config cfg;
-	char err[ERRSZ], text[ERRSZ];
+	char text[ERRSZ];
 	int codes[64], n, i;
 
 	side_reset(&s);
@@ -37,9 +37,7 @@ START_TEST(integration_slave_reconnects_after_master_restart_c51)
 	/* master#1: connect, traffic, crash (SIGKILL). */
 	worker_do(&w[0], WORKER_INIT, 0, NULL);
 	worker_do(&w[0], WORKER_CONNECTED, 0, NULL);
-	worker_send(&w[0], WORKER_TRAFFIC, 0);
-	ck_assert_msg(run_traffic(&s, &t, false, 0, 2, false, err), "%s", err);
-	worker_expect(&w[0], WORKER_TRAFFIC, NULL, REPLY_MS);
+	traffic_with_worker(&w[0], 0, &s, &t, false, 2, false);
 	(void)read_errors(s.m, codes, 64);
 	worker_kill(&w[0]);
 	WAIT_OK(ld(&s.down) == 1, CONNECT_MS);
@@ -65,9 +63,7 @@ START_TEST(integration_slave_reconnects_after_master_restart_c51)
 		text);
 	worker_do(&w[1], WORKER_CONNECTED, 0, NULL);
 	WAIT_OK(ld(&s.up) == 2, CONNECT_MS);
-	worker_send(&w[1], WORKER_TRAFFIC, 0);
-	ck_assert_msg(run_traffic(&s, &t, false, 0, 2, false, err), "%s", err);
-	worker_expect(&w[1], WORKER_TRAFFIC, NULL, REPLY_MS);
+	traffic_with_worker(&w[1], 0, &s, &t, false, 2, false);
 	ck_assert_int_eq(memif_get_details(s.m, d), MEMIF_OK);
 	ck_assert_uint_eq(d->connects, 2);
 	/* An orderly exit this time: DISCONNECT with its reason. */
@@ -83,9 +79,7 @@ START_TEST(integration_slave_reconnects_after_master_restart_c51)
 	worker_do(&w[2], WORKER_INIT, 0, NULL);
 	worker_do(&w[2], WORKER_CONNECTED, 0, NULL);
 	WAIT_OK(ld(&s.up) == 3, CONNECT_MS);
-	worker_send(&w[2], WORKER_TRAFFIC, 0);
-	ck_assert_msg(run_traffic(&s, &t, false, 0, 2, false, err), "%s", err);
-	worker_expect(&w[2], WORKER_TRAFFIC, NULL, REPLY_MS);
+	traffic_with_worker(&w[2], 0, &s, &t, false, 2, false);
 	ck_assert_int_eq(memif_get_details(s.m, d), MEMIF_OK);
 	ck_assert_uint_eq(d->connects, 3);
 	ck_assert_int_eq(memif_close(s.m), MEMIF_OK);
@@ -106,7 +100,6 @@ START_TEST(integration_master_accepts_restarted_slave_c38)
 	struct peer_cfg pc;
 	struct side s;
 	struct memif_config cfg;
-	char err[ERRSZ];
 	int i;
 
 	side_reset(&s);
@@ -126,10 +119,7 @@ START_TEST(integration_master_accepts_restarted_slave_c38)
 		worker_do(&w[i], WORKER_INIT, 0, NULL);
 		worker_do(&w[i], WORKER_CONNECTED, 0, NULL);
 		WAIT_OK(ld(&s.up) == i + 1, CONNECT_MS);
-		worker_send(&w[i], WORKER_TRAFFIC, 0);
-		ck_assert_msg(run_traffic(&s, &t, true, 0, 2, false, err), "%s",
-			      err);
-		worker_expect(&w[i], WORKER_TRAFFIC, NULL, REPLY_MS);
+		traffic_with_worker(&w[i], 0, &s, &t, true, 2, false);
 		ck_assert_int_eq(memif_get_details(s.m, d), MEMIF_OK);
 		ck_assert_uint_eq(d->connects, (unsigned)i + 1);
 		if (i == 0) {
