@@ -10,6 +10,32 @@
 
 /* ---- TCase restart ------------------------------------------------------- */
 
+/* Three workers of one peer (role @worker_master, named "master#1".."#3"
+ * or "slave#1".."#3"), started but not initialised, and this process's
+ * interface of the other role, created. */
+static void three_workers(struct worker w[3], struct peer_cfg *pc,
+			  struct side *s, bool worker_master, const char *sock,
+			  const struct traffic *t)
+{
+	static const char *const names[2][3] = {
+		{ "slave#1", "slave#2", "slave#3" },
+		{ "master#1", "master#2", "master#3" },
+	};
+	struct memif_config cfg;
+	int i;
+
+	side_reset(s);
+	peer_one(pc, worker_master ? "integ-master" : "integ-slave", sock,
+		 worker_master, 2, MEMIF_RX_MODE_INTERRUPT, t);
+	for (i = 0; i < 3; i++)
+		worker_start(&w[i], names[worker_master][i], pc);
+	ck_assert_int_eq(memif_init(worker_master ? "integ-slave" :
+						    "integ-master"),
+			 MEMIF_OK);
+	cfg = local_cfg(pc, worker_master ? "slave-if" : "master-if");
+	ck_assert_int_eq(side_create(s, &cfg), MEMIF_OK);
+}
+
 START_TEST(integration_slave_reconnects_after_master_restart_c51)
 {
 	static const struct traffic t = { 500, small_lens, 8 };
@@ -17,22 +43,10 @@ START_TEST(integration_slave_reconnects_after_master_restart_c51)
 	struct worker w[3];
 	struct peer_cfg pc;
 	struct side s;
-	struct memif_config cfg;
 	char text[ERRSZ];
-	int codes[64], n, i;
+	int codes[64], n;
 
-	side_reset(&s);
-	peer_one(&pc, "integ-master", test_socket_name("mrestart"), true, 2,
-		 MEMIF_RX_MODE_INTERRUPT, &t);
-	for (i = 0; i < 3; i++)
-		worker_start(&w[i],
-			     i == 0 ? "master#1" :
-			     i == 1 ? "master#2" :
-				      "master#3",
-			     &pc);
-	ck_assert_int_eq(memif_init("integ-slave"), MEMIF_OK);
-	cfg = local_cfg(&pc, "slave-if");
-	ck_assert_int_eq(side_create(&s, &cfg), MEMIF_OK);
+	three_workers(w, &pc, &s, true, test_socket_name("mrestart"), &t);
 
 	/* master#1: connect, traffic, crash (SIGKILL). */
 	worker_do(&w[0], WORKER_INIT, 0, NULL);
@@ -99,21 +113,9 @@ START_TEST(integration_master_accepts_restarted_slave_c38)
 	struct worker w[3];
 	struct peer_cfg pc;
 	struct side s;
-	struct memif_config cfg;
 	int i;
 
-	side_reset(&s);
-	peer_one(&pc, "integ-slave", test_socket_name("srestart"), false, 2,
-		 MEMIF_RX_MODE_INTERRUPT, &t);
-	for (i = 0; i < 3; i++)
-		worker_start(&w[i],
-			     i == 0 ? "slave#1" :
-			     i == 1 ? "slave#2" :
-				      "slave#3",
-			     &pc);
-	ck_assert_int_eq(memif_init("integ-master"), MEMIF_OK);
-	cfg = local_cfg(&pc, "master-if");
-	ck_assert_int_eq(side_create(&s, &cfg), MEMIF_OK);
+	three_workers(w, &pc, &s, false, test_socket_name("srestart"), &t);
 
 	for (i = 0; i < 3; i++) {
 		worker_do(&w[i], WORKER_INIT, 0, NULL);
