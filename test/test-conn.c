@@ -292,55 +292,42 @@ START_TEST(conn_refuses_second_slave_for_busy_id_c18)
 }
 END_TEST
 
-START_TEST(conn_rejects_bad_regions_c23_c26_e4_e5)
+/* A slave past INIT offers region @index of @size bytes with @rfd (-1:
+ * none); the master disconnects saying @why. */
+static void region_refused(uint16_t index, uint32_t size, int rfd,
+			   const char *why)
 {
 	struct memif_msg m;
-	int fd, rfd, p[2];
+	int fd = raw_slave();
 
-	/* no fd */
-	fd = raw_slave();
 	send_init(fd, "sesame", 7);
 	expect_type(fd, MEMIF_MSG_TYPE_ACK);
-	memif__msg_build_add_region(&m, 0, 4096);
-	send_msg(fd, &m, -1);
-	expect_disconnect(fd, "missing memory region fd");
+	memif__msg_build_add_region(&m, index, size);
+	send_msg(fd, &m, rfd);
+	expect_disconnect(fd, why);
 	close(fd);
+}
+
+START_TEST(conn_rejects_bad_regions_c23_c26_e4_e5)
+{
+	int rfd, p[2];
+
+	region_refused(0, 4096, -1, "missing memory region fd");
 	/* index 5 first (libmemif heap overflow P4) */
-	fd = raw_slave();
-	send_init(fd, "sesame", 7);
-	expect_type(fd, MEMIF_MSG_TYPE_ACK);
 	rfd = make_region(4096, true);
-	memif__msg_build_add_region(&m, 5, 4096);
-	send_msg(fd, &m, rfd);
-	expect_disconnect(fd, "unexpected region index");
-	close(fd);
+	region_refused(5, 4096, rfd, "unexpected region index");
 	/* larger than the file */
-	fd = raw_slave();
-	send_init(fd, "sesame", 7);
-	expect_type(fd, MEMIF_MSG_TYPE_ACK);
-	memif__msg_build_add_region(&m, 0, 8192);
-	send_msg(fd, &m, rfd);
-	expect_disconnect(fd, "invalid memory region fd");
-	close(fd);
+	region_refused(0, 8192, rfd, "invalid memory region fd");
 	close(rfd);
 	/* unsealed memfd: could be shrunk under us */
-	fd = raw_slave();
-	send_init(fd, "sesame", 7);
-	expect_type(fd, MEMIF_MSG_TYPE_ACK);
 	rfd = make_region(4096, false);
-	memif__msg_build_add_region(&m, 0, 4096);
-	send_msg(fd, &m, rfd);
-	expect_disconnect(fd, "region 0 not sealed: master needs allow_unsealed_regions");
-	close(fd);
+	region_refused(0, 4096, rfd,
+		       "region 0 not sealed: master needs "
+		       "allow_unsealed_regions");
 	close(rfd);
 	/* a pipe instead of memory */
-	fd = raw_slave();
-	send_init(fd, "sesame", 7);
-	expect_type(fd, MEMIF_MSG_TYPE_ACK);
 	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
-	send_msg(fd, &m, p[0]);
-	expect_disconnect(fd, "invalid memory region fd");
-	close(fd);
+	region_refused(0, 4096, p[0], "invalid memory region fd");
 	close(p[0]);
 	close(p[1]);
 }
