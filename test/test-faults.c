@@ -262,38 +262,38 @@ static int raw_slave_steps(int fd, const struct raw_mem *rm, uint32_t id,
 			   int steps)
 {
 	struct memif_msg m;
+	int i;
 
 	if (raw_expect(fd, MEMIF_MSG_TYPE_HELLO) < 0)
 		return -1;
-	if (steps < 1)
-		return 0;
-	memif__msg_build_init(&m, id, 0, "", "faults");
-	if (raw_send(fd, &m, -1) < 0 || raw_expect(fd, MEMIF_MSG_TYPE_ACK) < 0)
-		return -1;
-	if (steps < 2)
-		return 0;
-	memif__msg_build_add_region(&m, 0, rm->size);
-	if (raw_send(fd, &m, rm->region) < 0 ||
-	    raw_expect(fd, MEMIF_MSG_TYPE_ACK) < 0)
-		return -1;
-	if (steps < 3)
-		return 0;
-	memif__msg_build_add_ring(&m, true, 0, 0, 0, 4);
-	if (raw_send(fd, &m, rm->efd[0]) < 0 ||
-	    raw_expect(fd, MEMIF_MSG_TYPE_ACK) < 0)
-		return -1;
-	if (steps < 4)
-		return 0;
-	memif__msg_build_add_ring(&m, false, 0, 0, 4096, 4);
-	if (raw_send(fd, &m, rm->efd[1]) < 0 ||
-	    raw_expect(fd, MEMIF_MSG_TYPE_ACK) < 0)
-		return -1;
-	if (steps < 5)
-		return 0;
-	memif__msg_build_connect(&m, "faults");
-	if (raw_send(fd, &m, -1) < 0 ||
-	    raw_expect(fd, MEMIF_MSG_TYPE_CONNECTED) < 0)
-		return -1;
+	for (i = 1; i <= steps && i <= 5; i++) {
+		uint16_t want = MEMIF_MSG_TYPE_ACK;
+		int pass = -1;
+
+		switch (i) {
+		case 1:
+			memif__msg_build_init(&m, id, 0, "", "faults");
+			break;
+		case 2:
+			memif__msg_build_add_region(&m, 0, rm->size);
+			pass = rm->region;
+			break;
+		case 3:
+			memif__msg_build_add_ring(&m, true, 0, 0, 0, 4);
+			pass = rm->efd[0];
+			break;
+		case 4:
+			memif__msg_build_add_ring(&m, false, 0, 0, 4096, 4);
+			pass = rm->efd[1];
+			break;
+		default:
+			memif__msg_build_connect(&m, "faults");
+			want = MEMIF_MSG_TYPE_CONNECTED;
+			break;
+		}
+		if (raw_send(fd, &m, pass) < 0 || raw_expect(fd, want) < 0)
+			return -1;
+	}
 	return 0;
 }
 
