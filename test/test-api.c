@@ -478,6 +478,24 @@ END_TEST
 
 /* ---- memif_create_interface --------------------------------------------------- */
 
+/* memif_create_interface(@c) returns @code and no handle. */
+static void create_refused(const struct memif_config *c, int code)
+{
+	struct memif *m = NULL;
+
+	ck_assert_int_eq(memif_create_interface(c, NULL, &m), code);
+	ck_assert_ptr_null(m);
+}
+
+/* memif_create_interface(@c) succeeds; the interface is closed again. */
+static void create_accepted(const struct memif_config *c)
+{
+	struct memif *m = NULL;
+
+	ck_assert_int_eq(memif_create_interface(c, NULL, &m), MEMIF_OK);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+
 START_TEST(api_create_null_args_inval_arg)
 {
 	struct memif_config c = { .if_name = "x", .is_master = true };
@@ -495,19 +513,14 @@ START_TEST(api_create_bad_modes_inval_arg)
 {
 	struct memif_config c = { .if_name = "x",
 				  .socket_filename = test_socket_name("mode") };
-	struct memif *m = NULL;
 
 	c.mode = (enum memif_if_mode)3;
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
-			 MEMIF_ERR_INVAL_ARG);
+	create_refused(&c, MEMIF_ERR_INVAL_ARG);
 	c.mode = MEMIF_IF_MODE_PUNT_INJECT;
 	c.rx_mode = (enum memif_rx_mode)3;
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
-			 MEMIF_ERR_INVAL_ARG);
+	create_refused(&c, MEMIF_ERR_INVAL_ARG);
 	c.rx_mode = (enum memif_rx_mode)(-1);
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
-			 MEMIF_ERR_INVAL_ARG);
-	ck_assert_ptr_null(m);
+	create_refused(&c, MEMIF_ERR_INVAL_ARG);
 }
 END_TEST
 
@@ -517,14 +530,10 @@ START_TEST(api_create_log2_above_14_max_ring)
 				  .is_master = true,
 				  .socket_filename = test_socket_name("log2"),
 				  .log2_ring_size = 15 };
-	struct memif *m = NULL;
 
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
-			 MEMIF_ERR_MAX_RING);
-	ck_assert_ptr_null(m);
+	create_refused(&c, MEMIF_ERR_MAX_RING);
 	c.log2_ring_size = 14;
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	create_accepted(&c);
 }
 END_TEST
 
@@ -538,19 +547,14 @@ START_TEST(api_create_queues_over_256_inval_arg)
 				  .num_tx_queues = 1,
 				  .log2_ring_size = 4,
 				  .buffer_size = 128 };
-	struct memif *m = NULL;
 
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
-			 MEMIF_ERR_INVAL_ARG);
-	ck_assert_ptr_null(m);
+	create_refused(&c, MEMIF_ERR_INVAL_ARG);
 	c.num_rx_queues = 1;
 	c.num_tx_queues = 257;
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
-			 MEMIF_ERR_INVAL_ARG);
+	create_refused(&c, MEMIF_ERR_INVAL_ARG);
 	c.num_rx_queues = 256;
 	c.num_tx_queues = 256;
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	create_accepted(&c);
 }
 END_TEST
 
@@ -563,8 +567,7 @@ START_TEST(api_create_secret_over_23_chars_inval_arg)
 	struct memif_details *d;
 	struct memif *m = NULL;
 
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
-			 MEMIF_ERR_INVAL_ARG);
+	create_refused(&c, MEMIF_ERR_INVAL_ARG);
 	c.secret = "12345678901234567890123";
 	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
 	d = details_of(m);
@@ -578,17 +581,13 @@ START_TEST(api_create_socket_path_over_107_chars_inval_arg)
 {
 	char name[MEMIF_SOCKET_PATH_MAX + 1];
 	struct memif_config c = { .if_name = "x", .socket_filename = name };
-	struct memif *m = NULL;
 
 	memset(name, 'a', sizeof(name));
 	name[0] = '@';
 	name[MEMIF_SOCKET_PATH_MAX] = 0; /* 108 characters */
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
-			 MEMIF_ERR_INVAL_ARG);
+	create_refused(&c, MEMIF_ERR_INVAL_ARG);
 	c.is_master = true;
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
-			 MEMIF_ERR_INVAL_ARG);
-	ck_assert_ptr_null(m);
+	create_refused(&c, MEMIF_ERR_INVAL_ARG);
 }
 END_TEST
 
@@ -596,14 +595,10 @@ END_TEST
 START_TEST(api_create_lone_at_socket_inval_arg)
 {
 	struct memif_config c = { .if_name = "x", .socket_filename = "@" };
-	struct memif *m = NULL;
 
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
-			 MEMIF_ERR_INVAL_ARG);
+	create_refused(&c, MEMIF_ERR_INVAL_ARG);
 	c.is_master = true;
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
-			 MEMIF_ERR_INVAL_ARG);
-	ck_assert_ptr_null(m);
+	create_refused(&c, MEMIF_ERR_INVAL_ARG);
 }
 END_TEST
 
@@ -617,11 +612,8 @@ START_TEST(api_create_slave_layout_over_4gib_inval_arg)
 				  .num_tx_queues = 255,
 				  .log2_ring_size = 14,
 				  .buffer_size = 65535 };
-	struct memif *m = NULL;
 
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
-			 MEMIF_ERR_INVAL_ARG);
-	ck_assert_ptr_null(m);
+	create_refused(&c, MEMIF_ERR_INVAL_ARG);
 }
 END_TEST
 
