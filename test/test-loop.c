@@ -156,6 +156,29 @@ static void pair_configs(struct memif_config *mc, struct memif_config *sc,
 	sc->reconnect_interval_ms = 50;
 }
 
+/*
+ * The library without its event thread, as instance @app, and a master and
+ * a slave of @nq queues on a socket named after @tag (in @sock, 96 bytes),
+ * created: they connect only when this thread drives the loop.  With
+ * @forbidden their callbacks try the calls that would deadlock.
+ */
+static void own_loop_pair(struct side *ms, struct side *ss, char *sock,
+			  const char *tag, uint8_t nq, const char *app,
+			  bool forbidden)
+{
+	struct memif_init_opts o = { .no_event_thread = true };
+	struct memif_config mc, sc;
+
+	pair_configs(&mc, &sc, sock, 96, tag, nq);
+	ck_assert_int_eq(memif_init_ex(app, &o), MEMIF_OK);
+	side_init(ms);
+	side_init(ss);
+	ms->call_forbidden = forbidden;
+	ss->call_forbidden = forbidden;
+	ck_assert_int_eq(side_create(ms, &mc), MEMIF_OK);
+	ck_assert_int_eq(side_create(ss, &sc), MEMIF_OK);
+}
+
 /* ---- traffic ------------------------------------------------------------- */
 
 static void fill(uint8_t *p, uint32_t len, uint32_t seed)
@@ -297,19 +320,10 @@ END_TEST
 
 START_TEST(loop_process_events_in_callback_would_deadlock)
 {
-	struct memif_init_opts o = { .no_event_thread = true };
-	struct memif_config mc, sc;
 	struct side ms, ss;
 	char sock[96];
 
-	pair_configs(&mc, &sc, sock, sizeof(sock), "cbdead", 1);
-	ck_assert_int_eq(memif_init_ex("loop", &o), MEMIF_OK);
-	side_init(&ms);
-	side_init(&ss);
-	ms.call_forbidden = true;
-	ss.call_forbidden = true;
-	ck_assert_int_eq(side_create(&ms, &mc), MEMIF_OK);
-	ck_assert_int_eq(side_create(&ss, &sc), MEMIF_OK);
+	own_loop_pair(&ms, &ss, sock, "cbdead", 1, "loop", true);
 	DRIVE_OK(ms.up == 1 && ss.up == 1, CONNECT_MS);
 	ck_assert_int_eq(ms.pe_ret_up, MEMIF_ERR_WOULD_DEADLOCK);
 	ck_assert_int_eq(ss.pe_ret_up, MEMIF_ERR_WOULD_DEADLOCK);
@@ -336,20 +350,13 @@ END_TEST
 
 START_TEST(loop_pair_connects_and_passes_traffic)
 {
-	struct memif_init_opts o = { .no_event_thread = true };
 	struct memif_details *d = calloc(1, sizeof(*d));
-	struct memif_config mc, sc;
 	struct side ms, ss;
 	char sock[96];
 	int fds0 = test_count_fds();
 
 	ck_assert_ptr_nonnull(d);
-	pair_configs(&mc, &sc, sock, sizeof(sock), "pair", 2);
-	ck_assert_int_eq(memif_init_ex("loop-app", &o), MEMIF_OK);
-	side_init(&ms);
-	side_init(&ss);
-	ck_assert_int_eq(side_create(&ms, &mc), MEMIF_OK);
-	ck_assert_int_eq(side_create(&ss, &sc), MEMIF_OK);
+	own_loop_pair(&ms, &ss, sock, "pair", 2, "loop-app", false);
 	/* Nothing happens without the loop: the handshake needs it. */
 	usleep(100 * 1000);
 	ck_assert(!test_linked(ms.m) && !test_linked(ss.m));
@@ -390,18 +397,11 @@ END_TEST
 /* memif_cleanup closes what is still open, on_disconnect included. */
 START_TEST(loop_cleanup_closes_open_pair)
 {
-	struct memif_init_opts o = { .no_event_thread = true };
-	struct memif_config mc, sc;
 	struct side ms, ss;
 	char sock[96];
 	int fds0 = test_count_fds();
 
-	pair_configs(&mc, &sc, sock, sizeof(sock), "cleanup", 1);
-	ck_assert_int_eq(memif_init_ex("loop", &o), MEMIF_OK);
-	side_init(&ms);
-	side_init(&ss);
-	ck_assert_int_eq(side_create(&ms, &mc), MEMIF_OK);
-	ck_assert_int_eq(side_create(&ss, &sc), MEMIF_OK);
+	own_loop_pair(&ms, &ss, sock, "cleanup", 1, "loop", false);
 	DRIVE_OK(ms.up == 1 && ss.up == 1, CONNECT_MS);
 	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
 	ck_assert_int_eq(ms.down, 1);
