@@ -797,6 +797,19 @@ uint32_t ex_respond(struct ex_responder *r, unsigned qid, const uint8_t *in,
 	return ignore(r, qid, EX_IGN_ETHERTYPE, in, len);
 }
 
+bool ex_responder_apply(const struct ex_responder_opts *o,
+			struct ex_responder *r, struct memif_config *cfg)
+{
+	if (!ex_parse_ip(o->ip, r->ip) || !ex_parse_mac(o->mac, r->mac) ||
+	    o->queues < 1 || o->queues > MEMIF_MAX_QUEUES) {
+		fprintf(stderr, "bad --ip, --mac or --queues\n");
+		return false;
+	}
+	cfg->num_rx_queues = (uint8_t)o->queues;
+	cfg->num_tx_queues = (uint8_t)o->queues;
+	return true;
+}
+
 unsigned long ex_responder_replies(struct ex_responder *r)
 {
 	return __atomic_load_n(&r->arp_replies, __ATOMIC_RELAXED) +

@@ -260,6 +260,38 @@ struct ex_responder {
 	int reported[EX_IGN_NUM];
 };
 
+/* The command line of both responders: our address and the queue count a
+ * slave asks for, as given (EX_RESPONDER_OPTS fills it). */
+struct ex_responder_opts {
+	const char *ip, *mac;
+	unsigned long queues;
+};
+
+#define EX_RESPONDER_DEFAULTS                                    \
+	{                                                        \
+		.ip = "192.168.1.1", .mac = "aa:aa:aa:aa:aa:aa", \
+		.queues = EX_QUEUES                              \
+	}
+
+/* Table entries for struct ex_responder_opts, after EX_COMMON_OPTS. */
+/* clang-format off */
+#define EX_RESPONDER_OPTS(o)                                                  \
+	{ "ip", EX_OPT_STRING, &(o)->ip, "A.B.C.D",                           \
+	  "our IPv4 address (default 192.168.1.1)" },                         \
+	{ "mac", EX_OPT_STRING, &(o)->mac, "MAC",                             \
+	  "our MAC address (default aa:aa:aa:aa:aa:aa)" },                    \
+	{ "queues", EX_OPT_ULONG, &(o)->queues, "N",                          \
+	  "RX and TX queues a slave asks for, 1..255 (default 3; "            \
+	  "a master serves the slave's)" }
+/* clang-format on */
+
+/*
+ * ex_responder_apply() - @o's address into @r and its queue count into
+ * @cfg.  Returns false, having said so, when one of them is malformed.
+ */
+bool ex_responder_apply(const struct ex_responder_opts *o,
+			struct ex_responder *r, struct memif_config *cfg);
+
 /*
  * ex_respond() - build the reply to the frame @in (@len bytes) into @out
  * (capacity @cap, at least 64 + @len).  Returns the reply's length, or 0
