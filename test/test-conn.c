@@ -541,18 +541,12 @@ START_TEST(conn_slave_follows_hello_maxima_and_order_c42_c44_c45_c46)
 				   .num_tx_queues = 4,
 				   .log2_ring_size = 10,
 				   .reconnect_interval_ms = 100 };
-	struct sockaddr_un a;
 	struct memif_msg m;
 	const char *name = test_socket_name("raw-master");
 	int lfd, fd, rfd = -1, seals, k;
 	struct memif *s;
-	socklen_t len;
-	bool abs;
 
-	lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	ck_assert_int_eq(memif__socket_addr(name, &a, &len, &abs), 0);
-	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&a, len), 0);
-	ck_assert_int_eq(listen(lfd, 4), 0);
+	lfd = raw_listen(name);
 	sc.socket_filename = name;
 	ck_assert_int_eq(memif_create_interface(&sc, NULL, &s), MEMIF_OK);
 	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
@@ -625,18 +619,12 @@ END_TEST
 START_TEST(conn_slave_rejects_incompatible_hello_c43)
 {
 	struct memif_config sc = { .if_name = "s", .conn_id = 3 };
-	struct sockaddr_un a;
 	struct memif_msg m;
 	const char *name = test_socket_name("raw-master");
 	struct memif *s;
-	socklen_t len;
-	bool abs;
 	int lfd, fd;
 
-	lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	ck_assert_int_eq(memif__socket_addr(name, &a, &len, &abs), 0);
-	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&a, len), 0);
-	ck_assert_int_eq(listen(lfd, 4), 0);
+	lfd = raw_listen(name);
 	sc.socket_filename = name;
 	ck_assert_int_eq(memif_create_interface(&sc, NULL, &s), MEMIF_OK);
 	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);

@@ -243,18 +243,12 @@ START_TEST(diagnosis_silent_close_during_handshake)
 	const char *said = "peer closed the connection during the handshake "
 			   "without giving a reason";
 	char line[160];
-	struct sockaddr_un a;
 	struct memif_msg msg;
 	struct memif *m;
-	socklen_t len;
-	bool abs;
 	int lfd, fd, i;
 
 	memif_set_log_level(MEMIF_LOG_DEBUG);
-	lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	ck_assert_int_eq(memif__socket_addr(name, &a, &len, &abs), 0);
-	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&a, len), 0);
-	ck_assert_int_eq(listen(lfd, 4), 0);
+	lfd = raw_listen(name);
 	cfg.socket_filename = name;
 	ck_assert_int_eq(memif_create_interface(&cfg, NULL, &m), MEMIF_OK);
 	for (i = 1; i <= 11; i++) {

@@ -861,17 +861,11 @@ START_TEST(zc_master_allowing_fewer_regions_is_refused)
 				   .n_pools = 1,
 				   .reconnect_interval_ms = 100 };
 	const char *name = test_socket_name("zc-raw");
-	struct sockaddr_un a;
 	struct memif_msg msg;
 	struct memif *s;
-	socklen_t len;
-	bool abs;
 	int lfd, fd, efd, code = 0, k;
 
-	lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	ck_assert_int_eq(memif__socket_addr(name, &a, &len, &abs), 0);
-	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&a, len), 0);
-	ck_assert_int_eq(listen(lfd, 4), 0);
+	lfd = raw_listen(name);
 	sc.socket_filename = name;
 	ck_assert_int_eq(memif_create_interface(&sc, NULL, &s), MEMIF_OK);
 	ck_assert_int_eq(memif_get_interrupt_error_fd(s, &efd), MEMIF_OK);
