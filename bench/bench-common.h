@@ -2,17 +2,21 @@
 /*
  * What the benchmarks (bench-floor, bench-pingpong, memif-scale, memif-perf)
  * share: the monotonic clock in ns, pinning the calling process to a cpu,
- * and the back-off of an idle polling loop.  Header-only, so each stays one
+ * the back-off of an idle polling loop, and (bench-floor, bench-pingpong)
+ * a command line read from a table.  Header-only, so each stays one
  * program with no library of its own.
  */
 #ifndef MEMIF_BENCH_COMMON_H
 #define MEMIF_BENCH_COMMON_H
 
 #include <errno.h>
+#include <getopt.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -63,6 +67,78 @@ static inline void idle_backoff(unsigned int *level)
 	}
 	if (*level < 6)
 		(*level)++;
+}
+
+/* How an option's value is stored. */
+enum bench_opt_kind {
+	BENCH_OPT_ULONG, /* unsigned long (strtoul, base 0) */
+	BENCH_OPT_SIZE, /* size_t (strtoul, base 0) */
+	BENCH_OPT_DOUBLE, /* double (strtod) */
+	BENCH_OPT_INT, /* int (atoi): a cpu number */
+	BENCH_OPT_OFF, /* bool set to false; no argument (--no-<thing>) */
+};
+
+/* --@name, and where its value goes. */
+struct bench_opt {
+	const char *name;
+	enum bench_opt_kind kind;
+	void *dst;
+};
+
+#define BENCH_MAX_OPTS 16
+
+/*
+ * Read argv's long options against @opts (@n, at most BENCH_MAX_OPTS; --help
+ * and -h are added).  Return: 0 parsed; 1 --help, @usage(stdout) printed;
+ * 2 usage error, @usage(stderr) printed.
+ */
+static inline int bench_parse_args(int argc, char **argv,
+				   const struct bench_opt *opts, size_t n,
+				   void (*usage)(FILE *f))
+{
+	struct option lo[BENCH_MAX_OPTS + 2] = { { 0 } };
+	const struct bench_opt *o;
+	size_t i;
+	int c;
+
+	for (i = 0; i < n && i < BENCH_MAX_OPTS; i++) {
+		lo[i].name = opts[i].name;
+		lo[i].has_arg = opts[i].kind == BENCH_OPT_OFF ?
+					no_argument :
+					required_argument;
+		lo[i].val = 256 + (int)i;
+	}
+	lo[i].name = "help";
+	lo[i].val = 'h';
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			return 1;
+		}
+		if (c < 256) {
+			usage(stderr);
+			return 2;
+		}
+		o = &opts[c - 256];
+		switch (o->kind) {
+		case BENCH_OPT_ULONG:
+			*(unsigned long *)o->dst = strtoul(optarg, NULL, 0);
+			break;
+		case BENCH_OPT_SIZE:
+			*(size_t *)o->dst = strtoul(optarg, NULL, 0);
+			break;
+		case BENCH_OPT_DOUBLE:
+			*(double *)o->dst = strtod(optarg, NULL);
+			break;
+		case BENCH_OPT_INT:
+			*(int *)o->dst = atoi(optarg);
+			break;
+		case BENCH_OPT_OFF:
+			*(bool *)o->dst = false;
+			break;
+		}
+	}
+	return 0;
 }
 
 #endif /* MEMIF_BENCH_COMMON_H */

@@ -253,67 +253,22 @@ struct args {
 /* Return: 0 parsed, 1 --help printed, 2 usage error. */
 static int parse_args(int argc, char **argv, struct args *a)
 {
-	static const struct option lo[] = {
-		{ "size", required_argument, NULL, 's' },
-		{ "slot-size", required_argument, NULL, 'b' },
-		{ "slots", required_argument, NULL, 'k' },
-		{ "burst", required_argument, NULL, 'u' },
-		{ "seconds", required_argument, NULL, 't' },
-		{ "writer-cpu", required_argument, NULL, 'w' },
-		{ "reader-cpu", required_argument, NULL, 'r' },
-		{ "no-prefetch", no_argument, NULL, 'P' },
-		{ "no-pause", no_argument, NULL, 'Q' },
-		{ "probe", required_argument, NULL, 'X' },
-		{ "offset", required_argument, NULL, 'O' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	const struct bench_opt opts[] = {
+		{ "size", BENCH_OPT_SIZE, &a->size },
+		{ "slot-size", BENCH_OPT_SIZE, &a->slot },
+		{ "slots", BENCH_OPT_ULONG, &a->slots },
+		{ "burst", BENCH_OPT_ULONG, &a->burst },
+		{ "seconds", BENCH_OPT_DOUBLE, &a->seconds },
+		{ "writer-cpu", BENCH_OPT_INT, &a->wcpu },
+		{ "reader-cpu", BENCH_OPT_INT, &a->rcpu },
+		{ "no-prefetch", BENCH_OPT_OFF, &g_prefetch },
+		{ "no-pause", BENCH_OPT_OFF, &g_pause },
+		{ "probe", BENCH_OPT_ULONG, &a->probe_n },
+		{ "offset", BENCH_OPT_SIZE, &g_offset },
 	};
-	int c;
 
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			a->size = strtoul(optarg, NULL, 0);
-			break;
-		case 'b':
-			a->slot = strtoul(optarg, NULL, 0);
-			break;
-		case 'k':
-			a->slots = strtoul(optarg, NULL, 0);
-			break;
-		case 'u':
-			a->burst = strtoul(optarg, NULL, 0);
-			break;
-		case 't':
-			a->seconds = strtod(optarg, NULL);
-			break;
-		case 'w':
-			a->wcpu = atoi(optarg);
-			break;
-		case 'r':
-			a->rcpu = atoi(optarg);
-			break;
-		case 'P':
-			g_prefetch = false;
-			break;
-		case 'Q':
-			g_pause = false;
-			break;
-		case 'X':
-			a->probe_n = strtoul(optarg, NULL, 0);
-			break;
-		case 'O':
-			g_offset = strtoul(optarg, NULL, 0);
-			break;
-		case 'h':
-			usage(stdout);
-			return 1;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	return 0;
+	return bench_parse_args(argc, argv, opts,
+				sizeof(opts) / sizeof(opts[0]), usage);
 }
 
 /* Return: 0, or 2 (said why) when the ring cannot be built as asked. */

@@ -88,44 +88,27 @@ struct args {
 	int pcpu, ecpu;
 };
 
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: bench-pingpong [--count N] [--warmup N] "
+		   "[--ping-cpu C] [--echo-cpu C]\n"
+		   "Eventfd + epoll_wait round trips between two "
+		   "processes; JSON on stdout.\n");
+}
+
 /* Return: 0 parsed, 1 --help printed, 2 usage error. */
 static int parse_args(int argc, char **argv, struct args *a)
 {
-	static const struct option lo[] = {
-		{ "count", required_argument, NULL, 'n' },
-		{ "warmup", required_argument, NULL, 'w' },
-		{ "ping-cpu", required_argument, NULL, 'p' },
-		{ "echo-cpu", required_argument, NULL, 'e' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	const struct bench_opt opts[] = {
+		{ "count", BENCH_OPT_ULONG, &a->count },
+		{ "warmup", BENCH_OPT_ULONG, &a->warmup },
+		{ "ping-cpu", BENCH_OPT_INT, &a->pcpu },
+		{ "echo-cpu", BENCH_OPT_INT, &a->ecpu },
 	};
-	int c;
+	int rc = bench_parse_args(argc, argv, opts,
+				  sizeof(opts) / sizeof(opts[0]), usage);
 
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			a->count = strtoul(optarg, NULL, 0);
-			break;
-		case 'w':
-			a->warmup = strtoul(optarg, NULL, 0);
-			break;
-		case 'p':
-			a->pcpu = atoi(optarg);
-			break;
-		case 'e':
-			a->ecpu = atoi(optarg);
-			break;
-		case 'h':
-			printf("usage: bench-pingpong [--count N] [--warmup N] "
-			       "[--ping-cpu C] [--echo-cpu C]\n"
-			       "Eventfd + epoll_wait round trips between two "
-			       "processes; JSON on stdout.\n");
-			return 1;
-		default:
-			return 2;
-		}
-	}
-	return a->count ? 0 : 2;
+	return rc ? rc : a->count ? 0 : 2;
 }
 
 /* The echoer process: @total wake-ups on @to_echo, each answered on

@@ -287,7 +287,75 @@ static bool parse_choice(const char *arg, const char *off, const char *on,
 }
 
 /*
- * The options by the sections of --help.  Each returns 0 when it took
+ * Option @c, if it is a number in a range, a choice of two words or a
+ * flag: from a table.  Returns as the section functions below.
+ */
+static int opt_table(int c, const char *arg, struct opts *o)
+{
+	const struct {
+		int c;
+		const char *name;
+		unsigned int lo, hi, *dst;
+	} numbers[] = {
+		{ OPT_QUEUES, "queues", 1, MEMIF_MAX_QUEUES, &o->queues },
+		{ OPT_RING, "ring-log2", 1, 14, &o->ring_log2 },
+		{ OPT_BUFSIZE, "buffer-size", 64, 65535, &o->buffer_size },
+		{ OPT_SIZE, "size", PERF_MIN_SIZE, PERF_MAX_SIZE, &o->size },
+		{ OPT_BURST, "burst", 1, MAX_BURST, &o->burst },
+	};
+	/* the first word sets false, the second (or third) true */
+	const struct {
+		int c;
+		const char *name, *off, *on, *on2;
+		bool *dst;
+	} choices[] = {
+		{ OPT_IDLE, "idle", "pause", "spin", NULL, &o->spin },
+		{ OPT_TXPATH, "tx-path", "copy", "inplace", "in-place",
+		  &o->inplace },
+		{ OPT_RXPATH, "rx-path", "whole", "pieces", NULL,
+		  &o->rx_pieces },
+		{ OPT_FILL, "fill", "headers", "full", NULL, &o->full },
+	};
+	const struct {
+		int c;
+		bool *dst;
+	} flags[] = {
+		{ OPT_UNSEALED, &o->allow_unsealed },
+		{ OPT_HUGEPAGES, &o->hugepages },
+		{ OPT_ZEROCOPY, &o->zero_copy },
+		{ OPT_RAW, &o->raw },
+		{ OPT_JSON, &o->json },
+		{ OPT_QUIET, &o->quiet },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+		if (c != numbers[i].c)
+			continue;
+		if (!parse_uint(arg, numbers[i].lo, numbers[i].hi,
+				numbers[i].dst))
+			return bad_arg(numbers[i].name, arg);
+		return 0;
+	}
+	for (i = 0; i < sizeof(choices) / sizeof(choices[0]); i++) {
+		if (c != choices[i].c)
+			continue;
+		if (!parse_choice(arg, choices[i].off, choices[i].on,
+				  choices[i].on2, choices[i].dst))
+			return bad_arg(choices[i].name, arg);
+		return 0;
+	}
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		if (c == flags[i].c) {
+			*flags[i].dst = true;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
+ * The other options by the sections of --help.  Each returns 0 when it took
  * option @c, 2 on a bad value (said on stderr) and -1 when @c is not one
  * of its section's.
  */
@@ -317,27 +385,6 @@ static int opt_connection(int c, const char *arg, struct opts *o)
 			return bad_arg("secret", arg);
 		o->secret = arg;
 		break;
-	case OPT_QUEUES:
-		if (!parse_uint(arg, 1, MEMIF_MAX_QUEUES, &o->queues))
-			return bad_arg("queues", arg);
-		break;
-	case OPT_RING:
-		if (!parse_uint(arg, 1, 14, &o->ring_log2))
-			return bad_arg("ring-log2", arg);
-		break;
-	case OPT_BUFSIZE:
-		if (!parse_uint(arg, 64, 65535, &o->buffer_size))
-			return bad_arg("buffer-size", arg);
-		break;
-	case OPT_UNSEALED:
-		o->allow_unsealed = true;
-		break;
-	case OPT_HUGEPAGES:
-		o->hugepages = true;
-		break;
-	case OPT_ZEROCOPY:
-		o->zero_copy = true;
-		break;
 	case OPT_WAIT:
 		if (!parse_secs(arg, &o->wait_timeout))
 			return bad_arg("wait-timeout", arg);
@@ -356,39 +403,11 @@ static int opt_traffic(int c, const char *arg, struct opts *o, bool *mode_set)
 			return bad_arg("mode", arg);
 		*mode_set = true;
 		break;
-	case OPT_SIZE:
-		if (!parse_uint(arg, PERF_MIN_SIZE, PERF_MAX_SIZE, &o->size))
-			return bad_arg("size", arg);
-		break;
-	case OPT_BURST:
-		if (!parse_uint(arg, 1, MAX_BURST, &o->burst))
-			return bad_arg("burst", arg);
-		break;
 	case OPT_POLLING:
 	case OPT_INTERRUPT:
 	case OPT_EDGE:
 		o->interrupt = c != OPT_POLLING;
 		o->edge = c == OPT_EDGE;
-		break;
-	case OPT_IDLE:
-		if (!parse_choice(arg, "pause", "spin", NULL, &o->spin))
-			return bad_arg("idle", arg);
-		break;
-	case OPT_TXPATH:
-		if (!parse_choice(arg, "copy", "inplace", "in-place",
-				  &o->inplace))
-			return bad_arg("tx-path", arg);
-		break;
-	case OPT_RXPATH:
-		if (!parse_choice(arg, "whole", "pieces", NULL, &o->rx_pieces))
-			return bad_arg("rx-path", arg);
-		break;
-	case OPT_FILL:
-		if (!parse_choice(arg, "headers", "full", NULL, &o->full))
-			return bad_arg("fill", arg);
-		break;
-	case OPT_RAW:
-		o->raw = true;
 		break;
 	case OPT_CPU:
 		if (!parse_cpus(arg, o))
@@ -414,12 +433,6 @@ static int opt_output(int c, const char *arg, struct opts *o,
 	case OPT_COUNT:
 		if (!parse_u64(arg, 1, UINT64_MAX, &o->count))
 			return bad_arg("count", arg);
-		break;
-	case OPT_JSON:
-		o->json = true;
-		break;
-	case OPT_QUIET:
-		o->quiet = true;
 		break;
 	case 'v':
 		o->verbose++;
@@ -459,7 +472,9 @@ int opts_parse(int argc, char **argv, struct opts *o)
 
 	opts_defaults(o);
 	while ((c = getopt_long(argc, argv, "hv", long_opts, &idx)) != -1) {
-		rc = opt_connection(c, optarg, o);
+		rc = opt_table(c, optarg, o);
+		if (rc < 0)
+			rc = opt_connection(c, optarg, o);
 		if (rc < 0)
 			rc = opt_traffic(c, optarg, o, &mode_set);
 		if (rc < 0)

@@ -295,8 +295,15 @@ enum ex_wake ex_wait(struct memif *m, double until)
 	}
 }
 
+void ex_done(int *done)
+{
+	if (!__atomic_load_n(done, __ATOMIC_RELAXED) &&
+	    !__atomic_exchange_n(done, 1, __ATOMIC_RELAXED))
+		ex_kick();
+}
+
 int ex_run(struct memif *m, const struct ex_common *c, const int *done,
-	   const int *connected)
+	   const struct ex_workers *ws)
 {
 	double until = 0, linger = 0;
 
@@ -326,7 +333,8 @@ int ex_run(struct memif *m, const struct ex_common *c, const int *done,
 			printf("--count reached\n");
 			linger = ex_now() + 1.0;
 		}
-		if (linger && !__atomic_load_n(connected, __ATOMIC_RELAXED))
+		if (linger &&
+		    !__atomic_load_n(&ws->connected, __ATOMIC_RELAXED))
 			return 0;
 	}
 }
@@ -403,7 +411,13 @@ int ex_workers_start(struct ex_workers *ws, struct memif *m, void *app,
 	}
 out_free:
 	free(d);
-	return err;
+	if (err) {
+		ex_perror("starting queue threads", err);
+		return err;
+	}
+	__atomic_store_n(&ws->connected, 1, __ATOMIC_RELAXED);
+	ex_kick();
+	return MEMIF_OK;
 }
 
 void ex_workers_stop(struct ex_workers *ws)
@@ -411,16 +425,18 @@ void ex_workers_stop(struct ex_workers *ws)
 	uint64_t v = 1;
 	unsigned i;
 
-	if (!ws->running)
-		return;
-	if (write(ws->stop_fd, &v, sizeof(v)) < 0)
-		perror("eventfd write");
-	for (i = 0; i < ws->n; i++)
-		pthread_join(ws->tid[i], NULL);
-	if (read(ws->stop_fd, &v, sizeof(v)) < 0)
-		perror("eventfd read");
-	ws->n = 0;
-	ws->running = false;
+	if (ws->running) {
+		if (write(ws->stop_fd, &v, sizeof(v)) < 0)
+			perror("eventfd write");
+		for (i = 0; i < ws->n; i++)
+			pthread_join(ws->tid[i], NULL);
+		if (read(ws->stop_fd, &v, sizeof(v)) < 0)
+			perror("eventfd read");
+		ws->n = 0;
+		ws->running = false;
+	}
+	__atomic_store_n(&ws->connected, 0, __ATOMIC_RELAXED);
+	ex_kick();
 }
 
 int ex_worker_pause(struct ex_worker *w, int timeout_ms)
@@ -779,6 +795,25 @@ uint32_t ex_respond(struct ex_responder *r, unsigned qid, const uint8_t *in,
 	if (type == ETYPE_IPV4)
 		return echo_reply(r, qid, in, len, out);
 	return ignore(r, qid, EX_IGN_ETHERTYPE, in, len);
+}
+
+bool ex_responder_apply(const struct ex_responder_opts *o,
+			struct ex_responder *r, struct memif_config *cfg)
+{
+	if (!ex_parse_ip(o->ip, r->ip) || !ex_parse_mac(o->mac, r->mac) ||
+	    o->queues < 1 || o->queues > MEMIF_MAX_QUEUES) {
+		fprintf(stderr, "bad --ip, --mac or --queues\n");
+		return false;
+	}
+	cfg->num_rx_queues = (uint8_t)o->queues;
+	cfg->num_tx_queues = (uint8_t)o->queues;
+	return true;
+}
+
+unsigned long ex_responder_replies(struct ex_responder *r)
+{
+	return __atomic_load_n(&r->arp_replies, __ATOMIC_RELAXED) +
+	       __atomic_load_n(&r->echo_replies, __ATOMIC_RELAXED);
 }
 
 void ex_responder_stats(struct ex_responder *r)

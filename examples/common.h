@@ -112,24 +112,26 @@ enum ex_wake {
 enum ex_wake ex_wait(struct memif *m, double until);
 
 /*
- * ex_run() - the main loop of raw-data and jumbo-frames: wait for a signal,
- * for --duration to end, or for *@done (set by a worker, which then calls
- * ex_kick()).  After *@done it lingers until the peer has disconnected
- * (*@connected == 0) or 1 s has passed, so the peer sees our last packets.
- * Returns 1 when --duration ended before a --count was reached, else 0.
+ * ex_run() - the main loop of every example: wait for a signal, for
+ * --duration to end, or for *@done (set by ex_done() from a worker).  After
+ * *@done it lingers until the peer has disconnected (@ws's threads
+ * stopped) or 1 s has passed, so the peer sees our last packets.  Returns 1
+ * when --duration ended before a --count was reached, else 0.
  */
+struct ex_workers;
 int ex_run(struct memif *m, const struct ex_common *c, const int *done,
-	   const int *connected);
+	   const struct ex_workers *ws);
 
 /* Wake ex_wait() from any thread (async-signal-safe). */
 void ex_kick(void);
+
+/* From a worker: --count is reached.  Sets *@done and wakes ex_run, once. */
+void ex_done(int *done);
 
 /* Monotonic time in seconds. */
 double ex_now(void);
 
 /* ---- per-queue worker threads ------------------------------------------- */
-
-struct ex_workers;
 
 struct ex_worker {
 	struct ex_workers *ws;
@@ -146,6 +148,7 @@ struct ex_workers {
 	int stop_fd; /* eventfd written by ex_workers_stop() */
 	unsigned n;
 	bool running;
+	int connected; /* 1 from ex_workers_start to ex_workers_stop (atomic) */
 	/* The negotiated queue counts of the last connection (0 before the
 	 * first); written in on_connect, kept after on_disconnect. */
 	uint8_t num_rx, num_tx;
@@ -169,13 +172,15 @@ enum ex_queues {
  * (the slave decides them: a master serves whatever the slave asked for, a
  * slave may be granted fewer than it asked), fetch the RX queue fds and
  * start one thread per queue index chosen by @which, running @fn.  No
- * thread is started for a queue the connection does not have.  Returns
- * MEMIF_OK or the first error.
+ * thread is started for a queue the connection does not have.  Then it
+ * marks the set connected and wakes ex_run.  Returns MEMIF_OK or the first
+ * error, which it prints.
  */
 int ex_workers_start(struct ex_workers *ws, struct memif *m, void *app,
 		     void *(*fn)(void *), enum ex_queues which);
 
-/* From on_disconnect: make every worker return and join them all. */
+/* From on_disconnect: make every worker return, join them all, mark the
+ * set disconnected and wake ex_run. */
 void ex_workers_stop(struct ex_workers *ws);
 
 /*
@@ -255,6 +260,38 @@ struct ex_responder {
 	int reported[EX_IGN_NUM];
 };
 
+/* The command line of both responders: our address and the queue count a
+ * slave asks for, as given (EX_RESPONDER_OPTS fills it). */
+struct ex_responder_opts {
+	const char *ip, *mac;
+	unsigned long queues;
+};
+
+#define EX_RESPONDER_DEFAULTS                                    \
+	{                                                        \
+		.ip = "192.168.1.1", .mac = "aa:aa:aa:aa:aa:aa", \
+		.queues = EX_QUEUES                              \
+	}
+
+/* Table entries for struct ex_responder_opts, after EX_COMMON_OPTS. */
+/* clang-format off */
+#define EX_RESPONDER_OPTS(o)                                                  \
+	{ "ip", EX_OPT_STRING, &(o)->ip, "A.B.C.D",                           \
+	  "our IPv4 address (default 192.168.1.1)" },                         \
+	{ "mac", EX_OPT_STRING, &(o)->mac, "MAC",                             \
+	  "our MAC address (default aa:aa:aa:aa:aa:aa)" },                    \
+	{ "queues", EX_OPT_ULONG, &(o)->queues, "N",                          \
+	  "RX and TX queues a slave asks for, 1..255 (default 3; "            \
+	  "a master serves the slave's)" }
+/* clang-format on */
+
+/*
+ * ex_responder_apply() - @o's address into @r and its queue count into
+ * @cfg.  Returns false, having said so, when one of them is malformed.
+ */
+bool ex_responder_apply(const struct ex_responder_opts *o,
+			struct ex_responder *r, struct memif_config *cfg);
+
 /*
  * ex_respond() - build the reply to the frame @in (@len bytes) into @out
  * (capacity @cap, at least 64 + @len).  Returns the reply's length, or 0
@@ -263,6 +300,9 @@ struct ex_responder {
  */
 uint32_t ex_respond(struct ex_responder *r, unsigned qid, const uint8_t *in,
 		    uint32_t len, uint8_t *out, uint32_t cap);
+
+/* The ARP and ICMP echo replies @r has sent so far. */
+unsigned long ex_responder_replies(struct ex_responder *r);
 
 /* Print the counters of @r. */
 void ex_responder_stats(struct ex_responder *r);

@@ -41,11 +41,9 @@
 
 struct app {
 	struct ex_common c;
-	const char *ip, *mac;
-	unsigned long queues;
+	struct ex_responder_opts ro;
 	struct ex_responder r;
 	struct ex_workers ws;
-	int connected;
 	int done;
 	/* a TX queue is shared when there are more RX than TX queues */
 	pthread_mutex_t tx_lock[MEMIF_MAX_QUEUES];
@@ -101,14 +99,8 @@ static void *queue_thread(void *arg)
 			       sent, nout, memif_strerror(err), err);
 			pthread_mutex_unlock(&ex_print_lock);
 		}
-		if (a->c.count &&
-		    !__atomic_load_n(&a->done, __ATOMIC_RELAXED) &&
-		    __atomic_load_n(&a->r.arp_replies, __ATOMIC_RELAXED) +
-				    __atomic_load_n(&a->r.echo_replies,
-						    __ATOMIC_RELAXED) >=
-			    a->c.count &&
-		    !__atomic_exchange_n(&a->done, 1, __ATOMIC_RELAXED))
-			ex_kick();
+		if (a->c.count && ex_responder_replies(&a->r) >= a->c.count)
+			ex_done(&a->done);
 	}
 	free(buf);
 	return NULL;
@@ -117,18 +109,10 @@ static void *queue_thread(void *arg)
 static int on_connect(struct memif *m, void *ctx)
 {
 	struct app *a = ctx;
-	int err;
 
 	ex_print_details(m, &a->c);
 	/* a thread per RX queue; replies go out on q % the TX count */
-	err = ex_workers_start(&a->ws, m, a, queue_thread, EX_Q_RX);
-	if (err) {
-		ex_perror("starting queue threads", err);
-		return err;
-	}
-	__atomic_store_n(&a->connected, 1, __ATOMIC_RELAXED);
-	ex_kick();
-	return 0;
+	return ex_workers_start(&a->ws, m, a, queue_thread, EX_Q_RX);
 }
 
 static int on_disconnect(struct memif *m, void *ctx)
@@ -136,26 +120,16 @@ static int on_disconnect(struct memif *m, void *ctx)
 	struct app *a = ctx;
 
 	ex_workers_stop(&a->ws);
-	__atomic_store_n(&a->connected, 0, __ATOMIC_RELAXED);
 	printf("%s: disconnected\n", EX_IF_NAME);
-	ex_kick();
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	static struct app a = { .ip = "192.168.1.1",
-				.mac = "aa:aa:aa:aa:aa:aa",
-				.queues = EX_QUEUES };
+	static struct app a = { .ro = EX_RESPONDER_DEFAULTS };
 	const struct ex_opt opts[] = {
 		EX_COMMON_OPTS(&a.c),
-		{ "ip", EX_OPT_STRING, &a.ip, "A.B.C.D",
-		  "our IPv4 address (default 192.168.1.1)" },
-		{ "mac", EX_OPT_STRING, &a.mac, "MAC",
-		  "our MAC address (default aa:aa:aa:aa:aa:aa)" },
-		{ "queues", EX_OPT_ULONG, &a.queues, "N",
-		  "RX and TX queues a slave asks for, 1..255 (default 3; "
-		  "a master serves the slave's)" },
+		EX_RESPONDER_OPTS(&a.ro),
 		{ "dump", EX_OPT_FLAG, &a.r.dump, NULL,
 		  "hex-dump every received frame" },
 	};
@@ -177,11 +151,8 @@ int main(int argc, char **argv)
 		      "the queue they arrive on.\n--count N stops after N "
 		      "replies (ARP and ICMP together).",
 		      opts, sizeof(opts) / sizeof(opts[0]));
-	if (!ex_parse_ip(a.ip, a.r.ip) || !ex_parse_mac(a.mac, a.r.mac) ||
-	    a.queues < 1 || a.queues > MEMIF_MAX_QUEUES) {
-		fprintf(stderr, "bad --ip, --mac or --queues\n");
+	if (!ex_responder_apply(&a.ro, &a.r, &cfg))
 		return 2;
-	}
 	if (!ex_setup() || !ex_workers_init(&a.ws)) {
 		perror("setup");
 		return 1;
@@ -189,8 +160,6 @@ int main(int argc, char **argv)
 	for (i = 0; i < MEMIF_MAX_QUEUES; i++)
 		pthread_mutex_init(&a.tx_lock[i], NULL);
 	cfg.app_name = a.c.slave ? "ICMP-Responder-slave" : "ICMP-Responder";
-	cfg.num_rx_queues = (uint8_t)a.queues;
-	cfg.num_tx_queues = (uint8_t)a.queues;
 	ex_apply_common(&a.c, &cfg);
 
 	err = memif_init(cfg.app_name);
@@ -206,10 +175,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("%s: %s on %s, answering for %s (%s) (Ctrl-C to stop)\n",
-	       cfg.app_name, a.c.slave ? "slave" : "master", a.c.socket, a.ip,
-	       a.mac);
+	       cfg.app_name, a.c.slave ? "slave" : "master", a.c.socket,
+	       a.ro.ip, a.ro.mac);
 
-	status = ex_run(m, &a.c, &a.done, &a.connected);
+	status = ex_run(m, &a.c, &a.done, &a.ws);
 
 	err = memif_close(m);
 	if (err)

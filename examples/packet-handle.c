@@ -43,11 +43,10 @@
 
 struct app {
 	struct ex_common c;
-	const char *ip, *mac, *pcap_file;
-	unsigned long queues;
+	struct ex_responder_opts ro;
+	const char *pcap_file;
 	struct ex_responder r;
 	struct ex_workers ws;
-	int connected;
 	int done;
 	pthread_mutex_t pcap_lock;
 	pcap_t *pcap;
@@ -145,14 +144,8 @@ static void *queue_thread(void *arg)
 			clock_gettime(CLOCK_REALTIME, &now);
 			dump(a, &now, o, rlen[i]);
 		}
-		if (a->c.count &&
-		    !__atomic_load_n(&a->done, __ATOMIC_RELAXED) &&
-		    __atomic_load_n(&a->r.arp_replies, __ATOMIC_RELAXED) +
-				    __atomic_load_n(&a->r.echo_replies,
-						    __ATOMIC_RELAXED) >=
-			    a->c.count &&
-		    !__atomic_exchange_n(&a->done, 1, __ATOMIC_RELAXED))
-			ex_kick();
+		if (a->c.count && ex_responder_replies(&a->r) >= a->c.count)
+			ex_done(&a->done);
 	}
 	memif_packet_handle_free(h);
 	free(buf);
@@ -167,10 +160,8 @@ static int on_connect(struct memif *m, void *ctx)
 	ex_print_details(m, &a->c);
 	/* one handle per queue id, RX and TX: only ids that have both */
 	err = ex_workers_start(&a->ws, m, a, queue_thread, EX_Q_BOTH);
-	if (err) {
-		ex_perror("starting queue threads", err);
+	if (err)
 		return err;
-	}
 	if (a->ws.num_rx > a->ws.num_tx) {
 		pthread_mutex_lock(&ex_print_lock);
 		printf("  rx queues %u..%u have no TX queue of the same id: "
@@ -178,8 +169,6 @@ static int on_connect(struct memif *m, void *ctx)
 		       a->ws.num_tx, a->ws.num_rx - 1u);
 		pthread_mutex_unlock(&ex_print_lock);
 	}
-	__atomic_store_n(&a->connected, 1, __ATOMIC_RELAXED);
-	ex_kick();
 	return 0;
 }
 
@@ -189,9 +178,7 @@ static int on_disconnect(struct memif *m, void *ctx)
 
 	/* the threads free their handles before they return */
 	ex_workers_stop(&a->ws);
-	__atomic_store_n(&a->connected, 0, __ATOMIC_RELAXED);
 	printf("%s: disconnected\n", EX_IF_NAME);
-	ex_kick();
 	return 0;
 }
 
@@ -216,19 +203,11 @@ static bool open_pcap(struct app *a)
  * run, cleanup): long, but kept whole so that it reads as one. */
 int main(int argc, char **argv)
 {
-	static struct app a = { .ip = "192.168.1.1",
-				.mac = "aa:aa:aa:aa:aa:aa",
-				.queues = EX_QUEUES,
+	static struct app a = { .ro = EX_RESPONDER_DEFAULTS,
 				.pcap_lock = PTHREAD_MUTEX_INITIALIZER };
 	const struct ex_opt opts[] = {
 		EX_COMMON_OPTS(&a.c),
-		{ "ip", EX_OPT_STRING, &a.ip, "A.B.C.D",
-		  "our IPv4 address (default 192.168.1.1)" },
-		{ "mac", EX_OPT_STRING, &a.mac, "MAC",
-		  "our MAC address (default aa:aa:aa:aa:aa:aa)" },
-		{ "queues", EX_OPT_ULONG, &a.queues, "N",
-		  "RX and TX queues a slave asks for, 1..255 (default 3; "
-		  "a master serves the slave's)" },
+		EX_RESPONDER_OPTS(&a.ro),
 		{ "pcap", EX_OPT_STRING, &a.pcap_file, "FILE",
 		  "write every packet received and sent to FILE" },
 		{ "dump", EX_OPT_FLAG, &a.r.dump, NULL,
@@ -253,11 +232,8 @@ int main(int argc, char **argv)
 		      "every packet to a pcap file.  --count N stops after N "
 		      "replies.",
 		      opts, sizeof(opts) / sizeof(opts[0]));
-	if (!ex_parse_ip(a.ip, a.r.ip) || !ex_parse_mac(a.mac, a.r.mac) ||
-	    a.queues < 1 || a.queues > MEMIF_MAX_QUEUES) {
-		fprintf(stderr, "bad --ip, --mac or --queues\n");
+	if (!ex_responder_apply(&a.ro, &a.r, &cfg))
 		return 2;
-	}
 	if (a.pcap_file && !open_pcap(&a))
 		return 1;
 	if (!ex_setup() || !ex_workers_init(&a.ws)) {
@@ -265,8 +241,6 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	cfg.app_name = a.c.slave ? "packet-handle-slave" : "packet-handle";
-	cfg.num_rx_queues = (uint8_t)a.queues;
-	cfg.num_tx_queues = (uint8_t)a.queues;
 	ex_apply_common(&a.c, &cfg);
 
 	status = 1;
@@ -281,11 +255,11 @@ int main(int argc, char **argv)
 		goto out_cleanup;
 	}
 	printf("%s: %s on %s, answering for %s (%s)%s%s (Ctrl-C to stop)\n",
-	       cfg.app_name, a.c.slave ? "slave" : "master", a.c.socket, a.ip,
-	       a.mac, a.pcap_file ? ", capturing to " : "",
+	       cfg.app_name, a.c.slave ? "slave" : "master", a.c.socket,
+	       a.ro.ip, a.ro.mac, a.pcap_file ? ", capturing to " : "",
 	       a.pcap_file ? a.pcap_file : "");
 
-	status = ex_run(m, &a.c, &a.done, &a.connected);
+	status = ex_run(m, &a.c, &a.done, &a.ws);
 
 	err = memif_close(m);
 	if (err)

@@ -41,7 +41,6 @@ struct app {
 	double interval;
 	bool quiet;
 	struct ex_workers ws;
-	int connected;
 	int done;
 	/* per queue, kept across reconnects; each written by one worker */
 	unsigned long bursts[MEMIF_MAX_QUEUES];
@@ -73,8 +72,7 @@ static void check_done(struct app *a, const struct ex_worker *w)
 		if (__atomic_load_n(&a->received[i], __ATOMIC_RELAXED) <
 		    a->c.count * PKTS_PER_BURST)
 			return;
-	if (!__atomic_exchange_n(&a->done, 1, __ATOMIC_RELAXED))
-		ex_kick();
+	ex_done(&a->done);
 }
 
 static void receive(struct ex_worker *w, struct app *a)
@@ -176,17 +174,9 @@ static void *queue_thread(void *arg)
 static int on_connect(struct memif *m, void *ctx)
 {
 	struct app *a = ctx;
-	int err;
 
 	ex_print_details(m, &a->c);
-	err = ex_workers_start(&a->ws, m, a, queue_thread, EX_Q_ANY);
-	if (err) {
-		ex_perror("starting queue threads", err);
-		return err;
-	}
-	__atomic_store_n(&a->connected, 1, __ATOMIC_RELAXED);
-	ex_kick();
-	return 0;
+	return ex_workers_start(&a->ws, m, a, queue_thread, EX_Q_ANY);
 }
 
 static int on_disconnect(struct memif *m, void *ctx)
@@ -196,7 +186,6 @@ static int on_disconnect(struct memif *m, void *ctx)
 
 	/* views and queue fds die when we return: stop the threads first */
 	ex_workers_stop(&a->ws);
-	__atomic_store_n(&a->connected, 0, __ATOMIC_RELAXED);
 	d = malloc(sizeof(*d));
 	if (d && memif_get_details(m, d) == MEMIF_OK)
 		printf("%s: disconnected (%s)\n", d->if_name,
@@ -206,7 +195,6 @@ static int on_disconnect(struct memif *m, void *ctx)
 	else
 		printf("disconnected\n");
 	free(d);
-	ex_kick();
 	return 0;
 }
 
@@ -267,7 +255,7 @@ int main(int argc, char **argv)
 	printf("%s: %s on %s, waiting for the peer (Ctrl-C to stop)\n",
 	       cfg.app_name, a.c.slave ? "slave" : "master", a.c.socket);
 
-	status = ex_run(m, &a.c, &a.done, &a.connected);
+	status = ex_run(m, &a.c, &a.done, &a.ws);
 
 	err = memif_close(m);
 	if (err)

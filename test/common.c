@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Shared test helpers (see common.h). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -26,6 +27,31 @@ const char *test_socket_name(const char *tag)
 	snprintf(buf, sizeof(buf), "@memif-test-%d-%s-%d", (int)getpid(), tag,
 		 seq++);
 	return buf;
+}
+
+struct memif *test_lone_slave(void)
+{
+	struct memif_config c = { .if_name = "lone",
+				  .socket_filename = test_socket_name("nobody"),
+				  .reconnect_interval_ms = 60000 };
+	struct memif *m;
+
+	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
+	return m;
+}
+
+static int lib_fds_before;
+
+void test_lib_setup(void)
+{
+	lib_fds_before = test_count_fds();
+	ck_assert_int_eq(memif_init(program_invocation_short_name), MEMIF_OK);
+}
+
+void test_lib_teardown(void)
+{
+	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
+	ck_assert_int_eq(test_count_fds(), lib_fds_before);
 }
 
 uint64_t test_now_ms(void)
@@ -89,4 +115,19 @@ bool test_linked(struct memif *m)
 	up = memif_get_details(m, d) == MEMIF_OK && d->has_link;
 	free(d);
 	return up;
+}
+
+TCase *test_add_case(Suite *s, const char *name, double timeout, SFun setup,
+		     SFun teardown, const TTest *const *tests)
+{
+	TCase *tc = tcase_create(name);
+
+	if (timeout > 0)
+		tcase_set_timeout(tc, timeout);
+	if (setup || teardown)
+		tcase_add_checked_fixture(tc, setup, teardown);
+	for (; *tests; tests++)
+		tcase_add_test(tc, *tests);
+	suite_add_tcase(s, tc);
+	return tc;
 }

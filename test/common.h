@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Shared test helpers: the Check main, open-fd counting for leak checks,
- * unique abstract socket names.
+ * Shared test helpers: the Check main, suites as tables of test cases,
+ * open-fd counting for leak checks, unique abstract socket names.
  */
 #ifndef MEMIF_TEST_COMMON_H
 #define MEMIF_TEST_COMMON_H
@@ -51,15 +51,53 @@ void test_set_nofile(unsigned long long cur);
 /* "@memif-test-<pid>-<tag>-<n>": a fresh abstract name per call. */
 const char *test_socket_name(const char *tag);
 
-#define MEMIF_TEST_MAIN(suite_fn)                            \
-	int main(void)                                       \
-	{                                                    \
-		SRunner *sr = srunner_create(suite_fn());    \
-		int failed;                                  \
-		srunner_run_all(sr, CK_ENV);                 \
-		failed = srunner_ntests_failed(sr);          \
-		srunner_free(sr);                            \
-		return failed ? EXIT_FAILURE : EXIT_SUCCESS; \
+/* A slave that never connects: nothing listens on its socket. */
+struct memif *test_lone_slave(void);
+
+/* A checked fixture: memif_init under the program's name; then
+ * memif_cleanup, and no fd left open that was not open before. */
+void test_lib_setup(void);
+void test_lib_teardown(void);
+
+/* Add to @s the test case @name: a timeout of @timeout seconds (0 keeps
+ * CK_DEFAULT_TIMEOUT), the checked fixture @setup/@teardown (either may be
+ * NULL) and @tests, a NULL-ended list.  The case, for more additions. */
+TCase *test_add_case(Suite *s, const char *name, double timeout, SFun setup,
+		     SFun teardown, const TTest *const *tests);
+
+/* test_add_case with the tests listed in the call, to the Suite *suite in
+ * scope, as TEST_SUITE names it: one table row per case. */
+#define TEST_CASE(name, timeout, setup, teardown, ...)               \
+	test_add_case(suite, (name), (timeout), (setup), (teardown), \
+		      (const TTest *const[]){ __VA_ARGS__, NULL })
+
+/* Define static Suite *@fn(void): the suite @name of the test cases that
+ * follow, TEST_CASE rows separated by commas. */
+#define TEST_SUITE(fn, name, ...)                  \
+	static Suite *fn(void)                     \
+	{                                          \
+		Suite *suite = suite_create(name); \
+		__VA_ARGS__;                       \
+		return suite;                      \
+	}
+
+/* Run every test of @s (CK_ENV), free it: EXIT_SUCCESS or EXIT_FAILURE.
+ * Inline: test-proto has the header without common.c. */
+static inline int test_run_suite(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+#define MEMIF_TEST_MAIN(suite_fn)                  \
+	int main(void)                             \
+	{                                          \
+		return test_run_suite(suite_fn()); \
 	}
 
 #endif /* MEMIF_TEST_COMMON_H */

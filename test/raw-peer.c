@@ -31,6 +31,20 @@ int raw_connect(const char *name)
 	return fd;
 }
 
+int raw_listen(const char *name)
+{
+	struct sockaddr_un a;
+	socklen_t len;
+	bool abs;
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(memif__socket_addr(name, &a, &len, &abs), 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, len), 0);
+	ck_assert_int_eq(listen(fd, 4), 0);
+	return fd;
+}
+
 ssize_t raw_recv(int fd, struct memif_msg *msg)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };

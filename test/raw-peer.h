@@ -18,6 +18,8 @@
 
 /* Connect to the memif socket @name ("@abstract" or a path). */
 int raw_connect(const char *name);
+/* A SEQPACKET socket listening on @name, as a raw master's (asserted). */
+int raw_listen(const char *name);
 /* Receive one message (blocking, 3 s); its length, 0 on EOF. */
 ssize_t raw_recv(int fd, struct memif_msg *msg);
 /* One datagram of @len bytes (0 allowed) with up to RAW_MAX_FDS fds. */

@@ -86,7 +86,7 @@ END_TEST
 
 START_TEST(api_tx_burst_not_connected_disconnected)
 {
-	struct memif *m = lone_slave();
+	struct memif *m = test_lone_slave();
 	struct memif_tx_pkt p = { "abc", 3 };
 	uint16_t n = 9;
 
@@ -125,7 +125,7 @@ END_TEST
 
 START_TEST(api_tx_alloc_bad_qid_and_not_connected)
 {
-	struct memif *m = lone_slave();
+	struct memif *m = test_lone_slave();
 	struct memif_tx_buf b[2];
 	uint16_t n = 9;
 
@@ -184,7 +184,7 @@ END_TEST
 
 START_TEST(api_tx_commit_bad_qid_and_not_connected)
 {
-	struct memif *m = lone_slave();
+	struct memif *m = test_lone_slave();
 	struct memif_tx_buf b[1] = { { NULL, 0 } };
 	uint16_t n = 9;
 
@@ -212,7 +212,7 @@ END_TEST
 
 START_TEST(api_rx_burst_bad_qid_and_not_connected)
 {
-	struct memif *m = lone_slave();
+	struct memif *m = test_lone_slave();
 	struct memif_rx_pkt p[2];
 	uint16_t n = 9;
 
@@ -228,7 +228,7 @@ END_TEST
 
 START_TEST(api_rx_release_errors)
 {
-	struct memif *m = lone_slave();
+	struct memif *m = test_lone_slave();
 
 	ck_assert_int_eq(memif_rx_release(NULL, 0), MEMIF_ERR_NOCONN);
 	ck_assert_int_eq(memif_rx_release(ms.m, 1), MEMIF_ERR_QID);
@@ -328,36 +328,23 @@ START_TEST(api_close_waits_for_running_callback)
 }
 END_TEST
 
-void api_pair_tcases(Suite *s)
+void api_pair_tcases(Suite *suite)
 {
-	TCase *tc;
+	TEST_CASE("pair", 30, pair_setup, pair_teardown,
+		  api_set_rx_mode_bad_qid, api_get_queue_interrupt_fd_bad_qid,
+		  api_tx_burst_null_args, api_tx_burst_zero_packets_ok,
+		  api_tx_burst_bad_qid, api_tx_burst_not_connected_disconnected,
+		  api_tx_burst_zero_length_pkt_len_after_sent,
+		  api_tx_alloc_null_args,
+		  api_tx_alloc_bad_qid_and_not_connected,
+		  api_tx_commit_null_args, api_tx_commit_bad_lengths_pkt_len,
+		  api_tx_commit_bad_qid_and_not_connected,
+		  api_rx_burst_null_args,
+		  api_rx_burst_bad_qid_and_not_connected, api_rx_release_errors,
+		  api_rx_release_frees_slots);
 
-	tc = tcase_create("pair");
-	tcase_set_timeout(tc, 30);
-	tcase_add_checked_fixture(tc, pair_setup, pair_teardown);
-	tcase_add_test(tc, api_set_rx_mode_bad_qid);
-	tcase_add_test(tc, api_get_queue_interrupt_fd_bad_qid);
-	tcase_add_test(tc, api_tx_burst_null_args);
-	tcase_add_test(tc, api_tx_burst_zero_packets_ok);
-	tcase_add_test(tc, api_tx_burst_bad_qid);
-	tcase_add_test(tc, api_tx_burst_not_connected_disconnected);
-	tcase_add_test(tc, api_tx_burst_zero_length_pkt_len_after_sent);
-	tcase_add_test(tc, api_tx_alloc_null_args);
-	tcase_add_test(tc, api_tx_alloc_bad_qid_and_not_connected);
-	tcase_add_test(tc, api_tx_commit_null_args);
-	tcase_add_test(tc, api_tx_commit_bad_lengths_pkt_len);
-	tcase_add_test(tc, api_tx_commit_bad_qid_and_not_connected);
-	tcase_add_test(tc, api_rx_burst_null_args);
-	tcase_add_test(tc, api_rx_burst_bad_qid_and_not_connected);
-	tcase_add_test(tc, api_rx_release_errors);
-	tcase_add_test(tc, api_rx_release_frees_slots);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("callbacks");
-	tcase_set_timeout(tc, 30);
-	tcase_add_checked_fixture(tc, lib_setup, lib_teardown);
-	tcase_add_test(tc, api_no_callbacks_connects);
-	tcase_add_test(tc, api_callback_error_logged_and_ignored);
-	tcase_add_test(tc, api_close_waits_for_running_callback);
-	suite_add_tcase(s, tc);
+	TEST_CASE("callbacks", 30, lib_setup, lib_teardown,
+		  api_no_callbacks_connects,
+		  api_callback_error_logged_and_ignored,
+		  api_close_waits_for_running_callback);
 }

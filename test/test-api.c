@@ -147,19 +147,6 @@ void pair_teardown(void)
 	lib_teardown();
 }
 
-/* A slave that never connects: nothing listens on its socket. */
-struct memif *lone_slave(void)
-{
-	struct memif_config c = { .if_name = "api-lone",
-				  .socket_filename =
-					  test_socket_name("api-nobody"),
-				  .reconnect_interval_ms = 60000 };
-	struct memif *m;
-
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
-	return m;
-}
-
 struct memif_details *details_of(struct memif *m)
 {
 	struct memif_details *d = calloc(1, sizeof(*d));
@@ -491,6 +478,24 @@ END_TEST
 
 /* ---- memif_create_interface --------------------------------------------------- */
 
+/* memif_create_interface(@c) returns @code and no handle. */
+static void create_refused(const struct memif_config *c, int code)
+{
+	struct memif *m = NULL;
+
+	ck_assert_int_eq(memif_create_interface(c, NULL, &m), code);
+	ck_assert_ptr_null(m);
+}
+
+/* memif_create_interface(@c) succeeds; the interface is closed again. */
+static void create_accepted(const struct memif_config *c)
+{
+	struct memif *m = NULL;
+
+	ck_assert_int_eq(memif_create_interface(c, NULL, &m), MEMIF_OK);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+
 START_TEST(api_create_null_args_inval_arg)
 {
 	struct memif_config c = { .if_name = "x", .is_master = true };
@@ -508,19 +513,14 @@ START_TEST(api_create_bad_modes_inval_arg)
 {
 	struct memif_config c = { .if_name = "x",
 				  .socket_filename = test_socket_name("mode") };
-	struct memif *m = NULL;
 
 	c.mode = (enum memif_if_mode)3;
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
-			 MEMIF_ERR_INVAL_ARG);
+	create_refused(&c, MEMIF_ERR_INVAL_ARG);
 	c.mode = MEMIF_IF_MODE_PUNT_INJECT;
 	c.rx_mode = (enum memif_rx_mode)3;
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
-			 MEMIF_ERR_INVAL_ARG);
+	create_refused(&c, MEMIF_ERR_INVAL_ARG);
 	c.rx_mode = (enum memif_rx_mode)(-1);
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
-			 MEMIF_ERR_INVAL_ARG);
-	ck_assert_ptr_null(m);
+	create_refused(&c, MEMIF_ERR_INVAL_ARG);
 }
 END_TEST
 
@@ -530,14 +530,10 @@ START_TEST(api_create_log2_above_14_max_ring)
 				  .is_master = true,
 				  .socket_filename = test_socket_name("log2"),
 				  .log2_ring_size = 15 };
-	struct memif *m = NULL;
 
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
-			 MEMIF_ERR_MAX_RING);
-	ck_assert_ptr_null(m);
+	create_refused(&c, MEMIF_ERR_MAX_RING);
 	c.log2_ring_size = 14;
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	create_accepted(&c);
 }
 END_TEST
 
@@ -551,19 +547,14 @@ START_TEST(api_create_queues_over_256_inval_arg)
 				  .num_tx_queues = 1,
 				  .log2_ring_size = 4,
 				  .buffer_size = 128 };
-	struct memif *m = NULL;
 
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
-			 MEMIF_ERR_INVAL_ARG);
-	ck_assert_ptr_null(m);
+	create_refused(&c, MEMIF_ERR_INVAL_ARG);
 	c.num_rx_queues = 1;
 	c.num_tx_queues = 257;
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
-			 MEMIF_ERR_INVAL_ARG);
+	create_refused(&c, MEMIF_ERR_INVAL_ARG);
 	c.num_rx_queues = 256;
 	c.num_tx_queues = 256;
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	create_accepted(&c);
 }
 END_TEST
 
@@ -576,8 +567,7 @@ START_TEST(api_create_secret_over_23_chars_inval_arg)
 	struct memif_details *d;
 	struct memif *m = NULL;
 
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
-			 MEMIF_ERR_INVAL_ARG);
+	create_refused(&c, MEMIF_ERR_INVAL_ARG);
 	c.secret = "12345678901234567890123";
 	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
 	d = details_of(m);
@@ -591,17 +581,13 @@ START_TEST(api_create_socket_path_over_107_chars_inval_arg)
 {
 	char name[MEMIF_SOCKET_PATH_MAX + 1];
 	struct memif_config c = { .if_name = "x", .socket_filename = name };
-	struct memif *m = NULL;
 
 	memset(name, 'a', sizeof(name));
 	name[0] = '@';
 	name[MEMIF_SOCKET_PATH_MAX] = 0; /* 108 characters */
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
-			 MEMIF_ERR_INVAL_ARG);
+	create_refused(&c, MEMIF_ERR_INVAL_ARG);
 	c.is_master = true;
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
-			 MEMIF_ERR_INVAL_ARG);
-	ck_assert_ptr_null(m);
+	create_refused(&c, MEMIF_ERR_INVAL_ARG);
 }
 END_TEST
 
@@ -609,14 +595,10 @@ END_TEST
 START_TEST(api_create_lone_at_socket_inval_arg)
 {
 	struct memif_config c = { .if_name = "x", .socket_filename = "@" };
-	struct memif *m = NULL;
 
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
-			 MEMIF_ERR_INVAL_ARG);
+	create_refused(&c, MEMIF_ERR_INVAL_ARG);
 	c.is_master = true;
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
-			 MEMIF_ERR_INVAL_ARG);
-	ck_assert_ptr_null(m);
+	create_refused(&c, MEMIF_ERR_INVAL_ARG);
 }
 END_TEST
 
@@ -630,11 +612,8 @@ START_TEST(api_create_slave_layout_over_4gib_inval_arg)
 				  .num_tx_queues = 255,
 				  .log2_ring_size = 14,
 				  .buffer_size = 65535 };
-	struct memif *m = NULL;
 
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m),
-			 MEMIF_ERR_INVAL_ARG);
-	ck_assert_ptr_null(m);
+	create_refused(&c, MEMIF_ERR_INVAL_ARG);
 }
 END_TEST
 
@@ -773,7 +752,7 @@ END_TEST
 
 START_TEST(api_get_details_null_args)
 {
-	struct memif *m = lone_slave();
+	struct memif *m = test_lone_slave();
 	struct memif_details *d = calloc(1, sizeof(*d));
 
 	ck_assert_ptr_nonnull(d);
@@ -786,7 +765,7 @@ END_TEST
 
 START_TEST(api_set_rx_mode_null_and_bad_mode)
 {
-	struct memif *m = lone_slave();
+	struct memif *m = test_lone_slave();
 
 	ck_assert_int_eq(memif_set_rx_mode(NULL, 0, MEMIF_RX_MODE_POLLING),
 			 MEMIF_ERR_NOCONN);
@@ -800,7 +779,7 @@ END_TEST
 
 START_TEST(api_set_rx_mode_not_connected_disconnected)
 {
-	struct memif *m = lone_slave();
+	struct memif *m = test_lone_slave();
 
 	ck_assert_int_eq(memif_set_rx_mode(m, 0, MEMIF_RX_MODE_POLLING),
 			 MEMIF_ERR_DISCONNECTED);
@@ -810,7 +789,7 @@ END_TEST
 
 START_TEST(api_interrupt_fd_calls_null_args)
 {
-	struct memif *m = lone_slave();
+	struct memif *m = test_lone_slave();
 	int fd = -7, code = -7;
 	uint8_t qid = 7;
 
@@ -840,7 +819,7 @@ END_TEST
 /* Nothing pending: AGAIN, and the interrupt fd is not readable. */
 START_TEST(api_read_interrupt_none_pending_again)
 {
-	struct memif *m = lone_slave();
+	struct memif *m = test_lone_slave();
 	struct pollfd p = { .events = POLLIN };
 	uint8_t qid = 7;
 
@@ -857,7 +836,7 @@ END_TEST
  * empty (AGAIN) and its fd no longer readable. */
 START_TEST(api_read_interrupt_error_empty_again)
 {
-	struct memif *m = lone_slave();
+	struct memif *m = test_lone_slave();
 	struct pollfd p = { .events = POLLIN };
 	int code = -7;
 
@@ -875,7 +854,7 @@ END_TEST
 
 START_TEST(api_get_queue_interrupt_fd_not_connected_disconnected)
 {
-	struct memif *m = lone_slave();
+	struct memif *m = test_lone_slave();
 	int fd = -7;
 
 	ck_assert_int_eq(memif_get_queue_interrupt_fd(m, 0, &fd),
@@ -885,62 +864,39 @@ START_TEST(api_get_queue_interrupt_fd_not_connected_disconnected)
 }
 END_TEST
 
-static Suite *api_suite(void)
-{
-	Suite *s = suite_create("api");
-	TCase *tc;
-
-	tc = tcase_create("library");
-	tcase_set_timeout(tc, 30);
-	tcase_add_checked_fixture(tc, fds_setup, fds_teardown);
-	tcase_add_test(tc, api_init_at_fd_limit_proc_file_limit);
-	tcase_add_test(tc, api_calls_without_init_not_init);
-	tcase_add_test(tc, api_process_events_second_thread_would_deadlock);
-	tcase_add_test(tc, api_logger_receives_messages_at_level);
-	tcase_add_test(tc, api_logger_replaced_then_default_stderr);
-	tcase_add_test(tc, api_log_level_env_digits_and_names);
-	tcase_add_test(tc, api_version_matches_header);
-	tcase_add_test(tc, api_err_from_errno_maps_table);
-	tcase_add_test(tc, api_errno_is_per_thread);
-	tcase_add_test(tc, api_err_from_fault_none_and_internal);
-	tcase_add_test(tc, api_cleanup_waits_for_running_callback);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("create");
-	tcase_set_timeout(tc, 30);
-	tcase_add_checked_fixture(tc, lib_setup, lib_teardown);
-	tcase_add_test(tc, api_create_null_args_inval_arg);
-	tcase_add_test(tc, api_create_bad_modes_inval_arg);
-	tcase_add_test(tc, api_create_log2_above_14_max_ring);
-	tcase_add_test(tc, api_create_queues_over_256_inval_arg);
-	tcase_add_test(tc, api_create_secret_over_23_chars_inval_arg);
-	tcase_add_test(tc, api_create_socket_path_over_107_chars_inval_arg);
-	tcase_add_test(tc, api_create_lone_at_socket_inval_arg);
-	tcase_add_test(tc, api_create_slave_layout_over_4gib_inval_arg);
-	tcase_add_test(tc, api_create_at_fd_limit_proc_file_limit);
-	tcase_add_test(tc, api_create_instance_name_defaults);
-	tcase_add_test(tc, api_create_long_if_name_truncated);
-	tcase_add_test(tc, api_create_default_socket_path);
-	tcase_add_test(tc, api_user_data_returned);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("handles");
-	tcase_set_timeout(tc, 30);
-	tcase_add_checked_fixture(tc, lib_setup, lib_teardown);
-	tcase_add_test(tc, api_close_null_noconn);
-	tcase_add_test(tc, api_get_details_null_args);
-	tcase_add_test(tc, api_set_rx_mode_null_and_bad_mode);
-	tcase_add_test(tc, api_set_rx_mode_not_connected_disconnected);
-	tcase_add_test(tc, api_interrupt_fd_calls_null_args);
-	tcase_add_test(tc, api_read_interrupt_none_pending_again);
-	tcase_add_test(tc, api_read_interrupt_error_empty_again);
-	tcase_add_test(tc,
-		       api_get_queue_interrupt_fd_not_connected_disconnected);
-	suite_add_tcase(s, tc);
-
-	api_pair_tcases(s);
-
-	return s;
-}
+TEST_SUITE(api_suite, "api",
+	   TEST_CASE("library", 30, fds_setup, fds_teardown,
+		     api_init_at_fd_limit_proc_file_limit,
+		     api_calls_without_init_not_init,
+		     api_process_events_second_thread_would_deadlock,
+		     api_logger_receives_messages_at_level,
+		     api_logger_replaced_then_default_stderr,
+		     api_log_level_env_digits_and_names,
+		     api_version_matches_header, api_err_from_errno_maps_table,
+		     api_errno_is_per_thread,
+		     api_err_from_fault_none_and_internal,
+		     api_cleanup_waits_for_running_callback),
+	   TEST_CASE("create", 30, lib_setup, lib_teardown,
+		     api_create_null_args_inval_arg,
+		     api_create_bad_modes_inval_arg,
+		     api_create_log2_above_14_max_ring,
+		     api_create_queues_over_256_inval_arg,
+		     api_create_secret_over_23_chars_inval_arg,
+		     api_create_socket_path_over_107_chars_inval_arg,
+		     api_create_lone_at_socket_inval_arg,
+		     api_create_slave_layout_over_4gib_inval_arg,
+		     api_create_at_fd_limit_proc_file_limit,
+		     api_create_instance_name_defaults,
+		     api_create_long_if_name_truncated,
+		     api_create_default_socket_path, api_user_data_returned),
+	   TEST_CASE("handles", 30, lib_setup, lib_teardown,
+		     api_close_null_noconn, api_get_details_null_args,
+		     api_set_rx_mode_null_and_bad_mode,
+		     api_set_rx_mode_not_connected_disconnected,
+		     api_interrupt_fd_calls_null_args,
+		     api_read_interrupt_none_pending_again,
+		     api_read_interrupt_error_empty_again,
+		     api_get_queue_interrupt_fd_not_connected_disconnected),
+	   api_pair_tcases(suite))
 
 MEMIF_TEST_MAIN(api_suite)

@@ -43,8 +43,6 @@ void side_reset(struct side *s);
 /* The pair's master and slave interfaces, with these callbacks. */
 void pair_create(const struct memif_callbacks *mcb,
 		 const struct memif_callbacks *scb);
-/* A slave that never connects: nothing listens on its socket. */
-struct memif *lone_slave(void);
 /* @m's details, to be freed by the caller. */
 struct memif_details *details_of(struct memif *m);
 
@@ -55,6 +53,6 @@ void pair_with_held_callback(const char *tag);
 void assert_callback_finished(void);
 
 /* The "pair" and "callbacks" test cases (test-api-pair.c). */
-void api_pair_tcases(Suite *s);
+void api_pair_tcases(Suite *suite);
 
 #endif /* MEMIF_TEST_API_H */

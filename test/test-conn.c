@@ -292,55 +292,42 @@ START_TEST(conn_refuses_second_slave_for_busy_id_c18)
 }
 END_TEST
 
-START_TEST(conn_rejects_bad_regions_c23_c26_e4_e5)
+/* A slave past INIT offers region @index of @size bytes with @rfd (-1:
+ * none); the master disconnects saying @why. */
+static void region_refused(uint16_t index, uint32_t size, int rfd,
+			   const char *why)
 {
 	struct memif_msg m;
-	int fd, rfd, p[2];
+	int fd = raw_slave();
 
-	/* no fd */
-	fd = raw_slave();
 	send_init(fd, "sesame", 7);
 	expect_type(fd, MEMIF_MSG_TYPE_ACK);
-	memif__msg_build_add_region(&m, 0, 4096);
-	send_msg(fd, &m, -1);
-	expect_disconnect(fd, "missing memory region fd");
+	memif__msg_build_add_region(&m, index, size);
+	send_msg(fd, &m, rfd);
+	expect_disconnect(fd, why);
 	close(fd);
+}
+
+START_TEST(conn_rejects_bad_regions_c23_c26_e4_e5)
+{
+	int rfd, p[2];
+
+	region_refused(0, 4096, -1, "missing memory region fd");
 	/* index 5 first (libmemif heap overflow P4) */
-	fd = raw_slave();
-	send_init(fd, "sesame", 7);
-	expect_type(fd, MEMIF_MSG_TYPE_ACK);
 	rfd = make_region(4096, true);
-	memif__msg_build_add_region(&m, 5, 4096);
-	send_msg(fd, &m, rfd);
-	expect_disconnect(fd, "unexpected region index");
-	close(fd);
+	region_refused(5, 4096, rfd, "unexpected region index");
 	/* larger than the file */
-	fd = raw_slave();
-	send_init(fd, "sesame", 7);
-	expect_type(fd, MEMIF_MSG_TYPE_ACK);
-	memif__msg_build_add_region(&m, 0, 8192);
-	send_msg(fd, &m, rfd);
-	expect_disconnect(fd, "invalid memory region fd");
-	close(fd);
+	region_refused(0, 8192, rfd, "invalid memory region fd");
 	close(rfd);
 	/* unsealed memfd: could be shrunk under us */
-	fd = raw_slave();
-	send_init(fd, "sesame", 7);
-	expect_type(fd, MEMIF_MSG_TYPE_ACK);
 	rfd = make_region(4096, false);
-	memif__msg_build_add_region(&m, 0, 4096);
-	send_msg(fd, &m, rfd);
-	expect_disconnect(fd, "region 0 not sealed: master needs allow_unsealed_regions");
-	close(fd);
+	region_refused(0, 4096, rfd,
+		       "region 0 not sealed: master needs "
+		       "allow_unsealed_regions");
 	close(rfd);
 	/* a pipe instead of memory */
-	fd = raw_slave();
-	send_init(fd, "sesame", 7);
-	expect_type(fd, MEMIF_MSG_TYPE_ACK);
 	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
-	send_msg(fd, &m, p[0]);
-	expect_disconnect(fd, "invalid memory region fd");
-	close(fd);
+	region_refused(0, 4096, p[0], "invalid memory region fd");
 	close(p[0]);
 	close(p[1]);
 }
@@ -399,32 +386,36 @@ START_TEST(conn_rejects_bad_rings_c27_c33_f2)
 }
 END_TEST
 
+/* A configured slave that adds its S2M ring at offset 0 and, unless
+ * @m2s_offset is 0, its M2S ring at @m2s_offset, then sends CONNECT. */
+static int raw_connecting(int e, uint32_t m2s_offset)
+{
+	struct memif_msg m;
+	int fd = raw_configured();
+
+	add_ring_acked(fd, true, 0, e);
+	if (m2s_offset)
+		add_ring_acked(fd, false, m2s_offset, e);
+	memif__msg_build_connect(&m, "raw");
+	send_msg(fd, &m, -1);
+	return fd;
+}
+
 START_TEST(conn_connect_checks_rings_and_cookies_c34_c35)
 {
 	struct memif_msg m;
 	int fd, e = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 
 	/* CONNECT with no M2S ring */
-	fd = raw_configured();
-	add_ring_acked(fd, true, 0, e);
-	memif__msg_build_connect(&m, "raw");
-	send_msg(fd, &m, -1);
+	fd = raw_connecting(e, 0);
 	expect_disconnect(fd, "incomplete configuration");
 	close(fd);
 	/* a ring whose cookie is wrong (offset 1024 has none) */
-	fd = raw_configured();
-	add_ring_acked(fd, true, 0, e);
-	add_ring_acked(fd, false, 1024, e);
-	memif__msg_build_connect(&m, "raw");
-	send_msg(fd, &m, -1);
+	fd = raw_connecting(e, 1024);
 	expect_disconnect(fd, "wrong cookie");
 	close(fd);
 	/* and a good one connects; anything but DISCONNECT after is fatal */
-	fd = raw_configured();
-	add_ring_acked(fd, true, 0, e);
-	add_ring_acked(fd, false, 4096, e);
-	memif__msg_build_connect(&m, "raw");
-	send_msg(fd, &m, -1);
+	fd = raw_connecting(e, 4096);
 	expect_type(fd, MEMIF_MSG_TYPE_CONNECTED);
 	memif__msg_build_connect(&m, "raw"); /* C37 */
 	send_msg(fd, &m, -1);
@@ -550,18 +541,12 @@ START_TEST(conn_slave_follows_hello_maxima_and_order_c42_c44_c45_c46)
 				   .num_tx_queues = 4,
 				   .log2_ring_size = 10,
 				   .reconnect_interval_ms = 100 };
-	struct sockaddr_un a;
 	struct memif_msg m;
 	const char *name = test_socket_name("raw-master");
 	int lfd, fd, rfd = -1, seals, k;
 	struct memif *s;
-	socklen_t len;
-	bool abs;
 
-	lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	ck_assert_int_eq(memif__socket_addr(name, &a, &len, &abs), 0);
-	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&a, len), 0);
-	ck_assert_int_eq(listen(lfd, 4), 0);
+	lfd = raw_listen(name);
 	sc.socket_filename = name;
 	ck_assert_int_eq(memif_create_interface(&sc, NULL, &s), MEMIF_OK);
 	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
@@ -634,18 +619,12 @@ END_TEST
 START_TEST(conn_slave_rejects_incompatible_hello_c43)
 {
 	struct memif_config sc = { .if_name = "s", .conn_id = 3 };
-	struct sockaddr_un a;
 	struct memif_msg m;
 	const char *name = test_socket_name("raw-master");
 	struct memif *s;
-	socklen_t len;
-	bool abs;
 	int lfd, fd;
 
-	lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	ck_assert_int_eq(memif__socket_addr(name, &a, &len, &abs), 0);
-	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&a, len), 0);
-	ck_assert_int_eq(listen(lfd, 4), 0);
+	lfd = raw_listen(name);
 	sc.socket_filename = name;
 	ck_assert_int_eq(memif_create_interface(&sc, NULL, &s), MEMIF_OK);
 	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
@@ -660,32 +639,22 @@ START_TEST(conn_slave_rejects_incompatible_hello_c43)
 }
 END_TEST
 
-static Suite *conn_suite(void)
-{
-	Suite *s = suite_create("conn");
-	TCase *tc = tcase_create("master");
-
-	tcase_set_timeout(tc, 60);
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, conn_rejects_hello_before_init_c22);
-	tcase_add_test(tc, conn_closes_fd_of_region_before_init_c22);
-	tcase_add_test(tc, conn_rejects_short_and_long_datagrams_c8_c9);
-	tcase_add_test(tc, conn_rejects_unknown_type_c10);
-	tcase_add_test(tc, conn_closes_extra_fds_c11);
-	tcase_add_test(tc, conn_rejects_bad_init_c16_c17_c19_c20);
-	tcase_add_test(tc, conn_accepts_secret_with_garbage_after_nul_c20);
-	tcase_add_test(tc, conn_refuses_second_slave_for_busy_id_c18);
-	tcase_add_test(tc, conn_rejects_bad_regions_c23_c26_e4_e5);
-	tcase_add_test(tc, conn_rejects_bad_rings_c27_c33_f2);
-	tcase_add_test(tc, conn_connect_checks_rings_and_cookies_c34_c35);
-	tcase_add_test(tc, conn_drops_stalled_handshake_c39);
-	tcase_add_test(tc, conn_survives_peer_vanishing_at_each_step_c38);
-	tcase_add_test(tc, conn_master_takes_the_rings_the_slave_asks_for_c36);
-	tcase_add_test(
-		tc, conn_slave_follows_hello_maxima_and_order_c42_c44_c45_c46);
-	tcase_add_test(tc, conn_slave_rejects_incompatible_hello_c43);
-	suite_add_tcase(s, tc);
-	return s;
-}
+TEST_SUITE(conn_suite, "conn",
+	   TEST_CASE("master", 60, setup, teardown,
+		     conn_rejects_hello_before_init_c22,
+		     conn_closes_fd_of_region_before_init_c22,
+		     conn_rejects_short_and_long_datagrams_c8_c9,
+		     conn_rejects_unknown_type_c10, conn_closes_extra_fds_c11,
+		     conn_rejects_bad_init_c16_c17_c19_c20,
+		     conn_accepts_secret_with_garbage_after_nul_c20,
+		     conn_refuses_second_slave_for_busy_id_c18,
+		     conn_rejects_bad_regions_c23_c26_e4_e5,
+		     conn_rejects_bad_rings_c27_c33_f2,
+		     conn_connect_checks_rings_and_cookies_c34_c35,
+		     conn_drops_stalled_handshake_c39,
+		     conn_survives_peer_vanishing_at_each_step_c38,
+		     conn_master_takes_the_rings_the_slave_asks_for_c36,
+		     conn_slave_follows_hello_maxima_and_order_c42_c44_c45_c46,
+		     conn_slave_rejects_incompatible_hello_c43))
 
 MEMIF_TEST_MAIN(conn_suite)

@@ -188,6 +188,19 @@ START_TEST(diagnosis_address_in_use_is_said)
 }
 END_TEST
 
+/* A slave created with @cfg: its first error is @code, and @text is
+ * logged once. */
+static void slave_fails_with(const struct memif_config *cfg, int code,
+			     const char *text)
+{
+	struct memif *m;
+
+	ck_assert_int_eq(memif_create_interface(cfg, NULL, &m), MEMIF_OK);
+	ck_assert_int_eq(first_error(m), code);
+	ck_assert_int_eq(logged(text), 1);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+}
+
 /* A socket path that does not exist is a wrong path or a master not
  * started; a socket file nobody listens on is a master that went. */
 START_TEST(diagnosis_missing_socket_file_told_from_refused)
@@ -196,30 +209,22 @@ START_TEST(diagnosis_missing_socket_file_told_from_refused)
 	struct memif_config cfg = { .if_name = "s",
 				    .reconnect_interval_ms = 50 };
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	struct memif *m;
 	int fd;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/memif.sock", dir);
 	cfg.socket_filename = path;
-	ck_assert_int_eq(memif_create_interface(&cfg, NULL, &m), MEMIF_OK);
-	ck_assert_int_eq(first_error(m), MEMIF_ERR_NO_FILE);
-	ck_assert_int_eq(logged("does not exist (is the master running, is "
-				"the path right?)"),
-			 1);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	slave_fails_with(&cfg, MEMIF_ERR_NO_FILE,
+			 "does not exist (is the master running, is the path "
+			 "right?)");
 	/* a stale socket file: bound, then its listener gone */
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
 	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
 	close(fd);
 	log_reset();
-	ck_assert_int_eq(memif_create_interface(&cfg, NULL, &m), MEMIF_OK);
-	ck_assert_int_eq(first_error(m), MEMIF_ERR_CONNREFUSED);
-	ck_assert_int_eq(logged("connection refused (no master listens on "
-				"it)"),
-			 1);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	slave_fails_with(&cfg, MEMIF_ERR_CONNREFUSED,
+			 "connection refused (no master listens on it)");
 	unlink(path);
 	rmdir(dir);
 }
@@ -238,18 +243,12 @@ START_TEST(diagnosis_silent_close_during_handshake)
 	const char *said = "peer closed the connection during the handshake "
 			   "without giving a reason";
 	char line[160];
-	struct sockaddr_un a;
 	struct memif_msg msg;
 	struct memif *m;
-	socklen_t len;
-	bool abs;
 	int lfd, fd, i;
 
 	memif_set_log_level(MEMIF_LOG_DEBUG);
-	lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	ck_assert_int_eq(memif__socket_addr(name, &a, &len, &abs), 0);
-	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&a, len), 0);
-	ck_assert_int_eq(listen(lfd, 4), 0);
+	lfd = raw_listen(name);
 	cfg.socket_filename = name;
 	ck_assert_int_eq(memif_create_interface(&cfg, NULL, &m), MEMIF_OK);
 	for (i = 1; i <= 11; i++) {
@@ -365,22 +364,13 @@ START_TEST(diagnosis_oversize_tx_refused_and_master_buffer_size)
 }
 END_TEST
 
-static Suite *diagnosis_suite(void)
-{
-	Suite *s = suite_create("diagnosis");
-	TCase *tc = tcase_create("diagnosis");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, diagnosis_invalid_config_names_field_and_limit);
-	tcase_add_test(tc, diagnosis_address_in_use_is_said);
-	tcase_add_test(tc, diagnosis_missing_socket_file_told_from_refused);
-	tcase_add_test(tc, diagnosis_silent_close_during_handshake);
-	tcase_add_test(tc, diagnosis_unsealed_region_names_the_option);
-	tcase_add_test(tc,
-		       diagnosis_oversize_tx_refused_and_master_buffer_size);
-	suite_add_tcase(s, tc);
-	return s;
-}
+TEST_SUITE(diagnosis_suite, "diagnosis",
+	   TEST_CASE("diagnosis", 30, setup, teardown,
+		     diagnosis_invalid_config_names_field_and_limit,
+		     diagnosis_address_in_use_is_said,
+		     diagnosis_missing_socket_file_told_from_refused,
+		     diagnosis_silent_close_during_handshake,
+		     diagnosis_unsealed_region_names_the_option,
+		     diagnosis_oversize_tx_refused_and_master_buffer_size))
 
 MEMIF_TEST_MAIN(diagnosis_suite)

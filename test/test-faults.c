@@ -262,38 +262,38 @@ static int raw_slave_steps(int fd, const struct raw_mem *rm, uint32_t id,
 			   int steps)
 {
 	struct memif_msg m;
+	int i;
 
 	if (raw_expect(fd, MEMIF_MSG_TYPE_HELLO) < 0)
 		return -1;
-	if (steps < 1)
-		return 0;
-	memif__msg_build_init(&m, id, 0, "", "faults");
-	if (raw_send(fd, &m, -1) < 0 || raw_expect(fd, MEMIF_MSG_TYPE_ACK) < 0)
-		return -1;
-	if (steps < 2)
-		return 0;
-	memif__msg_build_add_region(&m, 0, rm->size);
-	if (raw_send(fd, &m, rm->region) < 0 ||
-	    raw_expect(fd, MEMIF_MSG_TYPE_ACK) < 0)
-		return -1;
-	if (steps < 3)
-		return 0;
-	memif__msg_build_add_ring(&m, true, 0, 0, 0, 4);
-	if (raw_send(fd, &m, rm->efd[0]) < 0 ||
-	    raw_expect(fd, MEMIF_MSG_TYPE_ACK) < 0)
-		return -1;
-	if (steps < 4)
-		return 0;
-	memif__msg_build_add_ring(&m, false, 0, 0, 4096, 4);
-	if (raw_send(fd, &m, rm->efd[1]) < 0 ||
-	    raw_expect(fd, MEMIF_MSG_TYPE_ACK) < 0)
-		return -1;
-	if (steps < 5)
-		return 0;
-	memif__msg_build_connect(&m, "faults");
-	if (raw_send(fd, &m, -1) < 0 ||
-	    raw_expect(fd, MEMIF_MSG_TYPE_CONNECTED) < 0)
-		return -1;
+	for (i = 1; i <= steps && i <= 5; i++) {
+		uint16_t want = MEMIF_MSG_TYPE_ACK;
+		int pass = -1;
+
+		switch (i) {
+		case 1:
+			memif__msg_build_init(&m, id, 0, "", "faults");
+			break;
+		case 2:
+			memif__msg_build_add_region(&m, 0, rm->size);
+			pass = rm->region;
+			break;
+		case 3:
+			memif__msg_build_add_ring(&m, true, 0, 0, 0, 4);
+			pass = rm->efd[0];
+			break;
+		case 4:
+			memif__msg_build_add_ring(&m, false, 0, 0, 4096, 4);
+			pass = rm->efd[1];
+			break;
+		default:
+			memif__msg_build_connect(&m, "faults");
+			want = MEMIF_MSG_TYPE_CONNECTED;
+			break;
+		}
+		if (raw_send(fd, &m, pass) < 0 || raw_expect(fd, want) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -731,6 +731,47 @@ static long rss_tolerance_kib(void)
 	return UNDER_ASAN ? 32768 : 2048;
 }
 
+/* The cycles counted after WARM_CYCLES, and the fds and RSS before them. */
+#define WARM_CYCLES 200
+struct meter {
+	int fds0;
+	long rss0;
+	uint64_t t0;
+};
+
+static void meter_start(struct meter *mt)
+{
+	mt->fds0 = test_count_fds();
+	mt->rss0 = rss_kib();
+	mt->t0 = now_ms();
+}
+
+/* Whether cycle @i is past the warm-up and over the time budget. */
+static bool meter_over_budget(const struct meter *mt, int i)
+{
+	return i >= WARM_CYCLES && now_ms() - mt->t0 > CYCLE_BUDGET_MS;
+}
+
+/* Ended at cycle @i: all CYCLES ran after the warm-up, and the library
+ * kept no fd and no more RSS than the tolerance (@who: the role, for the
+ * report). */
+static void meter_check(const struct meter *mt, const char *who, int i)
+{
+	int fds1;
+	long rss1;
+
+	ck_assert(wait_fds(mt->fds0, 3000));
+	fds1 = test_count_fds();
+	rss1 = rss_kib();
+	printf("%s, %d connect/disconnect cycles in %llu ms: fds %d -> "
+	       "%d, RSS %ld KiB -> %ld KiB (tolerance %ld KiB)\n",
+	       who, i - WARM_CYCLES, (unsigned long long)(now_ms() - mt->t0),
+	       mt->fds0, fds1, mt->rss0, rss1, rss_tolerance_kib());
+	ck_assert_int_eq(i - WARM_CYCLES, CYCLES);
+	ck_assert_int_eq(fds1, mt->fds0);
+	ck_assert_int_le(rss1 - mt->rss0, rss_tolerance_kib());
+}
+
 START_TEST(faults_10000_cycles_master)
 {
 	struct memif_config mc = { .if_name = "m",
@@ -739,24 +780,19 @@ START_TEST(faults_10000_cycles_master)
 	struct memif_details *d = malloc(sizeof(*d));
 	struct memif *m;
 	struct raw_mem rm;
-	int i, fds0 = 0, fds1;
-	long rss0 = 0, rss1;
-	uint64_t t0 = 0;
+	struct meter mt = { 0 };
+	int i;
 	const char *name = test_socket_name("cycles-m");
 
 	mc.socket_filename = name;
 	ck_assert_int_eq(memif_init("faults"), MEMIF_OK);
 	ck_assert_int_eq(memif_create_interface(&mc, &cbs, &m), MEMIF_OK);
 	raw_mem_init(&rm);
-	for (i = 0; i < 200 + CYCLES; i++) {
+	for (i = 0; i < WARM_CYCLES + CYCLES; i++) {
 		int fd;
 
-		if (i == 200) {
-			/* Warm: allocator arenas and caches settled. */
-			fds0 = test_count_fds();
-			rss0 = rss_kib();
-			t0 = now_ms();
-		}
+		if (i == WARM_CYCLES) /* allocator arenas and caches settled */
+			meter_start(&mt);
 		fd = raw_connect(name);
 		ck_assert_int_ge(fd, 0);
 		ck_assert_msg(raw_slave_steps(fd, &rm, 7, 5) == 0,
@@ -766,19 +802,10 @@ START_TEST(faults_10000_cycles_master)
 		ck_assert_msg(wait_idle(m, d, (uint32_t)i + 1),
 			      "cycle %d: %u connects, link %d, connecting %d",
 			      i, d->connects, d->has_link, d->connecting);
-		if (i >= 200 && now_ms() - t0 > CYCLE_BUDGET_MS)
+		if (meter_over_budget(&mt, i))
 			break;
 	}
-	ck_assert(wait_fds(fds0, 3000));
-	fds1 = test_count_fds();
-	rss1 = rss_kib();
-	printf("master, %d connect/disconnect cycles in %llu ms: fds %d -> "
-	       "%d, RSS %ld KiB -> %ld KiB (tolerance %ld KiB)\n",
-	       i - 200, (unsigned long long)(now_ms() - t0), fds0, fds1, rss0,
-	       rss1, rss_tolerance_kib());
-	ck_assert_int_eq(i - 200, CYCLES);
-	ck_assert_int_eq(fds1, fds0);
-	ck_assert_int_le(rss1 - rss0, rss_tolerance_kib());
+	meter_check(&mt, "master", i);
 	ck_assert_int_eq(memif_close(m), MEMIF_OK);
 	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
 	raw_mem_free(&rm);
@@ -792,9 +819,8 @@ START_TEST(faults_10000_cycles_slave)
 				   .conn_id = 7,
 				   .reconnect_interval_ms = 1 };
 	struct memif *s;
-	int i, lfd, fds0 = 0, fds1;
-	long rss0 = 0, rss1;
-	uint64_t t0 = 0;
+	struct meter mt = { 0 };
+	int i, lfd;
 	const char *name = test_socket_name("cycles-s");
 
 	lfd = raw_listen(name);
@@ -802,18 +828,14 @@ START_TEST(faults_10000_cycles_slave)
 	sc.socket_filename = name;
 	ck_assert_int_eq(memif_init("faults"), MEMIF_OK);
 	ck_assert_int_eq(memif_create_interface(&sc, &cbs, &s), MEMIF_OK);
-	for (i = 0; i < 200 + CYCLES; i++) {
+	for (i = 0; i < WARM_CYCLES + CYCLES; i++) {
 		struct pollfd pf = { .fd = lfd, .events = POLLIN };
 		int fd;
 
 		ck_assert_int_eq(poll(&pf, 1, 5000), 1);
-		if (i == 200) {
-			/* The slave waits in our backlog: one socket, no
-			 * memory yet. */
-			fds0 = test_count_fds();
-			rss0 = rss_kib();
-			t0 = now_ms();
-		}
+		/* The slave waits in our backlog: one socket, no memory yet. */
+		if (i == WARM_CYCLES)
+			meter_start(&mt);
 		fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 		ck_assert_int_ge(fd, 0);
 		ck_assert_msg(raw_master_steps(fd, 5) == 0,
@@ -821,7 +843,7 @@ START_TEST(faults_10000_cycles_slave)
 		ck_assert(wait_for(&ups, i + 1, 5000));
 		close(fd);
 		ck_assert(wait_for(&downs, i + 1, 5000));
-		if (i >= 200 && now_ms() - t0 > CYCLE_BUDGET_MS)
+		if (meter_over_budget(&mt, i))
 			break;
 	}
 	/* The slave is back in our backlog, as when we measured. */
@@ -830,47 +852,23 @@ START_TEST(faults_10000_cycles_slave)
 
 		ck_assert_int_eq(poll(&pf, 1, 5000), 1);
 	}
-	ck_assert(wait_fds(fds0, 3000));
-	fds1 = test_count_fds();
-	rss1 = rss_kib();
-	printf("slave, %d connect/disconnect cycles in %llu ms: fds %d -> "
-	       "%d, RSS %ld KiB -> %ld KiB (tolerance %ld KiB)\n",
-	       i - 200, (unsigned long long)(now_ms() - t0), fds0, fds1, rss0,
-	       rss1, rss_tolerance_kib());
-	ck_assert_int_eq(i - 200, CYCLES);
-	ck_assert_int_eq(fds1, fds0);
-	ck_assert_int_le(rss1 - rss0, rss_tolerance_kib());
+	meter_check(&mt, "slave", i);
 	ck_assert_int_eq(memif_close(s), MEMIF_OK);
 	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
 	close(lfd);
 }
 END_TEST
 
-static Suite *faults_suite(void)
-{
-	Suite *s = suite_create("faults");
-	TCase *tc = tcase_create("kill");
-
-	tcase_set_timeout(tc, 120);
-	tcase_add_checked_fixture(tc, setup, NULL);
-	tcase_add_test(tc, faults_master_survives_slave_killed_mid_handshake);
-	tcase_add_test(tc, faults_slave_survives_master_killed_mid_handshake);
-	tcase_add_test(tc, faults_master_survives_slave_killed_mid_traffic);
-	tcase_add_test(tc, faults_slave_survives_master_killed_mid_traffic);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("environment");
-	tcase_set_timeout(tc, 60);
-	tcase_add_checked_fixture(tc, setup, NULL);
-	tcase_add_test(tc, faults_socket_file_removed_under_live_master);
-	tcase_add_test(tc, faults_low_nofile_fails_cleanly_and_recovers);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("cycles");
-	tcase_set_timeout(tc, 180);
-	tcase_add_checked_fixture(tc, setup, NULL);
-	tcase_add_test(tc, faults_10000_cycles_master);
-	tcase_add_test(tc, faults_10000_cycles_slave);
-	suite_add_tcase(s, tc);
-	return s;
-}
+TEST_SUITE(faults_suite, "faults",
+	   TEST_CASE("kill", 120, setup, NULL,
+		     faults_master_survives_slave_killed_mid_handshake,
+		     faults_slave_survives_master_killed_mid_handshake,
+		     faults_master_survives_slave_killed_mid_traffic,
+		     faults_slave_survives_master_killed_mid_traffic),
+	   TEST_CASE("environment", 60, setup, NULL,
+		     faults_socket_file_removed_under_live_master,
+		     faults_low_nofile_fails_cleanly_and_recovers),
+	   TEST_CASE("cycles", 180, setup, NULL, faults_10000_cycles_master,
+		     faults_10000_cycles_slave))
 
 MEMIF_TEST_MAIN(faults_suite)

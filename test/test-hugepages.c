@@ -199,24 +199,16 @@ START_TEST(hugepages_unknown_value_refused)
 }
 END_TEST
 
-static Suite *hugepages_suite(void)
-{
-	Suite *s = suite_create("hugepages");
-	TCase *tc = tcase_create("hugepages");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, hugepages_required_and_granted);
-	tcase_add_test(tc, hugepages_preferred_fall_back_once);
-	tcase_add_test(tc, hugepages_required_but_none_no_connection);
-	tcase_add_test(tc, hugepages_unknown_value_refused);
-	suite_add_tcase(s, tc);
-	return s;
-}
+TEST_SUITE(hugepages_suite, "hugepages",
+	   TEST_CASE("hugepages", 0, setup, teardown,
+		     hugepages_required_and_granted,
+		     hugepages_preferred_fall_back_once,
+		     hugepages_required_but_none_no_connection,
+		     hugepages_unknown_value_refused))
 
 int main(void)
 {
-	SRunner *sr;
-	int failed;
+	int ret;
 
 	pool_saved = pool_get();
 	if (pool_saved < 0 || pool_set(pool_saved + 4) < pool_saved + 4) {
@@ -227,10 +219,7 @@ int main(void)
 		return getenv("CI") ? EXIT_FAILURE : 77;
 	}
 	pool_set(pool_saved);
-	sr = srunner_create(hugepages_suite());
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	ret = test_run_suite(hugepages_suite());
 	pool_set(pool_saved);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ret;
 }

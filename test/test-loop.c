@@ -76,16 +76,25 @@ struct side {
 	int cl_ret_up, cl_ret_down; /* memif_cleanup */
 };
 
+/* What both callbacks check and try: the thread and handle they are
+ * called with, and (with call_forbidden) the two calls that would
+ * deadlock from a callback, their returns into *@pe_ret and *@cl_ret. */
+static void in_callback(struct side *s, struct memif *m, int *pe_ret,
+			int *cl_ret)
+{
+	if (!pthread_equal(pthread_self(), s->owner) || m != s->m)
+		s->bad_thread = true;
+	if (s->call_forbidden) {
+		*pe_ret = memif_process_events(0);
+		*cl_ret = memif_cleanup();
+	}
+}
+
 static int cb_up(struct memif *m, void *ctx)
 {
 	struct side *s = ctx;
 
-	if (!pthread_equal(pthread_self(), s->owner) || m != s->m)
-		s->bad_thread = true;
-	if (s->call_forbidden) {
-		s->pe_ret_up = memif_process_events(0);
-		s->cl_ret_up = memif_cleanup();
-	}
+	in_callback(s, m, &s->pe_ret_up, &s->cl_ret_up);
 	s->up++;
 	return 0;
 }
@@ -94,14 +103,9 @@ static int cb_down(struct memif *m, void *ctx)
 {
 	struct side *s = ctx;
 
-	if (!pthread_equal(pthread_self(), s->owner) || m != s->m)
-		s->bad_thread = true;
 	if (s->down >= s->up)
 		s->bad_order = true;
-	if (s->call_forbidden) {
-		s->pe_ret_down = memif_process_events(0);
-		s->cl_ret_down = memif_cleanup();
-	}
+	in_callback(s, m, &s->pe_ret_down, &s->cl_ret_down);
 	s->down++;
 	return 0;
 }
@@ -150,6 +154,29 @@ static void pair_configs(struct memif_config *mc, struct memif_config *sc,
 	sc->if_name = "loop-slave";
 	sc->is_master = false;
 	sc->reconnect_interval_ms = 50;
+}
+
+/*
+ * The library without its event thread, as instance @app, and a master and
+ * a slave of @nq queues on a socket named after @tag (in @sock, 96 bytes),
+ * created: they connect only when this thread drives the loop.  With
+ * @forbidden their callbacks try the calls that would deadlock.
+ */
+static void own_loop_pair(struct side *ms, struct side *ss, char *sock,
+			  const char *tag, uint8_t nq, const char *app,
+			  bool forbidden)
+{
+	struct memif_init_opts o = { .no_event_thread = true };
+	struct memif_config mc, sc;
+
+	pair_configs(&mc, &sc, sock, 96, tag, nq);
+	ck_assert_int_eq(memif_init_ex(app, &o), MEMIF_OK);
+	side_init(ms);
+	side_init(ss);
+	ms->call_forbidden = forbidden;
+	ss->call_forbidden = forbidden;
+	ck_assert_int_eq(side_create(ms, &mc), MEMIF_OK);
+	ck_assert_int_eq(side_create(ss, &sc), MEMIF_OK);
 }
 
 /* ---- traffic ------------------------------------------------------------- */
@@ -293,19 +320,10 @@ END_TEST
 
 START_TEST(loop_process_events_in_callback_would_deadlock)
 {
-	struct memif_init_opts o = { .no_event_thread = true };
-	struct memif_config mc, sc;
 	struct side ms, ss;
 	char sock[96];
 
-	pair_configs(&mc, &sc, sock, sizeof(sock), "cbdead", 1);
-	ck_assert_int_eq(memif_init_ex("loop", &o), MEMIF_OK);
-	side_init(&ms);
-	side_init(&ss);
-	ms.call_forbidden = true;
-	ss.call_forbidden = true;
-	ck_assert_int_eq(side_create(&ms, &mc), MEMIF_OK);
-	ck_assert_int_eq(side_create(&ss, &sc), MEMIF_OK);
+	own_loop_pair(&ms, &ss, sock, "cbdead", 1, "loop", true);
 	DRIVE_OK(ms.up == 1 && ss.up == 1, CONNECT_MS);
 	ck_assert_int_eq(ms.pe_ret_up, MEMIF_ERR_WOULD_DEADLOCK);
 	ck_assert_int_eq(ss.pe_ret_up, MEMIF_ERR_WOULD_DEADLOCK);
@@ -332,20 +350,13 @@ END_TEST
 
 START_TEST(loop_pair_connects_and_passes_traffic)
 {
-	struct memif_init_opts o = { .no_event_thread = true };
 	struct memif_details *d = calloc(1, sizeof(*d));
-	struct memif_config mc, sc;
 	struct side ms, ss;
 	char sock[96];
 	int fds0 = test_count_fds();
 
 	ck_assert_ptr_nonnull(d);
-	pair_configs(&mc, &sc, sock, sizeof(sock), "pair", 2);
-	ck_assert_int_eq(memif_init_ex("loop-app", &o), MEMIF_OK);
-	side_init(&ms);
-	side_init(&ss);
-	ck_assert_int_eq(side_create(&ms, &mc), MEMIF_OK);
-	ck_assert_int_eq(side_create(&ss, &sc), MEMIF_OK);
+	own_loop_pair(&ms, &ss, sock, "pair", 2, "loop-app", false);
 	/* Nothing happens without the loop: the handshake needs it. */
 	usleep(100 * 1000);
 	ck_assert(!test_linked(ms.m) && !test_linked(ss.m));
@@ -386,18 +397,11 @@ END_TEST
 /* memif_cleanup closes what is still open, on_disconnect included. */
 START_TEST(loop_cleanup_closes_open_pair)
 {
-	struct memif_init_opts o = { .no_event_thread = true };
-	struct memif_config mc, sc;
 	struct side ms, ss;
 	char sock[96];
 	int fds0 = test_count_fds();
 
-	pair_configs(&mc, &sc, sock, sizeof(sock), "cleanup", 1);
-	ck_assert_int_eq(memif_init_ex("loop", &o), MEMIF_OK);
-	side_init(&ms);
-	side_init(&ss);
-	ck_assert_int_eq(side_create(&ms, &mc), MEMIF_OK);
-	ck_assert_int_eq(side_create(&ss, &sc), MEMIF_OK);
+	own_loop_pair(&ms, &ss, sock, "cleanup", 1, "loop", false);
 	DRIVE_OK(ms.up == 1 && ss.up == 1, CONNECT_MS);
 	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
 	ck_assert_int_eq(ms.down, 1);
@@ -667,37 +671,16 @@ START_TEST(loop_strerror_same_pointer_across_threads)
 }
 END_TEST
 
-static Suite *loop_suite(void)
-{
-	Suite *s = suite_create("loop");
-	TCase *tc;
-
-	tc = tcase_create("state");
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, loop_init_twice_already_init);
-	tcase_add_test(tc, loop_cleanup_without_init_not_init);
-	tcase_add_test(tc, loop_init_ex_starts_no_thread);
-	tcase_add_test(tc, loop_process_events_in_callback_would_deadlock);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("pair");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, loop_pair_connects_and_passes_traffic);
-	tcase_add_test(tc, loop_cleanup_closes_open_pair);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("eventfd");
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, loop_event_fd_pollable);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("strerror");
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, loop_strerror_every_code);
-	tcase_add_test(tc, loop_strerror_same_pointer_across_threads);
-	suite_add_tcase(s, tc);
-
-	return s;
-}
+TEST_SUITE(loop_suite, "loop",
+	   TEST_CASE("state", 30, NULL, NULL, loop_init_twice_already_init,
+		     loop_cleanup_without_init_not_init,
+		     loop_init_ex_starts_no_thread,
+		     loop_process_events_in_callback_would_deadlock),
+	   TEST_CASE("pair", 60, NULL, NULL,
+		     loop_pair_connects_and_passes_traffic,
+		     loop_cleanup_closes_open_pair),
+	   TEST_CASE("eventfd", 30, NULL, NULL, loop_event_fd_pollable),
+	   TEST_CASE("strerror", 30, NULL, NULL, loop_strerror_every_code,
+		     loop_strerror_same_pointer_across_threads))
 
 MEMIF_TEST_MAIN(loop_suite)

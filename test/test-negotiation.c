@@ -104,18 +104,10 @@ START_TEST(negotiation_default_master_grants_255_queues)
 }
 END_TEST
 
-static Suite *negotiation_suite(void)
-{
-	Suite *s = suite_create("negotiation");
-	TCase *tc = tcase_create("default master");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, negotiation_default_master_grants_one_queue);
-	tcase_add_test(tc, negotiation_default_master_grants_four_queues);
-	tcase_add_test(tc, negotiation_default_master_grants_255_queues);
-	suite_add_tcase(s, tc);
-	return s;
-}
+TEST_SUITE(negotiation_suite, "negotiation",
+	   TEST_CASE("default master", 60, setup, teardown,
+		     negotiation_default_master_grants_one_queue,
+		     negotiation_default_master_grants_four_queues,
+		     negotiation_default_master_grants_255_queues))
 
 MEMIF_TEST_MAIN(negotiation_suite)

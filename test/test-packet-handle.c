@@ -148,19 +148,6 @@ static struct memif_packet_handle *handle_new(struct memif *m, uint8_t qid,
 	return h;
 }
 
-/* A slave that never connects: nothing listens on its socket. */
-static struct memif *lone_slave(void)
-{
-	struct memif_config c = { .if_name = "ph-lone",
-				  .socket_filename =
-					  test_socket_name("ph-nobody"),
-				  .reconnect_interval_ms = 60000 };
-	struct memif *m;
-
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
-	return m;
-}
-
 /* ---- creation -------------------------------------------------------------- */
 
 START_TEST(packet_handle_new_null_iface_noconn)
@@ -397,7 +384,7 @@ END_TEST
 
 START_TEST(packet_handle_read_not_connected_disconnected)
 {
-	struct memif *m = lone_slave();
+	struct memif *m = test_lone_slave();
 	struct memif_packet_handle *h = handle_new(m, 0, 1);
 	const uint8_t *data;
 	uint32_t len;
@@ -488,7 +475,7 @@ END_TEST
 
 START_TEST(packet_handle_write_not_connected_disconnected)
 {
-	struct memif *m = lone_slave();
+	struct memif *m = test_lone_slave();
 	struct memif_packet_handle *h = handle_new(m, 0, 1);
 
 	ck_assert_int_eq(memif_packet_handle_write(h, "abc", 3),
@@ -564,55 +551,33 @@ START_TEST(packet_handle_pair_round_trip)
 }
 END_TEST
 
-static Suite *packet_handle_suite(void)
-{
-	Suite *s = suite_create("packet-handle");
-	TCase *tc;
-
-	tc = tcase_create("new");
-	tcase_set_timeout(tc, 30);
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, packet_handle_new_null_iface_noconn);
-	tcase_add_test(tc, packet_handle_new_null_out_inval_arg);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("read");
-	tcase_set_timeout(tc, 30);
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, packet_handle_read_returns_packets_in_order);
-	tcase_add_test(tc, packet_handle_read_empty_ring_eof);
-	tcase_add_test(tc, packet_handle_read_fills_capture_info);
-	tcase_add_test(tc, packet_handle_read_burst_shares_timestamp);
-	tcase_add_test(tc, packet_handle_read_fetches_rx_count_per_burst);
-	tcase_add_test(tc, packet_handle_read_rx_count_zero_means_one);
-	tcase_add_test(tc, packet_handle_read_gives_slots_back);
-	tcase_add_test(tc, packet_handle_read_reassembles_chained_packet);
-	tcase_add_test(tc, packet_handle_read_null_args_inval_arg);
-	tcase_add_test(tc, packet_handle_read_bad_queue_qid);
-	tcase_add_test(tc, packet_handle_read_not_connected_disconnected);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("write");
-	tcase_set_timeout(tc, 30);
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, packet_handle_write_sends_one_packet);
-	tcase_add_test(tc, packet_handle_write_full_ring_eof);
-	tcase_add_test(tc, packet_handle_write_bad_length_pkt_len);
-	tcase_add_test(tc, packet_handle_write_null_args_inval_arg);
-	tcase_add_test(tc, packet_handle_write_bad_queue_qid);
-	tcase_add_test(tc, packet_handle_write_not_connected_disconnected);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("close");
-	tcase_set_timeout(tc, 30);
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, packet_handle_closed_read_eof);
-	tcase_add_test(tc, packet_handle_closed_write_eof);
-	tcase_add_test(tc, packet_handle_close_idempotent);
-	tcase_add_test(tc, packet_handle_pair_round_trip);
-	suite_add_tcase(s, tc);
-
-	return s;
-}
+TEST_SUITE(packet_handle_suite, "packet-handle",
+	   TEST_CASE("new", 30, setup, teardown,
+		     packet_handle_new_null_iface_noconn,
+		     packet_handle_new_null_out_inval_arg),
+	   TEST_CASE("read", 30, setup, teardown,
+		     packet_handle_read_returns_packets_in_order,
+		     packet_handle_read_empty_ring_eof,
+		     packet_handle_read_fills_capture_info,
+		     packet_handle_read_burst_shares_timestamp,
+		     packet_handle_read_fetches_rx_count_per_burst,
+		     packet_handle_read_rx_count_zero_means_one,
+		     packet_handle_read_gives_slots_back,
+		     packet_handle_read_reassembles_chained_packet,
+		     packet_handle_read_null_args_inval_arg,
+		     packet_handle_read_bad_queue_qid,
+		     packet_handle_read_not_connected_disconnected),
+	   TEST_CASE("write", 30, setup, teardown,
+		     packet_handle_write_sends_one_packet,
+		     packet_handle_write_full_ring_eof,
+		     packet_handle_write_bad_length_pkt_len,
+		     packet_handle_write_null_args_inval_arg,
+		     packet_handle_write_bad_queue_qid,
+		     packet_handle_write_not_connected_disconnected),
+	   TEST_CASE("close", 30, setup, teardown,
+		     packet_handle_closed_read_eof,
+		     packet_handle_closed_write_eof,
+		     packet_handle_close_idempotent,
+		     packet_handle_pair_round_trip))
 
 MEMIF_TEST_MAIN(packet_handle_suite)

@@ -17,19 +17,6 @@
 #include "internal.h"
 #include "ring-pair.h"
 
-static int fds_before;
-static void setup(void)
-{
-	fds_before = test_count_fds();
-	ck_assert_int_eq(memif_init("test-ring"), MEMIF_OK);
-}
-
-static void teardown(void)
-{
-	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
-	ck_assert_int_eq(test_count_fds(), fds_before);
-}
-
 /* Send @n packets of @len one way and check them on the other side. */
 static void roundtrip(struct memif *tx, struct memif *rx, uint16_t n,
 		      uint32_t len, uint32_t seed)
@@ -551,44 +538,25 @@ START_TEST(ring_two_threads_over_memfd_for_one_second)
 }
 END_TEST
 
-static Suite *ring_suite(void)
-{
-	Suite *s = suite_create("ring");
-	TCase *tc;
-
-	tc = tcase_create("wraparound");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, ring_wraps_from_0xfff0_both_directions);
-	tcase_add_test(tc, ring_empty_full_and_full_minus_one_s2m);
-	tcase_add_test(tc, ring_m2s_master_fills_only_refilled_slots);
-	tcase_add_test(tc, ring_chains_cross_the_wrap);
-	tcase_add_test(tc, ring_chain_is_all_or_nothing);
-	tcase_add_test(tc, ring_tx_rejects_zero_length);
-	tcase_add_test(tc, ring_tx_alloc_commit_in_place);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("hostile");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, ring_incomplete_chain_waits_then_completes_c56);
-	tcase_add_test(tc, ring_full_of_incomplete_chain_is_fatal_c56);
-	tcase_add_test(tc, ring_head_beyond_ring_size_is_fatal_c59);
-	tcase_add_test(tc, ring_tail_beyond_head_is_fatal_c59);
-	tcase_add_test(tc, ring_bad_descriptors_are_dropped_and_counted_c57);
-	tcase_add_test(tc, ring_master_tx_checks_slave_buffers_c58);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("interrupts");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, ring_interrupt_signal_only_when_unmasked_c62);
-	tcase_add_test(tc, ring_edge_mode_never_reads_eventfd);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("threads");
-	tcase_set_timeout(tc, 60);
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, ring_two_threads_over_memfd_for_one_second);
-	suite_add_tcase(s, tc);
-	return s;
-}
+TEST_SUITE(ring_suite, "ring",
+	   TEST_CASE("wraparound", 0, test_lib_setup, test_lib_teardown,
+		     ring_wraps_from_0xfff0_both_directions,
+		     ring_empty_full_and_full_minus_one_s2m,
+		     ring_m2s_master_fills_only_refilled_slots,
+		     ring_chains_cross_the_wrap, ring_chain_is_all_or_nothing,
+		     ring_tx_rejects_zero_length,
+		     ring_tx_alloc_commit_in_place),
+	   TEST_CASE("hostile", 0, test_lib_setup, test_lib_teardown,
+		     ring_incomplete_chain_waits_then_completes_c56,
+		     ring_full_of_incomplete_chain_is_fatal_c56,
+		     ring_head_beyond_ring_size_is_fatal_c59,
+		     ring_tail_beyond_head_is_fatal_c59,
+		     ring_bad_descriptors_are_dropped_and_counted_c57,
+		     ring_master_tx_checks_slave_buffers_c58),
+	   TEST_CASE("interrupts", 0, test_lib_setup, test_lib_teardown,
+		     ring_interrupt_signal_only_when_unmasked_c62,
+		     ring_edge_mode_never_reads_eventfd),
+	   TEST_CASE("threads", 60, test_lib_setup, test_lib_teardown,
+		     ring_two_threads_over_memfd_for_one_second))
 
 MEMIF_TEST_MAIN(ring_suite)

@@ -115,16 +115,9 @@ START_TEST(scale_burst_behind_idle_peers_connects_at_once)
 }
 END_TEST
 
-static Suite *scale_suite(void)
-{
-	Suite *s = suite_create("scale");
-	TCase *tc = tcase_create("one socket");
-
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, scale_burst_of_256_slaves_connects_at_once);
-	tcase_add_test(tc, scale_burst_behind_idle_peers_connects_at_once);
-	suite_add_tcase(s, tc);
-	return s;
-}
+TEST_SUITE(scale_suite, "scale",
+	   TEST_CASE("one socket", 60, NULL, NULL,
+		     scale_burst_of_256_slaves_connects_at_once,
+		     scale_burst_behind_idle_peers_connects_at_once))
 
 MEMIF_TEST_MAIN(scale_suite)

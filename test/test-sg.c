@@ -13,20 +13,6 @@
 
 #define BUF 256 /* slave buffer size: a 600-byte packet is 3 slots */
 
-static int fds_before;
-
-static void setup(void)
-{
-	fds_before = test_count_fds();
-	ck_assert_int_eq(memif_init("test-sg"), MEMIF_OK);
-}
-
-static void teardown(void)
-{
-	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
-	ck_assert_int_eq(test_count_fds(), fds_before);
-}
-
 /* Send one packet of @len bytes, pattern @seed, slave to master. */
 static void send_one(struct pair *p, uint32_t len, uint32_t seed)
 {
@@ -335,23 +321,15 @@ START_TEST(sg_rx_argument_checks)
 }
 END_TEST
 
-static Suite *sg_suite(void)
-{
-	Suite *s = suite_create("sg");
-	TCase *tc = tcase_create("sg");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, sg_chain_is_its_slots_without_a_copy);
-	tcase_add_test(tc, sg_pieces_that_do_not_fit_wait_or_drop);
-	tcase_add_test(tc, sg_bad_or_too_long_chain_dropped_whole_c57);
-	tcase_add_test(tc, sg_incomplete_chain_waits_c56);
-	tcase_add_test(tc, sg_tx_joins_pieces_into_one_packet);
-	tcase_add_test(tc, sg_forward_received_pieces_without_flattening);
-	tcase_add_test(tc, sg_tx_refuses_what_a_receiver_would_drop);
-	tcase_add_test(tc, sg_tx_stops_at_a_full_ring);
-	tcase_add_test(tc, sg_rx_argument_checks);
-	suite_add_tcase(s, tc);
-	return s;
-}
+TEST_SUITE(sg_suite, "sg",
+	   TEST_CASE("sg", 0, test_lib_setup, test_lib_teardown,
+		     sg_chain_is_its_slots_without_a_copy,
+		     sg_pieces_that_do_not_fit_wait_or_drop,
+		     sg_bad_or_too_long_chain_dropped_whole_c57,
+		     sg_incomplete_chain_waits_c56,
+		     sg_tx_joins_pieces_into_one_packet,
+		     sg_forward_received_pieces_without_flattening,
+		     sg_tx_refuses_what_a_receiver_would_drop,
+		     sg_tx_stops_at_a_full_ring, sg_rx_argument_checks))
 
 MEMIF_TEST_MAIN(sg_suite)

@@ -332,6 +332,17 @@ START_TEST(shared_fd_zero_length_datagram_refused_j8)
 }
 END_TEST
 
+/* A TCP socket with its @opt buffer (SO_RCVBUF, SO_SNDBUF) at 4 KiB. */
+static int small_tcp_socket(int opt)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), small = 4096;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(setsockopt(fd, SOL_SOCKET, opt, &small, sizeof(small)),
+			 0);
+	return fd;
+}
+
 /*
  * A TCP socket whose last close lingers: unsent data (the receiving side
  * never reads) and SO_LINGER {1, @secs}.  *@keep is the receiving side,
@@ -343,22 +354,14 @@ static int lingering_socket(int secs, int *keep)
 				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	struct linger lg = { .l_onoff = 1, .l_linger = secs };
 	socklen_t len = sizeof(a);
-	int lfd, cfd, small = 4096, n = 0;
+	int lfd, cfd, n = 0;
 	char chunk[4096] = { 0 };
 
-	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	ck_assert_int_ge(lfd, 0);
-	ck_assert_int_eq(setsockopt(lfd, SOL_SOCKET, SO_RCVBUF, &small,
-				    sizeof(small)),
-			 0);
+	lfd = small_tcp_socket(SO_RCVBUF);
 	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
 	ck_assert_int_eq(listen(lfd, 1), 0);
 	ck_assert_int_eq(getsockname(lfd, (struct sockaddr *)&a, &len), 0);
-	cfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	ck_assert_int_ge(cfd, 0);
-	ck_assert_int_eq(setsockopt(cfd, SOL_SOCKET, SO_SNDBUF, &small,
-				    sizeof(small)),
-			 0);
+	cfd = small_tcp_socket(SO_SNDBUF);
 	ck_assert_int_eq(connect(cfd, (struct sockaddr *)&a, sizeof(a)), 0);
 	*keep = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 	ck_assert_int_ge(*keep, 0);
@@ -534,30 +537,18 @@ START_TEST(shared_fd_overlapping_forward_copies_exactly_j10)
 }
 END_TEST
 
-static Suite *shared_fd_suite(void)
-{
-	Suite *s = suite_create("shared-fd");
-	TCase *tc = tcase_create("hostile peer");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, shared_fd_tx_signal_never_blocks_j5);
-	tcase_add_test(tc, shared_fd_rx_clear_never_blocks_j5);
-	tcase_add_test(tc, shared_fd_signal_keeps_a_multishot_poll_armed);
-	tcase_add_test(tc, shared_fd_semaphore_eventfd_refused_j6);
-	tcase_add_test(tc, shared_fd_zero_length_datagram_refused_j8);
-	tcase_add_test(tc, shared_fd_overlapping_forward_copies_exactly_j10);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("own loop");
-	tcase_add_checked_fixture(tc, setup_own_loop, teardown);
-	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, shared_fd_lingering_stray_socket_closed_off_loop_j7);
-	tcase_add_test(
-		tc,
-		shared_fd_fds_queued_on_a_dead_connection_closed_off_loop_j7);
-	tcase_add_test(tc, shared_fd_every_fd_of_a_datagram_received_j9);
-	suite_add_tcase(s, tc);
-	return s;
-}
+TEST_SUITE(
+	shared_fd_suite, "shared-fd",
+	TEST_CASE("hostile peer", 30, setup, teardown,
+		  shared_fd_tx_signal_never_blocks_j5,
+		  shared_fd_rx_clear_never_blocks_j5,
+		  shared_fd_signal_keeps_a_multishot_poll_armed,
+		  shared_fd_semaphore_eventfd_refused_j6,
+		  shared_fd_zero_length_datagram_refused_j8,
+		  shared_fd_overlapping_forward_copies_exactly_j10),
+	TEST_CASE("own loop", 30, setup_own_loop, teardown,
+		  shared_fd_lingering_stray_socket_closed_off_loop_j7,
+		  shared_fd_fds_queued_on_a_dead_connection_closed_off_loop_j7,
+		  shared_fd_every_fd_of_a_datagram_received_j9))
 
 MEMIF_TEST_MAIN(shared_fd_suite)

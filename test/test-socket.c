@@ -784,77 +784,55 @@ END_TEST
 
 static Suite *socket_suite(void)
 {
-	Suite *s = suite_create("socket");
-	TCase *tc;
+	Suite *suite = suite_create("socket");
 
-	tc = tcase_create("file");
-	tcase_set_timeout(tc, 30);
-	tcase_add_checked_fixture(tc, lib_setup, lib_teardown);
-	tcase_add_test(tc, socket_master_file_default_mode_0660);
-	tcase_add_test(tc, socket_master_file_mode_applied);
-	tcase_add_test(tc, socket_master_owner_without_flag_refused);
-	suite_add_tcase(s, tc);
+	TEST_CASE("file", 30, lib_setup, lib_teardown,
+		  socket_master_file_default_mode_0660,
+		  socket_master_file_mode_applied,
+		  socket_master_owner_without_flag_refused);
 
 	/* Giving a file away takes root: without it these two are not run
 	 * (and not counted), and the suite says so. */
 	if (geteuid() == 0) {
-		tc = tcase_create("owner");
-		tcase_set_timeout(tc, 30);
-		tcase_add_checked_fixture(tc, lib_setup, lib_teardown);
-		tcase_add_test(tc, socket_master_file_uid_gid_applied);
-		tcase_add_test(tc, socket_master_file_uid_alone_keeps_group);
-		tcase_add_test(tc, socket_master_file_given_to_root);
-		tcase_add_test(tc, socket_master_file_owner_default_unchanged);
-		suite_add_tcase(s, tc);
+		TEST_CASE("owner", 30, lib_setup, lib_teardown,
+			  socket_master_file_uid_gid_applied,
+			  socket_master_file_uid_alone_keeps_group,
+			  socket_master_file_given_to_root,
+			  socket_master_file_owner_default_unchanged);
 	} else {
 		fprintf(stderr, "socket: the socket_uid/socket_gid tests need "
 				"root: not run\n");
 	}
 
-	tc = tcase_create("privileges");
-	tcase_set_timeout(tc, 30);
-	tcase_add_checked_fixture(tc, lib_setup, lib_teardown);
-	tcase_add_test(
-		tc, socket_master_chown_refused_fails_create_and_removes_file);
-	tcase_add_test(tc, socket_unwritable_directory_acces);
-	suite_add_tcase(s, tc);
+	TEST_CASE("privileges", 30, lib_setup, lib_teardown,
+		  socket_master_chown_refused_fails_create_and_removes_file,
+		  socket_unwritable_directory_acces);
 
-	tc = tcase_create("existing");
-	tcase_set_timeout(tc, 30);
-	tcase_add_checked_fixture(tc, lib_setup, lib_teardown);
-	tcase_add_test(tc, socket_stale_file_is_replaced);
-	tcase_add_test(tc, socket_live_listener_is_not_stolen);
-	tcase_add_test(tc, socket_busy_listener_is_not_stolen);
-	tcase_add_test(tc, socket_stream_listener_is_not_stolen);
-	tcase_add_test(tc, socket_regular_file_is_not_sock);
-	tcase_add_test(tc, socket_directory_is_not_sock);
-	tcase_add_test(tc, socket_missing_directory_no_file);
-	suite_add_tcase(s, tc);
+	TEST_CASE("existing", 30, lib_setup, lib_teardown,
+		  socket_stale_file_is_replaced,
+		  socket_live_listener_is_not_stolen,
+		  socket_busy_listener_is_not_stolen,
+		  socket_stream_listener_is_not_stolen,
+		  socket_regular_file_is_not_sock, socket_directory_is_not_sock,
+		  socket_missing_directory_no_file);
 
-	tc = tcase_create("close");
-	tcase_set_timeout(tc, 30);
-	tcase_add_checked_fixture(tc, lib_setup, lib_teardown);
-	tcase_add_test(tc, socket_close_unlinks_own_file);
-	tcase_add_test(tc, socket_close_keeps_successor_file);
-	tcase_add_test(tc, socket_shared_file_removed_by_last_master);
-	tcase_add_test(tc, socket_duplicate_master_id_inval_arg);
-	tcase_add_test(tc, socket_close_drops_connections_waiting_for_init);
-	suite_add_tcase(s, tc);
+	TEST_CASE("close", 30, lib_setup, lib_teardown,
+		  socket_close_unlinks_own_file,
+		  socket_close_keeps_successor_file,
+		  socket_shared_file_removed_by_last_master,
+		  socket_duplicate_master_id_inval_arg,
+		  socket_close_drops_connections_waiting_for_init);
 
-	tc = tcase_create("errors");
-	tcase_set_timeout(tc, 30);
-	tcase_add_checked_fixture(tc, lib_setup, lib_teardown);
-	tcase_add_test(tc, socket_accept_at_fd_limit_logged_and_recovered);
-	tcase_add_test(tc, socket_slave_reconnect_errors_reported_once_each);
-	suite_add_tcase(s, tc);
+	TEST_CASE("errors", 30, lib_setup, lib_teardown,
+		  socket_accept_at_fd_limit_logged_and_recovered,
+		  socket_slave_reconnect_errors_reported_once_each);
 
-	tc = tcase_create("addr");
-	tcase_add_test(tc, socket_addr_empty_name_is_default_path);
-	tcase_add_test(tc, socket_addr_abstract_length_has_no_trailing_nul);
-	tcase_add_test(tc, socket_addr_rejects_lone_at_and_long_names);
-	suite_add_tcase(s, tc);
+	TEST_CASE("addr", 0, NULL, NULL,
+		  socket_addr_empty_name_is_default_path,
+		  socket_addr_abstract_length_has_no_trailing_nul,
+		  socket_addr_rejects_lone_at_and_long_names);
 
-	return s;
+	return suite;
 }
 
 MEMIF_TEST_MAIN(socket_suite)

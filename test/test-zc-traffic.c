@@ -267,15 +267,8 @@ START_TEST(zc_traffic_both_ways_every_byte)
 }
 END_TEST
 
-static Suite *zc_traffic_suite(void)
-{
-	Suite *su = suite_create("zc-traffic");
-	TCase *tc = tcase_create("traffic");
-
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, zc_traffic_both_ways_every_byte);
-	suite_add_tcase(su, tc);
-	return su;
-}
+TEST_SUITE(zc_traffic_suite, "zc-traffic",
+	   TEST_CASE("traffic", 120, NULL, NULL,
+		     zc_traffic_both_ways_every_byte))
 
 MEMIF_TEST_MAIN(zc_traffic_suite)

@@ -861,17 +861,11 @@ START_TEST(zc_master_allowing_fewer_regions_is_refused)
 				   .n_pools = 1,
 				   .reconnect_interval_ms = 100 };
 	const char *name = test_socket_name("zc-raw");
-	struct sockaddr_un a;
 	struct memif_msg msg;
 	struct memif *s;
-	socklen_t len;
-	bool abs;
 	int lfd, fd, efd, code = 0, k;
 
-	lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	ck_assert_int_eq(memif__socket_addr(name, &a, &len, &abs), 0);
-	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&a, len), 0);
-	ck_assert_int_eq(listen(lfd, 4), 0);
+	lfd = raw_listen(name);
 	sc.socket_filename = name;
 	ck_assert_int_eq(memif_create_interface(&sc, NULL, &s), MEMIF_OK);
 	ck_assert_int_eq(memif_get_interrupt_error_fd(s, &efd), MEMIF_OK);
@@ -1011,43 +1005,22 @@ START_TEST(zc_master_catches_a_lying_slave)
 }
 END_TEST
 
-static Suite *zc_suite(void)
-{
-	Suite *s = suite_create("zc");
-	TCase *tp = tcase_create("pools");
-	TCase *tt = tcase_create("transmit");
-	TCase *tr = tcase_create("receive");
-	TCase *tm = tcase_create("master");
-
-	tcase_add_checked_fixture(tp, setup, teardown);
-	tcase_set_timeout(tp, 30);
-	tcase_add_test(tp, zc_pool_create_and_destroy_leave_no_fd);
-	tcase_add_test(tp, zc_pool_unsealable_fd_is_taken_unsealed);
-	tcase_add_test(tp, zc_pool_bad_arguments_refused);
-	tcase_add_test(tp, zc_pool_on_hugepages_or_not);
-	tcase_add_test(tp, zc_config_refusals);
-	tcase_add_test(tp, zc_pools_announced_as_regions);
-	suite_add_tcase(s, tp);
-	tcase_add_checked_fixture(tt, setup, teardown);
-	tcase_set_timeout(tt, 30);
-	tcase_add_test(tt, zc_tx_completes_in_order);
-	tcase_add_test(tt, zc_tx_ring_full_mixed_with_copy_and_wrap);
-	tcase_add_test(tt, zc_disconnect_returns_every_buffer);
-	tcase_add_test(tt, zc_invalid_inputs_refused);
-	suite_add_tcase(s, tt);
-	tcase_add_checked_fixture(tr, setup, teardown);
-	tcase_set_timeout(tr, 30);
-	tcase_add_test(tr, zc_rx_swap_every_byte);
-	tcase_add_test(tr, zc_rx_bounds_the_masters_length);
-	tcase_add_test(tr, zc_forward_between_interfaces_without_copy);
-	suite_add_tcase(s, tr);
-	tcase_add_checked_fixture(tm, setup, teardown);
-	tcase_set_timeout(tm, 30);
-	tcase_add_test(tm, zc_master_allowing_fewer_regions_is_refused);
-	tcase_add_test(tm, zc_master_catches_a_lying_slave);
-	tcase_add_test(tm, zc_master_takes_an_unsealed_pool_only_if_allowed);
-	suite_add_tcase(s, tm);
-	return s;
-}
+TEST_SUITE(zc_suite, "zc",
+	   TEST_CASE("pools", 30, setup, teardown,
+		     zc_pool_create_and_destroy_leave_no_fd,
+		     zc_pool_unsealable_fd_is_taken_unsealed,
+		     zc_pool_bad_arguments_refused, zc_pool_on_hugepages_or_not,
+		     zc_config_refusals, zc_pools_announced_as_regions),
+	   TEST_CASE("transmit", 30, setup, teardown, zc_tx_completes_in_order,
+		     zc_tx_ring_full_mixed_with_copy_and_wrap,
+		     zc_disconnect_returns_every_buffer,
+		     zc_invalid_inputs_refused),
+	   TEST_CASE("receive", 30, setup, teardown, zc_rx_swap_every_byte,
+		     zc_rx_bounds_the_masters_length,
+		     zc_forward_between_interfaces_without_copy),
+	   TEST_CASE("master", 30, setup, teardown,
+		     zc_master_allowing_fewer_regions_is_refused,
+		     zc_master_catches_a_lying_slave,
+		     zc_master_takes_an_unsealed_pool_only_if_allowed))
 
 MEMIF_TEST_MAIN(zc_suite)

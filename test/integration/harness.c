@@ -225,21 +225,40 @@ struct memif_config local_cfg(const struct peer_cfg *peer,
 	return c;
 }
 
+struct memif_config master_for_slave(struct side *s, struct worker *w,
+				     struct peer_cfg *pc, const char *sock,
+				     unsigned nq, enum memif_rx_mode mode,
+				     const struct traffic *t)
+{
+	side_reset(s);
+	peer_one(pc, "integ-slave", sock, false, nq, mode, t);
+	worker_start(w, "slave", pc);
+	ck_assert_int_eq(memif_init("integ-master"), MEMIF_OK);
+	return local_cfg(pc, "master-if");
+}
+
 void master_with_slave(struct side *s, struct worker *w, struct peer_cfg *pc,
 		       const char *sock, enum memif_rx_mode mode,
 		       const struct traffic *t)
 {
-	struct memif_config cfg;
+	struct memif_config cfg = master_for_slave(s, w, pc, sock, 1, mode, t);
 
-	side_reset(s);
-	peer_one(pc, "integ-slave", sock, false, 1, mode, t);
-	worker_start(w, "slave", pc);
-	ck_assert_int_eq(memif_init("integ-master"), MEMIF_OK);
-	cfg = local_cfg(pc, "master-if");
 	ck_assert_int_eq(side_create(s, &cfg), MEMIF_OK);
 	worker_do(w, WORKER_INIT, 0, NULL);
 	worker_do(w, WORKER_CONNECTED, 0, NULL);
 	WAIT_OK(side_connected(s), CONNECT_MS);
+}
+
+void traffic_with_worker(struct worker *w, uint8_t iface, struct side *s,
+			 const struct traffic *t, bool is_master, unsigned nq,
+			 bool polling)
+{
+	char err[ERRSZ];
+
+	worker_send(w, WORKER_TRAFFIC, iface);
+	ck_assert_msg(run_traffic(s, t, is_master, iface, nq, polling, err),
+		      "%s", err);
+	worker_expect(w, WORKER_TRAFFIC, NULL, REPLY_MS);
 }
 
 void side_close_finish(struct side *s, struct worker *w)

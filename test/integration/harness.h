@@ -245,11 +245,23 @@ void peer_cfg_strings(struct peer_cfg *pc);
  * with the other role. */
 struct memif_config local_cfg(const struct peer_cfg *peer,
 			      const char *if_name);
+/* A slave worker with @nq queues on @sock, started but not initialised,
+ * memif_init in this process and @s reset: the config of this process's
+ * master, for the caller to adjust before side_create. */
+struct memif_config master_for_slave(struct side *s, struct worker *w,
+				     struct peer_cfg *pc, const char *sock,
+				     unsigned nq, enum memif_rx_mode mode,
+				     const struct traffic *t);
 /* A one-queue slave worker on @sock and this process as its master,
  * started in that order and connected. */
 void master_with_slave(struct side *s, struct worker *w, struct peer_cfg *pc,
 		       const char *sock, enum memif_rx_mode mode,
 		       const struct traffic *t);
+/* A round of traffic between worker @w's interface @iface and @s here:
+ * run_traffic on both sides, each asserted. */
+void traffic_with_worker(struct worker *w, uint8_t iface, struct side *s,
+			 const struct traffic *t, bool is_master, unsigned nq,
+			 bool polling);
 /* The end of a test against a worker: close @s's interface, let the
  * worker finish, clean the library up (each asserted). */
 void side_close_finish(struct side *s, struct worker *w);

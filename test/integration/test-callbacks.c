@@ -73,12 +73,8 @@ START_TEST(integration_cleanup_in_callback_would_deadlock)
 	struct side s;
 	struct memif_config cfg;
 
-	peer_one(&pc, "integ-slave", test_socket_name("cbclean"), false, 1,
-		 MEMIF_RX_MODE_INTERRUPT, NULL);
-	worker_start(&w, "slave", &pc);
-	ck_assert_int_eq(memif_init("integ-master"), MEMIF_OK);
-	cfg = local_cfg(&pc, "master-if");
-	side_reset(&s);
+	cfg = master_for_slave(&s, &w, &pc, test_socket_name("cbclean"), 1,
+			       MEMIF_RX_MODE_INTERRUPT, NULL);
 	s.cleanup_in_cb = true;
 	ck_assert_int_eq(side_create(&s, &cfg), MEMIF_OK);
 	worker_do(&w, WORKER_INIT, 0, NULL);
@@ -140,19 +136,10 @@ START_TEST(integration_no_disconnect_without_connect)
 }
 END_TEST
 
-static Suite *integration_callbacks_suite(void)
-{
-	Suite *s = suite_create("integration-callbacks");
-	TCase *tc;
-
-	tc = tcase_create("callbacks");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, integration_close_in_on_connect_is_deferred);
-	tcase_add_test(tc, integration_cleanup_in_callback_would_deadlock);
-	tcase_add_test(tc, integration_no_disconnect_without_connect);
-	suite_add_tcase(s, tc);
-
-	return s;
-}
+TEST_SUITE(integration_callbacks_suite, "integration-callbacks",
+	   TEST_CASE("callbacks", 60, NULL, NULL,
+		     integration_close_in_on_connect_is_deferred,
+		     integration_cleanup_in_callback_would_deadlock,
+		     integration_no_disconnect_without_connect))
 
 MEMIF_TEST_MAIN(integration_callbacks_suite)

@@ -22,7 +22,6 @@ static void traffic_case(unsigned nq, enum memif_rx_mode mode,
 	struct peer_cfg pc;
 	struct side s;
 	struct memif_config cfg;
-	char err[ERRSZ];
 	bool polling = mode == MEMIF_RX_MODE_POLLING;
 	unsigned q;
 
@@ -59,11 +58,7 @@ static void traffic_case(unsigned nq, enum memif_rx_mode mode,
 							      &fd),
 				 MEMIF_ERR_QID);
 	}
-	worker_send(&w, WORKER_TRAFFIC, 0);
-	ck_assert_msg(run_traffic(&s, t, !worker_is_master, 0, nq, polling,
-				  err),
-		      "%s", err);
-	worker_expect(&w, WORKER_TRAFFIC, NULL, REPLY_MS);
+	traffic_with_worker(&w, 0, &s, t, !worker_is_master, nq, polling);
 	worker_finish(&w);
 	WAIT_OK(ld(&s.down) == 1, CONNECT_MS);
 	ck_assert_int_eq(memif_close(s.m), MEMIF_OK);
@@ -131,12 +126,8 @@ START_TEST(integration_polling_slave_never_signalled_from_on_connect_c63)
 	unsigned q, signalled = 0, first = 0;
 	int i;
 
-	peer_one(&pc, "integ-slave", test_socket_name("pollcb"), false, 2,
-		 MEMIF_RX_MODE_POLLING, NULL);
-	worker_start(&w, "slave", &pc);
-	ck_assert_int_eq(memif_init("integ-master"), MEMIF_OK);
-	cfg = local_cfg(&pc, "master-if");
-	side_reset(&s);
+	cfg = master_for_slave(&s, &w, &pc, test_socket_name("pollcb"), 2,
+			       MEMIF_RX_MODE_POLLING, NULL);
 	s.tx_in_cb = 2;
 	ck_assert_int_eq(side_create(&s, &cfg), MEMIF_OK);
 	worker_do(&w, WORKER_INIT, 0, NULL);
@@ -202,31 +193,17 @@ START_TEST(integration_chain_boundaries_c55)
 }
 END_TEST
 
-static Suite *integration_datapath_suite(void)
-{
-	Suite *s = suite_create("integration-datapath");
-	TCase *tc;
-
-	tc = tcase_create("queues");
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, integration_one_queue_interrupt_c63);
-	tcase_add_test(tc, integration_eight_queues_interrupt_c63);
-	tcase_add_test(tc, integration_one_queue_polling_c62);
-	tcase_add_test(tc, integration_eight_queues_polling_c62);
-	tcase_add_test(tc, integration_eight_queues_small_rings);
-	tcase_add_test(
-		tc,
-		integration_polling_slave_never_signalled_from_on_connect_c63);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("large");
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, integration_9000_byte_packets_c55);
-	tcase_add_test(tc, integration_65535_byte_packets_c52_c55);
-	tcase_add_test(tc, integration_chain_boundaries_c55);
-	suite_add_tcase(s, tc);
-
-	return s;
-}
+TEST_SUITE(
+	integration_datapath_suite, "integration-datapath",
+	TEST_CASE("queues", 120, NULL, NULL,
+		  integration_one_queue_interrupt_c63,
+		  integration_eight_queues_interrupt_c63,
+		  integration_one_queue_polling_c62,
+		  integration_eight_queues_polling_c62,
+		  integration_eight_queues_small_rings,
+		  integration_polling_slave_never_signalled_from_on_connect_c63),
+	TEST_CASE("large", 120, NULL, NULL, integration_9000_byte_packets_c55,
+		  integration_65535_byte_packets_c52_c55,
+		  integration_chain_boundaries_c55))
 
 MEMIF_TEST_MAIN(integration_datapath_suite)

@@ -426,12 +426,8 @@ START_TEST(integration_rx_mode_switches_polling_edge_level_edge)
 	uint64_t sig, consumed;
 	int ifd, qfd, i;
 
-	peer_one(&pc, "integ-slave", test_socket_name("modes"), false, 2,
-		 MEMIF_RX_MODE_INTERRUPT, NULL);
-	worker_start(&w, "slave", &pc);
-	ck_assert_int_eq(memif_init("integ-master"), MEMIF_OK);
-	cfg = local_cfg(&pc, "master-if");
-	side_reset(&s);
+	cfg = master_for_slave(&s, &w, &pc, test_socket_name("modes"), 2,
+			       MEMIF_RX_MODE_INTERRUPT, NULL);
 	cfg.rx_mode = (enum memif_rx_mode)3;
 	ck_assert_int_eq(side_create(&s, &cfg), MEMIF_ERR_INVAL_ARG);
 	cfg.rx_mode = (enum memif_rx_mode)(-1);
@@ -506,22 +502,11 @@ START_TEST(integration_rx_mode_switches_polling_edge_level_edge)
 }
 END_TEST
 
-static Suite *integration_edge_suite(void)
-{
-	Suite *s = suite_create("integration-edge");
-	TCase *tc;
-
-	tc = tcase_create("edge");
-	tcase_set_timeout(tc, 300);
-	tcase_add_test(
-		tc,
-		integration_edge_mode_loses_no_wakeup_and_never_reads_eventfd);
-	tcase_add_test(tc, integration_level_mode_clears_eventfd_contrast);
-	tcase_add_test(tc,
-		       integration_rx_mode_switches_polling_edge_level_edge);
-	suite_add_tcase(s, tc);
-
-	return s;
-}
+TEST_SUITE(
+	integration_edge_suite, "integration-edge",
+	TEST_CASE("edge", 300, NULL, NULL,
+		  integration_edge_mode_loses_no_wakeup_and_never_reads_eventfd,
+		  integration_level_mode_clears_eventfd_contrast,
+		  integration_rx_mode_switches_polling_edge_level_edge))
 
 MEMIF_TEST_MAIN(integration_edge_suite)

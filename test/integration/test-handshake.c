@@ -19,7 +19,6 @@ START_TEST(integration_master_first_connects_c41)
 	struct worker w;
 	struct peer_cfg pc;
 	struct side s;
-	char err[ERRSZ];
 
 	master_with_slave(&s, &w, &pc, test_socket_name("mfirst"),
 			  MEMIF_RX_MODE_INTERRUPT, &t);
@@ -33,9 +32,7 @@ START_TEST(integration_master_first_connects_c41)
 	/* The slave's ring geometry: 2^10 slots each. */
 	ck_assert_uint_eq(d->rx_queues[0].ring_size, 1024);
 	ck_assert_uint_eq(d->tx_queues[0].ring_size, 1024);
-	worker_send(&w, WORKER_TRAFFIC, 0);
-	ck_assert_msg(run_traffic(&s, &t, true, 0, 1, false, err), "%s", err);
-	worker_expect(&w, WORKER_TRAFFIC, NULL, REPLY_MS);
+	traffic_with_worker(&w, 0, &s, &t, true, 1, false);
 	worker_finish(&w);
 	/* The slave closed: DISCONNECT "interface deleted", then our
 	 * on_disconnect. */
@@ -61,7 +58,7 @@ START_TEST(integration_slave_first_retries_c47)
 	struct peer_cfg pc;
 	struct side s;
 	struct memif_config cfg;
-	char err[ERRSZ], text[ERRSZ];
+	char text[ERRSZ];
 	uint64_t t0, dt;
 
 	side_reset(&s);
@@ -89,9 +86,7 @@ START_TEST(integration_slave_first_retries_c47)
 	worker_do(&w, WORKER_CONNECTED, 0, NULL);
 	ck_assert_int_eq(memif_get_details(s.m, d), MEMIF_OK);
 	ck_assert_str_eq(d->remote_if_name, "slave-if");
-	worker_send(&w, WORKER_TRAFFIC, 0);
-	ck_assert_msg(run_traffic(&s, &t, true, 0, 1, false, err), "%s", err);
-	worker_expect(&w, WORKER_TRAFFIC, NULL, REPLY_MS);
+	traffic_with_worker(&w, 0, &s, &t, true, 1, false);
 	worker_finish(&w);
 	ck_assert_int_eq(memif_close(s.m), MEMIF_OK);
 	ck_assert_int_eq(ld(&s.up), 1);
@@ -110,7 +105,6 @@ START_TEST(integration_slave_first_in_test_process_c47)
 	struct peer_cfg pc;
 	struct side s;
 	struct memif_config cfg;
-	char err[ERRSZ];
 	int codes[64], n, efd;
 	struct pollfd p;
 
@@ -134,9 +128,7 @@ START_TEST(integration_slave_first_in_test_process_c47)
 	ck_assert(!side_linked(&s));
 	worker_do(&w, WORKER_INIT, 0, NULL);
 	worker_do(&w, WORKER_CONNECTED, 0, NULL);
-	worker_send(&w, WORKER_TRAFFIC, 0);
-	ck_assert_msg(run_traffic(&s, &t, false, 0, 1, false, err), "%s", err);
-	worker_expect(&w, WORKER_TRAFFIC, NULL, REPLY_MS);
+	traffic_with_worker(&w, 0, &s, &t, false, 1, false);
 	ck_assert_int_eq(memif_close(s.m), MEMIF_OK);
 	ck_assert_int_eq(ld(&s.down), 1);
 	worker_finish(&w);
@@ -225,10 +217,7 @@ START_TEST(integration_two_interfaces_one_socket_c40)
 	worker_do(&w, WORKER_STATE, 1, text);
 	ck_assert_str_eq(text, "up=1 down=0");
 	ck_assert(side_connected(&s[1]));
-	worker_send(&w, WORKER_TRAFFIC, 1);
-	ck_assert_msg(run_traffic(&s[1], &t1, false, 1, 3, false, err), "%s",
-		      err);
-	worker_expect(&w, WORKER_TRAFFIC, NULL, REPLY_MS);
+	traffic_with_worker(&w, 1, &s[1], &t1, false, 3, false);
 	ck_assert_int_eq(ld(&s[1].down), 0);
 	ck_assert_int_eq(memif_close(s[1].m), MEMIF_OK);
 	worker_finish(&w);
@@ -237,24 +226,12 @@ START_TEST(integration_two_interfaces_one_socket_c40)
 }
 END_TEST
 
-static Suite *integration_handshake_suite(void)
-{
-	Suite *s = suite_create("integration-handshake");
-	TCase *tc;
-
-	tc = tcase_create("order");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, integration_master_first_connects_c41);
-	tcase_add_test(tc, integration_slave_first_retries_c47);
-	tcase_add_test(tc, integration_slave_first_in_test_process_c47);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("sharing");
-	tcase_set_timeout(tc, 90);
-	tcase_add_test(tc, integration_two_interfaces_one_socket_c40);
-	suite_add_tcase(s, tc);
-
-	return s;
-}
+TEST_SUITE(integration_handshake_suite, "integration-handshake",
+	   TEST_CASE("order", 60, NULL, NULL,
+		     integration_master_first_connects_c41,
+		     integration_slave_first_retries_c47,
+		     integration_slave_first_in_test_process_c47),
+	   TEST_CASE("sharing", 90, NULL, NULL,
+		     integration_two_interfaces_one_socket_c40))
 
 MEMIF_TEST_MAIN(integration_handshake_suite)

@@ -51,12 +51,8 @@ START_TEST(integration_interrupt_fd_reports_queue_ids)
 	uint8_t qid;
 	struct pollfd p;
 
-	peer_one(&pc, "integ-slave", test_socket_name("intfd"), false, 4,
-		 MEMIF_RX_MODE_INTERRUPT, NULL);
-	worker_start(&w, "slave", &pc);
-	ck_assert_int_eq(memif_init("integ-master"), MEMIF_OK);
-	cfg = local_cfg(&pc, "master-if");
-	side_reset(&s);
+	cfg = master_for_slave(&s, &w, &pc, test_socket_name("intfd"), 4,
+			       MEMIF_RX_MODE_INTERRUPT, NULL);
 	ck_assert_int_eq(side_create(&s, &cfg), MEMIF_OK);
 	/* Before the connection: the fd is stable for the interface's life. */
 	ck_assert_int_eq(memif_get_interrupt_fd(s.m, &ifd), MEMIF_OK);
@@ -104,17 +100,8 @@ START_TEST(integration_interrupt_fd_reports_queue_ids)
 }
 END_TEST
 
-static Suite *integration_interrupts_suite(void)
-{
-	Suite *s = suite_create("integration-interrupts");
-	TCase *tc;
-
-	tc = tcase_create("interrupts");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, integration_interrupt_fd_reports_queue_ids);
-	suite_add_tcase(s, tc);
-
-	return s;
-}
+TEST_SUITE(integration_interrupts_suite, "integration-interrupts",
+	   TEST_CASE("interrupts", 60, NULL, NULL,
+		     integration_interrupt_fd_reports_queue_ids))
 
 MEMIF_TEST_MAIN(integration_interrupts_suite)

@@ -10,6 +10,32 @@
 
 /* ---- TCase restart ------------------------------------------------------- */
 
+/* Three workers of one peer (role @worker_master, named "master#1".."#3"
+ * or "slave#1".."#3"), started but not initialised, and this process's
+ * interface of the other role, created. */
+static void three_workers(struct worker w[3], struct peer_cfg *pc,
+			  struct side *s, bool worker_master, const char *sock,
+			  const struct traffic *t)
+{
+	static const char *const names[2][3] = {
+		{ "slave#1", "slave#2", "slave#3" },
+		{ "master#1", "master#2", "master#3" },
+	};
+	struct memif_config cfg;
+	int i;
+
+	side_reset(s);
+	peer_one(pc, worker_master ? "integ-master" : "integ-slave", sock,
+		 worker_master, 2, MEMIF_RX_MODE_INTERRUPT, t);
+	for (i = 0; i < 3; i++)
+		worker_start(&w[i], names[worker_master][i], pc);
+	ck_assert_int_eq(memif_init(worker_master ? "integ-slave" :
+						    "integ-master"),
+			 MEMIF_OK);
+	cfg = local_cfg(pc, worker_master ? "slave-if" : "master-if");
+	ck_assert_int_eq(side_create(s, &cfg), MEMIF_OK);
+}
+
 START_TEST(integration_slave_reconnects_after_master_restart_c51)
 {
 	static const struct traffic t = { 500, small_lens, 8 };
@@ -17,29 +43,15 @@ START_TEST(integration_slave_reconnects_after_master_restart_c51)
 	struct worker w[3];
 	struct peer_cfg pc;
 	struct side s;
-	struct memif_config cfg;
-	char err[ERRSZ], text[ERRSZ];
-	int codes[64], n, i;
+	char text[ERRSZ];
+	int codes[64], n;
 
-	side_reset(&s);
-	peer_one(&pc, "integ-master", test_socket_name("mrestart"), true, 2,
-		 MEMIF_RX_MODE_INTERRUPT, &t);
-	for (i = 0; i < 3; i++)
-		worker_start(&w[i],
-			     i == 0 ? "master#1" :
-			     i == 1 ? "master#2" :
-				      "master#3",
-			     &pc);
-	ck_assert_int_eq(memif_init("integ-slave"), MEMIF_OK);
-	cfg = local_cfg(&pc, "slave-if");
-	ck_assert_int_eq(side_create(&s, &cfg), MEMIF_OK);
+	three_workers(w, &pc, &s, true, test_socket_name("mrestart"), &t);
 
 	/* master#1: connect, traffic, crash (SIGKILL). */
 	worker_do(&w[0], WORKER_INIT, 0, NULL);
 	worker_do(&w[0], WORKER_CONNECTED, 0, NULL);
-	worker_send(&w[0], WORKER_TRAFFIC, 0);
-	ck_assert_msg(run_traffic(&s, &t, false, 0, 2, false, err), "%s", err);
-	worker_expect(&w[0], WORKER_TRAFFIC, NULL, REPLY_MS);
+	traffic_with_worker(&w[0], 0, &s, &t, false, 2, false);
 	(void)read_errors(s.m, codes, 64);
 	worker_kill(&w[0]);
 	WAIT_OK(ld(&s.down) == 1, CONNECT_MS);
@@ -65,9 +77,7 @@ START_TEST(integration_slave_reconnects_after_master_restart_c51)
 		text);
 	worker_do(&w[1], WORKER_CONNECTED, 0, NULL);
 	WAIT_OK(ld(&s.up) == 2, CONNECT_MS);
-	worker_send(&w[1], WORKER_TRAFFIC, 0);
-	ck_assert_msg(run_traffic(&s, &t, false, 0, 2, false, err), "%s", err);
-	worker_expect(&w[1], WORKER_TRAFFIC, NULL, REPLY_MS);
+	traffic_with_worker(&w[1], 0, &s, &t, false, 2, false);
 	ck_assert_int_eq(memif_get_details(s.m, d), MEMIF_OK);
 	ck_assert_uint_eq(d->connects, 2);
 	/* An orderly exit this time: DISCONNECT with its reason. */
@@ -83,9 +93,7 @@ START_TEST(integration_slave_reconnects_after_master_restart_c51)
 	worker_do(&w[2], WORKER_INIT, 0, NULL);
 	worker_do(&w[2], WORKER_CONNECTED, 0, NULL);
 	WAIT_OK(ld(&s.up) == 3, CONNECT_MS);
-	worker_send(&w[2], WORKER_TRAFFIC, 0);
-	ck_assert_msg(run_traffic(&s, &t, false, 0, 2, false, err), "%s", err);
-	worker_expect(&w[2], WORKER_TRAFFIC, NULL, REPLY_MS);
+	traffic_with_worker(&w[2], 0, &s, &t, false, 2, false);
 	ck_assert_int_eq(memif_get_details(s.m, d), MEMIF_OK);
 	ck_assert_uint_eq(d->connects, 3);
 	ck_assert_int_eq(memif_close(s.m), MEMIF_OK);
@@ -105,31 +113,15 @@ START_TEST(integration_master_accepts_restarted_slave_c38)
 	struct worker w[3];
 	struct peer_cfg pc;
 	struct side s;
-	struct memif_config cfg;
-	char err[ERRSZ];
 	int i;
 
-	side_reset(&s);
-	peer_one(&pc, "integ-slave", test_socket_name("srestart"), false, 2,
-		 MEMIF_RX_MODE_INTERRUPT, &t);
-	for (i = 0; i < 3; i++)
-		worker_start(&w[i],
-			     i == 0 ? "slave#1" :
-			     i == 1 ? "slave#2" :
-				      "slave#3",
-			     &pc);
-	ck_assert_int_eq(memif_init("integ-master"), MEMIF_OK);
-	cfg = local_cfg(&pc, "master-if");
-	ck_assert_int_eq(side_create(&s, &cfg), MEMIF_OK);
+	three_workers(w, &pc, &s, false, test_socket_name("srestart"), &t);
 
 	for (i = 0; i < 3; i++) {
 		worker_do(&w[i], WORKER_INIT, 0, NULL);
 		worker_do(&w[i], WORKER_CONNECTED, 0, NULL);
 		WAIT_OK(ld(&s.up) == i + 1, CONNECT_MS);
-		worker_send(&w[i], WORKER_TRAFFIC, 0);
-		ck_assert_msg(run_traffic(&s, &t, true, 0, 2, false, err), "%s",
-			      err);
-		worker_expect(&w[i], WORKER_TRAFFIC, NULL, REPLY_MS);
+		traffic_with_worker(&w[i], 0, &s, &t, true, 2, false);
 		ck_assert_int_eq(memif_get_details(s.m, d), MEMIF_OK);
 		ck_assert_uint_eq(d->connects, (unsigned)i + 1);
 		if (i == 0) {
@@ -200,6 +192,48 @@ static int settle_fds(int want)
 	return n;
 }
 
+/*
+ * 500 cycles against one interface that stays: the other side (the
+ * master's when @master_cycles, else the slave's) is created, connects,
+ * passes a ping and closes, and both sides see it go down.  Then the one
+ * that stayed closes.  The fd count afterwards, settled towards @fds_init.
+ */
+static int cycles(struct side *ms, const struct memif_config *mc,
+		  struct side *ss, const struct memif_config *sc,
+		  bool master_cycles, int fds_init)
+{
+	struct side *cyc = master_cycles ? ms : ss;
+	struct side *stay = master_cycles ? ss : ms;
+	const char *cn = master_cycles ? "master" : "slave";
+	const char *sn = master_cycles ? "slave" : "master";
+	char err[ERRSZ];
+	int i, ret;
+
+	side_reset(stay);
+	ck_assert_int_eq(side_create(stay, master_cycles ? sc : mc), MEMIF_OK);
+	for (i = 0; i < 500; i++) {
+		side_reset(cyc);
+		ret = side_create(cyc, master_cycles ? mc : sc);
+		ck_assert_msg(ret == MEMIF_OK,
+			      "cycle %d: %s create: %s (errno %d)", i, cn,
+			      memif_strerror(ret), memif_errno());
+		ck_assert_msg(WAIT_UNTIL(side_connected(cyc) &&
+						 ld(&stay->up) == i + 1,
+					 CONNECT_MS),
+			      "cycle %d: %s up %d, %s up %d", i, cn,
+			      ld(&cyc->up), sn, ld(&stay->up));
+		ck_assert_msg(ping_pair(ms->m, ss->m, err), "cycle %d: %s", i,
+			      err);
+		ck_assert_int_eq(memif_close(cyc->m), MEMIF_OK);
+		ck_assert_int_eq(ld(&cyc->down), 1);
+		ck_assert_msg(WAIT_UNTIL(ld(&stay->down) == i + 1, CONNECT_MS),
+			      "cycle %d: %s down %d", i, sn, ld(&stay->down));
+	}
+	ck_assert_int_eq(memif_close(stay->m), MEMIF_OK);
+	ck_assert_int_eq(ld(&stay->bad_order), 0);
+	return settle_fds(fds_init);
+}
+
 START_TEST(integration_1000_cycles_no_fd_growth_c68)
 {
 	struct memif_config mc = { .if_name = "cyc-master",
@@ -210,9 +244,8 @@ START_TEST(integration_1000_cycles_no_fd_growth_c68)
 				   .reconnect_interval_ms = 1,
 				   .log2_ring_size = 6 };
 	struct side ms, ss;
-	char err[ERRSZ];
 	char sock[64];
-	int fds0, fds_init, fds_a, fds_b, fds_end, i;
+	int fds0, fds_init, fds_a, fds_b, fds_end;
 	uint64_t t0 = test_now_ms();
 
 	snprintf(sock, sizeof(sock), "%s", test_socket_name("cycles"));
@@ -224,54 +257,10 @@ START_TEST(integration_1000_cycles_no_fd_growth_c68)
 	fds_init = test_count_fds();
 
 	/* 500 cycles: the slave closes and is created again. */
-	side_reset(&ms);
-	ck_assert_int_eq(side_create(&ms, &mc), MEMIF_OK);
-	for (i = 0; i < 500; i++) {
-		side_reset(&ss);
-		ck_assert_int_eq(side_create(&ss, &sc), MEMIF_OK);
-		ck_assert_msg(WAIT_UNTIL(side_connected(&ss) &&
-						 ld(&ms.up) == i + 1,
-					 CONNECT_MS),
-			      "cycle %d: slave up %d, master up %d", i,
-			      ld(&ss.up), ld(&ms.up));
-		ck_assert_msg(ping_pair(ms.m, ss.m, err), "cycle %d: %s", i,
-			      err);
-		ck_assert_int_eq(memif_close(ss.m), MEMIF_OK);
-		ck_assert_int_eq(ld(&ss.down), 1);
-		ck_assert_msg(WAIT_UNTIL(ld(&ms.down) == i + 1, CONNECT_MS),
-			      "cycle %d: master down %d", i, ld(&ms.down));
-	}
-	ck_assert_int_eq(memif_close(ms.m), MEMIF_OK);
-	ck_assert_int_eq(ld(&ms.bad_order), 0);
-	fds_a = settle_fds(fds_init);
-
+	fds_a = cycles(&ms, &mc, &ss, &sc, false, fds_init);
 	/* 500 cycles: the master closes and is created again; one slave
 	 * reconnects every time. */
-	side_reset(&ss);
-	ck_assert_int_eq(side_create(&ss, &sc), MEMIF_OK);
-	for (i = 0; i < 500; i++) {
-		int ret;
-
-		side_reset(&ms);
-		ret = side_create(&ms, &mc);
-		ck_assert_msg(ret == MEMIF_OK,
-			      "cycle %d: master create: %s (errno %d)", i,
-			      memif_strerror(ret), memif_errno());
-		ck_assert_msg(WAIT_UNTIL(side_connected(&ms) &&
-						 ld(&ss.up) == i + 1,
-					 CONNECT_MS),
-			      "cycle %d: master up %d, slave up %d", i,
-			      ld(&ms.up), ld(&ss.up));
-		ck_assert_msg(ping_pair(ms.m, ss.m, err), "cycle %d: %s", i,
-			      err);
-		ck_assert_int_eq(memif_close(ms.m), MEMIF_OK);
-		ck_assert_int_eq(ld(&ms.down), 1);
-		ck_assert_msg(WAIT_UNTIL(ld(&ss.down) == i + 1, CONNECT_MS),
-			      "cycle %d: slave down %d", i, ld(&ss.down));
-	}
-	ck_assert_int_eq(memif_close(ss.m), MEMIF_OK);
-	ck_assert_int_eq(ld(&ss.bad_order), 0);
-	fds_b = settle_fds(fds_init);
+	fds_b = cycles(&ms, &mc, &ss, &sc, true, fds_init);
 	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
 	fds_end = test_count_fds();
 	fprintf(stderr,
@@ -296,12 +285,8 @@ START_TEST(integration_worker_cycles_no_fd_growth_c68)
 	struct memif_config cfg;
 	int fds_idle, fds_up = -1, i;
 
-	peer_one(&pc, "integ-slave", test_socket_name("wcycles"), false, 2,
-		 MEMIF_RX_MODE_INTERRUPT, NULL);
-	worker_start(&w, "slave", &pc);
-	ck_assert_int_eq(memif_init("integ-master"), MEMIF_OK);
-	cfg = local_cfg(&pc, "master-if");
-	side_reset(&s);
+	cfg = master_for_slave(&s, &w, &pc, test_socket_name("wcycles"), 2,
+			       MEMIF_RX_MODE_INTERRUPT, NULL);
 	ck_assert_int_eq(side_create(&s, &cfg), MEMIF_OK);
 	fds_idle = test_count_fds();
 	worker_do(&w, WORKER_INIT, 0, NULL);
@@ -329,25 +314,12 @@ START_TEST(integration_worker_cycles_no_fd_growth_c68)
 }
 END_TEST
 
-static Suite *integration_lifecycle_suite(void)
-{
-	Suite *s = suite_create("integration-lifecycle");
-	TCase *tc;
-
-	tc = tcase_create("restart");
-	tcase_set_timeout(tc, 90);
-	tcase_add_test(tc,
-		       integration_slave_reconnects_after_master_restart_c51);
-	tcase_add_test(tc, integration_master_accepts_restarted_slave_c38);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("cycles");
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, integration_1000_cycles_no_fd_growth_c68);
-	tcase_add_test(tc, integration_worker_cycles_no_fd_growth_c68);
-	suite_add_tcase(s, tc);
-
-	return s;
-}
+TEST_SUITE(integration_lifecycle_suite, "integration-lifecycle",
+	   TEST_CASE("restart", 90, NULL, NULL,
+		     integration_slave_reconnects_after_master_restart_c51,
+		     integration_master_accepts_restarted_slave_c38),
+	   TEST_CASE("cycles", 120, NULL, NULL,
+		     integration_1000_cycles_no_fd_growth_c68,
+		     integration_worker_cycles_no_fd_growth_c68))
 
 MEMIF_TEST_MAIN(integration_lifecycle_suite)

@@ -155,21 +155,12 @@ START_TEST(integration_secret_accepted_c20_c21)
 }
 END_TEST
 
-static Suite *integration_refusals_suite(void)
-{
-	Suite *s = suite_create("integration-refusals");
-	TCase *tc;
-
-	tc = tcase_create("refused");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, integration_wrong_secret_refused_c20);
-	tcase_add_test(tc, integration_missing_secret_refused_c20);
-	tcase_add_test(tc, integration_unknown_id_refused_c17);
-	tcase_add_test(tc, integration_mode_mismatch_refused_c19);
-	tcase_add_test(tc, integration_secret_accepted_c20_c21);
-	suite_add_tcase(s, tc);
-
-	return s;
-}
+TEST_SUITE(integration_refusals_suite, "integration-refusals",
+	   TEST_CASE("refused", 60, NULL, NULL,
+		     integration_wrong_secret_refused_c20,
+		     integration_missing_secret_refused_c20,
+		     integration_unknown_id_refused_c17,
+		     integration_mode_mismatch_refused_c19,
+		     integration_secret_accepted_c20_c21))
 
 MEMIF_TEST_MAIN(integration_refusals_suite)

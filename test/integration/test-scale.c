@@ -428,6 +428,21 @@ static void peer_end(struct peer *p, bool kill_it)
 	p->pid = 0;
 }
 
+/* Start the peer (role @is_master) on @sock and wait until every
+ * interface has connected @times times; @who's interfaces are "@what in
+ * <ms>" on stderr. */
+static void peer_up(struct peer *p, bool is_master, const char *sock,
+		    unsigned times, const char *who, const char *what)
+{
+	uint64_t t0 = test_now_ms();
+
+	peer_start(p, is_master, sock);
+	WAIT_OK(all_connected(times), UP_MS);
+	peer_call(p, PEER_UP, 0);
+	fprintf(stderr, "%s: %d interfaces %s in %llu ms\n", who, N_IFS, what,
+		(unsigned long long)(test_now_ms() - t0));
+}
+
 /* One round of traffic: one packet each way on every interface. */
 static void traffic(struct memif **ms, struct peer *p, bool is_master,
 		    uint32_t round)
@@ -474,18 +489,12 @@ static void one_life(bool is_master, const char *sock, uint32_t life,
 	const char *who = is_master ? "masters" : "slaves";
 	struct peer p;
 	char err[ERRSZ];
-	uint64_t t0;
 	unsigned i;
 
 	memset(ifs, 0, sizeof(ifs));
 	create_all(ms, is_master, sock, err);
 	ck_assert_msg(!err[0], "%s", err);
-	t0 = test_now_ms();
-	peer_start(&p, !is_master, sock);
-	WAIT_OK(all_connected(1), UP_MS);
-	peer_call(&p, PEER_UP, 0);
-	fprintf(stderr, "%s: %d interfaces up in %llu ms\n", who, N_IFS,
-		(unsigned long long)(test_now_ms() - t0));
+	peer_up(&p, !is_master, sock, 1, who, "up");
 	traffic(ms, &p, is_master, 2 * life);
 	/* The regions show in RssShmem (so its return below means something). */
 	ck_assert_int_gt(status_kb("RssShmem") - shmem0_kb, N_IFS * 4);
@@ -494,12 +503,7 @@ static void one_life(bool is_master, const char *sock, uint32_t life,
 	 * the peer's successor. */
 	peer_end(&p, true);
 	WAIT_OK(ups() == 0, UP_MS);
-	t0 = test_now_ms();
-	peer_start(&p, !is_master, sock);
-	WAIT_OK(all_connected(2), UP_MS);
-	peer_call(&p, PEER_UP, 0);
-	fprintf(stderr, "%s: %d interfaces up again in %llu ms\n", who, N_IFS,
-		(unsigned long long)(test_now_ms() - t0));
+	peer_up(&p, !is_master, sock, 2, who, "up again");
 	traffic(ms, &p, is_master, 2 * life + 1);
 
 	peer_end(&p, false);
@@ -579,23 +583,14 @@ START_TEST(integration_scale_256_slaves_outlive_their_masters)
 }
 END_TEST
 
-static Suite *scale_suite(void)
-{
-	Suite *s = suite_create("integration-scale");
-	TCase *tc = tcase_create("two processes");
-
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, integration_scale_256_masters_outlive_their_slaves);
-	tcase_add_test(tc, integration_scale_256_slaves_outlive_their_masters);
-	suite_add_tcase(s, tc);
-	return s;
-}
+TEST_SUITE(scale_suite, "integration-scale",
+	   TEST_CASE("two processes", 60, NULL, NULL,
+		     integration_scale_256_masters_outlive_their_slaves,
+		     integration_scale_256_slaves_outlive_their_masters))
 
 int main(int argc, char **argv)
 {
 	const char *tun = getenv("GLIBC_TUNABLES");
-	SRunner *sr;
-	int failed;
 
 	if (argc == 4 && !strcmp(argv[1], "--peer"))
 		return peer_main(!strcmp(argv[2], "master"), argv[3],
@@ -610,9 +605,5 @@ int main(int argc, char **argv)
 		perror("test-integration-scale: re-exec without tcache");
 		return EXIT_FAILURE;
 	}
-	sr = srunner_create(scale_suite());
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return test_run_suite(scale_suite());
 }
