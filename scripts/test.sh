@@ -5,9 +5,9 @@
 #   2. clang ASan+UBSan: every suite again but the DPDK ones (interop
 #      and conform-dpdk: about 15 minutes, and DPDK is not instrumented);
 #   3. clang TSan: ring, loop, conn, shared-fd, negotiation, scale,
-#      diagnosis, zc, zc-traffic and the integration-* tests (the tests
-#      with more than one thread; meson test takes test names, not
-#      suites, here);
+#      diagnosis, zc, zc-master, zc-traffic and the integration-* tests
+#      (the tests with more than one thread; meson test takes test
+#      names, not suites, here);
 #   4. valgrind (memcheck, leaks, fds): the tests that need no io_uring;
 #   5. coverage (a number, not a gate): gcc -Db_coverage=true, the unit,
 #      integration and hostile suites, one line of gcovr over lib/+proto/;
@@ -61,7 +61,7 @@ run_build asan -Db_sanitize=address,undefined -Db_lundef=false \
 	--native-file scripts/clang.ini -- --timeout-multiplier 3 --no-suite interop
 run_build tsan -Db_sanitize=thread -Db_lundef=false -Dexamples=false \
 	--native-file scripts/clang.ini -- --timeout-multiplier 4 ring loop conn shared-fd negotiation scale diagnosis \
-	zc zc-traffic integration-handshake integration-datapath integration-lifecycle integration-refusals \
+	zc zc-master zc-traffic integration-handshake integration-datapath integration-lifecycle integration-refusals \
 	integration-interrupts integration-edge integration-callbacks integration-scale
 if command -v valgrind >/dev/null; then
 	# valgrind 3.19 treats io_uring_enter as non-blocking and holds its

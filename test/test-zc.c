@@ -5,9 +5,9 @@
  * transmit from pool buffers with completion in order, receive into lent
  * pool buffers with a swap, forwarding a received buffer out of a second
  * interface on the same pool, every buffer back after a disconnect, every
- * invalid application input refused, a master that allows fewer regions,
- * and our master still catching a slave that lies about a pool buffer.
- * Master and slave are both ours, in this process, over real sockets.
+ * invalid application input refused.  The master's side is in
+ * test-zc-master.c.  Master and slave are both ours, in this process, over
+ * real sockets.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -21,89 +21,7 @@
 #include "internal.h"
 #include "raw-peer.h"
 #include "ring-pair.h"
-
-static int fds_before;
-static struct memif_details *dm, *ds;
-
-static void setup(void)
-{
-	memif_set_log_level(MEMIF_LOG_ERROR);
-	fds_before = test_count_fds();
-	dm = calloc(1, sizeof(*dm));
-	ds = calloc(1, sizeof(*ds));
-	ck_assert(dm && ds);
-	ck_assert_int_eq(memif_init("test-zc"), MEMIF_OK);
-}
-
-static void teardown(void)
-{
-	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
-	free(dm);
-	free(ds);
-	ck_assert_int_eq(test_count_fds(), fds_before);
-}
-
-static bool linked(struct memif *m, struct memif *s)
-{
-	ck_assert_int_eq(memif_get_details(m, dm), MEMIF_OK);
-	ck_assert_int_eq(memif_get_details(s, ds), MEMIF_OK);
-	return dm->has_link && ds->has_link;
-}
-
-static struct memif_pool *pool_new(uint32_t n, uint32_t bs)
-{
-	struct memif_pool_config pc = { .n_buffers = n, .buffer_size = bs };
-	struct memif_pool *p = NULL;
-
-	ck_assert_int_eq(memif_pool_create(&pc, &p), MEMIF_OK);
-	ck_assert_ptr_nonnull(p);
-	return p;
-}
-
-/* Buffer @i of @p. */
-static uint8_t *pbuf(struct memif_pool *p, uint32_t i)
-{
-	struct memif_pool_info pi;
-
-	ck_assert_int_eq(memif_pool_get_info(p, &pi), MEMIF_OK);
-	ck_assert_uint_lt(i, pi.n_buffers);
-	return pi.base + (uint64_t)i * pi.buffer_size;
-}
-
-/* A master on a fresh socket, and a slave with @pools on it; linked. */
-static void pair_up(struct memif **mp, struct memif **sp,
-		    struct memif_pool *const *pools, uint16_t n_pools,
-		    bool zc_rx, uint8_t log2)
-{
-	struct memif_config mc = { .if_name = "m",
-				   .is_master = true,
-				   .rx_mode = MEMIF_RX_MODE_POLLING };
-	struct memif_config sc = { .if_name = "s",
-				   .pools = pools,
-				   .n_pools = n_pools,
-				   .zero_copy_rx = zc_rx,
-				   .log2_ring_size = log2,
-				   .rx_mode = MEMIF_RX_MODE_POLLING };
-
-	mc.socket_filename = sc.socket_filename = test_socket_name("zc");
-	ck_assert_int_eq(memif_create_interface(&mc, NULL, mp), MEMIF_OK);
-	ck_assert_int_eq(memif_create_interface(&sc, NULL, sp), MEMIF_OK);
-	ck_assert_msg(WAIT_UNTIL(linked(*mp, *sp), 5000), "no link");
-}
-
-/* Receive exactly one packet on @m (copy path), of @len bytes @seed. */
-static void master_gets(struct memif *m, uint32_t len, uint32_t seed)
-{
-	struct memif_rx_pkt r;
-	uint16_t n = 0;
-
-	ck_assert_msg(WAIT_UNTIL(memif_rx_burst(m, 0, &r, 1, &n) == MEMIF_OK &&
-					 n == 1,
-				 2000),
-		      "nothing received");
-	ck_assert_uint_eq(r.len, len);
-	ck_assert(check(r.data, len, seed));
-}
+#include "zc-pair.h"
 
 /* ---- pools -------------------------------------------------------------- */
 
@@ -240,7 +158,7 @@ END_TEST
 
 START_TEST(zc_config_refusals)
 {
-	struct memif_pool *p = pool_new(16, 2048), *null_pool = NULL;
+	struct memif_pool *p = zc_pool_new(16, 2048), *null_pool = NULL;
 	struct memif_pool *twice[2] = { p, p };
 	struct memif_config c = { .if_name = "x", .pools = &p, .n_pools = 1 };
 	struct memif *m = NULL;
@@ -274,23 +192,23 @@ END_TEST
  * application stays mapped while an interface lists it. */
 START_TEST(zc_pools_announced_as_regions)
 {
-	struct memif_pool *pools[2] = { pool_new(16, 2048), pool_new(8, 4096) };
+	struct memif_pool *pools[2] = { zc_pool_new(16, 2048), zc_pool_new(8, 4096) };
 	struct memif_buf b = { NULL, 100, 0 };
 	struct memif *m, *s;
 	int base = test_count_fds();
 	uint16_t n;
 
-	pair_up(&m, &s, pools, 2, false, 6);
+	zc_pair_up(&m, &s, pools, 2, false, 6);
 	ck_assert_uint_eq(m->shm.n_regions, 3);
 	ck_assert_uint_eq(m->shm.views[1].size, 16 * 2048);
 	ck_assert_uint_eq(m->shm.views[2].size, 8 * 4096);
 	ck_assert_uint_eq(s->shm.n_regions, 3);
-	b.data = pbuf(pools[1], 7);
+	b.data = zc_pbuf(pools[1], 7);
 	memif_pool_destroy(pools[1]);
 	fill(b.data, 100, 7);
 	ck_assert_int_eq(memif_tx_burst_zc(s, 0, &b, 1, &n), MEMIF_OK);
 	ck_assert_uint_eq(n, 1);
-	master_gets(m, 100, 7);
+	zc_master_gets(m, 100, 7);
 	ck_assert_int_eq(memif_close(s), MEMIF_OK);
 	ck_assert_int_eq(memif_close(m), MEMIF_OK);
 	memif_pool_destroy(pools[0]);
@@ -306,16 +224,16 @@ END_TEST
  * comes back once the master has released its slot, in order. */
 START_TEST(zc_tx_completes_in_order)
 {
-	struct memif_pool *p = pool_new(64, 256);
+	struct memif_pool *p = zc_pool_new(64, 256);
 	struct memif_buf b[8], done[8];
 	static const uint32_t len[8] = { 60, 256, 1, 200, 256, 256, 40, 99 };
 	struct memif_rx_pkt r[8];
 	struct memif *m, *s;
 	uint16_t n, i;
 
-	pair_up(&m, &s, &p, 1, false, 4);
+	zc_pair_up(&m, &s, &p, 1, false, 4);
 	for (i = 0; i < 8; i++) {
-		b[i].data = pbuf(p, 10 + i * 3);
+		b[i].data = zc_pbuf(p, 10 + i * 3);
 		b[i].len = len[i];
 		b[i].flags = 0;
 		fill(b[i].data, len[i], i);
@@ -342,7 +260,7 @@ START_TEST(zc_tx_completes_in_order)
 	ck_assert(check(r[0].data, 60, 0));
 	/* the pool buffer itself, in the master's mapping of region 1 */
 	ck_assert_ptr_eq(r[0].data,
-			 m->shm.views[1].base + (b[0].data - pbuf(p, 0)));
+			 m->shm.views[1].base + (b[0].data - zc_pbuf(p, 0)));
 	ck_assert(check(r[3].data, 712, 3));
 	ck_assert(check(r[5].data, 99, 7));
 	/* The master still holds the views. */
@@ -372,7 +290,7 @@ END_TEST
  * many rounds cross the index wrap. */
 START_TEST(zc_tx_ring_full_mixed_with_copy_and_wrap)
 {
-	struct memif_pool *p = pool_new(64, 2048);
+	struct memif_pool *p = zc_pool_new(64, 2048);
 	struct memif_buf b[20], done[32];
 	struct memif_rx_pkt r[32];
 	struct memif_tx_pkt cp = { NULL, 33 };
@@ -381,9 +299,9 @@ START_TEST(zc_tx_ring_full_mixed_with_copy_and_wrap)
 	uint16_t n, i, got;
 	unsigned round;
 
-	pair_up(&m, &s, &p, 1, false, 4);
+	zc_pair_up(&m, &s, &p, 1, false, 4);
 	for (i = 0; i < 20; i++) {
-		b[i].data = pbuf(p, i);
+		b[i].data = zc_pbuf(p, i);
 		b[i].len = 64;
 		b[i].flags = 0;
 		fill(b[i].data, 64, i);
@@ -410,7 +328,7 @@ START_TEST(zc_tx_ring_full_mixed_with_copy_and_wrap)
 	/* Copy and zero-copy interleaved, 22,000 rounds: over 65,536 slots,
 	 * the 16-bit indexes wrap. */
 	for (round = 0; round < 22000; round++) {
-		struct memif_buf one = { pbuf(p, round % 64), 64 + round % 100,
+		struct memif_buf one = { zc_pbuf(p, round % 64), 64 + round % 100,
 					 0 };
 
 		fill(one.data, one.len, round);
@@ -451,7 +369,7 @@ END_TEST
  * buffers.  Many rounds cross the wrap; every byte is checked. */
 START_TEST(zc_rx_swap_every_byte)
 {
-	struct memif_pool *p = pool_new(64, 512);
+	struct memif_pool *p = zc_pool_new(64, 512);
 	struct memif_buf lend[64], got[32];
 	static uint8_t pkt[1400], joined[1400];
 	struct memif_tx_pkt tp = { pkt, 0 };
@@ -460,14 +378,14 @@ START_TEST(zc_rx_swap_every_byte)
 	struct memif *m, *s;
 	uint16_t n;
 
-	pair_up(&m, &s, &p, 1, true, 4);
+	zc_pair_up(&m, &s, &p, 1, true, 4);
 	/* Before a refill the master has nowhere to write. */
 	tp.len = 10;
 	fill(pkt, 10, 1);
 	ck_assert_int_eq(memif_tx_burst(m, 0, &tp, 1, &n), MEMIF_OK);
 	ck_assert_uint_eq(n, 0);
 	for (i = 0; i < 64; i++)
-		free_list[free_top++] = pbuf(p, i);
+		free_list[free_top++] = zc_pbuf(p, i);
 	for (i = 0; i < 20; i++) {
 		lend[i].data = free_list[--free_top];
 		lend[i].len = 512;
@@ -491,7 +409,7 @@ START_TEST(zc_rx_swap_every_byte)
 				     2000));
 		ck_assert_uint_eq(n, (len + 511) / 512);
 		for (k = 0; k < n; k++) {
-			uint64_t at = (uint64_t)(got[k].data - pbuf(p, 0));
+			uint64_t at = (uint64_t)(got[k].data - zc_pbuf(p, 0));
 
 			ck_assert_uint_lt(at, 64 * 512); /* in the pool */
 			ck_assert_uint_eq(at % 512, 0);
@@ -523,7 +441,7 @@ END_TEST
  * the buffer goes back onto the ring (lost to nobody). */
 START_TEST(zc_rx_bounds_the_masters_length)
 {
-	struct memif_pool *p = pool_new(8, 256);
+	struct memif_pool *p = zc_pool_new(8, 256);
 	struct memif_buf lend[2] = { { NULL, 100, 0 }, { NULL, 256, 0 } },
 			 got[4];
 	struct memif_tx_pkt tp;
@@ -532,9 +450,9 @@ START_TEST(zc_rx_bounds_the_masters_length)
 	struct memif_desc *d;
 	uint16_t n;
 
-	pair_up(&m, &s, &p, 1, true, 4);
-	lend[0].data = pbuf(p, 0);
-	lend[1].data = pbuf(p, 1);
+	zc_pair_up(&m, &s, &p, 1, true, 4);
+	lend[0].data = zc_pbuf(p, 0);
+	lend[1].data = zc_pbuf(p, 1);
 	ck_assert_int_eq(memif_rx_refill(s, 0, lend, 2, &n), MEMIF_OK);
 	ck_assert_uint_eq(n, 2);
 	fill(pkt, 100, 5);
@@ -569,7 +487,7 @@ END_TEST
  * pool: the very same bytes in memory, no copy. */
 START_TEST(zc_forward_between_interfaces_without_copy)
 {
-	struct memif_pool *p = pool_new(32, 2048);
+	struct memif_pool *p = zc_pool_new(32, 2048);
 	struct memif *m1, *s1, *m2, *s2;
 	struct memif_buf lend[8], got[4], done[4];
 	struct memif_tx_pkt tp;
@@ -577,10 +495,10 @@ START_TEST(zc_forward_between_interfaces_without_copy)
 	uint8_t pkt[1000];
 	uint16_t n, i;
 
-	pair_up(&m1, &s1, &p, 1, true, 4);
-	pair_up(&m2, &s2, &p, 1, false, 4);
+	zc_pair_up(&m1, &s1, &p, 1, true, 4);
+	zc_pair_up(&m2, &s2, &p, 1, false, 4);
 	for (i = 0; i < 8; i++) {
-		lend[i].data = pbuf(p, i);
+		lend[i].data = zc_pbuf(p, i);
 		lend[i].len = 2048;
 	}
 	ck_assert_int_eq(memif_rx_refill(s1, 0, lend, 8, &n), MEMIF_OK);
@@ -602,7 +520,7 @@ START_TEST(zc_forward_between_interfaces_without_copy)
 	ck_assert(check(r.data, 1000, 42));
 	/* The master of the second link reads the pool buffer itself. */
 	ck_assert_ptr_eq(r.data,
-			 m2->shm.views[1].base + (got[0].data - pbuf(p, 0)));
+			 m2->shm.views[1].base + (got[0].data - zc_pbuf(p, 0)));
 	ck_assert_int_eq(memif_rx_release(m2, 0), MEMIF_OK);
 	ck_assert_int_eq(memif_tx_complete(s2, 0, done, 4, &n), MEMIF_OK);
 	ck_assert_uint_eq(n, 1);
@@ -635,7 +553,7 @@ static int on_down(struct memif *m, void *ctx)
  * later, and a reconnect starts clean. */
 START_TEST(zc_disconnect_returns_every_buffer)
 {
-	struct memif_pool *p = pool_new(64, 2048);
+	struct memif_pool *p = zc_pool_new(64, 2048);
 	struct memif_config mc = { .if_name = "m", .is_master = true };
 	struct memif_config sc = { .if_name = "s",
 				   .pools = &p,
@@ -653,9 +571,9 @@ START_TEST(zc_disconnect_returns_every_buffer)
 	mc.socket_filename = sc.socket_filename = test_socket_name("zc");
 	ck_assert_int_eq(memif_create_interface(&mc, NULL, &m), MEMIF_OK);
 	ck_assert_int_eq(memif_create_interface(&sc, NULL, &s), MEMIF_OK);
-	ck_assert(WAIT_UNTIL(linked(m, s), 5000));
+	ck_assert(WAIT_UNTIL(zc_linked(m, s), 5000));
 	for (i = 0; i < 10; i++) {
-		b[i].data = pbuf(p, i);
+		b[i].data = zc_pbuf(p, i);
 		b[i].len = 100;
 		b[i].flags = 0;
 	}
@@ -668,7 +586,7 @@ START_TEST(zc_disconnect_returns_every_buffer)
 	ck_assert_int_eq(memif_tx_complete(s, 0, back, 2, &n), MEMIF_OK);
 	ck_assert_uint_eq(n, 2);
 	for (i = 0; i < 16; i++) {
-		b[i].data = pbuf(p, 20 + i);
+		b[i].data = zc_pbuf(p, 20 + i);
 		b[i].len = 2048;
 	}
 	ck_assert_int_eq(memif_rx_refill(s, 0, b, 16, &n), MEMIF_OK);
@@ -687,7 +605,7 @@ START_TEST(zc_disconnect_returns_every_buffer)
 	total += n;
 	ck_assert_uint_eq(total, 8 + 16);
 	for (i = 0; i < total; i++) {
-		uint32_t k = (uint32_t)(back[i].data - pbuf(p, 0)) / 2048;
+		uint32_t k = (uint32_t)(back[i].data - zc_pbuf(p, 0)) / 2048;
 
 		ck_assert_uint_lt(k, 64);
 		ck_assert(!seen[k]);
@@ -706,7 +624,7 @@ START_TEST(zc_disconnect_returns_every_buffer)
 	mc.socket_filename = sc.socket_filename = test_socket_name("zc");
 	ck_assert_int_eq(memif_create_interface(&mc, NULL, &m), MEMIF_OK);
 	ck_assert_int_eq(memif_create_interface(&sc, &cb, &s), MEMIF_OK);
-	ck_assert(WAIT_UNTIL(linked(m, s), 5000));
+	ck_assert(WAIT_UNTIL(zc_linked(m, s), 5000));
 	ck_assert_int_eq(memif_tx_burst_zc(s, 0, b, 4, &n), MEMIF_OK);
 	ck_assert_uint_eq(n, 4);
 	ck_assert_int_eq(memif_close(m), MEMIF_OK);
@@ -716,12 +634,12 @@ START_TEST(zc_disconnect_returns_every_buffer)
 	/* The master comes back: a clean start, traffic flows. */
 	mc.socket_filename = sc.socket_filename;
 	ck_assert_int_eq(memif_create_interface(&mc, NULL, &m), MEMIF_OK);
-	ck_assert(WAIT_UNTIL(linked(m, s), 5000));
+	ck_assert(WAIT_UNTIL(zc_linked(m, s), 5000));
 	fill(b[0].data, 100, 9);
 	b[0].len = 100;
 	ck_assert(WAIT_UNTIL(
 		memif_tx_burst_zc(s, 0, b, 1, &n) == MEMIF_OK && n == 1, 2000));
-	master_gets(m, 100, 9);
+	zc_master_gets(m, 100, 9);
 	ck_assert_int_eq(memif_close(s), MEMIF_OK);
 	ck_assert_int_eq(memif_close(m), MEMIF_OK);
 	memif_pool_destroy(p);
@@ -732,7 +650,7 @@ END_TEST
 
 START_TEST(zc_invalid_inputs_refused)
 {
-	struct memif_pool *p = pool_new(16, 1024), *other = pool_new(4, 1024);
+	struct memif_pool *p = zc_pool_new(16, 1024), *other = zc_pool_new(4, 1024);
 	struct memif_config plain = { .if_name = "plain" };
 	uint8_t *heap = malloc(1024);
 	struct memif_buf b[4], ok = { NULL, 64, 0 };
@@ -740,8 +658,8 @@ START_TEST(zc_invalid_inputs_refused)
 	struct memif *m, *s, *np;
 	uint16_t n = 77;
 
-	pair_up(&m, &s, &p, 1, false, 4);
-	ok.data = pbuf(p, 1);
+	zc_pair_up(&m, &s, &p, 1, false, 4);
+	ok.data = zc_pbuf(p, 1);
 	/* NULL arguments */
 	ck_assert_int_eq(memif_tx_burst_zc(s, 0, &ok, 1, NULL),
 			 MEMIF_ERR_INVAL_ARG);
@@ -761,7 +679,7 @@ START_TEST(zc_invalid_inputs_refused)
 	ck_assert_int_eq(memif_tx_burst_zc(s, 0, b, 2, &n),
 			 MEMIF_ERR_INVAL_ARG);
 	ck_assert_uint_eq(n, 1);
-	b[0].data = pbuf(other, 0); /* a pool not attached here */
+	b[0].data = zc_pbuf(other, 0); /* a pool not attached here */
 	ck_assert_int_eq(memif_tx_burst_zc(s, 0, b, 1, &n),
 			 MEMIF_ERR_INVAL_ARG);
 	ck_assert_uint_eq(n, 0);
@@ -776,7 +694,7 @@ START_TEST(zc_invalid_inputs_refused)
 	b[0].len = 1025; /* more than a buffer */
 	ck_assert_int_eq(memif_tx_burst_zc(s, 0, b, 1, &n),
 			 MEMIF_ERR_INVAL_ARG);
-	b[0].data = pbuf(p, 1) + 1000;
+	b[0].data = zc_pbuf(p, 1) + 1000;
 	b[0].len = 25; /* across the end of buffer 1 */
 	ck_assert_int_eq(memif_tx_burst_zc(s, 0, b, 1, &n),
 			 MEMIF_ERR_INVAL_ARG);
@@ -784,7 +702,7 @@ START_TEST(zc_invalid_inputs_refused)
 	ck_assert_int_eq(memif_tx_burst_zc(s, 0, b, 1, &n), MEMIF_OK);
 	ck_assert_uint_eq(n, 1);
 	b[0] = ok;
-	b[0].data = pbuf(p, 15) + 1023;
+	b[0].data = zc_pbuf(p, 15) + 1023;
 	b[0].len = 2; /* past the end of the pool */
 	ck_assert_int_eq(memif_tx_burst_zc(s, 0, b, 1, &n),
 			 MEMIF_ERR_INVAL_ARG);
@@ -823,7 +741,7 @@ START_TEST(zc_invalid_inputs_refused)
 
 	/* A zero_copy_rx slave: its receive checks the same, and the
 	 * copying receives refuse it. */
-	pair_up(&m, &s, &p, 1, true, 4);
+	zc_pair_up(&m, &s, &p, 1, true, 4);
 	b[0] = ok;
 	b[0].data = heap;
 	ck_assert_int_eq(memif_rx_refill(s, 0, b, 1, &n), MEMIF_ERR_INVAL_ARG);
@@ -848,179 +766,18 @@ START_TEST(zc_invalid_inputs_refused)
 }
 END_TEST
 
-/* ---- the master's side ---------------------------------------------------- */
-
-/* A master advertising max_region 0 cannot take a pool: the slave says so,
- * naming both numbers; with max_region 1 it announces region 0, then the
- * pool, with the pool's size and fd. */
-START_TEST(zc_master_allowing_fewer_regions_is_refused)
-{
-	struct memif_pool *p = pool_new(8, 2048);
-	struct memif_config sc = { .if_name = "s",
-				   .pools = &p,
-				   .n_pools = 1,
-				   .reconnect_interval_ms = 100 };
-	const char *name = test_socket_name("zc-raw");
-	struct memif_msg msg;
-	struct memif *s;
-	int lfd, fd, efd, code = 0, k;
-
-	lfd = raw_listen(name);
-	sc.socket_filename = name;
-	ck_assert_int_eq(memif_create_interface(&sc, NULL, &s), MEMIF_OK);
-	ck_assert_int_eq(memif_get_interrupt_error_fd(s, &efd), MEMIF_OK);
-	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-	ck_assert_int_ge(fd, 0);
-	memif__msg_build_hello(&msg, "raw", 0, 255, 255, 14);
-	send_msg(fd, &msg, -1);
-	expect_disconnect(fd, "master allows 1 regions, slave needs 2 "
-			      "(region 0 and 1 pools)");
-	close(fd);
-	ck_assert(WAIT_UNTIL(memif_read_interrupt_error(s, &code) == MEMIF_OK,
-			     2000));
-	ck_assert_int_eq(code, MEMIF_ERR_MAXREG);
-	/* It retries; a master allowing two regions gets both. */
-	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-	ck_assert_int_ge(fd, 0);
-	memif__msg_build_hello(&msg, "raw", 1, 255, 255, 14);
-	send_msg(fd, &msg, -1);
-	expect_type(fd, MEMIF_MSG_TYPE_INIT);
-	for (k = 0; k < 2; k++) {
-		union {
-			struct cmsghdr al;
-			uint8_t b[CMSG_SPACE(sizeof(int))];
-		} cbuf;
-		struct iovec iov = { &msg, sizeof(msg) };
-		struct msghdr mh = { .msg_iov = &iov,
-				     .msg_iovlen = 1,
-				     .msg_control = cbuf.b,
-				     .msg_controllen = sizeof(cbuf.b) };
-		struct cmsghdr *cm;
-		int rfd = -1;
-
-		memif__msg_build_ack(&msg);
-		send_msg(fd, &msg, -1);
-		ck_assert_int_eq(recvmsg(fd, &mh, MSG_CMSG_CLOEXEC), 128);
-		ck_assert_uint_eq(msg.type, MEMIF_MSG_TYPE_ADD_REGION);
-		ck_assert_uint_eq(msg.add_region.index, k);
-		cm = CMSG_FIRSTHDR(&mh);
-		ck_assert_ptr_nonnull(cm);
-		memcpy(&rfd, CMSG_DATA(cm), sizeof(int));
-		ck_assert_int_ge(rfd, 0);
-		if (k == 1) {
-			ck_assert_uint_eq(msg.add_region.size, 8 * 2048);
-			ck_assert(fcntl(rfd, F_GET_SEALS) & F_SEAL_SHRINK);
-		}
-		close(rfd);
-	}
-	close(fd);
-	ck_assert_int_eq(memif_close(s), MEMIF_OK);
-	close(lfd);
-	memif_pool_destroy(p);
-}
-END_TEST
-
-/* A pool in the application's own file that cannot be sealed: our master
- * refuses it as it refuses any unsealed region, naming the option; with
- * allow_unsealed_regions it takes it and traffic flows. */
-START_TEST(zc_master_takes_an_unsealed_pool_only_if_allowed)
-{
-	struct memif_config mc = { .if_name = "m", .is_master = true };
-	struct memif_config sc = { .if_name = "s",
-				   .n_pools = 1,
-				   .reconnect_interval_ms = 100 };
-	int mfd = memfd_create("app pool", MFD_CLOEXEC); /* no sealing */
-	struct memif_buf b = { NULL, 80, 0 };
-	struct memif_pool *p;
-	struct memif *m, *s;
-	uint16_t n;
-
-	ck_assert_int_eq(ftruncate(mfd, 16 * 1024), 0);
-	ck_assert_int_eq(memif_pool_create_fd(mfd, 16 * 1024, 1024, &p),
-			 MEMIF_OK);
-	close(mfd);
-	sc.pools = &p;
-	mc.socket_filename = sc.socket_filename = test_socket_name("zc");
-	ck_assert_int_eq(memif_create_interface(&mc, NULL, &m), MEMIF_OK);
-	ck_assert_int_eq(memif_create_interface(&sc, NULL, &s), MEMIF_OK);
-	ck_assert_msg(WAIT_UNTIL(memif_get_details(m, dm) == MEMIF_OK &&
-					 dm->last_refusal_reason[0],
-				 3000),
-		      "not refused");
-	ck_assert_str_eq(dm->last_refusal_reason,
-			 "region 1 not sealed: master needs "
-			 "allow_unsealed_regions");
-	ck_assert(!linked(m, s));
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
-	mc.allow_unsealed_regions = true;
-	ck_assert_int_eq(memif_create_interface(&mc, NULL, &m), MEMIF_OK);
-	ck_assert_msg(WAIT_UNTIL(linked(m, s), 5000), "no link");
-	b.data = pbuf(p, 3);
-	fill(b.data, 80, 11);
-	ck_assert_int_eq(memif_tx_burst_zc(s, 0, &b, 1, &n), MEMIF_OK);
-	ck_assert_uint_eq(n, 1);
-	master_gets(m, 80, 11);
-	ck_assert_int_eq(memif_close(s), MEMIF_OK);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
-	memif_pool_destroy(p);
-}
-END_TEST
-
-/* Our master checks a pool descriptor like any other: a slave that points
- * past its pool, or at a region it never announced, is caught. */
-START_TEST(zc_master_catches_a_lying_slave)
-{
-	struct memif_pool *p = pool_new(8, 2048);
-	struct memif_buf b = { NULL, 100, 0 };
-	struct memif_rx_pkt r;
-	struct memif *m, *s;
-	struct memif_desc *d;
-	uint16_t n;
-
-	pair_up(&m, &s, &p, 1, false, 4);
-	b.data = pbuf(p, 7);
-	fill(b.data, 100, 3);
-	/* Three packets; then their descriptors lie before the master
-	 * looks (we are the slave, the ring is ours to write). */
-	{
-		struct memif_buf three[3] = { b, b, b };
-
-		ck_assert_int_eq(memif_tx_burst_zc(s, 0, three, 3, &n),
-				 MEMIF_OK);
-		ck_assert_uint_eq(n, 3);
-	}
-	d = s->dp.txq[0]->ring->desc;
-	ck_assert_uint_eq(d[0].region, 1);
-	ck_assert_uint_eq(d[0].offset, 7 * 2048);
-	d[0].offset = 8 * 2048 - 50; /* runs past the pool */
-	d[1].region = 2; /* never announced */
-	ck_assert_int_eq(memif_rx_burst(m, 0, &r, 1, &n), MEMIF_OK);
-	ck_assert_uint_eq(n, 1);
-	ck_assert(check(r.data, 100, 3)); /* the third, honest one */
-	ck_assert_int_eq(memif_get_details(m, dm), MEMIF_OK);
-	ck_assert_uint_eq(dm->rx_queues[0].drops_bad_desc, 2);
-	ck_assert_int_eq(memif_close(s), MEMIF_OK);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
-	memif_pool_destroy(p);
-}
-END_TEST
-
 TEST_SUITE(zc_suite, "zc",
-	   TEST_CASE("pools", 30, setup, teardown,
+	   TEST_CASE("pools", 30, zc_setup, zc_teardown,
 		     zc_pool_create_and_destroy_leave_no_fd,
 		     zc_pool_unsealable_fd_is_taken_unsealed,
 		     zc_pool_bad_arguments_refused, zc_pool_on_hugepages_or_not,
 		     zc_config_refusals, zc_pools_announced_as_regions),
-	   TEST_CASE("transmit", 30, setup, teardown, zc_tx_completes_in_order,
+	   TEST_CASE("transmit", 30, zc_setup, zc_teardown, zc_tx_completes_in_order,
 		     zc_tx_ring_full_mixed_with_copy_and_wrap,
 		     zc_disconnect_returns_every_buffer,
 		     zc_invalid_inputs_refused),
-	   TEST_CASE("receive", 30, setup, teardown, zc_rx_swap_every_byte,
-		     zc_rx_bounds_the_masters_length,
-		     zc_forward_between_interfaces_without_copy),
-	   TEST_CASE("master", 30, setup, teardown,
-		     zc_master_allowing_fewer_regions_is_refused,
-		     zc_master_catches_a_lying_slave,
-		     zc_master_takes_an_unsealed_pool_only_if_allowed))
+	   TEST_CASE("receive", 30, zc_setup, zc_teardown,
+		     zc_rx_swap_every_byte, zc_rx_bounds_the_masters_length,
+		     zc_forward_between_interfaces_without_copy))
 
 MEMIF_TEST_MAIN(zc_suite)
