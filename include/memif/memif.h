@@ -39,16 +39,14 @@
  *   peer sent DISCONNECT / peer closed the socket        MEMIF_ERR_DISCONNECT (34) / MEMIF_ERR_DISCONNECTED (35)
  *
  * Roles keep the memif names: master = DPDK "server", slave = DPDK "client".
- *
  * Language: C11 or later (struct timespec, bool), or C++11 or later; it
  * compiles warning-free with -Wall -Wextra -pedantic in both.  Link with
  * `pkg-config --cflags --libs memif-native` (shared) or memif-native-static
  * (libmemif-native.a; see the README's Install section).
  *
- * Version: MEMIF_NATIVE_VERSION_STRING and MEMIF_NATIVE_VERSION (from
- * <memif/memif_version.h>, included here) are the version compiled
- * against; memif_version() is the version of the library the program runs
- * with.
+ * Version: MEMIF_NATIVE_VERSION(_STRING), from <memif/memif_version.h>
+ * (included here), is what the program was compiled against;
+ * memif_version() is the library it runs with.
  */
 #ifndef MEMIF_MEMIF_H
 #define MEMIF_MEMIF_H
@@ -724,9 +722,8 @@ MEMIF_API MEMIF_MUST_CHECK int memif_tx_commit(struct memif *m, uint8_t qid,
  *    master has released its slot (memif_tx_complete);
  *  - lend pool buffers to the M2S rings (memif_rx_refill, with
  *    memif_config.zero_copy_rx) and receive packets in them
- *    (memif_rx_burst_zc): a received buffer is the application's.
- * Two interfaces with the same pool can forward a buffer received on one
- * out of the other without a copy.
+ *    (memif_rx_burst_zc): a received buffer is the application's, to
+ *    forward out of another interface on the same pool without a copy.
  *
  * The master gets read and write access to the whole pool, as it does to
  * region 0: put nothing in a pool that the peer may not see.  A buffer is
@@ -741,14 +738,13 @@ MEMIF_API MEMIF_MUST_CHECK int memif_tx_commit(struct memif *m, uint8_t qid,
  * interface (not across two buffers).  The descriptors our slave writes
  * name the pool's region and offset; what the master writes back is never
  * trusted: the library keeps its own record of which buffer sits in which
- * slot, and bounds a received length by the buffer it lent.  Our master
- * (like any master) checks every descriptor against the regions it
- * mapped, so a pool needs no trust from it.
+ * slot, and bounds a received length by the buffer it lent.  A master,
+ * ours or any, checks every descriptor against the regions it mapped.
  *
  * When the connection goes down, every buffer the library held for it
  * (sent and not yet completed, lent and not yet received) waits for
- * memif_zc_reclaim(); nothing is lost.  After memif_close() every buffer
- * the interface held is the application's again without a call.
+ * memif_zc_reclaim(); nothing is lost.  After memif_close() they are all
+ * the application's again without a call.
  *
  * Threads: memif_tx_burst_zc and memif_tx_complete are the data path of
  * their TX queue, memif_rx_refill and memif_rx_burst_zc of their RX queue
