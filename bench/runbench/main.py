@@ -16,8 +16,8 @@ import types
 
 from . import HERE, ROOT
 from .common import SIZES, S, RunError, kill_all, log
-from .host import (Tools, build, cpu_seconds, loadavg, reserve_hugepages,
-                   restore_hugepages)
+from .host import (Tools, build, cpu_seconds, git_rev, loadavg,
+                   reserve_hugepages, restore_hugepages)
 from .perfstat import perf_stat_works, syscalls_per_rt
 from .results import write_results
 from .runner import make_groups, run_all
@@ -170,6 +170,9 @@ def run(a, t, tmp, pstat_msg, cmdline):
     r = types.SimpleNamespace(a=a, t=t, tmp=tmp, cmdline=cmdline,
                               pstat_msg=pstat_msg, sc_counts=sc_counts(a))
     r.started = datetime.datetime.now().astimezone()
+    # Read now: the run itself rewrites the plot, a tracked file, so read
+    # at the end the tree is always "-dirty".
+    r.rev = git_rev()
     r.load0 = loadavg()
     cpu0 = cpu_seconds()
     r.groups = make_groups(t, a, tmp)

@@ -9,7 +9,7 @@ import platform
 
 from . import ROOT
 from .common import BURST, RING_LOG2, S, log
-from .host import cpu_model, dpdk_version, git_rev
+from .host import cpu_model, dpdk_version
 from .plot import plot
 from .report import (cpu_table, goals, lat_table, raw_table, sc_table,
                      tput_table)
@@ -65,7 +65,7 @@ def setup_md(r):
                  else "?"))
     md.append("| peer | %s |" % dpdk_version(r.t))
     md.append("| memif-native | %s, release build (%s) |"
-              % (git_rev(), os.path.relpath(r.t.build, ROOT)))
+              % (r.rev, os.path.relpath(r.t.build, ROOT)))
     md.append("| method | %d interleaved repetitions per comparison, %g s "
               "measured per run after %g s warm-up; master/server pinned to "
               "cpu %d, slave/client to cpu %d; ring 2^%d slots, burst %d, "
