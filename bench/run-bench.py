@@ -3,7 +3,7 @@
 """
 run-bench.py: memif-native against DPDK's net_memif, one command.
 
-    bench/run-bench.py            # full run, about 20 minutes
+    bench/run-bench.py            # full run, about 25 minutes
     bench/run-bench.py --quick    # smoke run, one pair, short runs
 
 Builds memif-perf, bench-floor and bench-pingpong into a release build
