@@ -9,6 +9,11 @@ from .common import DIR_LABEL, DIRS, SIZES
 from .report import find, med, rng, vals
 
 
+# gnuplot has eight line colours, then starts again: the series after the
+# eighth get colours and points of their own.
+EXTRA_STYLE = {9: "lc rgb '#8c564b' pt 8", 10: "lc rgb '#7f7f7f' pt 12"}
+
+
 def plot(groups, t, path, tmp):
     if not t.gnuplot:
         return "gnuplot not found (apt-get install gnuplot-nox): no plot"
@@ -66,9 +71,9 @@ def plot(groups, t, path, tmp):
                 if fn:
                     dash = "dt 2" if fill == "full" else "dt 1"
                     plots.append("'%s' using 1:%d:%d:%d with yerrorlines "
-                                 "lt %d %s lw 2 title '%s'"
-                                 % (fn, ycol, ycol + 1, ycol + 2, lt, dash,
-                                    label))
+                                 "lt %d %s %s lw 2 title '%s'"
+                                 % (fn, ycol, ycol + 1, ycol + 2, lt,
+                                    EXTRA_STYLE.get(lt, ""), dash, label))
             if plots:
                 gp.append("set key %s font ',8'" % ("left bottom" if ycol == 2
                                                      else "left top"))
