@@ -533,6 +533,9 @@ END_TEST
 
 /* ---- the library as slave, against a raw master -------------------------- */
 
+/* The library's slave against a raw master advertising small maxima: the
+ * whole handshake, message by message, each one checked; long because it
+ * is the protocol's order written out. */
 START_TEST(conn_slave_follows_hello_maxima_and_order_c42_c44_c45_c46)
 {
 	struct memif_config sc = { .if_name = "s",

@@ -50,6 +50,9 @@ struct side {
 	const char *err;
 };
 
+/* The slave's data thread: complete, send, lend, receive and check, in one
+ * loop, as an application's would be; long because each step checks its
+ * own result. */
 static void *slave_thread(void *arg)
 {
 	struct side *sd = arg;

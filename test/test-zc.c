@@ -550,7 +550,7 @@ static int on_down(struct memif *m, void *ctx)
 
 /* Sent and not completed, lent and not received: every buffer comes back
  * through memif_zc_reclaim once the master is gone, in on_disconnect or
- * later, and a reconnect starts clean. */
+ * later, and a reconnect starts clean.  One story, in order: long. */
 START_TEST(zc_disconnect_returns_every_buffer)
 {
 	struct memif_pool *p = zc_pool_new(64, 2048);
@@ -648,6 +648,9 @@ END_TEST
 
 /* ---- what the application may get wrong ------------------------------- */
 
+/* Every invalid argument of the zero-copy calls, and the copy-path calls a
+ * zero_copy_rx interface refuses, on live interfaces: a flat list of
+ * refusals, long because the inputs are many. */
 START_TEST(zc_invalid_inputs_refused)
 {
 	struct memif_pool *p = zc_pool_new(16, 1024), *other = zc_pool_new(4, 1024);

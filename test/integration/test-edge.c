@@ -415,7 +415,8 @@ static void edge_phase(struct worker *w, struct memif *m, int qfd)
  * Modes: unknown values refused at create and at runtime; polling -> edge
  * -> level -> edge on a live connection keeps packets flowing and sets
  * MASK_INT only while polling; from edge to level the first empty burst
- * clears the count edge mode left; queue 1 is never touched.
+ * clears the count edge mode left; queue 1 is never touched.  One
+ * connection through four modes, in order: long.
  */
 START_TEST(integration_rx_mode_switches_polling_edge_level_edge)
 {

@@ -138,6 +138,8 @@ END_TEST
 
 /* ---- TCase sharing: two interfaces on one socket -------------------------- */
 
+/* Two interfaces sharing one socket on each side, with traffic on both at
+ * once: the set-up of two flows is most of its length. */
 START_TEST(integration_two_interfaces_one_socket_c40)
 {
 	static const struct traffic t0 = { 1500, small_lens, 8 };
