@@ -76,6 +76,7 @@ enum bench_opt_kind {
 	BENCH_OPT_DOUBLE, /* double (strtod) */
 	BENCH_OPT_INT, /* int (atoi): a cpu number */
 	BENCH_OPT_OFF, /* bool set to false; no argument (--no-<thing>) */
+	BENCH_OPT_ON, /* bool set to true; no argument */
 };
 
 /* --@name, and where its value goes. */
@@ -103,7 +104,8 @@ static inline int bench_parse_args(int argc, char **argv,
 
 	for (i = 0; i < n && i < BENCH_MAX_OPTS; i++) {
 		lo[i].name = opts[i].name;
-		lo[i].has_arg = opts[i].kind == BENCH_OPT_OFF ?
+		lo[i].has_arg = opts[i].kind == BENCH_OPT_OFF ||
+						opts[i].kind == BENCH_OPT_ON ?
 					no_argument :
 					required_argument;
 		lo[i].val = 256 + (int)i;
@@ -135,6 +137,9 @@ static inline int bench_parse_args(int argc, char **argv,
 			break;
 		case BENCH_OPT_OFF:
 			*(bool *)o->dst = false;
+			break;
+		case BENCH_OPT_ON:
+			*(bool *)o->dst = true;
 			break;
 		}
 	}

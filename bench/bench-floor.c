@@ -19,6 +19,7 @@
  *   bench-floor [--size N] [--slot-size B] [--slots K] [--burst B]
  *               [--seconds S] [--writer-cpu W] [--reader-cpu R]
  *               [--no-prefetch] [--no-pause] [--offset K]
+ *               [--desc-s2m | --desc-m2s]
  *   bench-floor --probe N [--writer-cpu W] [--reader-cpu R]
  *
  * Both sides prefetch like memif-perf and the library do (the first line of
@@ -26,6 +27,9 @@
  * slot): the cross-core line transfers are what this measures, and they
  * must overlap for the floor to be a floor.  A side that waits spins with
  * PAUSE (--no-pause: a bare reload, as memif-perf's polling loops do).
+ *
+ * --desc-s2m and --desc-m2s add what the memif protocol itself costs: the
+ * same transfer through a descriptor ring (desc_* below).
  *
  * Prints one JSON line on stdout: slots moved, seconds, Mpps, Gbps, GB/s
  * (payload bytes, 10^9), corrupt count.
@@ -78,6 +82,90 @@ static inline uint64_t base_of(uint64_t seq)
 }
 
 static bool g_prefetch = true;
+
+/*
+ * --desc-s2m / --desc-m2s: the slots change hands through a memif
+ * descriptor ring too (16-byte descriptors, four to a line, on pages of
+ * their own before the slots), each side doing what the protocol asks of
+ * its role and nothing more:
+ *   s2m: the writer (a slave) writes each slot's descriptor (region 0, its
+ *        buffer's offset, length, flags); the reader (a master) checks it
+ *        against the ring and reads the data where it points.
+ *   m2s: the reader (a slave) refills each descriptor it is done with
+ *        (length = slot size, flags 0; its buffers never move); the writer
+ *        (a master) reads each descriptor for where to write and how much
+ *        fits, checks it, writes the data, then length and flags; the
+ *        reader checks the descriptor and reads the buffer it lent there.
+ * The difference from the bare ring is the protocol's own line traffic: a
+ * floor under any memif implementation, not only under the bare ring.
+ */
+struct fdesc {
+	uint16_t flags, region;
+	uint32_t length, offset, metadata;
+};
+
+enum { DESC_NONE, DESC_S2M, DESC_M2S };
+static int g_desc;
+static struct fdesc *g_descs; /* slots entries, when g_desc */
+static uint64_t g_ring_bytes; /* slots * slot size */
+
+/* Where the writer puts slot @j's data: its own buffer (s2m), or the one
+ * the reader's descriptor names, checked as a master must (m2s); NULL when
+ * that descriptor does not name room for @size bytes inside the ring. */
+static uint8_t *desc_wbuf(uint8_t *ring, uint64_t j, size_t slot, size_t size)
+{
+	struct fdesc d;
+
+	if (g_desc != DESC_M2S)
+		return ring + j * slot;
+	d = g_descs[j];
+	if (d.region != 0 || d.length < size ||
+	    (uint64_t)d.offset + d.length > g_ring_bytes)
+		return NULL;
+	return ring + d.offset;
+}
+
+/* The writer's descriptor for slot @j, after its @size bytes. */
+static void desc_put(uint64_t j, size_t slot, size_t size)
+{
+	struct fdesc *d = &g_descs[j];
+
+	if (g_desc == DESC_S2M) {
+		d->region = 0;
+		d->offset = (uint32_t)(j * slot);
+	}
+	d->length = (uint32_t)size;
+	d->flags = 0;
+}
+
+/* Where the reader finds slot @j's data: where its descriptor points,
+ * checked as any receiver must (m2s: still the buffer the reader lent);
+ * NULL when it is bad.  *@len: the descriptor's length. */
+static const uint8_t *desc_rbuf(const uint8_t *ring, uint64_t j, size_t slot,
+				size_t *len)
+{
+	struct fdesc d = g_descs[j];
+
+	if (d.region != 0 || d.length == 0 || d.length > slot ||
+	    (uint64_t)d.offset + d.length > g_ring_bytes ||
+	    (g_desc == DESC_M2S && d.offset != j * slot))
+		return NULL;
+	*len = d.length;
+	return ring + d.offset;
+}
+
+/* The lines of the @n descriptors from slot @first. */
+static void desc_prefetch(uint64_t first, uint64_t n, uint64_t mask, int rw)
+{
+	uint64_t i;
+
+	for (i = 0; i < n; i += 4) {
+		if (rw)
+			__builtin_prefetch(&g_descs[(first + i) & mask], 1);
+		else
+			__builtin_prefetch(&g_descs[(first + i) & mask], 0);
+	}
+}
 
 /* Fill one slot: whole 64-bit words base + i, then the odd tail bytes.  The
  * lines a few ahead are prefetched for writing: they sit in the reader's
@@ -167,10 +255,14 @@ static void usage(FILE *f)
 		"usage: bench-floor [--size N] [--slot-size B] [--slots K] [--burst B]\n"
 		"                   [--seconds S] [--writer-cpu W] [--reader-cpu R]\n"
 		"                   [--no-prefetch] [--no-pause] [--offset K]\n"
+		"                   [--desc-s2m | --desc-m2s]\n"
 		"       bench-floor --probe N [--writer-cpu W] [--reader-cpu R]\n"
 		"One core writes N bytes into each slot of a shared ring, the other reads\n"
 		"them all; SPSC handoff, no protocol.  JSON on stdout.  Defaults: size\n"
 		"1500, slot-size 2048, slots 1024, burst 32, seconds 3, cpus 0 -> 1.\n"
+		"--desc-s2m, --desc-m2s: through a memif descriptor ring as well,\n"
+		"each side doing what the protocol asks of a slave writer (s2m) or a\n"
+		"master writer (m2s).\n"
 		"--probe N: one-way cache-line latency between the cpus, N round\n"
 		"trips (median of 1000-trip batches).\n");
 }
@@ -248,6 +340,7 @@ struct args {
 	unsigned long slots, burst, probe_n;
 	double seconds;
 	int wcpu, rcpu;
+	bool desc_s2m, desc_m2s; /* g_desc */
 };
 
 /* Return: 0 parsed, 1 --help printed, 2 usage error. */
@@ -265,6 +358,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "no-pause", BENCH_OPT_OFF, &g_pause },
 		{ "probe", BENCH_OPT_ULONG, &a->probe_n },
 		{ "offset", BENCH_OPT_SIZE, &g_offset },
+		{ "desc-s2m", BENCH_OPT_ON, &a->desc_s2m },
+		{ "desc-m2s", BENCH_OPT_ON, &a->desc_m2s },
 	};
 
 	return bench_parse_args(argc, argv, opts,
@@ -274,6 +369,10 @@ static int parse_args(int argc, char **argv, struct args *a)
 /* Return: 0, or 2 (said why) when the ring cannot be built as asked. */
 static int check_args(const struct args *a)
 {
+	if (a->desc_s2m && a->desc_m2s) {
+		fprintf(stderr, "bench-floor: --desc-s2m or --desc-m2s\n");
+		return 2;
+	}
 	if (g_offset + 8 > a->size) {
 		fprintf(stderr, "bench-floor: --offset leaves no word\n");
 		return 2;
@@ -290,31 +389,67 @@ static int check_args(const struct args *a)
 	return 0;
 }
 
-/* The control block and, a page after it, the ring, in one shared memfd
- * mapping with every page faulted in; NULL (said why) on failure. */
-static struct ctl *map_ring(const struct args *a)
+/* The control block, the descriptors (with --desc-*) on the pages after it
+ * and then the ring (*@ring), in one shared memfd mapping with every page
+ * faulted in; NULL (said why) on failure. */
+static struct ctl *map_ring(const struct args *a, uint8_t **ring)
 {
-	size_t map_len = sizeof(struct ctl) + (size_t)a->slots * a->slot;
+	size_t ring_len = (size_t)a->slots * a->slot;
+	size_t desc_len = g_desc ? (size_t)a->slots * sizeof(struct fdesc) : 0;
+	size_t map_len, i;
 	struct ctl *ctl;
 	int fd;
 
-	map_len = (map_len + 4095) & ~(size_t)4095;
+	desc_len = (desc_len + 4095) & ~(size_t)4095;
+	map_len = 4096 + desc_len + ((ring_len + 4095) & ~(size_t)4095);
 	fd = memfd_create("bench-floor", MFD_CLOEXEC);
 	if (fd < 0 || ftruncate(fd, (off_t)map_len)) {
 		perror("bench-floor: memfd");
+		if (fd >= 0)
+			close(fd);
 		return NULL;
 	}
 	ctl = mmap(NULL, map_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd); /* the mapping keeps the memory */
 	if (ctl == MAP_FAILED) {
 		perror("bench-floor: mmap");
 		return NULL;
 	}
-	/* The ring starts on a page after the control block, like memif's
-	 * buffers after its rings. */
+	/* The ring starts on a page after the control block (and the
+	 * descriptors), like memif's buffers after its rings. */
 	if (sizeof(struct ctl) > 4096)
 		return NULL;
-	memset((uint8_t *)ctl + 4096, 0, (size_t)a->slots * a->slot);
+	g_descs = (struct fdesc *)(void *)((uint8_t *)ctl + 4096);
+	g_ring_bytes = ring_len;
+	*ring = (uint8_t *)ctl + 4096 + desc_len;
+	memset(g_descs, 0, desc_len);
+	memset(*ring, 0, ring_len);
+	/* m2s: the slave's first refill lends every buffer. */
+	for (i = 0; g_desc == DESC_M2S && i < a->slots; i++)
+		g_descs[i] = (struct fdesc){ .length = (uint32_t)a->slot,
+					     .offset = (uint32_t)(i * a->slot) };
 	return ctl;
+}
+
+/* The first lines of the reader's slots [@tail, @head) and their
+ * descriptors: a m2s reader refills them, so it asks for ownership; an s2m
+ * reader finds the data where the descriptor says. */
+static void reader_prefetch(const uint8_t *ring, uint64_t tail, uint64_t head,
+			    uint64_t mask, size_t slot)
+{
+	uint64_t j;
+	size_t len;
+
+	if (g_desc)
+		desc_prefetch(tail, head - tail, mask, g_desc == DESC_M2S);
+	for (j = tail; j != head; j++) {
+		const uint8_t *p = g_desc == DESC_S2M ?
+					   desc_rbuf(ring, j & mask, slot, &len) :
+					   ring + (j & mask) * slot;
+
+		if (p)
+			__builtin_prefetch(p);
+	}
 }
 
 /* The reader process: every slot checked, a burst at a time, until the
@@ -347,16 +482,22 @@ static void reader(struct ctl *ctl, const uint8_t *ring, const struct args *a)
 		 * receiver does. */
 		if (head - tail > burst)
 			head = tail + burst;
-		if (g_prefetch) {
-			uint64_t j;
-
-			for (j = tail; j != head; j++)
-				__builtin_prefetch(ring + (j & mask) * slot);
-		}
+		if (g_prefetch)
+			reader_prefetch(ring, tail, head, mask, slot);
 		for (; tail != head; tail++) {
-			if (!(g_offset ? check_at : check)(
-				    ring + (tail & mask) * slot, size, tail))
+			uint64_t j = tail & mask;
+			size_t len = size;
+			const uint8_t *p = g_desc ? desc_rbuf(ring, j, slot, &len) :
+						    ring + j * slot;
+
+			if (!p || len != size ||
+			    !(g_offset ? check_at : check)(p, size, tail))
 				corrupt++;
+			if (g_desc == DESC_M2S) /* the refill */
+				g_descs[j] = (struct fdesc){
+					.length = (uint32_t)slot,
+					.offset = (uint32_t)(j * slot)
+				};
 			bytes += size;
 		}
 		atomic_store_explicit(&ctl->tail, tail, memory_order_release);
@@ -368,13 +509,34 @@ static void reader(struct ctl *ctl, const uint8_t *ring, const struct args *a)
 	ctl->r_corrupt = corrupt;
 }
 
-/* The writer: fills what is free, a burst at a time, for a->seconds. */
-static void writer(struct ctl *ctl, uint8_t *ring, const struct args *a)
+/* The first lines of the @n slots the writer fills next, and their
+ * descriptors, asked for with ownership. */
+static void writer_prefetch(uint8_t *ring, uint64_t head, uint64_t n,
+			    uint64_t mask, size_t slot, size_t size)
+{
+	uint64_t i;
+
+	if (g_desc)
+		desc_prefetch(head, n, mask, 1);
+	for (i = 0; i < n; i++) {
+		uint8_t *p = g_desc ? desc_wbuf(ring, (head + i) & mask, slot,
+						size) :
+				      ring + ((head + i) & mask) * slot;
+
+		if (p)
+			__builtin_prefetch(p, 1);
+	}
+}
+
+/* The writer: fills what is free, a burst at a time, for a->seconds; false
+ * when a descriptor named no room for a slot (nothing more written). */
+static bool writer(struct ctl *ctl, uint8_t *ring, const struct args *a)
 {
 	const size_t size = a->size, slot = a->slot;
 	const unsigned long slots = a->slots, burst = a->burst;
 	uint64_t head = 0, tail = 0, end, n, i, mask = slots - 1;
 	unsigned int k = 0;
+	bool ok = true;
 
 	pin("bench-floor", a->wcpu);
 	atomic_fetch_add(&ctl->ready, 1);
@@ -398,21 +560,33 @@ static void writer(struct ctl *ctl, uint8_t *ring, const struct args *a)
 				break;
 			continue;
 		}
-		if (g_prefetch) {
-			for (i = 0; i < n; i++)
-				__builtin_prefetch(
-					ring + ((head + i) & mask) * slot, 1);
+		if (g_prefetch)
+			writer_prefetch(ring, head, n, mask, slot, size);
+		for (i = 0; i < n; i++) {
+			uint64_t j = (head + i) & mask;
+			uint8_t *p = g_desc ? desc_wbuf(ring, j, slot, size) :
+					      ring + j * slot;
+
+			if (!p) {
+				fprintf(stderr, "bench-floor: slot %" PRIu64
+						" has a bad descriptor\n", j);
+				break;
+			}
+			(g_offset ? fill_at : fill)(p, size, head + i);
+			if (g_desc)
+				desc_put(j, slot, size);
 		}
-		for (i = 0; i < n; i++)
-			(g_offset ? fill_at :
-				    fill)(ring + ((head + i) & mask) * slot,
-					  size, head + i);
+		if (i < n) {
+			ok = false;
+			break;
+		}
 		head += n;
 		atomic_store_explicit(&ctl->head, head, memory_order_release);
 		if ((++k & 15) == 0 && now_ns() >= end)
 			break;
 	}
 	atomic_store_explicit(&ctl->stop, 1, memory_order_release);
+	return ok;
 }
 
 /* The JSON line; the exit status (1 when a slot was corrupt). */
@@ -424,11 +598,13 @@ static int report(const struct ctl *ctl, const struct args *a)
 	double pps = secs > 0 ? (double)ctl->r_slots / secs : 0;
 	double bps = secs > 0 ? (double)ctl->r_bytes / secs : 0;
 
-	printf("{\"size\":%zu,\"slot_size\":%zu,\"slots\":%lu,"
+	printf("{\"desc\":\"%s\",\"size\":%zu,\"slot_size\":%zu,"
+	       "\"slots\":%lu,"
 	       "\"burst\":%lu,\"writer_cpu\":%d,\"reader_cpu\":%d,"
 	       "\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64
 	       ",\"seconds\":%.6f,\"mpps\":%.4f,\"gbps\":%.4f,"
 	       "\"gbytes_per_s\":%.4f,\"corrupt\":%" PRIu64 "}\n",
+	       g_desc == DESC_S2M ? "s2m" : g_desc == DESC_M2S ? "m2s" : "none",
 	       a->size, a->slot, a->slots, a->burst, a->wcpu, a->rcpu,
 	       ctl->r_slots, ctl->r_bytes, secs, pps / 1e6, bps * 8 / 1e9,
 	       bps / 1e9, ctl->r_corrupt);
@@ -448,6 +624,7 @@ int main(int argc, char **argv)
 	uint8_t *ring;
 	pid_t pid;
 	int rc, st;
+	bool ok;
 
 	rc = parse_args(argc, argv, &a);
 	if (rc)
@@ -457,10 +634,10 @@ int main(int argc, char **argv)
 	rc = check_args(&a);
 	if (rc)
 		return rc;
-	ctl = map_ring(&a);
+	g_desc = a.desc_s2m ? DESC_S2M : a.desc_m2s ? DESC_M2S : DESC_NONE;
+	ctl = map_ring(&a, &ring);
 	if (!ctl)
 		return 2;
-	ring = (uint8_t *)ctl + 4096;
 	pid = fork();
 	if (pid < 0) {
 		perror("bench-floor: fork");
@@ -470,10 +647,10 @@ int main(int argc, char **argv)
 		reader(ctl, ring, &a);
 		_exit(0);
 	}
-	writer(ctl, ring, &a);
+	ok = writer(ctl, ring, &a);
 	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st)) {
 		fprintf(stderr, "bench-floor: reader failed\n");
 		return 1;
 	}
-	return report(ctl, &a);
+	return report(ctl, &a) || !ok;
 }

@@ -131,8 +131,14 @@ def throughput_md(hdr, full, pages):
                   "one core into a ring of 1024 slots of the same size in "
                   "shared memory and summed by the other, slots handed over "
                   "%d at a time with one release/acquire index pair, no "
-                  "protocol. Ratio = our GB/s / the floor's GB/s, median of "
-                  "per-pair ratios.\n" % BURST)
+                  "protocol. The floor with memif descriptors (bench-floor "
+                  "--desc-s2m/--desc-m2s) hands the slots over through a "
+                  "memif descriptor ring as well, each side doing only what "
+                  "its role's procedure asks (the slave writes or refills "
+                  "descriptors, the master reads and checks them, and in "
+                  "master->slave also writes their length): what the "
+                  "protocol itself costs on this machine. Ratio = our GB/s "
+                  "/ the floor's GB/s, median of per-pair ratios.\n" % BURST)
         md.append(full + "\n")
     return md
 

@@ -118,7 +118,11 @@ def full_group(t, a, tmp, d, size):
     b = bsize_for(size)
     cf = ([Cfg("floor", "floor (bench-floor)",
                lambda: run_floor(t, a, tmp, d, size),
-               "writer", "reader", "slot %d" % b)] +
+               "writer", "reader", "slot %d" % b),
+           Cfg("floor_desc", "floor with memif descriptors (bench-floor "
+               "--desc-%s)" % d, lambda: run_floor(t, a, tmp, d, size, True),
+               "writer", "reader",
+               "slot %d, each side in its memif role" % b)] +
           ours_cfgs(t, a, tmp, d, size, "full", b) +
           [c for c in zc_cfgs(t, a, tmp, d, size, "full", b)
            if c.key != "zc_huge"])
