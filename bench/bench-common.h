@@ -86,7 +86,7 @@ struct bench_opt {
 	void *dst;
 };
 
-#define BENCH_MAX_OPTS 16
+#define BENCH_MAX_OPTS 24
 
 /*
  * Read argv's long options against @opts (@n, at most BENCH_MAX_OPTS; --help
@@ -102,7 +102,11 @@ static inline int bench_parse_args(int argc, char **argv,
 	size_t i;
 	int c;
 
-	for (i = 0; i < n && i < BENCH_MAX_OPTS; i++) {
+	if (n > BENCH_MAX_OPTS) { /* a table the array cannot hold */
+		fprintf(stderr, "more than %d options\n", BENCH_MAX_OPTS);
+		return 2;
+	}
+	for (i = 0; i < n; i++) {
 		lo[i].name = opts[i].name;
 		lo[i].has_arg = opts[i].kind == BENCH_OPT_OFF ||
 						opts[i].kind == BENCH_OPT_ON ?

@@ -19,7 +19,8 @@
  *   bench-floor [--size N] [--slot-size B] [--slots K] [--burst B]
  *               [--seconds S] [--writer-cpu W] [--reader-cpu R]
  *               [--no-prefetch] [--no-pause] [--offset K]
- *               [--desc-s2m | --desc-m2s]
+ *               [--desc-s2m | --desc-m2s] [--headers]
+ *               [--copy | --copy-movsb | --copy-nt]
  *   bench-floor --probe N [--writer-cpu W] [--reader-cpu R]
  *
  * Both sides prefetch like memif-perf and the library do (the first line of
@@ -29,7 +30,8 @@
  * PAUSE (--no-pause: a bare reload, as memif-perf's polling loops do).
  *
  * --desc-s2m and --desc-m2s add what the memif protocol itself costs: the
- * same transfer through a descriptor ring (desc_* below).
+ * same transfer through a descriptor ring (desc_* below).  --headers and
+ * --copy* give the floor under a copying transmit (slot_write below).
  *
  * Prints one JSON line on stdout: slots moved, seconds, Mpps, Gbps, GB/s
  * (payload bytes, 10^9), corrupt count.
@@ -51,6 +53,10 @@
 #include <unistd.h>
 
 #include "bench-common.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #define LINE 64
 #define PF_AHEAD (8 * LINE) /* software prefetch distance */
@@ -167,6 +173,58 @@ static void desc_prefetch(uint64_t first, uint64_t n, uint64_t mask, int rw)
 	}
 }
 
+/*
+ * --headers: only each slot's first word carries the payload (base_of(seq),
+ * read back and checked by the reader); the rest of the slot is neither
+ * written nor read, as with memif-perf --fill headers.
+ * --copy, --copy-movsb, --copy-nt: the writer builds each slot's bytes in
+ * a buffer of its own (L1-resident, like an application's packet) and
+ * copies all --size bytes into the slot, as a copying transmit does: with
+ * libc's memcpy, with `rep movsb`, or with non-temporal 16-byte stores.
+ * What a copy routine does to the transfer, measured without a library.
+ */
+enum { COPY_NONE, COPY_LIBC, COPY_MOVSB, COPY_NT };
+static int g_copy;
+static bool g_headers;
+static uint8_t *g_src; /* the writer's own buffer, --copy* */
+
+#if defined(__x86_64__)
+/* Non-temporal 16-byte stores from the first 16-byte boundary of @d; the
+ * ends by memcpy.  The fence orders them before the index store. */
+static void copy_nt(uint8_t *d, const uint8_t *s, size_t n)
+{
+	size_t head = (size_t)(-(uintptr_t)d & 15), i;
+
+	if (head > n)
+		head = n;
+	memcpy(d, s, head);
+	for (i = head; i + 16 <= n; i += 16)
+		_mm_stream_si128((__m128i *)(void *)(d + i),
+				 _mm_loadu_si128((const __m128i *)(const void *)
+							 (s + i)));
+	memcpy(d + i, s + i, n - i);
+	_mm_sfence();
+}
+#endif
+
+static void copy_in(uint8_t *d, const uint8_t *s, size_t n)
+{
+#if defined(__x86_64__)
+	if (g_copy == COPY_MOVSB) {
+		__asm__ volatile("rep movsb"
+				 : "+D"(d), "+S"(s), "+c"(n)
+				 :
+				 : "memory");
+		return;
+	}
+	if (g_copy == COPY_NT) {
+		copy_nt(d, s, n);
+		return;
+	}
+#endif
+	memcpy(d, s, n);
+}
+
 /* Fill one slot: whole 64-bit words base + i, then the odd tail bytes.  The
  * lines a few ahead are prefetched for writing: they sit in the reader's
  * cache, and each costs a cross-core round trip to take back. */
@@ -255,14 +313,18 @@ static void usage(FILE *f)
 		"usage: bench-floor [--size N] [--slot-size B] [--slots K] [--burst B]\n"
 		"                   [--seconds S] [--writer-cpu W] [--reader-cpu R]\n"
 		"                   [--no-prefetch] [--no-pause] [--offset K]\n"
-		"                   [--desc-s2m | --desc-m2s]\n"
+		"                   [--desc-s2m | --desc-m2s] [--headers]\n"
+		"                   [--copy | --copy-movsb | --copy-nt]\n"
 		"       bench-floor --probe N [--writer-cpu W] [--reader-cpu R]\n"
 		"One core writes N bytes into each slot of a shared ring, the other reads\n"
 		"them all; SPSC handoff, no protocol.  JSON on stdout.  Defaults: size\n"
 		"1500, slot-size 2048, slots 1024, burst 32, seconds 3, cpus 0 -> 1.\n"
 		"--desc-s2m, --desc-m2s: through a memif descriptor ring as well,\n"
 		"each side doing what the protocol asks of a slave writer (s2m) or a\n"
-		"master writer (m2s).\n"
+		"master writer (m2s).  --headers: only each slot's first word is\n"
+		"written and read.  --copy, --copy-movsb, --copy-nt: the writer builds\n"
+		"each slot in its own buffer and copies it in (memcpy, rep movsb,\n"
+		"non-temporal stores).\n"
 		"--probe N: one-way cache-line latency between the cpus, N round\n"
 		"trips (median of 1000-trip batches).\n");
 }
@@ -341,6 +403,7 @@ struct args {
 	double seconds;
 	int wcpu, rcpu;
 	bool desc_s2m, desc_m2s; /* g_desc */
+	bool copy, copy_movsb, copy_nt; /* g_copy */
 };
 
 /* Return: 0 parsed, 1 --help printed, 2 usage error. */
@@ -360,6 +423,10 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "offset", BENCH_OPT_SIZE, &g_offset },
 		{ "desc-s2m", BENCH_OPT_ON, &a->desc_s2m },
 		{ "desc-m2s", BENCH_OPT_ON, &a->desc_m2s },
+		{ "headers", BENCH_OPT_ON, &g_headers },
+		{ "copy", BENCH_OPT_ON, &a->copy },
+		{ "copy-movsb", BENCH_OPT_ON, &a->copy_movsb },
+		{ "copy-nt", BENCH_OPT_ON, &a->copy_nt },
 	};
 
 	return bench_parse_args(argc, argv, opts,
@@ -373,6 +440,18 @@ static int check_args(const struct args *a)
 		fprintf(stderr, "bench-floor: --desc-s2m or --desc-m2s\n");
 		return 2;
 	}
+	if (a->copy + a->copy_movsb + a->copy_nt > 1) {
+		fprintf(stderr, "bench-floor: one of --copy, --copy-movsb, "
+				"--copy-nt\n");
+		return 2;
+	}
+#if !defined(__x86_64__)
+	if (a->copy_movsb || a->copy_nt) {
+		fprintf(stderr, "bench-floor: --copy-movsb and --copy-nt are "
+				"x86-64 only\n");
+		return 2;
+	}
+#endif
 	if (g_offset + 8 > a->size) {
 		fprintf(stderr, "bench-floor: --offset leaves no word\n");
 		return 2;
@@ -429,6 +508,36 @@ static struct ctl *map_ring(const struct args *a, uint8_t **ring)
 		g_descs[i] = (struct fdesc){ .length = (uint32_t)a->slot,
 					     .offset = (uint32_t)(i * a->slot) };
 	return ctl;
+}
+
+/* The writer's @size bytes of slot @seq at @p: words base + i (--offset:
+ * @g_offset bytes in), or only the first word (--headers); built in place
+ * or, with --copy*, in the writer's own buffer and copied. */
+static void slot_write(uint8_t *p, size_t size, uint64_t seq)
+{
+	uint8_t *w = g_copy ? g_src : p;
+
+	if (g_headers) {
+		uint64_t base = base_of(seq);
+
+		memcpy(w, &base, 8);
+	} else {
+		(g_offset ? fill_at : fill)(w, size, seq);
+	}
+	if (g_copy)
+		copy_in(p, g_src, size);
+}
+
+/* True when slot @seq at @p holds what slot_write wrote. */
+static bool slot_read(const uint8_t *p, size_t size, uint64_t seq)
+{
+	uint64_t w;
+
+	if (g_headers) {
+		memcpy(&w, p, 8);
+		return w == base_of(seq);
+	}
+	return (g_offset ? check_at : check)(p, size, seq);
 }
 
 /* The first lines of the reader's slots [@tail, @head) and their
@@ -491,7 +600,7 @@ static void reader(struct ctl *ctl, const uint8_t *ring, const struct args *a)
 						    ring + j * slot;
 
 			if (!p || len != size ||
-			    !(g_offset ? check_at : check)(p, size, tail))
+			    !slot_read(p, size, tail))
 				corrupt++;
 			if (g_desc == DESC_M2S) /* the refill */
 				g_descs[j] = (struct fdesc){
@@ -572,7 +681,7 @@ static bool writer(struct ctl *ctl, uint8_t *ring, const struct args *a)
 						" has a bad descriptor\n", j);
 				break;
 			}
-			(g_offset ? fill_at : fill)(p, size, head + i);
+			slot_write(p, size, head + i);
 			if (g_desc)
 				desc_put(j, slot, size);
 		}
@@ -598,13 +707,16 @@ static int report(const struct ctl *ctl, const struct args *a)
 	double pps = secs > 0 ? (double)ctl->r_slots / secs : 0;
 	double bps = secs > 0 ? (double)ctl->r_bytes / secs : 0;
 
-	printf("{\"desc\":\"%s\",\"size\":%zu,\"slot_size\":%zu,"
+	printf("{\"desc\":\"%s\",\"copy\":\"%s\",\"headers\":%s,"
+	       "\"size\":%zu,\"slot_size\":%zu,"
 	       "\"slots\":%lu,"
 	       "\"burst\":%lu,\"writer_cpu\":%d,\"reader_cpu\":%d,"
 	       "\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64
 	       ",\"seconds\":%.6f,\"mpps\":%.4f,\"gbps\":%.4f,"
 	       "\"gbytes_per_s\":%.4f,\"corrupt\":%" PRIu64 "}\n",
 	       g_desc == DESC_S2M ? "s2m" : g_desc == DESC_M2S ? "m2s" : "none",
+	       (const char *[]){ "none", "libc", "movsb", "nt" }[g_copy],
+	       g_headers ? "true" : "false",
 	       a->size, a->slot, a->slots, a->burst, a->wcpu, a->rcpu,
 	       ctl->r_slots, ctl->r_bytes, secs, pps / 1e6, bps * 8 / 1e9,
 	       bps / 1e9, ctl->r_corrupt);
@@ -635,6 +747,13 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc;
 	g_desc = a.desc_s2m ? DESC_S2M : a.desc_m2s ? DESC_M2S : DESC_NONE;
+	g_copy = a.copy ? COPY_LIBC :
+		 a.copy_movsb ? COPY_MOVSB :
+		 a.copy_nt ? COPY_NT : COPY_NONE;
+	if (g_copy && !(g_src = aligned_alloc(LINE, a.slot))) {
+		perror("bench-floor: the writer's buffer");
+		return 2;
+	}
 	ctl = map_ring(&a, &ring);
 	if (!ctl)
 		return 2;
@@ -652,5 +771,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench-floor: reader failed\n");
 		return 1;
 	}
-	return report(ctl, &a) || !ok;
+	rc = report(ctl, &a) || !ok;
+	free(g_src);
+	return rc;
 }

@@ -236,7 +236,23 @@ def goals_large(groups):
                 out += [ratio_goal(g, key, goal.format(
                     size=size, dir=DIR_LABEL[d], key=key), show, ok)
                         for key in ("copy", "inplace")]
+                if name == "hdr" and "floor_copy" in g.res:
+                    out += [copy_floor_line(g, key, size, d)
+                            for key in ("dpdk", "copy")]
     return out
+
+
+def copy_floor_line(g, key, size, d):
+    """Information: @key's rate as a share of the copy floor (one core
+    copying each frame into the ring, the other reading its first word),
+    the limit of any copying transmit on this machine (issue 16)."""
+    rs = ratios(g, key, "floor_copy")
+    if not rs:
+        return None
+    return ("%d B headers %s, %s: share of the copy floor (bench-floor "
+            "--copy --headers; information)" % (size, DIR_LABEL[d], key),
+            "%.0f%% (%s)" % (100 * statistics.median(rs),
+                             fmt_range(min(rs), max(rs))), "-")
 
 
 def goal_mixed(groups):

@@ -92,6 +92,12 @@ def hdr_group(t, a, tmp, d, size):
                lambda: run_dpdk(t, a, tmp, d, size, b),
                "testpmd txonly", "testpmd rxonly", "bsize %d" % b)] +
           ours_cfgs(t, a, tmp, d, size, "headers", b) +
+          [Cfg("floor_copy", "floor, copied in, first word read "
+               "(bench-floor --copy --headers)",
+               lambda: run_floor(t, a, tmp, d, size,
+                                 extra=("--copy", "--headers")),
+               "writer", "reader",
+               "slot %d, memcpy from the writer's own buffer" % b)] +
           zc_cfgs(t, a, tmp, d, size, "headers", b) +
           [Cfg("ours2dpdk", "ours -> DPDK",
                lambda: run_mixed(t, a, tmp, d, size, True),

@@ -214,9 +214,10 @@ def run_mixed(t, a, tmp, direction, size, ours_sends):
     return out
 
 
-def run_floor(t, a, tmp, direction, size, desc=False):
+def run_floor(t, a, tmp, direction, size, desc=False, extra=()):
     """bench-floor in @direction's placement; @desc: through the memif
-    descriptor ring too, each side in its role (--desc-s2m, --desc-m2s)."""
+    descriptor ring too, each side in its role (--desc-s2m, --desc-m2s);
+    @extra: more bench-floor options (--copy, --headers)."""
     tx_role, rx_role, tx_cpu, rx_cpu = roles_for(direction)
     argv = [t.floor, "--size", str(size), "--slot-size",
             str(bsize_for(size)), "--slots", str(1 << RING_LOG2),
@@ -224,6 +225,7 @@ def run_floor(t, a, tmp, direction, size, desc=False):
             "--writer-cpu", str(tx_cpu), "--reader-cpu", str(rx_cpu)]
     if desc:
         argv.append("--desc-" + direction)
+    argv += list(extra)
     vlog("$ " + " ".join(argv))
     r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        text=True, timeout=a.seconds + 30)
