@@ -177,61 +177,50 @@ struct memif_ring {
 #define MEMIF__STATIC_ASSERT _Static_assert
 #endif
 
-MEMIF__STATIC_ASSERT(sizeof(struct memif_msg) == MEMIF_MSG_SIZE, "msg size");
-MEMIF__STATIC_ASSERT(offsetof(struct memif_msg, hello) == 2, "payload at 2");
-MEMIF__STATIC_ASSERT(sizeof(struct memif_msg_hello) == 43, "hello size");
-MEMIF__STATIC_ASSERT(offsetof(struct memif_msg_hello, min_version) == 32,
-		     "hello min_version");
-MEMIF__STATIC_ASSERT(offsetof(struct memif_msg_hello, max_region) == 36,
-		     "hello max_region");
-MEMIF__STATIC_ASSERT(offsetof(struct memif_msg_hello, max_m2s_ring) == 38,
-		     "hello max_m2s_ring");
-MEMIF__STATIC_ASSERT(offsetof(struct memif_msg_hello, max_s2m_ring) == 40,
-		     "hello max_s2m_ring");
-MEMIF__STATIC_ASSERT(offsetof(struct memif_msg_hello, max_log2_ring_size) == 42,
-		     "hello max_log2");
-MEMIF__STATIC_ASSERT(sizeof(struct memif_msg_init) == 63, "init size");
-MEMIF__STATIC_ASSERT(offsetof(struct memif_msg_init, id) == 2, "init id");
-MEMIF__STATIC_ASSERT(offsetof(struct memif_msg_init, mode) == 6, "init mode");
-MEMIF__STATIC_ASSERT(offsetof(struct memif_msg_init, secret) == 7,
-		     "init secret");
-MEMIF__STATIC_ASSERT(offsetof(struct memif_msg_init, name) == 31, "init name");
-MEMIF__STATIC_ASSERT(sizeof(struct memif_msg_add_region) == 10,
-		     "add_region size");
-MEMIF__STATIC_ASSERT(offsetof(struct memif_msg_add_region, size) == 2,
-		     "add_region size field");
-MEMIF__STATIC_ASSERT(sizeof(struct memif_msg_add_ring) == 13, "add_ring size");
-MEMIF__STATIC_ASSERT(offsetof(struct memif_msg_add_ring, index) == 2,
-		     "add_ring index");
-MEMIF__STATIC_ASSERT(offsetof(struct memif_msg_add_ring, region) == 4,
-		     "add_ring region");
-MEMIF__STATIC_ASSERT(offsetof(struct memif_msg_add_ring, offset) == 6,
-		     "add_ring offset");
-MEMIF__STATIC_ASSERT(offsetof(struct memif_msg_add_ring, log2_ring_size) == 10,
-		     "add_ring log2");
-MEMIF__STATIC_ASSERT(offsetof(struct memif_msg_add_ring, private_hdr_size) ==
-			     11,
-		     "add_ring private_hdr_size");
-MEMIF__STATIC_ASSERT(sizeof(struct memif_msg_connect) == 32, "connect size");
-MEMIF__STATIC_ASSERT(sizeof(struct memif_msg_connected) == 32,
-		     "connected size");
-MEMIF__STATIC_ASSERT(sizeof(struct memif_msg_disconnect) == 100,
-		     "disconnect size");
-MEMIF__STATIC_ASSERT(offsetof(struct memif_msg_disconnect, string) == 4,
-		     "disconnect string");
-MEMIF__STATIC_ASSERT(sizeof(struct memif_desc) == 16, "desc size");
-MEMIF__STATIC_ASSERT(offsetof(struct memif_desc, region) == 2, "desc region");
-MEMIF__STATIC_ASSERT(offsetof(struct memif_desc, length) == 4, "desc length");
-MEMIF__STATIC_ASSERT(offsetof(struct memif_desc, offset) == 8, "desc offset");
-MEMIF__STATIC_ASSERT(offsetof(struct memif_desc, metadata) == 12,
-		     "desc metadata");
-MEMIF__STATIC_ASSERT(offsetof(struct memif_ring, flags) == 4, "ring flags");
-MEMIF__STATIC_ASSERT(offsetof(struct memif_ring, head) == 6, "ring head");
-MEMIF__STATIC_ASSERT(offsetof(struct memif_ring, tail) == 64, "ring tail");
-MEMIF__STATIC_ASSERT(offsetof(struct memif_ring, desc) == MEMIF_RING_HDR_SIZE,
-		     "ring desc");
-MEMIF__STATIC_ASSERT(sizeof(struct memif_ring) == MEMIF_RING_HDR_SIZE,
-		     "ring header size");
+/* The layout, checked when compiled: the size of every struct, then the
+ * offset of every field that has one on the wire. */
+#define MEMIF__SIZE(type, size) \
+	MEMIF__STATIC_ASSERT(sizeof(struct type) == (size), #type " size")
+#define MEMIF__OFFSET(type, field, off)                             \
+	MEMIF__STATIC_ASSERT(offsetof(struct type, field) == (off), \
+			     #type "." #field)
+
+MEMIF__SIZE(memif_msg, MEMIF_MSG_SIZE);
+MEMIF__SIZE(memif_msg_hello, 43);
+MEMIF__SIZE(memif_msg_init, 63);
+MEMIF__SIZE(memif_msg_add_region, 10);
+MEMIF__SIZE(memif_msg_add_ring, 13);
+MEMIF__SIZE(memif_msg_connect, 32);
+MEMIF__SIZE(memif_msg_connected, 32);
+MEMIF__SIZE(memif_msg_disconnect, 100);
+MEMIF__SIZE(memif_desc, 16);
+MEMIF__SIZE(memif_ring, MEMIF_RING_HDR_SIZE);
+
+MEMIF__OFFSET(memif_msg, hello, 2);
+MEMIF__OFFSET(memif_msg_hello, min_version, 32);
+MEMIF__OFFSET(memif_msg_hello, max_region, 36);
+MEMIF__OFFSET(memif_msg_hello, max_m2s_ring, 38);
+MEMIF__OFFSET(memif_msg_hello, max_s2m_ring, 40);
+MEMIF__OFFSET(memif_msg_hello, max_log2_ring_size, 42);
+MEMIF__OFFSET(memif_msg_init, id, 2);
+MEMIF__OFFSET(memif_msg_init, mode, 6);
+MEMIF__OFFSET(memif_msg_init, secret, 7);
+MEMIF__OFFSET(memif_msg_init, name, 31);
+MEMIF__OFFSET(memif_msg_add_region, size, 2);
+MEMIF__OFFSET(memif_msg_add_ring, index, 2);
+MEMIF__OFFSET(memif_msg_add_ring, region, 4);
+MEMIF__OFFSET(memif_msg_add_ring, offset, 6);
+MEMIF__OFFSET(memif_msg_add_ring, log2_ring_size, 10);
+MEMIF__OFFSET(memif_msg_add_ring, private_hdr_size, 11);
+MEMIF__OFFSET(memif_msg_disconnect, string, 4);
+MEMIF__OFFSET(memif_desc, region, 2);
+MEMIF__OFFSET(memif_desc, length, 4);
+MEMIF__OFFSET(memif_desc, offset, 8);
+MEMIF__OFFSET(memif_desc, metadata, 12);
+MEMIF__OFFSET(memif_ring, flags, 4);
+MEMIF__OFFSET(memif_ring, head, 6);
+MEMIF__OFFSET(memif_ring, tail, 64);
+MEMIF__OFFSET(memif_ring, desc, MEMIF_RING_HDR_SIZE);
 
 #ifdef __cplusplus
 }
