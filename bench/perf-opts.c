@@ -287,8 +287,9 @@ static bool parse_choice(const char *arg, const char *off, const char *on,
 }
 
 /*
- * Option @c, if it is a number in a range, a choice of two words or a
- * flag: from a table.  Returns as the section functions below.
+ * Option @c, if it is a number in a range, a time in seconds, a choice of
+ * two words or a flag: from a table.  Returns as opt_other() below, or -1
+ * when @c is none of these.
  */
 static int opt_table(int c, const char *arg, struct opts *o)
 {
@@ -302,6 +303,14 @@ static int opt_table(int c, const char *arg, struct opts *o)
 		{ OPT_BUFSIZE, "buffer-size", 64, 65535, &o->buffer_size },
 		{ OPT_SIZE, "size", PERF_MIN_SIZE, PERF_MAX_SIZE, &o->size },
 		{ OPT_BURST, "burst", 1, MAX_BURST, &o->burst },
+	};
+	const struct {
+		int c;
+		const char *name;
+		double *dst;
+	} seconds[] = {
+		{ OPT_DURATION, "duration", &o->duration },
+		{ OPT_WAIT, "wait-timeout", &o->wait_timeout },
 	};
 	/* the first word sets false, the second (or third) true */
 	const struct {
@@ -337,6 +346,13 @@ static int opt_table(int c, const char *arg, struct opts *o)
 			return bad_arg(numbers[i].name, arg);
 		return 0;
 	}
+	for (i = 0; i < sizeof(seconds) / sizeof(seconds[0]); i++) {
+		if (c != seconds[i].c)
+			continue;
+		if (!parse_secs(arg, seconds[i].dst))
+			return bad_arg(seconds[i].name, arg);
+		return 0;
+	}
 	for (i = 0; i < sizeof(choices) / sizeof(choices[0]); i++) {
 		if (c != choices[i].c)
 			continue;
@@ -355,20 +371,18 @@ static int opt_table(int c, const char *arg, struct opts *o)
 }
 
 /*
- * The other options by the sections of --help.  Each returns 0 when it took
- * option @c, 2 on a bad value (said on stderr) and -1 when @c is not one
- * of its section's.
+ * The options that need code of their own.  Returns 0 when it took option
+ * @c, 2 on a bad value (said on stderr) or an unknown option (getopt has
+ * said which), 1 after --help or --version (printed).
  */
-static int opt_connection(int c, const char *arg, struct opts *o)
+static int opt_other(int c, const char *arg, struct opts *o)
 {
 	uint64_t v;
 
 	switch (c) {
 	case OPT_MASTER:
-		o->master = true;
-		break;
 	case OPT_SLAVE:
-		o->master = false;
+		o->master = c == OPT_MASTER;
 		break;
 	case OPT_SOCKET:
 		if (!*arg || strlen(arg) >= MEMIF_SOCKET_PATH_MAX)
@@ -385,23 +399,9 @@ static int opt_connection(int c, const char *arg, struct opts *o)
 			return bad_arg("secret", arg);
 		o->secret = arg;
 		break;
-	case OPT_WAIT:
-		if (!parse_secs(arg, &o->wait_timeout))
-			return bad_arg("wait-timeout", arg);
-		break;
-	default:
-		return -1;
-	}
-	return 0;
-}
-
-static int opt_traffic(int c, const char *arg, struct opts *o, bool *mode_set)
-{
-	switch (c) {
 	case OPT_MODE:
 		if (!parse_mode(arg, &o->mode))
 			return bad_arg("mode", arg);
-		*mode_set = true;
 		break;
 	case OPT_POLLING:
 	case OPT_INTERRUPT:
@@ -412,23 +412,6 @@ static int opt_traffic(int c, const char *arg, struct opts *o, bool *mode_set)
 	case OPT_CPU:
 		if (!parse_cpus(arg, o))
 			return bad_arg("cpu", arg);
-		break;
-	default:
-		return -1;
-	}
-	return 0;
-}
-
-/* Also the ones that print and end: 1 after --help or --version, 2 for an
- * unknown option (getopt has said which). */
-static int opt_output(int c, const char *arg, struct opts *o,
-		      bool *duration_set)
-{
-	switch (c) {
-	case OPT_DURATION:
-		if (!parse_secs(arg, &o->duration))
-			return bad_arg("duration", arg);
-		*duration_set = true;
 		break;
 	case OPT_COUNT:
 		if (!parse_u64(arg, 1, UINT64_MAX, &o->count))
@@ -474,13 +457,11 @@ int opts_parse(int argc, char **argv, struct opts *o)
 	while ((c = getopt_long(argc, argv, "hv", long_opts, &idx)) != -1) {
 		rc = opt_table(c, optarg, o);
 		if (rc < 0)
-			rc = opt_connection(c, optarg, o);
-		if (rc < 0)
-			rc = opt_traffic(c, optarg, o, &mode_set);
-		if (rc < 0)
-			rc = opt_output(c, optarg, o, &duration_set);
+			rc = opt_other(c, optarg, o);
 		if (rc)
 			return rc;
+		mode_set |= c == OPT_MODE;
+		duration_set |= c == OPT_DURATION;
 	}
 	if (optind < argc) {
 		if (mode_set || !parse_mode(argv[optind], &o->mode) ||
