@@ -21,6 +21,13 @@ double mpps(uint64_t pkts, double secs)
 	return secs > 0 ? (double)pkts / secs / 1e6 : 0;
 }
 
+/* A worker's counter as it last published it (publish() in perf-worker.c);
+ * relaxed, as a progress figure needs no more. */
+static uint64_t published(const _Atomic uint64_t *v)
+{
+	return atomic_load_explicit(v, memory_order_relaxed);
+}
+
 void take_snap(const struct perf *p, struct snap *s)
 {
 	unsigned int i;
@@ -30,23 +37,15 @@ void take_snap(const struct perf *p, struct snap *s)
 	for (i = 0; i < p->nq; i++) {
 		const struct qpub *q = &p->w[i].pub;
 
-		s->tx += atomic_load_explicit(&q->tx_pkts,
-					      memory_order_relaxed);
-		s->txb += atomic_load_explicit(&q->tx_bytes,
-					       memory_order_relaxed);
-		s->rx += atomic_load_explicit(&q->rx_pkts,
-					      memory_order_relaxed);
-		s->rxb += atomic_load_explicit(&q->rx_bytes,
-					       memory_order_relaxed);
-		s->loss += atomic_load_explicit(&q->loss, memory_order_relaxed);
-		s->reorder += atomic_load_explicit(&q->reorder,
-						   memory_order_relaxed);
-		s->corrupt += atomic_load_explicit(&q->corrupt,
-						   memory_order_relaxed);
-		s->rtt_n += atomic_load_explicit(&q->rtt_n,
-						 memory_order_relaxed);
-		s->rtt_sum += atomic_load_explicit(&q->rtt_sum,
-						   memory_order_relaxed);
+		s->tx += published(&q->tx_pkts);
+		s->txb += published(&q->tx_bytes);
+		s->rx += published(&q->rx_pkts);
+		s->rxb += published(&q->rx_bytes);
+		s->loss += published(&q->loss);
+		s->reorder += published(&q->reorder);
+		s->corrupt += published(&q->corrupt);
+		s->rtt_n += published(&q->rtt_n);
+		s->rtt_sum += published(&q->rtt_sum);
 	}
 }
 
@@ -224,11 +223,30 @@ static void print_row(FILE *f, const char *name, uint64_t pkts,
 		name, pkts, bytes, secs, mpps(pkts, secs), gbps(bytes, secs));
 }
 
+/* The table's rows of one direction: the total, then, with more than one
+ * queue, each queue's. */
+static void print_rows(FILE *f, const struct perf *p, const struct result *r,
+		       bool tx)
+{
+	const char *dir = tx ? "tx" : "rx";
+	unsigned int i;
+	char name[32];
+
+	print_row(f, dir, tx ? r->tx_pkts : r->rx_pkts,
+		  tx ? r->tx_bytes : r->rx_bytes, tx ? r->tx_secs : r->rx_secs);
+	for (i = 0; p->nqs > 1 && i < p->nqs; i++) {
+		const struct qsum *q = &p->qs[i];
+
+		snprintf(name, sizeof(name), "  %s q%u", dir, i);
+		print_row(f, name, tx ? q->tx_pkts : q->rx_pkts,
+			  tx ? q->tx_bytes : q->rx_bytes,
+			  (double)(tx ? q->tx_ns : q->rx_ns) / 1e9);
+	}
+}
+
 void print_summary(FILE *f, const struct perf *p, const struct result *r)
 {
 	const struct opts *o = p->o;
-	unsigned int i;
-	char name[32];
 
 	fprintf(f,
 		"\nmemif-perf %s %s: %u queue%s, %u B%s, %s, %s path, %s "
@@ -252,26 +270,8 @@ void print_summary(FILE *f, const struct perf *p, const struct result *r)
 		o->buffer_size, o->master ? " (the slave decides)" : "");
 	fprintf(f, "%-10s %14s %16s %9s %10s %9s\n", "", "packets", "bytes",
 		"seconds", "Mpps", "Gbps");
-	print_row(f, "tx", r->tx_pkts, r->tx_bytes, r->tx_secs);
-	if (p->nqs > 1) {
-		for (i = 0; i < p->nqs; i++) {
-			const struct qsum *q = &p->qs[i];
-
-			snprintf(name, sizeof(name), "  tx q%u", i);
-			print_row(f, name, q->tx_pkts, q->tx_bytes,
-				  (double)q->tx_ns / 1e9);
-		}
-	}
-	print_row(f, "rx", r->rx_pkts, r->rx_bytes, r->rx_secs);
-	if (p->nqs > 1) {
-		for (i = 0; i < p->nqs; i++) {
-			const struct qsum *q = &p->qs[i];
-
-			snprintf(name, sizeof(name), "  rx q%u", i);
-			print_row(f, name, q->rx_pkts, q->rx_bytes,
-				  (double)q->rx_ns / 1e9);
-		}
-	}
+	print_rows(f, p, r, true);
+	print_rows(f, p, r, false);
 	fprintf(f, "checks:  loss %" PRIu64 "  reorder %" PRIu64
 		"  corrupt %" PRIu64 "  foreign %" PRIu64 "  misqueued %" PRIu64
 		"\n", r->loss, r->reorder, r->corrupt, r->foreign,
