@@ -4,6 +4,7 @@
  * --help.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,32 @@ static int parse_ns(struct opts *o, const char *s)
  * error. */
 static int parse_opt(struct opts *o, int c, const char *arg, bool *cpus_set)
 {
+	/* whole numbers, taken as strtoul reads them, in [lo, hi] */
+	const struct {
+		int c;
+		unsigned *dst, lo, hi;
+	} numbers[] = {
+		{ 'i', &o->idle_s, 0, UINT_MAX },
+		{ 't', &o->traffic_ms, 0, 60000 },
+		{ 'w', &o->phase_ms, 2 * GUARD_MS, 10000 },
+		{ 'R', &o->runs, 1, MAX_RUNS },
+		{ 'q', &o->quiet_wait_ms, 0, UINT_MAX },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+		unsigned v;
+
+		if (c != numbers[i].c)
+			continue;
+		v = (unsigned)strtoul(arg, NULL, 10);
+		if (v >= numbers[i].lo && v <= numbers[i].hi) {
+			*numbers[i].dst = v;
+			return 0;
+		}
+		usage(stderr);
+		return 2;
+	}
 	switch (c) {
 	case 'n':
 		if (parse_ns(o, arg) < 0) {
@@ -110,27 +137,6 @@ static int parse_opt(struct opts *o, int c, const char *arg, bool *cpus_set)
 		if (strcmp(arg, "one") && strcmp(arg, "many") &&
 		    strcmp(arg, "both"))
 			break;
-		return 0;
-	case 'i':
-		o->idle_s = (unsigned)strtoul(arg, NULL, 10);
-		return 0;
-	case 't':
-		o->traffic_ms = (unsigned)strtoul(arg, NULL, 10);
-		if (o->traffic_ms > 60000)
-			break;
-		return 0;
-	case 'w':
-		o->phase_ms = (unsigned)strtoul(arg, NULL, 10);
-		if (o->phase_ms < 2 * GUARD_MS || o->phase_ms > 10000)
-			break;
-		return 0;
-	case 'R':
-		o->runs = (unsigned)strtoul(arg, NULL, 10);
-		if (!o->runs || o->runs > MAX_RUNS)
-			break;
-		return 0;
-	case 'q':
-		o->quiet_wait_ms = (unsigned)strtoul(arg, NULL, 10);
 		return 0;
 	case 'c':
 		if (parse_cpus(o->cpus, arg) < 0)
