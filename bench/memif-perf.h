@@ -237,11 +237,13 @@ static inline const char *role_name(const struct opts *o)
 void opts_defaults(struct opts *o);
 int opts_parse(int argc, char **argv, struct opts *o);
 
-/* perf-worker.c */
+/* perf-plan.c */
 int cpu_for(const struct opts *o, unsigned int i);
 unsigned int plan_workers(const struct perf *p);
 int setup_workers(struct perf *p, unsigned int nq);
 void free_workers(struct perf *p);
+
+/* perf-worker.c */
 void *worker_main(void *arg);
 
 /* The workers' published counters at one moment (the progress line). */
