@@ -80,6 +80,14 @@ def setup_md(r):
     return md
 
 
+def section(md, title, table, text):
+    """Append a section of its own for @table, if it has rows."""
+    if table.count("\n") > 1:
+        md.append("## %s\n" % title)
+        md.append(text)
+        md.append(table + "\n")
+
+
 def throughput_md(hdr, full, pages):
     md = ["## Throughput, headers only\n"]
     md.append("Sender writes only the Ethernet/IPv4/UDP headers (and "
@@ -118,32 +126,28 @@ def throughput_md(hdr, full, pages):
               "frame as its buffers (memif_rx_burst_sg) instead of "
               "reassembling it.\n")
     md.append(hdr + "\n")
-    if pages.count("\n") > 1:
-        md.append("## Hugepages\n")
-        md.append("The slave's region (and, zero-copy, its pool) on 4 KiB "
-                  "and on 2 MiB pages, with rings of 2^%d slots: 2 x 16384 "
-                  "buffers of 9216 bytes span 300 MB, far beyond what the "
-                  "TLB maps with 4 KiB pages. Headers only; ratio = this run "
-                  "/ the copy path on 4 KiB pages of the same repetition.\n"
-                  % BIG_RING)
-        md.append(pages + "\n")
-    if full.count("\n") > 1:
-        md.append("## Throughput, whole payload written and read\n")
-        md.append("memif-perf --fill full: the sender writes every byte "
-                  "(64-bit words), the receiver reads and checksums every "
-                  "byte. The floor is bench-floor: the same words written by "
-                  "one core into a ring of 1024 slots of the same size in "
-                  "shared memory and summed by the other, slots handed over "
-                  "%d at a time with one release/acquire index pair, no "
-                  "protocol. The floor with memif descriptors (bench-floor "
-                  "--desc-s2m/--desc-m2s) hands the slots over through a "
-                  "memif descriptor ring as well, each side doing only what "
-                  "its role's procedure asks (the slave writes or refills "
-                  "descriptors, the master reads and checks them, and in "
-                  "master->slave also writes their length): what the "
-                  "protocol itself costs on this machine. Ratio = our GB/s "
-                  "/ the floor's GB/s, median of per-pair ratios.\n" % BURST)
-        md.append(full + "\n")
+    section(md, "Hugepages", pages,
+            "The slave's region (and, zero-copy, its pool) on 4 KiB "
+            "and on 2 MiB pages, with rings of 2^%d slots: 2 x 16384 "
+            "buffers of 9216 bytes span 300 MB, far beyond what the "
+            "TLB maps with 4 KiB pages. Headers only; ratio = this run "
+            "/ the copy path on 4 KiB pages of the same repetition.\n"
+            % BIG_RING)
+    section(md, "Throughput, whole payload written and read", full,
+            "memif-perf --fill full: the sender writes every byte "
+            "(64-bit words), the receiver reads and checksums every "
+            "byte. The floor is bench-floor: the same words written by "
+            "one core into a ring of 1024 slots of the same size in "
+            "shared memory and summed by the other, slots handed over "
+            "%d at a time with one release/acquire index pair, no "
+            "protocol. The floor with memif descriptors (bench-floor "
+            "--desc-s2m/--desc-m2s) hands the slots over through a "
+            "memif descriptor ring as well, each side doing only what "
+            "its role's procedure asks (the slave writes or refills "
+            "descriptors, the master reads and checks them, and in "
+            "master->slave also writes their length): what the "
+            "protocol itself costs on this machine. Ratio = our GB/s "
+            "/ the floor's GB/s, median of per-pair ratios.\n" % BURST)
     return md
 
 
