@@ -23,6 +23,7 @@
 #include "common.h"
 #include "internal.h"
 #include "raw-peer.h"
+#include "test-proto.h"
 
 static char sock[96];
 static struct memif *master;
@@ -128,13 +129,8 @@ static int raw_slave(void)
 
 	ck_assert_int_eq(raw_recv(fd, &msg), MEMIF_MSG_SIZE);
 	ck_assert_uint_eq(msg.type, MEMIF_MSG_TYPE_HELLO);
-	ck_assert_uint_eq(msg.hello.min_version, MEMIF_VERSION);
-	ck_assert_uint_eq(msg.hello.max_version, MEMIF_VERSION);
 	/* The protocol maxima, whatever the master's own queue counts. */
-	ck_assert_uint_eq(msg.hello.max_s2m_ring, 255);
-	ck_assert_uint_eq(msg.hello.max_m2s_ring, 255);
-	ck_assert_uint_eq(msg.hello.max_region, 255);
-	ck_assert_uint_eq(msg.hello.max_log2_ring_size, 14);
+	ck_assert_hello(&msg, 255, 255, 255, 14);
 	return fd;
 }
 
