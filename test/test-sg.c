@@ -18,11 +18,9 @@ static void send_one(struct pair *p, uint32_t len, uint32_t seed)
 {
 	static uint8_t buf[65535];
 	struct memif_tx_pkt pk = { buf, len };
-	uint16_t sent;
 
 	fill(buf, len, seed);
-	ck_assert_int_eq(memif_tx_burst(p->s, 0, &pk, 1, &sent), MEMIF_OK);
-	ck_assert_uint_eq(sent, 1);
+	ck_assert_uint_eq(tx_ok(p->s, &pk, 1), 1);
 }
 
 /* Whether @pkt's pieces, joined, hold pattern @seed. */
@@ -175,7 +173,7 @@ START_TEST(sg_tx_joins_pieces_into_one_packet)
 	struct memif_seg pieces[3];
 	struct memif_pkt_sg pk = { pieces, 3, 0 };
 	struct memif_rx_pkt rp[2];
-	uint16_t sent, got;
+	uint16_t sent;
 	struct pair p;
 
 	pair_init(&p, 4, BUF);
@@ -185,15 +183,13 @@ START_TEST(sg_tx_joins_pieces_into_one_packet)
 	pieces[2] = (struct memif_seg){ buf + 14, 700 - 14 };
 	ck_assert_int_eq(memif_tx_burst_sg(p.s, 0, &pk, 1, &sent), MEMIF_OK);
 	ck_assert_uint_eq(sent, 1);
-	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 2, &got), MEMIF_OK);
-	ck_assert_uint_eq(got, 1);
+	ck_assert_uint_eq(rx_ok(p.m, rp, 2), 1);
 	ck_assert_uint_eq(rp[0].len, 700);
 	ck_assert(check(rp[0].data, 700, 5));
 	/* Master to slave too, one slot. */
 	pieces[2].len = 100 - 14;
 	ck_assert_int_eq(memif_tx_burst_sg(p.m, 0, &pk, 1, &sent), MEMIF_OK);
-	ck_assert_int_eq(memif_rx_burst(p.s, 0, rp, 2, &got), MEMIF_OK);
-	ck_assert_uint_eq(got, 1);
+	ck_assert_uint_eq(rx_ok(p.s, rp, 2), 1);
 	ck_assert_uint_eq(rp[0].len, 100);
 	ck_assert(check(rp[0].data, 100, 5));
 	pair_fini(&p);
@@ -221,8 +217,7 @@ START_TEST(sg_forward_received_pieces_without_flattening)
 	ck_assert_int_eq(memif_tx_burst_sg(b.m, 0, pkts, got, &sent),
 			 MEMIF_OK);
 	ck_assert_uint_eq(sent, 3);
-	ck_assert_int_eq(memif_rx_burst(b.s, 0, rp, 8, &got), MEMIF_OK);
-	ck_assert_uint_eq(got, 3);
+	ck_assert_uint_eq(rx_ok(b.s, rp, 8), 3);
 	for (i = 0; i < 3; i++)
 		ck_assert(check(rp[i].data, rp[i].len, i + 1));
 	ck_assert_uint_eq(rp[2].len, 1500);
