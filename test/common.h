@@ -81,6 +81,15 @@ TCase *test_add_case(Suite *s, const char *name, double timeout, SFun setup,
 		return suite;                      \
 	}
 
+/* Define the test @name as the one call @fn(...): for tests that differ
+ * only in the arguments of one function, one line each. */
+#define TEST_CALL(name, fn, ...) \
+	START_TEST(name)         \
+	{                        \
+		fn(__VA_ARGS__); \
+	}                        \
+	END_TEST
+
 /* Run every test of @s (CK_ENV), free it: EXIT_SUCCESS or EXIT_FAILURE.
  * Inline: test-proto has the header without common.c. */
 static inline int test_run_suite(Suite *s)

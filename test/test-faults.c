@@ -554,17 +554,10 @@ static void killed_mid_traffic(bool survivor_master)
 	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
 }
 
-START_TEST(faults_master_survives_slave_killed_mid_traffic)
-{
-	killed_mid_traffic(true);
-}
-END_TEST
-
-START_TEST(faults_slave_survives_master_killed_mid_traffic)
-{
-	killed_mid_traffic(false);
-}
-END_TEST
+TEST_CALL(faults_master_survives_slave_killed_mid_traffic, killed_mid_traffic,
+	  true)
+TEST_CALL(faults_slave_survives_master_killed_mid_traffic, killed_mid_traffic,
+	  false)
 
 /* ---- the socket file ------------------------------------------------------- */
 

@@ -333,17 +333,9 @@ static void check_fetches(uint16_t rx_count, uint16_t sent, uint32_t burst,
 	memif_packet_handle_free(h);
 }
 
-START_TEST(packet_handle_read_fetches_rx_count_per_burst)
-{
-	check_fetches(4, 6, 4, 6);
-}
-END_TEST
-
-START_TEST(packet_handle_read_rx_count_zero_means_one)
-{
-	check_fetches(0, 3, 1, 2);
-}
-END_TEST
+TEST_CALL(packet_handle_read_fetches_rx_count_per_burst, check_fetches, 4, 6, 4,
+	  6)
+TEST_CALL(packet_handle_read_rx_count_zero_means_one, check_fetches, 0, 3, 1, 2)
 
 /* A full ring read through the handle is free again once the handle has
  * fetched its next burst: the peer can fill it once more. */
