@@ -29,6 +29,15 @@ uint64_t test_now_ms(void);
 		wu_ok_;                                               \
 	})
 
+/* @fn(@m, 0, @arr, @n, &count), a call of the burst calls' form on queue
+ * 0, asserted MEMIF_OK; its value is the count. */
+#define BURST_OK(fn, m, arr, n)                                             \
+	__extension__({                                                     \
+		uint16_t bo_n_;                                             \
+		ck_assert_int_eq(fn((m), 0, (arr), (n), &bo_n_), MEMIF_OK); \
+		bo_n_;                                                      \
+	})
+
 /* Callbacks that count the interfaces up in the int that their ctx
  * points to: on_connect adds one, on_disconnect takes one away. */
 struct memif;
