@@ -30,13 +30,14 @@ uint64_t test_now_ms(void);
 	})
 
 /* @fn(@m, 0, @arr, @n, &count), a call of the burst calls' form on queue
- * 0, asserted MEMIF_OK; its value is the count. */
-#define BURST_OK(fn, m, arr, n)                                             \
-	__extension__({                                                     \
-		uint16_t bo_n_;                                             \
-		ck_assert_int_eq(fn((m), 0, (arr), (n), &bo_n_), MEMIF_OK); \
-		bo_n_;                                                      \
+ * 0, asserted to return @code; its value is the count. */
+#define BURST(fn, m, arr, n, code)                                      \
+	__extension__({                                                 \
+		uint16_t bo_n_;                                         \
+		ck_assert_int_eq(fn((m), 0, (arr), (n), &bo_n_), code); \
+		bo_n_;                                                  \
 	})
+#define BURST_OK(fn, m, arr, n) BURST(fn, m, arr, n, MEMIF_OK)
 
 /* Callbacks that count the interfaces up in the int that their ctx
  * points to: on_connect adds one, on_disconnect takes one away. */

@@ -97,6 +97,14 @@ static void create_pair(struct memif_config *sc, struct memif **mp,
 	ck_assert_int_eq(memif_create_interface(sc, NULL, sp), MEMIF_OK);
 }
 
+/* Close the slave @s and the master @m (what they return is not the
+ * point here). */
+static void close_pair(struct memif *m, struct memif *s)
+{
+	memif_close(s);
+	memif_close(m);
+}
+
 /* create_pair with a slave of @huge; a packet each way. */
 static void pair_up(uint8_t huge, struct memif **mp, struct memif **sp)
 {
@@ -129,8 +137,7 @@ START_TEST(hugepages_required_and_granted)
 	ck_assert_uint_eq(proc_page_kib(s->shm.regions[0].base), 2048);
 	ck_assert_uint_eq(proc_page_kib(m->shm.regions[0].base), 2048);
 	ck_assert_int_eq(warned + errored, 0);
-	memif_close(s);
-	memif_close(m);
+	close_pair(m, s);
 }
 END_TEST
 
@@ -160,8 +167,7 @@ START_TEST(hugepages_preferred_fall_back_once)
 	}
 	ck_assert_msg(WAIT_UNTIL(linked(m, s), 5000), "no link again");
 	ck_assert_int_eq(warned, 1);
-	memif_close(s);
-	memif_close(m);
+	close_pair(m, s);
 }
 END_TEST
 
@@ -187,8 +193,7 @@ START_TEST(hugepages_required_but_none_no_connection)
 	ck_assert_int_ge(pool_set(16), 10);
 	ck_assert_msg(WAIT_UNTIL(linked(m, s), 5000), "no link with pages");
 	ck_assert_uint_eq(proc_page_kib(s->shm.regions[0].base), 2048);
-	memif_close(s);
-	memif_close(m);
+	close_pair(m, s);
 }
 END_TEST
 
