@@ -214,9 +214,7 @@ START_TEST(integration_two_interfaces_one_socket_c40)
 	ck_assert(side_connected(&s[1]));
 	traffic_with_worker(&w, 1, &s[1], &t1, false, 3, false);
 	ck_assert_int_eq(ld(&s[1].down), 0);
-	ck_assert_int_eq(memif_close(s[1].m), MEMIF_OK);
-	worker_finish(&w);
-	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
+	side_close_finish(&s[1], &w);
 	free(d);
 }
 END_TEST
