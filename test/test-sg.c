@@ -51,6 +51,14 @@ static uint16_t rx_sg_ok(struct pair *p, struct memif_pkt_sg *pkts,
 	return got;
 }
 
+/* rx_sg_ok brings exactly one packet, of pattern @seed, in pkts[0]. */
+static void one_sg(struct pair *p, struct memif_pkt_sg *pkts, uint16_t n_pkts,
+		   struct memif_seg *segs, uint16_t n_segs, uint32_t seed)
+{
+	ck_assert_uint_eq(rx_sg_ok(p, pkts, n_pkts, segs, n_segs), 1);
+	ck_assert(check_sg(&pkts[0], seed));
+}
+
 /* A chain comes as its slots, each a view into the region: no copy. */
 START_TEST(sg_chain_is_its_slots_without_a_copy)
 {
@@ -95,16 +103,13 @@ START_TEST(sg_pieces_that_do_not_fit_wait_or_drop)
 	pair_init(&p, 4, BUF);
 	send_one(&p, 600, 1); /* 3 pieces */
 	send_one(&p, 600, 2); /* 3 more: not in the 1 left */
-	ck_assert_uint_eq(rx_sg_ok(&p, pkts, 4, segs, 4), 1);
-	ck_assert(check_sg(&pkts[0], 1));
-	ck_assert_uint_eq(rx_sg_ok(&p, pkts, 4, segs, 4), 1);
-	ck_assert(check_sg(&pkts[0], 2));
+	one_sg(&p, pkts, 4, segs, 4, 1);
+	one_sg(&p, pkts, 4, segs, 4, 2);
 	/* 5 pieces never fit in 4: dropped; the packet after it arrives. */
 	send_one(&p, 5 * BUF, 3);
 	send_one(&p, 10, 4);
-	ck_assert_uint_eq(rx_sg_ok(&p, pkts, 4, segs, 4), 1);
+	one_sg(&p, pkts, 4, segs, 4, 4);
 	ck_assert_uint_eq(pkts[0].len, 10);
-	ck_assert(check_sg(&pkts[0], 4));
 	ck_assert_uint_eq(p.m->dp.rxq[0]->st.drops_too_long, 1);
 	pair_fini(&p);
 }
@@ -124,15 +129,13 @@ START_TEST(sg_bad_or_too_long_chain_dropped_whole_c57)
 	r = p.s->dp.txq[0]->ring;
 	r->desc[1].offset = 0xfffffff0u; /* the middle slot points outside */
 	send_one(&p, 20, 2);
-	ck_assert_uint_eq(rx_sg_ok(&p, pkts, 4, segs, 16), 1);
-	ck_assert(check_sg(&pkts[0], 2));
+	one_sg(&p, pkts, 4, segs, 16, 2);
 	ck_assert_uint_eq(p.m->dp.rxq[0]->st.drops_bad_desc, 1);
 	/* Over max_packet_size on the receiving side. */
 	p.m->dp.rxq[0]->reasm_cap = 500;
 	send_one(&p, 600, 3);
 	send_one(&p, 30, 4);
-	ck_assert_uint_eq(rx_sg_ok(&p, pkts, 4, segs, 16), 1);
-	ck_assert(check_sg(&pkts[0], 4));
+	one_sg(&p, pkts, 4, segs, 16, 4);
 	ck_assert_uint_eq(p.m->dp.rxq[0]->st.drops_too_long, 1);
 	pair_fini(&p);
 }
@@ -155,8 +158,7 @@ START_TEST(sg_incomplete_chain_waits_c56)
 	memif__store_release(&r->head, (uint16_t)(head - 1));
 	ck_assert_uint_eq(rx_sg_ok(&p, pkts, 2, segs, 8), 0);
 	memif__store_release(&r->head, head);
-	ck_assert_uint_eq(rx_sg_ok(&p, pkts, 2, segs, 8), 1);
-	ck_assert(check_sg(&pkts[0], 1));
+	one_sg(&p, pkts, 2, segs, 8, 1);
 	pair_fini(&p);
 }
 END_TEST
