@@ -187,64 +187,72 @@ START_TEST(ring_tx_rejects_zero_length)
 }
 END_TEST
 
+/* A pair whose S2M ring @r the test writes by hand, as a hostile slave
+ * would, and what the master receives from it. */
+struct hostile {
+	struct pair p;
+	struct memif_ring *r;
+	struct memif_rx_pkt rp[8];
+};
+
+/* Rings of 2^@log2 slots, 256-byte buffers. */
+static void hostile_init(struct hostile *h, uint8_t log2)
+{
+	pair_init(&h->p, log2, 256);
+	h->r = h->p.s->dp.txq[0]->ring;
+}
+
 START_TEST(ring_incomplete_chain_waits_then_completes_c56)
 {
-	struct memif_rx_pkt rp[4];
-	struct memif_ring *r;
-	struct pair p;
+	struct hostile h;
 
-	pair_init(&p, 4, 256);
-	r = p.s->dp.txq[0]->ring;
+	hostile_init(&h, 4);
 	/* Hand-made S2M chain: publish the first fragment only. */
-	r->desc[0].flags = MEMIF_DESC_FLAG_NEXT;
-	r->desc[0].length = 100;
-	r->desc[1].flags = 0;
-	r->desc[1].length = 50;
-	memif__store_release(&r->head, 1);
-	ck_assert_uint_eq(rx_ok(p.m, rp, 4), 0);
-	ck_assert_uint_eq(p.m->dp.rxq[0]->cursor, 0);
-	memif__store_release(&r->head, 2);
-	ck_assert_uint_eq(rx_ok(p.m, rp, 4), 1);
-	ck_assert_uint_eq(rp[0].len, 150);
-	pair_fini(&p);
+	h.r->desc[0].flags = MEMIF_DESC_FLAG_NEXT;
+	h.r->desc[0].length = 100;
+	h.r->desc[1].flags = 0;
+	h.r->desc[1].length = 50;
+	memif__store_release(&h.r->head, 1);
+	ck_assert_uint_eq(rx_ok(h.p.m, h.rp, 4), 0);
+	ck_assert_uint_eq(h.p.m->dp.rxq[0]->cursor, 0);
+	memif__store_release(&h.r->head, 2);
+	ck_assert_uint_eq(rx_ok(h.p.m, h.rp, 4), 1);
+	ck_assert_uint_eq(h.rp[0].len, 150);
+	pair_fini(&h.p);
 }
 END_TEST
 
 START_TEST(ring_full_of_incomplete_chain_is_fatal_c56)
 {
-	struct memif_rx_pkt rp[4];
-	struct memif_ring *r;
 	uint16_t got;
-	struct pair p;
+	struct hostile h;
 	int i;
 
-	pair_init(&p, 2, 256);
-	r = p.s->dp.txq[0]->ring;
+	hostile_init(&h, 2);
 	for (i = 0; i < 4; i++) {
-		r->desc[i].flags = MEMIF_DESC_FLAG_NEXT;
-		r->desc[i].length = 10;
+		h.r->desc[i].flags = MEMIF_DESC_FLAG_NEXT;
+		h.r->desc[i].length = 10;
 	}
-	memif__store_release(&r->head, 4);
-	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got),
+	memif__store_release(&h.r->head, 4);
+	ck_assert_int_eq(memif_rx_burst(h.p.m, 0, h.rp, 4, &got),
 			 MEMIF_ERR_DISCONNECTED);
-	ck_assert(p.m->dp.rxq[0]->fault);
-	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got),
+	ck_assert(h.p.m->dp.rxq[0]->fault);
+	ck_assert_int_eq(memif_rx_burst(h.p.m, 0, h.rp, 4, &got),
 			 MEMIF_ERR_DISCONNECTED);
-	pair_fini(&p);
+	pair_fini(&h.p);
 }
 END_TEST
 
 START_TEST(ring_head_beyond_ring_size_is_fatal_c59)
 {
-	struct memif_rx_pkt rp[4];
 	uint16_t got;
-	struct pair p;
+	struct hostile h;
 
-	pair_init(&p, 4, 256);
-	memif__store_release(&p.s->dp.txq[0]->ring->head, 17);
-	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got),
+	hostile_init(&h, 4);
+	memif__store_release(&h.r->head, 17);
+	ck_assert_int_eq(memif_rx_burst(h.p.m, 0, h.rp, 4, &got),
 			 MEMIF_ERR_DISCONNECTED);
-	pair_fini(&p);
+	pair_fini(&h.p);
 }
 END_TEST
 
@@ -266,30 +274,28 @@ END_TEST
 
 START_TEST(ring_bad_descriptors_are_dropped_and_counted_c57)
 {
-	struct memif_rx_pkt rp[8];
-	struct memif_ring *r;
-	struct pair p;
+	struct hostile h;
 
-	pair_init(&p, 3, 256);
-	r = p.s->dp.txq[0]->ring;
-	r->desc[0] = (struct memif_desc){ .region = 1, .length = 10 };
-	r->desc[1] = (struct memif_desc){ .length = 16, .offset = 0xfffffff8u };
-	r->desc[2] = (struct memif_desc){ .length = 0, .offset = 0 };
-	r->desc[3] = (struct memif_desc){ .length = 70000, .offset = 0 };
-	r->desc[4] = (struct memif_desc){ .length = 20,
-					  .offset = 4096,
-					  .flags = 0xfffe }; /* C60 */
-	r->desc[5] = (struct memif_desc){
-		.length = 8, .offset = (uint32_t)p.s->shm.regions[0].size - 8
+	hostile_init(&h, 3);
+	h.r->desc[0] = (struct memif_desc){ .region = 1, .length = 10 };
+	h.r->desc[1] =
+		(struct memif_desc){ .length = 16, .offset = 0xfffffff8u };
+	h.r->desc[2] = (struct memif_desc){ .length = 0, .offset = 0 };
+	h.r->desc[3] = (struct memif_desc){ .length = 70000, .offset = 0 };
+	h.r->desc[4] = (struct memif_desc){ .length = 20,
+					    .offset = 4096,
+					    .flags = 0xfffe }; /* C60 */
+	h.r->desc[5] = (struct memif_desc){
+		.length = 8, .offset = (uint32_t)h.p.s->shm.regions[0].size - 8
 	};
-	memif__store_release(&r->head, 6);
-	ck_assert_uint_eq(rx_ok(p.m, rp, 8), 2);
-	ck_assert_uint_eq(rp[0].len, 20);
-	ck_assert_uint_eq(rp[1].len, 8);
-	ck_assert_uint_eq(p.m->dp.rxq[0]->st.drops_bad_desc, 4);
+	memif__store_release(&h.r->head, 6);
+	ck_assert_uint_eq(rx_ok(h.p.m, h.rp, 8), 2);
+	ck_assert_uint_eq(h.rp[0].len, 20);
+	ck_assert_uint_eq(h.rp[1].len, 8);
+	ck_assert_uint_eq(h.p.m->dp.rxq[0]->st.drops_bad_desc, 4);
 	/* The slots of dropped packets are released too. */
-	ck_assert_uint_eq(p.m->dp.rxq[0]->cursor, 6);
-	pair_fini(&p);
+	ck_assert_uint_eq(h.p.m->dp.rxq[0]->cursor, 6);
+	pair_fini(&h.p);
 }
 END_TEST
 
@@ -297,16 +303,14 @@ START_TEST(ring_master_tx_checks_slave_buffers_c58)
 {
 	static uint8_t b[64];
 	struct memif_tx_pkt pk = { b, 64 };
-	uint16_t sent;
 	struct pair p;
 
 	pair_init(&p, 4, 256);
 	/* The slave lends a buffer that ends past its region. */
 	p.s->dp.rxq[0]->ring->desc[0].offset =
 		(uint32_t)p.s->shm.regions[0].size - 16;
-	ck_assert_int_eq(memif_tx_burst(p.m, 0, &pk, 1, &sent),
-			 MEMIF_ERR_DISCONNECTED);
-	ck_assert_uint_eq(sent, 0);
+	ck_assert_uint_eq(
+		BURST(memif_tx_burst, p.m, &pk, 1, MEMIF_ERR_DISCONNECTED), 0);
 	ck_assert_uint_eq(p.m->dp.txq[0]->st.drops_bad_desc, 1);
 	pair_fini(&p);
 }
