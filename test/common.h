@@ -29,6 +29,16 @@ uint64_t test_now_ms(void);
 		wu_ok_;                                               \
 	})
 
+/* @fn(@m, 0, @arr, @n, &count), a call of the burst calls' form on queue
+ * 0, asserted to return @code; its value is the count. */
+#define BURST(fn, m, arr, n, code)                                      \
+	__extension__({                                                 \
+		uint16_t bo_n_;                                         \
+		ck_assert_int_eq(fn((m), 0, (arr), (n), &bo_n_), code); \
+		bo_n_;                                                  \
+	})
+#define BURST_OK(fn, m, arr, n) BURST(fn, m, arr, n, MEMIF_OK)
+
 /* Callbacks that count the interfaces up in the int that their ctx
  * points to: on_connect adds one, on_disconnect takes one away. */
 struct memif;
@@ -80,6 +90,15 @@ TCase *test_add_case(Suite *s, const char *name, double timeout, SFun setup,
 		__VA_ARGS__;                       \
 		return suite;                      \
 	}
+
+/* Define the test @name as the one call @fn(...): for tests that differ
+ * only in the arguments of one function, one line each. */
+#define TEST_CALL(name, fn, ...) \
+	START_TEST(name)         \
+	{                        \
+		fn(__VA_ARGS__); \
+	}                        \
+	END_TEST
 
 /* Run every test of @s (CK_ENV), free it: EXIT_SUCCESS or EXIT_FAILURE.
  * Inline: test-proto has the header without common.c. */

@@ -18,36 +18,33 @@
 #include "raw-peer.h"
 #include "scm.h"
 
-/* A SEQPACKET socket and @name's address in *@a, *@len. */
-static int raw_socket(const char *name, struct sockaddr_un *a, socklen_t *len)
+/* A SEQPACKET socket connected to @name, or bound to it and listening. */
+static int raw_socket(const char *name, bool listening)
 {
+	struct sockaddr_un a;
+	socklen_t len;
 	bool abs;
 	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(memif__socket_addr(name, a, len, &abs), 0);
+	ck_assert_int_eq(memif__socket_addr(name, &a, &len, &abs), 0);
+	if (!listening) {
+		ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, len), 0);
+		return fd;
+	}
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, len), 0);
+	ck_assert_int_eq(listen(fd, 4), 0);
 	return fd;
 }
 
 int raw_connect(const char *name)
 {
-	struct sockaddr_un a;
-	socklen_t len;
-	int fd = raw_socket(name, &a, &len);
-
-	ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, len), 0);
-	return fd;
+	return raw_socket(name, false);
 }
 
 int raw_listen(const char *name)
 {
-	struct sockaddr_un a;
-	socklen_t len;
-	int fd = raw_socket(name, &a, &len);
-
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, len), 0);
-	ck_assert_int_eq(listen(fd, 4), 0);
-	return fd;
+	return raw_socket(name, true);
 }
 
 ssize_t raw_recv(int fd, struct memif_msg *msg)

@@ -72,6 +72,22 @@ static void view_free(struct memif *v)
 	free(v);
 }
 
+uint16_t rx_ok(struct memif *m, struct memif_rx_pkt *rp, uint16_t max)
+{
+	uint16_t got;
+
+	ck_assert_int_eq(memif_rx_burst(m, 0, rp, max, &got), MEMIF_OK);
+	return got;
+}
+
+uint16_t tx_ok(struct memif *m, const struct memif_tx_pkt *pk, uint16_t n)
+{
+	uint16_t sent;
+
+	ck_assert_int_eq(memif_tx_burst(m, 0, pk, n, &sent), MEMIF_OK);
+	return sent;
+}
+
 void pair_fini(struct pair *p)
 {
 	view_free(p->s);

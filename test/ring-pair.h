@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "memif/memif.h"
+
 struct pair {
 	struct memif *s; /* slave view: creates the region */
 	struct memif *m; /* master view: same pages, mapped again */
@@ -22,6 +24,13 @@ void pair_fini(struct pair *p);
 /* Move every index of both rings to @start, as if that many packets had
  * passed already. */
 void pair_set_indexes(struct pair *p, uint16_t start);
+
+/* memif_rx_burst of up to @max on queue 0 of @m, asserted MEMIF_OK: how
+ * many packets it received. */
+uint16_t rx_ok(struct memif *m, struct memif_rx_pkt *rp, uint16_t max);
+/* memif_tx_burst of @n on queue 0 of @m, asserted MEMIF_OK: how many it
+ * sent. */
+uint16_t tx_ok(struct memif *m, const struct memif_tx_pkt *pk, uint16_t n);
 
 /* A byte pattern of @len bytes for @seed, and whether @b holds it. */
 void fill(uint8_t *b, uint32_t len, uint32_t seed);

@@ -109,47 +109,56 @@ START_TEST(api_tx_burst_zero_length_pkt_len_after_sent)
 }
 END_TEST
 
-START_TEST(api_tx_alloc_null_args)
-{
-	struct memif_tx_buf b[2];
-	uint16_t n = 9;
+/* The test @name: @fn, a call of the burst calls' form (m, qid, array,
+ * @n, &count) with an array of @type, with its count, its array, then its
+ * handle missing: MEMIF_ERR_INVAL_ARG twice, then MEMIF_ERR_NOCONN, and
+ * nothing counted. */
+#define NULL_ARGS_TEST(name, fn, type, n)                                      \
+	START_TEST(name)                                                       \
+	{                                                                      \
+		type arr_[2];                                                  \
+		uint16_t n_ = 9;                                               \
+                                                                               \
+		memset(arr_, 0, sizeof(arr_));                                 \
+		ck_assert_int_eq(fn(ms.m, 0, arr_, n, NULL),                   \
+				 MEMIF_ERR_INVAL_ARG);                         \
+		ck_assert_int_eq(fn(ms.m, 0, NULL, n, &n_),                    \
+				 MEMIF_ERR_INVAL_ARG);                         \
+		ck_assert_int_eq(fn(NULL, 0, arr_, n, &n_), MEMIF_ERR_NOCONN); \
+		ck_assert_uint_eq(n_, 0);                                      \
+	}                                                                      \
+	END_TEST
 
-	ck_assert_int_eq(memif_tx_alloc(ms.m, 0, b, 2, NULL),
-			 MEMIF_ERR_INVAL_ARG);
-	ck_assert_int_eq(memif_tx_alloc(ms.m, 0, NULL, 2, &n),
-			 MEMIF_ERR_INVAL_ARG);
-	ck_assert_int_eq(memif_tx_alloc(NULL, 0, b, 2, &n), MEMIF_ERR_NOCONN);
-	ck_assert_uint_eq(n, 0);
-}
-END_TEST
+/* The test @name: @fn as above on queue 1, which the pair does not have,
+ * then on a slave that is not connected: MEMIF_ERR_QID, then
+ * MEMIF_ERR_DISCONNECTED, and nothing counted either time. */
+#define QID_AND_DISCONNECTED_TEST(name, fn, type, n)                        \
+	START_TEST(name)                                                    \
+	{                                                                   \
+		struct memif *m_ = test_lone_slave();                       \
+		type arr_[2];                                               \
+		uint16_t n_ = 9;                                            \
+                                                                            \
+		memset(arr_, 0, sizeof(arr_));                              \
+		ck_assert_int_eq(fn(ms.m, 1, arr_, n, &n_), MEMIF_ERR_QID); \
+		ck_assert_uint_eq(n_, 0);                                   \
+		n_ = 9;                                                     \
+		ck_assert_int_eq(fn(m_, 0, arr_, n, &n_),                   \
+				 MEMIF_ERR_DISCONNECTED);                   \
+		ck_assert_uint_eq(n_, 0);                                   \
+		ck_assert_int_eq(memif_close(m_), MEMIF_OK);                \
+	}                                                                   \
+	END_TEST
 
-START_TEST(api_tx_alloc_bad_qid_and_not_connected)
-{
-	struct memif *m = test_lone_slave();
-	struct memif_tx_buf b[2];
-	uint16_t n = 9;
-
-	ck_assert_int_eq(memif_tx_alloc(ms.m, 1, b, 2, &n), MEMIF_ERR_QID);
-	ck_assert_uint_eq(n, 0);
-	ck_assert_int_eq(memif_tx_alloc(m, 0, b, 2, &n),
-			 MEMIF_ERR_DISCONNECTED);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
-}
-END_TEST
-
-START_TEST(api_tx_commit_null_args)
-{
-	struct memif_tx_buf b[2] = { { NULL, 0 }, { NULL, 0 } };
-	uint16_t n = 9;
-
-	ck_assert_int_eq(memif_tx_commit(ms.m, 0, b, 1, NULL),
-			 MEMIF_ERR_INVAL_ARG);
-	ck_assert_int_eq(memif_tx_commit(ms.m, 0, NULL, 1, &n),
-			 MEMIF_ERR_INVAL_ARG);
-	ck_assert_int_eq(memif_tx_commit(NULL, 0, b, 1, &n), MEMIF_ERR_NOCONN);
-	ck_assert_uint_eq(n, 0);
-}
-END_TEST
+NULL_ARGS_TEST(api_tx_alloc_null_args, memif_tx_alloc, struct memif_tx_buf, 2)
+QID_AND_DISCONNECTED_TEST(api_tx_alloc_bad_qid_and_not_connected,
+			  memif_tx_alloc, struct memif_tx_buf, 2)
+NULL_ARGS_TEST(api_tx_commit_null_args, memif_tx_commit, struct memif_tx_buf, 1)
+QID_AND_DISCONNECTED_TEST(api_tx_commit_bad_qid_and_not_connected,
+			  memif_tx_commit, struct memif_tx_buf, 0)
+NULL_ARGS_TEST(api_rx_burst_null_args, memif_rx_burst, struct memif_rx_pkt, 2)
+QID_AND_DISCONNECTED_TEST(api_rx_burst_bad_qid_and_not_connected,
+			  memif_rx_burst, struct memif_rx_pkt, 2)
 
 /* More than was reserved, a length of 0, or more than a slot holds:
  * MEMIF_ERR_PKT_LEN and nothing published; then a good commit works. */
@@ -179,50 +188,6 @@ START_TEST(api_tx_commit_bad_lengths_pkt_len)
 	ck_assert_int_eq(memif_tx_commit(ms.m, 0, b, 1, &sent), MEMIF_OK);
 	ck_assert_uint_eq(sent, 1);
 	ck_assert_uint_eq(test_drain(ss.m), 1);
-}
-END_TEST
-
-START_TEST(api_tx_commit_bad_qid_and_not_connected)
-{
-	struct memif *m = test_lone_slave();
-	struct memif_tx_buf b[1] = { { NULL, 0 } };
-	uint16_t n = 9;
-
-	ck_assert_int_eq(memif_tx_commit(ms.m, 1, b, 0, &n), MEMIF_ERR_QID);
-	ck_assert_int_eq(memif_tx_commit(m, 0, b, 0, &n),
-			 MEMIF_ERR_DISCONNECTED);
-	ck_assert_uint_eq(n, 0);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
-}
-END_TEST
-
-START_TEST(api_rx_burst_null_args)
-{
-	struct memif_rx_pkt p[2];
-	uint16_t n = 9;
-
-	ck_assert_int_eq(memif_rx_burst(ms.m, 0, p, 2, NULL),
-			 MEMIF_ERR_INVAL_ARG);
-	ck_assert_int_eq(memif_rx_burst(ms.m, 0, NULL, 2, &n),
-			 MEMIF_ERR_INVAL_ARG);
-	ck_assert_int_eq(memif_rx_burst(NULL, 0, p, 2, &n), MEMIF_ERR_NOCONN);
-	ck_assert_uint_eq(n, 0);
-}
-END_TEST
-
-START_TEST(api_rx_burst_bad_qid_and_not_connected)
-{
-	struct memif *m = test_lone_slave();
-	struct memif_rx_pkt p[2];
-	uint16_t n = 9;
-
-	ck_assert_int_eq(memif_rx_burst(ms.m, 1, p, 2, &n), MEMIF_ERR_QID);
-	ck_assert_uint_eq(n, 0);
-	n = 9;
-	ck_assert_int_eq(memif_rx_burst(m, 0, p, 2, &n),
-			 MEMIF_ERR_DISCONNECTED);
-	ck_assert_uint_eq(n, 0);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
 }
 END_TEST
 

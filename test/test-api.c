@@ -496,6 +496,43 @@ static void create_accepted(const struct memif_config *c)
 	ck_assert_int_eq(memif_close(m), MEMIF_OK);
 }
 
+/* memif_create_interface(@c) succeeds: the new interface's details (for
+ * the caller to free), taken before it is closed again. */
+static struct memif_details *created_details(const struct memif_config *c)
+{
+	struct memif_details *d;
+	struct memif *m = NULL;
+
+	ck_assert_int_eq(memif_create_interface(c, NULL, &m), MEMIF_OK);
+	d = details_of(m);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	return d;
+}
+
+/* A slave "x" on a socket named after @tag, of this many queues each way,
+ * ring size and buffer size. */
+static struct memif_config slave_geometry(const char *tag, uint16_t rxq,
+					  uint16_t txq, uint8_t log2,
+					  uint16_t buffer_size)
+{
+	return (struct memif_config){ .if_name = "x",
+				      .socket_filename = test_socket_name(tag),
+				      .num_rx_queues = rxq,
+				      .num_tx_queues = txq,
+				      .log2_ring_size = log2,
+				      .buffer_size = buffer_size };
+}
+
+/* memif_create_interface(@c) succeeds, and the details' string @field
+ * is @want. */
+#define ASSERT_CREATED_STR(c, field, want)                     \
+	do {                                                   \
+		struct memif_details *d_ = created_details(c); \
+                                                               \
+		ck_assert_str_eq(d_->field, want);             \
+		free(d_);                                      \
+	} while (0)
+
 START_TEST(api_create_null_args_inval_arg)
 {
 	struct memif_config c = { .if_name = "x", .is_master = true };
@@ -541,12 +578,7 @@ END_TEST
  * refused, not wrapped. */
 START_TEST(api_create_queues_over_256_inval_arg)
 {
-	struct memif_config c = { .if_name = "x",
-				  .socket_filename = test_socket_name("q256"),
-				  .num_rx_queues = 257,
-				  .num_tx_queues = 1,
-				  .log2_ring_size = 4,
-				  .buffer_size = 128 };
+	struct memif_config c = slave_geometry("q256", 257, 1, 4, 128);
 
 	create_refused(&c, MEMIF_ERR_INVAL_ARG);
 	c.num_rx_queues = 1;
@@ -564,16 +596,10 @@ START_TEST(api_create_secret_over_23_chars_inval_arg)
 				  .is_master = true,
 				  .socket_filename = test_socket_name("secret"),
 				  .secret = "123456789012345678901234" };
-	struct memif_details *d;
-	struct memif *m = NULL;
 
 	create_refused(&c, MEMIF_ERR_INVAL_ARG);
 	c.secret = "12345678901234567890123";
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
-	d = details_of(m);
-	ck_assert_str_eq(d->secret, "12345678901234567890123");
-	free(d);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	ASSERT_CREATED_STR(&c, secret, "12345678901234567890123");
 }
 END_TEST
 
@@ -606,12 +632,7 @@ END_TEST
  * region offset can address: a slave refuses at once. */
 START_TEST(api_create_slave_layout_over_4gib_inval_arg)
 {
-	struct memif_config c = { .if_name = "x",
-				  .socket_filename = test_socket_name("big"),
-				  .num_rx_queues = 255,
-				  .num_tx_queues = 255,
-				  .log2_ring_size = 14,
-				  .buffer_size = 65535 };
+	struct memif_config c = slave_geometry("big", 255, 255, 14, 65535);
 
 	create_refused(&c, MEMIF_ERR_INVAL_ARG);
 }
@@ -664,29 +685,20 @@ START_TEST(api_create_instance_name_defaults)
 				  .socket_filename = test_socket_name("names"),
 				  .reconnect_interval_ms = 60000 };
 	struct memif_details *d;
-	struct memif *m;
 
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
-	d = details_of(m);
+	d = created_details(&c);
 	ck_assert_str_eq(d->instance_name, "test-api");
 	ck_assert_str_eq(d->app_name, "");
 	free(d);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
 
 	c.app_name = "cfg-app";
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
-	d = details_of(m);
+	d = created_details(&c);
 	ck_assert_str_eq(d->instance_name, "cfg-app");
 	ck_assert_str_eq(d->app_name, "cfg-app");
 	free(d);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
 
 	c.instance_name = "cfg-instance";
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
-	d = details_of(m);
-	ck_assert_str_eq(d->instance_name, "cfg-instance");
-	free(d);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	ASSERT_CREATED_STR(&c, instance_name, "cfg-instance");
 }
 END_TEST
 
@@ -698,14 +710,8 @@ START_TEST(api_create_long_if_name_truncated)
 		.socket_filename = test_socket_name("longname"),
 		.reconnect_interval_ms = 60000
 	};
-	struct memif_details *d;
-	struct memif *m;
 
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
-	d = details_of(m);
-	ck_assert_str_eq(d->if_name, "0123456789012345678901234567890");
-	free(d);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	ASSERT_CREATED_STR(&c, if_name, "0123456789012345678901234567890");
 }
 END_TEST
 
@@ -715,14 +721,8 @@ START_TEST(api_create_default_socket_path)
 {
 	struct memif_config c = { .if_name = "x",
 				  .reconnect_interval_ms = 60000 };
-	struct memif_details *d;
-	struct memif *m;
 
-	ck_assert_int_eq(memif_create_interface(&c, NULL, &m), MEMIF_OK);
-	d = details_of(m);
-	ck_assert_str_eq(d->socket_filename, MEMIF_DEFAULT_SOCKET);
-	free(d);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	ASSERT_CREATED_STR(&c, socket_filename, MEMIF_DEFAULT_SOCKET);
 }
 END_TEST
 
@@ -744,6 +744,22 @@ END_TEST
 
 /* ---- handles and management calls -------------------------------------------- */
 
+static struct memif *lone; /* the "handles" tests' slave */
+
+/* lib_setup, and a slave that never connects, closed again (asserted) at
+ * teardown. */
+static void lone_setup(void)
+{
+	lib_setup();
+	lone = test_lone_slave();
+}
+
+static void lone_teardown(void)
+{
+	ck_assert_int_eq(memif_close(lone), MEMIF_OK);
+	lib_teardown();
+}
+
 START_TEST(api_close_null_noconn)
 {
 	ck_assert_int_eq(memif_close(NULL), MEMIF_ERR_NOCONN);
@@ -752,83 +768,72 @@ END_TEST
 
 START_TEST(api_get_details_null_args)
 {
-	struct memif *m = test_lone_slave();
 	struct memif_details *d = calloc(1, sizeof(*d));
 
 	ck_assert_ptr_nonnull(d);
 	ck_assert_int_eq(memif_get_details(NULL, d), MEMIF_ERR_NOCONN);
-	ck_assert_int_eq(memif_get_details(m, NULL), MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_get_details(lone, NULL), MEMIF_ERR_INVAL_ARG);
 	free(d);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
 }
 END_TEST
 
 START_TEST(api_set_rx_mode_null_and_bad_mode)
 {
-	struct memif *m = test_lone_slave();
-
 	ck_assert_int_eq(memif_set_rx_mode(NULL, 0, MEMIF_RX_MODE_POLLING),
 			 MEMIF_ERR_NOCONN);
-	ck_assert_int_eq(memif_set_rx_mode(m, 0, (enum memif_rx_mode)3),
+	ck_assert_int_eq(memif_set_rx_mode(lone, 0, (enum memif_rx_mode)3),
 			 MEMIF_ERR_INVAL_ARG);
-	ck_assert_int_eq(memif_set_rx_mode(m, 0, (enum memif_rx_mode)(-1)),
+	ck_assert_int_eq(memif_set_rx_mode(lone, 0, (enum memif_rx_mode)(-1)),
 			 MEMIF_ERR_INVAL_ARG);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
 }
 END_TEST
 
 START_TEST(api_set_rx_mode_not_connected_disconnected)
 {
-	struct memif *m = test_lone_slave();
-
-	ck_assert_int_eq(memif_set_rx_mode(m, 0, MEMIF_RX_MODE_POLLING),
+	ck_assert_int_eq(memif_set_rx_mode(lone, 0, MEMIF_RX_MODE_POLLING),
 			 MEMIF_ERR_DISCONNECTED);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
 }
 END_TEST
 
 START_TEST(api_interrupt_fd_calls_null_args)
 {
-	struct memif *m = test_lone_slave();
 	int fd = -7, code = -7;
 	uint8_t qid = 7;
 
 	ck_assert_int_eq(memif_get_interrupt_fd(NULL, &fd), MEMIF_ERR_NOCONN);
-	ck_assert_int_eq(memif_get_interrupt_fd(m, NULL), MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_get_interrupt_fd(lone, NULL),
+			 MEMIF_ERR_INVAL_ARG);
 	ck_assert_int_eq(memif_read_interrupt(NULL, &qid), MEMIF_ERR_NOCONN);
-	ck_assert_int_eq(memif_read_interrupt(m, NULL), MEMIF_ERR_INVAL_ARG);
+	ck_assert_int_eq(memif_read_interrupt(lone, NULL), MEMIF_ERR_INVAL_ARG);
 	ck_assert_int_eq(memif_get_interrupt_error_fd(NULL, &fd),
 			 MEMIF_ERR_NOCONN);
-	ck_assert_int_eq(memif_get_interrupt_error_fd(m, NULL),
+	ck_assert_int_eq(memif_get_interrupt_error_fd(lone, NULL),
 			 MEMIF_ERR_INVAL_ARG);
 	ck_assert_int_eq(memif_read_interrupt_error(NULL, &code),
 			 MEMIF_ERR_NOCONN);
-	ck_assert_int_eq(memif_read_interrupt_error(m, NULL),
+	ck_assert_int_eq(memif_read_interrupt_error(lone, NULL),
 			 MEMIF_ERR_INVAL_ARG);
 	ck_assert_int_eq(memif_get_queue_interrupt_fd(NULL, 0, &fd),
 			 MEMIF_ERR_NOCONN);
-	ck_assert_int_eq(memif_get_queue_interrupt_fd(m, 0, NULL),
+	ck_assert_int_eq(memif_get_queue_interrupt_fd(lone, 0, NULL),
 			 MEMIF_ERR_INVAL_ARG);
 	ck_assert_int_eq(fd, -7);
 	ck_assert_int_eq(code, -7);
 	ck_assert_uint_eq(qid, 7);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
 }
 END_TEST
 
 /* Nothing pending: AGAIN, and the interrupt fd is not readable. */
 START_TEST(api_read_interrupt_none_pending_again)
 {
-	struct memif *m = test_lone_slave();
 	struct pollfd p = { .events = POLLIN };
 	uint8_t qid = 7;
 
-	ck_assert_int_eq(memif_get_interrupt_fd(m, &p.fd), MEMIF_OK);
+	ck_assert_int_eq(memif_get_interrupt_fd(lone, &p.fd), MEMIF_OK);
 	ck_assert_int_ge(p.fd, 0);
 	ck_assert_int_eq(poll(&p, 1, 0), 0);
-	ck_assert_int_eq(memif_read_interrupt(m, &qid), MEMIF_ERR_AGAIN);
+	ck_assert_int_eq(memif_read_interrupt(lone, &qid), MEMIF_ERR_AGAIN);
 	ck_assert_uint_eq(qid, 7);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
 }
 END_TEST
 
@@ -836,31 +841,28 @@ END_TEST
  * empty (AGAIN) and its fd no longer readable. */
 START_TEST(api_read_interrupt_error_empty_again)
 {
-	struct memif *m = test_lone_slave();
 	struct pollfd p = { .events = POLLIN };
 	int code = -7;
 
-	ck_assert_int_eq(memif_get_interrupt_error_fd(m, &p.fd), MEMIF_OK);
+	ck_assert_int_eq(memif_get_interrupt_error_fd(lone, &p.fd), MEMIF_OK);
 	ck_assert_int_eq(poll(&p, 1, 0), 1);
-	ck_assert_int_eq(memif_read_interrupt_error(m, &code), MEMIF_OK);
+	ck_assert_int_eq(memif_read_interrupt_error(lone, &code), MEMIF_OK);
 	ck_assert_int_eq(code, MEMIF_ERR_CONNREFUSED);
 	code = -7;
-	ck_assert_int_eq(memif_read_interrupt_error(m, &code), MEMIF_ERR_AGAIN);
+	ck_assert_int_eq(memif_read_interrupt_error(lone, &code),
+			 MEMIF_ERR_AGAIN);
 	ck_assert_int_eq(code, -7);
 	ck_assert_int_eq(poll(&p, 1, 0), 0);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
 }
 END_TEST
 
 START_TEST(api_get_queue_interrupt_fd_not_connected_disconnected)
 {
-	struct memif *m = test_lone_slave();
 	int fd = -7;
 
-	ck_assert_int_eq(memif_get_queue_interrupt_fd(m, 0, &fd),
+	ck_assert_int_eq(memif_get_queue_interrupt_fd(lone, 0, &fd),
 			 MEMIF_ERR_DISCONNECTED);
 	ck_assert_int_eq(fd, -7);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
 }
 END_TEST
 
@@ -889,7 +891,7 @@ TEST_SUITE(api_suite, "api",
 		     api_create_instance_name_defaults,
 		     api_create_long_if_name_truncated,
 		     api_create_default_socket_path, api_user_data_returned),
-	   TEST_CASE("handles", 30, lib_setup, lib_teardown,
+	   TEST_CASE("handles", 30, lone_setup, lone_teardown,
 		     api_close_null_noconn, api_get_details_null_args,
 		     api_set_rx_mode_null_and_bad_mode,
 		     api_set_rx_mode_not_connected_disconnected,

@@ -23,6 +23,7 @@
 #include "common.h"
 #include "internal.h"
 #include "raw-peer.h"
+#include "test-proto.h"
 
 static char sock[96];
 static struct memif *master;
@@ -128,13 +129,8 @@ static int raw_slave(void)
 
 	ck_assert_int_eq(raw_recv(fd, &msg), MEMIF_MSG_SIZE);
 	ck_assert_uint_eq(msg.type, MEMIF_MSG_TYPE_HELLO);
-	ck_assert_uint_eq(msg.hello.min_version, MEMIF_VERSION);
-	ck_assert_uint_eq(msg.hello.max_version, MEMIF_VERSION);
 	/* The protocol maxima, whatever the master's own queue counts. */
-	ck_assert_uint_eq(msg.hello.max_s2m_ring, 255);
-	ck_assert_uint_eq(msg.hello.max_m2s_ring, 255);
-	ck_assert_uint_eq(msg.hello.max_region, 255);
-	ck_assert_uint_eq(msg.hello.max_log2_ring_size, 14);
+	ck_assert_hello(&msg, 255, 255, 255, 14);
 	return fd;
 }
 
@@ -533,6 +529,31 @@ END_TEST
 
 /* ---- the library as slave, against a raw master -------------------------- */
 
+/* Our slave @sc on a fresh socket where a raw master listens (*@lfd),
+ * created (*@s) and accepted: the raw master's end of the connection. */
+static int raw_master_accepts(struct memif_config *sc, int *lfd,
+			      struct memif **s)
+{
+	const char *name = test_socket_name("raw-master");
+	int fd;
+
+	*lfd = raw_listen(name);
+	sc->socket_filename = name;
+	ck_assert_int_eq(memif_create_interface(sc, NULL, s), MEMIF_OK);
+	fd = accept4(*lfd, NULL, NULL, SOCK_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	return fd;
+}
+
+/* The end of raw_master_accepts: the connection, the slave (asserted)
+ * and the listener closed. */
+static void raw_master_done(int fd, int lfd, struct memif *s)
+{
+	close(fd);
+	ck_assert_int_eq(memif_close(s), MEMIF_OK);
+	close(lfd);
+}
+
 /* The library's slave against a raw master advertising small maxima: the
  * whole handshake, message by message, each one checked; long because it
  * is the protocol's order written out. */
@@ -545,15 +566,10 @@ START_TEST(conn_slave_follows_hello_maxima_and_order_c42_c44_c45_c46)
 				   .log2_ring_size = 10,
 				   .reconnect_interval_ms = 100 };
 	struct memif_msg m;
-	const char *name = test_socket_name("raw-master");
 	int lfd, fd, rfd = -1, seals, k;
 	struct memif *s;
 
-	lfd = raw_listen(name);
-	sc.socket_filename = name;
-	ck_assert_int_eq(memif_create_interface(&sc, NULL, &s), MEMIF_OK);
-	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-	ck_assert_int_ge(fd, 0);
+	fd = raw_master_accepts(&sc, &lfd, &s);
 	memif__msg_build_hello(&m, "raw", 255, 1, 0, 6);
 	send_msg(fd, &m, -1);
 	ck_assert_int_eq(raw_recv(fd, &m), MEMIF_MSG_SIZE);
@@ -612,10 +628,8 @@ START_TEST(conn_slave_follows_hello_maxima_and_order_c42_c44_c45_c46)
 	memif__msg_build_hello(&m, "raw", 255, 1, 0, 6);
 	send_msg(fd, &m, -1);
 	expect_disconnect(fd, "unexpected message");
-	close(fd);
 	close(rfd);
-	ck_assert_int_eq(memif_close(s), MEMIF_OK);
-	close(lfd);
+	raw_master_done(fd, lfd, s);
 }
 END_TEST
 
@@ -623,22 +637,16 @@ START_TEST(conn_slave_rejects_incompatible_hello_c43)
 {
 	struct memif_config sc = { .if_name = "s", .conn_id = 3 };
 	struct memif_msg m;
-	const char *name = test_socket_name("raw-master");
 	struct memif *s;
 	int lfd, fd;
 
-	lfd = raw_listen(name);
-	sc.socket_filename = name;
-	ck_assert_int_eq(memif_create_interface(&sc, NULL, &s), MEMIF_OK);
-	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	fd = raw_master_accepts(&sc, &lfd, &s);
 	memif__msg_build_hello(&m, "raw", 255, 0, 0, 10);
 	m.hello.min_version = 0x0300;
 	m.hello.max_version = 0x0300;
 	send_msg(fd, &m, -1);
 	expect_disconnect(fd, "incompatible protocol version");
-	close(fd);
-	ck_assert_int_eq(memif_close(s), MEMIF_OK);
-	close(lfd);
+	raw_master_done(fd, lfd, s);
 }
 END_TEST
 

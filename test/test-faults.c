@@ -355,7 +355,10 @@ static pid_t fork_raw_peer(bool slave, const char *name, int lfd,
 	return pid;
 }
 
-static void kill_at(pid_t pid, int sync)
+/* Kill the raw peer @pid when it reports on @sync that it has done
+ * handshake step @step; then the fds must return to @base.  @who: the
+ * survivor and the peer killed, for the log. */
+static void kill_at(pid_t pid, int sync, int base, int step, const char *who)
 {
 	struct pollfd pf = { .fd = sync, .events = POLLIN };
 	char c = 0;
@@ -366,22 +369,35 @@ static void kill_at(pid_t pid, int sync)
 	ck_assert_msg(c == 1, "the raw peer's handshake failed");
 	kill(pid, SIGKILL);
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(wait_fds(base, 3000), "step %d: %d fds, baseline %d",
+		      step, test_count_fds(), base);
+	printf("%s SIGKILLed after step %d: fds %d = %d\n", who, step,
+	       test_count_fds(), base);
+}
+
+/* A master "m" and a slave "s" of connection 7 on @sock, the slave
+ * retrying every @retry_ms. */
+static void pair_configs(struct memif_config *mc, struct memif_config *sc,
+			 const char *sock, uint32_t retry_ms)
+{
+	*mc = (struct memif_config){ .if_name = "m",
+				     .socket_filename = sock,
+				     .is_master = true,
+				     .conn_id = 7 };
+	*sc = (struct memif_config){ .if_name = "s",
+				     .socket_filename = sock,
+				     .conn_id = 7,
+				     .reconnect_interval_ms = retry_ms };
 }
 
 START_TEST(faults_master_survives_slave_killed_mid_handshake)
 {
-	struct memif_config mc = { .if_name = "m",
-				   .is_master = true,
-				   .conn_id = 7 };
-	struct memif_config sc = { .if_name = "s",
-				   .conn_id = 7,
-				   .reconnect_interval_ms = 100 };
+	struct memif_config mc, sc;
 	struct memif *m, *s;
 	struct raw_mem rm;
 	int step, base, p[2], ups_before;
 
-	mc.socket_filename = test_socket_name("kill-hs-m");
-	sc.socket_filename = mc.socket_filename;
+	pair_configs(&mc, &sc, test_socket_name("kill-hs-m"), 100);
 	ck_assert_int_eq(memif_init("faults"), MEMIF_OK);
 	ck_assert_int_eq(memif_create_interface(&mc, &cbs, &m), MEMIF_OK);
 	raw_mem_init(&rm);
@@ -391,12 +407,7 @@ START_TEST(faults_master_survives_slave_killed_mid_handshake)
 		pid_t pid = fork_raw_peer(true, mc.socket_filename, -1, &rm,
 					  step, p[1]);
 
-		kill_at(pid, p[0]);
-		ck_assert_msg(wait_fds(base, 3000),
-			      "step %d: %d fds, baseline %d", step,
-			      test_count_fds(), base);
-		printf("master: slave SIGKILLed after step %d: fds %d = %d\n",
-		       step, test_count_fds(), base);
+		kill_at(pid, p[0], base, step, "master: slave");
 	}
 	/* The survivor serves a good slave.  (Step 5's link may or may not
 	 * have reached on_connect before the kill: a link that goes down in
@@ -415,19 +426,13 @@ END_TEST
 
 START_TEST(faults_slave_survives_master_killed_mid_handshake)
 {
-	struct memif_config sc = { .if_name = "s",
-				   .conn_id = 7,
-				   .reconnect_interval_ms = 50 };
-	struct memif_config mc = { .if_name = "m",
-				   .is_master = true,
-				   .conn_id = 7 };
+	struct memif_config mc, sc;
 	struct memif *s, *m;
 	int step, base, p[2];
 	char name[96];
 
 	snprintf(name, sizeof(name), "%s", test_socket_name("kill-hs-s"));
-	sc.socket_filename = name;
-	mc.socket_filename = name;
+	pair_configs(&mc, &sc, name, 50);
 	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
 	ck_assert_int_eq(memif_init("faults"), MEMIF_OK);
 	ck_assert_int_eq(memif_create_interface(&sc, &cbs, &s), MEMIF_OK);
@@ -439,12 +444,7 @@ START_TEST(faults_slave_survives_master_killed_mid_handshake)
 		ck_assert_int_ge(lfd, 0);
 		pid = fork_raw_peer(false, name, lfd, NULL, step, p[1]);
 		close(lfd); /* only the child listens now */
-		kill_at(pid, p[0]);
-		ck_assert_msg(wait_fds(base, 3000),
-			      "step %d: %d fds, baseline %d", step,
-			      test_count_fds(), base);
-		printf("slave: master SIGKILLed after step %d: fds %d = %d\n",
-		       step, test_count_fds(), base);
+		kill_at(pid, p[0], base, step, "slave: master");
 	}
 	ck_assert_int_eq(memif_create_interface(&mc, &cbs, &m), MEMIF_OK);
 	ck_assert(wait_for(&ups, 3, 5000));
@@ -554,37 +554,24 @@ static void killed_mid_traffic(bool survivor_master)
 	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
 }
 
-START_TEST(faults_master_survives_slave_killed_mid_traffic)
-{
-	killed_mid_traffic(true);
-}
-END_TEST
-
-START_TEST(faults_slave_survives_master_killed_mid_traffic)
-{
-	killed_mid_traffic(false);
-}
-END_TEST
+TEST_CALL(faults_master_survives_slave_killed_mid_traffic, killed_mid_traffic,
+	  true)
+TEST_CALL(faults_slave_survives_master_killed_mid_traffic, killed_mid_traffic,
+	  false)
 
 /* ---- the socket file ------------------------------------------------------- */
 
 START_TEST(faults_socket_file_removed_under_live_master)
 {
 	char dir[] = "/tmp/memif-faults-XXXXXX", path[128];
-	struct memif_config mc = { .if_name = "m",
-				   .is_master = true,
-				   .conn_id = 7 };
-	struct memif_config sc = { .if_name = "s",
-				   .conn_id = 7,
-				   .reconnect_interval_ms = 50 };
+	struct memif_config mc, sc;
 	struct memif *m, *s;
 	struct stat st0, st1;
 	int succ;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/memif.sock", dir);
-	mc.socket_filename = path;
-	sc.socket_filename = path;
+	pair_configs(&mc, &sc, path, 50);
 	ck_assert_int_eq(memif_init("faults"), MEMIF_OK);
 	ck_assert_int_eq(memif_create_interface(&mc, &cbs, &m), MEMIF_OK);
 	ck_assert_int_eq(memif_create_interface(&sc, &cbs, &s), MEMIF_OK);
@@ -654,19 +641,13 @@ static int max_fd(void)
 
 START_TEST(faults_low_nofile_fails_cleanly_and_recovers)
 {
-	struct memif_config mc = { .if_name = "m",
-				   .is_master = true,
-				   .conn_id = 7 };
-	struct memif_config sc = { .if_name = "s",
-				   .conn_id = 7,
-				   .reconnect_interval_ms = 50 };
+	struct memif_config mc, sc;
 	struct rlimit old, low;
 	struct memif *m, *s = NULL;
 	int ret, *fill, n_fill = 0, i, fd;
 	long cpu0, cpu1;
 
-	mc.socket_filename = test_socket_name("nofile");
-	sc.socket_filename = mc.socket_filename;
+	pair_configs(&mc, &sc, test_socket_name("nofile"), 50);
 	ck_assert_int_eq(memif_init("faults"), MEMIF_OK);
 	ck_assert_int_eq(memif_create_interface(&mc, &cbs, &m), MEMIF_OK);
 	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &old), 0);

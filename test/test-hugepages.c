@@ -86,19 +86,35 @@ static bool linked(struct memif *m, struct memif *s)
 	return dm->has_link && ds->has_link;
 }
 
-/* A master with defaults and a slave with @huge; a packet each way. */
-static void pair_up(uint8_t huge, struct memif **mp, struct memif **sp)
+/* A master with defaults, and the slave @sc, on a fresh socket. */
+static void create_pair(struct memif_config *sc, struct memif **mp,
+			struct memif **sp)
 {
 	struct memif_config mc = { .if_name = "m", .is_master = true };
+
+	mc.socket_filename = sc->socket_filename = test_socket_name("huge");
+	ck_assert_int_eq(memif_create_interface(&mc, NULL, mp), MEMIF_OK);
+	ck_assert_int_eq(memif_create_interface(sc, NULL, sp), MEMIF_OK);
+}
+
+/* Close the slave @s and the master @m (what they return is not the
+ * point here). */
+static void close_pair(struct memif *m, struct memif *s)
+{
+	memif_close(s);
+	memif_close(m);
+}
+
+/* create_pair with a slave of @huge; a packet each way. */
+static void pair_up(uint8_t huge, struct memif **mp, struct memif **sp)
+{
 	struct memif_config sc = { .if_name = "s", .hugepages = huge,
 				   .log2_ring_size = 12 };
 	struct memif_tx_pkt p = { .data = "hugepages", .len = 9 };
 	struct memif_rx_pkt r;
 	uint16_t n;
 
-	mc.socket_filename = sc.socket_filename = test_socket_name("huge");
-	ck_assert_int_eq(memif_create_interface(&mc, NULL, mp), MEMIF_OK);
-	ck_assert_int_eq(memif_create_interface(&sc, NULL, sp), MEMIF_OK);
+	create_pair(&sc, mp, sp);
 	ck_assert_msg(WAIT_UNTIL(linked(*mp, *sp), 5000), "no link");
 	ck_assert_int_eq(memif_tx_burst(*sp, 0, &p, 1, &n), MEMIF_OK);
 	ck_assert_msg(WAIT_UNTIL(memif_rx_burst(*mp, 0, &r, 1, &n) == MEMIF_OK &&
@@ -121,8 +137,7 @@ START_TEST(hugepages_required_and_granted)
 	ck_assert_uint_eq(proc_page_kib(s->shm.regions[0].base), 2048);
 	ck_assert_uint_eq(proc_page_kib(m->shm.regions[0].base), 2048);
 	ck_assert_int_eq(warned + errored, 0);
-	memif_close(s);
-	memif_close(m);
+	close_pair(m, s);
 }
 END_TEST
 
@@ -152,14 +167,12 @@ START_TEST(hugepages_preferred_fall_back_once)
 	}
 	ck_assert_msg(WAIT_UNTIL(linked(m, s), 5000), "no link again");
 	ck_assert_int_eq(warned, 1);
-	memif_close(s);
-	memif_close(m);
+	close_pair(m, s);
 }
 END_TEST
 
 START_TEST(hugepages_required_but_none_no_connection)
 {
-	struct memif_config mc = { .if_name = "m", .is_master = true };
 	struct memif_config sc = { .if_name = "s",
 				   .hugepages = MEMIF_HUGEPAGES_REQUIRE,
 				   .reconnect_interval_ms = 100 };
@@ -167,9 +180,7 @@ START_TEST(hugepages_required_but_none_no_connection)
 	int efd, code = 0;
 
 	ck_assert_int_eq(pool_set(0), 0);
-	mc.socket_filename = sc.socket_filename = test_socket_name("huge");
-	ck_assert_int_eq(memif_create_interface(&mc, NULL, &m), MEMIF_OK);
-	ck_assert_int_eq(memif_create_interface(&sc, NULL, &s), MEMIF_OK);
+	create_pair(&sc, &m, &s);
 	ck_assert_int_eq(memif_get_interrupt_error_fd(s, &efd), MEMIF_OK);
 	ck_assert_msg(WAIT_UNTIL(memif_read_interrupt_error(s, &code) ==
 					 MEMIF_OK,
@@ -182,8 +193,7 @@ START_TEST(hugepages_required_but_none_no_connection)
 	ck_assert_int_ge(pool_set(16), 10);
 	ck_assert_msg(WAIT_UNTIL(linked(m, s), 5000), "no link with pages");
 	ck_assert_uint_eq(proc_page_kib(s->shm.regions[0].base), 2048);
-	memif_close(s);
-	memif_close(m);
+	close_pair(m, s);
 }
 END_TEST
 

@@ -86,23 +86,12 @@ static void default_master_grants(unsigned rx, unsigned tx, unsigned log2,
 	ck_assert_int_eq(memif_close(m), MEMIF_OK);
 }
 
-START_TEST(negotiation_default_master_grants_one_queue)
-{
-	default_master_grants(1, 1, 10, 2048);
-}
-END_TEST
-
-START_TEST(negotiation_default_master_grants_four_queues)
-{
-	default_master_grants(4, 3, 8, 1024);
-}
-END_TEST
-
-START_TEST(negotiation_default_master_grants_255_queues)
-{
-	default_master_grants(255, 255, 4, 256);
-}
-END_TEST
+TEST_CALL(negotiation_default_master_grants_one_queue, default_master_grants, 1,
+	  1, 10, 2048)
+TEST_CALL(negotiation_default_master_grants_four_queues, default_master_grants,
+	  4, 3, 8, 1024)
+TEST_CALL(negotiation_default_master_grants_255_queues, default_master_grants,
+	  255, 255, 4, 256)
 
 TEST_SUITE(negotiation_suite, "negotiation",
 	   TEST_CASE("default master", 60, setup, teardown,

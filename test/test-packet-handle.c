@@ -148,6 +148,69 @@ static struct memif_packet_handle *handle_new(struct memif *m, uint8_t qid,
 	return h;
 }
 
+/* One memif_packet_handle_read of @h, asserted MEMIF_OK: the packet in
+ * *@data, *@len. */
+static void read_ok(struct memif_packet_handle *h, const uint8_t **data,
+		    uint32_t *len)
+{
+	ck_assert_int_eq(memif_packet_handle_read(h, data, len, NULL),
+			 MEMIF_OK);
+}
+
+/* One read of @h returns @code. */
+static void read_fails(struct memif_packet_handle *h, int code)
+{
+	const uint8_t *data;
+	uint32_t len;
+
+	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL), code);
+}
+
+/* read_ok, and the packet is send_numbered's number @seq. */
+static void read_numbered(struct memif_packet_handle *h, uint32_t seq)
+{
+	const uint8_t *data;
+	uint32_t len;
+
+	read_ok(h, &data, &len);
+	expect_packet(data, len, seq);
+}
+
+/* What one read, or one write of "abc", returns on a new handle of queue
+ * @qid of @m (rx_count 1). */
+static int read_code(struct memif *m, uint8_t qid)
+{
+	struct memif_packet_handle *h = handle_new(m, qid, 1);
+	const uint8_t *data;
+	uint32_t len;
+	int ret = memif_packet_handle_read(h, &data, &len, NULL);
+
+	memif_packet_handle_free(h);
+	return ret;
+}
+
+static int write_code(struct memif *m, uint8_t qid)
+{
+	struct memif_packet_handle *h = handle_new(m, qid, 1);
+	int ret = memif_packet_handle_write(h, "abc", 3);
+
+	memif_packet_handle_free(h);
+	return ret;
+}
+
+/* The test @name: @op (read_code or write_code) on queue @qid of @m, or
+ * of a slave that never connects when @m is NULL, returns @code. */
+#define HANDLE_CODE_TEST(name, op, m, qid, code)                        \
+	START_TEST(name)                                                \
+	{                                                               \
+		struct memif *lone_ = (m) ? NULL : test_lone_slave();   \
+                                                                        \
+		ck_assert_int_eq(op((m) ? (m) : lone_, qid), code);     \
+		if (lone_)                                              \
+			ck_assert_int_eq(memif_close(lone_), MEMIF_OK); \
+	}                                                               \
+	END_TEST
+
 /* ---- creation -------------------------------------------------------------- */
 
 START_TEST(packet_handle_new_null_iface_noconn)
@@ -172,14 +235,11 @@ END_TEST
 START_TEST(packet_handle_read_returns_packets_in_order)
 {
 	struct memif_packet_handle *h = handle_new(master, 0, 4);
-	const uint8_t *data;
-	uint32_t len, i;
+	uint32_t i;
 
 	send_numbered(slave, 0, 6);
 	for (i = 0; i < 6; i++) {
-		ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
-				 MEMIF_OK);
-		expect_packet(data, len, i);
+		read_numbered(h, i);
 	}
 	memif_packet_handle_free(h);
 }
@@ -188,17 +248,11 @@ END_TEST
 START_TEST(packet_handle_read_empty_ring_eof)
 {
 	struct memif_packet_handle *h = handle_new(master, 0, 4);
-	const uint8_t *data = NULL;
-	uint32_t len = 0;
 
-	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
-			 MEMIF_ERR_EOF);
+	read_fails(h, MEMIF_ERR_EOF);
 	send_numbered(slave, 0, 1);
-	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
-			 MEMIF_OK);
-	expect_packet(data, len, 0);
-	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
-			 MEMIF_ERR_EOF);
+	read_numbered(h, 0);
+	read_fails(h, MEMIF_ERR_EOF);
 	memif_packet_handle_free(h);
 }
 END_TEST
@@ -257,47 +311,31 @@ END_TEST
 /* rx_count packets come off the ring per burst: the queue's packet
  * counter moves by rx_count on the first read, not at all on the next
  * ones of that burst. */
-START_TEST(packet_handle_read_fetches_rx_count_per_burst)
+/* @sent packets read through a handle of @rx_count: the first read takes
+ * @burst off the ring, the rest of that burst none, the read after it
+ * (packet @burst) the next burst, @final in all. */
+static void check_fetches(uint16_t rx_count, uint16_t sent, uint32_t burst,
+			  uint64_t final)
 {
-	struct memif_packet_handle *h = handle_new(master, 0, 4);
+	struct memif_packet_handle *h = handle_new(master, 0, rx_count);
 	const uint8_t *data;
 	uint32_t len, i;
 	uint64_t base = rx_packets(master);
 
-	send_numbered(slave, 0, 6);
-	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
-			 MEMIF_OK);
-	ck_assert_uint_eq(rx_packets(master) - base, 4);
-	for (i = 1; i < 4; i++)
-		ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
-				 MEMIF_OK);
-	ck_assert_uint_eq(rx_packets(master) - base, 4);
-	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
-			 MEMIF_OK);
-	expect_packet(data, len, 4);
-	ck_assert_uint_eq(rx_packets(master) - base, 6);
+	send_numbered(slave, 0, sent);
+	read_ok(h, &data, &len);
+	ck_assert_uint_eq(rx_packets(master) - base, burst);
+	for (i = 1; i < burst; i++)
+		read_ok(h, &data, &len);
+	ck_assert_uint_eq(rx_packets(master) - base, burst);
+	read_numbered(h, burst);
+	ck_assert_uint_eq(rx_packets(master) - base, final);
 	memif_packet_handle_free(h);
 }
-END_TEST
 
-START_TEST(packet_handle_read_rx_count_zero_means_one)
-{
-	struct memif_packet_handle *h = handle_new(master, 0, 0);
-	const uint8_t *data;
-	uint32_t len;
-	uint64_t base = rx_packets(master);
-
-	send_numbered(slave, 0, 3);
-	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
-			 MEMIF_OK);
-	ck_assert_uint_eq(rx_packets(master) - base, 1);
-	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
-			 MEMIF_OK);
-	expect_packet(data, len, 1);
-	ck_assert_uint_eq(rx_packets(master) - base, 2);
-	memif_packet_handle_free(h);
-}
-END_TEST
+TEST_CALL(packet_handle_read_fetches_rx_count_per_burst, check_fetches, 4, 6, 4,
+	  6)
+TEST_CALL(packet_handle_read_rx_count_zero_means_one, check_fetches, 0, 3, 1, 2)
 
 /* A full ring read through the handle is free again once the handle has
  * fetched its next burst: the peer can fill it once more. */
@@ -313,15 +351,11 @@ START_TEST(packet_handle_read_gives_slots_back)
 	ck_assert_int_eq(memif_tx_burst(slave, 0, &p, 1, &sent), MEMIF_OK);
 	ck_assert_uint_eq(sent, 0); /* full */
 	for (i = 0; i < RING_SLOTS; i++)
-		ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
-				 MEMIF_OK);
-	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
-			 MEMIF_ERR_EOF);
+		read_ok(h, &data, &len);
+	read_fails(h, MEMIF_ERR_EOF);
 	send_numbered(slave, 100, RING_SLOTS);
 	for (i = 0; i < RING_SLOTS; i++) {
-		ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
-				 MEMIF_OK);
-		expect_packet(data, len, 100 + i);
+		read_numbered(h, 100 + i);
 	}
 	memif_packet_handle_free(h);
 }
@@ -341,8 +375,7 @@ START_TEST(packet_handle_read_reassembles_chained_packet)
 	memcpy(want, big, sizeof(big));
 	ck_assert_int_eq(memif_tx_burst(slave, 0, &p, 1, &sent), MEMIF_OK);
 	ck_assert_uint_eq(sent, 1);
-	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
-			 MEMIF_OK);
+	read_ok(h, &data, &len);
 	ck_assert_uint_eq(len, sizeof(big));
 	ck_assert(!memcmp(data, want, sizeof(want)));
 	memif_packet_handle_free(h);
@@ -363,38 +396,15 @@ START_TEST(packet_handle_read_null_args_inval_arg)
 	ck_assert_int_eq(memif_packet_handle_read(h, &data, NULL, NULL),
 			 MEMIF_ERR_INVAL_ARG);
 	/* None of them consumed the packet. */
-	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
-			 MEMIF_OK);
-	expect_packet(data, len, 0);
+	read_numbered(h, 0);
 	memif_packet_handle_free(h);
 }
 END_TEST
 
-START_TEST(packet_handle_read_bad_queue_qid)
-{
-	struct memif_packet_handle *h = handle_new(master, 1, 1);
-	const uint8_t *data;
-	uint32_t len;
-
-	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
-			 MEMIF_ERR_QID);
-	memif_packet_handle_free(h);
-}
-END_TEST
-
-START_TEST(packet_handle_read_not_connected_disconnected)
-{
-	struct memif *m = test_lone_slave();
-	struct memif_packet_handle *h = handle_new(m, 0, 1);
-	const uint8_t *data;
-	uint32_t len;
-
-	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
-			 MEMIF_ERR_DISCONNECTED);
-	memif_packet_handle_free(h);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
-}
-END_TEST
+HANDLE_CODE_TEST(packet_handle_read_bad_queue_qid, read_code, master, 1,
+		 MEMIF_ERR_QID)
+HANDLE_CODE_TEST(packet_handle_read_not_connected_disconnected, read_code, NULL,
+		 0, MEMIF_ERR_DISCONNECTED)
 
 /* ---- writing --------------------------------------------------------------- */
 
@@ -464,26 +474,10 @@ START_TEST(packet_handle_write_null_args_inval_arg)
 }
 END_TEST
 
-START_TEST(packet_handle_write_bad_queue_qid)
-{
-	struct memif_packet_handle *h = handle_new(slave, 3, 1);
-
-	ck_assert_int_eq(memif_packet_handle_write(h, "abc", 3), MEMIF_ERR_QID);
-	memif_packet_handle_free(h);
-}
-END_TEST
-
-START_TEST(packet_handle_write_not_connected_disconnected)
-{
-	struct memif *m = test_lone_slave();
-	struct memif_packet_handle *h = handle_new(m, 0, 1);
-
-	ck_assert_int_eq(memif_packet_handle_write(h, "abc", 3),
-			 MEMIF_ERR_DISCONNECTED);
-	memif_packet_handle_free(h);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
-}
-END_TEST
+HANDLE_CODE_TEST(packet_handle_write_bad_queue_qid, write_code, slave, 3,
+		 MEMIF_ERR_QID)
+HANDLE_CODE_TEST(packet_handle_write_not_connected_disconnected, write_code,
+		 NULL, 0, MEMIF_ERR_DISCONNECTED)
 
 /* ---- close ----------------------------------------------------------------- */
 
@@ -496,11 +490,9 @@ START_TEST(packet_handle_closed_read_eof)
 	uint32_t len;
 
 	send_numbered(slave, 0, 6);
-	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
-			 MEMIF_OK);
+	read_ok(h, &data, &len);
 	memif_packet_handle_close(h);
-	ck_assert_int_eq(memif_packet_handle_read(h, &data, &len, NULL),
-			 MEMIF_ERR_EOF);
+	read_fails(h, MEMIF_ERR_EOF);
 	memif_packet_handle_free(h);
 }
 END_TEST

@@ -86,6 +86,23 @@ static void assert_zero_from(const struct memif_msg *m, size_t from)
 			      bytes(m)[i]);
 }
 
+/* @m decodes in @ctx with @n_fds fds, into @out. */
+static void decodes(const struct memif_msg *m, unsigned n_fds,
+		    const struct memif_msg_ctx *ctx, struct memif_msg *out)
+{
+	ck_assert_fault(decode_buf(m, sizeof(*m), false, n_fds, ctx, out),
+			MEMIF_FAULT_NONE);
+}
+
+/* decodes, and @out is the bytes @exp. */
+static void decodes_to(const struct memif_msg *m, unsigned n_fds,
+		       const struct memif_msg_ctx *ctx, struct memif_msg *out,
+		       const uint8_t *exp)
+{
+	decodes(m, n_fds, ctx, out);
+	ck_assert_mem_eq(out, exp, MEMIF_MSG_SIZE);
+}
+
 static void put16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)v;
@@ -188,6 +205,22 @@ static size_t defined_bytes(uint16_t type)
 
 /* ---- Builders: byte layout (proto/PROTOCOL.md) and round trip ---- */
 
+/* A message built over 0xff bytes, the bytes expected, and the context
+ * and result of decoding it again. */
+struct round_trip {
+	struct memif_msg m, out;
+	struct memif_msg_ctx ctx;
+	uint8_t exp[MEMIF_MSG_SIZE];
+};
+
+/* Fill t->m with 0xff, expect a message of @type with zeros after it. */
+static void round_trip_start(struct round_trip *t, uint8_t type)
+{
+	memset(&t->m, 0xff, sizeof(t->m));
+	memset(t->exp, 0, sizeof(t->exp));
+	t->exp[0] = type;
+}
+
 START_TEST(msg_builds_ack_c3)
 {
 	struct memif_msg m, out;
@@ -200,42 +233,31 @@ START_TEST(msg_builds_ack_c3)
 	assert_zero_from(&m, 2);
 
 	ctx_init(&ctx, MEMIF_PHASE_S_WAIT_ACK);
-	ck_assert_fault(decode_buf(&m, sizeof(m), false, 0, &ctx, &out),
-			MEMIF_FAULT_NONE);
+	decodes(&m, 0, &ctx, &out);
 	ck_assert_uint_eq(out.type, MEMIF_MSG_TYPE_ACK);
 }
 END_TEST
 
 START_TEST(msg_builds_hello_c14)
 {
-	struct memif_msg m, out;
-	struct memif_msg_ctx ctx;
-	uint8_t exp[MEMIF_MSG_SIZE] = { 0 };
+	struct round_trip t;
 
-	memset(&m, 0xff, sizeof(m));
-	memif__msg_build_hello(&m, "vpp-master", 0x0102, 0x0304, 0x0506, 14);
-	exp[0] = 0x02;
-	memcpy(exp + 2, "vpp-master", 10);
-	put16(exp + 34, 0x0200); /* min_version */
-	put16(exp + 36, 0x0200); /* max_version */
-	put16(exp + 38, 0x0102); /* max_region */
-	put16(exp + 40, 0x0304); /* max_m2s_ring, before S2M */
-	put16(exp + 42, 0x0506); /* max_s2m_ring */
-	exp[44] = 14;
-	ck_assert_mem_eq(bytes(&m), exp, MEMIF_MSG_SIZE);
-	ck_assert_uint_eq(bytes(&m)[34], 0x00);
-	ck_assert_uint_eq(bytes(&m)[35], 0x02);
+	round_trip_start(&t, 0x02);
+	memif__msg_build_hello(&t.m, "vpp-master", 0x0102, 0x0304, 0x0506, 14);
+	memcpy(t.exp + 2, "vpp-master", 10);
+	put16(t.exp + 34, 0x0200); /* min_version */
+	put16(t.exp + 36, 0x0200); /* max_version */
+	put16(t.exp + 38, 0x0102); /* max_region */
+	put16(t.exp + 40, 0x0304); /* max_m2s_ring, before S2M */
+	put16(t.exp + 42, 0x0506); /* max_s2m_ring */
+	t.exp[44] = 14;
+	ck_assert_mem_eq(bytes(&t.m), t.exp, MEMIF_MSG_SIZE);
+	ck_assert_uint_eq(bytes(&t.m)[34], 0x00);
+	ck_assert_uint_eq(bytes(&t.m)[35], 0x02);
 
-	ctx_init(&ctx, MEMIF_PHASE_S_WAIT_HELLO);
-	ck_assert_fault(decode_buf(&m, sizeof(m), false, 0, &ctx, &out),
-			MEMIF_FAULT_NONE);
-	ck_assert_mem_eq(&out, exp, MEMIF_MSG_SIZE);
-	ck_assert_uint_eq(out.hello.min_version, MEMIF_VERSION);
-	ck_assert_uint_eq(out.hello.max_version, MEMIF_VERSION);
-	ck_assert_uint_eq(out.hello.max_region, 0x0102);
-	ck_assert_uint_eq(out.hello.max_m2s_ring, 0x0304);
-	ck_assert_uint_eq(out.hello.max_s2m_ring, 0x0506);
-	ck_assert_uint_eq(out.hello.max_log2_ring_size, 14);
+	ctx_init(&t.ctx, MEMIF_PHASE_S_WAIT_HELLO);
+	decodes_to(&t.m, 0, &t.ctx, &t.out, t.exp);
+	ck_assert_hello(&t.out, 0x0102, 0x0304, 0x0506, 14);
 }
 END_TEST
 
@@ -243,146 +265,123 @@ START_TEST(msg_builds_init_c41)
 {
 	static const uint8_t head[10] = { 0x03, 0x00, 0x00, 0x02, 0x44,
 					  0x33, 0x22, 0x11, 0x02, 0x00 };
-	struct memif_msg m, out;
-	struct memif_msg_ctx ctx;
-	uint8_t exp[MEMIF_MSG_SIZE] = { 0 };
+	struct round_trip t;
 
 	/* The bytes confirmed against libmemif 4.0. */
-	memset(&m, 0xff, sizeof(m));
-	memif__msg_build_init(&m, 0x11223344, MEMIF_INTERFACE_MODE_PUNT_INJECT,
-			      NULL, "slave-app");
-	ck_assert_mem_eq(bytes(&m), head, sizeof(head));
-	memcpy(exp, head, sizeof(head));
-	memcpy(exp + 33, "slave-app", 9);
-	ck_assert_mem_eq(bytes(&m), exp, MEMIF_MSG_SIZE);
+	round_trip_start(&t, 0x03);
+	memif__msg_build_init(&t.m, 0x11223344,
+			      MEMIF_INTERFACE_MODE_PUNT_INJECT, NULL,
+			      "slave-app");
+	ck_assert_mem_eq(bytes(&t.m), head, sizeof(head));
+	memcpy(t.exp, head, sizeof(head));
+	memcpy(t.exp + 33, "slave-app", 9);
+	ck_assert_mem_eq(bytes(&t.m), t.exp, MEMIF_MSG_SIZE);
 
 	/* Secret at 9, name at 33, nothing after byte 64. */
-	memif__msg_build_init(&m, 0x11223344, MEMIF_INTERFACE_MODE_IP, "abc",
+	memif__msg_build_init(&t.m, 0x11223344, MEMIF_INTERFACE_MODE_IP, "abc",
 			      "slave-app");
-	exp[8] = MEMIF_INTERFACE_MODE_IP;
-	memcpy(exp + 9, "abc", 3);
-	ck_assert_mem_eq(bytes(&m), exp, MEMIF_MSG_SIZE);
+	t.exp[8] = MEMIF_INTERFACE_MODE_IP;
+	memcpy(t.exp + 9, "abc", 3);
+	ck_assert_mem_eq(bytes(&t.m), t.exp, MEMIF_MSG_SIZE);
 
-	ctx_init(&ctx, MEMIF_PHASE_M_WAIT_INIT);
-	ck_assert_fault(decode_buf(&m, sizeof(m), false, 0, &ctx, &out),
-			MEMIF_FAULT_NONE);
-	ck_assert_mem_eq(&out, exp, MEMIF_MSG_SIZE);
-	ck_assert_uint_eq(out.init.version, 0x0200);
-	ck_assert_uint_eq(out.init.id, 0x11223344);
-	ck_assert_uint_eq(out.init.mode, MEMIF_INTERFACE_MODE_IP);
+	ctx_init(&t.ctx, MEMIF_PHASE_M_WAIT_INIT);
+	decodes_to(&t.m, 0, &t.ctx, &t.out, t.exp);
+	ck_assert_uint_eq(t.out.init.version, 0x0200);
+	ck_assert_uint_eq(t.out.init.id, 0x11223344);
+	ck_assert_uint_eq(t.out.init.mode, MEMIF_INTERFACE_MODE_IP);
 }
 END_TEST
 
 START_TEST(msg_builds_add_region_c42)
 {
-	struct memif_msg m, out;
-	struct memif_msg_ctx ctx;
-	uint8_t exp[MEMIF_MSG_SIZE] = { 0 };
+	struct round_trip t;
 
-	memset(&m, 0xff, sizeof(m));
-	memif__msg_build_add_region(&m, 0x0102, 0x1122334455667788ull);
-	exp[0] = 0x04;
-	put16(exp + 2, 0x0102);
-	put64(exp + 4, 0x1122334455667788ull);
-	ck_assert_mem_eq(bytes(&m), exp, MEMIF_MSG_SIZE);
+	round_trip_start(&t, 0x04);
+	memif__msg_build_add_region(&t.m, 0x0102, 0x1122334455667788ull);
+	put16(t.exp + 2, 0x0102);
+	put64(t.exp + 4, 0x1122334455667788ull);
+	ck_assert_mem_eq(bytes(&t.m), t.exp, MEMIF_MSG_SIZE);
 
-	ctx_init(&ctx, MEMIF_PHASE_M_CONFIG);
-	ctx.max_region = 0xffff;
-	ctx.n_regions = 0x0102;
-	ck_assert_fault(decode_buf(&m, sizeof(m), false, 1, &ctx, &out),
-			MEMIF_FAULT_NONE);
-	ck_assert_uint_eq(out.add_region.index, 0x0102);
-	ck_assert_uint_eq(out.add_region.size, 0x1122334455667788ull);
+	ctx_init(&t.ctx, MEMIF_PHASE_M_CONFIG);
+	t.ctx.max_region = 0xffff;
+	t.ctx.n_regions = 0x0102;
+	decodes(&t.m, 1, &t.ctx, &t.out);
+	ck_assert_uint_eq(t.out.add_region.index, 0x0102);
+	ck_assert_uint_eq(t.out.add_region.size, 0x1122334455667788ull);
 }
 END_TEST
 
 START_TEST(msg_builds_add_ring_c42)
 {
 	static const uint64_t big[] = { 0x100000000ull, 0x10000000ull };
-	struct memif_msg m, out;
-	struct memif_msg_ctx ctx;
-	uint8_t exp[MEMIF_MSG_SIZE] = { 0 };
+	struct round_trip t;
 
-	memset(&m, 0xff, sizeof(m));
-	memif__msg_build_add_ring(&m, true, 0x0003, 0x0001, 0x01020300, 12);
-	exp[0] = 0x05;
-	put16(exp + 2, MEMIF_MSG_ADD_RING_FLAG_S2M);
-	put16(exp + 4, 0x0003);
-	put16(exp + 6, 0x0001);
-	put32(exp + 8, 0x01020300);
-	exp[12] = 12;
+	round_trip_start(&t, 0x05);
+	memif__msg_build_add_ring(&t.m, true, 0x0003, 0x0001, 0x01020300, 12);
+	put16(t.exp + 2, MEMIF_MSG_ADD_RING_FLAG_S2M);
+	put16(t.exp + 4, 0x0003);
+	put16(t.exp + 6, 0x0001);
+	put32(t.exp + 8, 0x01020300);
+	t.exp[12] = 12;
 	/* private_hdr_size at 13..14 stays 0 */
-	ck_assert_mem_eq(bytes(&m), exp, MEMIF_MSG_SIZE);
+	ck_assert_mem_eq(bytes(&t.m), t.exp, MEMIF_MSG_SIZE);
 
-	ctx_init(&ctx, MEMIF_PHASE_M_CONFIG);
-	ctx.region_size = big;
-	ctx.n_regions = 2;
-	ctx.n_s2m_rings = 3;
-	ck_assert_fault(decode_buf(&m, sizeof(m), false, 1, &ctx, &out),
-			MEMIF_FAULT_NONE);
-	ck_assert_uint_eq(out.add_ring.flags, MEMIF_MSG_ADD_RING_FLAG_S2M);
-	ck_assert_uint_eq(out.add_ring.index, 3);
-	ck_assert_uint_eq(out.add_ring.region, 1);
-	ck_assert_uint_eq(out.add_ring.offset, 0x01020300);
-	ck_assert_uint_eq(out.add_ring.log2_ring_size, 12);
-	ck_assert_uint_eq(out.add_ring.private_hdr_size, 0);
+	ctx_init(&t.ctx, MEMIF_PHASE_M_CONFIG);
+	t.ctx.region_size = big;
+	t.ctx.n_regions = 2;
+	t.ctx.n_s2m_rings = 3;
+	decodes(&t.m, 1, &t.ctx, &t.out);
+	ck_assert_uint_eq(t.out.add_ring.flags, MEMIF_MSG_ADD_RING_FLAG_S2M);
+	ck_assert_uint_eq(t.out.add_ring.index, 3);
+	ck_assert_uint_eq(t.out.add_ring.region, 1);
+	ck_assert_uint_eq(t.out.add_ring.offset, 0x01020300);
+	ck_assert_uint_eq(t.out.add_ring.log2_ring_size, 12);
+	ck_assert_uint_eq(t.out.add_ring.private_hdr_size, 0);
 
 	/* M2S: flags 0 */
-	memif__msg_build_add_ring(&m, false, 0, 0, 0, 10);
-	ck_assert_uint_eq(bytes(&m)[2], 0);
-	ck_assert_uint_eq(bytes(&m)[3], 0);
-	ck_assert_uint_eq(bytes(&m)[12], 10);
-	assert_zero_from(&m, 13);
+	memif__msg_build_add_ring(&t.m, false, 0, 0, 0, 10);
+	ck_assert_uint_eq(bytes(&t.m)[2], 0);
+	ck_assert_uint_eq(bytes(&t.m)[3], 0);
+	ck_assert_uint_eq(bytes(&t.m)[12], 10);
+	assert_zero_from(&t.m, 13);
 }
 END_TEST
 
 START_TEST(msg_builds_connect_and_connected_c15)
 {
-	struct memif_msg m, out;
-	struct memif_msg_ctx ctx;
-	uint8_t exp[MEMIF_MSG_SIZE] = { 0 };
+	struct round_trip t;
 
-	memset(&m, 0xff, sizeof(m));
-	memif__msg_build_connect(&m, "memif0/1");
-	exp[0] = 0x06;
-	memcpy(exp + 2, "memif0/1", 8);
-	ck_assert_mem_eq(bytes(&m), exp, MEMIF_MSG_SIZE);
-	ctx_configured(&ctx, MEMIF_PHASE_M_CONFIG);
-	ck_assert_fault(decode_buf(&m, sizeof(m), false, 0, &ctx, &out),
-			MEMIF_FAULT_NONE);
-	ck_assert_mem_eq(&out, exp, MEMIF_MSG_SIZE);
+	round_trip_start(&t, 0x06);
+	memif__msg_build_connect(&t.m, "memif0/1");
+	memcpy(t.exp + 2, "memif0/1", 8);
+	ck_assert_mem_eq(bytes(&t.m), t.exp, MEMIF_MSG_SIZE);
+	ctx_configured(&t.ctx, MEMIF_PHASE_M_CONFIG);
+	decodes_to(&t.m, 0, &t.ctx, &t.out, t.exp);
 
-	memset(&m, 0xff, sizeof(m));
-	memif__msg_build_connected(&m, "memif0/1");
-	exp[0] = 0x07;
-	ck_assert_mem_eq(bytes(&m), exp, MEMIF_MSG_SIZE);
-	ctx_init(&ctx, MEMIF_PHASE_S_WAIT_CONNECTED);
-	ck_assert_fault(decode_buf(&m, sizeof(m), false, 0, &ctx, &out),
-			MEMIF_FAULT_NONE);
-	ck_assert_mem_eq(&out, exp, MEMIF_MSG_SIZE);
+	memset(&t.m, 0xff, sizeof(t.m));
+	memif__msg_build_connected(&t.m, "memif0/1");
+	t.exp[0] = 0x07;
+	ck_assert_mem_eq(bytes(&t.m), t.exp, MEMIF_MSG_SIZE);
+	ctx_init(&t.ctx, MEMIF_PHASE_S_WAIT_CONNECTED);
+	decodes_to(&t.m, 0, &t.ctx, &t.out, t.exp);
 }
 END_TEST
 
 /* DISCONNECT is acceptable in every phase (every phase accepts it). */
 START_TEST(msg_builds_disconnect_c66)
 {
-	struct memif_msg m, out;
-	struct memif_msg_ctx ctx;
-	uint8_t exp[MEMIF_MSG_SIZE] = { 0 };
+	struct round_trip t;
 	enum memif_phase p = (enum memif_phase)_i;
 
-	memset(&m, 0xff, sizeof(m));
-	memif__msg_build_disconnect(&m, 0x01020304, "interface deleted");
-	exp[0] = 0x08;
-	put32(exp + 2, 0x01020304);
-	memcpy(exp + 6, "interface deleted", 17);
-	ck_assert_mem_eq(bytes(&m), exp, MEMIF_MSG_SIZE);
+	round_trip_start(&t, 0x08);
+	memif__msg_build_disconnect(&t.m, 0x01020304, "interface deleted");
+	put32(t.exp + 2, 0x01020304);
+	memcpy(t.exp + 6, "interface deleted", 17);
+	ck_assert_mem_eq(bytes(&t.m), t.exp, MEMIF_MSG_SIZE);
 
-	ctx_init(&ctx, p);
-	ck_assert_fault(decode_buf(&m, sizeof(m), false, 0, &ctx, &out),
-			MEMIF_FAULT_NONE);
-	ck_assert_mem_eq(&out, exp, MEMIF_MSG_SIZE);
-	ck_assert_uint_eq(out.disconnect.code, 0x01020304);
+	ctx_init(&t.ctx, p);
+	decodes_to(&t.m, 0, &t.ctx, &t.out, t.exp);
+	ck_assert_uint_eq(t.out.disconnect.code, 0x01020304);
 }
 END_TEST
 
@@ -549,8 +548,7 @@ START_TEST(msg_rejects_short_datagram_c8)
 	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++)
 		ck_assert_fault(decode_buf(&m, lens[i], false, 0, &ctx, &out),
 				MEMIF_FAULT_MSG_SIZE);
-	ck_assert_fault(decode_buf(&m, sizeof(m), false, 0, &ctx, &out),
-			MEMIF_FAULT_NONE);
+	decodes(&m, 0, &ctx, &out);
 }
 END_TEST
 
@@ -751,8 +749,7 @@ START_TEST(msg_ignores_bytes_after_nul_c6)
 	memset(m.init.secret + 4, 0xa5, MEMIF_SECRET_LEN - 4);
 	memset(m.init.name + 3, 0xa5, MEMIF_NAME_LEN - 3);
 	ctx_init(&ctx, MEMIF_PHASE_M_WAIT_INIT);
-	ck_assert_fault(decode_buf(&m, sizeof(m), false, 0, &ctx, &out),
-			MEMIF_FAULT_NONE);
+	decodes(&m, 0, &ctx, &out);
 	memif__msg_strcpy(s, sizeof(s), out.init.secret, MEMIF_SECRET_LEN);
 	ck_assert_str_eq(s, "abc");
 	memif__msg_strcpy(s, sizeof(s), out.init.name, MEMIF_NAME_LEN);
@@ -761,8 +758,7 @@ START_TEST(msg_ignores_bytes_after_nul_c6)
 	memif__msg_build_disconnect(&m, 0, "gone");
 	memset(m.disconnect.string + 5, 0xa5, MEMIF_REASON_LEN - 5);
 	ctx_init(&ctx, MEMIF_PHASE_S_CONNECTED);
-	ck_assert_fault(decode_buf(&m, sizeof(m), false, 0, &ctx, &out),
-			MEMIF_FAULT_NONE);
+	decodes(&m, 0, &ctx, &out);
 	memif__msg_strcpy(s, sizeof(s), out.disconnect.string,
 			  MEMIF_REASON_LEN);
 	ck_assert_str_eq(s, "gone");
@@ -782,8 +778,7 @@ START_TEST(msg_bounds_unterminated_name_c7)
 	memset(m.init.name, 'N', MEMIF_NAME_LEN);
 	memset((uint8_t *)&m + 65, 0xa5, MEMIF_MSG_SIZE - 65);
 	ctx_init(&ctx, MEMIF_PHASE_M_WAIT_INIT);
-	ck_assert_fault(decode_buf(&m, sizeof(m), false, 0, &ctx, &out),
-			MEMIF_FAULT_NONE);
+	decodes(&m, 0, &ctx, &out);
 	memset(s, 'x', sizeof(s));
 	memif__msg_strcpy(s, sizeof(s), out.init.name, MEMIF_NAME_LEN);
 	ck_assert_uint_eq(strlen(s), 32);
@@ -801,8 +796,7 @@ START_TEST(msg_bounds_unterminated_name_c7)
 	memif__msg_build_hello(&m, NULL, 255, 255, 255, 14);
 	memset(m.hello.name, 'h', MEMIF_NAME_LEN);
 	ctx_init(&ctx, MEMIF_PHASE_S_WAIT_HELLO);
-	ck_assert_fault(decode_buf(&m, sizeof(m), false, 0, &ctx, &out),
-			MEMIF_FAULT_NONE);
+	decodes(&m, 0, &ctx, &out);
 	memif__msg_strcpy(s, sizeof(s), out.hello.name, MEMIF_NAME_LEN);
 	ck_assert_uint_eq(strlen(s), 32);
 	ck_assert_uint_eq(out.hello.min_version, MEMIF_VERSION);
@@ -811,8 +805,7 @@ START_TEST(msg_bounds_unterminated_name_c7)
 	memset(m.connect.if_name, 'c', MEMIF_NAME_LEN);
 	memset((uint8_t *)&m + 34, 0xa5, MEMIF_MSG_SIZE - 34);
 	ctx_configured(&ctx, MEMIF_PHASE_M_CONFIG);
-	ck_assert_fault(decode_buf(&m, sizeof(m), false, 0, &ctx, &out),
-			MEMIF_FAULT_NONE);
+	decodes(&m, 0, &ctx, &out);
 	memif__msg_strcpy(s, sizeof(s), out.connect.if_name, MEMIF_NAME_LEN);
 	ck_assert_str_eq(s, "cccccccccccccccccccccccccccccccc");
 }

@@ -24,6 +24,19 @@
 			      memif__fault_reason(e_));                    \
 	} while (0)
 
+/* @m is a HELLO of protocol 2.0 only, with these maxima. */
+static inline void ck_assert_hello(const struct memif_msg *m,
+				   uint16_t max_region, uint16_t max_m2s_ring,
+				   uint16_t max_s2m_ring, uint8_t max_log2)
+{
+	ck_assert_uint_eq(m->hello.min_version, MEMIF_VERSION);
+	ck_assert_uint_eq(m->hello.max_version, MEMIF_VERSION);
+	ck_assert_uint_eq(m->hello.max_region, max_region);
+	ck_assert_uint_eq(m->hello.max_m2s_ring, max_m2s_ring);
+	ck_assert_uint_eq(m->hello.max_s2m_ring, max_s2m_ring);
+	ck_assert_uint_eq(m->hello.max_log2_ring_size, max_log2);
+}
+
 /* A master that advertised 255/255/255/14, nothing received yet. */
 void ctx_init(struct memif_msg_ctx *ctx, enum memif_phase phase);
 /* The same master after region 0 and one ring per direction. */

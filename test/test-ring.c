@@ -24,7 +24,7 @@ static void roundtrip(struct memif *tx, struct memif *rx, uint16_t n,
 	static uint8_t buf[65535];
 	struct memif_tx_pkt pk[64];
 	struct memif_rx_pkt rp[64];
-	uint16_t sent, got, i;
+	uint16_t got, i;
 
 	ck_assert_uint_le(n, 64);
 	for (i = 0; i < n; i++) {
@@ -32,9 +32,8 @@ static void roundtrip(struct memif *tx, struct memif *rx, uint16_t n,
 		pk[i].len = len;
 	}
 	fill(buf, len, seed);
-	ck_assert_int_eq(memif_tx_burst(tx, 0, pk, n, &sent), MEMIF_OK);
-	ck_assert_uint_eq(sent, n);
-	ck_assert_int_eq(memif_rx_burst(rx, 0, rp, 64, &got), MEMIF_OK);
+	ck_assert_uint_eq(tx_ok(tx, pk, n), n);
+	got = rx_ok(rx, rp, 64);
 	ck_assert_uint_eq(got, n);
 	for (i = 0; i < got; i++) {
 		ck_assert_uint_eq(rp[i].len, len);
@@ -43,18 +42,28 @@ static void roundtrip(struct memif *tx, struct memif *rx, uint16_t n,
 	ck_assert_int_eq(memif_rx_release(rx, 0), MEMIF_OK);
 }
 
+/* @rounds rounds of @n packets each way: round i sends @s_len bytes of
+ * pattern @s_seed + i from the slave, then @m_len of @m_seed + i from the
+ * master. */
+static void both_ways(struct pair *p, int rounds, uint16_t n, uint32_t s_len,
+		      uint32_t s_seed, uint32_t m_len, uint32_t m_seed)
+{
+	int i;
+
+	for (i = 0; i < rounds; i++) {
+		roundtrip(p->s, p->m, n, s_len, s_seed + (uint32_t)i);
+		roundtrip(p->m, p->s, n, m_len, m_seed + (uint32_t)i);
+	}
+}
+
 START_TEST(ring_wraps_from_0xfff0_both_directions)
 {
 	struct pair p;
-	int i;
 
 	pair_init(&p, 4, 256);
 	pair_set_indexes(&p, 0xfff0);
 	/* 16-entry rings: 40 rounds of 7 cross the u16 wrap many times. */
-	for (i = 0; i < 40; i++) {
-		roundtrip(p.s, p.m, 7, 64, (uint32_t)i);
-		roundtrip(p.m, p.s, 7, 100, (uint32_t)i);
-	}
+	both_ways(&p, 40, 7, 64, 0, 100, 0);
 	ck_assert_uint_lt(p.s->dp.txq[0]->cursor, 0xfff0);
 	pair_fini(&p);
 }
@@ -66,7 +75,6 @@ START_TEST(ring_empty_full_and_full_minus_one_s2m)
 	struct memif_tx_pkt pk[17];
 	struct memif_rx_pkt rp[32];
 	struct memif_details *d = NULL;
-	uint16_t sent, got;
 	struct pair p;
 	int i;
 
@@ -76,23 +84,17 @@ START_TEST(ring_empty_full_and_full_minus_one_s2m)
 		pk[i].data = buf;
 		pk[i].len = sizeof(buf);
 	}
-	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 32, &got), MEMIF_OK);
-	ck_assert_uint_eq(got, 0); /* empty */
-	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 15, &sent), MEMIF_OK);
-	ck_assert_uint_eq(sent, 15); /* full - 1 */
-	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 2, &sent), MEMIF_OK);
-	ck_assert_uint_eq(sent, 1); /* exactly full: the second does not fit */
-	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 1, &sent), MEMIF_OK);
-	ck_assert_uint_eq(sent, 0);
+	ck_assert_uint_eq(rx_ok(p.m, rp, 32), 0); /* empty */
+	ck_assert_uint_eq(tx_ok(p.s, pk, 15), 15); /* full - 1 */
+	ck_assert_uint_eq(tx_ok(p.s, pk, 2),
+			  1); /* exactly full: the second does not fit */
+	ck_assert_uint_eq(tx_ok(p.s, pk, 1), 0);
 	ck_assert_uint_eq(p.s->dp.txq[0]->st.ring_full, 2);
-	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 32, &got), MEMIF_OK);
-	ck_assert_uint_eq(got, 16);
+	ck_assert_uint_eq(rx_ok(p.m, rp, 32), 16);
 	/* Views still held: the slave cannot reuse the slots yet. */
-	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 1, &sent), MEMIF_OK);
-	ck_assert_uint_eq(sent, 0);
+	ck_assert_uint_eq(tx_ok(p.s, pk, 1), 0);
 	ck_assert_int_eq(memif_rx_release(p.m, 0), MEMIF_OK);
-	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 17, &sent), MEMIF_OK);
-	ck_assert_uint_eq(sent, 16);
+	ck_assert_uint_eq(tx_ok(p.s, pk, 17), 16);
 	free(d);
 	pair_fini(&p);
 }
@@ -103,7 +105,6 @@ START_TEST(ring_m2s_master_fills_only_refilled_slots)
 	static uint8_t buf[64];
 	struct memif_tx_pkt pk[20];
 	struct memif_rx_pkt rp[32];
-	uint16_t sent, got;
 	struct pair p;
 	int i;
 
@@ -112,16 +113,12 @@ START_TEST(ring_m2s_master_fills_only_refilled_slots)
 		pk[i].data = buf;
 		pk[i].len = sizeof(buf);
 	}
-	ck_assert_int_eq(memif_tx_burst(p.m, 0, pk, 20, &sent), MEMIF_OK);
-	ck_assert_uint_eq(sent, 16);
-	ck_assert_int_eq(memif_rx_burst(p.s, 0, rp, 10, &got), MEMIF_OK);
-	ck_assert_uint_eq(got, 10);
-	ck_assert_int_eq(memif_tx_burst(p.m, 0, pk, 20, &sent), MEMIF_OK);
-	ck_assert_uint_eq(sent, 0); /* refill happens on the next burst */
-	ck_assert_int_eq(memif_rx_burst(p.s, 0, rp, 32, &got), MEMIF_OK);
-	ck_assert_uint_eq(got, 6);
-	ck_assert_int_eq(memif_tx_burst(p.m, 0, pk, 20, &sent), MEMIF_OK);
-	ck_assert_uint_eq(sent, 10);
+	ck_assert_uint_eq(tx_ok(p.m, pk, 20), 16);
+	ck_assert_uint_eq(rx_ok(p.s, rp, 10), 10);
+	ck_assert_uint_eq(tx_ok(p.m, pk, 20),
+			  0); /* refill happens on the next burst */
+	ck_assert_uint_eq(rx_ok(p.s, rp, 32), 6);
+	ck_assert_uint_eq(tx_ok(p.m, pk, 20), 10);
 	/* The slave never writes tail, the master never writes head. */
 	ck_assert_uint_eq((uint16_t)(p.s->dp.rxq[0]->ring->head -
 				     p.s->dp.rxq[0]->ring->tail) <= 16,
@@ -133,20 +130,15 @@ END_TEST
 START_TEST(ring_chains_cross_the_wrap)
 {
 	struct pair p;
-	int i;
 
 	pair_init(&p, 5, 512);
 	pair_set_indexes(&p, 0xfffa);
 	/* 3000 bytes over 512-byte buffers: 6 slots, straddling 0xffff. */
-	for (i = 0; i < 30; i++) {
-		roundtrip(p.s, p.m, 4, 3000, (uint32_t)i);
-		roundtrip(p.m, p.s, 4, 3000, (uint32_t)i + 100);
-	}
+	both_ways(&p, 30, 4, 3000, 0, 3000, 100);
 	pair_fini(&p);
 	pair_init(&p, 8, 512);
 	pair_set_indexes(&p, 0xff80);
-	roundtrip(p.s, p.m, 1, 65535, 7);
-	roundtrip(p.m, p.s, 1, 65535, 8);
+	both_ways(&p, 1, 1, 65535, 7, 65535, 8);
 	pair_fini(&p);
 }
 END_TEST
@@ -158,29 +150,25 @@ START_TEST(ring_chain_is_all_or_nothing)
 				      { big, 4096 },
 				      { small, 64 } };
 	struct memif_rx_pkt rp[8];
-	uint16_t sent, got;
 	struct pair p;
 
 	pair_init(&p, 3, 1024); /* 8 slots, 1 KiB each */
-	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 1, &sent), MEMIF_OK);
-	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 1, &sent), MEMIF_OK);
-	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 1, &sent), MEMIF_OK);
-	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 1, &sent), MEMIF_OK);
+	tx_ok(p.s, pk, 1);
+	tx_ok(p.s, pk, 1);
+	tx_ok(p.s, pk, 1);
+	tx_ok(p.s, pk, 1);
 	/* 4 slots free; the 4-slot chain fits, the next packet does not. */
-	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk + 1, 2, &sent), MEMIF_OK);
-	ck_assert_uint_eq(sent, 1);
-	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 8, &got), MEMIF_OK);
-	ck_assert_uint_eq(got, 5);
+	ck_assert_uint_eq(tx_ok(p.s, pk + 1, 2), 1);
+	ck_assert_uint_eq(rx_ok(p.m, rp, 8), 5);
 	ck_assert_uint_eq(rp[4].len, 4096);
 	ck_assert_int_eq(memif_rx_release(p.m, 0), MEMIF_OK);
 	/* 8 slots free: a 5-slot chain after 4 packets does not fit. */
 	pk[1].len = 4097;
-	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 1, &sent), MEMIF_OK);
-	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 1, &sent), MEMIF_OK);
-	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 1, &sent), MEMIF_OK);
-	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 1, &sent), MEMIF_OK);
-	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk + 1, 1, &sent), MEMIF_OK);
-	ck_assert_uint_eq(sent, 0);
+	tx_ok(p.s, pk, 1);
+	tx_ok(p.s, pk, 1);
+	tx_ok(p.s, pk, 1);
+	tx_ok(p.s, pk, 1);
+	ck_assert_uint_eq(tx_ok(p.s, pk + 1, 1), 0);
 	ck_assert_uint_eq((uint16_t)(p.s->dp.txq[0]->ring->head), 12);
 	pair_fini(&p);
 }
@@ -190,78 +178,81 @@ START_TEST(ring_tx_rejects_zero_length)
 {
 	static uint8_t b[8];
 	struct memif_tx_pkt pk[2] = { { b, 8 }, { b, 0 } };
-	uint16_t sent;
 	struct pair p;
 
 	pair_init(&p, 4, 256);
-	ck_assert_int_eq(memif_tx_burst(p.s, 0, pk, 2, &sent),
-			 MEMIF_ERR_PKT_LEN);
-	ck_assert_uint_eq(sent, 1);
+	ck_assert_uint_eq(BURST(memif_tx_burst, p.s, pk, 2, MEMIF_ERR_PKT_LEN),
+			  1);
 	pair_fini(&p);
 }
 END_TEST
 
+/* A pair whose S2M ring @r the test writes by hand, as a hostile slave
+ * would, and what the master receives from it. */
+struct hostile {
+	struct pair p;
+	struct memif_ring *r;
+	struct memif_rx_pkt rp[8];
+};
+
+/* Rings of 2^@log2 slots, 256-byte buffers. */
+static void hostile_init(struct hostile *h, uint8_t log2)
+{
+	pair_init(&h->p, log2, 256);
+	h->r = h->p.s->dp.txq[0]->ring;
+}
+
 START_TEST(ring_incomplete_chain_waits_then_completes_c56)
 {
-	struct memif_rx_pkt rp[4];
-	struct memif_ring *r;
-	uint16_t got;
-	struct pair p;
+	struct hostile h;
 
-	pair_init(&p, 4, 256);
-	r = p.s->dp.txq[0]->ring;
+	hostile_init(&h, 4);
 	/* Hand-made S2M chain: publish the first fragment only. */
-	r->desc[0].flags = MEMIF_DESC_FLAG_NEXT;
-	r->desc[0].length = 100;
-	r->desc[1].flags = 0;
-	r->desc[1].length = 50;
-	memif__store_release(&r->head, 1);
-	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got), MEMIF_OK);
-	ck_assert_uint_eq(got, 0);
-	ck_assert_uint_eq(p.m->dp.rxq[0]->cursor, 0);
-	memif__store_release(&r->head, 2);
-	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got), MEMIF_OK);
-	ck_assert_uint_eq(got, 1);
-	ck_assert_uint_eq(rp[0].len, 150);
-	pair_fini(&p);
+	h.r->desc[0].flags = MEMIF_DESC_FLAG_NEXT;
+	h.r->desc[0].length = 100;
+	h.r->desc[1].flags = 0;
+	h.r->desc[1].length = 50;
+	memif__store_release(&h.r->head, 1);
+	ck_assert_uint_eq(rx_ok(h.p.m, h.rp, 4), 0);
+	ck_assert_uint_eq(h.p.m->dp.rxq[0]->cursor, 0);
+	memif__store_release(&h.r->head, 2);
+	ck_assert_uint_eq(rx_ok(h.p.m, h.rp, 4), 1);
+	ck_assert_uint_eq(h.rp[0].len, 150);
+	pair_fini(&h.p);
 }
 END_TEST
 
 START_TEST(ring_full_of_incomplete_chain_is_fatal_c56)
 {
-	struct memif_rx_pkt rp[4];
-	struct memif_ring *r;
 	uint16_t got;
-	struct pair p;
+	struct hostile h;
 	int i;
 
-	pair_init(&p, 2, 256);
-	r = p.s->dp.txq[0]->ring;
+	hostile_init(&h, 2);
 	for (i = 0; i < 4; i++) {
-		r->desc[i].flags = MEMIF_DESC_FLAG_NEXT;
-		r->desc[i].length = 10;
+		h.r->desc[i].flags = MEMIF_DESC_FLAG_NEXT;
+		h.r->desc[i].length = 10;
 	}
-	memif__store_release(&r->head, 4);
-	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got),
+	memif__store_release(&h.r->head, 4);
+	ck_assert_int_eq(memif_rx_burst(h.p.m, 0, h.rp, 4, &got),
 			 MEMIF_ERR_DISCONNECTED);
-	ck_assert(p.m->dp.rxq[0]->fault);
-	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got),
+	ck_assert(h.p.m->dp.rxq[0]->fault);
+	ck_assert_int_eq(memif_rx_burst(h.p.m, 0, h.rp, 4, &got),
 			 MEMIF_ERR_DISCONNECTED);
-	pair_fini(&p);
+	pair_fini(&h.p);
 }
 END_TEST
 
 START_TEST(ring_head_beyond_ring_size_is_fatal_c59)
 {
-	struct memif_rx_pkt rp[4];
 	uint16_t got;
-	struct pair p;
+	struct hostile h;
 
-	pair_init(&p, 4, 256);
-	memif__store_release(&p.s->dp.txq[0]->ring->head, 17);
-	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got),
+	hostile_init(&h, 4);
+	memif__store_release(&h.r->head, 17);
+	ck_assert_int_eq(memif_rx_burst(h.p.m, 0, h.rp, 4, &got),
 			 MEMIF_ERR_DISCONNECTED);
-	pair_fini(&p);
+	pair_fini(&h.p);
 }
 END_TEST
 
@@ -283,32 +274,28 @@ END_TEST
 
 START_TEST(ring_bad_descriptors_are_dropped_and_counted_c57)
 {
-	struct memif_rx_pkt rp[8];
-	struct memif_ring *r;
-	uint16_t got;
-	struct pair p;
+	struct hostile h;
 
-	pair_init(&p, 3, 256);
-	r = p.s->dp.txq[0]->ring;
-	r->desc[0] = (struct memif_desc){ .region = 1, .length = 10 };
-	r->desc[1] = (struct memif_desc){ .length = 16, .offset = 0xfffffff8u };
-	r->desc[2] = (struct memif_desc){ .length = 0, .offset = 0 };
-	r->desc[3] = (struct memif_desc){ .length = 70000, .offset = 0 };
-	r->desc[4] = (struct memif_desc){ .length = 20,
-					  .offset = 4096,
-					  .flags = 0xfffe }; /* C60 */
-	r->desc[5] = (struct memif_desc){
-		.length = 8, .offset = (uint32_t)p.s->shm.regions[0].size - 8
+	hostile_init(&h, 3);
+	h.r->desc[0] = (struct memif_desc){ .region = 1, .length = 10 };
+	h.r->desc[1] =
+		(struct memif_desc){ .length = 16, .offset = 0xfffffff8u };
+	h.r->desc[2] = (struct memif_desc){ .length = 0, .offset = 0 };
+	h.r->desc[3] = (struct memif_desc){ .length = 70000, .offset = 0 };
+	h.r->desc[4] = (struct memif_desc){ .length = 20,
+					    .offset = 4096,
+					    .flags = 0xfffe }; /* C60 */
+	h.r->desc[5] = (struct memif_desc){
+		.length = 8, .offset = (uint32_t)h.p.s->shm.regions[0].size - 8
 	};
-	memif__store_release(&r->head, 6);
-	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 8, &got), MEMIF_OK);
-	ck_assert_uint_eq(got, 2);
-	ck_assert_uint_eq(rp[0].len, 20);
-	ck_assert_uint_eq(rp[1].len, 8);
-	ck_assert_uint_eq(p.m->dp.rxq[0]->st.drops_bad_desc, 4);
+	memif__store_release(&h.r->head, 6);
+	ck_assert_uint_eq(rx_ok(h.p.m, h.rp, 8), 2);
+	ck_assert_uint_eq(h.rp[0].len, 20);
+	ck_assert_uint_eq(h.rp[1].len, 8);
+	ck_assert_uint_eq(h.p.m->dp.rxq[0]->st.drops_bad_desc, 4);
 	/* The slots of dropped packets are released too. */
-	ck_assert_uint_eq(p.m->dp.rxq[0]->cursor, 6);
-	pair_fini(&p);
+	ck_assert_uint_eq(h.p.m->dp.rxq[0]->cursor, 6);
+	pair_fini(&h.p);
 }
 END_TEST
 
@@ -316,16 +303,14 @@ START_TEST(ring_master_tx_checks_slave_buffers_c58)
 {
 	static uint8_t b[64];
 	struct memif_tx_pkt pk = { b, 64 };
-	uint16_t sent;
 	struct pair p;
 
 	pair_init(&p, 4, 256);
 	/* The slave lends a buffer that ends past its region. */
 	p.s->dp.rxq[0]->ring->desc[0].offset =
 		(uint32_t)p.s->shm.regions[0].size - 16;
-	ck_assert_int_eq(memif_tx_burst(p.m, 0, &pk, 1, &sent),
-			 MEMIF_ERR_DISCONNECTED);
-	ck_assert_uint_eq(sent, 0);
+	ck_assert_uint_eq(
+		BURST(memif_tx_burst, p.m, &pk, 1, MEMIF_ERR_DISCONNECTED), 0);
 	ck_assert_uint_eq(p.m->dp.txq[0]->st.drops_bad_desc, 1);
 	pair_fini(&p);
 }
@@ -354,7 +339,7 @@ START_TEST(ring_tx_alloc_commit_in_place)
 			 MEMIF_ERR_PKT_LEN);
 	ck_assert_int_eq(memif_tx_commit(p.s, 0, bufs, 5, &sent), MEMIF_OK);
 	ck_assert_uint_eq(sent, 5);
-	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 20, &got), MEMIF_OK);
+	got = rx_ok(p.m, rp, 20);
 	ck_assert_uint_eq(got, 5);
 	for (i = 0; i < got; i++)
 		ck_assert(check(rp[i].data, 100, i));
@@ -366,7 +351,7 @@ START_TEST(ring_tx_alloc_commit_in_place)
 		bufs[i].len = 60;
 	}
 	ck_assert_int_eq(memif_tx_commit(p.m, 0, bufs, 4, &sent), MEMIF_OK);
-	ck_assert_int_eq(memif_rx_burst(p.s, 0, rp, 20, &got), MEMIF_OK);
+	got = rx_ok(p.s, rp, 20);
 	ck_assert_uint_eq(got, 4);
 	for (i = 0; i < got; i++)
 		ck_assert(check(rp[i].data, 60, i + 9));
@@ -379,25 +364,22 @@ START_TEST(ring_interrupt_signal_only_when_unmasked_c62)
 	static uint8_t b[8];
 	struct memif_tx_pkt pk = { b, 8 };
 	struct memif_rx_pkt rp[4];
-	uint16_t sent, got;
 	uint64_t v;
 	struct pair p;
 
 	pair_init(&p, 4, 256);
 	/* Master polls (MASK_INT set at setup): no signal, counter stays 0. */
-	ck_assert_int_eq(memif_tx_burst(p.s, 0, &pk, 1, &sent), MEMIF_OK);
+	tx_ok(p.s, &pk, 1);
 	ck_assert_int_eq(read(p.m->dp.rxq[0]->efd, &v, 8), -1);
 	ck_assert_uint_eq(p.s->dp.txq[0]->st.interrupts, 0);
 	memif__queue_set_rx_mode(p.m->dp.rxq[0], MEMIF_RX_MODE_INTERRUPT);
-	ck_assert_int_eq(memif_tx_burst(p.s, 0, &pk, 1, &sent), MEMIF_OK);
-	ck_assert_int_eq(memif_tx_burst(p.s, 0, &pk, 1, &sent), MEMIF_OK);
+	tx_ok(p.s, &pk, 1);
+	tx_ok(p.s, &pk, 1);
 	ck_assert_uint_eq(p.s->dp.txq[0]->st.interrupts, 2);
 	/* Interrupt-mode rx clears the eventfd only when the ring is empty,
 	 * then looks again. */
-	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got), MEMIF_OK);
-	ck_assert_uint_eq(got, 3);
-	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got), MEMIF_OK);
-	ck_assert_uint_eq(got, 0);
+	ck_assert_uint_eq(rx_ok(p.m, rp, 4), 3);
+	ck_assert_uint_eq(rx_ok(p.m, rp, 4), 0);
 	ck_assert_int_eq(read(p.m->dp.rxq[0]->efd, &v, 8), -1);
 	ck_assert_uint_eq(p.m->dp.rxq[0]->st.interrupts, 1);
 	pair_fini(&p);
@@ -413,7 +395,6 @@ START_TEST(ring_edge_mode_never_reads_eventfd)
 	static uint8_t b[8];
 	struct memif_tx_pkt pk = { b, 8 };
 	struct memif_rx_pkt rp[4];
-	uint16_t sent, got;
 	uint64_t v = 0;
 	struct pair p;
 	int i;
@@ -423,29 +404,24 @@ START_TEST(ring_edge_mode_never_reads_eventfd)
 	ck_assert_uint_eq(
 		p.m->dp.rxq[0]->ring->flags & MEMIF_RING_FLAG_MASK_INT, 0);
 	for (i = 0; i < 3; i++) {
-		ck_assert_int_eq(memif_tx_burst(p.s, 0, &pk, 1, &sent),
-				 MEMIF_OK);
-		ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got), MEMIF_OK);
-		ck_assert_uint_eq(got, 1);
-		ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got), MEMIF_OK);
-		ck_assert_uint_eq(got, 0);
+		tx_ok(p.s, &pk, 1);
+		ck_assert_uint_eq(rx_ok(p.m, rp, 4), 1);
+		ck_assert_uint_eq(rx_ok(p.m, rp, 4), 0);
 	}
 	ck_assert_uint_eq(p.s->dp.txq[0]->st.interrupts, 3);
 	ck_assert_uint_eq(p.m->dp.rxq[0]->st.interrupts, 0);
 	/* Three empty bursts left the counter alone. */
 	memif__queue_set_rx_mode(p.m->dp.rxq[0], MEMIF_RX_MODE_INTERRUPT);
-	ck_assert_int_eq(memif_tx_burst(p.s, 0, &pk, 1, &sent), MEMIF_OK);
-	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got), MEMIF_OK);
-	ck_assert_uint_eq(got, 1);
-	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got), MEMIF_OK);
-	ck_assert_uint_eq(got, 0);
+	tx_ok(p.s, &pk, 1);
+	ck_assert_uint_eq(rx_ok(p.m, rp, 4), 1);
+	ck_assert_uint_eq(rx_ok(p.m, rp, 4), 0);
 	/* Level mode cleared all four signals in one read. */
 	ck_assert_int_eq(read(p.m->dp.rxq[0]->efd, &v, 8), -1);
 	ck_assert_uint_eq(p.m->dp.rxq[0]->st.interrupts, 1);
 	memif__queue_set_rx_mode(p.m->dp.rxq[0], MEMIF_RX_MODE_INTERRUPT_EDGE);
-	ck_assert_int_eq(memif_tx_burst(p.s, 0, &pk, 1, &sent), MEMIF_OK);
-	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got), MEMIF_OK);
-	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 4, &got), MEMIF_OK);
+	tx_ok(p.s, &pk, 1);
+	rx_ok(p.m, rp, 4);
+	rx_ok(p.m, rp, 4);
 	ck_assert_int_eq(read(p.m->dp.rxq[0]->efd, &v, 8), 8);
 	ck_assert_uint_eq(v, 1);
 	pair_fini(&p);
@@ -501,8 +477,7 @@ START_TEST(ring_two_threads_over_memfd_for_one_second)
 	ck_assert_int_eq(pthread_create(&th, NULL, producer, &pc), 0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		ck_assert_int_eq(memif_rx_burst(pc.p.m, 0, rp, 64, &got),
-				 MEMIF_OK);
+		got = rx_ok(pc.p.m, rp, 64);
 		for (i = 0; i < got; i++, seq++) {
 			uint32_t len = 60 + (seq * 97) % 2900 - (seq % 2);
 

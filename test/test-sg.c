@@ -18,11 +18,9 @@ static void send_one(struct pair *p, uint32_t len, uint32_t seed)
 {
 	static uint8_t buf[65535];
 	struct memif_tx_pkt pk = { buf, len };
-	uint16_t sent;
 
 	fill(buf, len, seed);
-	ck_assert_int_eq(memif_tx_burst(p->s, 0, &pk, 1, &sent), MEMIF_OK);
-	ck_assert_uint_eq(sent, 1);
+	ck_assert_uint_eq(tx_ok(p->s, &pk, 1), 1);
 }
 
 /* Whether @pkt's pieces, joined, hold pattern @seed. */
@@ -39,21 +37,41 @@ static bool check_sg(const struct memif_pkt_sg *pkt, uint32_t seed)
 	return off == pkt->len && check(joined, off, seed);
 }
 
+/* memif_rx_burst_sg on the master's queue 0, asserted MEMIF_OK: how many
+ * packets it received. */
+static uint16_t rx_sg_ok(struct pair *p, struct memif_pkt_sg *pkts,
+			 uint16_t n_pkts, struct memif_seg *segs,
+			 uint16_t n_segs)
+{
+	uint16_t got;
+
+	ck_assert_int_eq(memif_rx_burst_sg(p->m, 0, pkts, n_pkts, segs, n_segs,
+					   &got),
+			 MEMIF_OK);
+	return got;
+}
+
+/* rx_sg_ok brings exactly one packet, of pattern @seed, in pkts[0]. */
+static void one_sg(struct pair *p, struct memif_pkt_sg *pkts, uint16_t n_pkts,
+		   struct memif_seg *segs, uint16_t n_segs, uint32_t seed)
+{
+	ck_assert_uint_eq(rx_sg_ok(p, pkts, n_pkts, segs, n_segs), 1);
+	ck_assert(check_sg(&pkts[0], seed));
+}
+
 /* A chain comes as its slots, each a view into the region: no copy. */
 START_TEST(sg_chain_is_its_slots_without_a_copy)
 {
 	struct memif_pkt_sg pkts[4];
 	struct memif_seg segs[8];
 	const uint8_t *lo, *hi;
-	uint16_t got, i;
+	uint16_t i;
 	struct pair p;
 
 	pair_init(&p, 4, BUF);
 	send_one(&p, 600, 1);
 	send_one(&p, 100, 2);
-	ck_assert_int_eq(memif_rx_burst_sg(p.m, 0, pkts, 4, segs, 8, &got),
-			 MEMIF_OK);
-	ck_assert_uint_eq(got, 2);
+	ck_assert_uint_eq(rx_sg_ok(&p, pkts, 4, segs, 8), 2);
 	ck_assert_uint_eq(pkts[0].n_segs, 3);
 	ck_assert_uint_eq(pkts[0].len, 600);
 	ck_assert_uint_eq(pkts[0].segs[0].len, BUF);
@@ -80,28 +98,18 @@ START_TEST(sg_pieces_that_do_not_fit_wait_or_drop)
 {
 	struct memif_pkt_sg pkts[4];
 	struct memif_seg segs[4];
-	uint16_t got;
 	struct pair p;
 
 	pair_init(&p, 4, BUF);
 	send_one(&p, 600, 1); /* 3 pieces */
 	send_one(&p, 600, 2); /* 3 more: not in the 1 left */
-	ck_assert_int_eq(memif_rx_burst_sg(p.m, 0, pkts, 4, segs, 4, &got),
-			 MEMIF_OK);
-	ck_assert_uint_eq(got, 1);
-	ck_assert(check_sg(&pkts[0], 1));
-	ck_assert_int_eq(memif_rx_burst_sg(p.m, 0, pkts, 4, segs, 4, &got),
-			 MEMIF_OK);
-	ck_assert_uint_eq(got, 1);
-	ck_assert(check_sg(&pkts[0], 2));
+	one_sg(&p, pkts, 4, segs, 4, 1);
+	one_sg(&p, pkts, 4, segs, 4, 2);
 	/* 5 pieces never fit in 4: dropped; the packet after it arrives. */
 	send_one(&p, 5 * BUF, 3);
 	send_one(&p, 10, 4);
-	ck_assert_int_eq(memif_rx_burst_sg(p.m, 0, pkts, 4, segs, 4, &got),
-			 MEMIF_OK);
-	ck_assert_uint_eq(got, 1);
+	one_sg(&p, pkts, 4, segs, 4, 4);
 	ck_assert_uint_eq(pkts[0].len, 10);
-	ck_assert(check_sg(&pkts[0], 4));
 	ck_assert_uint_eq(p.m->dp.rxq[0]->st.drops_too_long, 1);
 	pair_fini(&p);
 }
@@ -114,7 +122,6 @@ START_TEST(sg_bad_or_too_long_chain_dropped_whole_c57)
 	struct memif_pkt_sg pkts[4];
 	struct memif_seg segs[16];
 	struct memif_ring *r;
-	uint16_t got;
 	struct pair p;
 
 	pair_init(&p, 4, BUF);
@@ -122,19 +129,13 @@ START_TEST(sg_bad_or_too_long_chain_dropped_whole_c57)
 	r = p.s->dp.txq[0]->ring;
 	r->desc[1].offset = 0xfffffff0u; /* the middle slot points outside */
 	send_one(&p, 20, 2);
-	ck_assert_int_eq(memif_rx_burst_sg(p.m, 0, pkts, 4, segs, 16, &got),
-			 MEMIF_OK);
-	ck_assert_uint_eq(got, 1);
-	ck_assert(check_sg(&pkts[0], 2));
+	one_sg(&p, pkts, 4, segs, 16, 2);
 	ck_assert_uint_eq(p.m->dp.rxq[0]->st.drops_bad_desc, 1);
 	/* Over max_packet_size on the receiving side. */
 	p.m->dp.rxq[0]->reasm_cap = 500;
 	send_one(&p, 600, 3);
 	send_one(&p, 30, 4);
-	ck_assert_int_eq(memif_rx_burst_sg(p.m, 0, pkts, 4, segs, 16, &got),
-			 MEMIF_OK);
-	ck_assert_uint_eq(got, 1);
-	ck_assert(check_sg(&pkts[0], 4));
+	one_sg(&p, pkts, 4, segs, 16, 4);
 	ck_assert_uint_eq(p.m->dp.rxq[0]->st.drops_too_long, 1);
 	pair_fini(&p);
 }
@@ -146,7 +147,7 @@ START_TEST(sg_incomplete_chain_waits_c56)
 	struct memif_pkt_sg pkts[2];
 	struct memif_seg segs[8];
 	struct memif_ring *r;
-	uint16_t got, head;
+	uint16_t head;
 	struct pair p;
 
 	pair_init(&p, 4, BUF);
@@ -155,14 +156,9 @@ START_TEST(sg_incomplete_chain_waits_c56)
 	r = p.s->dp.txq[0]->ring;
 	head = r->head;
 	memif__store_release(&r->head, (uint16_t)(head - 1));
-	ck_assert_int_eq(memif_rx_burst_sg(p.m, 0, pkts, 2, segs, 8, &got),
-			 MEMIF_OK);
-	ck_assert_uint_eq(got, 0);
+	ck_assert_uint_eq(rx_sg_ok(&p, pkts, 2, segs, 8), 0);
 	memif__store_release(&r->head, head);
-	ck_assert_int_eq(memif_rx_burst_sg(p.m, 0, pkts, 2, segs, 8, &got),
-			 MEMIF_OK);
-	ck_assert_uint_eq(got, 1);
-	ck_assert(check_sg(&pkts[0], 1));
+	one_sg(&p, pkts, 2, segs, 8, 1);
 	pair_fini(&p);
 }
 END_TEST
@@ -175,7 +171,7 @@ START_TEST(sg_tx_joins_pieces_into_one_packet)
 	struct memif_seg pieces[3];
 	struct memif_pkt_sg pk = { pieces, 3, 0 };
 	struct memif_rx_pkt rp[2];
-	uint16_t sent, got;
+	uint16_t sent;
 	struct pair p;
 
 	pair_init(&p, 4, BUF);
@@ -185,15 +181,13 @@ START_TEST(sg_tx_joins_pieces_into_one_packet)
 	pieces[2] = (struct memif_seg){ buf + 14, 700 - 14 };
 	ck_assert_int_eq(memif_tx_burst_sg(p.s, 0, &pk, 1, &sent), MEMIF_OK);
 	ck_assert_uint_eq(sent, 1);
-	ck_assert_int_eq(memif_rx_burst(p.m, 0, rp, 2, &got), MEMIF_OK);
-	ck_assert_uint_eq(got, 1);
+	ck_assert_uint_eq(rx_ok(p.m, rp, 2), 1);
 	ck_assert_uint_eq(rp[0].len, 700);
 	ck_assert(check(rp[0].data, 700, 5));
 	/* Master to slave too, one slot. */
 	pieces[2].len = 100 - 14;
 	ck_assert_int_eq(memif_tx_burst_sg(p.m, 0, &pk, 1, &sent), MEMIF_OK);
-	ck_assert_int_eq(memif_rx_burst(p.s, 0, rp, 2, &got), MEMIF_OK);
-	ck_assert_uint_eq(got, 1);
+	ck_assert_uint_eq(rx_ok(p.s, rp, 2), 1);
 	ck_assert_uint_eq(rp[0].len, 100);
 	ck_assert(check(rp[0].data, 100, 5));
 	pair_fini(&p);
@@ -215,14 +209,12 @@ START_TEST(sg_forward_received_pieces_without_flattening)
 	send_one(&a, 600, 1);
 	send_one(&a, 64, 2);
 	send_one(&a, 1500, 3);
-	ck_assert_int_eq(memif_rx_burst_sg(a.m, 0, pkts, 8, segs, 32, &got),
-			 MEMIF_OK);
+	got = rx_sg_ok(&a, pkts, 8, segs, 32);
 	ck_assert_uint_eq(got, 3);
 	ck_assert_int_eq(memif_tx_burst_sg(b.m, 0, pkts, got, &sent),
 			 MEMIF_OK);
 	ck_assert_uint_eq(sent, 3);
-	ck_assert_int_eq(memif_rx_burst(b.s, 0, rp, 8, &got), MEMIF_OK);
-	ck_assert_uint_eq(got, 3);
+	ck_assert_uint_eq(rx_ok(b.s, rp, 8), 3);
 	for (i = 0; i < 3; i++)
 		ck_assert(check(rp[i].data, rp[i].len, i + 1));
 	ck_assert_uint_eq(rp[2].len, 1500);
@@ -244,9 +236,8 @@ START_TEST(sg_tx_refuses_what_a_receiver_would_drop)
 
 	pair_init(&p, 4, 2048);
 	/* Nothing at all, and pieces of length 0 only. */
-	ck_assert_int_eq(memif_tx_burst_sg(p.s, 0, pk, 2, &sent),
-			 MEMIF_ERR_PKT_LEN);
-	ck_assert_uint_eq(sent, 1);
+	ck_assert_uint_eq(
+		BURST(memif_tx_burst_sg, p.s, pk, 2, MEMIF_ERR_PKT_LEN), 1);
 	pk[1] = (struct memif_pkt_sg){ &nodata, 0, 0 };
 	ck_assert_int_eq(memif_tx_burst_sg(p.s, 0, &pk[1], 1, &sent),
 			 MEMIF_ERR_PKT_LEN);
@@ -314,9 +305,7 @@ START_TEST(sg_rx_argument_checks)
 	ck_assert_int_eq(memif_rx_burst_sg(p.m, 1, pkts, 2, segs, 2, &got),
 			 MEMIF_ERR_QID);
 	/* Nothing asked for: nothing needed. */
-	ck_assert_int_eq(memif_rx_burst_sg(p.m, 0, NULL, 0, NULL, 0, &got),
-			 MEMIF_OK);
-	ck_assert_uint_eq(got, 0);
+	ck_assert_uint_eq(rx_sg_ok(&p, NULL, 0, NULL, 0), 0);
 	pair_fini(&p);
 }
 END_TEST

@@ -180,11 +180,41 @@ static void expect_raw_owner(int lfd, const char *name)
 	close(c);
 }
 
+/* memif_create_interface(@cfg) returns @code, with the errno @err behind
+ * it (unless 0), and no handle. */
+static void create_fails(const struct memif_config *cfg, int code, int err)
+{
+	struct memif *m = NULL;
+
+	ck_assert_int_eq(memif_create_interface(cfg, NULL, &m), code);
+	if (err)
+		ck_assert_int_eq(memif_errno(), err);
+	ck_assert_ptr_null(m);
+}
+
+/* expect_raw_owner on the test's path; then the raw listener @lfd closes
+ * and its file is removed. */
+static void raw_owner_leaves(int lfd)
+{
+	expect_raw_owner(lfd, path);
+	close(lfd);
+	ck_assert_int_eq(unlink(path), 0);
+}
+
 static bool path_exists(const char *p)
 {
 	struct stat st;
 
 	return lstat(p, &st) == 0;
+}
+
+/* @m is the master listening on the test's path (it greets with HELLO);
+ * closing it, the last there, removes the file. */
+static void close_last_master(struct memif *m)
+{
+	expect_hello(path);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	ck_assert(!path_exists(path));
 }
 
 static mode_t file_mode(const char *p)
@@ -221,101 +251,56 @@ START_TEST(socket_master_file_mode_applied)
 }
 END_TEST
 
-START_TEST(socket_master_file_uid_gid_applied)
-{
-	struct memif_config cfg = master_cfg(path, 1);
-	struct memif *m;
-	struct stat st;
+/* The test @name: a master whose config has set_socket_owner @set and
+ * socket_uid:socket_gid @cfg_uid:@cfg_gid, made with this thread's
+ * effective group @made_gid (then 0 again, as root), gives its socket
+ * file to @uid:@gid; the file goes when the master is closed. */
+#define OWNER_TEST(name, set, cfg_uid, cfg_gid, made_gid, uid, gid) \
+	START_TEST(name)                                            \
+	{                                                           \
+		struct memif_config cfg = master_cfg(path, 1);      \
+		struct memif *m;                                    \
+		struct stat st;                                     \
+                                                                    \
+		cfg.set_socket_owner = (set);                       \
+		cfg.socket_uid = (cfg_uid);                         \
+		cfg.socket_gid = (cfg_gid);                         \
+		ck_assert_int_eq(setegid(made_gid), 0);             \
+		m = master_new(&cfg);                               \
+		ck_assert_int_eq(setegid(0), 0);                    \
+		ck_assert_int_eq(lstat(path, &st), 0);              \
+		ck_assert_uint_eq(st.st_uid, (uid));                \
+		ck_assert_uint_eq(st.st_gid, (gid));                \
+		ck_assert_int_eq(memif_close(m), MEMIF_OK);         \
+		ck_assert(!path_exists(path));                      \
+	}                                                           \
+	END_TEST
 
-	cfg.set_socket_owner = true;
-	cfg.socket_uid = 1;
-	cfg.socket_gid = 2;
-	m = master_new(&cfg);
-	ck_assert_int_eq(lstat(path, &st), 0);
-	ck_assert_uint_eq(st.st_uid, 1);
-	ck_assert_uint_eq(st.st_gid, 2);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
-	ck_assert(!path_exists(path));
-}
-END_TEST
-
-/* MEMIF_OWNER_UNCHANGED: an owner alone leaves the group as created. */
-START_TEST(socket_master_file_uid_alone_keeps_group)
-{
-	struct memif_config cfg = master_cfg(path, 1);
-	struct memif *m;
-	struct stat st;
-
-	/* Made with group 5, so that keeping it shows. */
-	ck_assert_int_eq(setegid(5), 0);
-	cfg.set_socket_owner = true;
-	cfg.socket_uid = 3;
-	cfg.socket_gid = MEMIF_OWNER_UNCHANGED;
-	m = master_new(&cfg);
-	ck_assert_int_eq(setegid(0), 0);
-	ck_assert_int_eq(lstat(path, &st), 0);
-	ck_assert_uint_eq(st.st_uid, 3);
-	ck_assert_uint_eq(st.st_gid, 5);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
-}
-END_TEST
-
+OWNER_TEST(socket_master_file_uid_gid_applied, true, 1, 2, 0, 1, 2)
+/* MEMIF_OWNER_UNCHANGED: an owner alone leaves the group as created
+ * (group 5, so that keeping it shows). */
+OWNER_TEST(socket_master_file_uid_alone_keeps_group, true, 3,
+	   MEMIF_OWNER_UNCHANGED, 5, 3, 5)
 /* 0 is root, not "unchanged": made with group 5, given to root:root. */
-START_TEST(socket_master_file_given_to_root)
-{
-	struct memif_config cfg = master_cfg(path, 1);
-	struct memif *m;
-	struct stat st;
-
-	ck_assert_int_eq(setegid(5), 0);
-	cfg.set_socket_owner = true;
-	cfg.socket_uid = 0;
-	cfg.socket_gid = 0;
-	m = master_new(&cfg);
-	ck_assert_int_eq(setegid(0), 0);
-	ck_assert_int_eq(lstat(path, &st), 0);
-	ck_assert_uint_eq(st.st_uid, 0);
-	ck_assert_uint_eq(st.st_gid, 0);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
-}
-END_TEST
-
+OWNER_TEST(socket_master_file_given_to_root, true, 0, 0, 5, 0, 0)
 /* A zeroed config leaves the file as created (group 5 here). */
-START_TEST(socket_master_file_owner_default_unchanged)
-{
-	struct memif_config cfg = master_cfg(path, 1);
-	struct memif *m;
-	struct stat st;
-
-	ck_assert_int_eq(setegid(5), 0);
-	m = master_new(&cfg);
-	ck_assert_int_eq(setegid(0), 0);
-	ck_assert_int_eq(lstat(path, &st), 0);
-	ck_assert_uint_eq(st.st_uid, geteuid());
-	ck_assert_uint_eq(st.st_gid, 5);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
-}
-END_TEST
+OWNER_TEST(socket_master_file_owner_default_unchanged, false, 0, 0, 5,
+	   geteuid(), 5)
 
 /* An owner without set_socket_owner (a config written when 0 meant
  * "unchanged") is refused rather than ignored, and so is an id below -1. */
 START_TEST(socket_master_owner_without_flag_refused)
 {
 	struct memif_config cfg = master_cfg(path, 1);
-	struct memif *m = NULL;
 
 	cfg.socket_uid = 1;
-	ck_assert_int_eq(memif_create_interface(&cfg, NULL, &m),
-			 MEMIF_ERR_INVAL_ARG);
+	create_fails(&cfg, MEMIF_ERR_INVAL_ARG, 0);
 	cfg.socket_uid = 0;
 	cfg.socket_gid = MEMIF_OWNER_UNCHANGED;
-	ck_assert_int_eq(memif_create_interface(&cfg, NULL, &m),
-			 MEMIF_ERR_INVAL_ARG);
+	create_fails(&cfg, MEMIF_ERR_INVAL_ARG, 0);
 	cfg.set_socket_owner = true;
 	cfg.socket_gid = -2;
-	ck_assert_int_eq(memif_create_interface(&cfg, NULL, &m),
-			 MEMIF_ERR_INVAL_ARG);
-	ck_assert_ptr_null(m);
+	create_fails(&cfg, MEMIF_ERR_INVAL_ARG, 0);
 	ck_assert(!path_exists(path));
 }
 END_TEST
@@ -403,25 +388,17 @@ START_TEST(socket_stale_file_is_replaced)
 	ck_assert(path_exists(path));
 	ck_assert_int_eq(raw_try_connect(path), -ECONNREFUSED);
 	m = master_new(&cfg);
-	expect_hello(path);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
-	ck_assert(!path_exists(path));
+	close_last_master(m);
 }
 END_TEST
 
 START_TEST(socket_live_listener_is_not_stolen)
 {
 	struct memif_config cfg = master_cfg(path, 1);
-	struct memif *m = NULL;
 	int lfd = raw_listener(path, 8);
 
-	ck_assert_int_eq(memif_create_interface(&cfg, NULL, &m),
-			 MEMIF_ERR_SYSCALL);
-	ck_assert_int_eq(memif_errno(), EADDRINUSE);
-	ck_assert_ptr_null(m);
-	expect_raw_owner(lfd, path);
-	close(lfd);
-	ck_assert_int_eq(unlink(path), 0);
+	create_fails(&cfg, MEMIF_ERR_SYSCALL, EADDRINUSE);
+	raw_owner_leaves(lfd);
 }
 END_TEST
 
@@ -431,17 +408,13 @@ START_TEST(socket_stream_listener_is_not_stolen)
 {
 	struct memif_config cfg = master_cfg(path, 1);
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	struct memif *m = NULL;
 	int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), c;
 
 	ck_assert_uint_lt(strlen(path), sizeof(a.sun_path));
 	memcpy(a.sun_path, path, strlen(path) + 1);
 	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
 	ck_assert_int_eq(listen(lfd, 4), 0);
-	ck_assert_int_eq(memif_create_interface(&cfg, NULL, &m),
-			 MEMIF_ERR_SYSCALL);
-	ck_assert_int_eq(memif_errno(), EADDRINUSE);
-	ck_assert_ptr_null(m);
+	create_fails(&cfg, MEMIF_ERR_SYSCALL, EADDRINUSE);
 	/* its clients still reach it */
 	c = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	ck_assert_int_eq(connect(c, (struct sockaddr *)&a, sizeof(a)), 0);
@@ -455,16 +428,13 @@ END_TEST
 START_TEST(socket_busy_listener_is_not_stolen)
 {
 	struct memif_config cfg = master_cfg(path, 1);
-	struct memif *m = NULL;
 	int lfd = raw_listener(path, 0), c[4], n = 0, ret;
 
 	/* Fill the backlog (how many it holds depends on the kernel). */
 	while ((ret = raw_try_connect(path)) >= 0 && n < 4)
 		c[n++] = ret;
 	ck_assert_int_eq(ret, -EAGAIN);
-	ck_assert_int_eq(memif_create_interface(&cfg, NULL, &m),
-			 MEMIF_ERR_SYSCALL);
-	ck_assert_int_eq(memif_errno(), EADDRINUSE);
+	create_fails(&cfg, MEMIF_ERR_SYSCALL, EADDRINUSE);
 	while (n) {
 		int a = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 
@@ -472,24 +442,20 @@ START_TEST(socket_busy_listener_is_not_stolen)
 		close(a);
 		close(c[--n]);
 	}
-	expect_raw_owner(lfd, path);
-	close(lfd);
-	ck_assert_int_eq(unlink(path), 0);
+	raw_owner_leaves(lfd);
 }
 END_TEST
 
 START_TEST(socket_regular_file_is_not_sock)
 {
 	struct memif_config cfg = master_cfg(path, 1);
-	struct memif *m = NULL;
 	char buf[8] = "";
 	int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
 
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(write(fd, "keep", 4), 4);
 	close(fd);
-	ck_assert_int_eq(memif_create_interface(&cfg, NULL, &m),
-			 MEMIF_ERR_FILE_NOT_SOCK);
+	create_fails(&cfg, MEMIF_ERR_FILE_NOT_SOCK, 0);
 	/* Untouched. */
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	ck_assert_int_ge(fd, 0);
@@ -503,12 +469,10 @@ END_TEST
 START_TEST(socket_directory_is_not_sock)
 {
 	struct memif_config cfg = master_cfg(path, 1);
-	struct memif *m = NULL;
 	struct stat st;
 
 	ck_assert_int_eq(mkdir(path, 0700), 0);
-	ck_assert_int_eq(memif_create_interface(&cfg, NULL, &m),
-			 MEMIF_ERR_FILE_NOT_SOCK);
+	create_fails(&cfg, MEMIF_ERR_FILE_NOT_SOCK, 0);
 	ck_assert_int_eq(lstat(path, &st), 0);
 	ck_assert(S_ISDIR(st.st_mode));
 	ck_assert_int_eq(rmdir(path), 0);
@@ -518,14 +482,11 @@ END_TEST
 START_TEST(socket_missing_directory_no_file)
 {
 	struct memif_config cfg = master_cfg(NULL, 1);
-	struct memif *m = NULL;
 	char p[200];
 
 	snprintf(p, sizeof(p), "%s/no-such-dir/memif.sock", dir);
 	cfg.socket_filename = p;
-	ck_assert_int_eq(memif_create_interface(&cfg, NULL, &m),
-			 MEMIF_ERR_NO_FILE);
-	ck_assert_ptr_null(m);
+	create_fails(&cfg, MEMIF_ERR_NO_FILE, 0);
 }
 END_TEST
 
@@ -553,9 +514,7 @@ START_TEST(socket_close_keeps_successor_file)
 	lfd = raw_listener(path, 8);
 	ck_assert_int_eq(memif_close(m), MEMIF_OK);
 	ck_assert(path_exists(path));
-	expect_raw_owner(lfd, path);
-	close(lfd);
-	ck_assert_int_eq(unlink(path), 0);
+	raw_owner_leaves(lfd);
 }
 END_TEST
 
@@ -567,24 +526,18 @@ START_TEST(socket_shared_file_removed_by_last_master)
 
 	ck_assert_int_eq(memif_close(m1), MEMIF_OK);
 	ck_assert(path_exists(path));
-	expect_hello(path);
-	ck_assert_int_eq(memif_close(m2), MEMIF_OK);
-	ck_assert(!path_exists(path));
+	close_last_master(m2);
 }
 END_TEST
 
 START_TEST(socket_duplicate_master_id_inval_arg)
 {
 	struct memif_config cfg = master_cfg(path, 5);
-	struct memif *m1 = master_new(&cfg), *m2 = NULL;
+	struct memif *m1 = master_new(&cfg);
 
-	ck_assert_int_eq(memif_create_interface(&cfg, NULL, &m2),
-			 MEMIF_ERR_INVAL_ARG);
-	ck_assert_ptr_null(m2);
+	create_fails(&cfg, MEMIF_ERR_INVAL_ARG, 0);
 	/* The refused one took nothing down with it. */
-	expect_hello(path);
-	ck_assert_int_eq(memif_close(m1), MEMIF_OK);
-	ck_assert(!path_exists(path));
+	close_last_master(m1);
 }
 END_TEST
 

@@ -103,7 +103,6 @@ START_TEST(zc_master_takes_an_unsealed_pool_only_if_allowed)
 	struct memif_buf b = { NULL, 80, 0 };
 	struct memif_pool *p;
 	struct memif *m, *s;
-	uint16_t n;
 
 	ck_assert_int_eq(ftruncate(mfd, 16 * 1024), 0);
 	ck_assert_int_eq(memif_pool_create_fd(mfd, 16 * 1024, 1024, &p),
@@ -127,12 +126,9 @@ START_TEST(zc_master_takes_an_unsealed_pool_only_if_allowed)
 	ck_assert_msg(WAIT_UNTIL(zc_linked(m, s), 5000), "no link");
 	b.data = zc_pbuf(p, 3);
 	fill(b.data, 80, 11);
-	ck_assert_int_eq(memif_tx_burst_zc(s, 0, &b, 1, &n), MEMIF_OK);
-	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(BURST_OK(memif_tx_burst_zc, s, &b, 1), 1);
 	zc_master_gets(m, 80, 11);
-	ck_assert_int_eq(memif_close(s), MEMIF_OK);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
-	memif_pool_destroy(p);
+	zc_pair_down(m, s, p);
 }
 END_TEST
 
@@ -145,7 +141,6 @@ START_TEST(zc_master_catches_a_lying_slave)
 	struct memif_rx_pkt r;
 	struct memif *m, *s;
 	struct memif_desc *d;
-	uint16_t n;
 
 	zc_pair_up(&m, &s, &p, 1, false, 4);
 	b.data = zc_pbuf(p, 7);
@@ -155,23 +150,18 @@ START_TEST(zc_master_catches_a_lying_slave)
 	{
 		struct memif_buf three[3] = { b, b, b };
 
-		ck_assert_int_eq(memif_tx_burst_zc(s, 0, three, 3, &n),
-				 MEMIF_OK);
-		ck_assert_uint_eq(n, 3);
+		ck_assert_uint_eq(BURST_OK(memif_tx_burst_zc, s, three, 3), 3);
 	}
 	d = s->dp.txq[0]->ring->desc;
 	ck_assert_uint_eq(d[0].region, 1);
 	ck_assert_uint_eq(d[0].offset, 7 * 2048);
 	d[0].offset = 8 * 2048 - 50; /* runs past the pool */
 	d[1].region = 2; /* never announced */
-	ck_assert_int_eq(memif_rx_burst(m, 0, &r, 1, &n), MEMIF_OK);
-	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(BURST_OK(memif_rx_burst, m, &r, 1), 1);
 	ck_assert(check(r.data, 100, 3)); /* the third, honest one */
 	ck_assert_int_eq(memif_get_details(m, dm), MEMIF_OK);
 	ck_assert_uint_eq(dm->rx_queues[0].drops_bad_desc, 2);
-	ck_assert_int_eq(memif_close(s), MEMIF_OK);
-	ck_assert_int_eq(memif_close(m), MEMIF_OK);
-	memif_pool_destroy(p);
+	zc_pair_down(m, s, p);
 }
 END_TEST
 

@@ -50,6 +50,18 @@ struct side {
 	const char *err;
 };
 
+/* Whether @sd still has packets to send or receive; false also when
+ * @end has passed, with @timeout as its error. */
+static bool side_busy(struct side *sd, uint64_t end, const char *timeout)
+{
+	if (sd->sent >= N_PKTS && sd->received >= N_PKTS)
+		return false;
+	if (test_now_ms() <= end)
+		return true;
+	sd->err = timeout;
+	return false;
+}
+
 /* The slave's data thread: complete, send, lend, receive and check, in one
  * loop, as an application's would be; long because each step checks its
  * own result. */
@@ -62,14 +74,10 @@ static void *slave_thread(void *arg)
 
 	for (i = 0; i < N_BUFS; i++)
 		stack[top++] = pool_base + (uint64_t)i * BS;
-	while (sd->sent < N_PKTS || sd->received < N_PKTS) {
+	while (side_busy(sd, end, "slave: timeout")) {
 		uint16_t n, k, nb = 0;
 		uint32_t seq = sd->sent;
 
-		if (test_now_ms() > end) {
-			sd->err = "slave: timeout";
-			break;
-		}
 		/* Completed: ours again. */
 		if (memif_tx_complete(s, 0, out, 64, &n)) {
 			sd->err = "slave: tx_complete";
@@ -161,13 +169,9 @@ static void *master_thread(void *arg)
 	struct memif_tx_pkt t[32];
 	uint64_t end = test_now_ms() + 60000;
 
-	while (sd->sent < N_PKTS || sd->received < N_PKTS) {
+	while (side_busy(sd, end, "master: timeout")) {
 		uint16_t n, k, nb = 0;
 
-		if (test_now_ms() > end) {
-			sd->err = "master: timeout";
-			break;
-		}
 		if (memif_rx_burst(m, 0, r, 32, &n)) {
 			sd->err = "master: rx_burst";
 			break;

@@ -88,3 +88,10 @@ void zc_master_gets(struct memif *m, uint32_t len, uint32_t seed)
 	ck_assert_uint_eq(r.len, len);
 	ck_assert(check(r.data, len, seed));
 }
+
+void zc_pair_down(struct memif *m, struct memif *s, struct memif_pool *p)
+{
+	ck_assert_int_eq(memif_close(s), MEMIF_OK);
+	ck_assert_int_eq(memif_close(m), MEMIF_OK);
+	memif_pool_destroy(p);
+}

@@ -32,6 +32,9 @@ void zc_pair_up(struct memif **mp, struct memif **sp,
 		struct memif_pool *const *pools, uint16_t n_pools, bool zc_rx,
 		uint8_t log2);
 
+/* Close the slave @s and the master @m (asserted), then destroy @p. */
+void zc_pair_down(struct memif *m, struct memif *s, struct memif_pool *p);
+
 /* Receive exactly one packet on @m (copy path), of @len bytes @seed. */
 void zc_master_gets(struct memif *m, uint32_t len, uint32_t seed);
 

@@ -215,8 +215,7 @@ void peer_one(struct peer_cfg *pc, const char *app, const char *sock,
 	peer_cfg_strings(pc);
 }
 
-struct memif_config local_cfg(const struct peer_cfg *peer,
-			      const char *if_name)
+struct memif_config local_cfg(const struct peer_cfg *peer, const char *if_name)
 {
 	struct memif_config c = peer->cfg[0];
 
@@ -259,6 +258,13 @@ void traffic_with_worker(struct worker *w, uint8_t iface, struct side *s,
 	ck_assert_msg(run_traffic(s, t, is_master, iface, nq, polling, err),
 		      "%s", err);
 	worker_expect(w, WORKER_TRAFFIC, NULL, REPLY_MS);
+}
+
+void side_close_after(struct side *s, int links)
+{
+	ck_assert_int_eq(memif_close(s->m), MEMIF_OK);
+	ck_assert_int_eq(ld(&s->up), links);
+	ck_assert_int_eq(ld(&s->down), links);
 }
 
 void side_close_finish(struct side *s, struct worker *w)

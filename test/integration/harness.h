@@ -37,7 +37,6 @@ void sleep_ms(unsigned ms);
 void sleep_us(unsigned us);
 uint32_t xorshift(uint32_t *x);
 
-
 /* ... and fail the test, naming the condition as written, when it does
  * not come true. */
 #define WAIT_OK(cond, ms)                                                      \
@@ -243,8 +242,7 @@ void peer_one(struct peer_cfg *pc, const char *app, const char *sock,
 void peer_cfg_strings(struct peer_cfg *pc);
 /* The config the test process uses for its own interface: the peer's,
  * with the other role. */
-struct memif_config local_cfg(const struct peer_cfg *peer,
-			      const char *if_name);
+struct memif_config local_cfg(const struct peer_cfg *peer, const char *if_name);
 /* A slave worker with @nq queues on @sock, started but not initialised,
  * memif_init in this process and @s reset: the config of this process's
  * master, for the caller to adjust before side_create. */
@@ -265,5 +263,8 @@ void traffic_with_worker(struct worker *w, uint8_t iface, struct side *s,
 /* The end of a test against a worker: close @s's interface, let the
  * worker finish, clean the library up (each asserted). */
 void side_close_finish(struct side *s, struct worker *w);
+/* Close @s's interface (asserted), which had @links links: as many
+ * on_connect and on_disconnect calls. */
+void side_close_after(struct side *s, int links);
 
 #endif /* MEMIF_TEST_INTEGRATION_HARNESS_H */

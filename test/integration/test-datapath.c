@@ -67,46 +67,28 @@ static void traffic_case(unsigned nq, enum memif_rx_mode mode,
 	free(d);
 }
 
-START_TEST(integration_one_queue_interrupt_c63)
-{
-	static const struct traffic t = { 3000, small_lens, 8 };
+/* The test @name: traffic_case with @count packets of the small lengths
+ * per queue and direction, the other arguments as given. */
+#define SMALL_TRAFFIC_TEST(name, count, nq, mode, worker_is_master, log2) \
+	START_TEST(name)                                                  \
+	{                                                                 \
+		static const struct traffic t = { count, small_lens, 8 }; \
+                                                                          \
+		traffic_case(nq, mode, &t, worker_is_master, log2);       \
+	}                                                                 \
+	END_TEST
 
-	traffic_case(1, MEMIF_RX_MODE_INTERRUPT, &t, false, 0);
-}
-END_TEST
-
-START_TEST(integration_eight_queues_interrupt_c63)
-{
-	static const struct traffic t = { 3000, small_lens, 8 };
-
-	traffic_case(8, MEMIF_RX_MODE_INTERRUPT, &t, true, 0);
-}
-END_TEST
-
-START_TEST(integration_one_queue_polling_c62)
-{
-	static const struct traffic t = { 3000, small_lens, 8 };
-
-	traffic_case(1, MEMIF_RX_MODE_POLLING, &t, true, 0);
-}
-END_TEST
-
-START_TEST(integration_eight_queues_polling_c62)
-{
-	static const struct traffic t = { 3000, small_lens, 8 };
-
-	traffic_case(8, MEMIF_RX_MODE_POLLING, &t, false, 0);
-}
-END_TEST
-
+SMALL_TRAFFIC_TEST(integration_one_queue_interrupt_c63, 3000, 1,
+		   MEMIF_RX_MODE_INTERRUPT, false, 0)
+SMALL_TRAFFIC_TEST(integration_eight_queues_interrupt_c63, 3000, 8,
+		   MEMIF_RX_MODE_INTERRUPT, true, 0)
+SMALL_TRAFFIC_TEST(integration_one_queue_polling_c62, 3000, 1,
+		   MEMIF_RX_MODE_POLLING, true, 0)
+SMALL_TRAFFIC_TEST(integration_eight_queues_polling_c62, 3000, 8,
+		   MEMIF_RX_MODE_POLLING, false, 0)
 /* Small rings: many index wraps with 8 queues. */
-START_TEST(integration_eight_queues_small_rings)
-{
-	static const struct traffic t = { 2000, small_lens, 8 };
-
-	traffic_case(8, MEMIF_RX_MODE_INTERRUPT, &t, false, 6);
-}
-END_TEST
+SMALL_TRAFFIC_TEST(integration_eight_queues_small_rings, 2000, 8,
+		   MEMIF_RX_MODE_INTERRUPT, false, 6)
 
 /*
  * A master may send from its on_connect (the slave lends its M2S buffers

@@ -12,16 +12,18 @@
 
 /* ---- TCase order: master first, slave first ------------------------------ */
 
+/* The traffic of the first two tests. */
+static const struct traffic order_traffic = { 500, small_lens, 8 };
+
 START_TEST(integration_master_first_connects_c41)
 {
-	static const struct traffic t = { 500, small_lens, 8 };
 	struct memif_details *d = details_new();
 	struct worker w;
 	struct peer_cfg pc;
 	struct side s;
 
 	master_with_slave(&s, &w, &pc, test_socket_name("mfirst"),
-			  MEMIF_RX_MODE_INTERRUPT, &t);
+			  MEMIF_RX_MODE_INTERRUPT, &order_traffic);
 	ck_assert_int_eq(memif_get_details(s.m, d), MEMIF_OK);
 	ck_assert(d->is_master);
 	ck_assert_str_eq(d->remote_if_name, "slave-if");
@@ -32,7 +34,7 @@ START_TEST(integration_master_first_connects_c41)
 	/* The slave's ring geometry: 2^10 slots each. */
 	ck_assert_uint_eq(d->rx_queues[0].ring_size, 1024);
 	ck_assert_uint_eq(d->tx_queues[0].ring_size, 1024);
-	traffic_with_worker(&w, 0, &s, &t, true, 1, false);
+	traffic_with_worker(&w, 0, &s, &order_traffic, true, 1, false);
 	worker_finish(&w);
 	/* The slave closed: DISCONNECT "interface deleted", then our
 	 * on_disconnect. */
@@ -42,9 +44,7 @@ START_TEST(integration_master_first_connects_c41)
 	ck_assert_str_eq(d->remote_disconnect_reason, "interface deleted");
 	ck_assert_int_eq(ld(&s.bad_order), 0);
 	ck_assert_int_eq(ld(&s.bad_ptr), 0);
-	ck_assert_int_eq(memif_close(s.m), MEMIF_OK);
-	ck_assert_int_eq(ld(&s.up), 1);
-	ck_assert_int_eq(ld(&s.down), 1);
+	side_close_after(&s, 1);
 	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
 	free(d);
 }
@@ -52,27 +52,22 @@ END_TEST
 
 START_TEST(integration_slave_first_retries_c47)
 {
-	static const struct traffic t = { 500, small_lens, 8 };
 	struct memif_details *d = details_new();
 	struct worker w;
 	struct peer_cfg pc;
 	struct side s;
-	struct memif_config cfg;
+	/* The worker is the slave; our master is created after it starts. */
+	struct memif_config cfg =
+		master_for_slave(&s, &w, &pc, test_socket_name("sfirst"), 1,
+				 MEMIF_RX_MODE_INTERRUPT, &order_traffic);
 	char text[ERRSZ];
 	uint64_t t0, dt;
 
-	side_reset(&s);
-	/* The worker is the slave and starts first. */
-	peer_one(&pc, "integ-slave", test_socket_name("sfirst"), false, 1,
-		 MEMIF_RX_MODE_INTERRUPT, &t);
-	worker_start(&w, "slave", &pc);
 	worker_do(&w, WORKER_INIT, 0, NULL);
 	/* A few reconnect periods with no master: still no link. */
 	sleep_ms(350);
 	worker_do(&w, WORKER_STATE, 0, text);
 	ck_assert_str_eq(text, "up=0 down=0");
-	ck_assert_int_eq(memif_init("integ-master"), MEMIF_OK);
-	cfg = local_cfg(&pc, "master-if");
 	t0 = test_now_ms();
 	ck_assert_int_eq(side_create(&s, &cfg), MEMIF_OK);
 	WAIT_OK(side_connected(&s), CONNECT_MS);
@@ -86,11 +81,9 @@ START_TEST(integration_slave_first_retries_c47)
 	worker_do(&w, WORKER_CONNECTED, 0, NULL);
 	ck_assert_int_eq(memif_get_details(s.m, d), MEMIF_OK);
 	ck_assert_str_eq(d->remote_if_name, "slave-if");
-	traffic_with_worker(&w, 0, &s, &t, true, 1, false);
+	traffic_with_worker(&w, 0, &s, &order_traffic, true, 1, false);
 	worker_finish(&w);
-	ck_assert_int_eq(memif_close(s.m), MEMIF_OK);
-	ck_assert_int_eq(ld(&s.up), 1);
-	ck_assert_int_eq(ld(&s.down), 1);
+	side_close_after(&s, 1);
 	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
 	free(d);
 }
@@ -221,9 +214,7 @@ START_TEST(integration_two_interfaces_one_socket_c40)
 	ck_assert(side_connected(&s[1]));
 	traffic_with_worker(&w, 1, &s[1], &t1, false, 3, false);
 	ck_assert_int_eq(ld(&s[1].down), 0);
-	ck_assert_int_eq(memif_close(s[1].m), MEMIF_OK);
-	worker_finish(&w);
-	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
+	side_close_finish(&s[1], &w);
 	free(d);
 }
 END_TEST

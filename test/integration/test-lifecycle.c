@@ -10,6 +10,9 @@
 
 /* ---- TCase restart ------------------------------------------------------- */
 
+/* The traffic after each restart, in both tests. */
+static const struct traffic restart_traffic = { 500, small_lens, 8 };
+
 /* Three workers of one peer (role @worker_master, named "master#1".."#3"
  * or "slave#1".."#3"), started but not initialised, and this process's
  * interface of the other role, created. */
@@ -38,7 +41,6 @@ static void three_workers(struct worker w[3], struct peer_cfg *pc,
 
 START_TEST(integration_slave_reconnects_after_master_restart_c51)
 {
-	static const struct traffic t = { 500, small_lens, 8 };
 	struct memif_details *d = details_new();
 	struct worker w[3];
 	struct peer_cfg pc;
@@ -46,12 +48,13 @@ START_TEST(integration_slave_reconnects_after_master_restart_c51)
 	char text[ERRSZ];
 	int codes[64], n;
 
-	three_workers(w, &pc, &s, true, test_socket_name("mrestart"), &t);
+	three_workers(w, &pc, &s, true, test_socket_name("mrestart"),
+		      &restart_traffic);
 
 	/* master#1: connect, traffic, crash (SIGKILL). */
 	worker_do(&w[0], WORKER_INIT, 0, NULL);
 	worker_do(&w[0], WORKER_CONNECTED, 0, NULL);
-	traffic_with_worker(&w[0], 0, &s, &t, false, 2, false);
+	traffic_with_worker(&w[0], 0, &s, &restart_traffic, false, 2, false);
 	(void)read_errors(s.m, codes, 64);
 	worker_kill(&w[0]);
 	WAIT_OK(ld(&s.down) == 1, CONNECT_MS);
@@ -77,7 +80,7 @@ START_TEST(integration_slave_reconnects_after_master_restart_c51)
 		text);
 	worker_do(&w[1], WORKER_CONNECTED, 0, NULL);
 	WAIT_OK(ld(&s.up) == 2, CONNECT_MS);
-	traffic_with_worker(&w[1], 0, &s, &t, false, 2, false);
+	traffic_with_worker(&w[1], 0, &s, &restart_traffic, false, 2, false);
 	ck_assert_int_eq(memif_get_details(s.m, d), MEMIF_OK);
 	ck_assert_uint_eq(d->connects, 2);
 	/* An orderly exit this time: DISCONNECT with its reason. */
@@ -93,12 +96,10 @@ START_TEST(integration_slave_reconnects_after_master_restart_c51)
 	worker_do(&w[2], WORKER_INIT, 0, NULL);
 	worker_do(&w[2], WORKER_CONNECTED, 0, NULL);
 	WAIT_OK(ld(&s.up) == 3, CONNECT_MS);
-	traffic_with_worker(&w[2], 0, &s, &t, false, 2, false);
+	traffic_with_worker(&w[2], 0, &s, &restart_traffic, false, 2, false);
 	ck_assert_int_eq(memif_get_details(s.m, d), MEMIF_OK);
 	ck_assert_uint_eq(d->connects, 3);
-	ck_assert_int_eq(memif_close(s.m), MEMIF_OK);
-	ck_assert_int_eq(ld(&s.up), 3);
-	ck_assert_int_eq(ld(&s.down), 3);
+	side_close_after(&s, 3);
 	ck_assert_int_eq(ld(&s.bad_order), 0);
 	worker_finish(&w[2]);
 	ck_assert_int_eq(memif_cleanup(), MEMIF_OK);
@@ -108,20 +109,21 @@ END_TEST
 
 START_TEST(integration_master_accepts_restarted_slave_c38)
 {
-	static const struct traffic t = { 500, small_lens, 8 };
 	struct memif_details *d = details_new();
 	struct worker w[3];
 	struct peer_cfg pc;
 	struct side s;
 	int i;
 
-	three_workers(w, &pc, &s, false, test_socket_name("srestart"), &t);
+	three_workers(w, &pc, &s, false, test_socket_name("srestart"),
+		      &restart_traffic);
 
 	for (i = 0; i < 3; i++) {
 		worker_do(&w[i], WORKER_INIT, 0, NULL);
 		worker_do(&w[i], WORKER_CONNECTED, 0, NULL);
 		WAIT_OK(ld(&s.up) == i + 1, CONNECT_MS);
-		traffic_with_worker(&w[i], 0, &s, &t, true, 2, false);
+		traffic_with_worker(&w[i], 0, &s, &restart_traffic, true, 2,
+				    false);
 		ck_assert_int_eq(memif_get_details(s.m, d), MEMIF_OK);
 		ck_assert_uint_eq(d->connects, (unsigned)i + 1);
 		if (i == 0) {
@@ -138,9 +140,7 @@ START_TEST(integration_master_accepts_restarted_slave_c38)
 			ck_assert_str_eq(d->remote_disconnect_reason,
 					 "interface deleted");
 	}
-	ck_assert_int_eq(memif_close(s.m), MEMIF_OK);
-	ck_assert_int_eq(ld(&s.up), 3);
-	ck_assert_int_eq(ld(&s.down), 3);
+	side_close_after(&s, 3);
 	ck_assert_int_eq(ld(&s.bad_order), 0);
 	/* The slave saw our DISCONNECT. */
 	{
@@ -267,8 +267,8 @@ START_TEST(integration_1000_cycles_no_fd_growth_c68)
 		"1000 cycles in %llu ms: fds before=%d after=%d (library up: "
 		"before=%d, after 500 slave cycles=%d, after 500 master "
 		"cycles=%d)\n",
-		(unsigned long long)(test_now_ms() - t0), fds0, fds_end, fds_init,
-		fds_a, fds_b);
+		(unsigned long long)(test_now_ms() - t0), fds0, fds_end,
+		fds_init, fds_a, fds_b);
 	ck_assert_int_eq(fds_a, fds_init);
 	ck_assert_int_eq(fds_b, fds_init);
 	ck_assert_int_eq(fds_end, fds0);

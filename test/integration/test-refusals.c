@@ -61,16 +61,15 @@ static void refused_case(const char *tag, const char *master_secret,
 	}
 	ck_assert_int_ge(n, 2);
 	for (i = 0; i < n; i++)
-		ck_assert_msg(codes[i] == code, "error %d is %d (%s), expected %d",
-			      i, codes[i], memif_strerror(codes[i]), code);
+		ck_assert_msg(codes[i] == code,
+			      "error %d is %d (%s), expected %d", i, codes[i],
+			      memif_strerror(codes[i]), code);
 	ck_assert_int_eq(memif_get_details(s.m, d), MEMIF_OK);
 	ck_assert_str_eq(d->remote_disconnect_reason, reason);
 	ck_assert(!d->has_link);
 	ck_assert_uint_eq(d->connects, 0);
-	ck_assert_int_eq(memif_close(s.m), MEMIF_OK);
 	/* No on_connect, so no on_disconnect either. */
-	ck_assert_int_eq(ld(&s.up), 0);
-	ck_assert_int_eq(ld(&s.down), 0);
+	side_close_after(&s, 0);
 	worker_do(&w, WORKER_STATE, 0, text);
 	ck_assert_str_eq(text, "up=0 down=0");
 	worker_do(&w, WORKER_REFUSAL, 0, text);

@@ -22,7 +22,7 @@
  * differs somewhere.
  */
 void pkt_fill(uint8_t *p, uint32_t len, uint32_t tag, uint32_t qid,
-		     uint32_t seq)
+	      uint32_t seq)
 {
 	uint32_t x = (seq * 2654435761u) ^ (qid << 24) ^ (tag << 8) ^ len ^
 		     0x9e3779b9u;
@@ -60,7 +60,7 @@ static uint64_t queue_bytes(const struct traffic *t, unsigned qid)
 /* ---- one side's traffic ------------------------------------------------- */
 
 bool flow_init(struct flow *f, struct memif *m, const struct traffic *t,
-		      uint32_t tx_tag, uint32_t rx_tag, unsigned nq, bool irq)
+	       uint32_t tx_tag, uint32_t rx_tag, unsigned nq, bool irq)
 {
 	unsigned i, q;
 
@@ -215,8 +215,7 @@ static bool flow_rx(struct flow *f, unsigned q)
 }
 
 /* Run several flows (one per interface in this process) to completion. */
-bool flows_run(struct flow **fs, unsigned n_fs, int timeout_ms,
-		      char *err)
+bool flows_run(struct flow **fs, unsigned n_fs, int timeout_ms, char *err)
 {
 	uint64_t end = test_now_ms() + (uint64_t)timeout_ms;
 	struct pollfd pfd[4 * MAXQ];
@@ -286,6 +285,22 @@ bool flows_run(struct flow **fs, unsigned n_fs, int timeout_ms,
 	}
 }
 
+/* Whether queue @q of direction @dir counted @count packets of @bytes in
+ * all between @b and @a; if not, why in @err. */
+static bool queue_counted(const char *dir, unsigned q,
+			  const struct memif_queue_details *b,
+			  const struct memif_queue_details *a, unsigned count,
+			  uint64_t bytes, char *err)
+{
+	if (a->packets - b->packets == count && a->bytes - b->bytes == bytes)
+		return true;
+	return failf(err,
+		     "%s q%u counted %llu pkts %llu bytes, expected %u / %llu",
+		     dir, q, (unsigned long long)(a->packets - b->packets),
+		     (unsigned long long)(a->bytes - b->bytes), count,
+		     (unsigned long long)bytes);
+}
+
 /*
  * The counters and flags after a flow: every packet and byte counted on
  * every queue, nothing dropped; in polling mode MASK_INT is set on our RX
@@ -314,24 +329,9 @@ static bool flow_check_counters(const struct flow *f,
 		if (ra->queue_id != q || ta->queue_id != q)
 			return failf(err, "queue ids %u/%u at %u", ra->queue_id,
 				     ta->queue_id, q);
-		if (ra->packets - rb->packets != f->t.count ||
-		    ra->bytes - rb->bytes != bytes)
-			return failf(
-				err,
-				"rx q%u counted %llu pkts %llu bytes, expected %u / %llu",
-				q,
-				(unsigned long long)(ra->packets - rb->packets),
-				(unsigned long long)(ra->bytes - rb->bytes),
-				f->t.count, (unsigned long long)bytes);
-		if (ta->packets - tb->packets != f->t.count ||
-		    ta->bytes - tb->bytes != bytes)
-			return failf(
-				err,
-				"tx q%u counted %llu pkts %llu bytes, expected %u / %llu",
-				q,
-				(unsigned long long)(ta->packets - tb->packets),
-				(unsigned long long)(ta->bytes - tb->bytes),
-				f->t.count, (unsigned long long)bytes);
+		if (!queue_counted("rx", q, rb, ra, f->t.count, bytes, err) ||
+		    !queue_counted("tx", q, tb, ta, f->t.count, bytes, err))
+			return false;
 		if (ra->drops_bad_desc || ra->drops_too_long)
 			return failf(err,
 				     "rx q%u drops: %llu bad, %llu too long", q,
@@ -375,8 +375,7 @@ static bool flow_check_counters(const struct flow *f,
 
 /* One side's part of an exchange: wait for the link, run, check. */
 bool run_traffic(struct side *s, const struct traffic *t, bool is_master,
-			uint32_t iface_tag, unsigned nq, bool polling,
-			char *err)
+		 uint32_t iface_tag, unsigned nq, bool polling, char *err)
 {
 	struct memif_details *b = calloc(1, sizeof(*b)),
 			     *a = calloc(1, sizeof(*a));
@@ -424,4 +423,3 @@ out:
 	free(b);
 	return ok;
 }
-
