@@ -9,6 +9,7 @@
 #ifndef MEMIF_CONFORM_H
 #define MEMIF_CONFORM_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -252,11 +253,11 @@ int cf_write_report(const char *path, const struct cf_opts *o,
 
 void cf_note(struct cf_run *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Result helpers: note the reason, return the verdict. */
-enum cf_result cf_fail(struct cf_run *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-enum cf_result cf_na(struct cf_run *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void cf_vnote(struct cf_run *r, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+/* Result helpers: note the reason, give the verdict. */
+#define cf_fail(r, ...) (cf_note((r), __VA_ARGS__), CF_FAIL)
+#define cf_na(r, ...) (cf_note((r), __VA_ARGS__), CF_NA)
 uint64_t cf_now_ms(void);
 void cf_sleep_ms(unsigned ms);
 const char *cf_type_name(uint16_t type);

@@ -23,10 +23,7 @@
 
 /* ---- notes and time ------------------------------------------------------ */
 
-static void vnote(struct cf_run *r, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
-
-static void vnote(struct cf_run *r, const char *fmt, va_list ap)
+void cf_vnote(struct cf_run *r, const char *fmt, va_list ap)
 {
 	size_t n = strlen(r->note);
 
@@ -51,28 +48,8 @@ void cf_note(struct cf_run *r, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vnote(r, fmt, ap);
+	cf_vnote(r, fmt, ap);
 	va_end(ap);
-}
-
-enum cf_result cf_fail(struct cf_run *r, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vnote(r, fmt, ap);
-	va_end(ap);
-	return CF_FAIL;
-}
-
-enum cf_result cf_na(struct cf_run *r, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vnote(r, fmt, ap);
-	va_end(ap);
-	return CF_NA;
 }
 
 uint64_t cf_now_ms(void)
