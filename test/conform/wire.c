@@ -323,6 +323,12 @@ static void remember_name(struct cf_run *r, const struct cf_rx *rx)
 	r->iut_name[i] = 0;
 }
 
+/* memif__msg_fds's @extra: an fd beyond CF_MAX_FDS. */
+static void close_fd(void *ctx, int fd)
+{
+	close(fd);
+}
+
 void cf_recv(struct cf_run *r, int fd, int timeout_ms, struct cf_rx *rx)
 {
 	union {
@@ -336,7 +342,6 @@ void cf_recv(struct cf_run *r, int fd, int timeout_ms, struct cf_rx *rx)
 			     .msg_control = cb.b,
 			     .msg_controllen = sizeof(cb.b) };
 	struct pollfd pf = { .fd = fd, .events = POLLIN };
-	struct cmsghdr *cm;
 	ssize_t n;
 	int ret;
 
@@ -357,22 +362,7 @@ void cf_recv(struct cf_run *r, int fd, int timeout_ms, struct cf_rx *rx)
 		rx->err = errno;
 		return;
 	}
-	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
-		size_t k, cnt;
-
-		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-			continue;
-		cnt = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (k = 0; k < cnt; k++) {
-			int f;
-
-			memcpy(&f, CMSG_DATA(cm) + k * sizeof(int), sizeof(f));
-			if (rx->n_fds < CF_MAX_FDS)
-				rx->fds[rx->n_fds++] = f;
-			else
-				close(f);
-		}
-	}
+	rx->n_fds = memif__msg_fds(&mh, rx->fds, CF_MAX_FDS, close_fd, NULL);
 	if (n == 0) {
 		rx->kind = CF_RX_EOF;
 		return;
