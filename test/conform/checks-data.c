@@ -13,6 +13,20 @@
 
 /* ---- helpers ------------------------------------------------------------- */
 
+enum cf_result cf_on_peer(struct cf_run *r, struct cf_peer *p,
+			  enum cf_result (*body)(struct cf_run *r,
+						 struct cf_peer *p, long arg),
+			  long arg)
+{
+	enum cf_result res;
+
+	if (!p)
+		return CF_FAIL;
+	res = body(r, p, arg);
+	cf_peer_free(p);
+	return res;
+}
+
 struct cf_peer *cf_peer_warm(struct cf_run *r, uint8_t log2, uint32_t buf)
 {
 	uint64_t end = cf_now_ms() + (uint64_t)r->o->timeout_ms;

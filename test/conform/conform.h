@@ -256,6 +256,7 @@ void cf_note(struct cf_run *r, const char *fmt, ...)
 void cf_vnote(struct cf_run *r, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 /* Result helpers: note the reason, give the verdict. */
+#define cf_pass(r, ...) (cf_note((r), __VA_ARGS__), CF_PASS)
 #define cf_fail(r, ...) (cf_note((r), __VA_ARGS__), CF_FAIL)
 #define cf_na(r, ...) (cf_note((r), __VA_ARGS__), CF_NA)
 uint64_t cf_now_ms(void);
