@@ -109,7 +109,8 @@ static enum cf_result storm_on(struct cf_run *r, struct cf_peer *p, long arg)
 	c1 = cf_iut_cpu_ticks(r);
 	if (cf_echo_one(r, p, 100) != 0)
 		return CF_FAIL;
-	return cf_pass(r, "%llu signals in 1 s; IUT CPU %llu ticks; still echoes",
+	return cf_pass(r,
+		       "%llu signals in 1 s; IUT CPU %llu ticks; still echoes",
 		       (unsigned long long)n, (unsigned long long)(c1 - c0));
 }
 
