@@ -278,32 +278,30 @@ enum cf_result slave_ring_bad(struct cf_run *r, long arg)
 	return refuse_closing(r, p, &m, fd, fds);
 }
 
+static enum cf_result blocking_on(struct cf_run *r, struct cf_peer *p, long e)
+{
+	struct memif_msg m;
+	struct cf_rx rx;
+
+	memif__msg_build_add_ring(&m, true, 0, 0, p->s2m[0].offset,
+				  p->s2m[0].log2);
+	cf_send(p->fd, &m, (int)e);
+	cf_recv(r, p->fd, r->o->timeout_ms, &rx);
+	cf_note_rx(r, &rx);
+	if (rx.kind != CF_RX_MSG || rx.msg.type != MEMIF_MSG_TYPE_ACK)
+		return cf_rx_refused(&rx) ? CF_PASS : CF_FAIL;
+	return cf_pass(r, "accepted; O_NONBLOCK %s",
+		       fcntl((int)e, F_GETFL) & O_NONBLOCK ? "set by the IUT" :
+							     "still clear");
+}
+
 /* F2: a blocking eventfd is made non-blocking or refused; never a hang. */
 enum cf_result slave_f2_blocking(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_REGION);
-	enum cf_result res = CF_FAIL;
-	struct memif_msg m;
-	struct cf_rx rx;
-	int e = eventfd(0, EFD_CLOEXEC), fl;
+	int e = eventfd(0, EFD_CLOEXEC);
+	enum cf_result res = cf_on_peer(r, cf_peer_at(r, NULL, CF_STEP_REGION),
+					blocking_on, e);
 
-	if (!p)
-		goto out;
-	memif__msg_build_add_ring(&m, true, 0, 0, p->s2m[0].offset,
-				  p->s2m[0].log2);
-	cf_send(p->fd, &m, e);
-	cf_recv(r, p->fd, r->o->timeout_ms, &rx);
-	cf_note_rx(r, &rx);
-	if (rx.kind != CF_RX_MSG || rx.msg.type != MEMIF_MSG_TYPE_ACK) {
-		res = cf_rx_refused(&rx) ? CF_PASS : CF_FAIL;
-		goto out;
-	}
-	fl = fcntl(e, F_GETFL);
-	cf_note(r, "accepted; O_NONBLOCK %s",
-		fl & O_NONBLOCK ? "set by the IUT" : "still clear");
-	res = CF_PASS;
-out:
-	cf_peer_free(p);
 	close(e);
 	return res;
 }
@@ -331,7 +329,6 @@ enum cf_result slave_c35_no_rings(struct cf_run *r, long arg)
 				       arg == 0 ? CF_STEP_S2M :
 						  CF_STEP_REGION);
 	struct memif_msg m;
-	enum cf_react how;
 
 	if (!p)
 		return CF_FAIL;
@@ -341,9 +338,7 @@ enum cf_result slave_c35_no_rings(struct cf_run *r, long arg)
 	}
 	memif__msg_build_connect(&m, "x");
 	cf_send(p->fd, &m, -1);
-	how = cf_reaction(r, p->fd, r->o->timeout_ms, false);
-	cf_peer_free(p);
-	if (how == CF_REACT_DISC_CLOSE || how == CF_REACT_CLOSE)
+	if (cf_closes(r, p, r->o->timeout_ms))
 		return CF_PASS;
 	return cf_fail(r, "expected a refusal");
 }

@@ -39,6 +39,14 @@ enum cf_result cf_refuse_msg(struct cf_run *r, struct cf_peer *p,
 	return cf_refuse(r, p, m, MEMIF_MSG_SIZE, &fd, fd >= 0);
 }
 
+bool cf_closes(struct cf_run *r, struct cf_peer *p, int ms)
+{
+	enum cf_react how = cf_reaction(r, p->fd, ms, false);
+
+	cf_peer_free(p);
+	return how == CF_REACT_DISC_CLOSE || how == CF_REACT_CLOSE;
+}
+
 /* ---- we slave: framing and INIT ------------------------------------------ */
 
 enum cf_result slave_c8_c9_size(struct cf_run *r, long len)
