@@ -288,7 +288,11 @@ void cf_note_rx(struct cf_run *r, const struct cf_rx *rx);
  */
 enum cf_react cf_reaction(struct cf_run *r, int fd, int wait_ms,
 			  bool allow_acks);
-/* PASS when the IUT closed the connection (with or without DISCONNECT). */
+/* PASS when the IUT closed the connection (with or without DISCONNECT);
+ * else FAIL, noting that @what ("a rejection") was expected. */
+enum cf_result cf_refusal_verdict(struct cf_run *r, enum cf_react how,
+				  const char *what);
+/* cf_refusal_verdict of cf_reaction on @fd: "a rejection". */
 enum cf_result cf_expect_reject(struct cf_run *r, int fd);
 /* Expect one message of @type within the timeout; closes fds it carried
  * unless @keep. */

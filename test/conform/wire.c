@@ -499,21 +499,28 @@ enum cf_react cf_reaction(struct cf_run *r, int fd, int wait_ms,
 	}
 }
 
-enum cf_result cf_expect_reject(struct cf_run *r, int fd)
+enum cf_result cf_refusal_verdict(struct cf_run *r, enum cf_react how,
+				  const char *what)
 {
-	switch (cf_reaction(r, fd, r->o->timeout_ms, false)) {
+	switch (how) {
 	case CF_REACT_DISC_CLOSE:
 	case CF_REACT_CLOSE:
 		return CF_PASS;
 	case CF_REACT_DISC_NOCLOSE:
 		return cf_fail(r, "the IUT must close after its DISCONNECT");
 	case CF_REACT_MSG:
-		return cf_fail(r, "expected a rejection");
+		return cf_fail(r, "expected %s", what);
 	case CF_REACT_NONE:
-		return cf_fail(r, "expected a rejection within %d ms",
+		return cf_fail(r, "expected %s within %d ms", what,
 			       r->o->timeout_ms);
 	}
 	return CF_FAIL;
+}
+
+enum cf_result cf_expect_reject(struct cf_run *r, int fd)
+{
+	return cf_refusal_verdict(
+		r, cf_reaction(r, fd, r->o->timeout_ms, false), "a rejection");
 }
 
 bool cf_expect(struct cf_run *r, int fd, uint16_t type, struct cf_rx *rx)
