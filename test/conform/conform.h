@@ -29,7 +29,16 @@
 #define CF_VERSION MEMIF_NATIVE_VERSION_STRING
 
 #define CF_MAX_FDS 8
-#define CF_FD_KINDS 6 /* socket, eventfd, memfd, pipe, file, other */
+/* The kinds of fds, as /proc names them (cf_fd_kind, cf_iut_fds). */
+enum cf_fd_kind {
+	CF_FD_SOCKET,
+	CF_FD_EVENTFD,
+	CF_FD_MEMFD,
+	CF_FD_PIPE,
+	CF_FD_FILE,
+	CF_FD_OTHER,
+	CF_FD_KINDS
+};
 #define CF_MAX_SEND_FDS 253 /* SCM_MAX_FD: what one sendmsg can pass */
 #define CF_MAX_RINGS 256
 #define CF_MAX_REGIONS 16
@@ -303,6 +312,8 @@ bool cf_silent(struct cf_run *r, int fd, int ms);
 /* ---- the IUT process (wire.c) -------------------------------------------- */
 
 bool cf_iut_alive(const struct cf_run *r);
+/* What our own fd @fd is. */
+enum cf_fd_kind cf_fd_kind(int fd);
 /* The IUT's open fds; with @kinds (CF_FD_KINDS of them), also how many of
  * each kind: socket, eventfd, memfd, pipe, file, other. */
 int cf_iut_fds(const struct cf_run *r, int *kinds);

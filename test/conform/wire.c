@@ -7,6 +7,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -386,20 +387,18 @@ void cf_rx_close_fds(struct cf_rx *rx)
 
 void cf_note_rx(struct cf_run *r, const struct cf_rx *rx)
 {
+	static const char *const ended[] = {
+		[CF_RX_EOF] = "close", [CF_RX_TIMEOUT] = "nothing"
+	};
 	char reason[MEMIF_REASON_LEN + 1];
 
-	switch (rx->kind) {
-	case CF_RX_EOF:
-		cf_note(r, "close");
-		return;
-	case CF_RX_TIMEOUT:
-		cf_note(r, "nothing");
-		return;
-	case CF_RX_ERROR:
+	if (rx->kind == CF_RX_ERROR) {
 		cf_note(r, "recv error %s", strerror(rx->err));
 		return;
-	case CF_RX_MSG:
-		break;
+	}
+	if (rx->kind != CF_RX_MSG) {
+		cf_note(r, "%s", ended[rx->kind]);
+		return;
 	}
 	if (rx->msg.type == MEMIF_MSG_TYPE_DISCONNECT) {
 		size_t i;
@@ -576,26 +575,44 @@ static const char *const fd_kind_names[CF_FD_KINDS] = {
 };
 
 /* What an fd is, from its link in /proc/PID/fd. */
-static int fd_kind(const char *link)
+static enum cf_fd_kind fd_kind(const char *link)
 {
 	if (!strncmp(link, "socket:", 7))
-		return 0;
+		return CF_FD_SOCKET;
 	if (!strcmp(link, "anon_inode:[eventfd]"))
-		return 1;
+		return CF_FD_EVENTFD;
 	if (!strncmp(link, "/memfd:", 7))
-		return 2;
+		return CF_FD_MEMFD;
 	if (!strncmp(link, "pipe:", 5))
-		return 3;
+		return CF_FD_PIPE;
 	if (link[0] == '/')
-		return 4;
-	return 5;
+		return CF_FD_FILE;
+	return CF_FD_OTHER;
+}
+
+/* The kind of the fd whose /proc link is @path (relative to @dir, an fd
+ * directory, or AT_FDCWD); an fd closed meanwhile is "other". */
+static enum cf_fd_kind fd_kind_at(int dir, const char *path)
+{
+	char link[256];
+	ssize_t len = readlinkat(dir, path, link, sizeof(link) - 1);
+
+	link[len < 0 ? 0 : len] = 0;
+	return fd_kind(link);
+}
+
+enum cf_fd_kind cf_fd_kind(int fd)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	return fd_kind_at(AT_FDCWD, path);
 }
 
 int cf_iut_fds(const struct cf_run *r, int *kinds)
 {
-	char path[64], link[256];
+	char path[64];
 	struct dirent *e;
-	ssize_t len;
 	DIR *d;
 	int n = 0;
 
@@ -609,13 +626,8 @@ int cf_iut_fds(const struct cf_run *r, int *kinds)
 		if (e->d_name[0] == '.')
 			continue;
 		n++;
-		if (!kinds)
-			continue;
-		len = readlinkat(dirfd(d), e->d_name, link, sizeof(link) - 1);
-		if (len < 0)
-			len = 0; /* closed meanwhile */
-		link[len] = 0;
-		kinds[fd_kind(link)]++;
+		if (kinds)
+			kinds[fd_kind_at(dirfd(d), e->d_name)]++;
 	}
 	closedir(d);
 	return n;
