@@ -147,31 +147,16 @@ void memif__conn_kill(struct memif__ctx *c, struct memif__conn *cn)
 		conn_free(c, cn);
 }
 
+static void close_extra_fd(void *c, int fd)
+{
+	memif__close_peer_fd(c, fd);
+}
+
 /* Collect SCM_RIGHTS fds; every one is ours to close from here on. */
 static unsigned collect_fds(struct memif__ctx *c, struct msghdr *mh, int *fds,
 			    unsigned max)
 {
-	struct cmsghdr *cm;
-	unsigned n = 0;
-
-	for (cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
-		size_t k, cnt;
-
-		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-			continue;
-		cnt = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (k = 0; k < cnt; k++) {
-			int fd;
-
-			memcpy(&fd, CMSG_DATA(cm) + k * sizeof(int),
-			       sizeof(fd));
-			if (n < max)
-				fds[n++] = fd;
-			else
-				memif__close_peer_fd(c, fd);
-		}
-	}
-	return n;
+	return memif__msg_fds(mh, fds, max, close_extra_fd, c);
 }
 
 /* The fds of a datagram that nothing took: never closed where the close

@@ -5,6 +5,7 @@
  * role and phase (PROTOCOL.md, "Handshake" and "Limits").
  */
 #include <string.h>
+#include <sys/socket.h>
 
 #include "msg.h"
 #include "layout.h"
@@ -61,6 +62,32 @@ bool memif__msg_takes_fd(uint16_t type)
 {
 	return type == MEMIF_MSG_TYPE_ADD_REGION ||
 	       type == MEMIF_MSG_TYPE_ADD_RING;
+}
+
+unsigned memif__msg_fds(struct msghdr *mh, int *fds, unsigned max,
+			void (*extra)(void *ctx, int fd), void *ctx)
+{
+	struct cmsghdr *cm;
+	unsigned n = 0;
+
+	for (cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
+		size_t k, cnt;
+
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		cnt = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (k = 0; k < cnt; k++) {
+			int fd;
+
+			memcpy(&fd, CMSG_DATA(cm) + k * sizeof(int),
+			       sizeof(fd));
+			if (n < max)
+				fds[n++] = fd;
+			else
+				extra(ctx, fd);
+		}
+	}
+	return n;
 }
 
 /* Which types each phase accepts; DISCONNECT is acceptable everywhere. */

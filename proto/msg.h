@@ -144,6 +144,17 @@ void memif__msg_build_disconnect(struct memif_msg *m, uint32_t code,
 /* Which message types carry exactly one fd. */
 bool memif__msg_takes_fd(uint16_t type);
 
+struct msghdr;
+/*
+ * The fds that the SCM_RIGHTS control messages of a received @mh carry,
+ * in order: the first @max into @fds, every one after those to
+ * @extra(@ctx, fd), which closes it (each received fd is the receiver's
+ * to close).  Reads @mh's control buffer, nothing else.
+ * Return: how many went into @fds.
+ */
+unsigned memif__msg_fds(struct msghdr *mh, int *fds, unsigned max,
+			void (*extra)(void *ctx, int fd), void *ctx);
+
 /* Constant-time comparison of two secrets as bounded C strings (<= 24
  * bytes; bytes after the first NUL do not count). */
 bool memif__secret_equal(const uint8_t *a, const uint8_t *b);

@@ -13,6 +13,20 @@
 
 /* ---- helpers ------------------------------------------------------------- */
 
+enum cf_result cf_on_peer(struct cf_run *r, struct cf_peer *p,
+			  enum cf_result (*body)(struct cf_run *r,
+						 struct cf_peer *p, long arg),
+			  long arg)
+{
+	enum cf_result res;
+
+	if (!p)
+		return CF_FAIL;
+	res = body(r, p, arg);
+	cf_peer_free(p);
+	return res;
+}
+
 struct cf_peer *cf_peer_warm(struct cf_run *r, uint8_t log2, uint32_t buf)
 {
 	uint64_t end = cf_now_ms() + (uint64_t)r->o->timeout_ms;
@@ -159,6 +173,63 @@ static int drain_in_order(struct cf_run *r, struct cf_peer *p, unsigned ms,
 	return (int)got;
 }
 
+/* RF, both roles: stage the next 256-byte packet on TX queue 0; when the
+ * ring is full, once more after @retry_ms (0: no retry).  True when it
+ * was staged. */
+static bool stage_next(struct cf_peer *p, unsigned retry_ms)
+{
+	uint8_t pkt[256];
+
+	cf_pkt_fill(pkt, sizeof(pkt), p->seq);
+	if (cf_tx_stage(p, 0, pkt, sizeof(pkt), 0) < 0) {
+		if (!retry_ms)
+			return false;
+		cf_sleep_ms(retry_ms);
+		if (cf_tx_stage(p, 0, pkt, sizeof(pkt), 0) < 0)
+			return false;
+	}
+	p->seq++;
+	return true;
+}
+
+/* RF, both roles: after @ms, the echoes waiting in our held RX ring, or
+ * -1 with @overrun noted when the IUT published more than it holds. */
+static int full_ring_waiting(struct cf_run *r, struct cf_peer *p, unsigned ms,
+			     const char *overrun)
+{
+	struct cf_ring *rx = cf_rx_ring(p, 0);
+	uint16_t used;
+
+	cf_sleep_ms(ms);
+	if (p->we_master)
+		used = (uint16_t)(cf_load_acquire(&rx->ring->head) -
+				  rx->released);
+	else
+		used = (uint16_t)(cf_load_acquire(&rx->ring->tail) -
+				  rx->cursor);
+	if (used > rx->size) {
+		cf_note(r, "%s", overrun);
+		return -1;
+	}
+	return used;
+}
+
+/* RF, both roles: let go of our RX ring, held since the start and now
+ * full, and drain it for @ms (at most @max echoes): PASS when at least a
+ * ring's worth came back in order and no invariant broke. */
+static enum cf_result drain_full_ring(struct cf_run *r, struct cf_peer *p,
+				      unsigned ms, unsigned max)
+{
+	struct cf_ring *rx = cf_rx_ring(p, 0);
+	int got;
+
+	rx->hold = false;
+	got = drain_in_order(r, p, ms, max);
+	if (got < 0)
+		return CF_FAIL;
+	return (unsigned)got >= rx->size && !p->viol ? CF_PASS : CF_FAIL;
+}
+
 /* We slave: traffic @t with rings of 2^@log2 entries and @buf-byte
  * buffers; PASS when all of it came back intact. */
 static enum cf_result echo_run(struct cf_run *r, uint8_t log2, uint32_t buf,
@@ -191,7 +262,7 @@ static enum cf_result chain_completes(struct cf_run *r, struct cf_peer *p,
 
 /* C56.full, both roles: publish, with a signal, the whole TX ring from
  * our cursor on, which the caller made one chain that never ends; the IUT
- * must treat it as an error.  Frees @p. */
+ * must treat it as an error. */
 static enum cf_result publish_endless_chain(struct cf_run *r, struct cf_peer *p)
 {
 	struct cf_ring *t = cf_tx_ring(p, 0);
@@ -201,7 +272,6 @@ static enum cf_result publish_endless_chain(struct cf_run *r, struct cf_peer *p)
 	cf_store_release(cf_tx_index(p, 0), t->cursor);
 	cf_tx_kick(p, 0, true);
 	how = cf_reaction(r, p->fd, r->o->timeout_ms, false);
-	cf_peer_free(p);
 	if (how == CF_REACT_DISC_CLOSE || how == CF_REACT_CLOSE)
 		return CF_PASS;
 	return cf_fail(r, "a full ring of NEXT descriptors was not treated as "
@@ -226,112 +296,106 @@ enum cf_result slave_c55_chains(struct cf_run *r, long arg)
 
 	return echo_run(r, 10, 2048, &t);
 }
-/* C54: the IUT master never writes S2M head nor S2M descriptors, and never
- * moves the region/offset of the M2S buffers we lend (checked on RX). */
-enum cf_result slave_c54_ownership(struct cf_run *r, long arg)
+static enum cf_result ownership_on(struct cf_run *r, struct cf_peer *p,
+				   long arg)
 {
-	struct cf_peer *p = cf_peer_warm(r, 6, 2048);
 	struct cf_traffic t = { .packets = 640,
 				.min_len = 300,
 				.max_len = 300 };
-	enum cf_result res = CF_FAIL;
-	struct cf_ring *s;
+	struct cf_ring *s = &p->s2m[0];
 	unsigned j;
 
-	if (!p || cf_echo(r, p, &t) < 0)
-		goto out;
-	s = &p->s2m[0];
-	if (cf_read_once(&s->ring->head) != s->cursor) {
-		cf_note(r, "S2M head %u, we wrote %u", s->ring->head,
-			s->cursor);
-		goto out;
-	}
+	if (cf_echo(r, p, &t) < 0)
+		return CF_FAIL;
+	if (cf_read_once(&s->ring->head) != s->cursor)
+		return cf_fail(r, "S2M head %u, we wrote %u", s->ring->head,
+			       s->cursor);
 	for (j = 0; j < s->size; j++) {
 		struct memif_desc d = s->ring->desc[j];
 
 		if (d.flags || d.region || d.length != 300 ||
 		    d.offset != (uint32_t)memif__layout_buffer_offset(
-					&p->lay, MEMIF_RING_S2M, 0, j)) {
-			cf_note(r,
-				"S2M desc %u rewritten: flags %u region %u "
-				"length %u offset %u",
-				j, d.flags, d.region, d.length, d.offset);
-			goto out;
-		}
+					&p->lay, MEMIF_RING_S2M, 0, j))
+			return cf_fail(r,
+				       "S2M desc %u rewritten: flags %u region "
+				       "%u length %u offset %u",
+				       j, d.flags, d.region, d.length,
+				       d.offset);
 	}
-	res = CF_PASS;
-out:
-	cf_peer_free(p);
-	return res;
+	return CF_PASS;
 }
 
-enum cf_result slave_c55_starve(struct cf_run *r, long arg)
+/* C54: the IUT master never writes S2M head nor S2M descriptors, and never
+ * moves the region/offset of the M2S buffers we lend (checked on RX). */
+enum cf_result slave_c54_ownership(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = cf_peer_warm(r, 4, 256);
-	enum cf_result res = CF_FAIL;
+	return cf_on_peer(r, cf_peer_warm(r, 6, 2048), ownership_on, 0);
+}
+
+static enum cf_result slave_starve_on(struct cf_run *r, struct cf_peer *p,
+				      long arg)
+{
 	uint8_t pkt[700];
 	int i;
 
-	if (!p)
-		return CF_FAIL;
 	p->m2s[0].hold = true;
 	/* Use up 15 of the 16 lent M2S slots. */
 	for (i = 0; i < 15; i++)
 		if (cf_echo_one(r, p, 100) < 0)
-			goto out;
-	res = starve_chain(r, p, pkt, sizeof(pkt));
-out:
-	cf_peer_free(p);
-	return res;
+			return CF_FAIL;
+	return starve_chain(r, p, pkt, sizeof(pkt));
 }
 
-/* C56: an incomplete chain is not consumed until completed. */
-enum cf_result slave_c56_wait(struct cf_run *r, long arg)
+enum cf_result slave_c55_starve(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = cf_peer_warm(r, 4, 256);
-	enum cf_result res = CF_FAIL;
-	struct cf_ring *s;
+	return cf_on_peer(r, cf_peer_warm(r, 4, 256), slave_starve_on, 0);
+}
+
+static enum cf_result slave_wait_on(struct cf_run *r, struct cf_peer *p,
+				    long arg)
+{
+	struct cf_ring *s = &p->s2m[0];
 	uint8_t pkt[700];
 
-	if (!p)
-		return CF_FAIL;
-	s = &p->s2m[0];
 	cf_pkt_fill(pkt, sizeof(pkt), p->seq++);
 	if (cf_tx_stage(p, 0, pkt, sizeof(pkt), 0) < 0)
-		goto out;
+		return CF_FAIL;
 	/* Publish two of the three fragments. */
 	cf_store_release(&s->ring->head, (uint16_t)(s->cursor + 2));
 	cf_tx_kick(p, 0, false);
 	cf_sleep_ms(300);
 	if (cf_load_acquire(&s->ring->tail) != s->cursor) {
 		cf_note(r, "the IUT released slots of an incomplete chain");
-		goto out;
+		return CF_FAIL;
 	}
-	res = chain_completes(r, p, 10);
-out:
-	cf_peer_free(p);
-	return res;
+	return chain_completes(r, p, 10);
 }
 
-/* C56: a ring full of one never-ending chain is a protocol error. */
-enum cf_result slave_c56_full(struct cf_run *r, long arg)
+/* C56: an incomplete chain is not consumed until completed. */
+enum cf_result slave_c56_wait(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = cf_peer_warm(r, 4, 256);
-	struct cf_ring *s;
+	return cf_on_peer(r, cf_peer_warm(r, 4, 256), slave_wait_on, 0);
+}
+
+static enum cf_result slave_full_on(struct cf_run *r, struct cf_peer *p,
+				    long arg)
+{
+	struct cf_ring *s = &p->s2m[0];
 	uint16_t i;
 
-	if (!p)
-		return CF_FAIL;
-	s = &p->s2m[0];
-	if (cf_load_acquire(&s->ring->tail) != s->cursor) {
-		cf_peer_free(p);
+	if (cf_load_acquire(&s->ring->tail) != s->cursor)
 		return cf_fail(r, "the IUT did not release the warm-up slots");
-	}
 	/* Every slot, from our cursor on, one never-ending chain. */
 	for (i = 0; i < s->size; i++)
 		cf_slave_fill(p, s, (uint16_t)(s->cursor + i), 64,
 			      MEMIF_DESC_FLAG_NEXT);
 	return publish_endless_chain(r, p);
+}
+
+/* C56: a ring full of one never-ending chain is a protocol error. */
+enum cf_result slave_c56_full(struct cf_run *r, long arg)
+{
+	return cf_on_peer(r, cf_peer_warm(r, 4, 256), slave_full_on, 0);
 }
 
 enum cf_result slave_c60_flags(struct cf_run *r, long arg)
@@ -343,53 +407,30 @@ enum cf_result slave_c60_flags(struct cf_run *r, long arg)
 
 	return echo_run(r, 6, 2048, &t);
 }
+static enum cf_result slave_full_ring_on(struct cf_run *r, struct cf_peer *p,
+					 long arg)
+{
+	struct cf_ring *m = &p->m2s[0];
+	unsigned sent;
+	int used;
+
+	m->hold = true;
+	for (sent = 0; sent < 200 && stage_next(p, 2); sent++) {
+		cf_tx_publish(p, 0);
+		cf_tx_kick(p, 0, false);
+	}
+	used = full_ring_waiting(r, p, 200, "M2S tail beyond head");
+	if (used < 0)
+		return CF_FAIL;
+	cf_note(r, "ring full after %u packets; %d echoes waiting", sent, used);
+	return drain_full_ring(r, p, 2000, UINT_MAX);
+}
+
 /* Ring full: we lend nothing back; the IUT must not overrun our M2S ring,
  * and traffic resumes once we drain it. */
 enum cf_result slave_rf_ring_full(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = cf_peer_warm(r, 4, 2048);
-	enum cf_result res = CF_FAIL;
-	uint8_t pkt[256];
-	unsigned sent = 0, i;
-	int got;
-
-	if (!p)
-		return CF_FAIL;
-	p->m2s[0].hold = true;
-	for (i = 0; i < 200; i++) {
-		cf_pkt_fill(pkt, sizeof(pkt), p->seq);
-		if (cf_tx_stage(p, 0, pkt, sizeof(pkt), 0) < 0) {
-			cf_sleep_ms(2);
-			if (cf_tx_stage(p, 0, pkt, sizeof(pkt), 0) < 0)
-				break;
-		}
-		p->seq++;
-		sent++;
-		cf_tx_publish(p, 0);
-		cf_tx_kick(p, 0, false);
-	}
-	cf_sleep_ms(200);
-	{
-		struct cf_ring *m = &p->m2s[0];
-		uint16_t used =
-			(uint16_t)(cf_load_acquire(&m->ring->tail) - m->cursor);
-
-		if (used > m->size) {
-			cf_note(r, "M2S tail beyond head");
-			goto out;
-		}
-		cf_note(r, "ring full after %u packets; %u echoes waiting",
-			sent, used);
-	}
-	p->m2s[0].hold = false;
-	got = drain_in_order(r, p, 2000, UINT_MAX);
-	if (got < 0)
-		goto out;
-	if ((unsigned)got >= p->m2s[0].size && p->viol == 0)
-		res = CF_PASS;
-out:
-	cf_peer_free(p);
-	return res;
+	return cf_on_peer(r, cf_peer_warm(r, 4, 2048), slave_full_ring_on, 0);
 }
 
 /* ---- we master, the IUT slave echoes ------------------------------------- */
@@ -433,105 +474,94 @@ enum cf_result master_c60_flags(struct cf_run *r, long arg)
 	return run_traffic(r, 32, 0, 1, 0x8100);
 }
 
+static enum cf_result indexes_on(struct cf_run *r, struct cf_peer *p, long arg)
+{
+	struct cf_traffic t = { .packets = 3000,
+				.min_len = 60,
+				.max_len = 1000 };
+
+	if (cf_echo(r, p, &t) < 0)
+		return CF_FAIL;
+	if (cf_read_once(&p->m2s[0].ring->tail) != p->m2s[0].cursor ||
+	    cf_read_once(&p->s2m[0].ring->tail) != p->s2m[0].released) {
+		cf_note(r, "a tail we own was rewritten");
+		return CF_FAIL;
+	}
+	return CF_PASS;
+}
+
 /* C53: the IUT slave keeps (head - tail) <= N on M2S and never writes the
  * tails, which are ours. */
 enum cf_result master_c53_indexes(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = cf_peer_warm_any(r);
-	struct cf_traffic t = { .packets = 3000,
-				.min_len = 60,
-				.max_len = 1000 };
-	enum cf_result res = CF_FAIL;
+	return cf_on_peer(r, cf_peer_warm_any(r), indexes_on, 0);
+}
 
-	if (!p)
+static enum cf_result master_starve_on(struct cf_run *r, struct cf_peer *p,
+				       long arg)
+{
+	struct cf_ring *s = &p->s2m[0];
+	enum cf_result res = CF_FAIL;
+	unsigned i, n;
+	uint8_t *pkt;
+
+	/* Fill all but one S2M slot with single-slot echoes we keep. */
+	s->hold = true;
+	n = s->size - 1u;
+	if (n > 4096)
+		return cf_na(r, "S2M ring of %u entries is too large", s->size);
+	pkt = malloc(p->buf_size * 3);
+	if (!pkt)
 		return CF_FAIL;
-	if (cf_echo(r, p, &t) < 0)
-		goto out;
-	if (cf_read_once(&p->m2s[0].ring->tail) != p->m2s[0].cursor ||
-	    cf_read_once(&p->s2m[0].ring->tail) != p->s2m[0].released) {
-		cf_note(r, "a tail we own was rewritten");
-		goto out;
-	}
-	res = CF_PASS;
-out:
-	cf_peer_free(p);
+	for (i = 0; i < n; i++)
+		if (cf_echo_one(r, p, 100) < 0)
+			break;
+	if (i == n)
+		res = starve_chain(r, p, pkt, p->buf_size * 3);
+	free(pkt);
 	return res;
 }
 
 /* C55: with S2M nearly full, the IUT never publishes half a chain. */
 enum cf_result master_c55_starve(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = cf_peer_warm(r, 6, 2048);
-	enum cf_result res = CF_FAIL;
-	struct cf_ring *s;
-	uint8_t *pkt;
-	unsigned i, n;
+	return cf_on_peer(r, cf_peer_warm(r, 6, 2048), master_starve_on, 0);
+}
 
-	if (!p)
-		return CF_FAIL;
-	s = &p->s2m[0];
-	pkt = malloc(p->buf_size * 3);
+static enum cf_result master_wait_on(struct cf_run *r, struct cf_peer *p,
+				     long arg)
+{
+	struct cf_ring *t = &p->m2s[0];
+	uint32_t len = p->buf_size * 2 + 100;
+	uint8_t *pkt = malloc(len);
+	bool staged;
+
 	if (!pkt)
-		goto out;
-	/* Fill all but one S2M slot with single-slot echoes we keep. */
-	s->hold = true;
-	n = s->size - 1u;
-	if (n > 4096) {
-		res = cf_na(r, "S2M ring of %u entries is too large", s->size);
-		goto out;
-	}
-	for (i = 0; i < n; i++)
-		if (cf_echo_one(r, p, 100) < 0)
-			goto out;
-	res = starve_chain(r, p, pkt, p->buf_size * 3);
-out:
+		return CF_FAIL;
+	cf_pkt_fill(pkt, len, p->seq++);
+	staged = cf_tx_stage(p, 0, pkt, len, 0) == 0;
 	free(pkt);
-	cf_peer_free(p);
-	return res;
+	if (!staged)
+		return CF_FAIL;
+	cf_store_release(&t->ring->tail, (uint16_t)(t->cursor + 2));
+	cf_tx_kick(p, 0, false);
+	return chain_completes(r, p, 300);
 }
 
 enum cf_result master_c56_wait(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = cf_peer_warm_any(r);
-	enum cf_result res = CF_FAIL;
-	struct cf_ring *t;
-	uint8_t *pkt;
-	uint32_t len;
-
-	if (!p)
-		return CF_FAIL;
-	t = &p->m2s[0];
-	len = p->buf_size * 2 + 100;
-	pkt = malloc(len);
-	if (!pkt)
-		goto out;
-	cf_pkt_fill(pkt, len, p->seq++);
-	if (cf_tx_stage(p, 0, pkt, len, 0) < 0)
-		goto out;
-	cf_store_release(&t->ring->tail, (uint16_t)(t->cursor + 2));
-	cf_tx_kick(p, 0, false);
-	res = chain_completes(r, p, 300);
-out:
-	free(pkt);
-	cf_peer_free(p);
-	return res;
+	return cf_on_peer(r, cf_peer_warm_any(r), master_wait_on, 0);
 }
 
-enum cf_result master_c56_full(struct cf_run *r, long arg)
+static enum cf_result master_full_on(struct cf_run *r, struct cf_peer *p,
+				     long arg)
 {
-	struct cf_peer *p = cf_peer_warm_any(r);
-	struct cf_ring *t;
-	uint16_t i, lent, size;
+	struct cf_ring *t = &p->m2s[0];
+	uint16_t i, lent, size = t->size;
 
-	if (!p)
-		return CF_FAIL;
-	t = &p->m2s[0];
-	size = t->size;
 	lent = (uint16_t)(cf_load_acquire(&t->ring->head) - t->cursor);
-	if (lent != size) {
-		cf_peer_free(p);
+	if (lent != size)
 		return cf_na(r, "the IUT lent %u of %u M2S slots", lent, size);
-	}
 	/* Every lent slot, from our cursor on, one never-ending chain. */
 	for (i = 0; i < size; i++) {
 		struct memif_desc *d =
@@ -543,52 +573,37 @@ enum cf_result master_c56_full(struct cf_run *r, long arg)
 	return publish_endless_chain(r, p);
 }
 
+enum cf_result master_c56_full(struct cf_run *r, long arg)
+{
+	return cf_on_peer(r, cf_peer_warm_any(r), master_full_on, 0);
+}
+
+static enum cf_result master_full_ring_on(struct cf_run *r, struct cf_peer *p,
+					  long arg)
+{
+	struct cf_ring *s = &p->s2m[0];
+	unsigned sent, n;
+	int used;
+
+	s->hold = true;
+	n = s->size + 64u;
+	if (n > p->m2s[0].size)
+		n = p->m2s[0].size;
+	for (sent = 0; sent < n && stage_next(p, 0); sent++)
+		;
+	cf_tx_publish(p, 0);
+	cf_tx_kick(p, 0, false);
+	used = full_ring_waiting(r, p, 300, "S2M head beyond tail + ring size");
+	if (used < 0)
+		return CF_FAIL;
+	cf_note(r, "%u packets sent; %d echoes in a full S2M ring of %u", sent,
+		used, s->size);
+	cf_rx_release(p, 0);
+	return drain_full_ring(r, p, 3000, sent);
+}
+
 /* Ring full: we stop releasing S2M; no overrun; traffic resumes. */
 enum cf_result master_rf_ring_full(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = cf_peer_warm(r, 8, 2048);
-	enum cf_result res = CF_FAIL;
-	uint8_t pkt[256];
-	unsigned sent = 0, i, n;
-	int got;
-
-	if (!p)
-		return CF_FAIL;
-	p->s2m[0].hold = true;
-	n = p->s2m[0].size + 64u;
-	if (n > p->m2s[0].size)
-		n = p->m2s[0].size;
-	for (i = 0; i < n; i++) {
-		cf_pkt_fill(pkt, sizeof(pkt), p->seq);
-		if (cf_tx_stage(p, 0, pkt, sizeof(pkt), 0) < 0)
-			break;
-		p->seq++;
-		sent++;
-	}
-	cf_tx_publish(p, 0);
-	cf_tx_kick(p, 0, false);
-	cf_sleep_ms(300);
-	{
-		struct cf_ring *s = &p->s2m[0];
-		uint16_t used = (uint16_t)(cf_load_acquire(&s->ring->head) -
-					   s->released);
-
-		if (used > s->size) {
-			cf_note(r, "S2M head beyond tail + ring size");
-			goto out;
-		}
-		cf_note(r,
-			"%u packets sent; %u echoes in a full S2M ring of %u",
-			sent, used, s->size);
-	}
-	p->s2m[0].hold = false;
-	cf_rx_release(p, 0);
-	got = drain_in_order(r, p, 3000, sent);
-	if (got < 0)
-		goto out;
-	if ((unsigned)got >= p->s2m[0].size && !p->viol)
-		res = CF_PASS;
-out:
-	cf_peer_free(p);
-	return res;
+	return cf_on_peer(r, cf_peer_warm(r, 8, 2048), master_full_ring_on, 0);
 }

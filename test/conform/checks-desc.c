@@ -38,6 +38,27 @@ static enum cf_result publish_bad(struct cf_run *r, struct cf_peer *p)
 	return res;
 }
 
+/* C59, both roles: our TX index published @jump slots beyond the ring,
+ * with a signal. */
+static void index_jump(struct cf_peer *p, uint16_t jump)
+{
+	cf_store_release(cf_tx_index(p, 0),
+			 (uint16_t)(cf_tx_ring(p, 0)->size + jump));
+	cf_tx_kick(p, 0, true);
+}
+
+/* C59, both roles, after the bad index: what the IUT does within 1 s is
+ * noted; the post-check decides (alive, fresh handshake).  Frees @p. */
+static enum cf_result index_aftermath(struct cf_run *r, struct cf_peer *p)
+{
+	enum cf_react how = cf_reaction(r, p->fd, 1000, false);
+
+	cf_peer_free(p);
+	if (how == CF_REACT_NONE)
+		cf_note(r, "(clamped or ignored)");
+	return CF_PASS;
+}
+
 /* ---- we slave ------------------------------------------------------------ */
 
 /* C57: hostile S2M descriptors are dropped (or the link torn down). */
@@ -114,14 +135,11 @@ enum cf_result slave_c58_bad_lend(struct cf_run *r, long arg)
 enum cf_result slave_c59_index(struct cf_run *r, long arg)
 {
 	struct cf_peer *p = cf_peer_warm(r, 4, 2048);
-	enum cf_react how;
 
 	if (!p)
 		return CF_FAIL;
 	if (arg == 0) {
-		cf_store_release(&p->s2m[0].ring->head,
-				 (uint16_t)(p->s2m[0].size + 5));
-		cf_tx_kick(p, 0, true);
+		index_jump(p, 5);
 	} else {
 		uint8_t pkt[100];
 
@@ -131,14 +149,23 @@ enum cf_result slave_c59_index(struct cf_run *r, long arg)
 		cf_tx_publish(p, 0);
 		cf_tx_kick(p, 0, true);
 	}
-	how = cf_reaction(r, p->fd, 1000, false);
-	cf_peer_free(p);
-	if (how == CF_REACT_NONE)
-		cf_note(r, "(clamped or ignored)");
-	return CF_PASS; /* the post-check decides: alive, fresh handshake */
+	return index_aftermath(r, p);
 }
 
 static const char *const j10_what[] = { "same bytes", "half overlap" };
+
+/* J10, both roles: round @k brought no echo.  The IUT may drop the packet
+ * if it lives on and echoes the next; false when it did not (noted). */
+static bool j10_dropped(struct cf_run *r, struct cf_peer *p, unsigned k)
+{
+	cf_note(r, "%s: no echo within %d ms", j10_what[k], r->o->timeout_ms);
+	if (!cf_iut_alive(r))
+		return false; /* the post-check says it */
+	if (cf_echo_one(r, p, 100) < 0)
+		return false;
+	cf_note(r, "dropped; the next packet was echoed");
+	return true;
+}
 
 /* One J10 round as the slave: an S2M packet of @len bytes and the M2S
  * buffer we lend for its echo on the same bytes (@k 0) or half a packet
@@ -181,14 +208,7 @@ static bool slave_j10_round(struct cf_run *r, struct cf_peer *p, unsigned k,
 		md->offset = (uint32_t)memif__layout_buffer_offset(
 			&p->lay, MEMIF_RING_M2S, 0, ms);
 		md->length = p->buf_size;
-		cf_note(r, "%s: no echo within %d ms", j10_what[k],
-			r->o->timeout_ms);
-		if (!cf_iut_alive(r))
-			return false; /* the post-check says it */
-		if (cf_echo_one(r, p, 100) < 0)
-			return false;
-		cf_note(r, "dropped; the next packet was echoed");
-		return true;
+		return j10_dropped(r, p, k);
 	}
 	d = *md; /* the master's tail is published: its final state */
 	m->cursor++;
@@ -277,23 +297,16 @@ enum cf_result master_c57_bad_desc(struct cf_run *r, long arg)
 enum cf_result master_c59_index(struct cf_run *r, long arg)
 {
 	struct cf_peer *p = cf_peer_warm_any(r);
-	enum cf_react how;
 
 	if (!p)
 		return CF_FAIL;
 	if (arg == 0) {
-		cf_store_release(&p->m2s[0].ring->tail,
-				 (uint16_t)(p->m2s[0].size + 7));
-		cf_tx_kick(p, 0, true);
+		index_jump(p, 7);
 	} else {
 		cf_store_release(&p->s2m[0].ring->tail, (uint16_t)0x8000);
 		(void)cf_echo_one(r, p, 100);
 	}
-	how = cf_reaction(r, p->fd, 1000, false);
-	cf_peer_free(p);
-	if (how == CF_REACT_NONE)
-		cf_note(r, "(clamped or ignored)");
-	return CF_PASS; /* the post-check decides: alive, fresh handshake */
+	return index_aftermath(r, p);
 }
 
 /* One J10 round as the master: an M2S packet of @len bytes placed in the
@@ -344,14 +357,7 @@ static enum cf_result master_j10_round(struct cf_run *r, struct cf_peer *p,
 		return cf_fail(r, "%s: RX: %s", j10_what[k],
 			       e == -EINVAL ? "bad descriptor" : p->viol_ex);
 	if (e == 0) {
-		cf_note(r, "%s: no echo within %d ms", j10_what[k],
-			r->o->timeout_ms);
-		if (!cf_iut_alive(r))
-			return CF_FAIL; /* the post-check says it */
-		if (cf_echo_one(r, p, 100) < 0)
-			return CF_FAIL;
-		cf_note(r, "dropped; the next packet was echoed");
-		return CF_PASS;
+		return j10_dropped(r, p, k) ? CF_PASS : CF_FAIL;
 	}
 	sd = s->ring->desc[h & s->mask];
 	if (got != len)

@@ -96,48 +96,70 @@ out:
 	return CF_FAIL;
 }
 
+/* The fds E4 and the ring cases send where memory or an eventfd belongs. */
+enum bad_fd { BAD_PIPE, BAD_FILE, BAD_SOCKET, BAD_EVENTFD, BAD_MEMFD };
+
+/* A new fd of @kind (a file: of @size bytes) into @fds, which holds one
+ * or two fds for refuse_closing() to close.  The fd to send, or -1. */
+static int bad_fd_new(enum bad_fd kind, uint64_t size, int fds[2])
+{
+	fds[0] = fds[1] = -1;
+	switch (kind) {
+	case BAD_PIPE:
+		if (pipe2(fds, O_CLOEXEC) < 0)
+			fds[0] = -1;
+		break;
+	case BAD_FILE:
+		fds[0] = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		if (fds[0] >= 0 && ftruncate(fds[0], (off_t)size) < 0) {
+			close(fds[0]);
+			fds[0] = -1;
+		}
+		break;
+	case BAD_SOCKET:
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
+			fds[0] = -1;
+		break;
+	case BAD_EVENTFD:
+		fds[0] = eventfd(0, EFD_CLOEXEC);
+		break;
+	case BAD_MEMFD:
+		fds[0] = memfd_create("not an eventfd", MFD_CLOEXEC);
+		break;
+	}
+	return fds[0];
+}
+
+/* cf_refuse_msg of @m with @fd, then the fds of bad_fd_new closed. */
+static enum cf_result refuse_closing(struct cf_run *r, struct cf_peer *p,
+				     const struct memif_msg *m, int fd,
+				     const int fds[2])
+{
+	enum cf_result res = cf_refuse_msg(r, p, m, fd);
+
+	if (fds[0] >= 0)
+		close(fds[0]);
+	if (fds[1] >= 0)
+		close(fds[1]);
+	return res;
+}
+
 /* E4: a region fd that is not memory: pipe (0), disk file (1), socket (2),
  * eventfd (3). */
 enum cf_result slave_e4_not_memory(struct cf_run *r, long arg)
 {
 	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_INIT);
 	struct memif_msg m;
-	enum cf_result res;
-	int fds[2] = { -1, -1 };
+	int fds[2];
 
 	if (!p)
 		return CF_FAIL;
-	switch (arg) {
-	case 0:
-		if (pipe2(fds, O_CLOEXEC) < 0)
-			fds[0] = -1;
-		break;
-	case 1:
-		fds[0] = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-		if (fds[0] >= 0 &&
-		    ftruncate(fds[0], (off_t)p->reg[0].size) < 0) {
-			close(fds[0]);
-			fds[0] = -1;
-		}
-		break;
-	case 2:
-		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
-			fds[0] = -1;
-		break;
-	default:
-		fds[0] = eventfd(0, EFD_CLOEXEC);
-		break;
-	}
-	if (fds[0] < 0) {
+	if (bad_fd_new((enum bad_fd)arg, p->reg[0].size, fds) < 0) {
 		cf_peer_free(p);
 		return cf_na(r, "cannot make the fd: %s", strerror(errno));
 	}
 	memif__msg_build_add_region(&m, 0, p->reg[0].size);
-	res = cf_refuse_msg(r, p, &m, fds[0]);
-	close(fds[0]);
-	if (fds[1] >= 0)
-		close(fds[1]);
-	return res;
+	return refuse_closing(r, p, &m, fds[0], fds);
 }
 
 /* E5: an unsealed memfd may be refused; if it is accepted and then shrunk,
@@ -243,59 +265,43 @@ enum cf_result slave_ring_bad(struct cf_run *r, long arg)
 	}
 	off = c->offset < 0 ? (uint32_t)(p->reg[0].size + c->offset) :
 			      (uint32_t)c->offset;
-	switch (c->fd_kind) {
-	case 0:
+	if (c->fd_kind == 0)
 		fd = p->s2m[0].efd;
-		break;
-	case 2:
-		if (pipe2(fds, O_CLOEXEC) == 0)
-			fd = fds[0];
-		break;
-	case 3:
-		fds[0] = memfd_create("not an eventfd", MFD_CLOEXEC);
-		fd = fds[0];
-		break;
-	default:
-		break;
-	}
+	else if (c->fd_kind == 2)
+		fd = bad_fd_new(BAD_PIPE, 0, fds);
+	else if (c->fd_kind == 3)
+		fd = bad_fd_new(BAD_MEMFD, 0, fds);
 	memif__msg_build_add_ring(&m, c->flags & 1, c->index, c->region, off,
 				  c->log2);
 	m.add_ring.flags = c->flags;
 	m.add_ring.private_hdr_size = c->phs;
-	res = cf_refuse_msg(r, p, &m, fd);
-	if (fds[0] >= 0)
-		close(fds[0]);
-	if (fds[1] >= 0)
-		close(fds[1]);
-	return res;
+	return refuse_closing(r, p, &m, fd, fds);
+}
+
+static enum cf_result blocking_on(struct cf_run *r, struct cf_peer *p, long e)
+{
+	struct memif_msg m;
+	struct cf_rx rx;
+
+	memif__msg_build_add_ring(&m, true, 0, 0, p->s2m[0].offset,
+				  p->s2m[0].log2);
+	cf_send(p->fd, &m, (int)e);
+	cf_recv(r, p->fd, r->o->timeout_ms, &rx);
+	cf_note_rx(r, &rx);
+	if (rx.kind != CF_RX_MSG || rx.msg.type != MEMIF_MSG_TYPE_ACK)
+		return cf_rx_refused(&rx) ? CF_PASS : CF_FAIL;
+	return cf_pass(r, "accepted; O_NONBLOCK %s",
+		       fcntl((int)e, F_GETFL) & O_NONBLOCK ? "set by the IUT" :
+							     "still clear");
 }
 
 /* F2: a blocking eventfd is made non-blocking or refused; never a hang. */
 enum cf_result slave_f2_blocking(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_REGION);
-	enum cf_result res = CF_FAIL;
-	struct memif_msg m;
-	struct cf_rx rx;
-	int e = eventfd(0, EFD_CLOEXEC), fl;
+	int e = eventfd(0, EFD_CLOEXEC);
+	enum cf_result res = cf_on_peer(r, cf_peer_at(r, NULL, CF_STEP_REGION),
+					blocking_on, e);
 
-	if (!p)
-		goto out;
-	memif__msg_build_add_ring(&m, true, 0, 0, p->s2m[0].offset,
-				  p->s2m[0].log2);
-	cf_send(p->fd, &m, e);
-	cf_recv(r, p->fd, r->o->timeout_ms, &rx);
-	cf_note_rx(r, &rx);
-	if (rx.kind != CF_RX_MSG || rx.msg.type != MEMIF_MSG_TYPE_ACK) {
-		res = cf_rx_refused(&rx) ? CF_PASS : CF_FAIL;
-		goto out;
-	}
-	fl = fcntl(e, F_GETFL);
-	cf_note(r, "accepted; O_NONBLOCK %s",
-		fl & O_NONBLOCK ? "set by the IUT" : "still clear");
-	res = CF_PASS;
-out:
-	cf_peer_free(p);
 	close(e);
 	return res;
 }
@@ -323,7 +329,6 @@ enum cf_result slave_c35_no_rings(struct cf_run *r, long arg)
 				       arg == 0 ? CF_STEP_S2M :
 						  CF_STEP_REGION);
 	struct memif_msg m;
-	enum cf_react how;
 
 	if (!p)
 		return CF_FAIL;
@@ -333,9 +338,7 @@ enum cf_result slave_c35_no_rings(struct cf_run *r, long arg)
 	}
 	memif__msg_build_connect(&m, "x");
 	cf_send(p->fd, &m, -1);
-	how = cf_reaction(r, p->fd, r->o->timeout_ms, false);
-	cf_peer_free(p);
-	if (how == CF_REACT_DISC_CLOSE || how == CF_REACT_CLOSE)
+	if (cf_closes(r, p, r->o->timeout_ms))
 		return CF_PASS;
 	return cf_fail(r, "expected a refusal");
 }

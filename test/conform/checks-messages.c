@@ -39,6 +39,14 @@ enum cf_result cf_refuse_msg(struct cf_run *r, struct cf_peer *p,
 	return cf_refuse(r, p, m, MEMIF_MSG_SIZE, &fd, fd >= 0);
 }
 
+bool cf_closes(struct cf_run *r, struct cf_peer *p, int ms)
+{
+	enum cf_react how = cf_reaction(r, p->fd, ms, false);
+
+	cf_peer_free(p);
+	return how == CF_REACT_DISC_CLOSE || how == CF_REACT_CLOSE;
+}
+
 /* ---- we slave: framing and INIT ------------------------------------------ */
 
 enum cf_result slave_c8_c9_size(struct cf_run *r, long len)
@@ -63,40 +71,53 @@ enum cf_result slave_c10_unknown(struct cf_run *r, long type)
 	return cf_refuse_msg(r, cf_peer_at(r, NULL, CF_STEP_HELLO), &m, -1);
 }
 
-/* C11: an fd where none belongs is closed; the IUT refuses or goes on. */
-enum cf_result slave_c11_extra(struct cf_run *r, long arg)
+/*
+ * C11, both roles: @m sent on @p with @n (1 or 2) eventfds where none
+ * belongs; the IUT closes them and refuses or goes on, but never leaves a
+ * DISCONNECT without closing.  With @say, a failed send is a FAIL and the
+ * note says whether the IUT refused or ignored the fd.  Frees @p.
+ */
+static enum cf_result extra_fds(struct cf_run *r, struct cf_peer *p,
+				const struct memif_msg *m, unsigned n, bool say)
 {
-	struct cf_peer *p =
-		cf_peer_at(r, NULL, arg == 2 ? CF_STEP_RINGS : CF_STEP_HELLO);
 	int e[2] = { eventfd(0, EFD_CLOEXEC), eventfd(0, EFD_CLOEXEC) };
 	enum cf_result res = CF_FAIL;
-	struct memif_msg m;
 	enum cf_react how;
 
 	if (!p)
 		goto out;
-	if (arg == 0)
-		memif__msg_build_init(&m, r->o->id, r->o->mode,
-				      r->o->secret ? r->o->secret : "", "x");
-	else
-		memif__msg_build_connect(&m, "x");
-	if (cf_send_raw(p->fd, &m, sizeof(m), e, 1) < 0)
+	if (cf_send_raw(p->fd, m, sizeof(*m), e, n) < 0 && say)
 		goto out;
 	how = cf_reaction(r, p->fd, 500, true);
-	if (how == CF_REACT_DISC_CLOSE || how == CF_REACT_CLOSE) {
-		cf_note(r, "refused");
-		res = CF_PASS;
-	} else if (how == CF_REACT_NONE || how == CF_REACT_MSG) {
-		cf_note(r, "ignored the fd");
-		res = CF_PASS;
-	} else {
+	if (how == CF_REACT_DISC_NOCLOSE)
 		res = cf_fail(r, "DISCONNECT without close");
-	}
+	else if (!say)
+		res = CF_PASS;
+	else if (how == CF_REACT_DISC_CLOSE || how == CF_REACT_CLOSE)
+		res = cf_pass(r, "refused");
+	else
+		res = cf_pass(r, "ignored the fd");
 out:
 	cf_peer_free(p);
 	close(e[0]);
 	close(e[1]);
 	return res;
+}
+
+/* C11: an fd where none belongs is closed; the IUT refuses or goes on. */
+enum cf_result slave_c11_extra(struct cf_run *r, long arg)
+{
+	struct memif_msg m;
+
+	if (arg == 0)
+		memif__msg_build_init(&m, r->o->id, r->o->mode,
+				      r->o->secret ? r->o->secret : "", "x");
+	else
+		memif__msg_build_connect(&m, "x");
+	return extra_fds(r,
+			 cf_peer_at(r, NULL,
+				    arg == 2 ? CF_STEP_RINGS : CF_STEP_HELLO),
+			 &m, 1, true);
 }
 
 /* C11: ADD_REGION with two fds SHOULD be refused. */
@@ -222,9 +243,16 @@ out:
 
 /* ---- we slave: a message out of its place -------------------------------- */
 
-enum cf_result slave_c22_before_init(struct cf_run *r, long type)
+/*
+ * A message of @type that has no place at @step, for the IUT master to
+ * refuse: HELLO, INIT, ADD_REGION (the next index, with its fd), ADD_RING
+ * (S2M 0, with its eventfd), CONNECT (if_name @connect_name), CONNECTED, a
+ * DISCONNECT (a teardown: no reply is due), any other type an ACK.
+ */
+static enum cf_result stray_at(struct cf_run *r, enum cf_step step, long type,
+			       const char *connect_name)
 {
-	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_HELLO);
+	struct cf_peer *p = cf_peer_at(r, NULL, step);
 	struct memif_msg m;
 	int fd = -1;
 
@@ -234,8 +262,14 @@ enum cf_result slave_c22_before_init(struct cf_run *r, long type)
 	case MEMIF_MSG_TYPE_HELLO:
 		memif__msg_build_hello(&m, "evil", 255, 255, 255, 14);
 		break;
+	case MEMIF_MSG_TYPE_INIT:
+		memif__msg_build_init(&m, r->o->id, r->o->mode,
+				      r->o->secret ? r->o->secret : "", "x");
+		break;
 	case MEMIF_MSG_TYPE_ADD_REGION:
-		memif__msg_build_add_region(&m, 0, p->reg[0].size);
+		memif__msg_build_add_region(
+			&m, (uint16_t)(step > CF_STEP_INIT ? p->n_reg : 0),
+			p->reg[0].size);
 		fd = p->reg[0].fd;
 		break;
 	case MEMIF_MSG_TYPE_ADD_RING:
@@ -244,7 +278,7 @@ enum cf_result slave_c22_before_init(struct cf_run *r, long type)
 		fd = p->s2m[0].efd;
 		break;
 	case MEMIF_MSG_TYPE_CONNECT:
-		memif__msg_build_connect(&m, "evil");
+		memif__msg_build_connect(&m, connect_name);
 		break;
 	case MEMIF_MSG_TYPE_CONNECTED:
 		memif__msg_build_connected(&m, "evil");
@@ -261,57 +295,20 @@ enum cf_result slave_c22_before_init(struct cf_run *r, long type)
 	return cf_refuse_msg(r, p, &m, fd);
 }
 
+enum cf_result slave_c22_before_init(struct cf_run *r, long type)
+{
+	return stray_at(r, CF_STEP_HELLO, type, "evil");
+}
+
 enum cf_result slave_b2_after_init(struct cf_run *r, long type)
 {
-	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_INIT);
-	struct memif_msg m;
-
-	if (!p)
-		return CF_FAIL;
-	switch (type) {
-	case MEMIF_MSG_TYPE_HELLO:
-		memif__msg_build_hello(&m, "evil", 255, 255, 255, 14);
-		break;
-	case MEMIF_MSG_TYPE_INIT:
-		memif__msg_build_init(&m, r->o->id, r->o->mode,
-				      r->o->secret ? r->o->secret : "", "x");
-		break;
-	case MEMIF_MSG_TYPE_CONNECTED:
-		memif__msg_build_connected(&m, "evil");
-		break;
-	default:
-		memif__msg_build_ack(&m);
-		break;
-	}
-	return cf_refuse_msg(r, p, &m, -1);
+	return stray_at(r, CF_STEP_INIT, type, "evil");
 }
 
 /* C37 / B5: after CONNECTED only DISCONNECT is acceptable. */
 enum cf_result slave_c37_after_connected(struct cf_run *r, long type)
 {
-	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_CONNECTED);
-	struct memif_msg m;
-	int fd = -1;
-
-	if (!p)
-		return CF_FAIL;
-	switch (type) {
-	case MEMIF_MSG_TYPE_INIT:
-		memif__msg_build_init(&m, r->o->id, r->o->mode,
-				      r->o->secret ? r->o->secret : "", "x");
-		break;
-	case MEMIF_MSG_TYPE_ADD_REGION:
-		memif__msg_build_add_region(&m, 1, p->reg[0].size);
-		fd = p->reg[0].fd;
-		break;
-	case MEMIF_MSG_TYPE_HELLO:
-		memif__msg_build_hello(&m, "evil", 255, 255, 255, 14);
-		break;
-	default:
-		memif__msg_build_connect(&m, "again");
-		break;
-	}
-	return cf_refuse_msg(r, p, &m, fd);
+	return stray_at(r, CF_STEP_CONNECTED, type, "again");
 }
 
 /* ---- we master: bad input to the IUT slave ------------------------------- */
@@ -386,30 +383,15 @@ enum cf_result master_first_msg(struct cf_run *r, long what)
 /* C11: fds on HELLO (0) or on an ACK (1: one, 2: two) are closed. */
 enum cf_result master_c11_extra(struct cf_run *r, long arg)
 {
-	struct cf_peer *p =
-		cf_peer_at(r, NULL, arg ? CF_STEP_INIT : CF_STEP_OPEN);
-	int e[2] = { eventfd(0, EFD_CLOEXEC), eventfd(0, EFD_CLOEXEC) };
-	enum cf_result res = CF_FAIL;
 	struct memif_msg m;
-	enum cf_react how;
 
-	if (!p)
-		goto out;
 	if (arg)
 		memif__msg_build_ack(&m);
 	else
 		memif__msg_build_hello(&m, "x", 255, 255, 255, 14);
-	cf_send_raw(p->fd, &m, sizeof(m), e, arg == 2 ? 2 : 1);
-	how = cf_reaction(r, p->fd, 500, true);
-	if (how == CF_REACT_DISC_NOCLOSE)
-		res = cf_fail(r, "DISCONNECT without close");
-	else
-		res = CF_PASS;
-out:
-	cf_peer_free(p);
-	close(e[0]);
-	close(e[1]);
-	return res;
+	return extra_fds(r,
+			 cf_peer_at(r, NULL, arg ? CF_STEP_INIT : CF_STEP_OPEN),
+			 &m, arg == 2 ? 2 : 1, false);
 }
 
 /* C48 and B4: the wrong reply at the wrong time. */

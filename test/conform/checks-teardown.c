@@ -12,6 +12,22 @@
 
 /* ---- both roles ---------------------------------------------------------- */
 
+/* Our DISCONNECT "@reason" at @step (a teardown: no reply is due): 1 the
+ * IUT closed the connection, 0 it did not, -1 no connection (noted). */
+static int disconnect_at(struct cf_run *r, enum cf_step step,
+			 const char *reason)
+{
+	struct cf_peer *p = cf_peer_at(r, NULL, step);
+	struct memif_msg m;
+
+	if (!p)
+		return -1;
+	memif__msg_build_disconnect(&m, 0, reason);
+	cf_send(p->fd, &m, -1);
+	r->no_count = true;
+	return cf_closes(r, p, r->o->timeout_ms);
+}
+
 /* C38: we close the connection at @step; the IUT frees what it held (the
  * post-check counts its fds and mappings). */
 enum cf_result c38_vanish(struct cf_run *r, long step)
@@ -21,27 +37,21 @@ enum cf_result c38_vanish(struct cf_run *r, long step)
 	if (!p)
 		return CF_FAIL;
 	cf_peer_free(p);
-	cf_note(r, "closed at %s", cf_step_name((enum cf_step)step));
-	return CF_PASS;
+	return cf_pass(r, "closed at %s", cf_step_name((enum cf_step)step));
 }
 
 /* C67: our DISCONNECT on a live connection; the IUT closes it. */
 enum cf_result c67_disconnect(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_CONNECTED);
-	struct memif_msg m;
-	enum cf_react how;
-
-	if (!p)
-		return CF_FAIL;
-	memif__msg_build_disconnect(&m, 0, "memif-conform says goodbye");
-	cf_send(p->fd, &m, -1);
-	r->no_count = true; /* a teardown: no reply is due */
-	how = cf_reaction(r, p->fd, r->o->timeout_ms, false);
-	cf_peer_free(p);
-	if (how == CF_REACT_CLOSE || how == CF_REACT_DISC_CLOSE)
+	switch (disconnect_at(r, CF_STEP_CONNECTED,
+			      "memif-conform says goodbye")) {
+	case 1:
 		return CF_PASS;
-	return cf_fail(r, "the IUT did not close after our DISCONNECT");
+	case 0:
+		return cf_fail(r, "the IUT did not close after our DISCONNECT");
+	default:
+		return CF_FAIL;
+	}
 }
 
 /* ---- we slave ------------------------------------------------------------ */
@@ -52,13 +62,10 @@ enum cf_result slave_c39_stall(struct cf_run *r, long step)
 {
 	struct cf_peer *p = cf_peer_at(r, NULL, (enum cf_step)step);
 	int wait = r->o->timeout_ms > 15000 ? r->o->timeout_ms : 15000;
-	enum cf_react how;
 
 	if (!p)
 		return CF_FAIL;
-	how = cf_reaction(r, p->fd, wait, false);
-	cf_peer_free(p);
-	if (how == CF_REACT_DISC_CLOSE || how == CF_REACT_CLOSE)
+	if (cf_closes(r, p, wait))
 		return CF_PASS;
 	return cf_fail(r, "the stalled connection was kept");
 }
@@ -143,22 +150,14 @@ static enum cf_result wait_retry(struct cf_run *r, uint64_t t0)
 
 enum cf_result master_c47_disconnect_init(struct cf_run *r, long arg)
 {
-	struct cf_peer *p = cf_peer_at(r, NULL, CF_STEP_INIT);
-	struct memif_msg m;
-	enum cf_react how;
-	uint64_t t0;
-
-	if (!p)
-		return CF_FAIL;
-	memif__msg_build_disconnect(&m, 0, "memif-conform refuses");
-	cf_send(p->fd, &m, -1);
-	r->no_count = true; /* a teardown: no reply is due */
-	how = cf_reaction(r, p->fd, r->o->timeout_ms, false);
-	t0 = cf_now_ms();
-	cf_peer_free(p);
-	if (how != CF_REACT_CLOSE && how != CF_REACT_DISC_CLOSE)
+	switch (disconnect_at(r, CF_STEP_INIT, "memif-conform refuses")) {
+	case 1:
+		return wait_retry(r, cf_now_ms());
+	case 0:
 		return cf_fail(r, "the IUT did not close after DISCONNECT");
-	return wait_retry(r, t0);
+	default:
+		return CF_FAIL;
+	}
 }
 
 /* C49: no HELLO (0) or no ACK for INIT (1): the IUT SHOULD give up after
@@ -168,14 +167,11 @@ enum cf_result master_c49_stall(struct cf_run *r, long arg)
 	struct cf_peer *p =
 		cf_peer_at(r, NULL, arg ? CF_STEP_INIT : CF_STEP_OPEN);
 	int wait = r->o->timeout_ms > 15000 ? r->o->timeout_ms : 15000;
-	enum cf_react how;
 	uint64_t t0 = cf_now_ms();
 
 	if (!p)
 		return CF_FAIL;
-	how = cf_reaction(r, p->fd, wait, false);
-	cf_peer_free(p);
-	if (how != CF_REACT_CLOSE && how != CF_REACT_DISC_CLOSE)
+	if (!cf_closes(r, p, wait))
 		return cf_fail(r, "the IUT kept the stalled connection");
 	r->no_kick = true;
 	return wait_retry(r, t0);

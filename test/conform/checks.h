@@ -17,6 +17,17 @@ enum cf_result cf_refuse(struct cf_run *r, struct cf_peer *p, const void *m,
 /* The same with one whole message and at most one fd (-1: none). */
 enum cf_result cf_refuse_msg(struct cf_run *r, struct cf_peer *p,
 			     const struct memif_msg *m, int fd);
+/* Wait up to @ms for the IUT to close @p's connection (with or without a
+ * DISCONNECT first), then free @p.  True when it closed. */
+bool cf_closes(struct cf_run *r, struct cf_peer *p, int ms);
+
+/* @body(@r, @p, @arg), then @p freed: the frame of most checks, so that
+ * a body returns its verdict where it finds it.  NULL @p (its setup
+ * failed, noted) is a FAIL, as in cf_refuse. */
+enum cf_result cf_on_peer(struct cf_run *r, struct cf_peer *p,
+			  enum cf_result (*body)(struct cf_run *r,
+						 struct cf_peer *p, long arg),
+			  long arg);
 
 /* A peer connected for the data path, the IUT's side warm: rings of
  * 2^@log2 entries (we master: at most; the IUT slave picks) and, we

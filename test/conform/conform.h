@@ -9,6 +9,7 @@
 #ifndef MEMIF_CONFORM_H
 #define MEMIF_CONFORM_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,7 +29,16 @@
 #define CF_VERSION MEMIF_NATIVE_VERSION_STRING
 
 #define CF_MAX_FDS 8
-#define CF_FD_KINDS 6 /* socket, eventfd, memfd, pipe, file, other */
+/* The kinds of fds, as /proc names them (cf_fd_kind, cf_iut_fds). */
+enum cf_fd_kind {
+	CF_FD_SOCKET,
+	CF_FD_EVENTFD,
+	CF_FD_MEMFD,
+	CF_FD_PIPE,
+	CF_FD_FILE,
+	CF_FD_OTHER,
+	CF_FD_KINDS
+};
 #define CF_MAX_SEND_FDS 253 /* SCM_MAX_FD: what one sendmsg can pass */
 #define CF_MAX_RINGS 256
 #define CF_MAX_REGIONS 16
@@ -252,11 +262,12 @@ int cf_write_report(const char *path, const struct cf_opts *o,
 
 void cf_note(struct cf_run *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Result helpers: note the reason, return the verdict. */
-enum cf_result cf_fail(struct cf_run *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-enum cf_result cf_na(struct cf_run *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void cf_vnote(struct cf_run *r, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+/* Result helpers: note the reason, give the verdict. */
+#define cf_pass(r, ...) (cf_note((r), __VA_ARGS__), CF_PASS)
+#define cf_fail(r, ...) (cf_note((r), __VA_ARGS__), CF_FAIL)
+#define cf_na(r, ...) (cf_note((r), __VA_ARGS__), CF_NA)
 uint64_t cf_now_ms(void);
 void cf_sleep_ms(unsigned ms);
 const char *cf_type_name(uint16_t type);
@@ -286,7 +297,11 @@ void cf_note_rx(struct cf_run *r, const struct cf_rx *rx);
  */
 enum cf_react cf_reaction(struct cf_run *r, int fd, int wait_ms,
 			  bool allow_acks);
-/* PASS when the IUT closed the connection (with or without DISCONNECT). */
+/* PASS when the IUT closed the connection (with or without DISCONNECT);
+ * else FAIL, noting that @what ("a rejection") was expected. */
+enum cf_result cf_refusal_verdict(struct cf_run *r, enum cf_react how,
+				  const char *what);
+/* cf_refusal_verdict of cf_reaction on @fd: "a rejection". */
 enum cf_result cf_expect_reject(struct cf_run *r, int fd);
 /* Expect one message of @type within the timeout; closes fds it carried
  * unless @keep. */
@@ -297,6 +312,8 @@ bool cf_silent(struct cf_run *r, int fd, int ms);
 /* ---- the IUT process (wire.c) -------------------------------------------- */
 
 bool cf_iut_alive(const struct cf_run *r);
+/* What our own fd @fd is. */
+enum cf_fd_kind cf_fd_kind(int fd);
 /* The IUT's open fds; with @kinds (CF_FD_KINDS of them), also how many of
  * each kind: socket, eventfd, memfd, pipe, file, other. */
 int cf_iut_fds(const struct cf_run *r, int *kinds);

@@ -184,14 +184,12 @@ int cf_rx_one(struct cf_peer *p, unsigned q, uint8_t *buf, uint32_t cap,
 	uint32_t total = 0;
 	bool next, bad = false;
 
-	if (p->we_master) {
-		prod = cf_load_acquire(&t->ring->head);
-		limit = (uint16_t)(t->size -
-				   (uint16_t)(t->cursor - t->released));
-	} else {
-		prod = cf_load_acquire(&t->ring->tail);
-		limit = (uint16_t)(t->lent - t->cursor);
-	}
+	prod = cf_load_acquire(cf_rx_index(p, q));
+	/* The slots the IUT may fill: we master, those we released; we
+	 * slave, those we lent. */
+	limit = p->we_master ? (uint16_t)(t->size -
+					  (uint16_t)(t->cursor - t->released)) :
+			       (uint16_t)(t->lent - t->cursor);
 	avail = (uint16_t)(prod - t->cursor);
 	if (avail > limit) {
 		viol(p, p->we_master ? "S2M head - tail exceeds the ring size" :

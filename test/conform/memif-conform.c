@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,7 +156,39 @@ struct cli {
 	bool list, both;
 };
 
-/* One option @c (argument @arg): a flat switch, a case per option.
+/* An option that only stores its argument, or only sets a flag: *@str
+ * or *@flag, by option character.  True when @c is one of them. */
+static bool store_opt(int c, char *arg, struct cf_opts *o, struct cli *cl)
+{
+	const struct {
+		int c;
+		const char **str;
+		bool *flag;
+	} tab[] = {
+		{ 'r', &cl->role, NULL },      { 's', &o->socket, NULL },
+		{ 'k', &o->kick, NULL },       { 'U', &cl->iut, NULL },
+		{ 'M', &o->iut_master, NULL }, { 'L', &o->iut_slave, NULL },
+		{ 'G', &o->iut_log, NULL },    { 'R', &cl->report, NULL },
+		{ 'o', &cl->only, NULL },      { 'e', NULL, &o->echo },
+		{ 'l', NULL, &cl->list },      { 'j', NULL, &o->json },
+		{ 'v', NULL, &o->verbose },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		if (tab[i].c != c)
+			continue;
+		if (tab[i].str)
+			*tab[i].str = arg;
+		else
+			*tab[i].flag = true;
+		return true;
+	}
+	return false;
+}
+
+/* One option @c (argument @arg): store_opt's, then a case per option
+ * that checks its argument or acts at once.
  * Return: 0 go on, -1 usage error, 1 exit now with *@status (--checklist,
  * --version, --help). */
 static int parse_opt(int c, char *arg, struct cf_opts *o, struct cli *cl,
@@ -163,13 +196,9 @@ static int parse_opt(int c, char *arg, struct cf_opts *o, struct cli *cl,
 {
 	uint32_t v;
 
+	if (store_opt(c, arg, o, cl))
+		return 0;
 	switch (c) {
-	case 'r':
-		cl->role = arg;
-		break;
-	case 's':
-		o->socket = arg;
-		break;
 	case 'i':
 	case 'I':
 		if (parse_u32(arg, &v) < 0)
@@ -196,9 +225,6 @@ static int parse_opt(int c, char *arg, struct cf_opts *o, struct cli *cl,
 		else
 			return -1;
 		break;
-	case 'e':
-		o->echo = true;
-		break;
 	case 'p':
 		if (parse_u32(arg, &v) < 0 || !v)
 			return -1;
@@ -214,41 +240,11 @@ static int parse_opt(int c, char *arg, struct cf_opts *o, struct cli *cl,
 			return -1;
 		o->packets = v;
 		break;
-	case 'k':
-		o->kick = arg;
-		break;
-	case 'U':
-		cl->iut = arg;
-		break;
-	case 'M':
-		o->iut_master = arg;
-		break;
-	case 'L':
-		o->iut_slave = arg;
-		break;
-	case 'G':
-		o->iut_log = arg;
-		break;
-	case 'R':
-		cl->report = arg;
-		break;
-	case 'l':
-		cl->list = true;
-		break;
 	case 'C':
 		/* A short write would leave a truncated CHECKLIST.md. */
 		cf_print_checklist(stdout);
 		*status = fflush(stdout) || ferror(stdout) ? EXIT_USAGE : 0;
 		return 1;
-	case 'o':
-		cl->only = arg;
-		break;
-	case 'j':
-		o->json = true;
-		break;
-	case 'v':
-		o->verbose = true;
-		break;
 	case 'V':
 		printf("memif-conform %s\n", CF_VERSION);
 		*status = 0;
@@ -432,82 +428,86 @@ out_usage:
 
 /* ---- run-wide checks --------------------------------------------------------- */
 
+#define NO_MSG "no message received"
+
+/*
+ * A run-wide check over @n events (none: N/A, @none says why): FAIL when
+ * @bad of them broke the rule, noting "@bad [of @n] @what @ex" (@of_all:
+ * with the total); else PASS, noting @ok_fmt.
+ */
+static enum cf_result summary(struct cf_run *r, unsigned n, const char *none,
+			      unsigned bad, bool of_all, const char *what,
+			      const char *ex, const char *ok_fmt, ...)
+	__attribute__((format(printf, 8, 9)));
+
+static enum cf_result summary(struct cf_run *r, unsigned n, const char *none,
+			      unsigned bad, bool of_all, const char *what,
+			      const char *ex, const char *ok_fmt, ...)
+{
+	va_list ap;
+
+	if (!n)
+		return cf_na(r, "%s", none);
+	if (bad && of_all)
+		return cf_fail(r, "%u of %u %s %s", bad, n, what, ex);
+	if (bad)
+		return cf_fail(r, "%u %s %s", bad, what, ex);
+	va_start(ap, ok_fmt);
+	cf_vnote(r, ok_fmt, ap);
+	va_end(ap);
+	return CF_PASS;
+}
+
 static enum cf_result sum_size(struct cf_run *r, long arg)
 {
-	if (!r->st.msgs)
-		return cf_na(r, "no message received");
-	if (r->st.bad_size)
-		return cf_fail(r, "%u of %u messages: e.g. %s", r->st.bad_size,
-			       r->st.msgs, r->st.bad_size_ex);
-	cf_note(r, "all %u messages were 128-byte datagrams", r->st.msgs);
-	return CF_PASS;
+	return summary(r, r->st.msgs, NO_MSG, r->st.bad_size, true,
+		       "messages: e.g.", r->st.bad_size_ex,
+		       "all %u messages were 128-byte datagrams", r->st.msgs);
 }
 
 static enum cf_result sum_fds(struct cf_run *r, long arg)
 {
-	if (!r->st.msgs)
-		return cf_na(r, "no message received");
-	if (r->st.bad_fds)
-		return cf_fail(r, "%u messages: e.g. %s", r->st.bad_fds,
-			       r->st.bad_fds_ex);
-	cf_note(r, "fds only on ADD_REGION/ADD_RING, one each (%u messages)",
+	return summary(
+		r, r->st.msgs, NO_MSG, r->st.bad_fds, false, "messages: e.g.",
+		r->st.bad_fds_ex,
+		"fds only on ADD_REGION/ADD_RING, one each (%u messages)",
 		r->st.msgs);
-	return CF_PASS;
 }
 
 static enum cf_result sum_strings(struct cf_run *r, long arg)
 {
-	if (!r->st.msgs)
-		return cf_na(r, "no message received");
-	if (r->st.unterminated)
-		return cf_fail(r, "%u fields: e.g. %s", r->st.unterminated,
-			       r->st.unterminated_ex);
-	cf_note(r, "every string field NUL-terminated (%u messages)",
-		r->st.msgs);
-	return CF_PASS;
+	return summary(r, r->st.msgs, NO_MSG, r->st.unterminated, false,
+		       "fields: e.g.", r->st.unterminated_ex,
+		       "every string field NUL-terminated (%u messages)",
+		       r->st.msgs);
 }
 
 static enum cf_result sum_pad(struct cf_run *r, long arg)
 {
-	if (!r->st.msgs)
-		return cf_na(r, "no message received");
-	if (r->st.dirty_pad)
-		return cf_fail(r, "%u messages: e.g. %s", r->st.dirty_pad,
-			       r->st.dirty_pad_ex);
-	cf_note(r, "all undefined bytes zero (%u messages)", r->st.msgs);
-	return CF_PASS;
+	return summary(r, r->st.msgs, NO_MSG, r->st.dirty_pad, false,
+		       "messages: e.g.", r->st.dirty_pad_ex,
+		       "all undefined bytes zero (%u messages)", r->st.msgs);
 }
 
 static enum cf_result sum_disc(struct cf_run *r, long arg)
 {
-	if (!r->st.rejects)
-		return cf_na(r, "no rejection observed");
-	if (r->st.rejects_silent)
-		return cf_fail(r,
-			       "%u of %u rejections closed without a "
-			       "DISCONNECT reason: %s",
-			       r->st.rejects_silent, r->st.rejects,
-			       r->st.silent_ids);
-	cf_note(r, "all %u rejections carried a reason", r->st.rejects);
-	return CF_PASS;
+	return summary(r, r->st.rejects, "no rejection observed",
+		       r->st.rejects_silent, true,
+		       "rejections closed without a DISCONNECT reason:",
+		       r->st.silent_ids, "all %u rejections carried a reason",
+		       r->st.rejects);
 }
 
 static enum cf_result sum_leaks(struct cf_run *r, long arg)
 {
 	if (!r->pid)
 		return cf_na(r, "needs the IUT's pid (--pid or --iut)");
-	if (!r->st.fd_checks)
-		return cf_na(r, "no teardown measured");
-	if (r->st.fd_leaks)
-		return cf_fail(r,
-			       "%u of %u teardowns left fds or mappings "
-			       "behind: %s",
-			       r->st.fd_leaks, r->st.fd_checks, r->st.leak_ids);
-	cf_note(r,
-		"fds and memfd mappings back at baseline after all %u "
-		"teardowns",
-		r->st.fd_checks);
-	return CF_PASS;
+	return summary(r, r->st.fd_checks, "no teardown measured",
+		       r->st.fd_leaks, true,
+		       "teardowns left fds or mappings behind:", r->st.leak_ids,
+		       "fds and memfd mappings back at baseline after all %u "
+		       "teardowns",
+		       r->st.fd_checks);
 }
 
 const struct cf_check cf_common_checks[] = {

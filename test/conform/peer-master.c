@@ -133,19 +133,6 @@ static void obs_bad(struct cf_obs *obs, bool *flag, const char *fmt, ...)
 	va_end(ap);
 }
 
-static bool fd_is(int fd, const char *prefix)
-{
-	char path[64], target[128];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n < 0)
-		return false;
-	target[n] = 0;
-	return strncmp(target, prefix, strlen(prefix)) == 0;
-}
-
 static bool ring_fits(const struct cf_peer *p, const struct cf_ring *t);
 
 static void check_init(struct cf_run *r, const struct memif_msg_init *in,
@@ -201,7 +188,7 @@ static int on_region(struct cf_run *r, struct cf_peer *p,
 			ar->index);
 		return -1;
 	}
-	if (!fd_is(fd, "/memfd:"))
+	if (cf_fd_kind(fd) != CF_FD_MEMFD)
 		obs_bad(obs, &obs->regions_ok, "region %u fd is not a memfd",
 			ar->index);
 	if (fstat(fd, &st) < 0 || (uint64_t)st.st_size < ar->size ||
@@ -265,7 +252,7 @@ static int on_ring(struct cf_run *r, struct cf_peer *p,
 		obs_bad(obs, &obs->efd_ok, "ADD_RING without fd");
 		return -1;
 	}
-	if (!fd_is(fd, "anon_inode:[eventfd]"))
+	if (cf_fd_kind(fd) != CF_FD_EVENTFD)
 		obs_bad(obs, &obs->efd_ok, "ring %s %u fd is not an eventfd",
 			s2m ? "S2M" : "M2S", ar->index);
 	t = s2m ? &p->s2m[ar->index] : &p->m2s[ar->index];

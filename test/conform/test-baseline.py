@@ -19,16 +19,11 @@ import subprocess
 import sys
 import time
 
-FAILS = []
+from verdicts import check, finish
+
 RUNS = 10
 # Each run takes under 2 s; a run that needs more is stuck.
 RUN_TIMEOUT = 60
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        FAILS.append(what)
 
 
 def conform(exe, role, sock, iut, env=None):
@@ -107,8 +102,7 @@ def main():
     for role in ("master", "slave"):
         steady(args.conform, args.perf, role)
         leak(args.conform, args.iut, role)
-    print(f"{len(FAILS)} failed" if FAILS else "all passed")
-    return 1 if FAILS else 0
+    return finish()
 
 
 if __name__ == "__main__":

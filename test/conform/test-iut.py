@@ -17,13 +17,8 @@ import sys
 import tempfile
 import time
 
-FAILS = []
+from verdicts import check, finish
 
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        FAILS.append(what)
 
 
 def run(conform, args, timeout=600):
@@ -174,8 +169,7 @@ def main():
         fault_case(args.conform, args.iut, "hang", tmp)
         once_case(args.conform, args.iut, tmp)
         clean_case(args.conform, args.iut, tmp)
-    print(f"{len(FAILS)} failed" if FAILS else "all passed")
-    return 1 if FAILS else 0
+    return finish()
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -23,10 +24,7 @@
 
 /* ---- notes and time ------------------------------------------------------ */
 
-static void vnote(struct cf_run *r, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
-
-static void vnote(struct cf_run *r, const char *fmt, va_list ap)
+void cf_vnote(struct cf_run *r, const char *fmt, va_list ap)
 {
 	size_t n = strlen(r->note);
 
@@ -51,28 +49,8 @@ void cf_note(struct cf_run *r, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vnote(r, fmt, ap);
+	cf_vnote(r, fmt, ap);
 	va_end(ap);
-}
-
-enum cf_result cf_fail(struct cf_run *r, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vnote(r, fmt, ap);
-	va_end(ap);
-	return CF_FAIL;
-}
-
-enum cf_result cf_na(struct cf_run *r, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vnote(r, fmt, ap);
-	va_end(ap);
-	return CF_NA;
 }
 
 uint64_t cf_now_ms(void)
@@ -346,6 +324,12 @@ static void remember_name(struct cf_run *r, const struct cf_rx *rx)
 	r->iut_name[i] = 0;
 }
 
+/* memif__msg_fds's @extra: an fd beyond CF_MAX_FDS. */
+static void close_fd(void *ctx, int fd)
+{
+	close(fd);
+}
+
 void cf_recv(struct cf_run *r, int fd, int timeout_ms, struct cf_rx *rx)
 {
 	union {
@@ -359,7 +343,6 @@ void cf_recv(struct cf_run *r, int fd, int timeout_ms, struct cf_rx *rx)
 			     .msg_control = cb.b,
 			     .msg_controllen = sizeof(cb.b) };
 	struct pollfd pf = { .fd = fd, .events = POLLIN };
-	struct cmsghdr *cm;
 	ssize_t n;
 	int ret;
 
@@ -380,22 +363,7 @@ void cf_recv(struct cf_run *r, int fd, int timeout_ms, struct cf_rx *rx)
 		rx->err = errno;
 		return;
 	}
-	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
-		size_t k, cnt;
-
-		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-			continue;
-		cnt = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (k = 0; k < cnt; k++) {
-			int f;
-
-			memcpy(&f, CMSG_DATA(cm) + k * sizeof(int), sizeof(f));
-			if (rx->n_fds < CF_MAX_FDS)
-				rx->fds[rx->n_fds++] = f;
-			else
-				close(f);
-		}
-	}
+	rx->n_fds = memif__msg_fds(&mh, rx->fds, CF_MAX_FDS, close_fd, NULL);
 	if (n == 0) {
 		rx->kind = CF_RX_EOF;
 		return;
@@ -419,20 +387,18 @@ void cf_rx_close_fds(struct cf_rx *rx)
 
 void cf_note_rx(struct cf_run *r, const struct cf_rx *rx)
 {
+	static const char *const ended[] = {
+		[CF_RX_EOF] = "close", [CF_RX_TIMEOUT] = "nothing"
+	};
 	char reason[MEMIF_REASON_LEN + 1];
 
-	switch (rx->kind) {
-	case CF_RX_EOF:
-		cf_note(r, "close");
-		return;
-	case CF_RX_TIMEOUT:
-		cf_note(r, "nothing");
-		return;
-	case CF_RX_ERROR:
+	if (rx->kind == CF_RX_ERROR) {
 		cf_note(r, "recv error %s", strerror(rx->err));
 		return;
-	case CF_RX_MSG:
-		break;
+	}
+	if (rx->kind != CF_RX_MSG) {
+		cf_note(r, "%s", ended[rx->kind]);
+		return;
 	}
 	if (rx->msg.type == MEMIF_MSG_TYPE_DISCONNECT) {
 		size_t i;
@@ -532,21 +498,28 @@ enum cf_react cf_reaction(struct cf_run *r, int fd, int wait_ms,
 	}
 }
 
-enum cf_result cf_expect_reject(struct cf_run *r, int fd)
+enum cf_result cf_refusal_verdict(struct cf_run *r, enum cf_react how,
+				  const char *what)
 {
-	switch (cf_reaction(r, fd, r->o->timeout_ms, false)) {
+	switch (how) {
 	case CF_REACT_DISC_CLOSE:
 	case CF_REACT_CLOSE:
 		return CF_PASS;
 	case CF_REACT_DISC_NOCLOSE:
 		return cf_fail(r, "the IUT must close after its DISCONNECT");
 	case CF_REACT_MSG:
-		return cf_fail(r, "expected a rejection");
+		return cf_fail(r, "expected %s", what);
 	case CF_REACT_NONE:
-		return cf_fail(r, "expected a rejection within %d ms",
+		return cf_fail(r, "expected %s within %d ms", what,
 			       r->o->timeout_ms);
 	}
 	return CF_FAIL;
+}
+
+enum cf_result cf_expect_reject(struct cf_run *r, int fd)
+{
+	return cf_refusal_verdict(
+		r, cf_reaction(r, fd, r->o->timeout_ms, false), "a rejection");
 }
 
 bool cf_expect(struct cf_run *r, int fd, uint16_t type, struct cf_rx *rx)
@@ -602,26 +575,44 @@ static const char *const fd_kind_names[CF_FD_KINDS] = {
 };
 
 /* What an fd is, from its link in /proc/PID/fd. */
-static int fd_kind(const char *link)
+static enum cf_fd_kind fd_kind(const char *link)
 {
 	if (!strncmp(link, "socket:", 7))
-		return 0;
+		return CF_FD_SOCKET;
 	if (!strcmp(link, "anon_inode:[eventfd]"))
-		return 1;
+		return CF_FD_EVENTFD;
 	if (!strncmp(link, "/memfd:", 7))
-		return 2;
+		return CF_FD_MEMFD;
 	if (!strncmp(link, "pipe:", 5))
-		return 3;
+		return CF_FD_PIPE;
 	if (link[0] == '/')
-		return 4;
-	return 5;
+		return CF_FD_FILE;
+	return CF_FD_OTHER;
+}
+
+/* The kind of the fd whose /proc link is @path (relative to @dir, an fd
+ * directory, or AT_FDCWD); an fd closed meanwhile is "other". */
+static enum cf_fd_kind fd_kind_at(int dir, const char *path)
+{
+	char link[256];
+	ssize_t len = readlinkat(dir, path, link, sizeof(link) - 1);
+
+	link[len < 0 ? 0 : len] = 0;
+	return fd_kind(link);
+}
+
+enum cf_fd_kind cf_fd_kind(int fd)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	return fd_kind_at(AT_FDCWD, path);
 }
 
 int cf_iut_fds(const struct cf_run *r, int *kinds)
 {
-	char path[64], link[256];
+	char path[64];
 	struct dirent *e;
-	ssize_t len;
 	DIR *d;
 	int n = 0;
 
@@ -635,13 +626,8 @@ int cf_iut_fds(const struct cf_run *r, int *kinds)
 		if (e->d_name[0] == '.')
 			continue;
 		n++;
-		if (!kinds)
-			continue;
-		len = readlinkat(dirfd(d), e->d_name, link, sizeof(link) - 1);
-		if (len < 0)
-			len = 0; /* closed meanwhile */
-		link[len] = 0;
-		kinds[fd_kind(link)]++;
+		if (kinds)
+			kinds[fd_kind_at(dirfd(d), e->d_name)]++;
 	}
 	closedir(d);
 	return n;
