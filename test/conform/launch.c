@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -21,6 +22,41 @@
 #include "conform.h"
 
 #define TERM_WAIT_MS 2000
+
+/*
+ * The IUT's process group while it runs, for the signal handler below: when
+ * memif-conform is interrupted (Ctrl-C, a harness's SIGTERM) it takes the
+ * IUT and whatever that started with it, instead of leaving them spinning
+ * (a planted hang kept a cpu busy for 40 minutes that way).  SIGKILL of
+ * memif-conform itself is covered by the child's PR_SET_PDEATHSIG.
+ */
+static volatile sig_atomic_t g_iut_pgid;
+
+static void on_interrupt(int sig)
+{
+	pid_t pgid = (pid_t)g_iut_pgid;
+
+	if (pgid > 0)
+		kill(-pgid, SIGKILL);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Once per process: SIGINT, SIGTERM and SIGHUP end the IUT's group too. */
+static void catch_interrupts(void)
+{
+	static bool done;
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = on_interrupt };
+	size_t i;
+
+	if (done)
+		return;
+	done = true;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
 
 /* @in with {sock}, {id}, {stdin} and {pid} replaced; NULL when too long. */
 static char *subst(const struct cf_run *r, const char *in)
@@ -153,7 +189,7 @@ static void drain_stdin(struct cf_iut *iut)
 static void spawn(struct cf_run *r, const char *cmd)
 {
 	struct cf_iut *iut = r->iut;
-	pid_t pid;
+	pid_t pid, parent;
 
 	drain_stdin(iut);
 
@@ -161,12 +197,19 @@ static void spawn(struct cf_run *r, const char *cmd)
 	dprintf(iut->log_fd, "--- memif-conform: IUT start %u: %s\n",
 		iut->starts + 1, cmd);
 	iut->log_start = lseek(iut->log_fd, 0, SEEK_END);
+	catch_interrupts();
+	parent = getpid();
 	pid = fork();
 	if (pid == 0) {
 		/* Its own process group: a stop reaches its children too.
-		 * No core files: a crash is reported, and a core of a
-		 * DPDK process takes seconds to write. */
+		 * It dies with us (sh -c execs a simple command, so this
+		 * reaches the IUT itself).  No core files: a crash is
+		 * reported, and a core of a DPDK process takes seconds to
+		 * write. */
 		setpgid(0, 0);
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ||
+		    getppid() != parent)
+			_exit(126);
 		setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
 		signal(SIGPIPE, SIG_DFL);
 		if (dup2(iut->in_fd, 0) < 0 || dup2(iut->log_fd, 1) < 0 ||
@@ -181,8 +224,10 @@ static void spawn(struct cf_run *r, const char *cmd)
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
-	if (pid > 0)
+	if (pid > 0) {
 		setpgid(pid, pid); /* no race with the child's own call */
+		g_iut_pgid = pid;
+	}
 	r->pid = pid > 0 ? pid : 0;
 	iut->exited = pid < 0;
 	iut->status = 0;
@@ -293,6 +338,7 @@ void cf_iut_stop(struct cf_run *r)
 	}
 	/* Whatever it left behind in its group goes too. */
 	kill(-r->pid, SIGKILL);
+	g_iut_pgid = 0;
 }
 
 void cf_iut_tail(const struct cf_run *r, char *buf, size_t n, unsigned lines)

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """memif-conform --iut: the tool starts the implementation under test itself,
-and a crash, a hang or a slave that connects only once does not end the run.
+and a crash, a hang or a slave that connects only once does not end the run;
+and when memif-conform itself is interrupted or killed, its IUT goes too.
 
 The IUT is memif-conform-iut (this library) with planted faults:
 MEMIF_CONFORM_IUT_FAULT=crash:300 / hang:300 (the first 300-byte packet;
@@ -12,6 +13,7 @@ and the Markdown report.
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -145,6 +147,53 @@ def clean_case(conform, iut, tmp):
           "both: the report has a section per role")
 
 
+def pids_with(text):
+    """The processes whose command line holds @text."""
+    out = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/cmdline", "rb") as f:
+                if text.encode() in f.read():
+                    out.append(int(d))
+        except OSError:
+            pass
+    return out
+
+
+def interrupt_case(conform, iut, sig):
+    """memif-conform interrupted (@sig) mid-run: its IUT does not outlive
+    it.  SIGTERM reaches memif-conform's handler, SIGKILL only the IUT's
+    PR_SET_PDEATHSIG."""
+    name = signal.Signals(sig).name
+    sock = f"@memif-conform-iut-{os.getpid()}-{name}"
+    p = subprocess.Popen([conform, "--role", "slave", "--socket", sock,
+                          "--id", "7", "--echo", "--timeout", "1000",
+                          "--iut", f"{iut} --role master --socket {{sock}} "
+                          "--id {id}"], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    iut_pids = []
+    end = time.time() + 20
+    while not iut_pids and time.time() < end and p.poll() is None:
+        time.sleep(0.05)
+        iut_pids = [q for q in pids_with(sock) if q != p.pid]
+    check(bool(iut_pids), f"{name}: the IUT started")
+    time.sleep(0.3)  # into the checks
+    p.send_signal(sig)
+    p.wait(timeout=30)
+    end = time.time() + 5
+    left = iut_pids
+    while left and time.time() < end:
+        time.sleep(0.05)
+        left = [q for q in iut_pids if os.path.exists(f"/proc/{q}") and
+                open(f"/proc/{q}/stat").read().split(") ")[1][0] != "Z"]
+    check(not left, f"{name} to memif-conform: no IUT left running "
+          f"({left})")
+    for q in left:  # do not leave it to the next test either
+        os.kill(q, signal.SIGKILL)
+
+
 def setup_errors(conform, tmp):
     rc, _ = run(conform, ["--role", "slave", "--socket", "@nobody",
                           "--iut", "/nonexistent/iut {sock}"], timeout=60)
@@ -169,6 +218,8 @@ def main():
         fault_case(args.conform, args.iut, "hang", tmp)
         once_case(args.conform, args.iut, tmp)
         clean_case(args.conform, args.iut, tmp)
+    interrupt_case(args.conform, args.iut, signal.SIGTERM)
+    interrupt_case(args.conform, args.iut, signal.SIGKILL)
     return finish()
 
 
