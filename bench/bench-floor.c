@@ -176,7 +176,8 @@ static void desc_prefetch(uint64_t first, uint64_t n, uint64_t mask, int rw)
 /*
  * --headers: only each slot's first word carries the payload (base_of(seq),
  * read back and checked by the reader); the rest of the slot is neither
- * written nor read, as with memif-perf --fill headers.
+ * written nor read, as with memif-perf --fill headers (--offset does not
+ * apply).
  * --copy, --copy-movsb, --copy-nt: the writer builds each slot's bytes in
  * a buffer of its own (L1-resident, like an application's packet) and
  * copies all --size bytes into the slot, as a copying transmit does: with

@@ -126,7 +126,8 @@ def full_group(t, a, tmp, d, size):
                lambda: run_floor(t, a, tmp, d, size),
                "writer", "reader", "slot %d" % b),
            Cfg("floor_desc", "floor with memif descriptors (bench-floor "
-               "--desc-%s)" % d, lambda: run_floor(t, a, tmp, d, size, True),
+               "--desc-%s)" % d, lambda: run_floor(t, a, tmp, d, size,
+                                                 ("--desc-" + d,)),
                "writer", "reader",
                "slot %d, each side in its memif role" % b)] +
           ours_cfgs(t, a, tmp, d, size, "full", b) +

@@ -214,17 +214,14 @@ def run_mixed(t, a, tmp, direction, size, ours_sends):
     return out
 
 
-def run_floor(t, a, tmp, direction, size, desc=False, extra=()):
-    """bench-floor in @direction's placement; @desc: through the memif
-    descriptor ring too, each side in its role (--desc-s2m, --desc-m2s);
-    @extra: more bench-floor options (--copy, --headers)."""
+def run_floor(t, a, tmp, direction, size, extra=()):
+    """bench-floor in @direction's placement; @extra: more bench-floor
+    options (--desc-s2m, --copy, --headers)."""
     tx_role, rx_role, tx_cpu, rx_cpu = roles_for(direction)
     argv = [t.floor, "--size", str(size), "--slot-size",
             str(bsize_for(size)), "--slots", str(1 << RING_LOG2),
             "--burst", str(BURST), "--seconds", "%g" % a.seconds,
             "--writer-cpu", str(tx_cpu), "--reader-cpu", str(rx_cpu)]
-    if desc:
-        argv.append("--desc-" + direction)
     argv += list(extra)
     vlog("$ " + " ".join(argv))
     r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
